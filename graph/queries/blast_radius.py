@@ -1,0 +1,36 @@
+"""Blast radius of an asset.
+
+Rule (DESIGN.md): X (distance 0) and every asset with a DEPENDS_ON path to X, each at its
+shortest distance, up to `max_depth` hops (default unlimited); the controls that apply to any of
+them; the criteria those controls satisfy and their frameworks; the vendors that provide any of
+them; and the evidence of those controls whose scope includes any of them.
+"""
+
+from __future__ import annotations
+
+from graph.errors import InvalidInputError, NotFoundError
+from graph.model import Label, natural_key
+from graph.queries.results import AffectedAsset, BlastRadius
+from graph.store import GraphStore
+
+
+def blast_radius(store: GraphStore, asset_id: str, max_depth: int | None = None) -> BlastRadius:
+    if max_depth is not None and max_depth < 0:
+        raise InvalidInputError.one("maxDepth", "must be 0 or more")
+    if not store.get_nodes(Label.ASSET, [asset_id]):
+        raise NotFoundError(Label.ASSET.value, asset_id, "asset")
+    distances = store.dependents(asset_id, max_depth)
+    around = store.neighbourhood(distances.keys())
+    return BlastRadius(
+        asset_id=asset_id,
+        max_depth=max_depth,
+        assets=[
+            AffectedAsset(asset_id=a, distance=d)
+            for a, d in sorted(distances.items(), key=lambda item: (item[1], natural_key(item[0])))
+        ],
+        controls=around.controls,
+        criteria=around.criteria,
+        frameworks=around.frameworks,
+        vendors=around.vendors,
+        evidence=around.evidence,
+    )

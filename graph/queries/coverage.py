@@ -1,0 +1,220 @@
+"""Coverage: which criteria of a framework are met at T.
+
+Rules (DESIGN.md, "Semantics"):
+- Criterion status (direct): over the controls that SATISFY it, ignoring `not_applicable`
+  ones: UNCOVERED if none is implemented; COVERED if every implemented one is effective;
+  PARTIAL otherwise.
+- Through the crosswalk, only for a criterion with no SATISFIES edge at all: for each
+  criterion n joined to c by a MAPS_TO edge in either direction, read as "n is rel c",
+  equal/superset_of pass n's direct status, subset_of/intersects_with pass it capped at
+  PARTIAL; the best candidate wins, none gives UNCOVERED. One hop only.
+- Hierarchy: coverage counts leaf criteria; a parent is COVERED if all its leaves are,
+  UNCOVERED if all are, else PARTIAL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from graph.errors import NotFoundError
+from graph.model import (
+    Control,
+    ControlStatus,
+    CoverageStatus,
+    Criterion,
+    Label,
+    MappingRelationship,
+    natural_key,
+)
+from graph.queries.results import (
+    CategoryCounts,
+    ControlFinding,
+    ControlVerdict,
+    CoverageReport,
+    CriterionCoverage,
+    CrosswalkCandidate,
+    StatusCounts,
+)
+from graph.semantics import (
+    best_status,
+    crosswalk_candidate,
+    direct_status,
+    rollup_status,
+)
+from graph.store import Assumption, GraphStore
+
+
+def require_framework(store: GraphStore, framework_id: str, field: str = "framework") -> None:
+    if not store.get_nodes(Label.FRAMEWORK, [framework_id]):
+        raise NotFoundError(Label.FRAMEWORK.value, framework_id, field)
+
+
+def coverage(store: GraphStore, framework_id: str, at: datetime, assume: Assumption | None = None) -> CoverageReport:
+    """Per-criterion status of `framework_id` at `at`, with the controls and reasons behind it."""
+    require_framework(store, framework_id)
+    criteria = store.framework_criteria(framework_id)
+    ids = [c.id for c in criteria]
+    satisfying = store.satisfying_controls(ids)
+
+    # Crosswalk neighbours, only for criteria with no SATISFIES edge at all.
+    unsatisfied = {c for c in ids if c not in satisfying}
+    neighbours: dict[str, list[tuple[str, MappingRelationship]]] = defaultdict(list)
+    for m in store.mappings_touching(unsatisfied) if unsatisfied else []:
+        if m.target in unsatisfied:
+            neighbours[m.target].append((m.source, m.relationship))  # source is rel target
+        if m.source in unsatisfied:
+            neighbours[m.source].append((m.target, m.relationship.inverted()))
+    neighbour_ids = {n for pairs in neighbours.values() for n, _ in pairs}
+    neighbour_controls = store.satisfying_controls(neighbour_ids - satisfying.keys()) if neighbour_ids else {}
+    all_controls = {**satisfying, **neighbour_controls}
+
+    control_ids = {ctl.id for controls in all_controls.values() for ctl in controls}
+    verdicts = store.control_verdicts(control_ids, at, assume) if control_ids else {}
+
+    def direct(criterion_id: str) -> CoverageStatus:
+        controls = all_controls.get(criterion_id, [])
+        return direct_status((c.status, verdicts[c.id].effective) for c in controls)
+
+    children: dict[str, list[str]] = defaultdict(list)
+    for c in criteria:
+        if c.parent is not None:
+            children[c.parent].append(c.id)
+
+    rows: dict[str, CriterionCoverage] = {}
+    for criterion in criteria:
+        if criterion.id in children:
+            continue  # parents are rolled up from their leaves below
+        controls = satisfying.get(criterion.id, [])
+        findings = [_finding(ctl, verdicts[ctl.id]) for ctl in controls]
+        if criterion.id in satisfying:
+            status = direct(criterion.id)
+            via: list[CrosswalkCandidate] = []
+            reason = _direct_reason(status, findings)
+        else:
+            via = [
+                CrosswalkCandidate(
+                    criterion_id=n,
+                    relationship=rel,
+                    neighbour_status=direct(n),
+                    candidate=crosswalk_candidate(rel, direct(n)),
+                )
+                for n, rel in sorted(neighbours.get(criterion.id, []), key=lambda p: natural_key(p[0]))
+            ]
+            status = best_status(v.candidate for v in via)
+            reason = _crosswalk_reason(status, via)
+        rows[criterion.id] = _row(criterion, status, bool(via), reason, findings, via, is_leaf=True)
+
+    for criterion in criteria:
+        if criterion.id in children:
+            leaves = [rows[leaf].status for leaf in _leaves(criterion.id, children)]
+            status = rollup_status(leaves)
+            reason = f"{sum(s is CoverageStatus.COVERED for s in leaves)} of {len(leaves)} leaf criteria covered"
+            rows[criterion.id] = _row(criterion, status, False, reason, [], [], is_leaf=False)
+
+    ordered = [rows[c.id] for c in criteria]
+    leaves_only = [r for r in ordered if r.is_leaf]
+    by_category: dict[str, list[CoverageStatus]] = defaultdict(list)
+    for r in leaves_only:
+        by_category[r.category].append(r.status)
+    return CoverageReport(
+        framework=framework_id,
+        as_of=at,
+        criteria=ordered,
+        totals=count_statuses(r.status for r in leaves_only),
+        by_category=[
+            CategoryCounts(category=category, **count_statuses(statuses).model_dump())
+            for category, statuses in by_category.items()
+        ],
+    )
+
+
+def count_statuses(statuses: Iterable[CoverageStatus]) -> StatusCounts:
+    counts = Counter(statuses)
+    return StatusCounts(
+        total=sum(counts.values()),
+        covered=counts[CoverageStatus.COVERED],
+        partial=counts[CoverageStatus.PARTIAL],
+        uncovered=counts[CoverageStatus.UNCOVERED],
+    )
+
+
+def _leaves(criterion_id: str, children: dict[str, list[str]]) -> list[str]:
+    leaves, stack, seen = [], [criterion_id], {criterion_id}
+    while stack:
+        current = stack.pop()
+        for child in children.get(current, []):
+            if child in seen:
+                continue  # a CHILD_OF cycle would be bad data; never loop on it
+            seen.add(child)
+            if child in children:
+                stack.append(child)
+            else:
+                leaves.append(child)
+    return leaves
+
+
+def _row(
+    criterion: Criterion,
+    status: CoverageStatus,
+    derived: bool,
+    reason: str,
+    findings: list[ControlFinding],
+    via: list[CrosswalkCandidate],
+    *,
+    is_leaf: bool,
+) -> CriterionCoverage:
+    return CriterionCoverage(
+        criterion_id=criterion.id,
+        ref=criterion.ref,
+        title=criterion.title,
+        category=criterion.category,
+        parent=criterion.parent,
+        is_leaf=is_leaf,
+        status=status,
+        derived=derived,
+        reason=reason,
+        controls=findings,
+        via=via,
+    )
+
+
+def _finding(control: Control, verdict: ControlVerdict) -> ControlFinding:
+    if control.status is not ControlStatus.IMPLEMENTED:
+        reason = (
+            "not applicable: ignored" if control.status is ControlStatus.NOT_APPLICABLE else "planned, not implemented"
+        )
+    elif verdict.effective:
+        scope = f"all {verdict.assets} assets" if verdict.assets else "the control (it applies to no asset)"
+        reason = f"effective: valid, current evidence for {scope}"
+    else:
+        parts = ", ".join(
+            f"{n} {state.value.lower().replace('_', ' ')}" for state, n in sorted(verdict.failing.items())
+        )
+        reason = f"not effective: {parts}"
+    return ControlFinding(
+        control_id=control.id,
+        title=control.title,
+        status=control.status,
+        effective=verdict.effective,
+        reason=reason,
+    )
+
+
+def _direct_reason(status: CoverageStatus, findings: list[ControlFinding]) -> str:
+    implemented = [f for f in findings if f.status is ControlStatus.IMPLEMENTED]
+    if not implemented:
+        return "no implemented control satisfies it"
+    effective = sum(f.effective for f in implemented)
+    return f"{effective} of {len(implemented)} implemented controls effective"
+
+
+def _crosswalk_reason(status: CoverageStatus, via: list[CrosswalkCandidate]) -> str:
+    if not via:
+        return "no control satisfies it and no crosswalk mapping reaches it"
+    best = max(via, key=lambda v: v.candidate.rank)
+    return (
+        f"through the crosswalk: {best.criterion_id} is {best.relationship.value} it "
+        f"and is {best.neighbour_status.value}"
+    )

@@ -1,0 +1,67 @@
+"""Change impact: what recording a change of an asset would do, and recording it.
+
+Rule (DESIGN.md): `recordChange(asset, at, propagate = true)` sets `changed_at = at` on the
+asset and, when propagating, on every asset in its blast radius. `impact(change)` returns what
+`recordChange` would do, writing nothing: the assets touched, the evidence that becomes stale
+(valid and not stale at `at` now, stale at `at` after the change), and per framework the
+criteria whose status moves, before -> after, at `at`.
+"""
+
+from __future__ import annotations
+
+from graph.errors import NotFoundError
+from graph.model import Label, natural_key
+from graph.queries.coverage import coverage
+from graph.queries.results import (
+    ChangeRequest,
+    FrameworkDelta,
+    ImpactReport,
+    StatusChange,
+)
+from graph.store import Assumption, GraphStore
+
+
+def impact(store: GraphStore, change: ChangeRequest) -> ImpactReport:
+    """What-if: the report of `record_change`, computed without writing anything."""
+    if not store.get_nodes(Label.ASSET, [change.asset_id]):
+        raise NotFoundError(Label.ASSET.value, change.asset_id, "change.asset")
+    touched = store.dependents(change.asset_id, None) if change.propagate else {change.asset_id: 0}
+    assets = sorted(touched, key=natural_key)
+    stale = store.becoming_stale(assets, change.at)
+
+    around = store.neighbourhood(assets)
+    frameworks = set(around.frameworks)
+    if around.criteria:
+        # A moved criterion also moves the criteria that derive their status from it.
+        mapped = store.mappings_touching(around.criteria)
+        others = {m.source for m in mapped} | {m.target for m in mapped}
+        frameworks |= {c.framework for c in store.get_nodes(Label.CRITERION, others).values()}  # type: ignore[union-attr]
+
+    assume = Assumption(assets=frozenset(assets), changed_at=change.at)
+    deltas = []
+    for framework_id in sorted(frameworks, key=natural_key):
+        before = coverage(store, framework_id, change.at)
+        after = coverage(store, framework_id, change.at, assume)
+        after_status = {row.criterion_id: row.status for row in after.criteria}
+        moved = [
+            StatusChange(criterion_id=row.criterion_id, before=row.status, after=after_status[row.criterion_id])
+            for row in before.criteria
+            if after_status[row.criterion_id] is not row.status
+        ]
+        deltas.append(FrameworkDelta(framework=framework_id, changes=moved, before=before.totals, after=after.totals))
+    return ImpactReport(
+        asset_id=change.asset_id,
+        at=change.at,
+        propagate=change.propagate,
+        recorded=False,
+        assets=assets,
+        stale_evidence=stale,
+        frameworks=deltas,
+    )
+
+
+def record_change(store: GraphStore, change: ChangeRequest) -> ImpactReport:
+    """Apply the change (set `changed_at` on the touched assets) and return its impact report."""
+    report = impact(store, change)
+    store.set_changed_at(report.assets, change.at)
+    return report.model_copy(update={"recorded": True})

@@ -1,0 +1,33 @@
+"""Missing evidence at T.
+
+Rule (DESIGN.md): one row per implemented control and asset it applies to (one row per control
+when it applies to none) with no in-scope, valid, non-stale evidence at T, with the first reason
+that holds: STALE (valid evidence exists but is stale for the asset), EXPIRED (accepted evidence
+existed; `since` = the latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. With a framework,
+only the controls its coverage depends on, directly or through the crosswalk rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from graph.queries.coverage import require_framework
+from graph.queries.results import MissingEvidenceReport, MissingEvidenceRow
+from graph.queries.scope import framework_controls
+from graph.store import GraphStore
+
+
+def missing_evidence(store: GraphStore, at: datetime, framework_id: str | None = None) -> MissingEvidenceReport:
+    control_ids: list[str] | None = None
+    if framework_id is not None:
+        require_framework(store, framework_id)
+        control_ids = [c.id for c in framework_controls(store, framework_id)]
+    states = store.control_states(control_ids, at) if control_ids != [] else []
+    return MissingEvidenceReport(
+        framework=framework_id,
+        as_of=at,
+        rows=[
+            MissingEvidenceRow(control_id=s.control_id, asset_id=s.asset_id, reason=s.state, since=s.since)
+            for s in states
+        ],
+    )

@@ -1,0 +1,211 @@
+"""Typed results of the queries, shared by both stores, the API and the CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.model import (
+    ControlStatus,
+    CoverageStatus,
+    MappingRelationship,
+    UtcDatetime,
+)
+from graph.semantics import EvidenceState
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ControlFinding(_Result):
+    """One satisfying control of a criterion and why it does or does not carry it."""
+
+    control_id: str
+    title: str
+    status: ControlStatus
+    effective: bool
+    reason: str
+
+
+class CrosswalkCandidate(_Result):
+    """A neighbour criterion whose status flows through a MAPS_TO edge (read as "neighbour is rel")."""
+
+    criterion_id: str
+    relationship: MappingRelationship
+    neighbour_status: CoverageStatus
+    candidate: CoverageStatus
+
+
+class CriterionCoverage(_Result):
+    criterion_id: str
+    ref: str
+    title: str
+    category: str
+    parent: str | None
+    is_leaf: bool
+    status: CoverageStatus
+    derived: bool = Field(description="True when the status comes through the crosswalk.")
+    reason: str
+    controls: list[ControlFinding]
+    via: list[CrosswalkCandidate]
+
+
+class StatusCounts(_Result):
+    total: int
+    covered: int
+    partial: int
+    uncovered: int
+
+
+class CategoryCounts(StatusCounts):
+    category: str
+
+
+class CoverageReport(_Result):
+    framework: str
+    as_of: UtcDatetime
+    criteria: list[CriterionCoverage]
+    totals: StatusCounts
+    by_category: list[CategoryCounts]
+
+
+class AffectedAsset(_Result):
+    asset_id: str
+    distance: int
+
+
+class BlastRadius(_Result):
+    asset_id: str
+    max_depth: int | None
+    assets: list[AffectedAsset]
+    controls: list[str]
+    criteria: list[str]
+    frameworks: list[str]
+    vendors: list[str]
+    evidence: list[str]
+
+
+class MissingEvidenceRow(_Result):
+    control_id: str
+    asset_id: str | None
+    reason: EvidenceState
+    since: UtcDatetime | None
+
+
+class MissingEvidenceReport(_Result):
+    framework: str | None
+    as_of: UtcDatetime
+    rows: list[MissingEvidenceRow]
+
+
+class GapInterval(_Result):
+    start: UtcDatetime
+    end: UtcDatetime
+    evidence_count: int
+
+    @property
+    def is_gap(self) -> bool:
+        return self.evidence_count == 0
+
+
+class ControlPeriod(_Result):
+    control_id: str
+    frequency: str
+    intervals: list[GapInterval]
+    gaps: int
+
+
+class EvidenceGapsReport(_Result):
+    framework: str | None
+    start: UtcDatetime
+    end: UtcDatetime
+    controls: list[ControlPeriod]
+
+
+class CrosswalkRow(_Result):
+    """One mapping oriented from the source framework: `source` is `relationship` of `target`."""
+
+    source: str
+    target: str
+    relationship: MappingRelationship
+    strength: int
+    rationale: str
+    inverted: bool = Field(description="True when the stored edge points from target to source.")
+
+
+class CrosswalkReport(_Result):
+    source_framework: str
+    target_framework: str
+    rows: list[CrosswalkRow]
+
+
+class StatusChange(_Result):
+    criterion_id: str
+    before: CoverageStatus
+    after: CoverageStatus
+
+
+class FrameworkDelta(_Result):
+    framework: str
+    changes: list[StatusChange]
+    before: StatusCounts
+    after: StatusCounts
+
+
+class StaleEvidence(_Result):
+    evidence_id: str
+    control_id: str
+    asset_id: str
+
+
+class ImpactReport(_Result):
+    asset_id: str
+    at: UtcDatetime
+    propagate: bool
+    recorded: bool
+    assets: list[str]
+    stale_evidence: list[StaleEvidence]
+    frameworks: list[FrameworkDelta]
+
+
+class ChangeRequest(_Result):
+    asset_id: str
+    at: UtcDatetime
+    propagate: bool = True
+
+
+class ControlVerdict(_Result):
+    """Whether a control is effective at T, and how its (control, asset) pairs fail if not."""
+
+    control_id: str
+    status: ControlStatus
+    assets: int = Field(description="How many assets the control applies to.")
+    failing: dict[EvidenceState, int] = Field(description="Failing (control, asset) pairs per reason.")
+
+    @property
+    def effective(self) -> bool:
+        return self.status is ControlStatus.IMPLEMENTED and not self.failing
+
+
+class ControlAssetState(_Result):
+    """Where a control stands for one asset it applies to (asset None: it applies to none)."""
+
+    control_id: str
+    asset_id: str | None
+    state: EvidenceState
+    since: datetime | None
+
+
+class Neighbourhood(_Result):
+    controls: list[str]
+    criteria: list[str]
+    frameworks: list[str]
+    vendors: list[str]
+    evidence: list[str]
+
+
+class EvidenceTimes(_Result):
+    control_id: str
+    collected: list[UtcDatetime]

@@ -1,0 +1,24 @@
+"""Which controls a framework's coverage depends on, directly or through the crosswalk."""
+
+from __future__ import annotations
+
+from graph.model import Control, natural_key
+from graph.store import GraphStore
+
+
+def framework_controls(store: GraphStore, framework_id: str) -> list[Control]:
+    """Controls satisfying the framework's criteria, plus, for its criteria with no SATISFIES
+    edge, the controls satisfying the criteria they are mapped to (the crosswalk rule's one hop)."""
+    ids = [c.id for c in store.framework_criteria(framework_id)]
+    satisfying = store.satisfying_controls(ids)
+    unsatisfied = {c for c in ids if c not in satisfying}
+    neighbours: set[str] = set()
+    if unsatisfied:
+        for m in store.mappings_touching(unsatisfied):
+            if m.target in unsatisfied:
+                neighbours.add(m.source)
+            if m.source in unsatisfied:
+                neighbours.add(m.target)
+    through = store.satisfying_controls(neighbours - satisfying.keys()) if neighbours else {}
+    unique = {ctl.id: ctl for group in (satisfying, through) for controls in group.values() for ctl in controls}
+    return [unique[k] for k in sorted(unique, key=natural_key)]

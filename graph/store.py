@@ -1,0 +1,111 @@
+"""The `GraphStore` protocol: what the queries and the service need from a backend.
+
+The queries in `graph.queries` are written once against this protocol. A backend answers each
+need in its own engine (networkx for the embedded store, Cypher for Neo4j); the heavy needs
+(`control_verdicts`, `control_states`, `dependents`, `becoming_stale`) are where the work is,
+so each backend pushes them down rather than shipping raw graph data around.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from graph.bundle import Bundle
+from graph.model import Control, Criterion, Label, Mapping, NodeModel, Rel
+from graph.queries.results import (
+    ControlAssetState,
+    ControlVerdict,
+    Neighbourhood,
+    StaleEvidence,
+)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A change supposed, not written: these assets read as `changed_at = at` (for `impact`)."""
+
+    assets: frozenset[str]
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    nodes: int
+    edges: int
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """One graph, two backends; the service never knows which it has."""
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def close(self) -> None: ...
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailableError` unless the store can answer queries now."""
+
+    # -- writes: each is all-or-nothing and durable when it returns ------------------------
+    def write(self, bundle: Bundle) -> WriteSummary:
+        """Upsert the bundle's nodes and add its relationships; every reference must resolve
+        within the bundle or the store, else `InvalidInputError` and nothing is written."""
+
+    def delete_asset(self, asset_id: str) -> None: ...
+
+    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None: ...
+
+    # -- reads --------------------------------------------------------------------------
+    def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
+        """The nodes of `label` among `ids` that exist (one round trip for any number)."""
+
+    def list_nodes(
+        self, label: Label, *, first: int, after: str | None = None, where: dict[str, str] | None = None
+    ) -> list[NodeModel]:
+        """Up to `first` nodes ordered by id, ids after `after`, properties equal to `where`."""
+
+    def count_nodes(self, label: Label, where: dict[str, str] | None = None) -> int: ...
+
+    def related(self, rel: Rel, ids: Collection[str], *, reverse: bool = False) -> dict[str, list[str]]:
+        """For each id, the ids at the other end of its `rel` edges (sorted); `reverse` follows
+        them backwards. One call serves a whole DataLoader batch."""
+
+    def export(self) -> Bundle: ...
+
+    # -- query needs ----------------------------------------------------------------------
+    def framework_criteria(self, framework_id: str) -> list[Criterion]: ...
+
+    def satisfying_controls(self, criterion_ids: Collection[str]) -> dict[str, list[Control]]:
+        """Per criterion, the controls with a SATISFIES edge to it (criteria without any omitted)."""
+
+    def mappings_touching(self, criterion_ids: Collection[str]) -> list[Mapping]:
+        """Every MAPS_TO edge with either end among `criterion_ids`."""
+
+    def mappings_between(self, framework_a: str, framework_b: str) -> list[Mapping]:
+        """Every MAPS_TO edge between a criterion of one framework and one of the other."""
+
+    def control_verdicts(
+        self, control_ids: Collection[str], at: datetime, assume: Assumption | None = None
+    ) -> dict[str, ControlVerdict]: ...
+
+    def control_states(
+        self, control_ids: Collection[str] | None, at: datetime, assume: Assumption | None = None
+    ) -> list[ControlAssetState]:
+        """The failing (control, asset) pairs of implemented controls (all controls if None)."""
+
+    def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
+        """`asset_id` at 0 and every asset with a DEPENDS_ON path to it, at shortest distance."""
+
+    def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
+        """Controls applying to the assets, their criteria and frameworks, the assets' vendors
+        and the evidence of those controls whose scope includes any of the assets."""
+
+    def accepted_evidence_times(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[datetime]]:
+        """Per control, `collected_at` of its accepted evidence within `[start, end)`, sorted."""
+
+    def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
+        """(evidence, control, asset) triples valid and fresh at `at` now, that a change of the
+        asset at `at` would make stale."""
