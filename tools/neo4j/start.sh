@@ -5,7 +5,8 @@
 #
 # DATA_DIR (or env NEO4J_HOME_DIR) defaults to <repo>/.neo4j-data. Env: NEO4J_BOLT_PORT (7687),
 # NEO4J_BOLT_HOST (127.0.0.1), NEO4J_PASSWORD (attestgraph-dev), NEO4J_HEAP (1g),
-# NEO4J_PAGECACHE (256m), NEO4J_JAVA_OPTS (extra JVM flags), NEO4J_START_TIMEOUT (120 s).
+# NEO4J_PAGECACHE (256m), NEO4J_AUTH_MAX_FAILED_ATTEMPTS (0 = never lock the account),
+# NEO4J_JAVA_OPTS (extra JVM flags), NEO4J_START_TIMEOUT (120 s).
 # Writes DATA_DIR/neo4j.pid (the java process itself) and DATA_DIR/neo4j.log.
 # Idempotent: if the server for DATA_DIR already runs and answers, says so and exits 0.
 set -euo pipefail
@@ -80,7 +81,9 @@ wait_ready() {
         fi
         if (( $(date +%s) >= deadline )); then
             log_tail
-            die "Neo4j (pid $pid) did not answer on $HOST:$PORT within ${TIMEOUT}s (still running; stop it with tools/neo4j/stop.sh)"
+            echo "neo4j/start.sh: stopping the unresponsive server (pid $pid)" >&2
+            NEO4J_STOP_TIMEOUT=15 "$HERE/stop.sh" "$DATA_DIR" >&2 || true
+            die "Neo4j did not answer on $HOST:$PORT within ${TIMEOUT}s (NEO4J_START_TIMEOUT); see $LOG_FILE"
         fi
         sleep 0.5
     done
@@ -121,10 +124,14 @@ JAVA_MAJOR="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/jav
 (( ${JAVA_MAJOR%%.*} >= 17 )) 2>/dev/null || die "Java 17+ required, found '${JAVA_MAJOR:-unknown}'"
 
 # ---- build (cached in tools/neo4j/target) ----
+# Jars go to target/lib-<pom hash>: a changed pom gets a fresh directory, and servers already
+# running from the old one are left alone.
 TARGET="$HERE/target"
-STAMP="$TARGET/.build-complete"
+POM_HASH="$(sha1sum "$HERE/pom.xml" | cut -c1-12)"
+LIB_DIR="$TARGET/lib-$POM_HASH"
+STAMP="$TARGET/.build-complete-$POM_HASH"
 needs_build() {
-    [[ -f "$STAMP" ]] || return 0
+    [[ -f "$STAMP" && -d "$LIB_DIR" ]] || return 0
     [[ -n "$(find "$HERE/pom.xml" "$HERE/src" -newer "$STAMP" -print -quit)" ]]
 }
 mkdir -p "$TARGET"
@@ -132,10 +139,10 @@ exec 8>"$TARGET/.build.lock"
 flock -w 900 8 || die "timed out waiting for another build ($TARGET/.build.lock)"
 if needs_build; then
     command -v mvn >/dev/null 2>&1 || die "mvn not found (Maven 3.8+ needed to fetch the Neo4j jars)"
-    echo "Building Neo4j launcher (first time downloads ~125 MB of jars via Maven) ..."
+    echo "Building Neo4j launcher (first time Maven downloads ~170 MB of jars and plugins) ..."
     B0="$(now)"
-    rm -rf "$TARGET/lib"
-    if ! mvn -f "$HERE/pom.xml" -q -B -ntp -Dstyle.color=never package >"$TARGET/build.log" 2>&1; then
+    if ! mvn -f "$HERE/pom.xml" -q -B -ntp -Dstyle.color=never "-Dlib.dir=$LIB_DIR" package \
+            >"$TARGET/build.log" 2>&1; then
         tail -n 40 "$TARGET/build.log" >&2
         die "Maven build failed; full log in $TARGET/build.log"
     fi
@@ -169,7 +176,7 @@ cd "$DATA_DIR"
 NEO4J_HOME_DIR="$DATA_DIR" NEO4J_BOLT_HOST="$HOST" NEO4J_BOLT_PORT="$PORT" \
 NEO4J_PASSWORD="$PASSWORD" NEO4J_PAGECACHE="$PAGECACHE" \
     nohup "${SETSID[@]}" "$JAVA" "${JVM_FLAGS[@]}" "${EXTRA_FLAGS[@]}" \
-    -cp "$TARGET/classes:$TARGET/lib/*" "$MAIN_CLASS" >"$LOG_FILE" 2>&1 </dev/null 8>&- 9>&- &
+    -cp "$TARGET/classes:$LIB_DIR/*" "$MAIN_CLASS" >"$LOG_FILE" 2>&1 </dev/null 8>&- 9>&- &
 PID=$!
 echo "$PID" >"$PID_FILE"
 
