@@ -38,7 +38,7 @@ from graph.model import (
     mapping_edge,
 )
 
-BUNDLE_FORMAT = "attestgraph-bundle/1"
+BUNDLE_FORMAT: Literal["attestgraph-bundle/1"] = "attestgraph-bundle/1"
 
 # Bundle list name -> relationship type, for relationships without properties.
 LINK_LISTS: dict[str, Rel] = {

@@ -1,0 +1,66 @@
+"""Per-request context: the store and the DataLoaders that batch its lookups."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from graph.model import Label, Mapping, NodeModel, Rel
+from graph.store import GraphStore
+
+R = TypeVar("R")
+
+
+class Loaders:
+    """One loader per label and per relationship direction: a list of N items costs one store call."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._nodes: dict[Label, DataLoader[str, NodeModel | None]] = {}
+        self._related: dict[tuple[Rel, bool], DataLoader[str, list[str]]] = {}
+        self.mappings: DataLoader[str, list[Mapping]] = DataLoader(load_fn=self._load_mappings)
+
+    async def _load_mappings(self, ids: list[str]) -> list[list[Mapping]]:
+        found = await asyncio.to_thread(self._store.mappings_touching, ids)
+        by_criterion: dict[str, list[Mapping]] = {i: [] for i in ids}
+        for m in found:
+            for end in (m.source, m.target):
+                if end in by_criterion:
+                    by_criterion[end].append(m)
+        return [by_criterion[i] for i in ids]
+
+    def node(self, label: Label) -> DataLoader[str, NodeModel | None]:
+        if label not in self._nodes:
+
+            async def load(ids: list[str]) -> list[NodeModel | None]:
+                found = await asyncio.to_thread(self._store.get_nodes, label, ids)
+                return [found.get(i) for i in ids]
+
+            self._nodes[label] = DataLoader(load_fn=load)
+        return self._nodes[label]
+
+    def related(self, rel: Rel, *, reverse: bool = False) -> DataLoader[str, list[str]]:
+        key = (rel, reverse)
+        if key not in self._related:
+
+            async def load(ids: list[str]) -> list[list[str]]:
+                found = await asyncio.to_thread(self._store.related, rel, ids, reverse=reverse)
+                return [found.get(i, []) for i in ids]
+
+            self._related[key] = DataLoader(load_fn=load)
+        return self._related[key]
+
+
+class Context(BaseContext):
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__()
+        self.store = store
+        self.loaders = Loaders(store)
+
+    async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """Run a blocking store or query call off the event loop."""
+        return await asyncio.to_thread(fn, *args, **kwargs)

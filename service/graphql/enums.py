@@ -1,0 +1,44 @@
+"""The domain enums, registered with GraphQL under their own names (the classes stay the types)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.model import (
+    AssetKind,
+    ControlKind,
+    ControlStatus,
+    CoverageStatus,
+    DependencyKind,
+    EvidenceStatus,
+    Frequency,
+    MappingRelationship,
+)
+from graph.semantics import EvidenceState
+
+for _enum in (
+    AssetKind,
+    ControlKind,
+    ControlStatus,
+    CoverageStatus,
+    DependencyKind,
+    EvidenceState,
+    EvidenceStatus,
+    Frequency,
+    MappingRelationship,
+):
+    strawberry.enum(_enum)
+
+MissingReason = EvidenceState
+
+__all__ = [
+    "AssetKind",
+    "ControlKind",
+    "ControlStatus",
+    "CoverageStatus",
+    "DependencyKind",
+    "EvidenceStatus",
+    "Frequency",
+    "MappingRelationship",
+    "MissingReason",
+]

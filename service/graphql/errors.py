@@ -1,0 +1,57 @@
+"""Domain errors become GraphQL errors with `extensions.code`; anything else is masked."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from graph.errors import AttestgraphError, InvalidInputError
+
+log = logging.getLogger("attestgraph.graphql")
+
+
+def camel_path(field: str) -> str:
+    """`assets.0.changed_at` -> `assets[0].changedAt`: name fields as the API spells them."""
+    parts: list[str] = []
+    for part in field.split("."):
+        if part.isdigit() and parts:
+            parts[-1] += f"[{part}]"
+        else:
+            parts.append(re.sub(r"_([a-z])", lambda m: m.group(1).upper(), part))
+    return ".".join(parts)
+
+
+class CodedErrors(MaskErrors):
+    """Give every error a machine-readable code; never leak internals of unexpected failures."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda _: True, error_message="Internal server error")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        extensions = dict(error.extensions or {})
+        message = error.message
+        if isinstance(original, AttestgraphError):
+            extensions["code"] = original.code
+            if isinstance(original, InvalidInputError):
+                extensions["fields"] = [{"field": p.field, "reason": p.reason} for p in original.problems]
+        elif original is None:
+            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+        elif isinstance(original, GraphQLError):
+            extensions.setdefault("code", "BAD_USER_INPUT")
+        else:
+            log.error("unexpected error at %s", error.path, exc_info=original)
+            extensions = {"code": "INTERNAL"}
+            message = self.error_message
+        return GraphQLError(
+            message=message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions=extensions,
+        )

@@ -1,0 +1,118 @@
+"""The write side of the API: each mutation is one all-or-nothing store write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from graph import queries
+from graph.model import Label
+from service.graphql.inputs import (
+    AssetInput,
+    ChangeInput,
+    ControlInput,
+    DependencyInput,
+    EvidenceInput,
+    VendorInput,
+    check_batch,
+    properties,
+    to_bundle,
+)
+from service.graphql.nodes import Asset, Control, Evidence, GqlInfo, Vendor, load_nodes
+from service.graphql.reports import ImpactReport
+
+
+async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
+    bundle = to_bundle(data)
+    await info.context.call(info.context.store.write, bundle)
+
+
+async def _reload(info: GqlInfo, label: Label, ids: list[str]) -> list[Any]:
+    """Read back what was written, fresh from the store (not from this request's cache)."""
+    loader = info.context.loaders.node(label)
+    for node_id in ids:
+        loader.clear(node_id)
+    return await load_nodes(info, label, ids)
+
+
+@strawberry.type
+class DeletePayload:
+    id: strawberry.ID
+    deleted: bool
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create or update assets (properties only; see linkAssets).")
+    async def upsert_assets(self, info: GqlInfo, assets: list[AssetInput]) -> list[Asset]:
+        check_batch("assets", assets)
+        await _write(info, {"assets": [properties(a) for a in assets]})
+        return await _reload(info, Label.ASSET, [a.id for a in assets])
+
+    @strawberry.mutation
+    async def delete_asset(self, info: GqlInfo, id: strawberry.ID) -> DeletePayload:
+        await info.context.call(info.context.store.delete_asset, id)
+        return DeletePayload(id=id, deleted=True)
+
+    @strawberry.mutation(description="Add DEPENDS_ON edges: `source` depends on `target`.")
+    async def link_assets(self, info: GqlInfo, links: list[DependencyInput]) -> list[Asset]:
+        check_batch("links", links)
+        await _write(info, {"depends_on": [properties(link) for link in links]})
+        return await _reload(info, Label.ASSET, sorted({link.source for link in links}))
+
+    @strawberry.mutation(description="Create or update controls, with optional criteria and assets to link.")
+    async def upsert_controls(self, info: GqlInfo, controls: list[ControlInput]) -> list[Control]:
+        check_batch("controls", controls)
+        await _write(
+            info,
+            {
+                "controls": [properties(c, exclude=("satisfies", "applies_to")) for c in controls],
+                "satisfies": [{"source": c.id, "target": k} for c in controls for k in c.satisfies],
+                "applies_to": [{"source": c.id, "target": a} for c in controls for a in c.applies_to],
+            },
+        )
+        return await _reload(info, Label.CONTROL, [c.id for c in controls])
+
+    @strawberry.mutation(description="Record that a control satisfies these criteria.")
+    async def map_control(self, info: GqlInfo, control: strawberry.ID, criteria: list[strawberry.ID]) -> Control:
+        check_batch("criteria", criteria)
+        await _write(info, {"satisfies": [{"source": control, "target": c} for c in criteria]})
+        found: list[Control] = await _reload(info, Label.CONTROL, [control])
+        return found[0]
+
+    @strawberry.mutation(description="Put these assets in a control's scope.")
+    async def apply_control(self, info: GqlInfo, control: strawberry.ID, assets: list[strawberry.ID]) -> Control:
+        check_batch("assets", assets)
+        await _write(info, {"applies_to": [{"source": control, "target": a} for a in assets]})
+        found: list[Control] = await _reload(info, Label.CONTROL, [control])
+        return found[0]
+
+    @strawberry.mutation
+    async def upsert_vendors(self, info: GqlInfo, vendors: list[VendorInput]) -> list[Vendor]:
+        check_batch("vendors", vendors)
+        await _write(
+            info,
+            {
+                "vendors": [properties(v, exclude=("provides",)) for v in vendors],
+                "provided_by": [{"source": a, "target": v.id} for v in vendors for a in v.provides],
+            },
+        )
+        return await _reload(info, Label.VENDOR, [v.id for v in vendors])
+
+    @strawberry.mutation(description="Record one evidence item for a control.")
+    async def record_evidence(self, info: GqlInfo, evidence: EvidenceInput) -> Evidence:
+        await _write(
+            info,
+            {
+                "evidence": [properties(evidence, exclude=("covers",))],
+                "covers": [{"source": evidence.id, "target": a} for a in evidence.covers],
+            },
+        )
+        found: list[Evidence] = await _reload(info, Label.EVIDENCE, [evidence.id])
+        return found[0]
+
+    @strawberry.mutation(description="Record a change of an asset (and, propagating, of its blast radius).")
+    async def record_change(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:
+        report = await info.context.call(queries.record_change, info.context.store, change.request())
+        return ImpactReport.of(report)

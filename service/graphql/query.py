@@ -1,0 +1,144 @@
+"""The read side of the API: lookups and the compliance questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from graph import queries
+from graph.model import Label, now_utc
+from service.graphql.enums import AssetKind, ControlStatus
+from service.graphql.inputs import ChangeInput
+from service.graphql.nodes import (
+    Asset,
+    Control,
+    Criterion,
+    Evidence,
+    Framework,
+    GqlInfo,
+    Threat,
+    Vendor,
+    load_node,
+    node_connection,
+)
+from service.graphql.pagination import Connection
+from service.graphql.reports import (
+    BlastRadius,
+    CoverageReport,
+    CrosswalkReport,
+    EvidenceGapsReport,
+    ImpactReport,
+    MissingEvidenceReport,
+)
+from service.graphql.scalars import DateTime
+
+
+def _as_of(value: datetime | None) -> datetime:
+    return value if value is not None else now_utc()
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def frameworks(
+        self, info: GqlInfo, first: int | None = None, after: str | None = None
+    ) -> Connection[Framework]:
+        return await node_connection(info, Label.FRAMEWORK, first, after)
+
+    @strawberry.field
+    async def framework(self, info: GqlInfo, id: strawberry.ID) -> Framework | None:
+        found: Framework | None = await load_node(info, Label.FRAMEWORK, id)
+        return found
+
+    @strawberry.field
+    async def criterion(self, info: GqlInfo, id: strawberry.ID) -> Criterion | None:
+        found: Criterion | None = await load_node(info, Label.CRITERION, id)
+        return found
+
+    @strawberry.field
+    async def controls(
+        self,
+        info: GqlInfo,
+        first: int | None = None,
+        after: str | None = None,
+        status: ControlStatus | None = None,
+        domain: str | None = None,
+    ) -> Connection[Control]:
+        where = {k: v for k, v in (("status", status.value if status else None), ("domain", domain)) if v is not None}
+        return await node_connection(info, Label.CONTROL, first, after, where or None)
+
+    @strawberry.field
+    async def control(self, info: GqlInfo, id: strawberry.ID) -> Control | None:
+        found: Control | None = await load_node(info, Label.CONTROL, id)
+        return found
+
+    @strawberry.field
+    async def assets(
+        self, info: GqlInfo, first: int | None = None, after: str | None = None, kind: AssetKind | None = None
+    ) -> Connection[Asset]:
+        return await node_connection(info, Label.ASSET, first, after, {"kind": kind.value} if kind else None)
+
+    @strawberry.field
+    async def asset(self, info: GqlInfo, id: strawberry.ID) -> Asset | None:
+        found: Asset | None = await load_node(info, Label.ASSET, id)
+        return found
+
+    @strawberry.field
+    async def vendors(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Vendor]:
+        return await node_connection(info, Label.VENDOR, first, after)
+
+    @strawberry.field
+    async def evidence(self, info: GqlInfo, id: strawberry.ID) -> Evidence | None:
+        found: Evidence | None = await load_node(info, Label.EVIDENCE, id)
+        return found
+
+    @strawberry.field
+    async def threats(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Threat]:
+        return await node_connection(info, Label.THREAT, first, after)
+
+    @strawberry.field(description="Which criteria of a framework are met at `asOf` (default: now).")
+    async def coverage(
+        self,
+        info: GqlInfo,
+        framework: strawberry.ID,
+        as_of: DateTime | None = None,  # type: ignore[valid-type]
+    ) -> CoverageReport:
+        report = await info.context.call(queries.coverage, info.context.store, framework, _as_of(as_of))
+        return CoverageReport.of(report)
+
+    @strawberry.field(description="What a change or compromise of `asset` touches.")
+    async def blast_radius(self, info: GqlInfo, asset: strawberry.ID, max_depth: int | None = None) -> BlastRadius:
+        result = await info.context.call(queries.blast_radius, info.context.store, asset, max_depth)
+        return BlastRadius.of(result)
+
+    @strawberry.field(description="Implemented controls lacking valid, current evidence at `asOf` (default: now).")
+    async def missing_evidence(
+        self,
+        info: GqlInfo,
+        framework: strawberry.ID | None = None,
+        as_of: DateTime | None = None,  # type: ignore[valid-type]
+    ) -> MissingEvidenceReport:
+        report = await info.context.call(queries.missing_evidence, info.context.store, _as_of(as_of), framework)
+        return MissingEvidenceReport.of(report)
+
+    @strawberry.field(description="Type II: each control's expected intervals over [start, end) and the gaps.")
+    async def evidence_gaps(
+        self,
+        info: GqlInfo,
+        start: DateTime,  # type: ignore[valid-type]
+        end: DateTime,  # type: ignore[valid-type]
+        framework: strawberry.ID | None = None,
+    ) -> EvidenceGapsReport:
+        report = await info.context.call(queries.evidence_gaps, info.context.store, start, end, framework)
+        return EvidenceGapsReport.of(report)
+
+    @strawberry.field(description="The requirements of `target` that those of `source` map to.")
+    async def crosswalk(self, info: GqlInfo, source: strawberry.ID, target: strawberry.ID) -> CrosswalkReport:
+        report = await info.context.call(queries.crosswalk, info.context.store, source, target)
+        return CrosswalkReport.of(report)
+
+    @strawberry.field(description="What recording `change` would do. Writes nothing.")
+    async def impact(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:
+        report = await info.context.call(queries.impact, info.context.store, change.request())
+        return ImpactReport.of(report)
