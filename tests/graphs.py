@@ -146,7 +146,9 @@ def sample_graph() -> GraphBuilder:
         .depends("endpoint", "model", "serves")
         .depends("model", "gpu", "hosted_on")
         .vendor("cloud", provides=["gpu"])
-        .control("ctl-access", frequency="quarterly", satisfies=["fw:CC6.1", "fw:CC6.2"], applies_to=["model", "endpoint"])
+        .control(
+            "ctl-access", frequency="quarterly", satisfies=["fw:CC6.1", "fw:CC6.2"], applies_to=["model", "endpoint"]
+        )
         .control("ctl-monitor", frequency="daily", satisfies=["fw:CC7.1"], applies_to=["endpoint"])
         .control("ctl-policy", frequency="annual", satisfies=["fw:CC7.1"])
         .control("ctl-planned", status="planned", satisfies=["iso:A.8.2"])

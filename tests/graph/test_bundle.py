@@ -51,7 +51,11 @@ def test_a_document_that_is_not_a_mapping_is_refused() -> None:
         ({"format": "attestgraph-bundle/2"}, "format", "attestgraph-bundle/1"),
         ({"evidence": [{**EVIDENCE, "collected_at": "yesterday"}]}, "evidence.0.collected_at", "datetime"),
         ({"evidence": [{**EVIDENCE, "collected_at": "2026-06-01T00:00:00"}]}, "evidence.0.collected_at", "timezone"),
-        ({"assets": [ASSET, {**ASSET, "id": "b", "changed_at": "2026-06-01T10:00"}]}, "assets.1.changed_at", "timezone"),
+        (
+            {"assets": [ASSET, {**ASSET, "id": "b", "changed_at": "2026-06-01T10:00"}]},
+            "assets.1.changed_at",
+            "timezone",
+        ),
         ({"controls": [{"id": "c", "title": "t", "status": "done"}]}, "controls.0.status", "implemented"),
         ({"controls": [{"id": "c", "title": "t", "frequency": "hourly"}]}, "controls.0.frequency", "monthly"),
         ({"assets": [{**ASSET, "id": " a"}]}, "assets.0.id", "pattern"),

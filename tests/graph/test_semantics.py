@@ -46,7 +46,9 @@ FREQUENCY_DAYS = [
 ]
 
 
-def ev(collected_at: datetime, status: str = "accepted", valid_until: datetime | None = None, eid: str = "e") -> Evidence:
+def ev(
+    collected_at: datetime, status: str = "accepted", valid_until: datetime | None = None, eid: str = "e"
+) -> Evidence:
     return Evidence(
         id=eid, title=eid, control="c", collected_at=collected_at, status=status, valid_until=valid_until
     )
@@ -141,7 +143,8 @@ def test_change_before_collection_is_not_stale() -> None:
 
 
 def test_asset_changed_at_is_kept_in_utc() -> None:
-    asset = Asset(id="a", kind="model", name="a", changed_at=datetime(2026, 6, 1, 9, tzinfo=timezone(timedelta(hours=9))))
+    nine_hours_east = timezone(timedelta(hours=9))
+    asset = Asset(id="a", kind="model", name="a", changed_at=datetime(2026, 6, 1, 9, tzinfo=nine_hours_east))
     assert asset.changed_at == T0
     assert asset.changed_at is not None and asset.changed_at.utcoffset() == timedelta(0)
 
