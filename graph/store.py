@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graph.bundle import Bundle
 from graph.model import Control, Criterion, Label, Mapping, NodeModel, Rel
-from graph.queries.results import (
-    ControlAssetState,
-    ControlVerdict,
-    Neighbourhood,
-    StaleEvidence,
-)
+
+if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
+    from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ class Loaders:
                     by_criterion[end].append(m)
         return [by_criterion[i] for i in ids]
 
+    def forget(self) -> None:
+        """Drop everything loaded so far: after a write, reads must see the new graph."""
+        self._nodes.clear()
+        self._related.clear()
+        self.mappings = DataLoader(load_fn=self._load_mappings)
+
     def node(self, label: Label) -> DataLoader[str, NodeModel | None]:
         if label not in self._nodes:
 

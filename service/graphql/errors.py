@@ -40,7 +40,10 @@ class CodedErrors(MaskErrors):
                 extensions["fields"] = [{"field": p.field, "reason": p.reason} for p in original.problems]
         elif original is None:
             extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
-        elif isinstance(original, GraphQLError):
+        elif isinstance(original, GraphQLError) or (
+            error.path is None and isinstance(original, ValueError | TypeError)
+        ):
+            # A value the document or its variables gave failed to parse (a bad date, say).
             extensions.setdefault("code", "BAD_USER_INPUT")
         else:
             log.error("unexpected error at %s", error.path, exc_info=original)
@@ -55,3 +58,9 @@ class CodedErrors(MaskErrors):
             original_error=None,
             extensions=extensions,
         )
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Errors the caller caused: worth an answer, not a stack trace in the log."""
+    original = error.original_error
+    return original is None or isinstance(original, AttestgraphError | GraphQLError) or error.path is None

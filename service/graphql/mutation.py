@@ -26,13 +26,11 @@ from service.graphql.reports import ImpactReport
 async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
     bundle = to_bundle(data)
     await info.context.call(info.context.store.write, bundle)
+    info.context.loaders.forget()
 
 
 async def _reload(info: GqlInfo, label: Label, ids: list[str]) -> list[Any]:
-    """Read back what was written, fresh from the store (not from this request's cache)."""
-    loader = info.context.loaders.node(label)
-    for node_id in ids:
-        loader.clear(node_id)
+    """Read back what was written (the loaders forgot what they saw before the write)."""
     return await load_nodes(info, label, ids)
 
 
@@ -53,6 +51,7 @@ class Mutation:
     @strawberry.mutation
     async def delete_asset(self, info: GqlInfo, id: strawberry.ID) -> DeletePayload:
         await info.context.call(info.context.store.delete_asset, id)
+        info.context.loaders.forget()
         return DeletePayload(id=id, deleted=True)
 
     @strawberry.mutation(description="Add DEPENDS_ON edges: `source` depends on `target`.")
@@ -115,4 +114,5 @@ class Mutation:
     @strawberry.mutation(description="Record a change of an asset (and, propagating, of its blast radius).")
     async def record_change(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:
         report = await info.context.call(queries.record_change, info.context.store, change.request())
+        info.context.loaders.forget()
         return ImpactReport.of(report)

@@ -155,7 +155,10 @@ class Criterion:
             if m.source == self.id:
                 rows.append(
                     CriterionMapping(
-                        other_id=strawberry.ID(m.target), relationship=m.relationship, strength=m.strength, rationale=m.rationale
+                        other_id=strawberry.ID(m.target),
+                        relationship=m.relationship,
+                        strength=m.strength,
+                        rationale=m.rationale,
                     )
                 )
             else:

@@ -24,8 +24,9 @@ def serialize_instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-DateTime = strawberry.scalar(
-    NewType("DateTime", datetime),
+DateTime = NewType("DateTime", datetime)
+
+DATETIME_SCALAR = strawberry.scalar(
     name="DateTime",
     description="An instant as ISO-8601 with an offset (returned in UTC, e.g. 2026-11-20T12:00:00Z).",
     serialize=serialize_instant,

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
-from service.graphql.errors import CodedErrors
+from service.graphql.errors import CodedErrors, is_expected
 from service.graphql.mutation import Mutation
 from service.graphql.query import Query
+from service.graphql.scalars import DATETIME_SCALAR, DateTime
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
 
+class AttestgraphSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Caller mistakes are answered, not logged as failures; CodedErrors logs the rest.
+        unexpected = [e for e in errors if not is_expected(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return AttestgraphSchema(
+        config=StrawberryConfig(scalar_map={DateTime: DATETIME_SCALAR}),
         query=Query,
         mutation=Mutation,
         extensions=[
