@@ -8,6 +8,7 @@ relationship has a list of its own. Export then load reproduces a graph exactly.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +38,9 @@ from graph.model import (
     dependency_edge,
     mapping_edge,
 )
+
+# "assets[3].kind" -> ("assets", "3"): the list and index a field path starts with.
+ITEM_PATH = re.compile(r"^(\w+)\[(\d+)\]")
 
 BUNDLE_FORMAT: Literal["attestgraph-bundle/1"] = "attestgraph-bundle/1"
 
@@ -149,10 +153,18 @@ def bundle_json_schema() -> dict[str, Any]:
     return Bundle.model_json_schema()
 
 
+def field_path(location: tuple[int | str, ...]) -> str:
+    """('assets', 1, 'kind') -> 'assets[1].kind', the way every error in the project names a field."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
 def _problems_from_validation(error: ValidationError, prefix: str) -> list[FieldProblem]:
     problems = []
     for item in error.errors():
-        path = ".".join(str(p) for p in item["loc"])
+        path = field_path(item["loc"])
         field = f"{prefix}{path}" if path else prefix.rstrip(".") or "(document)"
         problems.append(FieldProblem(field, item["msg"]))
     return problems
@@ -203,6 +215,16 @@ def read_bundle_file(path: Path) -> Bundle:
         ) from None
 
 
+def item_lines(path: Path) -> dict[tuple[str, int], int]:
+    """Map (top-level list, index) to the line where that item starts in a YAML file (empty for JSON)."""
+    if path.suffix == ".json":
+        return {}
+    try:
+        return _item_lines(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+
+
 def _item_lines(text: str) -> dict[tuple[str, int], int]:
     """Map (top-level list, index) to the 1-based line where that item starts."""
     node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -217,12 +239,9 @@ def _item_lines(text: str) -> dict[tuple[str, int], int]:
 
 
 def _with_line(path: Path, field: str, lines: dict[tuple[str, int], int]) -> str:
-    parts = field.split(".")
-    if len(parts) >= 2 and parts[1].isdigit():
-        line = lines.get((parts[0], int(parts[1])))
-        if line is not None:
-            return f"{path}:{line}: {field}"
-    return f"{path}: {field}"
+    match = ITEM_PATH.match(field)
+    line = lines.get((match.group(1), int(match.group(2)))) if match else None
+    return f"{path}:{line}: {field}" if line is not None else f"{path}: {field}"
 
 
 def dump_bundle(bundle: Bundle, path: Path) -> None:

@@ -18,7 +18,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 
 
@@ -238,11 +239,13 @@ class Evidence(_Node):
     uri: Annotated[str, Field(max_length=2000)] = ""
     sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = None
 
-    @model_validator(mode="after")
-    def _window_is_forward(self) -> Evidence:
-        if self.valid_until is not None and self.valid_until <= self.collected_at:
-            raise ValueError("valid_until must be later than collected_at")
-        return self
+    @field_validator("valid_until")
+    @classmethod
+    def _window_is_forward(cls, valid_until: datetime | None, info: ValidationInfo) -> datetime | None:
+        collected_at = info.data.get("collected_at")
+        if valid_until is not None and collected_at is not None and valid_until <= collected_at:
+            raise ValueError("must be later than collected_at")
+        return valid_until
 
 
 class Threat(_Node):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from graph.bundle import Bundle, read_bundle_file
-from graph.errors import InvalidInputError
+from graph.bundle import ITEM_PATH, Bundle, item_lines, read_bundle_file
+from graph.errors import FieldProblem, InvalidInputError
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 # The instant the demo org's dates were written around (seeds/demo/README.md).
@@ -22,19 +23,54 @@ def bundle_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.suffix in BUNDLE_SUFFIXES and p.is_file())
 
 
-def load_seed_bundle(*paths: Path) -> Bundle:
-    """Read and merge every bundle file in `paths` (files or folders), reporting all bad files."""
+@dataclass
+class Provenance:
+    """Where each item of a merged bundle came from, so problems found after merging name a file and line."""
+
+    origins: dict[str, list[tuple[Path, int | None]]] = field(default_factory=dict)
+
+    def add(self, file: Path, bundle: Bundle) -> None:
+        lines = item_lines(file)
+        for name, items in bundle:
+            if isinstance(items, list):
+                self.origins.setdefault(name, []).extend((file, lines.get((name, i))) for i in range(len(items)))
+
+    def locate(self, error: InvalidInputError) -> InvalidInputError:
+        located = []
+        for problem in error.problems:
+            match = ITEM_PATH.match(problem.field)
+            origins = self.origins.get(match.group(1), []) if match else []
+            index = int(match.group(2)) if match else -1
+            if match and index < len(origins):
+                file, line = origins[index]
+                where = f"{file}:{line}" if line else str(file)
+                located.append(FieldProblem(f"{where}: {problem.field}", problem.reason))
+            else:
+                located.append(problem)
+        return InvalidInputError(located)
+
+
+def read_seed_files(*paths: Path) -> tuple[Bundle, Provenance]:
+    """Read and merge every bundle file in `paths` (files or folders), reporting all bad files at once."""
     merged = Bundle()
+    provenance = Provenance()
     problems = []
     for path in paths:
         for file in bundle_files(path):
             try:
-                merged = merged.merged(read_bundle_file(file))
+                bundle = read_bundle_file(file)
             except InvalidInputError as error:
                 problems.extend(error.problems)
+                continue
+            merged = merged.merged(bundle)
+            provenance.add(file, bundle)
     if problems:
         raise InvalidInputError(problems)
-    return merged
+    return merged, provenance
+
+
+def load_seed_bundle(*paths: Path) -> Bundle:
+    return read_seed_files(*paths)[0]
 
 
 def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,7 +13,7 @@ from graph.bundle import bundle_json_schema, dump_bundle
 from graph.errors import AttestgraphError, InvalidInputError
 from graph.integrity import check_bundle
 from graph.model import now_utc
-from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
+from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_files, rebase_dates
 from service.settings import Settings
 
 app = typer.Typer(help="Attestgraph: a compliance knowledge graph for AI systems.", no_args_is_help=True)
@@ -82,12 +81,14 @@ def load(
     """Load bundles into the configured store, all files as one all-or-nothing write."""
     settings = Settings.from_env(data_dir=data_dir)
     try:
-        bundle = load_seed_bundle(*paths)
+        bundle, provenance = read_seed_files(*paths)
         if rebase_demo:
             bundle = rebase_dates(bundle, DEMO_REFERENCE, now_utc())
         store = settings.open_store()
         try:
             summary = store.write(bundle)
+        except InvalidInputError as error:
+            raise provenance.locate(error) from None
         finally:
             store.close()
     except AttestgraphError as error:
@@ -122,8 +123,11 @@ def validate(
 ) -> None:
     """Check files against the schema and every reference among them, without loading anything."""
     try:
-        bundle = load_seed_bundle(*paths)
-        check_bundle(bundle, lambda _label, _ids: set())
+        bundle, provenance = read_seed_files(*paths)
+        try:
+            check_bundle(bundle, lambda _label, _ids: set())
+        except InvalidInputError as error:
+            raise provenance.locate(error) from None
     except AttestgraphError as error:
         _fail(error)
     nodes = sum(1 for _ in bundle.nodes())
@@ -136,7 +140,3 @@ def schema() -> None:
     """Print the JSON Schema of a bundle."""
     json.dump(bundle_json_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
-
-
-def _unused(_: datetime) -> None:  # keeps the datetime import for typer's annotations
-    return None

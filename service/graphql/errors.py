@@ -14,7 +14,7 @@ log = logging.getLogger("attestgraph.graphql")
 
 
 def camel_path(field: str) -> str:
-    """`assets.0.changed_at` -> `assets[0].changedAt`: name fields as the API spells them."""
+    """`assets[0].changed_at` -> `assets[0].changedAt`: name fields as the API spells them."""
     parts: list[str] = []
     for part in field.split("."):
         if part.isdigit() and parts:

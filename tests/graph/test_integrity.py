@@ -133,17 +133,17 @@ def test_bad_reference_is_refused_naming_the_field_and_nothing_is_written(store:
 BAD_DOCUMENTS: dict[str, tuple[dict[str, Any], str]] = {
     "string-date": (
         {"evidence": [{"id": "e-x", "title": "x", "control": "ctl-policy", "collected_at": "last tuesday"}]},
-        "evidence.0.collected_at",
+        "evidence[0].collected_at",
     ),
     "naive-datetime": (
         {"evidence": [{"id": "e-x", "title": "x", "control": "ctl-policy", "collected_at": "2026-06-01T00:00:00"}]},
-        "evidence.0.collected_at",
+        "evidence[0].collected_at",
     ),
-    "unknown-field": ({"controls": [{"id": "ctl-x", "title": "x", "colour": "red"}]}, "controls.0.colour"),
+    "unknown-field": ({"controls": [{"id": "ctl-x", "title": "x", "colour": "red"}]}, "controls[0].colour"),
     "valid-until-before-collected-at": (
         {"evidence": [{"id": "e-x", "title": "x", "control": "ctl-policy", "collected_at": "2026-06-01T00:00:00Z",
                        "valid_until": "2026-06-01T00:00:00Z"}]},
-        "evidence.0",
+        "evidence[0].valid_until",
     ),
 }
 

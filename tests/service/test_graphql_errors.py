@@ -61,7 +61,7 @@ BAD_MUTATIONS = [
         'mutation { recordEvidence(evidence: {id: "e2", title: "t", control: "k", collectedAt: "2026-06-01T00:00:00Z",'
         ' validUntil: "2026-05-01T00:00:00Z"}) { id } }',
         "BAD_USER_INPUT",
-        "valid_until",
+        "evidence[0].validUntil",
     ),
     (
         'mutation { recordEvidence(evidence: {id: "e2", title: "t", control: "k", collectedAt: "2026-06-01T00:00:00Z",'

@@ -1,0 +1,62 @@
+"""An acknowledged write survives SIGKILL of the server (embedded store: SQLite WAL, synchronous=FULL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.service.conftest import free_port
+
+
+@contextmanager
+def server(data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ATTESTGRAPH_STORE": "embedded"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(
+                f"server did not become ready: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        time.sleep(0.1)
+    try:
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
+    mutation = (
+        'mutation { upsertAssets(assets: [{id: "survivor", kind: MODEL, name: "Survivor",'
+        ' changedAt: "2026-06-01T00:00:00Z"}]) { id } }'
+    )
+    with server(tmp_path) as (process, url):
+        response = httpx.post(f"{url}/graphql", json={"query": mutation}, timeout=10)
+        assert response.json() == {"data": {"upsertAssets": [{"id": "survivor"}]}}
+        os.kill(process.pid, signal.SIGKILL)  # no shutdown hook, no flush: only what was committed remains
+        process.wait(timeout=10)
+    with server(tmp_path) as (_, url):
+        body = httpx.post(f"{url}/graphql", json={"query": '{ asset(id: "survivor") { name changedAt } }'}).json()
+    assert body == {"data": {"asset": {"name": "Survivor", "changedAt": "2026-06-01T00:00:00Z"}}}
