@@ -8,16 +8,103 @@ import pytest
 
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
+from tests.stores.neo4j_launcher import (
+    LocalNeo4j,
+    Neo4jServer,
+    ServerUnavailable,
+    from_env,
+    from_testcontainers,
+)
 
-BACKENDS = ["embedded"]
+BACKENDS = ["embedded", "neo4j"]
+
+# Marks a database given through NEO4J_URI as the tests' own scratch space (see `neo4j_server`).
+SCRATCH_LABEL = "AttestgraphTestScratch"
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """One real Neo4j for the whole session: NEO4J_URI (+ NEO4J_USER, NEO4J_PASSWORD,
+    NEO4J_DATABASE) if set, else a testcontainers Neo4j 5.26 where Docker answers, else a private
+    server of tools/neo4j on a free port and a temporary data dir, stopped at the end. No Neo4j
+    is a failure, never a skip: the Neo4j backend is part of what we ship."""
+    server = from_env()
+    if server is not None:
+        _claim_scratch(server)
+        yield server
+        return
+    try:
+        found = from_testcontainers()
+    except Exception as error:
+        pytest.fail(f"Docker answers but the Neo4j test container did not start: {error}", pytrace=False)
+    if found is not None:
+        server, container = found
+        try:
+            yield server
+        finally:
+            container.stop()
+        return
+    local = LocalNeo4j(tmp_path_factory.mktemp("neo4j"))
+    try:
+        local.start()
+    except ServerUnavailable as error:
+        local.stop()
+        pytest.fail(
+            "No Neo4j for the neo4j-backend tests: NEO4J_URI is not set, Docker does not answer, and the "
+            f"local launcher failed.\n{error}\nFix: set NEO4J_URI/NEO4J_PASSWORD to a scratch Neo4j 5.26, or "
+            "install Java 17+ and Maven so tools/neo4j/start.sh can run.",
+            pytrace=False,
+        )
+    try:
+        yield local.server
+    finally:
+        local.stop()
+
+
+def _claim_scratch(server: Neo4jServer) -> None:
+    """The tests empty the database before each test: refuse a database holding data they did not
+    put there (someone's real graph behind NEO4J_URI), and mark an empty one as theirs."""
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        try:
+            records, _, _ = driver.execute_query(
+                f"OPTIONAL MATCH (n) WITH count(n) > 0 AS used RETURN used, EXISTS {{ (:{SCRATCH_LABEL}) }} AS ours",
+                database_=server.database,
+            )
+        except Exception as error:
+            pytest.fail(f"Neo4j at NEO4J_URI={server.uri} does not answer: {error}", pytrace=False)
+        if records[0]["used"] and not records[0]["ours"]:
+            pytest.fail(
+                f"Refusing to run the tests against {server.uri}: its database holds data the tests did not "
+                "create, and each test deletes everything. Point NEO4J_URI at a scratch database (or empty it).",
+                pytrace=False,
+            )
+        driver.execute_query(f"MERGE (:{SCRATCH_LABEL})", database_=server.database)
+
+
+def _neo4j_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    from graph.stores.neo4j import Neo4jStore
+
+    server: Neo4jServer = request.getfixturevalue("neo4j_server")
+    store = Neo4jStore(server.uri, server.user, server.password, server.database)
+    store.clear()
+    if server.origin == "NEO4J_URI":
+        store._driver.execute_query(f"MERGE (:{SCRATCH_LABEL})", database_=server.database)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
-    """An empty store of each backend."""
+    """An empty store of each backend (Neo4j: one server per session, emptied before each test)."""
     if request.param == "embedded":
         embedded = EmbeddedStore()
         yield embedded
         embedded.close()
+    elif request.param == "neo4j":
+        yield from _neo4j_store(request)
     else:  # pragma: no cover - other backends register themselves above
         raise AssertionError(f"unknown backend {request.param}")

@@ -26,15 +26,16 @@ if set(KIND_LABELS.values()) & {label.value for label in Label}:  # pragma: no c
     raise AssertionError("an asset kind label collides with a node label")
 
 
-def schema_statements() -> list[str]:
-    """Idempotent DDL: a uniqueness constraint on `id` and a range index on the order key per label."""
+def schema_statements() -> list[tuple[str, str]]:
+    """(name, idempotent DDL): a uniqueness constraint on `id` (which is also the index every
+    lookup by id uses) and a range index on the order key, per label."""
     statements = []
     for label in Label:
-        name = label.value.lower()
+        unique, order = f"attestgraph_{label.value.lower()}_id", f"attestgraph_{label.value.lower()}_order"
         statements.append(
-            f"CREATE CONSTRAINT attestgraph_{name}_id IF NOT EXISTS FOR (n:{label.value}) REQUIRE n.id IS UNIQUE"
+            (unique, f"CREATE CONSTRAINT {unique} IF NOT EXISTS FOR (n:{label.value}) REQUIRE n.id IS UNIQUE")
         )
-        statements.append(f"CREATE INDEX attestgraph_{name}_order IF NOT EXISTS FOR (n:{label.value}) ON (n.{ORDER})")
+        statements.append((order, f"CREATE INDEX {order} IF NOT EXISTS FOR (n:{label.value}) ON (n.{ORDER})"))
     return statements
 
 

@@ -1,0 +1,5 @@
+"""The Neo4j backend of `graph.store.GraphStore` (see `store.Neo4jStore`)."""
+
+from graph.stores.neo4j.store import Neo4jStore
+
+__all__ = ["Neo4jStore"]

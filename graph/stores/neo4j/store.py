@@ -1,0 +1,348 @@
+"""The Neo4j store: every `GraphStore` need answered by Cypher inside the database.
+
+Nothing is loaded into Python beyond the rows an answer consists of. Writes are validated with
+one existence query per label, then written in one managed transaction (the driver retries
+transient failures; it returns after the commit, so a write is durable when it returns).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from graph.bundle import Bundle, bundle_from_graph
+from graph.errors import StoreUnavailableError
+from graph.integrity import check_bundle
+from graph.model import (
+    FREQUENCY_DAYS,
+    NODE_EDGE_FIELDS,
+    Control,
+    Criterion,
+    Edge,
+    Label,
+    Mapping,
+    MappingRelationship,
+    NodeModel,
+    Rel,
+    natural_key,
+)
+from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.semantics import EvidenceState
+from graph.store import Assumption, WriteSummary
+from graph.stores.embedded import check_where
+from graph.stores.neo4j import reads, writes
+from graph.stores.neo4j.schema import after_key, schema_statements
+from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
+
+T = TypeVar("T")
+
+# Failures that mean "the database cannot answer now", reported as STORE_UNAVAILABLE (503).
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, TransientError, AuthError)
+
+_FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
+# Edges carried as node fields are exported with their nodes, not as lists of their own.
+_FIELD_RELS = {rel for fields in NODE_EDGE_FIELDS.values() for rel in fields.values()}
+
+
+def _sorted_ids(ids: Collection[str]) -> list[str]:
+    return sorted(ids, key=lambda i: (natural_key(i), i))
+
+
+def _unique(ids: Collection[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+class Neo4jStore:
+    """A `GraphStore` on a Neo4j 5 server (5.23 or newer: scoped `CALL (x) {}` subqueries)."""
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None, **driver_config: Any) -> None:
+        self._uri = uri
+        self._database = database
+        driver_config.setdefault("connection_timeout", 10.0)
+        # The store reads optional properties (valid_until, changed_at) that may not exist yet in
+        # a young database; the server's "unknown property" warnings are noise, not news.
+        driver_config.setdefault("notifications_min_severity", "OFF")
+        self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password), **driver_config)
+        try:
+            self._ensure_schema()
+        except StoreUnavailableError:
+            self._driver.close()
+            raise
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Neo4jStore:
+        """NEO4J_URI (required), NEO4J_USER (neo4j), NEO4J_PASSWORD, NEO4J_DATABASE (server default)."""
+        env = os.environ if environ is None else environ
+        uri = env.get("NEO4J_URI")
+        if not uri:
+            raise StoreUnavailableError("NEO4J_URI is not set (e.g. bolt://localhost:7687)")
+        return cls(
+            uri,
+            env.get("NEO4J_USER", "neo4j"),
+            env.get("NEO4J_PASSWORD", ""),
+            env.get("NEO4J_DATABASE") or None,
+        )
+
+    # -- plumbing -----------------------------------------------------------------------------
+    @contextmanager
+    def _available(self) -> Iterator[None]:
+        try:
+            yield
+        except _UNAVAILABLE as error:
+            raise StoreUnavailableError(f"Neo4j at {self._uri} cannot answer: {error}") from error
+
+    def _read(self, query: str, **params: Any) -> list[Record]:
+        with self._available():
+            records, _summary, _keys = self._driver.execute_query(
+                query, params, database_=self._database, routing_=RoutingControl.READ
+            )
+        return records
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        # Sessions share the driver's bookmark manager with `execute_query`, so a read issued
+        # after a write sees it, also on a cluster.
+        with (
+            self._available(),
+            self._driver.session(
+                database=self._database, bookmark_manager=self._driver.execute_query_bookmark_manager
+            ) as session,
+        ):
+            return session.execute_write(work)
+
+    def _ensure_schema(self) -> None:
+        # Auto-commit and no retry loop: an unreachable server fails the start at once.
+        with self._available(), self._driver.session(database=self._database) as session:
+            present = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name")}
+            present |= {record["name"] for record in session.run("SHOW INDEXES YIELD name")}
+            missing = [(name, text) for name, text in schema_statements() if name not in present]
+            for _name, statement in missing:
+                session.run(statement).consume()  # IF NOT EXISTS: a concurrent start is harmless
+            if missing:
+                session.run("CALL db.awaitIndexes(300)").consume()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def close(self) -> None:
+        self._driver.close()
+
+    def ping(self) -> None:
+        with self._available(), self._driver.session(database=self._database) as session:
+            session.run("RETURN 1").consume()
+
+    def clear(self) -> None:
+        """Delete every node and relationship (tests only); constraints and indexes stay."""
+        with self._available(), self._driver.session(database=self._database) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    # -- writes -------------------------------------------------------------------------------------
+    def _existing(self, label: Label, ids: set[str]) -> set[str]:
+        return {record["id"] for record in self._read(writes.existing_ids(label), ids=list(ids))}
+
+    def write(self, bundle: Bundle) -> WriteSummary:
+        check_bundle(bundle, self._existing)
+        plan = writes.plan_write(bundle)
+        self._write(lambda tx: writes.run_write(tx, plan))
+        return WriteSummary(nodes=plan.node_count, edges=plan.edge_count)
+
+    def delete_asset(self, asset_id: str) -> None:
+        self._write(lambda tx: writes.run_delete_asset(tx, asset_id))
+
+    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
+        ids = _unique(asset_ids)
+        if ids:
+            self._write(lambda tx: writes.run_set_changed_at(tx, ids, at))
+
+    # -- reads --------------------------------------------------------------------------------------
+    def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
+        wanted = _unique(ids)
+        if not wanted:
+            return {}
+        found = {}
+        for record in self._read(reads.get_nodes(label), ids=wanted):
+            node = node_model(label, record["props"])
+            found[node.id] = node
+        return {i: found[i] for i in wanted if i in found}
+
+    def list_nodes(
+        self, label: Label, *, first: int, after: str | None = None, where: dict[str, str] | None = None
+    ) -> list[NodeModel]:
+        check_where(label, where)
+        typed = where_values(label, where or {})
+        if typed is None or first <= 0:
+            return []
+        records = self._read(
+            reads.list_nodes(label), after="" if after is None else after_key(after), where=typed, first=first
+        )
+        return [node_model(label, record["props"]) for record in records]
+
+    def count_nodes(self, label: Label, where: dict[str, str] | None = None) -> int:
+        check_where(label, where)
+        typed = where_values(label, where or {})
+        if typed is None:
+            return 0
+        [record] = self._read(reads.count_nodes(label, bool(typed)), where=typed)
+        count: int = record["n"]
+        return count
+
+    def related(self, rel: Rel, ids: Collection[str], *, reverse: bool = False) -> dict[str, list[str]]:
+        wanted = _unique(ids)
+        found: dict[str, list[str]] = {i: [] for i in wanted}
+        if wanted:
+            for record in self._read(reads.related(rel, reverse), ids=wanted):
+                found[record["id"]] = _sorted_ids(record["others"])
+        return found
+
+    def export(self) -> Bundle:
+        nodes = [
+            (label, node_model(label, record["props"]))
+            for label in Label
+            for record in self._read(reads.export_nodes(label))
+        ]
+        edges = [
+            Edge(
+                type=rel,
+                source=record["source"],
+                target=record["target"],
+                properties={k: from_db(v) for k, v in record["props"].items()},
+            )
+            for rel in Rel
+            if rel not in _FIELD_RELS
+            for record in self._read(reads.export_edges(rel))
+        ]
+        return bundle_from_graph(nodes, edges)
+
+    # -- query needs ------------------------------------------------------------------------------------
+    def framework_criteria(self, framework_id: str) -> list[Criterion]:
+        records = self._read(reads.FRAMEWORK_CRITERIA, framework=framework_id)
+        return [node_model(Label.CRITERION, record["props"]) for record in records]  # type: ignore[misc]
+
+    def satisfying_controls(self, criterion_ids: Collection[str]) -> dict[str, list[Control]]:
+        wanted = _unique(criterion_ids)
+        if not wanted:
+            return {}
+        return {
+            record["id"]: [node_model(Label.CONTROL, props) for props in record["controls"]]  # type: ignore[misc]
+            for record in self._read(reads.SATISFYING_CONTROLS, ids=wanted)
+        }
+
+    def mappings_touching(self, criterion_ids: Collection[str]) -> list[Mapping]:
+        wanted = _unique(criterion_ids)
+        return _mappings(self._read(reads.MAPPINGS_TOUCHING, ids=wanted)) if wanted else []
+
+    def mappings_between(self, framework_a: str, framework_b: str) -> list[Mapping]:
+        return _mappings(self._read(reads.MAPPINGS_BETWEEN, a=framework_a, b=framework_b))
+
+    def _state_params(self, at: datetime, assume: Assumption | None) -> dict[str, Any]:
+        return {
+            "at": to_db(at),
+            "freqDays": _FREQUENCY_DAYS,
+            "assumed": sorted(assume.assets) if assume else [],
+            "assumedAt": to_db(assume.changed_at) if assume else None,
+        }
+
+    def control_verdicts(
+        self, control_ids: Collection[str], at: datetime, assume: Assumption | None = None
+    ) -> dict[str, ControlVerdict]:
+        wanted = _unique(control_ids)
+        if not wanted:
+            return {}
+        verdicts = {}
+        for record in self._read(reads.CONTROL_VERDICTS, ids=wanted, **self._state_params(at, assume)):
+            failing = {
+                state: record[state.value]
+                for state in EvidenceState
+                if state is not EvidenceState.OK and record[state.value]
+            }
+            verdicts[record["id"]] = ControlVerdict(
+                control_id=record["id"], status=record["status"], assets=record["assets"], failing=failing
+            )
+        return {i: verdicts[i] for i in wanted if i in verdicts}
+
+    def control_states(
+        self, control_ids: Collection[str] | None, at: datetime, assume: Assumption | None = None
+    ) -> list[ControlAssetState]:
+        params = self._state_params(at, assume)
+        if control_ids is None:
+            records = self._read(reads.CONTROL_STATES_ALL, **params)
+        else:
+            wanted = _unique(control_ids)
+            if not wanted:
+                return []
+            records = self._read(reads.CONTROL_STATES_OF, ids=wanted, **params)
+        return [
+            ControlAssetState(
+                control_id=record["control"],
+                asset_id=record["asset"],
+                state=EvidenceState(record["state"]),
+                since=from_db(record["since"]),
+            )
+            for record in records
+        ]
+
+    def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
+        if max_depth == 0:
+            return {asset_id: 0} if self._existing(Label.ASSET, {asset_id}) else {}
+        records = self._read(reads.dependents(max_depth), id=asset_id)
+        if not records:
+            return {}  # no such asset
+        distances = {asset_id: 0}
+        distances.update({record["id"]: record["distance"] for record in records if record["id"] is not None})
+        return distances
+
+    def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
+        [record] = self._read(reads.NEIGHBOURHOOD, ids=_unique(asset_ids))
+        return Neighbourhood(
+            controls=_sorted_ids(record["controls"]),
+            criteria=_sorted_ids(record["criteria"]),
+            frameworks=_sorted_ids(record["frameworks"]),
+            vendors=_sorted_ids(record["vendors"]),
+            evidence=_sorted_ids(record["evidence"]),
+        )
+
+    def accepted_evidence_times(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[datetime]]:
+        wanted = _unique(control_ids)
+        times: dict[str, list[datetime]] = {i: [] for i in wanted}
+        if wanted:
+            records = self._read(reads.ACCEPTED_EVIDENCE_TIMES, ids=wanted, start=to_db(start), end=to_db(end))
+            for record in records:
+                times[record["id"]] = sorted(from_db(t) for t in record["times"])
+        return times
+
+    def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
+        wanted = _unique(asset_ids)
+        if not wanted:
+            return []
+        records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=_FREQUENCY_DAYS)
+        found = [
+            StaleEvidence(evidence_id=record["evidence"], control_id=record["control"], asset_id=record["asset"])
+            for record in records
+        ]
+        found.sort(key=lambda s: (natural_key(s.evidence_id), s.evidence_id, natural_key(s.asset_id), s.asset_id))
+        return found
+
+
+def _mappings(records: list[Record]) -> list[Mapping]:
+    unique = {
+        (r["source"], r["target"]): Mapping(
+            source=r["source"],
+            target=r["target"],
+            relationship=MappingRelationship(r["relationship"]),
+            strength=r["strength"],
+            rationale=r["rationale"],
+        )
+        for r in records
+    }
+    return [unique[key] for key in sorted(unique)]

@@ -1,0 +1,160 @@
+"""Where the tests get a real Neo4j: NEO4J_URI, else testcontainers (Docker), else the local
+launcher in tools/neo4j (Neo4j Community from Maven Central jars, Java 17+)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+LAUNCHER = REPO / "tools" / "neo4j"
+DEFAULT_PASSWORD = "attestgraph-dev"
+# A build of the launcher may first download ~125 MB of jars; the start itself takes ~10 s.
+START_TIMEOUT = int(os.environ.get("NEO4J_TEST_START_TIMEOUT", "1200"))
+
+
+@dataclass(frozen=True)
+class Neo4jServer:
+    uri: str
+    user: str
+    password: str
+    database: str | None
+    origin: str  # "NEO4J_URI", "testcontainers" or "launcher <data dir>"
+
+
+class ServerUnavailable(Exception):
+    """No Neo4j could be had; the message says what was tried and how to fix it."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class LocalNeo4j:
+    """One server of tools/neo4j on its own data dir and port, started and stopped by the tests."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, password: str = DEFAULT_PASSWORD) -> None:
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.password = password
+
+    @property
+    def server(self) -> Neo4jServer:
+        return Neo4jServer(f"bolt://127.0.0.1:{self.port}", "neo4j", self.password, None, f"launcher {self.data_dir}")
+
+    def _env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "NEO4J_BOLT_PORT": str(self.port),
+            "NEO4J_BOLT_HOST": "127.0.0.1",
+            "NEO4J_PASSWORD": self.password,
+        }
+
+    def start(self) -> None:
+        script = LAUNCHER / "start.sh"
+        if not script.exists():
+            raise ServerUnavailable(f"{script} does not exist; cannot start a local Neo4j")
+        try:
+            done = subprocess.run(
+                ["bash", str(script), str(self.data_dir)],
+                env=self._env(),
+                capture_output=True,
+                text=True,
+                timeout=START_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise ServerUnavailable(f"{script} did not finish within {START_TIMEOUT}s") from error
+        if done.returncode != 0:
+            raise ServerUnavailable(
+                f"{script} {self.data_dir} failed (exit {done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-4000:]}"
+            )
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["bash", str(LAUNCHER / "stop.sh"), str(self.data_dir)],
+            env=self._env(),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+
+    def pid(self) -> int:
+        return int((self.data_dir / "neo4j.pid").read_text().strip())
+
+    def kill(self) -> None:
+        """SIGKILL the java process: no shutdown hook, no checkpoint, as in a power cut."""
+        pid = self.pid()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):  # reap it if it is our child (normally not)
+                os.waitpid(pid, os.WNOHANG)
+            if _is_zombie(pid):
+                break
+            time.sleep(0.05)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]  # optional: only where Docker runs
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        client.close()
+        return True
+    except Exception:
+        return False
+
+
+def from_testcontainers() -> tuple[Neo4jServer, Any] | None:
+    """A throwaway Neo4j 5.26 container, where testcontainers is installed and Docker answers."""
+    try:
+        from testcontainers.community.neo4j import Neo4jContainer
+    except ImportError:
+        try:
+            from testcontainers.neo4j import Neo4jContainer  # testcontainers < 4.9
+        except ImportError:
+            return None
+    if not _docker_answers():
+        return None
+    container = Neo4jContainer("neo4j:5.26-community", password=DEFAULT_PASSWORD)
+    container.start()
+    server = Neo4jServer(
+        container.get_connection_url(),
+        getattr(container, "username", "neo4j"),
+        getattr(container, "password", DEFAULT_PASSWORD),
+        None,
+        "testcontainers",
+    )
+    return server, container
+
+
+def from_env() -> Neo4jServer | None:
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        return None
+    return Neo4jServer(
+        uri,
+        os.environ.get("NEO4J_USER", "neo4j"),
+        os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD),
+        os.environ.get("NEO4J_DATABASE") or None,
+        "NEO4J_URI",
+    )
