@@ -205,6 +205,9 @@ class Control(_Node):
     frequency: Frequency = Frequency.QUARTERLY
     kind: ControlKind = ControlKind.PREVENTIVE
     automated: bool = False
+    expected_evidence: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=50)] = (
+        Field(default_factory=list, description="What an auditor expects to see: kinds and examples.")
+    )
 
 
 class Asset(_Node):

@@ -46,6 +46,7 @@ class ControlInput:
     frequency: Frequency = Frequency.QUARTERLY
     kind: ControlKind = ControlKind.PREVENTIVE
     automated: bool = False
+    expected_evidence: list[str] = strawberry.field(default_factory=list)
     satisfies: list[strawberry.ID] = strawberry.field(default_factory=list, description="Criterion ids.")
     applies_to: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids.")
 

@@ -184,6 +184,7 @@ class Control:
     frequency: Frequency
     kind: ControlKind
     automated: bool
+    expected_evidence: list[str]
 
     @strawberry.field
     async def criteria(self, info: GqlInfo) -> list[Criterion]:
