@@ -347,3 +347,26 @@ def test_rewriting_a_node_moves_its_single_valued_edges(store: GraphStore) -> No
     assert ("CHILD_OF", "fw:C", "fw:P") not in keys
     assert ("EVIDENCES", "e", "c1") not in keys
     assert ("EVIDENCES", "e", "c2") in keys
+
+
+def test_rewriting_a_node_without_an_optional_field_clears_it(store: GraphStore) -> None:
+    store.write(GraphBuilder().control("c").asset("a", changed_at=day(1)).evidence("c", T0, valid_until=day(9), eid="e")
+                .bundle())
+    store.write(GraphBuilder().asset("a").evidence("c", T0, eid="e").bundle())
+    exported = store.export()
+    assert exported.assets[0].changed_at is None
+    assert exported.evidence[0].valid_until is None
+
+
+def test_rewriting_a_relationship_updates_its_properties(store: GraphStore) -> None:
+    store.write(GraphBuilder().asset("a").asset("b").depends("a", "b", "calls").bundle())
+    store.write(GraphBuilder().depends("a", "b", "trained_on").bundle())
+    assert [(d.source, d.target, d.kind.value) for d in store.export().depends_on] == [("a", "b", "trained_on")]
+
+
+def test_a_relationship_listed_twice_is_stored_once(store: GraphStore) -> None:
+    b = GraphBuilder().asset("a").control("c", applies_to=["a"])
+    b.data["applies_to"].append({"source": "c", "target": "a"})
+    store.write(b.bundle())
+    assert [(x.source, x.target) for x in store.export().applies_to] == [("c", "a")]
+    assert store.related(Rel.APPLIES_TO, ["c"]) == {"c": ["a"]}

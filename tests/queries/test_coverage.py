@@ -352,7 +352,7 @@ def test_crosswalk_derivation(store: GraphStore, stored: str, forward: bool, rea
 def test_crosswalk_reason_names_the_best_neighbour(store: GraphStore) -> None:
     crosswalk_graph(COVERED).maps("dst:T", "src:S", "subset_of").write_to(store)
     r = row(coverage(store, "dst", day(1)), "dst:T")
-    assert r.reason == "through the crosswalk: src:S is superset_of it and is COVERED"
+    assert r.reason == "through the crosswalk: src:S is a superset of it and is COVERED"
 
 
 def test_the_best_candidate_wins(store: GraphStore) -> None:
@@ -520,3 +520,14 @@ def test_report_echoes_framework_and_time_and_orders_criteria_naturally(store: G
 def test_criteria_of_other_frameworks_are_not_listed(store: GraphStore) -> None:
     crosswalk_graph(COVERED).write_to(store)
     assert list(statuses(coverage(store, "src", day(1)))) == ["src:S"]
+
+
+def test_a_child_of_cycle_does_not_hang(store: GraphStore) -> None:
+    # Each criterion is the other's parent: written in two steps (each reference must exist).
+    GraphBuilder().framework("fw").criterion("A").criterion("B", parent="fw:A").criterion("L", parent="fw:A").write_to(
+        store
+    )
+    GraphBuilder().criterion("A", parent="fw:B").write_to(store)
+    report = coverage(store, "fw", day(1))
+    assert statuses(report)["fw:L"] == UNCOVERED
+    assert report.totals.total == 1

@@ -231,3 +231,13 @@ def test_record_change_of_an_unknown_asset_writes_nothing(store: GraphStore) -> 
     with pytest.raises(NotFoundError):
         record_change(store, change("nope"))
     assert store.export() == before
+
+
+def test_a_parent_criterion_moves_with_its_leaves(store: GraphStore) -> None:
+    b = GraphBuilder().framework("fw").criterion("P").criterion("P.1", parent="fw:P").criterion("P.2", parent="fw:P")
+    b.asset("a").control("c1", satisfies=["fw:P.1"], applies_to=["a"]).control("c2", satisfies=["fw:P.2"])
+    b.evidence("c1", T0).evidence("c2", T0).write_to(store)
+    report = impact(store, change("a"))
+    assert moves(report) == {"fw": {"fw:P": ("COVERED", "PARTIAL"), "fw:P.1": ("COVERED", "PARTIAL")}}
+    [delta] = report.frameworks
+    assert (delta.before.total, delta.before.covered, delta.after.covered, delta.after.partial) == (2, 2, 1, 1)
