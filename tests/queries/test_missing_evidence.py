@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import pytest
 
 from graph.errors import NotFoundError
@@ -229,3 +231,13 @@ def test_unknown_framework_is_not_found(store: GraphStore) -> None:
     with pytest.raises(NotFoundError) as error:
         missing_evidence(store, day(1), "nope")
     assert (error.value.node_id, error.value.field) == ("nope", "framework")
+
+
+def test_asof_in_another_offset_is_the_same_instant(store: GraphStore) -> None:
+    b = GraphBuilder().asset("a", changed_at=day(2)).asset("b").control("c", applies_to=["a", "b"])
+    b.evidence("c", T0, covers=["a"]).evidence("c", day(-40), covers=["b"]).write_to(store)
+    in_utc = missing_evidence(store, day(5))
+    elsewhere = missing_evidence(store, day(5).astimezone(timezone(timedelta(hours=-7))))
+    assert rows_of(elsewhere) == rows_of(in_utc) == {("c", "a", "STALE", day(2)), ("c", "b", "EXPIRED", day(-9))}
+    assert elsewhere.as_of == day(5)
+    assert all(r.since is None or r.since.utcoffset() == timedelta(0) for r in elsewhere.rows)
