@@ -1,0 +1,97 @@
+/** The shell: navigation, hash routing, one page at a time. */
+import "./styles.css";
+import { assetsPage } from "./pages/assets";
+import { criterionPage } from "./pages/criterion";
+import { crosswalkPage } from "./pages/crosswalk";
+import { impactPage } from "./pages/impact";
+import { missingPage } from "./pages/missing";
+import { overviewPage } from "./pages/overview";
+import { frameworksLoader, type Page, type PageContext } from "./pages/page";
+import { periodPage } from "./pages/period";
+import { buildHash, parseHash, type PageName } from "./router";
+import { h } from "./ui/dom";
+
+const PAGES: Record<PageName, Page> = {
+  overview: overviewPage,
+  criterion: criterionPage,
+  assets: assetsPage,
+  missing: missingPage,
+  period: periodPage,
+  crosswalk: crosswalkPage,
+  impact: impactPage,
+};
+
+const NAV: { page: PageName; label: string }[] = [
+  { page: "overview", label: "Overview" },
+  { page: "assets", label: "Assets" },
+  { page: "missing", label: "Missing evidence" },
+  { page: "period", label: "Type II period" },
+  { page: "crosswalk", label: "Crosswalk" },
+  { page: "impact", label: "Change impact" },
+];
+
+function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement> } {
+  const links = new Map<PageName, HTMLAnchorElement>();
+  const nav = h(
+    "nav",
+    { class: "nav", "aria-label": "Main" },
+    h(
+      "ul",
+      null,
+      NAV.map((n) => {
+        const a = h("a", { href: buildHash(n.page), "data-nav": n.page }, n.label);
+        links.set(n.page, a);
+        return h("li", null, a);
+      }),
+    ),
+  );
+  const main = h("main", { id: "main", tabindex: "-1" });
+  document.body.replaceChildren(
+    h("a", { class: "skip-link", href: "#main", onclick: (e: Event) => (e.preventDefault(), main.focus()) }, "Skip to content"),
+    h("header", { class: "topbar" }, h("a", { class: "brand", href: buildHash("overview") }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "◆"), "Attestgraph"), nav),
+    main,
+  );
+  return { main, links };
+}
+
+function start(): void {
+  const { main, links } = shell();
+  let controller: AbortController | null = null;
+  let lastPage: PageName | null = null;
+
+  const render = (): void => {
+    controller?.abort();
+    controller = new AbortController();
+    const route = parseHash(window.location.hash);
+    const page = PAGES[route.page];
+    for (const [name, a] of links) {
+      if (name === route.page || (route.page === "criterion" && name === "overview")) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+    document.title = `${page.title} · Attestgraph`;
+    main.replaceChildren();
+    main.dataset.page = route.page;
+    const ctx: PageContext = {
+      root: main,
+      route,
+      signal: controller.signal,
+      setParams(params, push = false) {
+        const hash = buildHash(route.page, route.id, params);
+        if (hash === window.location.hash) return;
+        route.params = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
+        if (push) history.pushState(null, "", hash);
+        else history.replaceState(null, "", hash);
+      },
+      frameworks: frameworksLoader(controller.signal),
+      now: () => new Date(),
+    };
+    page.render(ctx);
+    // Move focus to the new page's heading when the page (not just its filters) changed.
+    if (lastPage !== null && lastPage !== route.page) main.querySelector<HTMLElement>("h1")?.focus();
+    lastPage = route.page;
+  };
+  window.addEventListener("hashchange", render);
+  render();
+}
+
+start();

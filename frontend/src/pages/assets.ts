@@ -1,0 +1,219 @@
+/** 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches. */
+import { fetchBlastRadius, listAssets } from "../api/queries";
+import type { AssetSummary, BlastRadius } from "../api/types";
+import { buildHash, criterionHash } from "../router";
+import { compareRefs } from "../shape/coverage";
+import { formatDate } from "../shape/dates";
+import { evidenceValidity, evidenceWindow } from "../shape/evidence";
+import { blastEdges } from "../shape/rings";
+import { searchAssets } from "../shape/assets";
+import { blastGraph, kindColour, type BlastGraphHandle } from "../ui/blast-graph";
+import { append, h, replace } from "../ui/dom";
+import { emptyState } from "../ui/states";
+import { field, pageHeader, scrollTable, select, tag } from "../ui/widgets";
+import { load, type Page, type PageContext } from "./page";
+
+const RESULTS_PAGE = 12;
+const KINDS = ["MODEL", "DATASET", "ENDPOINT", "PIPELINE", "INFRASTRUCTURE", "SERVICE", "REPOSITORY"];
+
+export const assetsPage: Page = {
+  title: "Asset explorer",
+  render(ctx) {
+    const params = ctx.route.params;
+    const search = h("input", { type: "search", name: "q", value: params.q ?? "", placeholder: "name, id or owner", autocomplete: "off" });
+    const kind = select("kind", [{ value: "", label: "Any kind" }, ...KINDS.map((k) => ({ value: k, label: k.toLowerCase() }))], params.kind ?? "");
+    const depth = select(
+      "depth",
+      [{ value: "", label: "Unlimited" }, ...[1, 2, 3, 4, 5].map((d) => ({ value: String(d), label: `${d} hop${d > 1 ? "s" : ""}` }))],
+      params.depth ?? "",
+    );
+    const results = h("div", { class: "asset-results", "data-testid": "asset-results" });
+    const detail = h("div", { class: "blast", "data-testid": "blast", tabindex: "-1" });
+    const form = h(
+      "form",
+      { class: "toolbar", role: "search", "aria-label": "Find an asset" },
+      field("Search assets", search),
+      field("Kind", kind),
+      field("Blast radius depth", depth),
+    );
+    form.addEventListener("submit", (e) => e.preventDefault());
+    ctx.root.append(
+      pageHeader("Asset explorer", "Find an asset and see its blast radius: every asset depending on it, and the controls, criteria, frameworks, vendors and evidence they touch."),
+      form,
+      h("div", { class: "split" }, h("section", { class: "card asset-search", "aria-label": "Assets" }, results), h("section", { class: "card", "aria-label": "Blast radius" }, detail)),
+    );
+
+    let all: AssetSummary[] = [];
+    let shown = RESULTS_PAGE;
+    let graph: BlastGraphHandle | null = null;
+    ctx.signal.addEventListener("abort", () => graph?.destroy());
+
+    const renderResults = (): void => {
+      const matches = searchAssets(all, search.value);
+      replace(results);
+      results.append(h("p", { class: "muted small", role: "status", "data-testid": "asset-count" }, `${matches.length} of ${all.length} assets`));
+      if (matches.length === 0) {
+        results.append(emptyState(all.length ? "No asset matches." : "There are no assets yet."));
+        return;
+      }
+      const chosen = currentAsset();
+      results.append(
+        h(
+          "ul",
+          { class: "asset-list" },
+          matches.slice(0, shown).map((a) =>
+            h(
+              "li",
+              { "data-asset": a.id },
+              h(
+                "a",
+                { href: buildHash("assets", null, { ...paramsNow(), asset: a.id }), "data-select-asset": a.id, "aria-current": a.id === chosen ? "true" : null },
+                h("span", { class: "dot", style: { background: kindColour(a.kind) }, "aria-hidden": "true" }),
+                h("span", null, a.name, h("span", { class: "muted small" }, ` ${a.kind.toLowerCase()} · ${a.id}`)),
+              ),
+            ),
+          ),
+        ),
+      );
+      if (matches.length > shown) {
+        const more = h("button", { type: "button", class: "button button-secondary" }, `Show more (${matches.length - shown} left)`);
+        more.addEventListener("click", () => {
+          const first = shown;
+          shown += RESULTS_PAGE;
+          renderResults();
+          (results.querySelectorAll("li a")[first] as HTMLElement | undefined)?.focus();
+        });
+        results.append(more);
+      }
+    };
+
+    const paramsNow = (): Record<string, string | null> => ({ q: search.value || null, kind: kind.value || null, depth: depth.value || null, asset: currentAsset() });
+    let selected: string | null = params.asset ?? null;
+    const currentAsset = (): string | null => selected;
+
+    const loadAssets = (): void => {
+      shown = RESULTS_PAGE;
+      void load(results, "assets", ctx.signal, () => listAssets(kind.value || null, { signal: ctx.signal }), ({ nodes }) => {
+        all = nodes;
+        renderResults();
+      });
+    };
+
+    const showBlast = (): void => {
+      graph?.destroy();
+      graph = null;
+      if (!selected) {
+        replace(detail, emptyState("Choose an asset to see its blast radius."));
+        return;
+      }
+      const asset = selected;
+      const maxDepth = depth.value ? Number(depth.value) : null;
+      void load(detail, `the blast radius of ${asset}`, ctx.signal, () => fetchBlastRadius(asset, maxDepth, { signal: ctx.signal }), (br) => {
+        graph = renderBlast(detail, br, ctx, chooseAsset);
+      });
+    };
+
+    const chooseAsset = (id: string): void => {
+      selected = id;
+      ctx.setParams(paramsNow(), true);
+      renderResults();
+      showBlast();
+      detail.focus();
+    };
+    // Same-page asset links select without reloading the page (new-tab clicks still follow the href).
+    ctx.root.addEventListener("click", (event) => {
+      const mouse = event as MouseEvent;
+      if (mouse.button !== 0 || mouse.metaKey || mouse.ctrlKey || mouse.shiftKey || mouse.altKey) return;
+      const link = (event.target as Element).closest<HTMLAnchorElement>("a[data-select-asset]");
+      if (!link) return;
+      event.preventDefault();
+      chooseAsset(link.dataset.selectAsset!);
+    });
+
+    search.addEventListener("input", () => {
+      shown = RESULTS_PAGE;
+      ctx.setParams(paramsNow());
+      renderResults();
+    });
+    kind.addEventListener("change", () => {
+      ctx.setParams(paramsNow());
+      loadAssets();
+    });
+    depth.addEventListener("change", () => {
+      ctx.setParams(paramsNow());
+      showBlast();
+    });
+    loadAssets();
+    showBlast();
+  },
+};
+
+function renderBlast(slot: HTMLElement, br: BlastRadius, ctx: PageContext, onSelect: (id: string) => void): BlastGraphHandle {
+  const affected = br.assets.edges.map((e) => e.node);
+  const nodes = affected.map((a) => ({ id: a.assetId, distance: a.distance, label: a.asset?.name ?? a.assetId, kind: a.asset?.kind ?? "" }));
+  const edges = blastEdges(affected.map((a) => ({ assetId: a.assetId, dependsOn: (a.asset?.dependsOn ?? []).map((d) => d.id) })));
+  const graph = blastGraph(nodes, edges, onSelect);
+  const name = br.asset?.name ?? br.assetId;
+  const now = ctx.now();
+
+  const assetRows = affected.map((a) =>
+    h(
+      "tr",
+      { "data-asset": a.assetId, "data-distance": a.distance },
+      h("td", { class: "num" }, a.distance),
+      h("th", { scope: "row" }, h("a", { href: buildHash("assets", null, { asset: a.assetId }), "data-select-asset": a.assetId }, a.asset?.name ?? a.assetId)),
+      h("td", null, a.asset?.kind.toLowerCase() ?? ""),
+      h("td", null, h("code", null, a.assetId)),
+    ),
+  );
+  const list = <T>(title: string, testid: string, items: T[], item: (t: T) => HTMLElement): HTMLElement =>
+    h(
+      "section",
+      { class: "blast-list", "data-testid": testid, "data-count": items.length },
+      h("h3", null, `${title} (${items.length})`),
+      items.length ? h("ul", null, items.map(item)) : h("p", { class: "muted" }, "None."),
+    );
+  const evidence = br.evidence.edges.map((e) => e.node);
+  const evRows = evidence.map((ev) => {
+    const freq = ev.control?.frequency ?? "ANNUAL";
+    const win = evidenceWindow(ev.collectedAt, ev.validUntil, freq);
+    const validity = evidenceValidity(ev, freq, now);
+    return h(
+      "tr",
+      { "data-evidence": ev.id },
+      h("th", { scope: "row" }, ev.title),
+      h("td", null, ev.control?.id ?? ""),
+      h("td", null, `${formatDate(win.start)} → ${formatDate(win.end)}${win.computed ? "*" : ""}`),
+      h("td", null, tag(validity.toLowerCase().replace(/_/g, " "), validity === "VALID" ? "good" : "bad")),
+    );
+  });
+
+  append(slot, [
+    h("h2", null, "Blast radius of ", h("span", { "data-testid": "blast-asset" }, name)),
+    h(
+      "p",
+      { class: "muted", "data-testid": "blast-summary" },
+      `${br.assets.totalCount} assets, ${br.controls.length} controls, ${br.criteria.length} criteria, ${br.frameworks.length} frameworks, ${br.vendors.length} vendors, ${br.evidence.totalCount} evidence items`,
+      br.assets.totalCount > affected.length ? ` (drawing the nearest ${affected.length})` : "",
+      ". ",
+      h("a", { href: buildHash("impact", null, { asset: br.assetId }) }, "What if it changed?"),
+    ),
+    graph.element,
+    scrollTable("Affected assets, nearest first", ["Distance", "Asset", "Kind", "Id"], assetRows, { "data-testid": "blast-assets" }),
+    h(
+      "div",
+      { class: "blast-lists" },
+      list("Controls", "blast-controls", [...br.controls].sort((a, b) => compareRefs(a.id, b.id)), (c) => h("li", { "data-control": c.id }, h("strong", null, c.id), ` ${c.title}`, h("span", { class: "muted small" }, c.owner ? ` · ${c.owner}` : ""))),
+      list("Criteria", "blast-criteria", [...br.criteria].sort((a, b) => compareRefs(a.id, b.id)), (c) => h("li", { "data-criterion": c.id }, h("a", { href: criterionHash(c.id) }, h("strong", null, c.ref), ` ${c.title}`), h("span", { class: "muted small" }, ` · ${c.framework?.name ?? ""}`))),
+      list("Frameworks", "blast-frameworks", br.frameworks, (f) => h("li", { "data-framework": f.id }, f.name)),
+      list("Vendors", "blast-vendors", br.vendors, (v) => h("li", { "data-vendor": v.id }, h("strong", null, v.name), h("span", { class: "muted small" }, ` ${v.service}${v.riskTier ? ` · risk ${v.riskTier}` : ""}`))),
+    ),
+    h("h3", null, `Evidence (${br.evidence.totalCount})`),
+    evRows.length
+      ? scrollTable("Evidence of affected controls (window: collected → end; * computed from frequency)", ["Evidence", "Control", "Window", "Now"], evRows, { "data-testid": "blast-evidence" })
+      : emptyState("No evidence speaks for these assets."),
+    br.evidence.totalCount > evidence.length ? h("p", { class: "muted small" }, `Showing ${evidence.length} of ${br.evidence.totalCount}.`) : null,
+  ]);
+  slot.dataset.loaded = "true";
+  return graph;
+}

@@ -1,0 +1,164 @@
+/** 5. Type II period view: each control's expected evidence intervals over a period, gaps highlighted. */
+import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
+import type { ControlPeriod } from "../api/types";
+import { defaultPeriod, formatDate, isDateInputValue, periodRange } from "../shape/dates";
+import { gapShare, monthTicks, timelineSegments } from "../shape/timeline";
+import { orderFrameworks } from "../shape/coverage";
+import { h, replace, svg } from "../ui/dom";
+import { emptyState } from "../ui/states";
+import { field, frameworkOptions, pageHeader, select } from "../ui/widgets";
+import { load, type Page } from "./page";
+
+const PAGE_SIZE = 20;
+const WIDTH = 1000;
+const HEIGHT = 18;
+
+export const periodPage: Page = {
+  title: "Type II period",
+  render(ctx) {
+    const p = ctx.route.params;
+    const def = defaultPeriod(ctx.now());
+    const form = h("form", { class: "toolbar", "aria-label": "Audit period" });
+    const summary = h("div", { class: "period-summary", "aria-live": "polite" });
+    const list = h("div", { class: "timelines", "data-testid": "timelines" });
+    const pager = h("nav", { class: "pager", "aria-label": "Controls pages" });
+    ctx.root.append(
+      pageHeader("Type II period", "Over an audit period, each control expects accepted evidence in every interval of its frequency; an interval without any is a gap."),
+      form,
+      h("section", { class: "card" }, summary, list, pager),
+    );
+
+    void load(form, "frameworks", ctx.signal, ctx.frameworks, (frameworks) => {
+      const fw = select("framework", [{ value: "", label: "All controls" }, ...frameworkOptions(frameworks)], p.framework ?? orderFrameworks(frameworks)[0]?.id ?? "");
+      const start = h("input", { type: "date", name: "start", required: true, value: isDateInputValue(p.start) ? p.start : def.start });
+      const end = h("input", { type: "date", name: "end", required: true, value: isDateInputValue(p.end) ? p.end : def.end });
+      const gapsOnly = h("input", { type: "checkbox", name: "gapsOnly", checked: p.gapsOnly === "1" });
+      const apply = h("button", { type: "submit", class: "button" }, "Show period");
+      form.append(
+        field("Framework", fw),
+        field("From (UTC day)", start),
+        field("To (UTC day, inclusive)", end),
+        h("div", { class: "field field-check" }, gapsOnly, h("label", { for: (gapsOnly.id = "gaps-only") }, "Only controls with gaps")),
+        h("div", { class: "field field-button" }, apply),
+      );
+
+      // Cursors of the pages before the current one, for "Previous".
+      let cursors: (string | null)[] = [null];
+      const show = (after: string | null): void => {
+        if (!start.value || !end.value || start.value > end.value) {
+          replace(list, emptyState("Pick a period whose start is on or before its end."));
+          replace(summary);
+          replace(pager);
+          return;
+        }
+        ctx.setParams({ framework: fw.value || null, start: start.value, end: end.value, gapsOnly: gapsOnly.checked ? "1" : null });
+        const range = periodRange(start.value, end.value);
+        replace(pager);
+        replace(summary);
+        void load(list, "the evidence gaps", ctx.signal, () => fetchEvidenceGaps(fw.value || null, range.start, range.end, PAGE_SIZE, after, gapsOnly.checked, { signal: ctx.signal }), (data) => {
+          renderPage(data, after);
+          list.dataset.loaded = "true";
+        });
+      };
+
+      const renderPage = (data: GapsPage, after: string | null): void => {
+        const conn = data.controls;
+        const index = cursors.indexOf(after);
+        const pageNo = index + 1;
+        replace(
+          summary,
+          h(
+            "p",
+            null,
+            h("strong", { "data-testid": "total-gaps" }, data.totalGaps),
+            ` gap intervals across `,
+            h("span", { "data-testid": "control-count" }, conn.totalCount),
+            ` controls, ${formatDate(data.start)} to ${formatDate(new Date(Date.parse(data.end) - 1).toISOString())}.`,
+          ),
+          legend(),
+        );
+        if (conn.edges.length === 0) {
+          replace(list, emptyState(gapsOnly.checked ? "No control has a gap in this period." : "No control is in scope for this period."));
+          return;
+        }
+        list.append(...conn.edges.map((e) => timelineRow(e.node, data.start, data.end)));
+        list.append(axis(data.start, data.end));
+        const prev = h("button", { type: "button", class: "button button-secondary", disabled: index <= 0 }, "Previous");
+        const next = h("button", { type: "button", class: "button button-secondary", disabled: !conn.pageInfo.hasNextPage }, "Next");
+        prev.addEventListener("click", () => show(cursors[index - 1] ?? null));
+        next.addEventListener("click", () => {
+          cursors = [...cursors.slice(0, index + 1), conn.pageInfo.endCursor];
+          show(conn.pageInfo.endCursor);
+        });
+        const pages = Math.max(1, Math.ceil(conn.totalCount / PAGE_SIZE));
+        replace(pager, prev, h("span", { class: "muted" }, `Page ${pageNo} of ${pages}`), next);
+      };
+
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        cursors = [null];
+        show(null);
+      });
+      gapsOnly.addEventListener("change", () => {
+        cursors = [null];
+        show(null);
+      });
+      fw.addEventListener("change", () => {
+        cursors = [null];
+        show(null);
+      });
+      show(null);
+    });
+  },
+};
+
+function legend(): HTMLElement {
+  return h(
+    "p",
+    { class: "legend small" },
+    h("span", { class: "swatch swatch-ok", "aria-hidden": "true" }),
+    " evidence collected in the interval ",
+    h("span", { class: "swatch swatch-gap", "aria-hidden": "true" }),
+    " gap (no accepted evidence)",
+  );
+}
+
+function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement {
+  const segments = timelineSegments(cp.intervals, start, end, WIDTH);
+  const share = gapShare(cp.intervals);
+  const label = `${cp.controlId}: ${cp.gaps} of ${cp.intervals.length} ${cp.frequency} intervals are gaps (${share}%)`;
+  const bar = svg(
+    "svg",
+    { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: "none", class: "timeline", role: "img", "aria-label": label },
+    segments.map((s) =>
+      svg(
+        "rect",
+        { x: s.x.toFixed(2), y: 0, width: Math.max(s.width, 0.5).toFixed(2), height: HEIGHT, class: s.isGap ? "seg-gap" : "seg-ok", "data-gap": s.isGap ? "1" : "0" },
+        svg("title", {}, `${formatDate(s.start)} → ${formatDate(s.end)}: ${s.isGap ? `${s.intervals} interval${s.intervals > 1 ? "s" : ""} without evidence` : `${s.evidenceCount} evidence item${s.evidenceCount === 1 ? "" : "s"}`}`),
+      ),
+    ),
+  );
+  return h(
+    "div",
+    { class: "timeline-row", "data-control": cp.controlId, "data-gaps": cp.gaps, "data-intervals": cp.intervals.length },
+    h(
+      "div",
+      { class: "timeline-label" },
+      h("strong", null, cp.controlId),
+      " ",
+      h("span", null, cp.control?.title ?? ""),
+      h("div", { class: "muted small" }, `${cp.frequency} · `, h("span", { class: cp.gaps ? "bad" : "good" }, `${cp.gaps} gap${cp.gaps === 1 ? "" : "s"}`), ` of ${cp.intervals.length}`),
+    ),
+    bar,
+  );
+}
+
+function axis(start: string, end: string): HTMLElement {
+  const ticks = monthTicks(start, end, WIDTH);
+  return h(
+    "div",
+    { class: "timeline-row timeline-axis", "aria-hidden": "true" },
+    h("div", { class: "timeline-label" }),
+    h("div", { class: "axis" }, ticks.map((t) => h("span", { style: { left: `${(t.x / WIDTH) * 100}%` } }, t.label.slice(2)))),
+  );
+}

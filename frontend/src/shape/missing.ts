@@ -1,0 +1,95 @@
+/** The missing-evidence worklist: filter, sort, and the CSV of what is shown. */
+import type { EvidenceState, MissingEvidenceRow } from "../api/types";
+import { toCsv } from "./csv";
+import { daysBetween, formatDate } from "./dates";
+
+/** The order DESIGN.md checks reasons in (the first that holds is reported). */
+export const REASON_ORDER: readonly EvidenceState[] = ["STALE", "EXPIRED", "PENDING_REVIEW", "REJECTED", "NEVER_COLLECTED"];
+
+export const REASON_LABEL: Readonly<Record<EvidenceState, string>> = {
+  OK: "OK",
+  STALE: "Stale (asset changed)",
+  EXPIRED: "Expired",
+  PENDING_REVIEW: "Pending review",
+  REJECTED: "Rejected",
+  NEVER_COLLECTED: "Never collected",
+};
+
+/** The owner filter's value for controls without an owner. */
+export const NO_OWNER = "(no owner)";
+
+export type WorklistSort = "overdue" | "reason";
+
+export interface WorklistFilter {
+  owner: string | null;
+  reason: EvidenceState | null;
+}
+
+export function ownerOf(row: MissingEvidenceRow): string {
+  return row.control?.owner?.trim() || NO_OWNER;
+}
+
+/** The distinct owners in the rows, alphabetically, "(no owner)" last. */
+export function owners(rows: readonly MissingEvidenceRow[]): string[] {
+  const set = new Set(rows.map(ownerOf));
+  const named = [...set].filter((o) => o !== NO_OWNER).sort((a, b) => a.localeCompare(b));
+  return set.has(NO_OWNER) ? [...named, NO_OWNER] : named;
+}
+
+export function filterRows(rows: readonly MissingEvidenceRow[], filter: WorklistFilter): MissingEvidenceRow[] {
+  return rows.filter((r) => (!filter.owner || ownerOf(r) === filter.owner) && (!filter.reason || r.reason === filter.reason));
+}
+
+function bySinceAscNullLast(a: MissingEvidenceRow, b: MissingEvidenceRow): number {
+  if (a.since === b.since) return 0;
+  if (a.since === null) return 1;
+  if (b.since === null) return -1;
+  return Date.parse(a.since) - Date.parse(b.since);
+}
+
+function byIds(a: MissingEvidenceRow, b: MissingEvidenceRow): number {
+  return a.controlId.localeCompare(b.controlId) || (a.assetId ?? "").localeCompare(b.assetId ?? "");
+}
+
+/**
+ * "overdue": longest overdue first (since ascending), rows with no `since` last.
+ * "reason": grouped by reason in DESIGN order, longest overdue first within a reason.
+ */
+export function sortRows(rows: readonly MissingEvidenceRow[], sort: WorklistSort): MissingEvidenceRow[] {
+  const reasonRank = (r: EvidenceState): number => REASON_ORDER.indexOf(r);
+  return [...rows].sort((a, b) =>
+    sort === "reason"
+      ? reasonRank(a.reason) - reasonRank(b.reason) || bySinceAscNullLast(a, b) || byIds(a, b)
+      : bySinceAscNullLast(a, b) || byIds(a, b),
+  );
+}
+
+/** Whole days a row has been overdue at `asOf`; null when it has no `since`. */
+export function daysOverdue(row: MissingEvidenceRow, asOf: string): number | null {
+  return row.since ? Math.max(0, daysBetween(row.since, asOf)) : null;
+}
+
+export const WORKLIST_COLUMNS = ["Control", "Control title", "Owner", "Asset", "Asset name", "Reason", "Since", "Days overdue"] as const;
+
+/** The cells of one row, exactly as the table shows them (and the CSV writes them). */
+export function worklistCells(row: MissingEvidenceRow, asOf: string): string[] {
+  const days = daysOverdue(row, asOf);
+  return [
+    row.controlId,
+    row.control?.title ?? "",
+    ownerOf(row),
+    row.assetId ?? "",
+    row.asset?.name ?? (row.assetId ? "" : "(control-wide)"),
+    REASON_LABEL[row.reason],
+    row.since ? formatDate(row.since) : "",
+    days === null ? "" : String(days),
+  ];
+}
+
+export function worklistCsv(rows: readonly MissingEvidenceRow[], asOf: string): string {
+  return toCsv(WORKLIST_COLUMNS, rows.map((r) => worklistCells(r, asOf)));
+}
+
+export function worklistFileName(framework: string | null, asOf: string): string {
+  return `missing-evidence-${framework ?? "all"}-${formatDate(asOf)}.csv`;
+}

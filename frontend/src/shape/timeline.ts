@@ -1,0 +1,73 @@
+/** Geometry of a Type II period timeline: one bar per control, gap runs highlighted. */
+import type { GapInterval } from "../api/types";
+import { toDateInputValue } from "./dates";
+
+export interface TimelineSegment {
+  x: number;
+  width: number;
+  isGap: boolean;
+  start: string;
+  end: string;
+  /** How many expected intervals the segment merges. */
+  intervals: number;
+  evidenceCount: number;
+}
+
+function scale(start: number, end: number, width: number): (t: number) => number {
+  const span = end - start;
+  return (t) => (span > 0 ? ((Math.min(Math.max(t, start), end) - start) / span) * width : 0);
+}
+
+/**
+ * Merge consecutive intervals of the same kind (gap / evidenced) into segments and place them
+ * on [0, width] for the period [periodStart, periodEnd). Segments are contiguous when the
+ * intervals are, and never leave the period.
+ */
+export function timelineSegments(intervals: readonly GapInterval[], periodStart: string, periodEnd: string, width: number): TimelineSegment[] {
+  const x = scale(Date.parse(periodStart), Date.parse(periodEnd), width);
+  const sorted = [...intervals].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const runs: { isGap: boolean; start: string; end: string; intervals: number; evidenceCount: number }[] = [];
+  for (const iv of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && last.isGap === iv.isGap && Date.parse(last.end) === Date.parse(iv.start)) {
+      last.end = iv.end;
+      last.intervals += 1;
+      last.evidenceCount += iv.evidenceCount;
+    } else {
+      runs.push({ isGap: iv.isGap, start: iv.start, end: iv.end, intervals: 1, evidenceCount: iv.evidenceCount });
+    }
+  }
+  return runs.map((r) => {
+    const x0 = x(Date.parse(r.start));
+    return { ...r, x: x0, width: x(Date.parse(r.end)) - x0 };
+  });
+}
+
+export interface TimelineTick {
+  x: number;
+  label: string;
+}
+
+/** A tick at the first of every month inside the period (labels "2026-01"), at most `maxTicks`. */
+export function monthTicks(periodStart: string, periodEnd: string, width: number, maxTicks = 13): TimelineTick[] {
+  const start = Date.parse(periodStart);
+  const end = Date.parse(periodEnd);
+  const x = scale(start, end, width);
+  const ticks: TimelineTick[] = [];
+  const d = new Date(start);
+  let cursor = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (d.getUTCDate() === 1 && d.getUTCHours() === 0 ? 0 : 1), 1);
+  while (cursor < end) {
+    ticks.push({ x: x(cursor), label: toDateInputValue(new Date(cursor)).slice(0, 7) });
+    const c = new Date(cursor);
+    cursor = Date.UTC(c.getUTCFullYear(), c.getUTCMonth() + 1, 1);
+  }
+  if (ticks.length <= maxTicks) return ticks;
+  const every = Math.ceil(ticks.length / maxTicks);
+  return ticks.filter((_, i) => i % every === 0);
+}
+
+/** Share of the period's intervals that are gaps, as a whole percentage. */
+export function gapShare(intervals: readonly GapInterval[]): number {
+  if (intervals.length === 0) return 0;
+  return Math.round((intervals.filter((i) => i.isGap).length / intervals.length) * 100);
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests: pure data shaping and DOM components (jsdom). No network, no service.
+export default defineConfig({
+  test: {
+    include: ["test/unit/**/*.test.ts"],
+    environment: "jsdom",
+    reporters: ["default", "./test/summary-reporter.ts"],
+  },
+});
