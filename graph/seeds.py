@@ -27,13 +27,14 @@ def bundle_files(path: Path) -> list[Path]:
 class Provenance:
     """Where each item of a merged bundle came from, so problems found after merging name a file and line."""
 
-    origins: dict[str, list[tuple[Path, int | None]]] = field(default_factory=dict)
+    # list name -> per merged index: (file, index within that file, line of the item)
+    origins: dict[str, list[tuple[Path, int, int | None]]] = field(default_factory=dict)
 
     def add(self, file: Path, bundle: Bundle) -> None:
         lines = item_lines(file)
         for name, items in bundle:
             if isinstance(items, list):
-                self.origins.setdefault(name, []).extend((file, lines.get((name, i))) for i in range(len(items)))
+                self.origins.setdefault(name, []).extend((file, i, lines.get((name, i))) for i in range(len(items)))
 
     def locate(self, error: InvalidInputError) -> InvalidInputError:
         located = []
@@ -42,9 +43,10 @@ class Provenance:
             origins = self.origins.get(match.group(1), []) if match else []
             index = int(match.group(2)) if match else -1
             if match and index < len(origins):
-                file, line = origins[index]
+                file, local, line = origins[index]
                 where = f"{file}:{line}" if line else str(file)
-                located.append(FieldProblem(f"{where}: {problem.field}", problem.reason))
+                local_field = f"{match.group(1)}[{local}]{problem.field[match.end() :]}"
+                located.append(FieldProblem(f"{where}: {local_field}", problem.reason))
             else:
                 located.append(problem)
         return InvalidInputError(located)

@@ -125,7 +125,7 @@ def coverage(store: GraphStore, framework_id: str, at: datetime, assume: Assumpt
         totals=count_statuses(r.status for r in leaves_only),
         by_category=[
             CategoryCounts(category=category, **count_statuses(statuses).model_dump())
-            for category, statuses in by_category.items()
+            for category, statuses in sorted(by_category.items())
         ],
     )
 
@@ -215,6 +215,15 @@ def _crosswalk_reason(status: CoverageStatus, via: list[CrosswalkCandidate]) -> 
         return "no control satisfies it and no crosswalk mapping reaches it"
     best = max(via, key=lambda v: v.candidate.rank)
     return (
-        f"through the crosswalk: {best.criterion_id} is {best.relationship.value} it "
+        f"through the crosswalk: {best.criterion_id} {_PHRASES[best.relationship]} it "
         f"and is {best.neighbour_status.value}"
     )
+
+
+# How "n is rel c" reads in a sentence.
+_PHRASES = {
+    MappingRelationship.EQUAL: "equals",
+    MappingRelationship.SUBSET_OF: "is a subset of",
+    MappingRelationship.SUPERSET_OF: "is a superset of",
+    MappingRelationship.INTERSECTS_WITH: "intersects",
+}

@@ -25,7 +25,7 @@ class AssetInput:
     environment: str = ""
     classification: str = ""
     criticality: str = ""
-    changed_at: DateTime | None = None  # type: ignore[valid-type]
+    changed_at: DateTime | None = None
 
 
 @strawberry.input
@@ -57,7 +57,7 @@ class VendorInput:
     name: str
     service: str = ""
     risk_tier: str = ""
-    report_valid_until: DateTime | None = None  # type: ignore[valid-type]
+    report_valid_until: DateTime | None = None
     provides: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids it provides.")
 
 
@@ -66,9 +66,9 @@ class EvidenceInput:
     id: strawberry.ID
     title: str
     control: strawberry.ID
-    collected_at: DateTime  # type: ignore[valid-type]
+    collected_at: DateTime
     kind: str = ""
-    valid_until: DateTime | None = None  # type: ignore[valid-type]
+    valid_until: DateTime | None = None
     status: EvidenceStatus = EvidenceStatus.PENDING
     uri: str = ""
     sha256: str | None = None
@@ -78,7 +78,7 @@ class EvidenceInput:
 @strawberry.input
 class ChangeInput:
     asset: strawberry.ID
-    at: DateTime  # type: ignore[valid-type]
+    at: DateTime
     propagate: bool = True
 
     def request(self) -> ChangeRequest:

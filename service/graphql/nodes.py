@@ -216,7 +216,7 @@ class Asset:
     environment: str
     classification: str
     criticality: str
-    changed_at: DateTime | None  # type: ignore[valid-type]
+    changed_at: DateTime | None
 
     @strawberry.field(description="Assets this one depends on.")
     async def depends_on(self, info: GqlInfo) -> list[Asset]:
@@ -241,7 +241,7 @@ class Vendor:
     name: str
     service: str
     risk_tier: str
-    report_valid_until: DateTime | None  # type: ignore[valid-type]
+    report_valid_until: DateTime | None
 
     @strawberry.field
     async def assets(self, info: GqlInfo) -> list[Asset]:
@@ -257,8 +257,8 @@ class Evidence:
     id: strawberry.ID
     title: str
     kind: str
-    collected_at: DateTime  # type: ignore[valid-type]
-    valid_until: DateTime | None  # type: ignore[valid-type]
+    collected_at: DateTime
+    valid_until: DateTime | None
     status: EvidenceStatus
     uri: str
     sha256: str | None

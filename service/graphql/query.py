@@ -102,7 +102,7 @@ class Query:
         self,
         info: GqlInfo,
         framework: strawberry.ID,
-        as_of: DateTime | None = None,  # type: ignore[valid-type]
+        as_of: DateTime | None = None,
     ) -> CoverageReport:
         report = await info.context.call(queries.coverage, info.context.store, framework, _as_of(as_of))
         return CoverageReport.of(report)
@@ -117,7 +117,7 @@ class Query:
         self,
         info: GqlInfo,
         framework: strawberry.ID | None = None,
-        as_of: DateTime | None = None,  # type: ignore[valid-type]
+        as_of: DateTime | None = None,
     ) -> MissingEvidenceReport:
         report = await info.context.call(queries.missing_evidence, info.context.store, _as_of(as_of), framework)
         return MissingEvidenceReport.of(report)
@@ -126,8 +126,8 @@ class Query:
     async def evidence_gaps(
         self,
         info: GqlInfo,
-        start: DateTime,  # type: ignore[valid-type]
-        end: DateTime,  # type: ignore[valid-type]
+        start: DateTime,
+        end: DateTime,
         framework: strawberry.ID | None = None,
     ) -> EvidenceGapsReport:
         report = await info.context.call(queries.evidence_gaps, info.context.store, start, end, framework)

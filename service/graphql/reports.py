@@ -91,7 +91,7 @@ class CriterionCoverage:
 @strawberry.type
 class CoverageReport:
     framework_id: strawberry.ID
-    as_of: DateTime  # type: ignore[valid-type]
+    as_of: DateTime
     totals: StatusCounts
     by_category: list[CategoryCounts]
     rows: strawberry.Private[list[r.CriterionCoverage]]
@@ -245,7 +245,7 @@ class MissingEvidenceRow:
     control_id: strawberry.ID
     asset_id: strawberry.ID | None
     reason: MissingReason
-    since: DateTime | None  # type: ignore[valid-type]
+    since: DateTime | None
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
@@ -267,7 +267,7 @@ class ReasonCount:
 @strawberry.type
 class MissingEvidenceReport:
     framework_id: strawberry.ID | None
-    as_of: DateTime  # type: ignore[valid-type]
+    as_of: DateTime
     total_count: int
     by_reason: list[ReasonCount]
     found: strawberry.Private[list[r.MissingEvidenceRow]]
@@ -304,8 +304,8 @@ def _missing_row(row: r.MissingEvidenceRow) -> MissingEvidenceRow:
 
 @strawberry.type
 class GapInterval:
-    start: DateTime  # type: ignore[valid-type]
-    end: DateTime  # type: ignore[valid-type]
+    start: DateTime
+    end: DateTime
     evidence_count: int
     is_gap: bool
 
@@ -326,8 +326,8 @@ class ControlPeriod:
 @strawberry.type
 class EvidenceGapsReport:
     framework_id: strawberry.ID | None
-    start: DateTime  # type: ignore[valid-type]
-    end: DateTime  # type: ignore[valid-type]
+    start: DateTime
+    end: DateTime
     total_gaps: int
     periods: strawberry.Private[list[r.ControlPeriod]]
 
@@ -446,7 +446,7 @@ class StaleEvidence:
 @strawberry.type
 class ImpactReport:
     asset_id: strawberry.ID
-    at: DateTime  # type: ignore[valid-type]
+    at: DateTime
     propagate: bool
     recorded: bool
     asset_ids: list[strawberry.ID]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import NewType
 
 import strawberry
 
@@ -24,7 +23,8 @@ def serialize_instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-DateTime = NewType("DateTime", datetime)
+# Every datetime in the schema is this scalar (StrawberryConfig.scalar_map in schema.py).
+DateTime = datetime
 
 DATETIME_SCALAR = strawberry.scalar(
     name="DateTime",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
@@ -11,7 +13,7 @@ from strawberry.types import ExecutionContext
 from service.graphql.errors import CodedErrors, is_expected
 from service.graphql.mutation import Mutation
 from service.graphql.query import Query
-from service.graphql.scalars import DATETIME_SCALAR, DateTime
+from service.graphql.scalars import DATETIME_SCALAR
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -28,7 +30,7 @@ class AttestgraphSchema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     return AttestgraphSchema(
-        config=StrawberryConfig(scalar_map={DateTime: DATETIME_SCALAR}),
+        config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
         query=Query,
         mutation=Mutation,
         extensions=[

@@ -103,3 +103,13 @@ def test_schema_prints_the_bundle_json_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert {"frameworks", "criteria", "controls", "evidence", "mappings"} <= set(schema["properties"])
+
+
+def test_a_problem_found_after_merging_names_its_own_file_line_and_index(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        GOOD + "assets:\n  - {id: m, kind: model, name: M}\napplies_to:\n  - {source: k, target: m}\n"
+    )
+    (tmp_path / "b.yaml").write_text("applies_to:\n  - {source: k, target: m}\n  - {source: k, target: ghost}\n")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'b.yaml'}:3: applies_to[1].target: Asset 'ghost' does not exist" in result.output
