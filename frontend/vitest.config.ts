@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/unit/**/*.test.ts"],
-    environment: "jsdom",
+    environment: "node", // component tests opt in to jsdom per file
     reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

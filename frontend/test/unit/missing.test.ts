@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import type { EvidenceState, MissingEvidenceRow } from "../../src/api/types";
+import { parseCsv } from "../../src/shape/csv";
+import { NO_OWNER, WORKLIST_COLUMNS, daysOverdue, filterRows, owners, sortRows, worklistCells, worklistCsv, worklistFileName } from "../../src/shape/missing";
+
+const row = (controlId: string, reason: EvidenceState, since: string | null, owner = "", assetId: string | null = null): MissingEvidenceRow => ({
+  controlId,
+  control: { title: `${controlId} title`, owner },
+  assetId,
+  asset: assetId ? { name: `${assetId} name` } : null,
+  reason,
+  since,
+});
+
+const rows = [
+  row("C3", "STALE", "2026-11-10T00:00:00Z", "sre", "a1"),
+  row("C1", "NEVER_COLLECTED", null, "ml"),
+  row("C2", "EXPIRED", "2026-10-01T00:00:00Z", "sre", "a2"),
+  row("C4", "REJECTED", "2026-10-01T00:00:00Z", "", "a3"),
+  row("C5", "PENDING_REVIEW", "2026-11-19T00:00:00Z", "ml"),
+];
+
+describe("sortRows", () => {
+  it("overdue: since ascending, ties by control, no since last", () => {
+    expect(sortRows(rows, "overdue").map((r) => r.controlId)).toEqual(["C2", "C4", "C3", "C5", "C1"]);
+  });
+
+  it("reason: in DESIGN order, then since ascending", () => {
+    expect(sortRows(rows, "reason").map((r) => r.reason)).toEqual(["STALE", "EXPIRED", "PENDING_REVIEW", "REJECTED", "NEVER_COLLECTED"]);
+  });
+});
+
+describe("filters", () => {
+  it("lists owners alphabetically with the ownerless last", () => {
+    expect(owners(rows)).toEqual(["ml", "sre", NO_OWNER]);
+  });
+
+  it("filters by owner and reason", () => {
+    expect(filterRows(rows, { owner: "sre", reason: null }).map((r) => r.controlId)).toEqual(["C3", "C2"]);
+    expect(filterRows(rows, { owner: NO_OWNER, reason: null }).map((r) => r.controlId)).toEqual(["C4"]);
+    expect(filterRows(rows, { owner: null, reason: "EXPIRED" }).map((r) => r.controlId)).toEqual(["C2"]);
+    expect(filterRows(rows, { owner: "ml", reason: "EXPIRED" })).toEqual([]);
+  });
+});
+
+describe("cells and CSV", () => {
+  const asOf = "2026-11-20T12:00:00Z";
+
+  it("computes days overdue, none without a since", () => {
+    expect(daysOverdue(rows[2]!, asOf)).toBe(50);
+    expect(daysOverdue(rows[1]!, asOf)).toBeNull();
+  });
+
+  it("writes exactly the cells the table shows, in the given order", () => {
+    const shown = sortRows(rows, "overdue");
+    const parsed = parseCsv(worklistCsv(shown, asOf));
+    expect(parsed[0]).toEqual([...WORKLIST_COLUMNS]);
+    expect(parsed.slice(1)).toEqual(shown.map((r) => worklistCells(r, asOf)));
+    expect(parsed[1]).toEqual(["C2", "C2 title", "sre", "a2", "a2 name", "Expired", "2026-10-01", "50"]);
+    expect(parsed.at(-1)).toEqual(["C1", "C1 title", "ml", "", "(control-wide)", "Never collected", "", ""]);
+  });
+
+  it("escapes awkward titles", () => {
+    const odd = row("C9", "EXPIRED", "2026-11-01T00:00:00Z", "ops, team", "a9");
+    odd.control!.title = 'Backups "nightly", checked';
+    const text = worklistCsv([odd], asOf);
+    expect(text.split("\r\n")[1]).toBe('C9,"Backups ""nightly"", checked","ops, team",a9,a9 name,Expired,2026-11-01,19');
+  });
+
+  it("names the file after the framework and day", () => {
+    expect(worklistFileName("soc2-tsc-2017", asOf)).toBe("missing-evidence-soc2-tsc-2017-2026-11-20.csv");
+    expect(worklistFileName(null, asOf)).toBe("missing-evidence-all-2026-11-20.csv");
+  });
+});

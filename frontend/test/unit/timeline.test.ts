@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { GapInterval } from "../../src/api/types";
+import { gapShare, monthTicks, timelineSegments } from "../../src/shape/timeline";
+
+const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d)).toISOString().replace(".000Z", "Z");
+const iv = (from: number, to: number, isGap: boolean, evidenceCount = isGap ? 0 : 1): GapInterval => ({ start: day(from), end: day(to), isGap, evidenceCount });
+
+describe("timelineSegments", () => {
+  const intervals = [iv(0, 1, true), iv(1, 2, true), iv(2, 3, false, 2), iv(3, 4, false, 1), iv(4, 5, true), iv(5, 10, false)];
+  const segs = timelineSegments(intervals, day(0), day(10), 1000);
+
+  it("merges runs of the same kind", () => {
+    expect(segs.map((s) => [s.isGap, s.intervals])).toEqual([
+      [true, 2],
+      [false, 2],
+      [true, 1],
+      [false, 1],
+    ]);
+    expect(segs[1]!.evidenceCount).toBe(3);
+  });
+
+  it("places segments contiguously across the whole width", () => {
+    expect(segs[0]!.x).toBe(0);
+    for (let i = 1; i < segs.length; i++) expect(segs[i]!.x).toBeCloseTo(segs[i - 1]!.x + segs[i - 1]!.width, 9);
+    expect(segs.at(-1)!.x + segs.at(-1)!.width).toBeCloseTo(1000, 9);
+    expect(segs.map((s) => s.width)).toEqual([200, 200, 100, 500]);
+  });
+
+  it("keeps a cut last interval proportional and clamps to the period", () => {
+    const cut = timelineSegments([iv(0, 7, false), iv(7, 14, true)], day(0), day(10), 100);
+    expect(cut.map((s) => [s.x, s.width])).toEqual([
+      [0, 70],
+      [70, 30],
+    ]);
+  });
+
+  it("sorts unsorted intervals and does not merge across a hole", () => {
+    const holes = timelineSegments([iv(5, 6, true), iv(0, 1, true)], day(0), day(10), 10);
+    expect(holes.map((s) => [s.x, s.width])).toEqual([
+      [0, 1],
+      [5, 1],
+    ]);
+  });
+
+  it("survives an empty period", () => {
+    expect(timelineSegments([], day(0), day(0), 100)).toEqual([]);
+  });
+});
+
+describe("monthTicks", () => {
+  it("marks the first of each month inside the period", () => {
+    const ticks = monthTicks("2025-11-21T00:00:00Z", "2026-11-21T00:00:00Z", 1000);
+    expect(ticks.map((t) => t.label)).toEqual([
+      "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
+      "2026-07", "2026-08", "2026-09", "2026-10", "2026-11",
+    ]);
+    expect(ticks[0]!.x).toBeGreaterThan(0);
+    expect(ticks.at(-1)!.x).toBeLessThan(1000);
+  });
+
+  it("includes the start when it is a first of the month, and thins long periods", () => {
+    expect(monthTicks("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z", 100).map((t) => t.label)).toEqual(["2026-01", "2026-02"]);
+    expect(monthTicks("2020-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 100).length).toBeLessThanOrEqual(13);
+  });
+
+  it("gapShare is the share of gap intervals", () => {
+    expect(gapShare([iv(0, 1, true), iv(1, 2, false), iv(2, 3, false), iv(3, 4, false)])).toBe(25);
+    expect(gapShare([])).toBe(0);
+  });
+});
