@@ -62,8 +62,8 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
 
     for path, rel, source, target in references:
         source_label, target_label = EDGE_ENDPOINTS[rel]
-        is_field = path.rsplit(".", 1)[-1] in ("framework", "parent", "control")
-        if source == target and rel in (Rel.DEPENDS_ON, Rel.MAPS_TO, Rel.CHILD_OF):
+        is_field = path.rsplit(".", 1)[-1] in ("framework", "parent", "control", "supersedes")
+        if source == target and rel in (Rel.DEPENDS_ON, Rel.MAPS_TO, Rel.CHILD_OF, Rel.SUPERSEDES):
             problems.append(FieldProblem(path, f"'{source}' cannot be linked to itself by {rel.value}"))
             continue
         if not is_field and source not in known[source_label]:

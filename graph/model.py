@@ -59,6 +59,7 @@ class Rel(StrEnum):
     EVIDENCES = "EVIDENCES"
     COVERS = "COVERS"
     MITIGATES = "MITIGATES"
+    SUPERSEDES = "SUPERSEDES"
 
 
 # (source label, target label) of every relationship type, exactly as DESIGN.md draws them.
@@ -74,6 +75,7 @@ EDGE_ENDPOINTS: dict[Rel, tuple[Label, Label]] = {
     Rel.EVIDENCES: (Label.EVIDENCE, Label.CONTROL),
     Rel.COVERS: (Label.EVIDENCE, Label.ASSET),
     Rel.MITIGATES: (Label.CONTROL, Label.THREAT),
+    Rel.SUPERSEDES: (Label.EVIDENCE, Label.EVIDENCE),
 }
 
 
@@ -241,6 +243,10 @@ class Evidence(_Node):
     status: EvidenceStatus = EvidenceStatus.PENDING
     uri: Annotated[str, Field(max_length=2000)] = ""
     sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = None
+    supersedes: NodeId | None = Field(
+        default=None,
+        description="The evidence item this one corrects; the old one stays on record but no longer counts.",
+    )
 
     @field_validator("valid_until")
     @classmethod
@@ -273,7 +279,7 @@ LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODE
 # Edges stored as properties of a node model (one per node, so the node carries it).
 NODE_EDGE_FIELDS: dict[Label, dict[str, Rel]] = {
     Label.CRITERION: {"framework": Rel.PART_OF, "parent": Rel.CHILD_OF},
-    Label.EVIDENCE: {"control": Rel.EVIDENCES},
+    Label.EVIDENCE: {"control": Rel.EVIDENCES, "supersedes": Rel.SUPERSEDES},
 }
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from graph.audit import AuditDraft, AuditEntry
 from graph.bundle import Bundle
+from graph.keys import ApiKey
 from graph.model import Control, Criterion, Label, Mapping, NodeModel, Rel
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
@@ -45,9 +47,15 @@ class GraphStore(Protocol):
         """Raise `StoreUnavailableError` unless the store can answer queries now."""
 
     # -- writes: each is all-or-nothing and durable when it returns ------------------------
-    def write(self, bundle: Bundle) -> WriteSummary:
+    # A write made inside `graph.audit.audited(draft)` commits that draft's audit entry in the
+    # same transaction (see graph/audit.py); so do `put_key` and `revoke_key`.
+    def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         """Upsert the bundle's nodes and add its relationships; every reference must resolve
-        within the bundle or the store, else `InvalidInputError` and nothing is written."""
+        within the bundle or the store, else `InvalidInputError` and nothing is written.
+
+        `immutable_evidence` (every path of the product sets it): evidence already recorded may
+        only be repeated exactly, never changed (`graph.evidence.check_immutable`, checked in the
+        write's transaction); otherwise the bundle's evidence is upserted like any node."""
 
     def delete_asset(self, asset_id: str) -> None: ...
 
@@ -69,6 +77,28 @@ class GraphStore(Protocol):
         them backwards. One call serves a whole DataLoader batch."""
 
     def export(self) -> Bundle: ...
+
+    # -- the audit log and API keys: kept with the graph, never part of it (not exported) -------
+    def append_audit(self, draft: AuditDraft) -> AuditEntry:
+        """Append an entry after the current head, atomically: concurrent appends never fork
+        the chain. (Entries of writes are appended by the writes themselves; see above.)"""
+
+    def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
+        """Up to `first` entries in `seq` order (descending if `newest_first`), after `after`."""
+
+    def audit_count(self) -> int: ...
+
+    def put_key(self, key: ApiKey) -> None:
+        """Store a new key; `ConflictError` if its id is taken."""
+
+    def get_key(self, key_id: str) -> ApiKey | None: ...
+
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, revoked ones included, oldest first."""
+
+    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
+        """Mark a key revoked at `at` (kept on record); `NotFoundError` if there is none.
+        Revoking a revoked key changes nothing."""
 
     # -- query needs ----------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]: ...

@@ -163,6 +163,8 @@ def sample_graph() -> GraphBuilder:
         .maps("fw:CC6.1", "iso:A.5.1", "subset_of", strength=7)
         .maps("iso:A.8.2", "fw:CC7.1", "intersects_with", strength=3)
     )
+    b.evidence("ctl-monitor", day(-1), status="pending", eid="ev-monitor-recheck")
+    b.data["evidence"][-1]["supersedes"] = "ev-monitor-rejected"  # a correction keeps the old item on record
     b.data["evidence"][0].update(kind="report", uri="https://example.test/ev", sha256="a" * 64)
     b.data["controls"][0].update(description="MFA for model access", owner="sec", kind="detective", automated=True)
     b.data["frameworks"][0].update(version="2017", publisher="AICPA")

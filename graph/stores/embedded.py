@@ -20,9 +20,12 @@ from typing import Any
 
 import networkx as nx
 
+from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, pending_audit, seal
 from graph.bundle import Bundle, bundle_from_graph
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
+from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
 from graph.integrity import check_bundle
+from graph.keys import ApiKey
 from graph.model import (
     EDGE_ENDPOINTS,
     NODE_EDGE_FIELDS,
@@ -59,6 +62,8 @@ CREATE TABLE IF NOT EXISTS edges (
     PRIMARY KEY (type, source, target)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, target);
+CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
 """
 
 NodeKey = tuple[Label, str]
@@ -131,19 +136,52 @@ class EmbeddedStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        """One SQLite transaction; it also appends the pending audit entry, if any (graph/audit.py)."""
+        pending = pending_audit()
         cursor = self._db.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
             yield cursor
+            entry = self._append_audit(cursor, pending.draft) if pending is not None else None
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
         cursor.execute("COMMIT")
+        if pending is not None:
+            pending.entry = entry
+
+    @staticmethod
+    def _append_audit(cursor: sqlite3.Cursor, draft: AuditDraft) -> AuditEntry:
+        # Inside BEGIN IMMEDIATE (one writer at a time, across processes too): the head read
+        # here is the head the entry is appended to, so the chain cannot fork.
+        head = cursor.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+        entry = seal(draft, seq + 1, prev_hash)
+        cursor.execute(
+            "INSERT INTO audit_log (seq, hash, data) VALUES (?, ?, ?)", (entry.seq, entry.hash, entry.model_dump_json())
+        )
+        return entry
+
+    def _recorded_evidence(self, ids: list[str]) -> dict[str, RecordedEvidence]:
+        found = {}
+        for evidence_id in ids:
+            node = self._nodes[Label.EVIDENCE].get(evidence_id)
+            if node is not None:
+                covers = frozenset(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
+                found[evidence_id] = RecordedEvidence(evidence=node, covers=covers)
+        return found
+
+    def _superseded(self, evidence_id: str) -> bool:
+        return any(True for _ in self._in(Label.EVIDENCE, evidence_id, Rel.SUPERSEDES))
 
     # -- writes -----------------------------------------------------------------------------
-    def write(self, bundle: Bundle) -> WriteSummary:
+    def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         with self._lock:
             check_bundle(bundle, self._existing)
+            if immutable_evidence:
+                targets = supersede_targets(bundle)
+                superseded_by = {t: list(self._in(Label.EVIDENCE, t, Rel.SUPERSEDES)) for t in targets}
+                check_immutable(bundle, self._recorded_evidence(touched_ids(bundle)), superseded_by)
             nodes = list(bundle.nodes())
             edges = list(bundle.edges())
             # A node's single-valued edges (a criterion's framework, evidence's control) are
@@ -269,6 +307,65 @@ class EmbeddedStore:
             ]
         return bundle_from_graph(nodes, edges)
 
+    # -- the audit log and API keys (SQLite tables beside the graph, not graph nodes) -----------
+    def append_audit(self, draft: AuditDraft) -> AuditEntry:
+        with self._lock:
+            cursor = self._db.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                entry = self._append_audit(cursor, draft)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+            return entry
+
+    def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
+        if first <= 0:
+            return []
+        if newest_first:
+            sql = "SELECT data FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?"
+            bound = after if after is not None else 2**62
+        else:
+            sql = "SELECT data FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
+            bound = after if after is not None else 0
+        with self._lock:
+            rows = self._db.execute(sql, (bound, first)).fetchall()
+        return [AuditEntry.model_validate_json(row[0]) for row in rows]
+
+    def audit_count(self) -> int:
+        with self._lock:
+            count: int = self._db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+            return count
+
+    def put_key(self, key: ApiKey) -> None:
+        with self._lock, self._transaction() as cursor:
+            if cursor.execute("SELECT 1 FROM api_keys WHERE id = ?", (key.id,)).fetchone():
+                raise ConflictError(f"key: a key with id '{key.id}' exists already")
+            cursor.execute("INSERT INTO api_keys (id, data) VALUES (?, ?)", (key.id, key.model_dump_json()))
+
+    def get_key(self, key_id: str) -> ApiKey | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        return ApiKey.model_validate_json(row[0]) if row else None
+
+    def list_keys(self) -> list[ApiKey]:
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM api_keys").fetchall()
+        keys = [ApiKey.model_validate_json(row[0]) for row in rows]
+        return sorted(keys, key=lambda k: (k.created_at, k.id))
+
+    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
+        with self._lock, self._transaction() as cursor:
+            row = cursor.execute("SELECT data FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+            if row is None:
+                raise NotFoundError("ApiKey", key_id, "id")
+            key = ApiKey.model_validate_json(row[0])
+            if key.revoked_at is None:
+                key = key.model_copy(update={"revoked_at": at})
+                cursor.execute("UPDATE api_keys SET data = ? WHERE id = ?", (key.model_dump_json(), key_id))
+            return key
+
     # -- query needs ------------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:
         with self._lock:
@@ -319,13 +416,15 @@ class EmbeddedStore:
         unscoped = EvidenceSummary()
         scoped: dict[str, EvidenceSummary] = defaultdict(EvidenceSummary)
         for evidence_id in self._in(Label.CONTROL, control.id, Rel.EVIDENCES):
+            if self._superseded(evidence_id):
+                continue  # a corrected item counts for nothing (graph/evidence.py)
             evidence: Evidence = self._nodes[Label.EVIDENCE][evidence_id]
             covered = list(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
             if not covered:
                 unscoped.add(evidence, control.frequency, at)
             for asset_id in covered:
                 scoped[asset_id].add(evidence, control.frequency, at)
-        assets = list(self._out(Label.CONTROL, control.id, Rel.APPLIES_TO))
+        assets = sorted(self._out(Label.CONTROL, control.id, Rel.APPLIES_TO), key=natural_key)
         if not assets:
             summary = unscoped
             for part in scoped.values():
@@ -407,6 +506,8 @@ class EmbeddedStore:
             evidence = set()
             for control_id in controls:
                 for evidence_id in self._in(Label.CONTROL, control_id, Rel.EVIDENCES):
+                    if self._superseded(evidence_id):
+                        continue
                     scope = set(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
                     if not scope or scope & assets:
                         evidence.add(evidence_id)
@@ -426,6 +527,8 @@ class EmbeddedStore:
             for control_id in control_ids:
                 collected = []
                 for evidence_id in self._in(Label.CONTROL, control_id, Rel.EVIDENCES):
+                    if self._superseded(evidence_id):
+                        continue
                     evidence: Evidence = self._nodes[Label.EVIDENCE][evidence_id]
                     if evidence.status is EvidenceStatus.ACCEPTED and start <= evidence.collected_at < end:
                         collected.append(evidence.collected_at)
@@ -441,6 +544,8 @@ class EmbeddedStore:
                 control: Control = self._nodes[Label.CONTROL][control_id]
                 in_scope_assets = touched.intersection(self._out(Label.CONTROL, control_id, Rel.APPLIES_TO))
                 for evidence_id in self._in(Label.CONTROL, control_id, Rel.EVIDENCES):
+                    if self._superseded(evidence_id):
+                        continue
                     evidence: Evidence = self._nodes[Label.EVIDENCE][evidence_id]
                     if not (evidence.collected_at < at and is_valid(evidence, control.frequency, at)):
                         continue

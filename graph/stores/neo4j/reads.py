@@ -91,9 +91,12 @@ MAPPINGS_BETWEEN = (
     f"WITH DISTINCT m RETURN {_MAPPING}"
 )
 
+# Evidence that a correction supersedes counts for nothing (graph/evidence.py).
+CURRENT = f"NOT EXISTS {{ (e)<-[:{Rel.SUPERSEDES}]-(:{Label.EVIDENCE}) }}"
+
 ACCEPTED_EVIDENCE_TIMES = (
     f"UNWIND $ids AS id MATCH (:{Label.CONTROL} {{id: id}})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE}) "
-    f"WHERE e.status = '{ACCEPTED}' AND $start <= e.collected_at < $end "
+    f"WHERE e.status = '{ACCEPTED}' AND $start <= e.collected_at < $end AND {CURRENT} "
     "RETURN id, collect(e.collected_at) AS times"
 )
 
@@ -144,17 +147,19 @@ CALL (assets) {{
 CALL (controls, assets) {{
   UNWIND controls AS c
   MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-  WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }}
-     OR EXISTS {{ (e)-[:{Rel.COVERS}]->(x) WHERE x IN assets }}
+  WHERE {CURRENT} AND (NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }}
+     OR EXISTS {{ (e)-[:{Rel.COVERS}]->(x) WHERE x IN assets }})
   RETURN collect(DISTINCT e.id) AS evidence
 }}
 RETURN [c IN controls | c.id] AS controls, criteria, frameworks, vendors, evidence
 """
 
+# The hint keeps the planner from scanning every asset once per id (it did, on a 2,000-asset graph).
 BECOMING_STALE = f"""
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}})<-[:{Rel.APPLIES_TO}]-(c:{Label.CONTROL})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-WHERE e.status = '{ACCEPTED}' AND e.collected_at < $at
+USING INDEX a:{Label.ASSET}(id)
+WHERE e.status = '{ACCEPTED}' AND e.collected_at < $at AND {CURRENT}
   AND $at < coalesce(e.valid_until, e.collected_at + duration({{days: $freqDays[c.frequency]}}))
   AND (NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} OR EXISTS {{ (e)-[:{Rel.COVERS}]->(a) }})
   AND NOT (a.changed_at IS NOT NULL AND e.collected_at < a.changed_at AND a.changed_at <= $at)
@@ -194,7 +199,7 @@ _STATES = f"""
 WITH c, duration({{days: $freqDays[c.frequency]}}) AS span, c.status = '{IMPLEMENTED}' AS live
 CALL (c, span, live) {{
   OPTIONAL MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-  WHERE live AND e.collected_at <= $at
+  WHERE live AND e.collected_at <= $at AND {CURRENT}
   WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry,
        e IS NOT NULL AND EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AS scoped
   RETURN {_fold("u", "NOT scoped")}, {_fold("all")}
@@ -202,7 +207,7 @@ CALL (c, span, live) {{
 OPTIONAL MATCH (c)-[:{Rel.APPLIES_TO}]->(a:{Label.ASSET})
 CALL (c, a, span, live) {{
   OPTIONAL MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c)
-  WHERE live AND e.collected_at <= $at
+  WHERE live AND e.collected_at <= $at AND {CURRENT}
   WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry
   RETURN {_fold("s")}
 }}

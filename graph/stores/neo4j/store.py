@@ -16,15 +16,18 @@ from typing import Any, TypeVar
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ConstraintError,
     DatabaseUnavailable,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
 
+from graph.audit import AuditDraft, AuditEntry
 from graph.bundle import Bundle, bundle_from_graph
-from graph.errors import StoreUnavailableError
+from graph.errors import ConflictError, StoreUnavailableError
 from graph.integrity import check_bundle
+from graph.keys import ApiKey
 from graph.model import (
     FREQUENCY_DAYS,
     NODE_EDGE_FIELDS,
@@ -42,6 +45,8 @@ from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourho
 from graph.semantics import EvidenceState
 from graph.store import Assumption, WriteSummary
 from graph.stores.embedded import check_where
+from graph.stores.neo4j import audit as audit_log
+from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import reads, writes
 from graph.stores.neo4j.schema import after_key, schema_statements
 from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
@@ -111,6 +116,8 @@ class Neo4jStore:
         return records
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        # A pending audit entry (graph/audit.py) commits in the same transaction as the write.
+        work, committed = audit_log.with_pending_audit(work)
         # Sessions share the driver's bookmark manager with `execute_query`, so a read issued
         # after a write sees it, also on a cluster.
         with (
@@ -119,14 +126,17 @@ class Neo4jStore:
                 database=self._database, bookmark_manager=self._driver.execute_query_bookmark_manager
             ) as session,
         ):
-            return session.execute_write(work)
+            result = session.execute_write(work)
+        committed()
+        return result
 
     def _ensure_schema(self) -> None:
         # Auto-commit and no retry loop: an unreachable server fails the start at once.
         with self._available(), self._driver.session(database=self._database) as session:
             present = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name")}
             present |= {record["name"] for record in session.run("SHOW INDEXES YIELD name")}
-            missing = [(name, text) for name, text in schema_statements() if name not in present]
+            wanted = [*schema_statements(), *audit_log.schema_statements()]
+            missing = [(name, text) for name, text in wanted if name not in present]
             for _name, statement in missing:
                 session.run(statement).consume()  # IF NOT EXISTS: a concurrent start is harmless
             if missing:
@@ -149,10 +159,16 @@ class Neo4jStore:
     def _existing(self, label: Label, ids: set[str]) -> set[str]:
         return {record["id"] for record in self._read(writes.existing_ids(label), ids=list(ids))}
 
-    def write(self, bundle: Bundle) -> WriteSummary:
+    def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         check_bundle(bundle, self._existing)
         plan = writes.plan_write(bundle)
-        self._write(lambda tx: writes.run_write(tx, plan))
+
+        def work(tx: ManagedTransaction) -> None:
+            if immutable_evidence:
+                evidence_rules.check_in_transaction(tx, bundle)
+            writes.run_write(tx, plan)
+
+        self._write(work)
         return WriteSummary(nodes=plan.node_count, edges=plan.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
@@ -221,6 +237,42 @@ class Neo4jStore:
             for record in self._read(reads.export_edges(rel))
         ]
         return bundle_from_graph(nodes, edges)
+
+    # -- the audit log and API keys (graph/stores/neo4j/audit.py) --------------------------------------
+    def append_audit(self, draft: AuditDraft) -> AuditEntry:
+        return self._write(lambda tx: audit_log.append(tx, draft))
+
+    def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
+        if first <= 0:
+            return []
+        if newest_first:
+            bound = after if after is not None else 2**62
+            records = self._read(audit_log.ENTRIES_DESCENDING, after=bound, first=first)
+        else:
+            records = self._read(audit_log.ENTRIES_ASCENDING, after=after or 0, first=first)
+        return [audit_log.entry_model(record["props"]) for record in records]
+
+    def audit_count(self) -> int:
+        [record] = self._read(audit_log.COUNT)
+        count: int = record["n"]
+        return count
+
+    def put_key(self, key: ApiKey) -> None:
+        try:
+            self._write(lambda tx: tx.run(audit_log.CREATE_KEY, props=audit_log.key_properties(key)).consume())
+        except ConstraintError:
+            raise ConflictError(f"key: a key with id '{key.id}' exists already") from None
+
+    def get_key(self, key_id: str) -> ApiKey | None:
+        records = self._read(audit_log.GET_KEY, id=key_id)
+        return audit_log.key_model(records[0]["props"]) if records else None
+
+    def list_keys(self) -> list[ApiKey]:
+        keys = [audit_log.key_model(record["props"]) for record in self._read(audit_log.LIST_KEYS)]
+        return sorted(keys, key=lambda k: (k.created_at, k.id))
+
+    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
+        return self._write(lambda tx: audit_log.revoke(tx, key_id, at))
 
     # -- query needs ------------------------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:
