@@ -241,3 +241,15 @@ def test_asof_in_another_offset_is_the_same_instant(store: GraphStore) -> None:
     assert rows_of(elsewhere) == rows_of(in_utc) == {("c", "a", "STALE", day(2)), ("c", "b", "EXPIRED", day(-9))}
     assert elsewhere.as_of == day(5)
     assert all(r.since is None or r.since.utcoffset() == timedelta(0) for r in elsewhere.rows)
+
+
+def test_rows_are_in_natural_order_of_control_then_asset(store: GraphStore) -> None:
+    # The API pages these rows with offset cursors: the order must not depend on insertion order.
+    b = GraphBuilder().asset("b").asset("a10").asset("a2")
+    b.control("c10", applies_to=["b", "a10", "a2"]).control("c2", applies_to=["a2"]).write_to(store)
+    assert [(r.control_id, r.asset_id) for r in missing_evidence(store, day(1)).rows] == [
+        ("c2", "a2"),
+        ("c10", "a2"),
+        ("c10", "a10"),
+        ("c10", "b"),
+    ]
