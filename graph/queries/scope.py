@@ -7,9 +7,12 @@ from graph.store import GraphStore
 
 
 def framework_controls(store: GraphStore, framework_id: str) -> list[Control]:
-    """Controls satisfying the framework's criteria, plus, for its criteria with no SATISFIES
-    edge, the controls satisfying the criteria they are mapped to (the crosswalk rule's one hop)."""
-    ids = [c.id for c in store.framework_criteria(framework_id)]
+    """Controls satisfying the framework's leaf criteria, plus, for its leaves with no SATISFIES
+    edge, the controls satisfying the criteria they are mapped to (the crosswalk rule's one hop).
+    A parent's status comes from its leaves only, so its own controls do not count."""
+    criteria = store.framework_criteria(framework_id)
+    parents = {c.parent for c in criteria if c.parent is not None}
+    ids = [c.id for c in criteria if c.id not in parents]
     satisfying = store.satisfying_controls(ids)
     unsatisfied = {c for c in ids if c not in satisfying}
     neighbours: set[str] = set()

@@ -253,3 +253,13 @@ def test_rows_are_in_natural_order_of_control_then_asset(store: GraphStore) -> N
         ("c10", "a10"),
         ("c10", "b"),
     ]
+
+
+def test_framework_filter_ignores_controls_of_parent_criteria(store: GraphStore) -> None:
+    """A parent's status is rolled up from its leaves, so a control satisfying only the parent
+    does not make the framework's missing-evidence list."""
+    b = GraphBuilder().framework("fw").criterion("P").criterion("L", parent="fw:P")
+    b.control("k-parent", satisfies=["fw:P"]).control("k-leaf", satisfies=["fw:L"])
+    b.write_to(store)
+    rows = missing_evidence(store, day(1), "fw").rows
+    assert [r.control_id for r in rows] == ["k-leaf"]
