@@ -29,6 +29,7 @@ export const assetsPage: Page = {
     );
     const results = h("div", { class: "asset-results", "data-testid": "asset-results" });
     const detail = h("div", { class: "blast", "data-testid": "blast", tabindex: "-1" });
+    const split = h("div", { class: "split" }, h("section", { class: "card asset-search", "aria-label": "Assets" }, results), h("section", { class: "card blast-card", "aria-label": "Blast radius" }, detail));
     const form = h(
       "form",
       { class: "toolbar", role: "search", "aria-label": "Find an asset" },
@@ -40,7 +41,7 @@ export const assetsPage: Page = {
     ctx.root.append(
       pageHeader("Asset explorer", "Find an asset and see its blast radius: every asset depending on it, and the controls, criteria, frameworks, vendors and evidence they touch."),
       form,
-      h("div", { class: "split" }, h("section", { class: "card asset-search", "aria-label": "Assets" }, results), h("section", { class: "card", "aria-label": "Blast radius" }, detail)),
+      split,
     );
 
     let all: AssetSummary[] = [];
@@ -102,6 +103,7 @@ export const assetsPage: Page = {
     const showBlast = (): void => {
       graph?.destroy();
       graph = null;
+      split.classList.toggle("has-selection", !!selected);
       if (!selected) {
         replace(detail, emptyState("Choose an asset to see its blast radius."));
         return;

@@ -101,6 +101,10 @@ function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: reado
                 ),
                 d.changes.length
                   ? h(
+                      "details",
+                      { class: "changes-details", open: d.changes.length <= 6 },
+                      h("summary", null, `${d.changes.length} criteri${d.changes.length === 1 ? "on changes" : "a change"} status`),
+                      h(
                       "ul",
                       { class: "changes" },
                       d.changes.map((c) =>
@@ -114,6 +118,7 @@ function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: reado
                           statusBadge(c.after),
                         ),
                       ),
+                    ),
                     )
                   : h("p", { class: "muted small" }, "No criterion changes status."),
               ),

@@ -23,22 +23,28 @@ export interface Page {
   render(ctx: PageContext): void;
 }
 
+const latest = new WeakMap<HTMLElement, number>();
+
 /**
  * Show a loading state in `slot`, run `task`, then `render` its result there, or an error
  * state with a retry button. Answers that arrive after the page was left are ignored.
  */
 export function load<T>(slot: HTMLElement, what: string, signal: AbortSignal, task: () => Promise<T>, render: (data: T) => void): Promise<void> {
+  // Only the latest load into a slot may render there (an older, slower answer is dropped).
+  const token = (latest.get(slot) ?? 0) + 1;
+  latest.set(slot, token);
+  const current = (): boolean => !signal.aborted && latest.get(slot) === token;
   replace(slot, loadingState(what));
   slot.setAttribute("aria-busy", "true");
   return task().then(
     (data) => {
-      if (signal.aborted) return;
+      if (!current()) return;
       slot.removeAttribute("aria-busy");
       replace(slot);
       render(data);
     },
     (error: unknown) => {
-      if (signal.aborted || isAbort(error)) return;
+      if (!current() || isAbort(error)) return;
       slot.removeAttribute("aria-busy");
       replace(slot, errorState(error, () => void load(slot, what, signal, task, render)));
     },

@@ -163,3 +163,17 @@ describe("load()", () => {
     expect(slot.textContent).toContain("Loading things");
   });
 });
+
+describe("load() races", () => {
+  it("renders only the latest load into a slot, whatever order the answers come in", async () => {
+    const slot = h("div");
+    const signal = new AbortController().signal;
+    let resolveFirst!: (v: string) => void;
+    const first = load(slot, "things", signal, () => new Promise<string>((r) => (resolveFirst = r)), (v) => slot.append(v));
+    const second = load(slot, "things", signal, async () => "second", (v) => slot.append(v));
+    await second;
+    resolveFirst("first");
+    await first;
+    expect(slot.textContent).toBe("second");
+  });
+});

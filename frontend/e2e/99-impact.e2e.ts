@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { api, coverageTotals, frameworkIds, launch, open, settled, visit, type Counts, type Session } from "./support";
+
+interface Impact {
+  assetIds: string[];
+  staleEvidence: { evidenceId: string }[];
+  frameworks: { frameworkId: string; before: Counts; after: Counts; changes: { criterionId: string }[] }[];
+}
+
+async function impact(asset: string, at: string, propagate = true): Promise<Impact> {
+  const data = await api<{ impact: Impact }>(
+    `query($c: ChangeInput!) { impact(change: $c) { assetIds staleEvidence { evidenceId }
+      frameworks { frameworkId before { total covered partial uncovered } after { total covered partial uncovered } changes { criterionId } } } }`,
+    { c: { asset, at, propagate } },
+  );
+  return data.impact;
+}
+
+async function overviewTotals(s: Session, framework: string): Promise<Counts> {
+  const read = async (key: string) => Number(await s.page.textContent(`section[data-framework="${framework}"] dd[data-count="${key}"][data-scope="total"]`));
+  return { total: await read("total"), covered: await read("covered"), partial: await read("partial"), uncovered: await read("uncovered") };
+}
+
+/** A minute ago, as the datetime-local input wants it (UTC). */
+function minuteAgo(): { input: string; iso: string } {
+  const d = new Date(Date.now() - 60_000);
+  const input = d.toISOString().slice(0, 16);
+  return { input, iso: `${input}:00Z` };
+}
+
+describe("change impact", () => {
+  let browser: Browser;
+  let s: Session;
+  beforeAll(async () => {
+    browser = await launch();
+    s = await open(browser);
+  });
+  afterAll(async () => browser?.close());
+
+  it("previews a change, records it, and the overview's numbers move", async () => {
+    const at = minuteAgo();
+    // The asset whose change moves coverage the most (asked of the API, not assumed).
+    const assets = await api<{ assets: { edges: { node: { id: string } }[] } }>("{ assets(first: 500) { edges { node { id } } } }");
+    let best: { id: string; moved: number; report: Impact } | null = null;
+    for (const { node } of assets.assets.edges) {
+      const report = await impact(node.id, at.iso);
+      const moved = report.frameworks.reduce((n, f) => n + f.changes.length, 0);
+      if (!best || moved > best.moved) best = { id: node.id, moved, report };
+    }
+    expect(best && best.moved).toBeGreaterThan(0);
+    const { id: asset, report: expected } = best!;
+    const ids = await frameworkIds();
+
+    // Before: the overview shows what the API says now.
+    await visit(s.page, "#/overview");
+    await settled(s.page);
+    const before = new Map<string, Counts>();
+    for (const id of ids) {
+      before.set(id, await overviewTotals(s, id));
+      expect(before.get(id)).toEqual(await coverageTotals(id));
+    }
+
+    // Preview (writes nothing).
+    await visit(s.page, `#/impact?asset=${asset}`);
+    await s.page.waitForSelector('select[name="asset"]');
+    await s.page.fill('input[name="at"]', at.input);
+    await s.page.getByRole("button", { name: "Preview impact" }).click();
+    await s.page.waitForSelector('[data-testid="impact"][data-loaded]');
+    await settled(s.page);
+    const preview = '[data-testid="impact-preview"]';
+    expect(Number(await s.page.textContent(`${preview} [data-testid="touched-count"]`))).toBe(expected.assetIds.length);
+    expect(Number(await s.page.textContent(`${preview} [data-testid="stale-count"]`))).toBe(expected.staleEvidence.length);
+    for (const fw of expected.frameworks) {
+      for (const key of ["covered", "partial", "uncovered"] as const) {
+        const li = `${preview} .delta[data-framework="${fw.frameworkId}"] li[data-count="${key}"]`;
+        expect(Number(await s.page.getAttribute(li, "data-before"))).toBe(fw.before[key]);
+        expect(Number(await s.page.getAttribute(li, "data-after"))).toBe(fw.after[key]);
+      }
+      const moved = await s.page.$$eval(`${preview} .delta[data-framework="${fw.frameworkId}"] li[data-criterion]`, (lis) => lis.map((li) => li.getAttribute("data-criterion")));
+      expect(moved.sort()).toEqual(fw.changes.map((c) => c.criterionId).sort());
+    }
+    for (const id of ids) expect(await coverageTotals(id)).toEqual(before.get(id)); // the preview wrote nothing
+
+    // Record.
+    await s.page.getByRole("button", { name: "Record change" }).click();
+    await s.page.waitForSelector('[data-testid="impact-recorded"]');
+    await s.page.waitForSelector('[data-testid="coverage-now"]');
+    const after = new Map<string, Counts>();
+    for (const id of ids) {
+      after.set(id, await coverageTotals(id));
+      const read = async (key: string) => Number(await s.page.textContent(`[data-testid="coverage-now"] [data-framework="${id}"] dd[data-count="${key}"]`));
+      expect({ total: await read("total"), covered: await read("covered"), partial: await read("partial"), uncovered: await read("uncovered") }).toEqual(after.get(id));
+    }
+    expect(await s.page.textContent('[data-testid="record-change"]')).toBe("Recorded");
+
+    // The overview moves with it.
+    await s.page.click('a[data-nav="overview"]');
+    await s.page.waitForSelector("section[data-framework][data-loaded]");
+    await settled(s.page);
+    let moved = 0;
+    for (const id of ids) {
+      const shown = await overviewTotals(s, id);
+      expect(shown).toEqual(after.get(id));
+      if (shown.covered !== before.get(id)!.covered) moved += 1;
+      const fw = expected.frameworks.find((f) => f.frameworkId === id);
+      if (fw && fw.changes.length > 0) expect(shown).toEqual(fw.after);
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(s.problems).toEqual([]);
+  });
+
+  it("says what failed when the change is refused", async () => {
+    await visit(s.page, "#/impact");
+    await s.page.waitForSelector('select[name="asset"]');
+    // An asset deleted between loading the form and previewing: the API answers NOT_FOUND.
+    await s.page.evaluate(() => {
+      const select = document.querySelector('select[name="asset"]') as HTMLSelectElement;
+      select.add(new Option("Ghost", "no-such-asset"));
+      select.value = "no-such-asset";
+    });
+    await s.page.getByRole("button", { name: "Preview impact" }).click();
+    await s.page.waitForSelector('[data-testid="impact"] [role="alert"]');
+    expect(await s.page.textContent('[data-testid="impact"] [role="alert"]')).toContain("Could not preview the impact of changing no-such-asset");
+    expect(await s.page.textContent('[data-testid="impact"] .error-code')).toMatch(/^[A-Z_]+$/);
+  });
+});
