@@ -26,6 +26,8 @@ export interface RingOptions {
   step?: number;
   /** Smallest arc between two neighbours on a ring; crowded rings grow past `step`. */
   minGap?: number;
+  /** Rotation (radians) of each ring from 2 on, past where its nodes want to sit, to keep labels of rings apart. */
+  twist?: number;
 }
 
 /** DEPENDS_ON edges among the affected assets (both ends must be drawn). */
@@ -75,6 +77,7 @@ function fromTop(angle: number): number {
 export function ringLayout(nodes: readonly RingNode[], edges: readonly RingEdge[], options: RingOptions = {}): Map<string, RingPosition> {
   const step = options.step ?? 120;
   const minGap = options.minGap ?? 70;
+  const twist = options.twist ?? 0;
   const neighbours = new Map<string, string[]>();
   for (const e of edges) {
     neighbours.set(e.source, [...(neighbours.get(e.source) ?? []), e.target]);
@@ -99,8 +102,9 @@ export function ringLayout(nodes: readonly RingNode[], edges: readonly RingEdge[
         if (a.want !== null && b.want === null) return -1;
         return a.index - b.index;
       });
-    // Start where the first node wants to be, so children sit near their parents.
-    const first = ordered[0]?.want ?? TOP;
+    // Start where the first node wants to be, so children sit near their parents; turn each
+    // ring from the second on a little (`twist`) so labels of consecutive rings do not line up.
+    const first = (ordered[0]?.want ?? TOP) + (ring > 1 ? twist : 0);
     ordered.forEach(({ id }, i) => {
       const angle = count === 1 ? first : first + (i * 2 * Math.PI) / count;
       positions.set(id, { x: radius * Math.cos(angle), y: radius * Math.sin(angle), ring, angle });

@@ -44,7 +44,7 @@ export function blastGraph(nodes: GraphNode[], edges: RingEdge[], onSelect: (id:
   let destroyed = false;
   const ready = import("cytoscape").then(({ default: cytoscape }) => {
     if (destroyed) return null;
-    const positions = ringLayout(nodes, edges, { step: 90, minGap: 75 });
+    const positions = ringLayout(nodes, edges, { step: 150, minGap: 150, twist: Math.PI / 12 });
     const maxRing = Math.max(0, ...nodes.map((n) => n.distance));
     const rings = Array.from({ length: maxRing }, (_, i) => i + 1)
       .map((ring) => {
@@ -78,20 +78,21 @@ export function blastGraph(nodes: GraphNode[], edges: RingEdge[], onSelect: (id:
           style: {
             "background-color": "data(colour)",
             label: "data(label)",
-            "font-size": 15,
+            "font-size": 22,
+            "min-zoomed-font-size": 6,
             "text-valign": "bottom",
             "text-margin-y": 4,
-            "text-wrap": "ellipsis",
-            "text-max-width": "150px",
+            "text-wrap": "wrap",
+            "text-max-width": "190px",
             color: "#0f172a",
             "text-background-color": "#ffffff",
             "text-background-opacity": 0.8,
             "text-background-padding": "1px",
-            width: 26,
-            height: 26,
+            width: 34,
+            height: 34,
           },
         },
-        { selector: "node.centre", style: { width: 40, height: 40, "border-width": 5, "border-color": "#facc15", "font-weight": "bold" } },
+        { selector: "node.centre", style: { width: 50, height: 50, "border-width": 6, "border-color": "#facc15", "font-weight": "bold" } },
         {
           selector: "node.ring",
           style: { width: "data(size)", height: "data(size)", "background-opacity": 0, "border-width": 1, "border-color": "#cbd5e1", "border-style": "dashed", label: "", events: "no", "z-index": 0 },

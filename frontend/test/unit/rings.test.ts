@@ -88,3 +88,25 @@ describe("ringLayout", () => {
     ]);
   });
 });
+
+describe("ringLayout twist", () => {
+  it("turns each outer ring by the twist, keeping radii", () => {
+    const line = [
+      { id: "x", distance: 0 },
+      { id: "a", distance: 1 },
+      { id: "b", distance: 2 },
+      { id: "c", distance: 3 },
+    ];
+    const chain = [
+      { source: "a", target: "x" },
+      { source: "b", target: "a" },
+      { source: "c", target: "b" },
+    ];
+    const straight = ringLayout(line, chain, { step: 100 });
+    const twisted = ringLayout(line, chain, { step: 100, twist: 0.3 });
+    expect(twisted.get("a")!.angle).toBeCloseTo(straight.get("a")!.angle, 9);
+    expect(twisted.get("b")!.angle - twisted.get("a")!.angle).toBeCloseTo(0.3, 9);
+    expect(twisted.get("c")!.angle - twisted.get("b")!.angle).toBeCloseTo(0.3, 9);
+    expect(Math.hypot(twisted.get("c")!.x, twisted.get("c")!.y)).toBeCloseTo(Math.hypot(straight.get("c")!.x, straight.get("c")!.y), 9);
+  });
+});
