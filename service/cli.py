@@ -1,4 +1,4 @@
-"""The `attestgraph` command: serve, load, export, validate."""
+"""The `attestgraph` command: serve, load, import, export, validate."""
 
 from __future__ import annotations
 
@@ -98,11 +98,27 @@ def load(
 
 @app.command()
 def export(
-    output: Annotated[Path, typer.Argument(help="Bundle file to write (.json, .yaml or .yml).")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Bundle file to write (.json, .yaml or .yml)."),
+    ] = None,
+    oscal: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            help="Instead: write each framework as an OSCAL catalog and each crosswalk as an OSCAL "
+            "mapping collection into this folder."
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Write the whole graph as one bundle; `load` of it reproduces the graph exactly."""
     settings = Settings.from_env(data_dir=data_dir)
+    if (output is None) == (oscal is None):
+        _fail(InvalidInputError.one("output", "give either a bundle file or --oscal DIR"))
+    if oscal is not None:
+        _export_oscal(settings, oscal)
+        return
+    assert output is not None
     if output.suffix not in (".json", ".yaml", ".yml"):
         _fail(InvalidInputError.one("output", "must end in .json, .yaml or .yml"))
     try:
@@ -115,6 +131,59 @@ def export(
         _fail(error)
     dump_bundle(bundle, output)
     typer.echo(f"wrote {output}")
+
+
+def _export_oscal(settings: Settings, directory: Path) -> None:
+    from graph.oscal import export_oscal
+
+    try:
+        store = settings.open_store()
+        try:
+            summary = export_oscal(store, directory, now=now_utc())
+        finally:
+            store.close()
+    except AttestgraphError as error:
+        _fail(error)
+    catalogs, collections = len(summary.catalogs), len(summary.collections)
+    typer.echo(f"wrote {catalogs} OSCAL catalogs and {collections} mapping collections to {directory}")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="A bundle file, or with --oscal an OSCAL catalog or mapping collection.")
+    ],
+    oscal: Annotated[
+        bool, typer.Option("--oscal", help="FILE is OSCAL JSON: a catalog (a framework) or a mapping collection.")
+    ] = False,
+    framework_id: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Id of the framework an OSCAL catalog becomes (default: from its metadata)."),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import one file in one all-or-nothing write: a bundle (like `load`) or, with --oscal, OSCAL."""
+    if not oscal:
+        if framework_id is not None:
+            _fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))
+        load(paths=[file], data_dir=data_dir, rebase_demo=False)
+        return
+    from graph.oscal import import_oscal
+
+    settings = Settings.from_env(data_dir=data_dir)
+    try:
+        store = settings.open_store()
+        try:
+            summary = import_oscal(store, file, framework_id)
+        finally:
+            store.close()
+    except AttestgraphError as error:
+        _fail(error)
+    if summary.kind == "catalog":
+        typer.echo(f"imported framework '{summary.framework}' with {summary.criteria} criteria from {file}")
+    else:
+        skipped = f" ({summary.skipped} no-relationship maps skipped)" if summary.skipped else ""
+        typer.echo(f"imported {summary.mappings} crosswalk mappings from {file}{skipped}")
 
 
 @app.command()

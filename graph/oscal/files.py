@@ -1,0 +1,157 @@
+"""OSCAL files in and out of a store: `export_oscal` writes a folder, `import_oscal` reads one file.
+
+Both go through the `GraphStore` protocol only. An import is one `store.write`: all or nothing,
+and every problem the write finds is named by the JSON path it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInputError
+from graph.model import Criterion, Framework, Label, natural_key
+from graph.oscal.catalog import CATALOG_ROOT, framework_catalog, oscal_ids, read_catalog
+from graph.oscal.common import OscalImport
+from graph.oscal.mapping import ROOT as MAPPING_ROOT
+from graph.oscal.mapping import CatalogRef, ResolvedCatalog, crosswalk_collection, read_mapping_collection
+from graph.store import GraphStore, WriteSummary
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    catalogs: list[Path]
+    collections: list[Path]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    kind: str
+    written: WriteSummary
+    framework: str | None
+    criteria: int
+    mappings: int
+    skipped: int
+
+
+def catalog_file_name(framework_id: str) -> str:
+    return f"{_UNSAFE.sub('_', framework_id)}.catalog.json"
+
+
+def mapping_file_name(a: str, b: str) -> str:
+    return f"{_UNSAFE.sub('_', a)}--{_UNSAFE.sub('_', b)}.mapping.json"
+
+
+def export_oscal(store: GraphStore, directory: Path, *, now: datetime) -> ExportSummary:
+    """Write each framework as an OSCAL catalog and the crosswalk between each pair of frameworks
+    that has one as an OSCAL mapping collection, into `directory` (created if missing)."""
+    frameworks: list[Framework] = _all_frameworks(store)
+    criteria: dict[str, list[Criterion]] = {f.id: store.framework_criteria(f.id) for f in frameworks}
+    documents: list[tuple[Path, dict[str, Any]]] = []
+    refs: dict[str, CatalogRef] = {}
+    for framework in frameworks:
+        name = catalog_file_name(framework.id)
+        documents.append((directory / name, framework_catalog(framework, criteria[framework.id], last_modified=now)))
+        refs[framework.id] = CatalogRef(framework=framework, href=name, oscal_ids=oscal_ids(criteria[framework.id]))
+    catalogs = [path for path, _ in documents]
+    collections = []
+    for i, a in enumerate(frameworks):
+        for b in frameworks[i + 1 :]:
+            mappings = store.mappings_between(a.id, b.id)
+            if not mappings:
+                continue
+            path = directory / mapping_file_name(a.id, b.id)
+            documents.append((path, crosswalk_collection(refs[a.id], refs[b.id], mappings, last_modified=now)))
+            collections.append(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    for path, document in documents:  # every document is built before the first file is written
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return ExportSummary(catalogs=catalogs, collections=collections)
+
+
+def _all_frameworks(store: GraphStore) -> list[Framework]:
+    found: list[Framework] = []
+    after: str | None = None
+    while True:
+        page = store.list_nodes(Label.FRAMEWORK, first=500, after=after)
+        found.extend(n for n in page if isinstance(n, Framework))
+        if len(page) < 500:
+            return sorted(found, key=lambda f: natural_key(f.id))
+        after = page[-1].id
+
+
+def read_oscal(path: Path, framework_id: str | None = None) -> OscalImport:
+    """Read an OSCAL catalog or mapping collection (JSON) as a bundle; nothing is written."""
+    data = read_json(path)
+    kind = _root(data, path)
+    if kind == CATALOG_ROOT:
+        return read_catalog(data, str(path), framework_id).imported
+    if framework_id is not None:
+        raise InvalidInputError.one("--framework-id", "applies to catalogs only; this file is a mapping collection")
+    return read_mapping_collection(data, str(path), lambda href: _catalog_beside(path, href))
+
+
+def import_oscal(store: GraphStore, path: Path, framework_id: str | None = None) -> ImportSummary:
+    """Import one OSCAL file in one all-or-nothing write."""
+    imported = read_oscal(path, framework_id)
+    try:
+        written = store.write(imported.bundle)
+    except InvalidInputError as error:
+        raise imported.locate(error) from None
+    bundle = imported.bundle
+    return ImportSummary(
+        kind=imported.kind,
+        written=written,
+        framework=bundle.frameworks[0].id if bundle.frameworks else None,
+        criteria=len(bundle.criteria),
+        mappings=len(bundle.mappings),
+        skipped=len(imported.skipped),
+    )
+
+
+def read_json(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInputError.one(str(path), f"cannot be read: {error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError.one(f"{path}:{error.lineno}", f"invalid JSON: {error.msg}") from None
+
+
+def _root(data: object, path: Path) -> str:
+    roots = [key for key in (CATALOG_ROOT, MAPPING_ROOT) if isinstance(data, dict) and key in data]
+    if len(roots) == 1 and isinstance(data, dict) and len(data) == 1:
+        return roots[0]
+    found = ", ".join(sorted(data)) if isinstance(data, dict) else type(data).__name__
+    raise InvalidInputError.one(
+        f"{path}: (document)",
+        f"an OSCAL document here has one root, 'catalog' or 'mapping-collection'; found {found or 'none'}",
+    )
+
+
+def _catalog_beside(mapping_file: Path, href: str) -> ResolvedCatalog | None:
+    """The catalog a mapping resource names, if it is a local file beside the mapping file."""
+    if "://" in href or href.startswith("#"):
+        return None
+    candidate = mapping_file.parent / href
+    if not candidate.is_file():
+        return None
+    try:
+        data = read_json(candidate)
+        if not isinstance(data, dict) or CATALOG_ROOT not in data:
+            return None
+        read = read_catalog(data, str(candidate))
+    except InvalidInputError:
+        return None
+    return ResolvedCatalog(framework_id=read.framework.id, criterion_of=read.criterion_of)
+
+
+__all__ = ["ExportSummary", "ImportSummary", "export_oscal", "import_oscal", "read_oscal"]
