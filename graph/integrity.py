@@ -71,8 +71,45 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         if target not in known[target_label]:
             field = path if is_field else f"{path}.target"
             problems.append(FieldProblem(field, f"{target_label.value} '{target}' does not exist"))
+    problems += hierarchy_problems(bundle)
     if problems:
         raise InvalidInputError(problems)
+
+
+def hierarchy_problems(bundle: Bundle) -> list[FieldProblem]:
+    """A criterion's parent belongs to the same framework, and CHILD_OF never loops back.
+
+    Checked among the bundle's own criteria (all of them when validating seed files); a parent
+    that is only in the store is checked for existence above, not for its framework."""
+    problems: list[FieldProblem] = []
+    by_id = {c.id: c for c in bundle.criteria}
+    index = {c.id: i for i, c in reversed(list(enumerate(bundle.criteria)))}
+    for i, c in enumerate(bundle.criteria):
+        parent = by_id.get(c.parent) if c.parent is not None else None
+        if parent is not None and parent.framework != c.framework:
+            problems.append(
+                FieldProblem(
+                    f"criteria[{i}].parent",
+                    f"Criterion '{parent.id}' belongs to framework '{parent.framework}', not '{c.framework}'",
+                )
+            )
+    state: dict[str, bool] = {}  # True while on the chain being followed, False once known to end
+    for c in bundle.criteria:
+        chain: list[str] = []
+        current: str | None = c.id
+        while current is not None and current in by_id and current not in state:
+            state[current] = True
+            chain.append(current)
+            parent_id = by_id[current].parent
+            current = parent_id if parent_id != current else None  # a self-link is reported above
+        if current is not None and state.get(current) is True:
+            cycle = chain[chain.index(current) :]
+            start = min(range(len(cycle)), key=lambda k: index[cycle[k]])
+            loop = [*cycle[start:], *cycle[:start], cycle[start]]
+            problems.append(FieldProblem(f"criteria[{index[loop[0]]}].parent", f"CHILD_OF cycle: {' -> '.join(loop)}"))
+        for node in chain:
+            state[node] = False
+    return problems
 
 
 def _lookup(existing: ExistingIds, label: Label, ids: set[str]) -> set[str]:

@@ -260,6 +260,17 @@ class Evidence(_Node):
 class Threat(_Node):
     name: Name
     tactic: Annotated[str, Field(max_length=200)] = ""
+    asset_kinds: Annotated[list[AssetKind], Field(max_length=len(AssetKind))] = Field(
+        default_factory=list,
+        description="The kinds of asset the technique targets; empty means it is not tied to a kind.",
+    )
+
+    @field_validator("asset_kinds")
+    @classmethod
+    def _kinds_once(cls, kinds: list[AssetKind]) -> list[AssetKind]:
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("names a kind more than once")
+        return kinds
 
 
 NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat
