@@ -6,5 +6,15 @@ from graph.queries.crosswalk import crosswalk
 from graph.queries.evidence_gaps import evidence_gaps
 from graph.queries.impact import impact, record_change
 from graph.queries.missing_evidence import missing_evidence
+from graph.queries.threats import threat_view
 
-__all__ = ["blast_radius", "coverage", "crosswalk", "evidence_gaps", "impact", "missing_evidence", "record_change"]
+__all__ = [
+    "blast_radius",
+    "coverage",
+    "crosswalk",
+    "evidence_gaps",
+    "impact",
+    "missing_evidence",
+    "record_change",
+    "threat_view",
+]

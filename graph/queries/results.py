@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.model import (
+    AssetKind,
     ControlStatus,
     CoverageStatus,
     MappingRelationship,
@@ -209,3 +211,50 @@ class Neighbourhood(_Result):
 class EvidenceTimes(_Result):
     control_id: str
     collected: list[UtcDatetime]
+
+
+class MitigationStatus(StrEnum):
+    """Where an ATLAS technique stands against the controls in scope (see graph.queries.threats)."""
+
+    MITIGATED = "MITIGATED"
+    PARTIAL = "PARTIAL"
+    UNMITIGATED = "UNMITIGATED"
+
+
+class MitigatingControl(_Result):
+    """A control that MITIGATES the technique and is in scope of at least one asset it was judged for."""
+
+    control_id: str
+    title: str
+    status: ControlStatus
+    effective: bool
+    organisation_wide: bool = Field(description="True when the control applies to no asset, so to every asset.")
+    mitigates: str = Field(description="The technique its MITIGATES edge names: this one, or its parent technique.")
+
+
+class AssetExposure(_Result):
+    """One asset's standing against one technique: the in-scope mitigating controls decide it."""
+
+    asset_id: str
+    kind: AssetKind
+    status: MitigationStatus
+    controls: list[str] = Field(description="Mitigating controls in the asset's scope, effective ones first.")
+
+
+class TechniqueExposure(_Result):
+    threat_id: str
+    name: str
+    tactic: str
+    asset_kinds: list[AssetKind]
+    status: MitigationStatus
+    controls: list[MitigatingControl]
+    assets: list[AssetExposure]
+
+
+class ThreatView(_Result):
+    asset_id: str | None = Field(description="The asset viewed, or None for the whole organisation.")
+    as_of: UtcDatetime
+    techniques: list[TechniqueExposure]
+    mitigated: int
+    partial: int
+    unmitigated: int
