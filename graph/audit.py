@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -186,3 +186,14 @@ def pending_audit() -> PendingAudit | None:
     """The entry the next write must commit with it, if any and not committed yet."""
     pending = _PENDING.get()
     return pending if pending is not None and pending.entry is None else None
+
+
+def read_all(fetch: Callable[[int, int | None], list[AuditEntry]], page: int = 5_000) -> Iterator[AuditEntry]:
+    """Every entry in `seq` order, fetched a page at a time (`fetch(first, after_seq)`)."""
+    after: int | None = None
+    while True:
+        entries = fetch(page, after)
+        yield from entries
+        if len(entries) < page:
+            return
+        after = entries[-1].seq

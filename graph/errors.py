@@ -60,3 +60,10 @@ class ConflictError(AttestgraphError):
 class StoreUnavailableError(AttestgraphError):
     code = "STORE_UNAVAILABLE"
     http_status = 503
+
+
+class ForbiddenError(AttestgraphError):
+    """The caller is known but their role does not allow this operation."""
+
+    code = "FORBIDDEN"
+    http_status = 403

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from graph.model import Label, Mapping, NodeModel, Rel
 from graph.store import GraphStore
+
+if TYPE_CHECKING:
+    from service.auth.keys import Authenticator
+    from service.auth.roles import Principal
 
 R = TypeVar("R")
 
@@ -62,10 +66,14 @@ class Loaders:
 
 
 class Context(BaseContext):
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(
+        self, store: GraphStore, principal: Principal | None = None, authenticator: Authenticator | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.loaders = Loaders(store)
+        self.principal = principal  # who is calling: set by the request gate (service/auth)
+        self.authenticator = authenticator
 
     async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a blocking store or query call off the event loop."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import strawberry
 
 from graph.bundle import Bundle, parse_bundle
 from graph.errors import FieldProblem, InvalidInputError
+from graph.evidence import content_sha256
 from graph.queries.results import ChangeRequest
 from service.graphql.enums import AssetKind, ControlKind, ControlStatus, DependencyKind, EvidenceStatus, Frequency
 from service.graphql.errors import camel_path
@@ -71,8 +74,40 @@ class EvidenceInput:
     valid_until: DateTime | None = None
     status: EvidenceStatus = EvidenceStatus.PENDING
     uri: str = ""
-    sha256: str | None = None
+    sha256: str | None = strawberry.field(
+        default=None, description="SHA-256 (hex) of the evidence file; required unless content is sent."
+    )
+    content: str | None = strawberry.field(
+        default=None, description="The evidence itself as text: its SHA-256 is computed and checked, not stored."
+    )
+    content_base64: str | None = strawberry.field(default=None, description="The evidence itself, base64-encoded.")
+    supersedes: strawberry.ID | None = strawberry.field(
+        default=None, description="The evidence this item corrects: it stays on record but no longer counts."
+    )
     covers: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids; empty = all.")
+
+    def digest(self) -> str | None:
+        """The SHA-256 the item carries: of its content when sent (checked against `sha256`)."""
+        if self.content is not None and self.content_base64 is not None:
+            raise InvalidInputError.one("evidence.content", "send content or contentBase64, not both")
+        raw: bytes | None = None
+        if self.content is not None:
+            raw = self.content.encode("utf-8")
+        elif self.content_base64 is not None:
+            try:
+                raw = base64.b64decode(self.content_base64, validate=True)
+            except (binascii.Error, ValueError):
+                raise InvalidInputError.one("evidence.contentBase64", "is not valid base64") from None
+        if raw is None:
+            if self.sha256 is None:
+                raise InvalidInputError.one(
+                    "evidence.sha256", "is required: the SHA-256 of the evidence file, or send its content"
+                )
+            return self.sha256
+        computed = content_sha256(raw)
+        if self.sha256 is not None and self.sha256.lower() != computed:
+            raise InvalidInputError.one("evidence.sha256", f"does not match the content, whose SHA-256 is {computed}")
+        return computed
 
 
 @strawberry.input

@@ -7,7 +7,9 @@ from typing import Any
 import strawberry
 
 from graph import queries
+from graph.evidence import EvidenceConflict
 from graph.model import Label
+from service.graphql.errors import camel_path
 from service.graphql.inputs import (
     AssetInput,
     ChangeInput,
@@ -21,11 +23,15 @@ from service.graphql.inputs import (
 )
 from service.graphql.nodes import Asset, Control, Evidence, GqlInfo, Vendor, load_nodes
 from service.graphql.reports import ImpactReport
+from service.graphql.security import SecurityMutation
 
 
 async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
     bundle = to_bundle(data)
-    await info.context.call(info.context.store.write, bundle)
+    try:
+        await info.context.call(info.context.store.write, bundle, immutable_evidence=True)
+    except EvidenceConflict as conflict:
+        raise EvidenceConflict(camel_path(conflict.field), conflict.reason) from None
     info.context.loaders.forget()
 
 
@@ -41,7 +47,7 @@ class DeletePayload:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(SecurityMutation):
     @strawberry.mutation(description="Create or update assets (properties only; see linkAssets).")
     async def upsert_assets(self, info: GqlInfo, assets: list[AssetInput]) -> list[Asset]:
         check_batch("assets", assets)
@@ -99,12 +105,18 @@ class Mutation:
         )
         return await _reload(info, Label.VENDOR, [v.id for v in vendors])
 
-    @strawberry.mutation(description="Record one evidence item for a control.")
+    @strawberry.mutation(
+        description="Record one evidence item for a control. Evidence is immutable: recording the same id "
+        "again with the same values changes nothing, with other values is a CONFLICT; record a correction "
+        "with `supersedes` instead."
+    )
     async def record_evidence(self, info: GqlInfo, evidence: EvidenceInput) -> Evidence:
+        item = properties(evidence, exclude=("covers", "content", "content_base64"))
+        item["sha256"] = evidence.digest()
         await _write(
             info,
             {
-                "evidence": [properties(evidence, exclude=("covers",))],
+                "evidence": [item],
                 "covers": [{"source": evidence.id, "target": a} for a in evidence.covers],
             },
         )

@@ -263,11 +263,22 @@ class Evidence:
     uri: str
     sha256: str | None
     control_id: strawberry.Private[str]
+    supersedes_id: strawberry.Private[str | None]
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
         result: Control | None = await load_node(info, Label.CONTROL, self.control_id)
         return result
+
+    @strawberry.field(description="The evidence this item corrects (which no longer counts).")
+    async def supersedes(self, info: GqlInfo) -> Evidence | None:
+        result: Evidence | None = await load_node(info, Label.EVIDENCE, self.supersedes_id)
+        return result
+
+    @strawberry.field(description="The correction that replaced this item, if any: then this one no longer counts.")
+    async def superseded_by(self, info: GqlInfo) -> Evidence | None:
+        found = await related_nodes(info, Rel.SUPERSEDES, self.id, Label.EVIDENCE, reverse=True)
+        return found[0] if found else None
 
     @strawberry.field(description="The assets this evidence speaks for; empty means all of its control's assets.")
     async def covers(self, info: GqlInfo) -> list[Asset]:
@@ -308,6 +319,7 @@ def wrap_node(label: Label, node: Any) -> Any:
             uri=node.uri,
             sha256=node.sha256,
             control_id=node.control,
+            supersedes_id=node.supersedes,
         )
     return _from_model(GRAPHQL_TYPES[label], node)
 

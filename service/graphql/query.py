@@ -32,6 +32,7 @@ from service.graphql.reports import (
     MissingEvidenceReport,
 )
 from service.graphql.scalars import DateTime
+from service.graphql.security import SecurityQuery
 
 
 def _as_of(value: datetime | None) -> datetime:
@@ -39,7 +40,7 @@ def _as_of(value: datetime | None) -> datetime:
 
 
 @strawberry.type
-class Query:
+class Query(SecurityQuery):
     @strawberry.field
     async def frameworks(
         self, info: GqlInfo, first: int | None = None, after: str | None = None

@@ -1,4 +1,8 @@
-"""A real uvicorn server on loopback around the real app, for API tests over real HTTP."""
+"""A real uvicorn server on loopback around the real app, for API tests over real HTTP.
+
+`live` calls as an admin (a real key, stored hashed in the served store); `live.as_role(role)`
+gives a twin that calls with a fresh key of that role, and `live.with_key(None)` one with none.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
+from graph.keys import Role, new_key
 from graph.store import GraphStore
 from service.app import create_app
 from service.settings import Settings
@@ -30,6 +35,20 @@ def free_port() -> int:
 class LiveServer:
     url: str
     client: httpx.Client
+    store: Any = None
+    key: str | None = None
+
+    def with_key(self, key: str | None) -> LiveServer:
+        """The same server, called with `key` (None: no credential at all)."""
+        headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
+        client = httpx.Client(timeout=30, headers=headers)
+        return LiveServer(url=self.url, client=client, store=self.store, key=key)
+
+    def as_role(self, role: Role, name: str | None = None) -> LiveServer:
+        """The same server, called with a new key of `role`."""
+        record, key = new_key(role, name or f"test {role.value}")
+        self.store.put_key(record)
+        return self.with_key(key)
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.client.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}})
@@ -52,11 +71,19 @@ class LiveServer:
         return error
 
 
+# The tests' own requests come fast; the limit itself is tested with settings of its own.
+TEST_SETTINGS = Settings(rate_limit=0)
+
+
 @contextmanager
-def serving(store: Any) -> Iterator[LiveServer]:
-    """Serve `store` through the real app on a real loopback socket for the duration."""
+def serving(store: Any, settings: Settings | None = None) -> Iterator[LiveServer]:
+    """Serve `store` through the real app on a real loopback socket for the duration, with an
+    admin key stored in it for the client."""
+    record, key = new_key(Role.ADMIN, "test admin")
+    store.put_key(record)
     port = free_port()
-    config = uvicorn.Config(create_app(Settings(), store=store), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(settings or TEST_SETTINGS, store=store)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -65,8 +92,8 @@ def serving(store: Any) -> Iterator[LiveServer]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start within 10 s")
         time.sleep(0.02)
-    with httpx.Client(timeout=30) as client:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", client=client)
+    with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {key}"}) as client:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", client=client, store=store, key=key)
     server.should_exit = True
     thread.join(timeout=10)
 

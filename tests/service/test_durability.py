@@ -13,17 +13,28 @@ from pathlib import Path
 
 import httpx
 
+from graph.keys import Role, new_key
 from tests.service.conftest import free_port
+
+# The operator-supplied admin key the server stores (hashed) at start, so the test can call it.
+ADMIN_KEY = new_key(Role.ADMIN, "durability test")[1]
+AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
 @contextmanager
-def server(data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--data-dir", str(data_dir), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "ATTESTGRAPH_STORE": "embedded"},
+        env={
+            **os.environ,
+            "ATTESTGRAPH_STORE": "embedded",
+            "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY": ADMIN_KEY,
+            "ATTESTGRAPH_RATE_LIMIT": "0",
+            **(env or {}),
+        },
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -53,10 +64,11 @@ def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
         ' changedAt: "2026-06-01T00:00:00Z"}]) { id } }'
     )
     with server(tmp_path) as (process, url):
-        response = httpx.post(f"{url}/graphql", json={"query": mutation}, timeout=10)
+        response = httpx.post(f"{url}/graphql", json={"query": mutation}, headers=AUTH, timeout=10)
         assert response.json() == {"data": {"upsertAssets": [{"id": "survivor"}]}}
         os.kill(process.pid, signal.SIGKILL)  # no shutdown hook, no flush: only what was committed remains
         process.wait(timeout=10)
     with server(tmp_path) as (_, url):
-        body = httpx.post(f"{url}/graphql", json={"query": '{ asset(id: "survivor") { name changedAt } }'}).json()
+        query = '{ asset(id: "survivor") { name changedAt } }'
+        body = httpx.post(f"{url}/graphql", json={"query": query}, headers=AUTH).json()
     assert body == {"data": {"asset": {"name": "Survivor", "changedAt": "2026-06-01T00:00:00Z"}}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from graph import queries
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder, day
@@ -126,12 +128,13 @@ def test_mutations_write_and_read_back(store: GraphStore, live: LiveServer) -> N
     assert vendor["upsertVendors"] == [{"id": "v", "assets": [{"id": "m"}]}]
     evidence = live.data(
         'mutation { recordEvidence(evidence: {id: "e", title: "Review", control: "k",'
-        ' collectedAt: "2026-06-01T00:00:00Z", status: ACCEPTED, covers: ["m"]})'
-        " { id collectedAt control { id } covers { id } } }"
+        ' collectedAt: "2026-06-01T00:00:00Z", status: ACCEPTED, covers: ["m"], content: "review notes"})'
+        " { id collectedAt sha256 control { id } covers { id } } }"
     )
     assert evidence["recordEvidence"] == {
         "id": "e",
         "collectedAt": "2026-06-01T00:00:00Z",
+        "sha256": hashlib.sha256(b"review notes").hexdigest(),
         "control": {"id": "k"},
         "covers": [{"id": "m"}],
     }

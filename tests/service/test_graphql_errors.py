@@ -15,6 +15,8 @@ def seeded(store: GraphStore) -> None:
     store.write(b.bundle())
 
 
+DIGEST = "a" * 64
+
 BAD_MUTATIONS = [
     # (document, expected code, text the message must contain)
     (
@@ -53,13 +55,13 @@ BAD_MUTATIONS = [
     ),
     (
         'mutation { recordEvidence(evidence: {id: "e2", title: "t", control: "ghost",'
-        ' collectedAt: "2026-06-01T00:00:00Z"}) { id } }',
+        f' collectedAt: "2026-06-01T00:00:00Z", sha256: "{DIGEST}"}}) {{ id }} }}',
         "BAD_USER_INPUT",
         "evidence[0].control",
     ),
     (
         'mutation { recordEvidence(evidence: {id: "e2", title: "t", control: "k", collectedAt: "2026-06-01T00:00:00Z",'
-        ' validUntil: "2026-05-01T00:00:00Z"}) { id } }',
+        f' validUntil: "2026-05-01T00:00:00Z", sha256: "{DIGEST}"}}) {{ id }} }}',
         "BAD_USER_INPUT",
         "evidence[0].validUntil",
     ),

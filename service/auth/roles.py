@@ -1,0 +1,97 @@
+"""The one table of who may do what: every GraphQL root field and every REST route.
+
+A field or route missing from `PERMISSIONS` is denied to everyone (deny by default), and the
+role-walk test fails on it, so a new operation cannot ship without a decision here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.keys import Role
+
+VIEWER, EDITOR, COLLECTOR, AUDITOR, ADMIN = (
+    Role.VIEWER,
+    Role.EDITOR,
+    Role.EVIDENCE_COLLECTOR,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
+
+READ = frozenset({VIEWER, EDITOR, AUDITOR, ADMIN})
+EDIT = frozenset({EDITOR, ADMIN})
+AUDIT = frozenset({AUDITOR, ADMIN})
+RECORD_EVIDENCE = frozenset({COLLECTOR, ADMIN})
+ADMINISTER = frozenset({ADMIN})
+ANY_ROLE = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # -- the graph, read ------------------------------------------------------------------------
+    "Query.frameworks": READ,
+    "Query.framework": READ,
+    "Query.criterion": READ,
+    "Query.controls": READ,
+    "Query.control": READ,
+    "Query.assets": READ,
+    "Query.asset": READ,
+    "Query.vendors": READ,
+    "Query.evidence": READ,
+    "Query.threats": READ,
+    # -- the compliance questions (reads; impact writes nothing) -----------------------------------
+    "Query.coverage": READ,
+    "Query.blastRadius": READ,
+    "Query.missingEvidence": READ,
+    "Query.evidenceGaps": READ,
+    "Query.crosswalk": READ,
+    "Query.impact": READ,
+    # -- the audit log and keys ---------------------------------------------------------------------
+    "Query.auditLog": AUDIT,
+    "Query.auditLogVerification": AUDIT,
+    "Query.apiKeys": ADMINISTER,
+    "Query.me": ANY_ROLE,
+    # -- writes -------------------------------------------------------------------------------------
+    "Mutation.upsertAssets": EDIT,
+    "Mutation.deleteAsset": EDIT,
+    "Mutation.linkAssets": EDIT,
+    "Mutation.recordChange": EDIT,
+    "Mutation.upsertControls": EDIT,
+    "Mutation.mapControl": EDIT,
+    "Mutation.applyControl": EDIT,
+    "Mutation.upsertVendors": EDIT,
+    "Mutation.recordEvidence": RECORD_EVIDENCE,
+    "Mutation.createApiKey": ADMINISTER,
+    "Mutation.revokeApiKey": ADMINISTER,
+    # -- REST routes ----------------------------------------------------------------------------------
+    "GET /api/export": READ,
+    "GET /api/schema/bundle.json": ANY_ROLE,
+    "GET /openapi.json": ANY_ROLE,
+    "POST /graphql": ANY_ROLE,  # the gate; each root field is then checked on its own
+    "GET /graphql": ANY_ROLE,
+}
+
+# Roles that may read the graph: the others get back only the scalar fields of what they wrote.
+GRAPH_READERS = READ
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller."""
+
+    actor: str  # "key:<id> (<name>)", "oidc:<subject>", "cli:<user>"
+    roles: frozenset[Role]
+    rate_key: str  # what the rate limit counts against
+
+    @property
+    def role_text(self) -> str:
+        return ",".join(sorted(role.value for role in self.roles)) or "(none)"
+
+    def may(self, operation: str) -> bool:
+        return bool(self.roles & PERMISSIONS.get(operation, frozenset()))
+
+    @property
+    def reads_graph(self) -> bool:
+        return bool(self.roles & GRAPH_READERS)
+
+
+def allowed_roles(operation: str) -> frozenset[Role]:
+    return PERMISSIONS.get(operation, frozenset())

@@ -1,0 +1,168 @@
+"""A cost limit: refuse a document whose estimated work exceeds a budget, before running it.
+
+Each selected field costs 1; a list multiplies what is selected under it by its page size
+(`first`, its default when absent) or, for the unpaginated lists of a node, by `LIST_FANOUT`;
+the compliance questions that walk much of the graph add a fixed weight each. Aliases repeat
+the cost, so thirty aliased coverage reports cost thirty times one. Variables are read, so a
+client that pages with `$first` is charged for the page it asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+)
+from strawberry.extensions import SchemaExtension
+
+from service.graphql.pagination import DEFAULT_PAGE
+
+LIST_FANOUT = 10
+DEFAULT_MAX_COST = 25_000
+
+# Root fields that walk much of the graph, and what each costs on top of its selection.
+EXPENSIVE: dict[str, int] = {
+    "Query.coverage": 500,
+    "Query.missingEvidence": 500,
+    "Query.evidenceGaps": 500,
+    "Query.impact": 1_000,
+    "Query.blastRadius": 200,
+    "Query.crosswalk": 200,
+    "Query.auditLogVerification": 2_000,
+    "Mutation.recordChange": 1_000,
+}
+
+
+class CostLimiter(SchemaExtension):
+    """Adds a validation rule that reads this request's variables; it reports at the end of the
+    document, after the depth, alias and token limits have had their say."""
+
+    max_cost = DEFAULT_MAX_COST
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        variables = context.variables or {}
+        operation_name = context.operation_name
+        max_cost = self.max_cost
+
+        class CostRule(ValidationRule):
+            def leave_document(self, document: DocumentNode, *_args: Any) -> None:
+                cost = document_cost(self.context.schema, document, operation_name, variables)
+                if cost > max_cost:
+                    self.report_error(
+                        GraphQLError(
+                            f"this document would cost about {cost} units of work; the limit is {max_cost}: "
+                            "ask for smaller pages or fewer reports per request",
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": max_cost},
+                        )
+                    )
+
+        context.validation_rules = (*context.validation_rules, CostRule)
+        yield
+
+
+def document_cost(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any]
+) -> int:
+    """The highest cost among the document's operations (the one named, if a name is given)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name is not None and o.name.value == operation_name]
+    costs = [0]
+    for operation in operations:
+        root = {OperationType.QUERY: schema.query_type, OperationType.MUTATION: schema.mutation_type}.get(
+            operation.operation
+        )
+        if root is not None:
+            costs.append(_selection_cost(operation.selection_set, root, fragments, variables, frozenset()))
+    return max(costs)
+
+
+def cost_limiter(max_cost: int) -> type[CostLimiter]:
+    return type("ConfiguredCostLimiter", (CostLimiter,), {"max_cost": max_cost})
+
+
+def _selection_cost(
+    selection_set: SelectionSetNode | None,
+    parent: GraphQLNamedType,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+    seen: frozenset[str],
+) -> int:
+    if selection_set is None or not isinstance(parent, GraphQLObjectType):
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(selection, parent, fragments, variables, seen)
+        elif isinstance(selection, InlineFragmentNode):
+            total += _selection_cost(selection.selection_set, parent, fragments, variables, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:  # a cycle is a validation error, not a hang
+                total += _selection_cost(fragments[name].selection_set, parent, fragments, variables, seen | {name})
+    return total
+
+
+def _field_cost(
+    node: FieldNode,
+    parent: GraphQLObjectType,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+    seen: frozenset[str],
+) -> int:
+    definition = parent.fields.get(node.name.value)
+    if definition is None:  # __typename, introspection, or unknown (validation answers that)
+        return 1
+    field_type = definition.type
+    is_list = False
+    while isinstance(field_type, GraphQLNonNull | GraphQLList):
+        is_list = is_list or isinstance(field_type, GraphQLList)
+        field_type = field_type.of_type
+    multiplier = 1
+    if "first" in definition.args:
+        multiplier = _int_argument(node, "first", variables, DEFAULT_PAGE)
+    elif is_list and not (parent.name.endswith("Connection") and node.name.value == "edges"):
+        multiplier = LIST_FANOUT
+    weight = EXPENSIVE.get(f"{parent.name}.{node.name.value}", 0)
+    inner = _selection_cost(node.selection_set, field_type, fragments, variables, seen)
+    return 1 + weight + max(multiplier, 1) * inner
+
+
+def _int_argument(node: FieldNode, name: str, variables: dict[str, Any], default: int) -> int:
+    for argument in node.arguments or ():
+        if argument.name.value != name:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return _bounded(value.value, default)
+        if isinstance(value, VariableNode):
+            return _bounded(variables.get(value.name.value), default)
+    return default
+
+
+def _bounded(value: Any, default: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0, min(number, 10_000))
