@@ -9,14 +9,20 @@ from typing import Annotated, Optional
 
 import typer
 
+from graph.audit import audited
 from graph.bundle import bundle_json_schema, dump_bundle
 from graph.errors import AttestgraphError, InvalidInputError
 from graph.integrity import check_bundle
+from graph.keys import Role
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_files, rebase_dates
+from graph.store import GraphStore
+from service.cli_security import audit_app, cli_draft, keys_app
 from service.settings import Settings
 
 app = typer.Typer(help="Attestgraph: a compliance knowledge graph for AI systems.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -52,11 +58,37 @@ def serve(
     try:
         if demo:
             _load_demo_if_empty(store)
+        _first_admin_key(store, settings, create=demo)
     except AttestgraphError as error:
         store.close()
         _fail(error)
     store.close()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> None:
+    """Make sure someone can call the server: store ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY if given; with
+    --demo and no key at all, create an admin key and print it, this once."""
+    from service.auth.keys import bootstrap_admin_key
+    from service.cli_security import create_key
+
+    if settings.bootstrap_admin_key:
+        try:
+            bootstrap_admin_key(store, settings.bootstrap_admin_key)
+        except ValueError as error:
+            _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
+        return
+    if store.list_keys():
+        return
+    if not create:
+        typer.echo("no API key exists yet: create one with `attestgraph keys create --role admin --name <you>`")
+        return
+    key = create_key(store, Role.ADMIN, "first admin (serve --demo)")
+    typer.echo("=" * 78)
+    typer.echo("Created the first admin API key. It is shown this once; only its hash is stored:")
+    typer.echo(f"\n    {key}\n")
+    typer.echo("Paste it into the dashboard, or send it as  Authorization: Bearer <key>")
+    typer.echo("=" * 78)
 
 
 def _load_demo_if_empty(store: object) -> None:
@@ -86,7 +118,9 @@ def load(
             bundle = rebase_dates(bundle, DEMO_REFERENCE, now_utc())
         store = settings.open_store()
         try:
-            summary = store.write(bundle)
+            # Recorded evidence is never rewritten, here as through the API; the load is audited.
+            with audited(cli_draft("load", bundle.model_dump(mode="json"))):
+                summary = store.write(bundle, immutable_evidence=True)
         except InvalidInputError as error:
             raise provenance.locate(error) from None
         finally:

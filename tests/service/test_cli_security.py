@@ -1,0 +1,202 @@
+"""The CLI's keys and audit commands, backup and restore, and the first admin key of `serve --demo`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from graph.keys import parse_key
+from graph.seeds import SEEDS_DIR
+from graph.stores.embedded import EmbeddedStore
+from service.cli import app
+from tests.service.conftest import free_port
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_keys_are_created_once_listed_without_secrets_and_revoked(tmp_path: Path) -> None:
+    data = str(tmp_path)
+    created = runner.invoke(app, ["keys", "create", "--role", "evidence-collector", "--name", "ci", "--data-dir", data])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[0]
+    parsed = parse_key(key)
+    assert parsed is not None
+    key_id, secret = parsed
+    listing = run("keys", "list", "--data-dir", data)
+    assert key_id in listing and "evidence-collector" in listing and secret not in listing
+    assert f"revoked {key_id}" in run("keys", "revoke", key_id, "--data-dir", data)
+    store = EmbeddedStore(tmp_path / "attestgraph.sqlite3")
+    try:
+        record = store.get_key(key_id)
+        assert record is not None and record.revoked_at is not None
+        assert secret not in (tmp_path / "attestgraph.sqlite3").read_bytes().decode("latin-1")
+        assert [e.operation for e in store.audit_entries(first=10)] == ["cli:keys.create", "cli:keys.revoke"]
+    finally:
+        store.close()
+    bad = runner.invoke(app, ["keys", "revoke", "0" * 16, "--data-dir", data])
+    assert bad.exit_code == 2 and "does not exist" in bad.output
+    assert runner.invoke(app, ["keys", "create", "--role", "root", "--name", "x", "--data-dir", data]).exit_code == 2
+
+
+def logged(tmp_path: Path, entries: int = 5) -> Path:
+    for i in range(entries):
+        run("keys", "create", "--role", "viewer", "--name", f"k{i}", "--data-dir", str(tmp_path))
+    return tmp_path / "attestgraph.sqlite3"
+
+
+def tamper(db: Path, sql: str) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute(sql)
+
+
+def verify_output(tmp_path: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["audit", "verify", "--data-dir", str(tmp_path)])
+    return result.exit_code, result.output
+
+
+def test_audit_verify_passes_an_intact_log_and_prints_its_head(tmp_path: Path) -> None:
+    logged(tmp_path)
+    code, output = verify_output(tmp_path)
+    assert code == 0 and "ok: 5 entries" in output
+    head = re.search(r"head: (\d+:[0-9a-f]{64})", output)
+    assert head is not None
+    again = runner.invoke(app, ["audit", "verify", "--data-dir", str(tmp_path), "--expect-head", head.group(1)])
+    assert again.exit_code == 0
+
+
+def test_audit_verify_finds_an_edited_entry(tmp_path: Path) -> None:
+    db = logged(tmp_path)
+    tamper(db, 'UPDATE audit_log SET data = replace(data, \'"outcome":"ok"\', \'"outcome":"error"\') WHERE seq = 3')
+    code, output = verify_output(tmp_path)
+    assert code == 1 and "seq 3" in output and "edited" in output
+
+
+def test_audit_verify_finds_a_removed_entry(tmp_path: Path) -> None:
+    db = logged(tmp_path)
+    tamper(db, "DELETE FROM audit_log WHERE seq = 2")
+    code, output = verify_output(tmp_path)
+    assert code == 1 and "removed" in output
+
+
+def test_audit_verify_finds_reordered_entries(tmp_path: Path) -> None:
+    db = logged(tmp_path)
+    with sqlite3.connect(db) as connection:
+        rows = dict(connection.execute("SELECT seq, data FROM audit_log WHERE seq IN (2, 3)").fetchall())
+        swapped = {2: rows[3].replace('"seq":3', '"seq":2'), 3: rows[2].replace('"seq":2', '"seq":3')}
+        for seq, data in swapped.items():
+            connection.execute("UPDATE audit_log SET data = ? WHERE seq = ?", (data, seq))
+    code, output = verify_output(tmp_path)
+    assert code == 1 and "seq 2" in output
+
+
+def test_audit_verify_finds_entries_cut_off_the_end_given_the_recorded_head(tmp_path: Path) -> None:
+    db = logged(tmp_path)
+    head = re.search(r"head: (\d+:[0-9a-f]{64})", verify_output(tmp_path)[1])
+    assert head is not None
+    tamper(db, "DELETE FROM audit_log WHERE seq = 5")
+    assert verify_output(tmp_path)[0] == 0  # the chain alone cannot know
+    result = runner.invoke(app, ["audit", "verify", "--data-dir", str(tmp_path), "--expect-head", head.group(1)])
+    assert result.exit_code == 1 and "cut off" in result.output
+
+
+def test_an_exported_log_verifies_offline_and_edits_to_it_are_found(tmp_path: Path) -> None:
+    logged(tmp_path, 3)
+    exported = tmp_path / "audit.jsonl"
+    assert "wrote 3 entries" in run("audit", "export", str(exported), "--data-dir", str(tmp_path))
+    assert runner.invoke(app, ["audit", "verify", "--file", str(exported)]).exit_code == 0
+    lines = exported.read_text().splitlines()
+    entry = json.loads(lines[1])
+    entry["actor"] = "cli:someone-else"
+    lines[1] = json.dumps(entry)
+    exported.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(app, ["audit", "verify", "--file", str(exported)])
+    assert result.exit_code == 1 and "seq 2" in result.output
+
+
+def test_export_then_import_restores_the_whole_graph_exactly_and_audits_the_import(tmp_path: Path) -> None:
+    source, target = tmp_path / "source", tmp_path / "target"
+    run("load", str(SEEDS_DIR), "--data-dir", str(source))
+    backup = tmp_path / "backup.json"
+    run("export", str(backup), "--data-dir", str(source))
+    run("import", str(backup), "--data-dir", str(target))
+    again = tmp_path / "again.json"
+    run("export", str(again), "--data-dir", str(target))
+    assert again.read_text() == backup.read_text()
+    store = EmbeddedStore(target / "attestgraph.sqlite3")
+    try:
+        assert [e.operation for e in store.audit_entries(first=10)] == ["cli:load"]
+    finally:
+        store.close()
+    # Importing the same backup again changes nothing: recorded evidence is repeated exactly.
+    run("import", str(backup), "--data-dir", str(target))
+    run("export", str(again), "--data-dir", str(target))
+    assert again.read_text() == backup.read_text()
+
+
+def test_a_load_that_would_rewrite_recorded_evidence_is_refused(tmp_path: Path) -> None:
+    bundle = tmp_path / "b.yaml"
+    bundle.write_text(
+        "controls:\n  - {id: k, title: K}\n"
+        "evidence:\n  - {id: e, title: E, control: k, collected_at: '2026-06-01T00:00:00Z', status: pending}\n"
+    )
+    run("load", str(bundle), "--data-dir", str(tmp_path))
+    bundle.write_text(bundle.read_text().replace("pending", "accepted"))
+    result = runner.invoke(app, ["load", str(bundle), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "evidence[0].status" in result.output and "supersedes" in result.output
+
+
+def test_serve_demo_prints_a_first_admin_key_once_and_it_works(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY"}
+    command = [sys.executable, "-m", "service", "serve", "--demo", "--data-dir", str(tmp_path), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        key = None
+        deadline = time.monotonic() + 60
+        assert process.stdout is not None
+        while key is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            found = re.search(r"(ag_[0-9a-f]{16}_[A-Za-z0-9_-]{43})", line)
+            key = found.group(1) if found else None
+        assert key is not None, "serve --demo printed no key"
+        url = f"http://127.0.0.1:{port}"
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        body = httpx.post(
+            f"{url}/graphql", json={"query": "{ me { roles } }"}, headers={"Authorization": f"Bearer {key}"}
+        ).json()
+        assert body == {"data": {"me": {"roles": ["ADMIN"]}}}
+        assert httpx.post(f"{url}/graphql", json={"query": "{ me { roles } }"}).status_code == 401
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    # A second start finds a key and prints none.
+    port = free_port()
+    command[-1] = str(port)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        time.sleep(3)
+    finally:
+        second.kill()
+        out, _ = second.communicate(timeout=10)
+    assert "ag_" not in out
