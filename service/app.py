@@ -21,7 +21,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from graph.audit import AuditDraft, digest
 from graph.bundle import bundle_json_schema
-from graph.errors import AttestgraphError, ForbiddenError, InvalidInputError
+from graph.errors import AttestgraphError, ForbiddenError, InvalidInputError, StoreUnavailableError
 from graph.store import GraphStore
 from service.auth.keys import Authenticator, bootstrap_admin_key
 from service.auth.middleware import Gate, SecurityHeaders
@@ -29,6 +29,7 @@ from service.auth.oidc import OidcVerifier
 from service.auth.rate_limit import RateLimiter
 from service.auth.roles import Principal
 from service.graphql.context import Context
+from service.graphql.errors import UNAVAILABLE_MESSAGE
 from service.graphql.schema import build_schema
 from service.settings import Settings
 
@@ -91,7 +92,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(AttestgraphError)
     async def domain_error(_: Request, error: AttestgraphError) -> JSONResponse:
-        body: dict[str, Any] = {"code": error.code, "message": str(error)}
+        message = UNAVAILABLE_MESSAGE if isinstance(error, StoreUnavailableError) else str(error)
+        body: dict[str, Any] = {"code": error.code, "message": message}
         if isinstance(error, InvalidInputError):
             body["fields"] = [{"field": p.field, "reason": p.reason} for p in error.problems]
         return JSONResponse(body, status_code=error.http_status)

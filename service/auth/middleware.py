@@ -63,7 +63,8 @@ def credential(scope: Scope) -> str | None:
     authorization = header(scope, b"authorization")
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
-        return token.strip() or None if scheme.lower() == "bearer" else None
+        # Another scheme (Basic, …) is presented but can never be valid: refused and recorded.
+        return (token.strip() or None) if scheme.lower() == "bearer" else authorization
     api_key = header(scope, b"x-api-key")
     return api_key.strip() or None if api_key is not None else None
 

@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.evidenceGaps": READ,
     "Query.crosswalk": READ,
     "Query.impact": READ,
+    "Query.threatView": READ,
     # -- the audit log and keys ---------------------------------------------------------------------
     "Query.auditLog": AUDIT,
     "Query.auditLogVerification": AUDIT,
@@ -68,6 +69,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "POST /graphql": ANY_ROLE,  # the gate; each root field is then checked on its own
     "GET /graphql": ANY_ROLE,
 }
+
+# Answered without a credential (service/auth/middleware.py also lets the dashboard's files through).
+PUBLIC_ROUTES = frozenset({"GET /healthz", "GET /readyz"})
 
 # Roles that may read the graph: the others get back only the scalar fields of what they wrote.
 GRAPH_READERS = READ

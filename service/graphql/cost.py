@@ -46,6 +46,7 @@ EXPENSIVE: dict[str, int] = {
     "Query.impact": 1_000,
     "Query.blastRadius": 200,
     "Query.crosswalk": 200,
+    "Query.threatView": 500,
     "Query.auditLogVerification": 2_000,
     "Mutation.recordChange": 1_000,
 }

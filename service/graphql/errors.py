@@ -8,9 +8,11 @@ import re
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graph.errors import AttestgraphError, InvalidInputError
+from graph.errors import AttestgraphError, InvalidInputError, StoreUnavailableError
 
 log = logging.getLogger("attestgraph.graphql")
+
+UNAVAILABLE_MESSAGE = "the graph store cannot answer right now; try again shortly"
 
 
 def camel_path(field: str) -> str:
@@ -34,7 +36,12 @@ class CodedErrors(MaskErrors):
         original = error.original_error
         extensions = dict(error.extensions or {})
         message = error.message
-        if isinstance(original, AttestgraphError):
+        if isinstance(original, StoreUnavailableError):
+            # Its text names the database's address and the driver's words: log them, answer less.
+            log.warning("store unavailable at %s: %s", error.path, original)
+            extensions = {"code": original.code}
+            message = UNAVAILABLE_MESSAGE
+        elif isinstance(original, AttestgraphError):
             extensions["code"] = original.code
             if isinstance(original, InvalidInputError):
                 extensions["fields"] = [{"field": p.field, "reason": p.reason} for p in original.problems]
