@@ -290,6 +290,7 @@ class Threat:
     id: strawberry.ID
     name: str
     tactic: str
+    asset_kinds: list[AssetKind]
 
     @strawberry.field
     async def mitigated_by(self, info: GqlInfo) -> list[Control]:

@@ -33,6 +33,7 @@ from service.graphql.reports import (
 )
 from service.graphql.scalars import DateTime
 from service.graphql.security import SecurityQuery
+from service.graphql.threats import ThreatView
 
 
 def _as_of(value: datetime | None) -> datetime:
@@ -143,3 +144,13 @@ class Query(SecurityQuery):
     async def impact(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:
         report = await info.context.call(queries.impact, info.context.store, change.request())
         return ImpactReport.of(report)
+
+    @strawberry.field(
+        description="ATLAS techniques aimed at `asset`'s kind (no asset: at the organisation's assets) and "
+        "whether effective controls mitigate them at `asOf` (default: now)."
+    )
+    async def threat_view(
+        self, info: GqlInfo, asset: strawberry.ID | None = None, as_of: DateTime | None = None
+    ) -> ThreatView:
+        view = await info.context.call(queries.threat_view, info.context.store, _as_of(as_of), asset)
+        return ThreatView.of(view)
