@@ -202,13 +202,15 @@ def import_(
             _fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))
         load(paths=[file], data_dir=data_dir, rebase_demo=False)
         return
-    from graph.oscal import import_oscal
+    from graph.oscal import read_oscal, write_import
 
     settings = Settings.from_env(data_dir=data_dir)
     try:
+        imported = read_oscal(file, framework_id)
         store = settings.open_store()
         try:
-            summary = import_oscal(store, file, framework_id)
+            with audited(cli_draft("import --oscal", imported.bundle.model_dump(mode="json"))):
+                summary = write_import(store, imported)
         finally:
             store.close()
     except AttestgraphError as error:

@@ -1,6 +1,15 @@
 """OSCAL in and out: frameworks as catalogs, crosswalks as OSCAL 1.2 mapping collections."""
 
 from graph.oscal.common import NS, OSCAL_VERSION
-from graph.oscal.files import ExportSummary, ImportSummary, export_oscal, import_oscal, read_oscal
+from graph.oscal.files import ExportSummary, ImportSummary, export_oscal, import_oscal, read_oscal, write_import
 
-__all__ = ["NS", "OSCAL_VERSION", "ExportSummary", "ImportSummary", "export_oscal", "import_oscal", "read_oscal"]
+__all__ = [
+    "NS",
+    "OSCAL_VERSION",
+    "ExportSummary",
+    "ImportSummary",
+    "export_oscal",
+    "import_oscal",
+    "read_oscal",
+    "write_import",
+]

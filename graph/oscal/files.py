@@ -99,9 +99,14 @@ def read_oscal(path: Path, framework_id: str | None = None) -> OscalImport:
 
 def import_oscal(store: GraphStore, path: Path, framework_id: str | None = None) -> ImportSummary:
     """Import one OSCAL file in one all-or-nothing write."""
-    imported = read_oscal(path, framework_id)
+    return write_import(store, read_oscal(path, framework_id))
+
+
+def write_import(store: GraphStore, imported: OscalImport) -> ImportSummary:
+    """Write what `read_oscal` read, in one all-or-nothing write; problems the write finds are
+    named by the JSON path they came from."""
     try:
-        written = store.write(imported.bundle)
+        written = store.write(imported.bundle, immutable_evidence=True)
     except InvalidInputError as error:
         raise imported.locate(error) from None
     bundle = imported.bundle
@@ -154,4 +159,4 @@ def _catalog_beside(mapping_file: Path, href: str) -> ResolvedCatalog | None:
     return ResolvedCatalog(framework_id=read.framework.id, criterion_of=read.criterion_of)
 
 
-__all__ = ["ExportSummary", "ImportSummary", "export_oscal", "import_oscal", "read_oscal"]
+__all__ = ["ExportSummary", "ImportSummary", "export_oscal", "import_oscal", "read_oscal", "write_import"]
