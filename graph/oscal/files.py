@@ -50,7 +50,7 @@ def mapping_file_name(a: str, b: str) -> str:
 
 def export_oscal(store: GraphStore, directory: Path, *, now: datetime) -> ExportSummary:
     """Write each framework as an OSCAL catalog and the crosswalk between each pair of frameworks
-    that has one as an OSCAL mapping collection, into `directory` (created if missing)."""
+    (and within one) that has one as an OSCAL mapping collection, into `directory` (created if missing)."""
     frameworks: list[Framework] = _all_frameworks(store)
     criteria: dict[str, list[Criterion]] = {f.id: store.framework_criteria(f.id) for f in frameworks}
     documents: list[tuple[Path, dict[str, Any]]] = []
@@ -62,7 +62,7 @@ def export_oscal(store: GraphStore, directory: Path, *, now: datetime) -> Export
     catalogs = [path for path, _ in documents]
     collections = []
     for i, a in enumerate(frameworks):
-        for b in frameworks[i + 1 :]:
+        for b in frameworks[i:]:  # b is a: the crosswalk within one framework
             mappings = store.mappings_between(a.id, b.id)
             if not mappings:
                 continue

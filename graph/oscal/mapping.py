@@ -2,7 +2,8 @@
 
 Export: the MAPS_TO edges between two frameworks make one mapping collection with one `mapping`
 per direction in which edges are stored (source catalog -> target catalog), so an edge keeps its
-direction. Each edge is one `map` with one source and one target control:
+direction; edges within one framework make a collection of their own (source = target catalog).
+Each edge is one `map` with one source and one target control:
 
 - relationship (NIST IR 8477 set theory, "source is rel target"): `equal` -> `equivalent-to`
   (our crosswalks relate effective requirements, not identical wording), `subset_of` ->
@@ -91,7 +92,7 @@ def crosswalk_collection(
 ) -> dict[str, Any]:
     """The mapping collection (JSON-ready) of the MAPS_TO edges between frameworks `a` and `b`."""
     directions: list[tuple[CatalogRef, CatalogRef, list[Mapping]]] = []
-    for source, target in ((a, b), (b, a)):
+    for source, target in ((a, b), (b, a)) if a.framework.id != b.framework.id else ((a, a),):
         edges = [m for m in mappings if m.source in source.oscal_ids and m.target in target.oscal_ids]
         if edges:
             directions.append((source, target, sorted(edges, key=lambda m: (m.source, m.target))))
@@ -100,7 +101,9 @@ def crosswalk_collection(
         ROOT: {
             "uuid": stable_uuid("mapping-collection", fa.id, fb.id, last_modified.isoformat()),
             "metadata": {
-                "title": f"Attestgraph crosswalk: {fa.name} and {fb.name}",
+                "title": f"Attestgraph crosswalk: {fa.name} and {fb.name}"
+                if fa.id != fb.id
+                else f"Attestgraph crosswalk within {fa.name}",
                 "last-modified": last_modified.isoformat().replace("+00:00", "Z"),
                 "version": "1",
                 "oscal-version": OSCAL_VERSION,

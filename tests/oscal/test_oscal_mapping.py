@@ -131,6 +131,28 @@ def test_each_stored_direction_is_its_own_mapping(tmp_path: Path) -> None:
     assert sorted_mappings(fresh.export().mappings) == sorted_mappings(store.export().mappings)
 
 
+def test_a_crosswalk_within_one_framework_is_its_own_collection(store: GraphStore, tmp_path: Path) -> None:
+    b = (
+        GraphBuilder()
+        .framework("a")
+        .framework("b")
+        .criterion("1", fw="a")
+        .criterion("2", fw="a")
+        .criterion("1", fw="b")
+    )
+    b.maps("a:2", "a:1", "superset_of", strength=6).maps("a:1", "b:1", "equal")
+    b.write_to(store)
+    summary = export_oscal(store, tmp_path, now=NOW)
+    assert [p.name for p in summary.collections] == ["a--a.mapping.json", "a--b.mapping.json"]
+    within = read(tmp_path / "a--a.mapping.json")["mapping-collection"]
+    TrestleMappingCollection.model_validate(within)
+    assert len(within["mappings"]) == 1 and within["mappings"][0]["maps"][0]["relationship"] == "superset-of"
+    fresh = EmbeddedStore()
+    for path in [*summary.catalogs, *summary.collections]:
+        import_oscal(fresh, path)
+    assert sorted_mappings(fresh.export().mappings) == sorted_mappings(store.export().mappings)
+
+
 def test_crosswalks_round_trip_exactly_on_each_backend(
     store: GraphStore, exported: Path, catalog_seeds: Bundle
 ) -> None:
