@@ -93,8 +93,8 @@ def framework_catalog(framework: Framework, criteria: list[Criterion], *, last_m
         item: dict[str, Any] = {"id": ids[c.id], "title": c.title, "props": _criterion_props(c)}
         kids = children.get(c.id, [])
         if c.description:
-            part = "overview" if kids else "statement"
-            item["parts"] = [{"id": f"{ids[c.id]}_{part[:3]}", "name": part, "prose": c.description}]
+            name, suffix = ("overview", "ovw") if kids else ("statement", "smt")  # NIST's part id style
+            item["parts"] = [{"id": f"{ids[c.id]}_{suffix}", "name": name, "prose": c.description}]
         if kids:
             groups = [entry(k) for k in kids if k.id in children]
             controls = [entry(k) for k in kids if k.id not in children]

@@ -134,7 +134,7 @@ def test_parents_become_groups_and_leaves_controls(tmp_path: Path, catalog_seeds
     assert props(cc61, ours=True) == {"criterion-id": "soc2-tsc-2017:CC6.1", "category": "Security"}
     seed = next(c for c in catalog_seeds.criteria if c.id == "soc2-tsc-2017:CC6.1")
     assert cc61["title"] == seed.title
-    assert cc61["parts"] == [{"id": "CC6.1_sta", "name": "statement", "prose": seed.description}]
+    assert cc61["parts"] == [{"id": "CC6.1_smt", "name": "statement", "prose": seed.description}]
     assert props(soc2["metadata"], ours=True) == {"framework-id": "soc2-tsc-2017"}
 
     iso = read(tmp_path / "iso-iec-27001-2022.catalog.json")["catalog"]
