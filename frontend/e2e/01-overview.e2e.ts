@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { api, attrs, baseUrl, coverageTotals, daysAgo, frameworkIds, launch, open, settled, visit, type Counts, type Session } from "./support";
+import { api, attrs, post, coverageTotals, daysAgo, frameworkIds, launch, open, settled, visit, type Counts, type Session } from "./support";
 
 interface CoverageRow {
   criterionId: string;
@@ -96,11 +96,9 @@ describe("overview", () => {
   });
 
   it("says what failed, with the API's message and code", async () => {
-    const raw = await fetch(`${baseUrl()}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: '{ coverage(framework: "no-such-framework") { asOf } }' }),
-    }).then((r) => r.json() as Promise<{ errors: { message: string; extensions: { code: string } }[] }>);
+    const raw = await post({ query: '{ coverage(framework: "no-such-framework") { asOf } }' }).then(
+      (r) => r.json() as Promise<{ errors: { message: string; extensions: { code: string } }[] }>,
+    );
     const apiError = raw.errors[0]!;
     await visit(s.page, "#/criterion/no-such-framework:X1");
     await s.page.waitForSelector('[role="alert"]');

@@ -103,7 +103,7 @@ describe("asset explorer", () => {
     expect(await listed("blast-criteria", "data-criterion")).toEqual([...expected.criterionIds].sort());
     expect(await listed("blast-frameworks", "data-framework")).toEqual([...expected.frameworkIds].sort());
     expect(await listed("blast-vendors", "data-vendor")).toEqual([...expected.vendorIds].sort());
-    expect(await s.page.locator('[data-testid="blast-evidence"] tr[data-evidence]').count()).toBe(Math.min(expected.evidenceCount, 500));
+    expect(await s.page.locator('[data-testid="blast-evidence"] tr[data-evidence]').count()).toBe(Math.min(expected.evidenceCount, 300));
     expect(await s.page.textContent('[data-testid="blast-summary"]')).toContain(`${expected.evidenceCount} evidence items`);
 
     // A shallower radius draws fewer rings.

@@ -12,6 +12,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -101,9 +102,11 @@ async function main() {
   // The service writes straight to the log file (a pipe could fill up and stall it).
   const log = openSync(join(artifacts, "e2e-service.log"), "w");
   console.log(`e2e: starting ${bin} serve --demo on ${url} (data in ${dataDir}; log in test-artifacts/e2e-service.log)`);
+  // The service asks every API call for a credential: give it an admin key made for this run.
+  const apiKey = `ag_${randomBytes(8).toString("hex")}_${randomBytes(32).toString("base64url")}`;
   const service = spawn(bin, ["serve", "--demo", "--data-dir", dataDir, "--port", String(port), "--host", "127.0.0.1"], {
     cwd: repoRoot,
-    env: { ...process.env, ATTESTGRAPH_FRONTEND_DIR: join(frontend, "dist") },
+    env: { ...process.env, ATTESTGRAPH_FRONTEND_DIR: join(frontend, "dist"), ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: apiKey },
     stdio: ["ignore", log, log],
   });
   closeSync(log);
@@ -120,12 +123,21 @@ async function main() {
     await cleanUp();
     fail(`${problem}; see test-artifacts/e2e-service.log`);
   }
+  const probe = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ query: "{ frameworks(first: 1) { totalCount } }" }),
+  }).then(async (r) => [r.status, await r.text()]);
+  if (probe[0] !== 200 || !probe[1].includes('"data"')) {
+    await cleanUp();
+    fail(`the service refused a first query (HTTP ${probe[0]}): ${probe[1].slice(0, 300)}`);
+  }
   console.log("e2e: service ready; running the browser tests");
   const vitest = join(frontend, "node_modules", ".bin", "vitest");
   const tests = spawn(vitest, ["run", "--config", "vitest.e2e.config.ts", ...vitestArgs], {
     cwd: frontend,
     stdio: "inherit",
-    env: { ...process.env, AG_BASE_URL: url, CHROMIUM_PATH: chromium },
+    env: { ...process.env, AG_BASE_URL: url, AG_API_KEY: apiKey, CHROMIUM_PATH: chromium },
   });
   const status = await new Promise((resolveRun) => tests.once("exit", (code, signal) => resolveRun(code ?? (signal ? 1 : 0))));
   const diedEarly = service.exitCode !== null || service.signalCode !== null;

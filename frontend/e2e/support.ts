@@ -14,13 +14,28 @@ export function baseUrl(): string {
   return url.replace(/\/$/, "");
 }
 
+export function apiKey(): string {
+  const key = process.env.AG_API_KEY;
+  if (!key) throw new Error("AG_API_KEY is not set: run the end-to-end tests with `npm run test:e2e`");
+  return key;
+}
+
+/** POST /graphql with the run's admin key; waits out the service's rate limit when told to. */
+export async function post(body: unknown, key: string | null = apiKey()): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${baseUrl()}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 429 || attempt >= 5) return response;
+    await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get("retry-after") ?? 1)));
+  }
+}
+
 /** Ask the API directly (the numbers the pages must show). Throws on GraphQL errors. */
 export async function api<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${baseUrl()}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
+  const response = await post({ query, variables });
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join("; ")}`);
   return body.data as T;
@@ -51,8 +66,14 @@ export interface Session {
   problems: string[];
 }
 
-export async function open(browser: Browser, viewport = DESKTOP): Promise<Session> {
+/** A fresh browser context; signed in (the run's key in sessionStorage) unless `signedIn` is false. */
+export async function open(browser: Browser, viewport = DESKTOP, signedIn = true): Promise<Session> {
   const context = await browser.newContext({ viewport, acceptDownloads: true, timezoneId: "America/Los_Angeles", locale: "en-US" });
+  if (signedIn) {
+    await context.addInitScript((key) => {
+      if (!sessionStorage.getItem("attestgraph.apiKey")) sessionStorage.setItem("attestgraph.apiKey", key);
+    }, apiKey());
+  }
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));

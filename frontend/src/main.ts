@@ -8,8 +8,13 @@ import { missingPage } from "./pages/missing";
 import { overviewPage } from "./pages/overview";
 import { frameworksLoader, type Page, type PageContext } from "./pages/page";
 import { periodPage } from "./pages/period";
+import { UNAUTHENTICATED_EVENT } from "./api/client";
+import { clearApiKey, getApiKey, setApiKey } from "./api/credentials";
+import { fetchMe, type Me } from "./api/queries";
 import { buildHash, parseHash, type PageName } from "./router";
-import { h } from "./ui/dom";
+import { getMe, setMe } from "./session";
+import { h, replace } from "./ui/dom";
+import { signInPanel } from "./ui/sign-in";
 
 const PAGES: Record<PageName, Page> = {
   overview: overviewPage,
@@ -30,7 +35,7 @@ const NAV: { page: PageName; label: string }[] = [
   { page: "impact", label: "Change impact" },
 ];
 
-function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement> } {
+function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement>; session: HTMLElement } {
   const links = new Map<PageName, HTMLAnchorElement>();
   const nav = h(
     "nav",
@@ -46,20 +51,63 @@ function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement> }
     ),
   );
   const main = h("main", { id: "main", tabindex: "-1" });
+  const session = h("div", { class: "session", "data-testid": "session" });
   document.body.replaceChildren(
     h("a", { class: "skip-link", href: "#main", onclick: (e: Event) => (e.preventDefault(), main.focus()) }, "Skip to content"),
-    h("header", { class: "topbar" }, h("a", { class: "brand", href: buildHash("overview") }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "◆"), "Attestgraph"), nav),
+    h("header", { class: "topbar" }, h("a", { class: "brand", href: buildHash("overview") }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "◆"), "Attestgraph"), nav, session),
     main,
   );
-  return { main, links };
+  return { main, links, session };
 }
 
 function start(): void {
-  const { main, links } = shell();
+  const { main, links, session } = shell();
   let controller: AbortController | null = null;
   let lastPage: PageName | null = null;
+  let signingIn = false;
+
+  const showSession = (me: Me | null): void => {
+    setMe(me);
+    if (!me) {
+      replace(session);
+      return;
+    }
+    const signOut = h("button", { type: "button", class: "button button-secondary button-small", "data-testid": "sign-out" }, "Sign out");
+    signOut.addEventListener("click", () => {
+      clearApiKey();
+      showSession(null);
+      askForKey("Signed out. Paste an API key to go on.");
+    });
+    replace(session, h("span", { class: "who", title: me.actor }, `${me.actor.replace(/^key:\S+ \((.*)\)$/, "$1")} · ${me.roles.join(", ").toLowerCase()}`), signOut);
+  };
+
+  const askForKey = (reason: string): void => {
+    controller?.abort();
+    controller = null;
+    signingIn = true;
+    document.title = "Sign in · Attestgraph";
+    main.replaceChildren(
+      signInPanel((key, me, remember) => {
+        setApiKey(key, remember);
+        signingIn = false;
+        showSession(me);
+        lastPage = null;
+        render();
+        main.querySelector<HTMLElement>("h1")?.focus();
+      }, reason),
+    );
+    main.querySelector<HTMLInputElement>('input[name="apiKey"]')?.focus();
+  };
+
+  window.addEventListener(UNAUTHENTICATED_EVENT, () => {
+    if (signingIn) return;
+    clearApiKey();
+    showSession(null);
+    askForKey(getMe() ? "Your API key is no longer accepted (expired or revoked). Paste another to go on." : "The service needs an API key for every request.");
+  });
 
   const render = (): void => {
+    if (signingIn) return;
     controller?.abort();
     controller = new AbortController();
     const route = parseHash(window.location.hash);
@@ -92,6 +140,7 @@ function start(): void {
   };
   window.addEventListener("hashchange", render);
   render();
+  if (getApiKey()) fetchMe().then(showSession, () => undefined); // a 401 here asks for a key
 }
 
 start();

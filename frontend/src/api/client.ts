@@ -4,6 +4,8 @@
  * message and its machine-readable `extensions.code`.
  */
 
+import { getApiKey } from "./credentials";
+
 export interface GraphQLErrorEntry {
   message: string;
   path?: (string | number)[];
@@ -40,6 +42,8 @@ export function describeError(error: GraphQLErrorEntry): string {
 export interface RequestOptions {
   signal?: AbortSignal;
   endpoint?: string;
+  /** Send this credential instead of the stored one (checking a key before keeping it). */
+  apiKey?: string;
 }
 
 export type Variables = Record<string, unknown>;
@@ -51,38 +55,69 @@ export function setEndpoint(url: string): void {
   defaultEndpoint = url;
 }
 
-export async function gql<T>(what: string, query: string, variables: Variables = {}, options: RequestOptions = {}): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(options.endpoint ?? defaultEndpoint, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ query, variables }),
-      signal: options.signal,
+/** Fired on `window` when the service answers 401: the shell then asks for an API key. */
+export const UNAUTHENTICATED_EVENT = "attestgraph:unauthenticated";
+
+/** Longest Retry-After the client waits out by itself before reporting RATE_LIMITED. */
+const MAX_RETRY_WAIT_S = 5;
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new DOMException("aborted", "AbortError"));
     });
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    throw new GraphQLRequestError(what, [
-      { message: `the service did not answer (${(error as Error).message})`, extensions: { code: "NETWORK" } },
-    ]);
+  });
+
+export async function gql<T>(what: string, query: string, variables: Variables = {}, options: RequestOptions = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    const key = options.apiKey ?? getApiKey();
+    if (key) headers.authorization = `Bearer ${key}`;
+    let response: Response;
+    try {
+      response = await fetch(options.endpoint ?? defaultEndpoint, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      throw new GraphQLRequestError(what, [
+        { message: `the service did not answer (${(error as Error).message})`, extensions: { code: "NETWORK" } },
+      ]);
+    }
+    // Over the rate limit: wait as asked, once, when the wait is short.
+    const retryAfter = Number(response.headers.get("retry-after") ?? "");
+    if (response.status === 429 && attempt === 0 && retryAfter > 0 && retryAfter <= MAX_RETRY_WAIT_S) {
+      await sleep(retryAfter * 1000, options.signal);
+      continue;
+    }
+    let body: { data?: T | null; errors?: GraphQLErrorEntry[]; code?: string; message?: string } | undefined;
+    try {
+      body = (await response.json()) as typeof body;
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      body = undefined;
+    }
+    if (response.status === 401 && options.apiKey === undefined) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
+    if (body?.errors?.length) throw new GraphQLRequestError(what, body.errors);
+    if (!response.ok && typeof body?.code === "string") {
+      // The gate's REST-style refusals: {code, message} (UNAUTHENTICATED, RATE_LIMITED, PAYLOAD_TOO_LARGE…).
+      throw new GraphQLRequestError(what, [{ message: body.message ?? `HTTP ${response.status}`, extensions: { code: body.code } }]);
+    }
+    if (!response.ok || !body || body.data == null) {
+      throw new GraphQLRequestError(what, [
+        {
+          message: `HTTP ${response.status} ${response.statusText || ""}`.trim() + (body ? "" : " with a body that is not JSON"),
+          extensions: { code: `HTTP_${response.status}` },
+        },
+      ]);
+    }
+    return body.data;
   }
-  let body: { data?: T | null; errors?: GraphQLErrorEntry[] } | undefined;
-  try {
-    body = (await response.json()) as typeof body;
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    body = undefined;
-  }
-  if (body?.errors?.length) throw new GraphQLRequestError(what, body.errors);
-  if (!response.ok || !body || body.data == null) {
-    throw new GraphQLRequestError(what, [
-      {
-        message: `HTTP ${response.status} ${response.statusText || ""}`.trim() + (body ? "" : " with a body that is not JSON"),
-        extensions: { code: `HTTP_${response.status}` },
-      },
-    ]);
-  }
-  return body.data;
 }
 
 export function isAbort(error: unknown): boolean {

@@ -66,38 +66,84 @@ export async function fetchCoverageTotals(framework: string, asOf: string | null
   return data.coverage.totals;
 }
 
+const NESTED_PAGE = 25;
+
 export async function fetchCriterionPage(
   id: string,
   framework: string,
   asOf: string | null,
   options?: RequestOptions,
 ): Promise<{ criterion: CriterionDetail | null; coverage: CoverageReport }> {
-  // The coverage report has no per-criterion lookup: ask for the framework's rows and pick ours.
-  return gql(
-    `load criterion ${id}`,
-    `query Criterion($id: ID!, $framework: ID!, $asOf: DateTime) {
-      criterion(id: $id) {
-        id ref title category description
-        framework { id name }
-        parent { id ref title }
-        children { id ref title }
-        controls {
-          id title owner status frequency kind automated
-          assets(first: 200) { ${PAGE_INFO} edges { node { id name kind changedAt } } }
-          evidence(first: 200) { ${PAGE_INFO} edges { node { id title kind collectedAt validUntil status uri covers { id } } } }
+  // Two documents, each well inside the service's cost budget. The coverage report has no
+  // per-criterion lookup: ask for the framework's rows and pick ours.
+  const [detail, coverage] = await Promise.all([
+    gql<{ criterion: CriterionDetail | null }>(
+      `load criterion ${id}`,
+      `query Criterion($id: ID!, $first: Int) {
+        criterion(id: $id) {
+          id ref title category description
+          framework { id name }
+          parent { id ref title }
+          children { id ref title }
+          controls {
+            id title owner status frequency kind automated
+            assets(first: $first) { ${PAGE_INFO} edges { node { ${CONTROL_ASSET} } } }
+            evidence(first: $first) { ${PAGE_INFO} edges { node { ${CONTROL_EVIDENCE} } } }
+          }
+          mappings { otherId relationship strength rationale other { id ref title framework { id name } } }
         }
-        mappings { otherId relationship strength rationale other { id ref title framework { id name } } }
-      }
-      coverage(framework: $framework, asOf: $asOf) {
-        frameworkId asOf totals { total covered partial uncovered } byCategory { category total covered partial uncovered }
-        criteria { criterionId ref title category parentId isLeaf status derived reason
-          controls { controlId title status effective reason }
-          via { criterionId relationship neighbourStatus candidate criterion { ref title framework { id name } } } }
-      }
-    }`,
-    { id, framework, asOf },
+      }`,
+      { id, first: NESTED_PAGE },
+      options,
+    ),
+    gql<{ coverage: CoverageReport }>(
+      `load criterion ${id}`,
+      `query CriterionCoverage($framework: ID!, $asOf: DateTime) {
+        coverage(framework: $framework, asOf: $asOf) {
+          frameworkId asOf totals { total covered partial uncovered } byCategory { category total covered partial uncovered }
+          criteria { criterionId ref title category parentId isLeaf status derived reason
+            controls { controlId title status effective reason }
+            via { criterionId relationship neighbourStatus candidate criterion { ref title framework { id name } } } }
+        }
+      }`,
+      { framework, asOf },
+      options,
+    ),
+  ]);
+  // Controls with more assets or evidence than the first page: follow their cursors.
+  await Promise.all(
+    (detail.criterion?.controls ?? []).map(async (control) => {
+      control.assets = await rest(control.assets, (first, after) => controlPage(control.id, "assets", CONTROL_ASSET, first, after, options));
+      control.evidence = await rest(control.evidence, (first, after) => controlPage(control.id, "evidence", CONTROL_EVIDENCE, first, after, options));
+    }),
+  );
+  return { criterion: detail.criterion, coverage: coverage.coverage };
+}
+
+const CONTROL_ASSET = "id name kind changedAt";
+const CONTROL_EVIDENCE = "id title kind collectedAt validUntil status uri covers { id }";
+
+async function controlPage<N>(id: string, field: "assets" | "evidence", fields: string, first: number, after: string | null, options?: RequestOptions): Promise<Connection<N>> {
+  const data = await gql<{ control: Record<string, Connection<N>> | null }>(
+    `load the ${field} of control ${id}`,
+    `query ControlPage($id: ID!, $first: Int, $after: String) { control(id: $id) { ${field}(first: $first, after: $after) { ${PAGE_INFO} edges { node { ${fields} } } } } }`,
+    { id, first, after },
     options,
   );
+  return data.control?.[field] ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
+}
+
+/** A connection completed: the first page's edges plus every later page's. */
+async function rest<N>(firstPage: Connection<N>, page: (first: number, after: string | null) => Promise<Connection<N>>, limit = 2_000): Promise<Connection<N>> {
+  const edges = [...firstPage.edges];
+  let info = firstPage.pageInfo;
+  while (info.hasNextPage && info.endCursor && edges.length < limit) {
+    const next = await page(200, info.endCursor);
+    edges.push(...next.edges);
+    info = next.pageInfo;
+    if (next.edges.length === 0) break;
+  }
+  return { totalCount: firstPage.totalCount, pageInfo: info, edges };
 }
 
 export async function listAssets(kind: string | null, options?: RequestOptions): Promise<{ nodes: AssetSummary[]; totalCount: number }> {
@@ -128,7 +174,7 @@ export async function fetchBlastRadius(asset: string, maxDepth: number | null, o
         criteria { id ref title framework { id name } }
         frameworks { id name }
         vendors { id name service riskTier }
-        evidence(first: 500) { ${PAGE_INFO} edges { node { id title status collectedAt validUntil control { id frequency } } } }
+        evidence(first: 300) { ${PAGE_INFO} edges { node { id title status collectedAt validUntil control { id frequency } } } }
       }
     }`,
     { asset, maxDepth },
@@ -271,4 +317,15 @@ export async function fetchCrosswalkCounts(source: string, targets: readonly str
     options,
   );
   return new Map(list.map((t, i) => [t, data[`t${i}`]?.rows.totalCount ?? 0]));
+}
+
+export interface Me {
+  actor: string;
+  roles: string[];
+}
+
+/** Who the service takes us for (any role may ask). */
+export async function fetchMe(options?: RequestOptions): Promise<Me> {
+  const data = await gql<{ me: Me }>("check the API key", "query Me { me { actor roles } }", {}, options);
+  return data.me;
 }

@@ -8,6 +8,7 @@ import { countDeltas, direction, groupStale, sortDeltas } from "../shape/impact"
 import { h, replace } from "../ui/dom";
 import { emptyState, errorState } from "../ui/states";
 import { countsList, field, pageHeader, scrollTable, select, statusBadge } from "../ui/widgets";
+import { canRecordChanges, getMe } from "../session";
 import { load, type Page, type PageContext } from "./page";
 
 export const impactPage: Page = {
@@ -142,13 +143,15 @@ function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: reado
 }
 
 function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx: PageContext): HTMLElement {
-  const button = h("button", { type: "button", class: "button button-danger", "data-testid": "record-change" }, "Record change");
+  const allowed = canRecordChanges();
+  const button = h("button", { type: "button", class: "button button-danger", "data-testid": "record-change", disabled: !allowed }, "Record change");
   const out = h("div", { class: "record-result", "aria-live": "polite" });
   const block = h(
     "section",
     { class: "card record", "aria-label": "Record the change" },
     h("p", null, "Recording sets the asset's changed-at", change.propagate ? " (and that of its blast radius)" : "", ". It is written to the graph and the audit log."),
     button,
+    allowed ? null : h("p", { class: "muted small" }, `Your role (${getMe()?.roles.join(", ").toLowerCase()}) may preview but not record changes; an editor or admin key can.`),
     out,
   );
   button.addEventListener("click", () => {

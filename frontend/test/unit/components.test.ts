@@ -177,3 +177,71 @@ describe("load() races", () => {
     expect(slot.textContent).toBe("second");
   });
 });
+
+describe("credentials", () => {
+  afterEach(() => {
+    sessionStorage.clear();
+    localStorage.clear();
+  });
+
+  it("sends the stored key as a bearer token, and a key being checked instead of it", async () => {
+    const { setApiKey } = await import("../../src/api/credentials");
+    respond({ data: { me: { actor: "x", roles: ["VIEWER"] } } });
+    setApiKey("ag_stored", false);
+    await gql("check", "{ me { actor } }");
+    await gql("check", "{ me { actor } }", {}, { apiKey: "ag_candidate" });
+    const calls = (fetch as unknown as ReturnType<typeof vi.fn>).mock.calls;
+    expect(calls[0]![1].headers.authorization).toBe("Bearer ag_stored");
+    expect(calls[1]![1].headers.authorization).toBe("Bearer ag_candidate");
+    expect(sessionStorage.getItem("attestgraph.apiKey")).toBe("ag_stored");
+    expect(localStorage.getItem("attestgraph.apiKey")).toBeNull();
+  });
+
+  it("remembers on this device only when asked, and forgets everywhere", async () => {
+    const { clearApiKey, getApiKey, setApiKey } = await import("../../src/api/credentials");
+    setApiKey("ag_remembered", true);
+    expect(localStorage.getItem("attestgraph.apiKey")).toBe("ag_remembered");
+    expect(getApiKey()).toBe("ag_remembered");
+    clearApiKey();
+    expect(getApiKey()).toBeNull();
+  });
+
+  it("recognises API keys and OIDC tokens", async () => {
+    const { looksLikeCredential } = await import("../../src/api/credentials");
+    expect(looksLikeCredential(`ag_${"0123456789abcdef"}_${"a".repeat(43)}`)).toBe(true);
+    expect(looksLikeCredential("eyJhbGciOi.eyJzdWIiOi.sig")).toBe(true);
+    expect(looksLikeCredential("not a key")).toBe(false);
+    expect(looksLikeCredential("ag_short_x")).toBe(false);
+  });
+
+  it("reads the gate's 401 body, names its code and tells the shell", async () => {
+    const { UNAUTHENTICATED_EVENT } = await import("../../src/api/client");
+    respond({ code: "UNAUTHENTICATED", message: "a credential is required: Authorization: Bearer <API key or token>" }, 401);
+    const heard = vi.fn();
+    window.addEventListener(UNAUTHENTICATED_EVENT, heard);
+    const error = (await gql("load coverage", "{ x }").catch((e: unknown) => e)) as GraphQLRequestError;
+    window.removeEventListener(UNAUTHENTICATED_EVENT, heard);
+    expect(error.code).toBe("UNAUTHENTICATED");
+    expect(error.errors[0]!.message).toContain("a credential is required");
+    expect(heard).toHaveBeenCalledOnce();
+  });
+
+  it("waits out a short Retry-After once, then succeeds", async () => {
+    const answers = [
+      new Response(JSON.stringify({ code: "RATE_LIMITED", message: "too many requests; slow down" }), { status: 429, headers: { "retry-after": "1" } }),
+      new Response(JSON.stringify({ data: { ok: true } }), { status: 200 }),
+    ];
+    vi.stubGlobal("fetch", vi.fn(async () => answers.shift()!));
+    vi.useFakeTimers();
+    const pending = gql("list", "{ ok }");
+    await vi.advanceTimersByTimeAsync(1000);
+    vi.useRealTimers();
+    await expect(pending).resolves.toEqual({ ok: true });
+  });
+
+  it("reports RATE_LIMITED when the wait is long", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ code: "RATE_LIMITED", message: "too many requests; slow down" }), { status: 429, headers: { "retry-after": "60" } })));
+    const error = (await gql("list", "{ ok }").catch((e: unknown) => e)) as GraphQLRequestError;
+    expect(error.code).toBe("RATE_LIMITED");
+  });
+});
