@@ -182,6 +182,16 @@ def audited(draft: AuditDraft) -> Iterator[PendingAudit]:
         _PENDING.reset(token)
 
 
+@contextmanager
+def not_audited() -> Iterator[None]:
+    """Writes inside the block do not take the pending entry (an append of another entry)."""
+    token = _PENDING.set(None)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+
+
 def pending_audit() -> PendingAudit | None:
     """The entry the next write must commit with it, if any and not committed yet."""
     pending = _PENDING.get()

@@ -52,15 +52,15 @@ class RoleGuard(FieldExtension):
                 "select only scalar fields of the result"
             )
         draft = _draft(principal, operation, kwargs, "ok")
-        with audited(draft) as pending:
-            try:
+        try:
+            with audited(draft) as pending:
                 result = await next_(source, info, **kwargs)
-            except AttestgraphError as error:
-                await _append(store, draft.model_copy(update={"outcome": f"error: {error.code}"}))
-                raise
-            except Exception:
-                await _append(store, draft.model_copy(update={"outcome": "error: INTERNAL"}))
-                raise
+        except AttestgraphError as error:  # rolled back: its entry says how it ended instead
+            await _append(store, draft.model_copy(update={"outcome": f"error: {error.code}"}))
+            raise
+        except Exception:
+            await _append(store, draft.model_copy(update={"outcome": "error: INTERNAL"}))
+            raise
         if pending.entry is None:  # it wrote nothing (e.g. a repeated recording): still on record
             await _append(store, draft)
         return result

@@ -127,3 +127,10 @@ def test_key_changes_inside_audited_commit_their_entry(store: GraphStore) -> Non
         store.revoke_key(key.id, datetime(2026, 6, 2, tzinfo=UTC))
     assert created.entry is not None and revoked.entry is not None
     assert [e.operation for e in all_entries(store)] == ["cli:keys.create", "cli:keys.revoke"]
+
+
+def test_an_append_inside_audited_is_that_entry_only(store: GraphStore) -> None:
+    with audited(draft("Mutation.upsertAssets")) as pending:
+        store.append_audit(draft("Mutation.upsertAssets", outcome="error: BAD_USER_INPUT"))
+    assert pending.entry is None
+    assert [e.outcome for e in all_entries(store)] == ["error: BAD_USER_INPUT"]

@@ -23,7 +23,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph.audit import AuditDraft, AuditEntry
+from graph.audit import AuditDraft, AuditEntry, not_audited
 from graph.bundle import Bundle, bundle_from_graph
 from graph.errors import ConflictError, StoreUnavailableError
 from graph.integrity import check_bundle
@@ -240,7 +240,8 @@ class Neo4jStore:
 
     # -- the audit log and API keys (graph/stores/neo4j/audit.py) --------------------------------------
     def append_audit(self, draft: AuditDraft) -> AuditEntry:
-        return self._write(lambda tx: audit_log.append(tx, draft))
+        with not_audited():  # this entry only, never a pending one beside it
+            return self._write(lambda tx: audit_log.append(tx, draft))
 
     def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
         if first <= 0:
