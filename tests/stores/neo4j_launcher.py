@@ -96,13 +96,21 @@ class LocalNeo4j:
         """SIGKILL the java process: no shutdown hook, no checkpoint, as in a power cut."""
         pid = self.pid()
         os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        # Dead means: the process is gone (or a zombie) and its Bolt port no longer answers; a
+        # JVM's threads (and its sockets) outlive its main thread's exit by a moment.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             with contextlib.suppress(ChildProcessError):  # reap it if it is our child (normally not)
                 os.waitpid(pid, os.WNOHANG)
-            if _is_zombie(pid):
-                break
+            if (not Path(f"/proc/{pid}").exists() or _is_zombie(pid)) and not self.listening():
+                return
             time.sleep(0.05)
+        raise AssertionError(f"Neo4j (pid {pid}) still alive or listening 60 s after SIGKILL")
+
+    def listening(self) -> bool:
+        with socket.socket() as s:
+            s.settimeout(1)
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
 
 def _is_zombie(pid: int) -> bool:

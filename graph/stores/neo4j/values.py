@@ -23,6 +23,8 @@ def to_db(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return value.astimezone(UTC)
+    if isinstance(value, list | tuple):
+        return [to_db(item) for item in value]  # e.g. a threat's asset kinds
     return value
 
 

@@ -13,6 +13,7 @@ from neo4j import ManagedTransaction
 from graph.bundle import Bundle
 from graph.errors import ConflictError, NotFoundError
 from graph.model import NODE_EDGE_FIELDS, Label, Rel
+from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.schema import KIND_LABELS, endpoints
 from graph.stores.neo4j.values import node_properties, to_db
 
@@ -21,7 +22,7 @@ CHUNK = 5_000
 
 
 def existing_ids(label: Label) -> str:
-    return f"MATCH (n:{label.value}) WHERE n.id IN $ids RETURN n.id AS id"
+    return f"MATCH (n:{label.value}) {seek('n', label)} WHERE n.id IN $ids RETURN n.id AS id"
 
 
 def _upsert(label: Label) -> str:
@@ -41,7 +42,7 @@ def _drop_replaced(label: Label, rel: Rel) -> str:
     # A node's single-valued edge (criterion -> framework/parent, evidence -> control) is replaced
     # when the node is written again with another target (or none), never kept beside the new one.
     return (
-        f"UNWIND $rows AS row MATCH (:{label.value} {{id: row.id}})-[r:{rel.value}]->(t) "
+        f"UNWIND $rows AS row MATCH (n:{label.value} {{id: row.id}})-[r:{rel.value}]->(t) {seek('n', label)} "
         "WHERE row.target IS NULL OR t.id <> row.target DELETE r"
     )
 
@@ -49,7 +50,8 @@ def _drop_replaced(label: Label, rel: Rel) -> str:
 def _merge_edges(rel: Rel) -> str:
     source, target = endpoints(rel)
     return (
-        f"UNWIND $rows AS row MATCH (s:{source} {{id: row.source}}) MATCH (t:{target} {{id: row.target}}) "
+        f"UNWIND $rows AS row MATCH (s:{source} {{id: row.source}}) {seek('s', source)} "
+        f"MATCH (t:{target} {{id: row.target}}) {seek('t', target)} "
         f"MERGE (s)-[r:{rel.value}]->(t) SET r = row.props RETURN count(*) AS n"
     )
 
@@ -61,15 +63,15 @@ DROP_REPLACED = {
 MERGE_EDGES = {rel: _merge_edges(rel) for rel in Rel}
 
 DELETE_ASSET = f"""
-OPTIONAL MATCH (a:{Label.ASSET} {{id: $id}})
+OPTIONAL MATCH (a:{Label.ASSET} {{id: $id}}) {seek("a", Label.ASSET)}
 OPTIONAL MATCH (e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a)
 RETURN a IS NOT NULL AS found, collect(e.id) AS covering
 """
-DETACH_DELETE_ASSET = f"MATCH (a:{Label.ASSET} {{id: $id}}) DETACH DELETE a"
+DETACH_DELETE_ASSET = f"MATCH (a:{Label.ASSET} {{id: $id}}) {seek('a', Label.ASSET)} DETACH DELETE a"
 
 SET_CHANGED_AT = f"""
 UNWIND $ids AS id
-OPTIONAL MATCH (a:{Label.ASSET} {{id: id}})
+OPTIONAL MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
 SET a.changed_at = $at
 RETURN id, a IS NOT NULL AS found
 """

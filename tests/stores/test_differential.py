@@ -1,0 +1,172 @@
+"""Differential test: on random graphs the Neo4j store answers exactly as the embedded store.
+
+Every query of `graph.queries` and every read of the `GraphStore` protocol is asked of both
+stores over the same graph, and the answers must be equal, orderings included. One Neo4j
+session serves all examples; the database is emptied before each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from itertools import product
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph.bundle import Bundle
+from graph.model import EDGE_ENDPOINTS, Label
+from graph.queries import blast_radius, coverage, crosswalk, evidence_gaps, impact, missing_evidence, record_change
+from graph.store import Assumption, GraphStore
+from graph.stores.embedded import EmbeddedStore
+from graph.stores.neo4j import Neo4jStore
+from tests.stores.neo4j_launcher import Neo4jServer
+from tests.strategies import GraphCase, T, graph_cases
+
+pytestmark = pytest.mark.neo4j
+
+# Filters a dashboard uses, on every kind of property (enum, bool, datetime, text).
+WHERE: dict[Label, list[dict[str, str]]] = {
+    Label.CONTROL: [{"status": "implemented"}, {"automated": "True"}, {"frequency": "monthly", "status": "planned"}],
+    Label.ASSET: [{"kind": "model"}, {"changed_at": str(T)}],
+    Label.EVIDENCE: [{"status": "accepted"}, {"collected_at": str(T)}],
+    Label.CRITERION: [{"framework": "fw-1"}, {"category": "access"}],
+}
+
+
+@pytest.fixture
+def neo4j(neo4j_server: Neo4jServer) -> Iterator[Neo4jStore]:
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
+    yield store
+    store.close()
+
+
+class Pair:
+    """Asks both stores the same thing and insists on the same answer."""
+
+    def __init__(self, embedded: GraphStore, neo4j: GraphStore) -> None:
+        self.embedded = embedded
+        self.neo4j = neo4j
+        self.asked = 0
+
+    def same(self, what: str, ask: Callable[[GraphStore], Any]) -> Any:
+        expected = _outcome(ask, self.embedded)
+        actual = _outcome(ask, self.neo4j)
+        self.asked += 1
+        assert actual == expected, f"{what}:\n embedded: {expected!r}\n neo4j:    {actual!r}"
+        return expected
+
+
+def _outcome(ask: Callable[[GraphStore], Any], store: GraphStore) -> Any:
+    """The answer, or the error (type and message) for questions that must fail the same way."""
+    try:
+        return ask(store)
+    except Exception as error:
+        return (type(error).__name__, str(error))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(case=graph_cases(), data=st.data())
+def test_neo4j_answers_every_question_as_the_embedded_store(neo4j: Neo4jStore, case: GraphCase, data: Any) -> None:
+    neo4j.clear()
+    embedded = EmbeddedStore()
+    both = Pair(embedded, neo4j)
+    try:
+        both.same("write", lambda s: s.write(case.bundle))
+        both.same("write update", lambda s: s.write(case.update))
+        _protocol_reads(both, case, data)
+        _queries(both, case, data)
+        change = case.changes[0]
+        both.same(f"record_change {change}", lambda s: record_change(s, change))
+        both.same("export after the change", lambda s: s.export())
+        for framework in case.frameworks:
+            both.same(f"coverage {framework} after the change", lambda s, f=framework: coverage(s, f, change.at))
+    finally:
+        embedded.close()
+
+
+def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
+    both.same("export", lambda s: s.export())
+    bundle: Bundle = both.embedded.export()
+    ids = {label: [node.id for lbl, node in bundle.nodes() if lbl is label] for label in Label}
+
+    for label in Label:
+        wanted = [*ids[label], "missing-id"]
+        both.same(f"get_nodes {label}", lambda s, lb=label, w=wanted: s.get_nodes(lb, w))
+        both.same(f"count_nodes {label}", lambda s, lb=label: s.count_nodes(lb))
+        both.same(f"list_nodes {label}", lambda s, lb=label: _pages(s, lb, None))
+        for where in WHERE.get(label, []):
+            both.same(f"list_nodes {label} {where}", lambda s, lb=label, w=where: _pages(s, lb, w))
+            both.same(f"count_nodes {label} {where}", lambda s, lb=label, w=where: s.count_nodes(lb, w))
+    both.same("list_nodes after a missing id", lambda s: s.list_nodes(Label.ASSET, first=100, after="as-5x"))
+
+    for rel, (source, target) in EDGE_ENDPOINTS.items():
+        forward, backward = [*ids[source], "missing-id"], [*ids[target], "missing-id"]
+        both.same(f"related {rel}", lambda s, r=rel, w=forward: s.related(r, w))
+        both.same(f"related {rel} reverse", lambda s, r=rel, w=backward: s.related(r, w, reverse=True))
+
+    criteria, controls, assets = ids[Label.CRITERION], ids[Label.CONTROL], ids[Label.ASSET]
+    for framework in case.frameworks:
+        both.same(f"framework_criteria {framework}", lambda s, f=framework: s.framework_criteria(f))
+    both.same("satisfying_controls", lambda s: s.satisfying_controls([*criteria, "missing-id"]))
+    some = data.draw(st.lists(st.sampled_from(criteria), unique=True), label="criteria")
+    both.same(f"mappings_touching {some}", lambda s: s.mappings_touching(some))
+    for a, b in product(case.frameworks, repeat=2):
+        both.same(f"mappings_between {a} {b}", lambda s, a=a, b=b: s.mappings_between(a, b))
+
+    assumed = Assumption(
+        assets=frozenset(data.draw(st.lists(st.sampled_from(assets), unique=True), label="assumed")),
+        changed_at=data.draw(st.sampled_from(case.times), label="assumed at"),
+    )
+    for at in case.times:
+        for assume in (None, assumed):
+            both.same(f"control_verdicts {at} {assume}", lambda s, t=at, a=assume: s.control_verdicts(controls, t, a))
+            both.same(f"control_states {at} {assume}", lambda s, t=at, a=assume: s.control_states(None, t, a))
+        subset = data.draw(st.lists(st.sampled_from(controls), unique=True), label="controls")
+        both.same(f"control_states {subset} {at}", lambda s, t=at, c=subset: s.control_states(c, t))
+        touched = data.draw(st.lists(st.sampled_from(assets), unique=True), label="touched")
+        both.same(f"becoming_stale {touched} {at}", lambda s, t=at, a=touched: s.becoming_stale(a, t))
+        both.same(f"neighbourhood {touched}", lambda s, a=touched: s.neighbourhood(a))
+    both.same(
+        "accepted_evidence_times",
+        lambda s: s.accepted_evidence_times([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
+    )
+    for asset, depth in product([*assets, "missing-id"], [None, 0, 1, 2]):
+        both.same(f"dependents {asset} {depth}", lambda s, a=asset, d=depth: s.dependents(a, d))
+
+
+def _pages(store: GraphStore, label: Label, where: dict[str, str] | None) -> list[Any]:
+    """Walk a label in pages of 2, as a Relay connection does."""
+    pages, after = [], None
+    while True:
+        page = store.list_nodes(label, first=2, after=after, where=where)
+        pages.append(page)
+        if len(page) < 2:
+            return pages
+        after = page[-1].id
+
+
+def _queries(both: Pair, case: GraphCase, data: Any) -> None:
+    for at in case.times:
+        for framework in case.frameworks:
+            both.same(f"coverage {framework} {at}", lambda s, f=framework, t=at: coverage(s, f, t))
+            both.same(f"missing_evidence {framework} {at}", lambda s, f=framework, t=at: missing_evidence(s, t, f))
+        both.same(f"missing_evidence {at}", lambda s, t=at: missing_evidence(s, t))
+    start, end = T - timedelta(days=100), T + timedelta(days=3)
+    both.same("evidence_gaps", lambda s: evidence_gaps(s, start, end))
+    for framework in case.frameworks:
+        both.same(f"evidence_gaps {framework}", lambda s, f=framework: evidence_gaps(s, start, end, f))
+    for a, b in product(case.frameworks, repeat=2):
+        both.same(f"crosswalk {a} {b}", lambda s, a=a, b=b: crosswalk(s, a, b))
+    for asset in data.draw(st.lists(st.sampled_from(case.assets), min_size=1, max_size=3, unique=True), label="br"):
+        for depth in (None, 0, 1, 3):
+            both.same(f"blast_radius {asset} {depth}", lambda s, a=asset, d=depth: blast_radius(s, a, d))
+    both.same("blast_radius of a missing asset", lambda s: blast_radius(s, "missing-id"))
+    for change in case.changes:
+        both.same(f"impact {change}", lambda s, c=change: impact(s, c))

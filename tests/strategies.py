@@ -1,0 +1,232 @@
+"""Hypothesis strategies for random graphs that stress the rules of DESIGN.md ("Semantics").
+
+Times cluster on the edges that matter: evidence collected exactly at T, ending exactly at T
+(collected one frequency interval before T, or `valid_until == T`), a microsecond either side,
+and assets changed just before, at or after their evidence. Ids are numbered so that natural
+order and plain string order differ (`as-2` < `as-10`), and never tie (`x1` / `x01`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from graph.bundle import Bundle
+from graph.model import (
+    FREQUENCY_DAYS,
+    AssetKind,
+    ControlStatus,
+    DependencyKind,
+    EvidenceStatus,
+    Frequency,
+    MappingRelationship,
+)
+from graph.queries.results import ChangeRequest
+
+T = datetime(2026, 6, 1, tzinfo=UTC)
+US = timedelta(microseconds=1)
+
+# Day offsets from T: the window edges of every frequency, on both sides.
+_EDGE_DAYS = sorted({0, *FREQUENCY_DAYS.values(), *(-d for d in FREQUENCY_DAYS.values()), -400, -45, -3, 2, 45})
+offsets = st.tuples(st.sampled_from(_EDGE_DAYS), st.sampled_from([-US, timedelta(0), timedelta(0), US]))
+
+
+def instants() -> st.SearchStrategy[datetime]:
+    return offsets.map(lambda o: T + timedelta(days=o[0]) + o[1])
+
+
+@dataclass
+class GraphCase:
+    """A graph to write, a second bundle re-upserting some of its nodes, and what to ask."""
+
+    bundle: Bundle
+    update: Bundle
+    frameworks: list[str]
+    assets: list[str]
+    controls: list[str]
+    times: list[datetime]
+    changes: list[ChangeRequest] = field(default_factory=list)
+
+
+def _subset(draw: st.DrawFn, items: list[str], max_size: int | None = None) -> list[str]:
+    if not items:
+        return []
+    limit = len(items) if max_size is None else max_size
+    return draw(st.lists(st.sampled_from(items), unique=True, max_size=limit))
+
+
+def _pairs(draw: st.DrawFn, sources: list[str], targets: list[str], max_size: int) -> list[tuple[str, str]]:
+    if not sources or not targets:
+        return []
+    pairs = st.tuples(st.sampled_from(sources), st.sampled_from(targets)).filter(lambda p: p[0] != p[1])
+    return draw(st.lists(pairs, unique=True, max_size=max_size))
+
+
+@st.composite
+def graph_cases(draw: st.DrawFn) -> GraphCase:
+    n_frameworks = draw(st.integers(2, 3))
+    frameworks = [f"fw-{i}" for i in range(1, n_frameworks + 1)]
+    data: dict[str, list[dict[str, Any]]] = {name: [] for name in Bundle.model_fields if name != "format"}
+
+    for fid in frameworks:
+        data["frameworks"].append({"id": fid, "name": fid.upper()})
+    criteria: list[str] = []
+    criterion_rows: dict[str, dict[str, Any]] = {}
+    for fid in frameworks:
+        mine: list[str] = []
+        for i in range(1, draw(st.integers(1, 6)) + 1):
+            cid = f"{fid}:C{i}"
+            # A parent drawn among the earlier criteria of the framework keeps the hierarchy acyclic.
+            parent = draw(st.none() | st.sampled_from(mine)) if mine else None
+            row = {
+                "id": cid,
+                "ref": f"C{i}",
+                "title": f"Criterion {i}",
+                "framework": fid,
+                "parent": parent,
+                "category": draw(st.sampled_from(["", "access", "change"])),
+            }
+            data["criteria"].append(row)
+            criterion_rows[cid] = row
+            mine.append(cid)
+        criteria.extend(mine)
+
+    assets = [f"as-{i}" for i in range(1, draw(st.integers(1, 11)) + 1)]
+    for aid in assets:
+        data["assets"].append(
+            {
+                "id": aid,
+                "kind": draw(st.sampled_from(list(AssetKind))).value,
+                "name": aid,
+                "changed_at": draw(st.none() | instants()),
+            }
+        )
+    # Chains, cycles and shortcuts: any ordered pair but self-loops.
+    for source, target in _pairs(draw, assets, assets, max_size=18):
+        data["depends_on"].append(
+            {"source": source, "target": target, "kind": draw(st.sampled_from(list(DependencyKind))).value}
+        )
+
+    controls = [f"ctl-{i}" for i in range(1, draw(st.integers(1, 9)) + 1)]
+    frequency_of: dict[str, Frequency] = {}
+    for cid in controls:
+        frequency = draw(st.sampled_from(list(Frequency)))
+        frequency_of[cid] = frequency
+        data["controls"].append(
+            {
+                "id": cid,
+                "title": f"Control {cid}",
+                "status": draw(
+                    st.sampled_from(list(ControlStatus)) | st.just(ControlStatus.IMPLEMENTED)
+                ).value,  # implemented more often: that is where the evidence rules bite
+                "frequency": frequency.value,
+                "automated": draw(st.booleans()),
+                "expected_evidence": draw(st.lists(st.sampled_from(["access review", "log export"]), unique=True)),
+            }
+        )
+        for criterion in _subset(draw, criteria, max_size=3):
+            data["satisfies"].append({"source": cid, "target": criterion})
+        for asset in _subset(draw, assets, max_size=4):
+            data["applies_to"].append({"source": cid, "target": asset})
+
+    vendors = [f"vendor-{i}" for i in range(1, draw(st.integers(0, 3)) + 1)]
+    for vid in vendors:
+        data["vendors"].append({"id": vid, "name": vid, "report_valid_until": draw(st.none() | instants())})
+    for source, target in _pairs(draw, assets, vendors, max_size=5):
+        data["provided_by"].append({"source": source, "target": target})
+    for source, target in _pairs(draw, controls, vendors, max_size=3):
+        data["relies_on"].append({"source": source, "target": target})
+    threats = [f"AML.T00{i}" for i in range(10, 10 + draw(st.integers(0, 2)))]
+    for tid in threats:
+        kinds = draw(st.lists(st.sampled_from(list(AssetKind)), unique=True, max_size=3))
+        data["threats"].append({"id": tid, "name": tid, "asset_kinds": [k.value for k in kinds]})
+    for source, target in _pairs(draw, controls, threats, max_size=3):
+        data["mitigates"].append({"source": source, "target": target})
+
+    evidence: list[str] = []
+    for i in range(1, draw(st.integers(0, 16)) + 1):
+        eid = f"ev-{i}"
+        evidence.append(eid)
+        control = draw(st.sampled_from(controls))
+        collected = draw(instants())
+        valid_until = None
+        if draw(st.booleans()):
+            # A valid_until override, often exactly at a query time.
+            candidate = draw(instants())
+            valid_until = candidate if candidate > collected else collected + timedelta(days=draw(st.integers(1, 40)))
+        row = {
+            "id": eid,
+            "title": f"Evidence {i}",
+            "control": control,
+            "collected_at": collected,
+            "valid_until": valid_until,
+            "status": draw(st.sampled_from(list(EvidenceStatus)) | st.just(EvidenceStatus.ACCEPTED)).value,
+        }
+        if evidence[:-1] and draw(st.integers(0, 3)) == 0:
+            row["supersedes"] = draw(st.sampled_from(evidence[:-1]))  # a correction of an earlier item
+        data["evidence"].append(row)
+        # Scope: usually none; else assets the control applies to and sometimes others.
+        if draw(st.integers(0, 2)) == 0:
+            for asset in _subset(draw, assets, max_size=3):
+                data["covers"].append({"source": eid, "target": asset})
+
+    # Crosswalk: any criterion pair, both directions allowed, all four relationships.
+    for source, target in _pairs(draw, criteria, criteria, max_size=10):
+        data["mappings"].append(
+            {
+                "source": source,
+                "target": target,
+                "relationship": draw(st.sampled_from(list(MappingRelationship))).value,
+                "strength": draw(st.integers(1, 10)),
+                "rationale": "generated",
+            }
+        )
+
+    update = _update(draw, data, frameworks, criteria, controls, assets, criterion_rows)
+    times = [T, *draw(st.lists(instants(), min_size=1, max_size=2))]
+    changes = [
+        ChangeRequest(asset_id=draw(st.sampled_from(assets)), at=draw(instants()), propagate=draw(st.booleans()))
+        for _ in range(draw(st.integers(1, 2)))
+    ]
+    return GraphCase(
+        bundle=Bundle.model_validate(data),
+        update=update,
+        frameworks=frameworks,
+        assets=assets,
+        controls=controls,
+        times=times,
+        changes=changes,
+    )
+
+
+def _update(
+    draw: st.DrawFn,
+    data: dict[str, list[dict[str, Any]]],
+    frameworks: list[str],
+    criteria: list[str],
+    controls: list[str],
+    assets: list[str],
+    criterion_rows: dict[str, dict[str, Any]],
+) -> Bundle:
+    """Re-upserts that move single-valued edges (a criterion's framework or parent, evidence's
+    control), change an asset's kind and clear optional fields, plus a few new edges."""
+    update: dict[str, list[dict[str, Any]]] = {"criteria": [], "evidence": [], "assets": [], "applies_to": []}
+    for cid in _subset(draw, criteria, max_size=2):
+        row = dict(criterion_rows[cid])
+        row["framework"] = draw(st.sampled_from(frameworks))
+        # A parent of the new framework generated earlier: CHILD_OF stays acyclic and in-framework.
+        earlier = [c for c in criteria[: criteria.index(cid)] if criterion_rows[c]["framework"] == row["framework"]]
+        row["parent"] = draw(st.none() | st.sampled_from(earlier)) if earlier else None
+        update["criteria"].append(row)
+    for row in data["evidence"][: draw(st.integers(0, 2))]:
+        update["evidence"].append({**row, "control": draw(st.sampled_from(controls)), "valid_until": None})
+    for row in data["assets"][: draw(st.integers(0, 2))]:
+        update["assets"].append(
+            {**row, "kind": draw(st.sampled_from(list(AssetKind))).value, "changed_at": draw(st.none() | instants())}
+        )
+    for source, target in _pairs(draw, controls, assets, max_size=2):
+        update["applies_to"].append({"source": source, "target": target})
+    return Bundle.model_validate(update)
