@@ -78,7 +78,8 @@ function start(): void {
       showSession(null);
       askForKey("Signed out. Paste an API key to go on.");
     });
-    replace(session, h("span", { class: "who", title: me.actor }, `${me.actor.replace(/^key:\S+ \((.*)\)$/, "$1")} · ${me.roles.join(", ").toLowerCase()}`), signOut);
+    const name = me.actor.replace(/^key:\S+ \((.*)\)$/, "$1");
+    replace(session, h("span", { class: "who", title: `${me.actor} · ${me.roles.join(", ")}` }, h("strong", null, me.roles.join(", ").toLowerCase()), ` · ${name}`), signOut);
   };
 
   const askForKey = (reason: string): void => {
