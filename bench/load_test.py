@@ -1,0 +1,178 @@
+"""A bounded load test on loopback: many clients, mixed reads and writes, a fixed duration.
+
+    .venv/bin/python -m bench.load_test --clients 16 --duration 10
+
+Starts `attestgraph serve --demo` on the embedded store in a temporary folder (an operator-
+supplied admin key; the per-key rate limit off, since this measures the service, not the
+limiter), runs the clients, stops the server, and writes its figures (throughput, latency
+percentiles, errors) to bench/results/load-<store>.json. Every request goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+from graph.keys import Role, new_key
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+READS = [
+    "{ assets(first: 50) { totalCount edges { node { id name kind } } } }",
+    "{ controls(first: 50, status: IMPLEMENTED) { edges { node { id title frequency } } } }",
+    '{ coverage(framework: "soc2-tsc-2017") { totals { total covered partial uncovered } } }',
+    "{ missingEvidence { totalCount } }",
+    "{ frameworks { edges { node { id name } } } }",
+]
+
+
+@dataclass
+class Figures:
+    clients: int
+    duration_s: float
+    requests: int = 0
+    reads: int = 0
+    writes: int = 0
+    errors: int = 0
+    throughput_rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    error_samples: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def run(clients: int = 16, duration: float = 10.0, write_ratio: float = 0.2, seed: int = 7) -> Figures:
+    key = new_key(Role.ADMIN, "load test")[1]
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {
+            **os.environ,
+            "ATTESTGRAPH_STORE": "embedded",
+            "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY": key,
+            "ATTESTGRAPH_RATE_LIMIT": "0",
+        }
+        command = [sys.executable, "-m", "service", "serve", "--demo", "--data-dir", data_dir, "--port", str(port)]
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_ready(url, server)
+            return _drive(url, key, clients, duration, write_ratio, seed)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited before it was ready")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server was not ready within 120 s")
+
+
+def _drive(url: str, key: str, clients: int, duration: float, write_ratio: float, seed: int) -> Figures:
+    figures = Figures(clients=clients, duration_s=duration)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def client(index: int) -> None:
+        rng = random.Random(seed * 1000 + index)
+        local: list[float] = []
+        reads = writes = errors = 0
+        samples: list[str] = []
+        with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {key}"}) as http:
+            n = 0
+            while time.monotonic() < stop_at:
+                if rng.random() < write_ratio:
+                    n += 1
+                    query = (
+                        f'mutation {{ upsertAssets(assets: [{{id: "load-{index}-{n}", kind: DATASET, '
+                        f'name: "Load {index} {n}"}}]) {{ id }} }}'
+                    )
+                    writes += 1
+                else:
+                    query = rng.choice(READS)
+                    reads += 1
+                started = time.perf_counter()
+                try:
+                    response = http.post(f"{url}/graphql", json={"query": query})
+                    ok = response.status_code == 200 and "errors" not in response.json()
+                    detail = response.text[:200]
+                except (httpx.HTTPError, ValueError) as error:
+                    ok, detail = False, repr(error)
+                local.append(time.perf_counter() - started)
+                if not ok:
+                    errors += 1
+                    if len(samples) < 3:
+                        samples.append(detail)
+        with lock:
+            latencies.extend(local)
+            figures.reads += reads
+            figures.writes += writes
+            figures.errors += errors
+            figures.error_samples.extend(samples[: max(0, 5 - len(figures.error_samples))])
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    figures.requests = len(latencies)
+    figures.throughput_rps = round(figures.requests / elapsed, 1)
+    if latencies:
+        ordered = sorted(latencies)
+        figures.p50_ms = round(statistics.median(ordered) * 1000, 1)
+        figures.p99_ms = round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1)
+        figures.max_ms = round(ordered[-1] * 1000, 1)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--write-ratio", type=float, default=0.2)
+    parser.add_argument("--output", type=Path, default=RESULTS / "load-embedded.json")
+    args = parser.parse_args()
+    figures = run(args.clients, args.duration, args.write_ratio)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(asdict(figures), indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(asdict(figures), indent=2))
+    if figures.errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
