@@ -32,13 +32,24 @@ class GraphBuilder:
     def criterion(self, cid: str, fw: str = "fw", *, parent: str | None = None, category: str = "") -> GraphBuilder:
         self._add(
             "criteria",
-            {"id": f"{fw}:{cid}", "ref": cid, "title": f"Criterion {cid}", "framework": fw, "parent": parent,
-             "category": category},
+            {
+                "id": f"{fw}:{cid}",
+                "ref": cid,
+                "title": f"Criterion {cid}",
+                "framework": fw,
+                "parent": parent,
+                "category": category,
+            },
         )
         return self
 
     def control(
-        self, cid: str, *, status: str = "implemented", frequency: str = "monthly", satisfies: list[str] = (),  # type: ignore[assignment]
+        self,
+        cid: str,
+        *,
+        status: str = "implemented",
+        frequency: str = "monthly",
+        satisfies: list[str] = (),  # type: ignore[assignment]
         applies_to: list[str] = (),  # type: ignore[assignment]
     ) -> GraphBuilder:
         self._add("controls", {"id": cid, "title": f"Control {cid}", "status": status, "frequency": frequency})
@@ -63,15 +74,27 @@ class GraphBuilder:
         return self
 
     def evidence(
-        self, control: str, collected_at: datetime, *, status: str = "accepted", valid_until: datetime | None = None,
-        covers: list[str] = (), eid: str | None = None,  # type: ignore[assignment]
+        self,
+        control: str,
+        collected_at: datetime,
+        *,
+        status: str = "accepted",
+        valid_until: datetime | None = None,
+        covers: list[str] = (),
+        eid: str | None = None,  # type: ignore[assignment]
     ) -> GraphBuilder:
         self._evidence += 1
         eid = eid or f"ev-{self._evidence}"
         self._add(
             "evidence",
-            {"id": eid, "title": eid, "control": control, "collected_at": collected_at, "status": status,
-             "valid_until": valid_until},
+            {
+                "id": eid,
+                "title": eid,
+                "control": control,
+                "collected_at": collected_at,
+                "status": status,
+                "valid_until": valid_until,
+            },
         )
         for asset in covers:
             self._add("covers", {"source": eid, "target": asset})
@@ -80,8 +103,13 @@ class GraphBuilder:
     def maps(self, source: str, target: str, relationship: str, strength: int = 5) -> GraphBuilder:
         self._add(
             "mappings",
-            {"source": source, "target": target, "relationship": relationship, "strength": strength,
-             "rationale": "test mapping"},
+            {
+                "source": source,
+                "target": target,
+                "relationship": relationship,
+                "strength": strength,
+                "rationale": "test mapping",
+            },
         )
         return self
 

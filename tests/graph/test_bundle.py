@@ -86,7 +86,8 @@ def test_bad_input_names_the_field_path(data: dict[str, Any], field: str, reason
 
 
 @pytest.mark.parametrize(
-    "valid_until", ["2026-06-01T00:00:00Z", "2026-05-31T00:00:00Z", "2026-06-01T02:00:00+02:00"],
+    "valid_until",
+    ["2026-06-01T00:00:00Z", "2026-05-31T00:00:00Z", "2026-06-01T02:00:00+02:00"],
     ids=["equal", "earlier", "equal-instant-other-offset"],
 )
 def test_valid_until_not_after_collected_at_is_refused_naming_valid_until(valid_until: str) -> None:
@@ -350,8 +351,13 @@ def test_rewriting_a_node_moves_its_single_valued_edges(store: GraphStore) -> No
 
 
 def test_rewriting_a_node_without_an_optional_field_clears_it(store: GraphStore) -> None:
-    store.write(GraphBuilder().control("c").asset("a", changed_at=day(1)).evidence("c", T0, valid_until=day(9), eid="e")
-                .bundle())
+    store.write(
+        GraphBuilder()
+        .control("c")
+        .asset("a", changed_at=day(1))
+        .evidence("c", T0, valid_until=day(9), eid="e")
+        .bundle()
+    )
     store.write(GraphBuilder().asset("a").evidence("c", T0, eid="e").bundle())
     exported = store.export()
     assert exported.assets[0].changed_at is None

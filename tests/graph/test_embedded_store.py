@@ -72,8 +72,9 @@ def test_queries_after_reopen_answer_the_same(db: Path) -> None:
 def test_updates_deletes_and_changes_survive_reopen(db: Path) -> None:
     store = EmbeddedStore(db)
     store.write(sample_graph().bundle())
-    store.write(GraphBuilder().control("ctl-policy", status="planned").evidence("ctl-monitor", day(0), eid="ev-policy")
-                .bundle())
+    store.write(
+        GraphBuilder().control("ctl-policy", status="planned").evidence("ctl-monitor", day(0), eid="ev-policy").bundle()
+    )
     store.delete_asset("gpu")
     store.set_changed_at(["dataset"], day(2))
     exported = store.export()

@@ -87,8 +87,11 @@ BAD_REFERENCES: dict[str, tuple[dict[str, Any], str, str]] = {
         "Threat 'AML.T9999' does not exist",
     ),
     "mapping-to-unknown-criterion": (
-        {"mappings": [{"source": "fw:CC7.1", "target": "iso:nope", "relationship": "equal", "strength": 5,
-                       "rationale": "r"}]},
+        {
+            "mappings": [
+                {"source": "fw:CC7.1", "target": "iso:nope", "relationship": "equal", "strength": 5, "rationale": "r"}
+            ]
+        },
         "mappings[0].target",
         "Criterion 'iso:nope' does not exist",
     ),
@@ -103,8 +106,11 @@ BAD_REFERENCES: dict[str, tuple[dict[str, Any], str, str]] = {
         "cannot be linked to itself",
     ),
     "self-mapping": (
-        {"mappings": [{"source": "fw:CC7.1", "target": "fw:CC7.1", "relationship": "equal", "strength": 5,
-                       "rationale": "r"}]},
+        {
+            "mappings": [
+                {"source": "fw:CC7.1", "target": "fw:CC7.1", "relationship": "equal", "strength": 5, "rationale": "r"}
+            ]
+        },
         "mappings[0]",
         "cannot be linked to itself",
     ),
@@ -141,8 +147,17 @@ BAD_DOCUMENTS: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "unknown-field": ({"controls": [{"id": "ctl-x", "title": "x", "colour": "red"}]}, "controls[0].colour"),
     "valid-until-before-collected-at": (
-        {"evidence": [{"id": "e-x", "title": "x", "control": "ctl-policy", "collected_at": "2026-06-01T00:00:00Z",
-                       "valid_until": "2026-06-01T00:00:00Z"}]},
+        {
+            "evidence": [
+                {
+                    "id": "e-x",
+                    "title": "x",
+                    "control": "ctl-policy",
+                    "collected_at": "2026-06-01T00:00:00Z",
+                    "valid_until": "2026-06-01T00:00:00Z",
+                }
+            ]
+        },
         "evidence[0].valid_until",
     ),
 }
@@ -177,8 +192,13 @@ def test_every_bad_reference_is_reported_at_once(store: GraphStore) -> None:
 
 def test_references_resolve_within_the_bundle(store: GraphStore) -> None:
     store.write(
-        GraphBuilder().framework("fw").criterion("1").control("c", satisfies=["fw:1"], applies_to=["a"]).asset("a")
-        .evidence("c", T0, covers=["a"]).bundle()
+        GraphBuilder()
+        .framework("fw")
+        .criterion("1")
+        .control("c", satisfies=["fw:1"], applies_to=["a"])
+        .asset("a")
+        .evidence("c", T0, covers=["a"])
+        .bundle()
     )
     assert store.related(Rel.SATISFIES, ["c"]) == {"c": ["fw:1"]}
 

@@ -49,9 +49,7 @@ FREQUENCY_DAYS = [
 def ev(
     collected_at: datetime, status: str = "accepted", valid_until: datetime | None = None, eid: str = "e"
 ) -> Evidence:
-    return Evidence(
-        id=eid, title=eid, control="c", collected_at=collected_at, status=status, valid_until=valid_until
-    )
+    return Evidence(id=eid, title=eid, control="c", collected_at=collected_at, status=status, valid_until=valid_until)
 
 
 # -- validity window ----------------------------------------------------------------------

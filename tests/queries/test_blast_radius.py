@@ -18,18 +18,27 @@ def distances(radius: BlastRadius) -> dict[str, int]:
 def dependency_graph() -> GraphBuilder:
     """Arrows read "depends on":
 
-        A -> X, E -> X, E -> A          (E: one hop directly, two through A)
-        B -> A, F -> E, F -> B          (F: two hops through E, three through B)
-        C -> B, X -> C                  (a cycle X -> C -> B -> A -> X)
-        X -> Y                          (Y is a dependency of X, not a dependent)
-        Z                               (unrelated)
+    A -> X, E -> X, E -> A          (E: one hop directly, two through A)
+    B -> A, F -> E, F -> B          (F: two hops through E, three through B)
+    C -> B, X -> C                  (a cycle X -> C -> B -> A -> X)
+    X -> Y                          (Y is a dependency of X, not a dependent)
+    Z                               (unrelated)
     """
     b = GraphBuilder().framework("fw").framework("other").framework("unrelated")
     b.criterion("1").criterion("2").criterion("1", fw="other").criterion("1", fw="unrelated")
     for asset in ("X", "A", "E", "B", "F", "C", "Y", "Z"):
         b.asset(asset)
-    for source, target in [("A", "X"), ("E", "X"), ("E", "A"), ("B", "A"), ("F", "E"), ("F", "B"), ("C", "B"),
-                           ("X", "C"), ("X", "Y")]:
+    for source, target in [
+        ("A", "X"),
+        ("E", "X"),
+        ("E", "A"),
+        ("B", "A"),
+        ("F", "E"),
+        ("F", "B"),
+        ("C", "B"),
+        ("X", "C"),
+        ("X", "Y"),
+    ]:
         b.depends(source, target)
     b.vendor("v-a", provides=["A"]).vendor("v-y", provides=["Y"]).vendor("v-c", provides=["C"])
     b.control("ctl-x", satisfies=["fw:1"], applies_to=["X"])
@@ -146,7 +155,11 @@ def test_a_lone_asset_is_its_own_radius(store: GraphStore) -> None:
     radius = blast_radius(store, "Z")
     assert distances(radius) == {"Z": 0}
     assert (radius.controls, radius.criteria, radius.frameworks, radius.vendors, radius.evidence) == (
-        [], [], [], [], []
+        [],
+        [],
+        [],
+        [],
+        [],
     )
 
 

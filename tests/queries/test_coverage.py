@@ -447,9 +447,7 @@ def hierarchy(leaf_status: dict[str, str]) -> GraphBuilder:
         ((UNCOVERED, PARTIAL, UNCOVERED), PARTIAL, PARTIAL),
     ],
 )
-def test_parent_rolls_up_its_leaves(
-    store: GraphStore, leaves: tuple[str, str, str], root: str, middle: str
-) -> None:
+def test_parent_rolls_up_its_leaves(store: GraphStore, leaves: tuple[str, str, str], root: str, middle: str) -> None:
     hierarchy(dict(zip(("L1", "L2", "L3"), leaves, strict=True))).write_to(store)
     found = statuses(coverage(store, "fw", day(1)))
     assert found == {"fw:R": root, "fw:M": middle, "fw:L1": leaves[0], "fw:L2": leaves[1], "fw:L3": leaves[2]}

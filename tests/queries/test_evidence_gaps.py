@@ -34,8 +34,15 @@ def test_intervals_are_consecutive_and_the_last_is_cut_at_end(store: GraphStore)
 
 @pytest.mark.parametrize(
     ("frequency", "days"),
-    [("continuous", 1), ("daily", 1), ("weekly", 7), ("monthly", 31), ("quarterly", 92), ("semiannual", 183),
-     ("annual", 366)],
+    [
+        ("continuous", 1),
+        ("daily", 1),
+        ("weekly", 7),
+        ("monthly", 31),
+        ("quarterly", 92),
+        ("semiannual", 183),
+        ("annual", 366),
+    ],
 )
 def test_interval_length_is_the_frequency(store: GraphStore, frequency: str, days: int) -> None:
     GraphBuilder().control("c", frequency=frequency).write_to(store)

@@ -188,8 +188,9 @@ def test_record_change_returns_the_impact_report_marked_recorded(store: GraphSto
 def test_record_change_sets_changed_at_on_every_touched_asset(store: GraphStore) -> None:
     estate().write_to(store)
     record_change(store, change())
-    changed = {a.id: a.changed_at for a in store.get_nodes(Label.ASSET, ["dataset", "model", "endpoint", "gpu"])
-               .values()}  # type: ignore[union-attr]
+    changed = {
+        a.id: a.changed_at for a in store.get_nodes(Label.ASSET, ["dataset", "model", "endpoint", "gpu"]).values()
+    }  # type: ignore[union-attr]
     assert changed == {"dataset": AT, "model": AT, "endpoint": AT, "gpu": None}
 
 
