@@ -10,6 +10,7 @@ from graph import queries
 from graph.evidence import EvidenceConflict
 from graph.model import Label
 from service.graphql.errors import camel_path
+from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import (
     AssetInput,
     ChangeInput,
@@ -22,7 +23,6 @@ from service.graphql.inputs import (
     to_bundle,
 )
 from service.graphql.nodes import Asset, Control, Evidence, GqlInfo, Vendor, load_nodes
-from service.graphql.reports import ImpactReport
 from service.graphql.security import SecurityMutation
 
 

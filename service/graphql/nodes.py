@@ -24,6 +24,10 @@ N = TypeVar("N")
 GqlInfo = Info[Context, None]
 
 
+def as_ids(values: list[str]) -> list[strawberry.ID]:
+    return [strawberry.ID(v) for v in values]
+
+
 def _from_model(cls: type[N], node: Any) -> N:
     """Copy the model's properties that the GraphQL type declares."""
     names = cls.__annotations__.keys()

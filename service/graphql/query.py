@@ -8,7 +8,12 @@ import strawberry
 
 from graph import queries
 from graph.model import Label, now_utc
+from service.graphql.blast_radius_report import BlastRadius
+from service.graphql.coverage_report import CoverageReport
+from service.graphql.crosswalk_report import CrosswalkReport
 from service.graphql.enums import AssetKind, ControlStatus
+from service.graphql.evidence_reports import EvidenceGapsReport, MissingEvidenceReport
+from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import ChangeInput
 from service.graphql.nodes import (
     Asset,
@@ -23,14 +28,6 @@ from service.graphql.nodes import (
     node_connection,
 )
 from service.graphql.pagination import Connection
-from service.graphql.reports import (
-    BlastRadius,
-    CoverageReport,
-    CrosswalkReport,
-    EvidenceGapsReport,
-    ImpactReport,
-    MissingEvidenceReport,
-)
 from service.graphql.scalars import DateTime
 from service.graphql.security import SecurityQuery
 from service.graphql.threats import ThreatView

@@ -180,3 +180,17 @@ def test_export_route_returns_the_whole_graph(store: GraphStore, live: LiveServe
     body = response.json()
     assert {a["id"] for a in body["assets"]} == {"data", "model", "api", "app"}
     assert len(body["depends_on"]) == 3
+
+
+def test_blast_radius_edges_and_impact_framework_names_resolve(store: GraphStore, live: LiveServer) -> None:
+    store.write(small_org().bundle())
+    edges = live.data('{ blastRadius(asset: "model") { edges { sourceId targetId } } }')["blastRadius"]["edges"]
+    assert sorted((e["sourceId"], e["targetId"]) for e in edges) == [("api", "model"), ("app", "api")]
+    impact = live.data(
+        '{ impact(change: {asset: "data", at: "2026-06-02T00:00:00Z"}) { frameworks { frameworkId framework { name } } } }'
+    )["impact"]
+    # `other` is reached through the crosswalk (other:X1 equals fw:C1), so it can move too.
+    assert impact["frameworks"] == [
+        {"frameworkId": "fw", "framework": {"name": "FW"}},
+        {"frameworkId": "other", "framework": {"name": "OTHER"}},
+    ]
