@@ -61,10 +61,10 @@ def check_immutable(
     `recorded`: the stored evidence among `touched_ids(bundle)`; `superseded_by`: for each of
     `supersede_targets(bundle)`, the ids of the stored evidence that already supersedes it."""
     scope: dict[str, set[str]] = {}
+    listed = {e.id for e in bundle.evidence}
     for index, link in enumerate(bundle.covers):
         scope.setdefault(link.source, set()).add(link.target)
-        listed = any(e.id == link.source for e in bundle.evidence)
-        if link.source in recorded and not listed and link.target not in recorded[link.source].covers:
+        if link.source in recorded and link.source not in listed and link.target not in recorded[link.source].covers:
             raise EvidenceConflict(
                 f"covers[{index}]", f"evidence '{link.source}' is already recorded; its scope cannot change"
             )

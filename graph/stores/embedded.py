@@ -1,8 +1,16 @@
-"""The embedded store: networkx in memory, SQLite (WAL) as the durable record.
+"""The embedded store: the graph in memory, SQLite (WAL) as the durable record.
 
 Every write is validated first, committed to SQLite in one transaction, and only then applied
 to the in-memory graph, which cannot fail; so a write is all-or-nothing and durable when it
 returns. Opening an existing data directory replays the SQLite record into memory.
+
+In memory, each relationship type has its own adjacency maps (source -> targets with their
+properties, target -> sources), so a lookup touches only edges of the type asked for; the
+dependency graph of the assets (DEPENDS_ON) is also a networkx `DiGraph`, for traversal and
+analysis. Per control, an index of its current evidence (`graph.stores.control_index`) is built
+on first use and dropped by every write that could change it (see `_affected_controls`); it
+answers evidence states, period gaps and blast-radius evidence without walking the graph again,
+and remembers the states of the last instant asked for as long as they cannot differ.
 """
 
 from __future__ import annotations
@@ -11,7 +19,6 @@ import bisect
 import json
 import sqlite3
 import threading
-from collections import defaultdict, deque
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,7 +28,7 @@ from typing import Any
 import networkx as nx
 
 from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, pending_audit, seal
-from graph.bundle import Bundle, bundle_from_graph
+from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
 from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
 from graph.integrity import check_bundle
@@ -36,7 +43,6 @@ from graph.model import (
     Criterion,
     Edge,
     Evidence,
-    EvidenceStatus,
     Label,
     Mapping,
     MappingRelationship,
@@ -50,8 +56,9 @@ from graph.queries.results import (
     Neighbourhood,
     StaleEvidence,
 )
-from graph.semantics import EvidenceState, EvidenceSummary, is_stale, is_valid
+from graph.semantics import is_stale, is_valid
 from graph.store import Assumption, WriteSummary
+from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -81,9 +88,13 @@ class EmbeddedStore:
         # FULL: a write acknowledged to the caller survives a crash of the process or the machine.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
-        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        # rel -> source -> target -> properties, and rel -> target -> sources (an ordered set).
+        self._succ: dict[Rel, dict[str, dict[str, dict[str, Any]]]] = {rel: {} for rel in Rel}
+        self._pred: dict[Rel, dict[str, dict[str, None]]] = {rel: {} for rel in Rel}
+        self._dependencies: nx.DiGraph = nx.DiGraph()  # DEPENDS_ON among assets, for traversal
         self._nodes: dict[Label, dict[str, Any]] = {label: {} for label in Label}
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
+        self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
         self._replay()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -98,38 +109,97 @@ class EmbeddedStore:
     def _replay(self) -> None:
         for label, data in self._db.execute("SELECT label, data FROM nodes"):
             self._put_node(Label(label), NODE_MODELS[Label(label)].model_validate_json(data))
+        rels = {rel.value: rel for rel in Rel}
         for rel, source, target, data in self._db.execute("SELECT type, source, target, data FROM edges"):
-            self._put_edge(Edge(type=Rel(rel), source=source, target=target, properties=json.loads(data)))
+            self._put_edge(rels[rel], source, target, _NO_PROPERTIES if data == "{}" else json.loads(data))
 
     # -- in-memory primitives ----------------------------------------------------------------
     def _put_node(self, label: Label, node: Any) -> None:
         if node.id not in self._nodes[label]:
             self._sorted[label] = None
-            self._graph.add_node((label, node.id))
+            if label is Label.ASSET:
+                self._dependencies.add_node(node.id)
         self._nodes[label][node.id] = node
 
-    def _put_edge(self, edge: Edge) -> None:
-        source_label, target_label = EDGE_ENDPOINTS[edge.type]
-        self._graph.add_edge((source_label, edge.source), (target_label, edge.target), key=edge.type, **edge.properties)
+    def _put_edge(self, rel: Rel, source: str, target: str, properties: dict[str, Any]) -> None:
+        targets = self._succ[rel].get(source)
+        if targets is None:
+            targets = self._succ[rel][source] = {}
+        targets[target] = properties
+        sources = self._pred[rel].get(target)
+        if sources is None:
+            sources = self._pred[rel][target] = {}
+        sources[source] = None
+        if rel is Rel.DEPENDS_ON:
+            self._dependencies.add_edge(source, target)
 
     def _drop_edge(self, rel: Rel, source: str, target: str) -> None:
-        source_label, target_label = EDGE_ENDPOINTS[rel]
-        if self._graph.has_edge((source_label, source), (target_label, target), key=rel):
-            self._graph.remove_edge((source_label, source), (target_label, target), key=rel)
+        targets = self._succ[rel].get(source)
+        if targets is None or target not in targets:
+            return
+        del targets[target]
+        if not targets:
+            del self._succ[rel][source]
+        sources = self._pred[rel][target]
+        del sources[source]
+        if not sources:
+            del self._pred[rel][target]
+        if rel is Rel.DEPENDS_ON:
+            self._dependencies.remove_edge(source, target)
 
     def _out(self, label: Label, node_id: str, rel: Rel) -> Iterator[str]:
-        key = (label, node_id)
-        if key in self._graph:
-            for (_, other), keys in self._graph.succ[key].items():
-                if rel in keys:
-                    yield other
+        """The targets of `node_id`'s `rel` edges (`label` names the source's label, for reading)."""
+        return iter(self._succ[rel].get(node_id, ()))
 
     def _in(self, label: Label, node_id: str, rel: Rel) -> Iterator[str]:
-        key = (label, node_id)
-        if key in self._graph:
-            for (_, other), keys in self._graph.pred[key].items():
-                if rel in keys:
-                    yield other
+        """The sources of the `rel` edges into `node_id` (`label` names the target's label)."""
+        return iter(self._pred[rel].get(node_id, ()))
+
+    def _index(self, control_id: str) -> ControlIndex:
+        """The control's evidence index, built from the graph on first use after a change."""
+        index = self._indexes.get(control_id)
+        if index is None:
+            control: Control = self._nodes[Label.CONTROL][control_id]
+            superseded = self._pred[Rel.SUPERSEDES]
+            covers = self._succ[Rel.COVERS]
+            evidence = self._nodes[Label.EVIDENCE]
+            records = [
+                EvidenceRecord(evidence[e], tuple(covers.get(e, ())))
+                for e in self._pred[Rel.EVIDENCES].get(control_id, ())
+                if e not in superseded  # a corrected item counts for nothing (graph/evidence.py)
+            ]
+            assets = sorted(self._succ[Rel.APPLIES_TO].get(control_id, ()), key=natural_key)
+            index = self._indexes[control_id] = ControlIndex(control, assets, records)
+        return index
+
+    def _forget(self, control_ids: Collection[str]) -> None:
+        for control_id in control_ids:
+            self._indexes.pop(control_id, None)
+
+    def _controls_of_assets(self, asset_ids: Collection[str]) -> set[str]:
+        applies = self._pred[Rel.APPLIES_TO]
+        return {c for a in asset_ids for c in applies.get(a, ())}
+
+    def _affected_controls(self, bundle: Bundle) -> set[str]:
+        """Every control whose evidence index the bundle could change, judged before it is applied:
+        the controls written or scoped, those of the evidence written (old and new), of the
+        evidence it supersedes or scopes, and those applying to the assets written."""
+        affected = {c.id for c in bundle.controls} | {link.source for link in bundle.applies_to}
+        control_of = self._succ[Rel.EVIDENCES]
+        in_bundle = {e.id: e.control for e in bundle.evidence}
+        for item in bundle.evidence:
+            affected.add(item.control)
+            affected.update(control_of.get(item.id, ()))
+            if item.supersedes is not None:
+                affected.update(control_of.get(item.supersedes, ()))
+                if item.supersedes in in_bundle:
+                    affected.add(in_bundle[item.supersedes])
+        for link in bundle.covers:
+            affected.update(control_of.get(link.source, ()))
+            if link.source in in_bundle:
+                affected.add(in_bundle[link.source])
+        affected |= self._controls_of_assets([a.id for a in bundle.assets])
+        return affected
 
     def _existing(self, label: Label, ids: set[str]) -> set[str]:
         return {node_id for node_id in ids if node_id in self._nodes[label]}
@@ -172,7 +242,7 @@ class EmbeddedStore:
         return found
 
     def _superseded(self, evidence_id: str) -> bool:
-        return any(True for _ in self._in(Label.EVIDENCE, evidence_id, Rel.SUPERSEDES))
+        return evidence_id in self._pred[Rel.SUPERSEDES]
 
     # -- writes -----------------------------------------------------------------------------
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
@@ -183,7 +253,7 @@ class EmbeddedStore:
                 superseded_by = {t: list(self._in(Label.EVIDENCE, t, Rel.SUPERSEDES)) for t in targets}
                 check_immutable(bundle, self._recorded_evidence(touched_ids(bundle)), superseded_by)
             nodes = list(bundle.nodes())
-            edges = list(bundle.edges())
+            edges = list(_edge_rows(bundle))
             # A node's single-valued edges (a criterion's framework, evidence's control) are
             # replaced when the node is written again, not added beside the old ones.
             replaced = [
@@ -193,6 +263,7 @@ class EmbeddedStore:
                 for old_target in self._out(label, node.id, rel)
                 if old_target != getattr(node, field)
             ]
+            affected = self._affected_controls(bundle)
             with self._transaction() as cursor:
                 cursor.executemany(
                     "INSERT INTO nodes (label, id, data) VALUES (?, ?, ?) "
@@ -206,14 +277,18 @@ class EmbeddedStore:
                 cursor.executemany(
                     "INSERT INTO edges (type, source, target, data) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (type, source, target) DO UPDATE SET data = excluded.data",
-                    [(e.type.value, e.source, e.target, json.dumps(e.properties, sort_keys=True)) for e in edges],
+                    [
+                        (rel.value, source, target, json.dumps(props, sort_keys=True) if props else "{}")
+                        for rel, source, target, props in edges
+                    ],
                 )
             for rel, source, target in replaced:
                 self._drop_edge(rel, source, target)
             for label, node in nodes:
                 self._put_node(label, node)
-            for edge in edges:
-                self._put_edge(edge)
+            for rel, source, target, props in edges:
+                self._put_edge(rel, source, target, props)
+            self._forget(affected)
             return WriteSummary(nodes=len(nodes), edges=len(edges))
 
     def delete_asset(self, asset_id: str) -> None:
@@ -234,7 +309,15 @@ class EmbeddedStore:
                         cursor.execute("DELETE FROM edges WHERE type = ? AND source = ?", (rel.value, asset_id))
                     if target_label is Label.ASSET:
                         cursor.execute("DELETE FROM edges WHERE type = ? AND target = ?", (rel.value, asset_id))
-            self._graph.remove_node((Label.ASSET, asset_id))
+            self._forget(self._controls_of_assets([asset_id]))
+            for rel, (source_label, target_label) in EDGE_ENDPOINTS.items():
+                if source_label is Label.ASSET:
+                    for target in list(self._succ[rel].get(asset_id, ())):
+                        self._drop_edge(rel, asset_id, target)
+                if target_label is Label.ASSET:
+                    for source in list(self._pred[rel].get(asset_id, ())):
+                        self._drop_edge(rel, source, asset_id)
+            self._dependencies.remove_node(asset_id)
             del self._nodes[Label.ASSET][asset_id]
             self._sorted[Label.ASSET] = None
 
@@ -251,6 +334,10 @@ class EmbeddedStore:
                 )
             for node in updated:
                 self._nodes[Label.ASSET][node.id] = node
+            for control_id in self._controls_of_assets(asset_ids):
+                index = self._indexes.get(control_id)
+                if index is not None:
+                    index.forget_states()  # its evidence is the same; its staleness may not be
 
     # -- reads ------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -302,8 +389,10 @@ class EmbeddedStore:
         with self._lock:
             nodes = [(label, node) for label in Label for node in self._nodes[label].values()]
             edges = [
-                Edge(type=rel, source=source[1], target=target[1], properties=dict(data))
-                for source, target, rel, data in self._graph.edges(keys=True, data=True)
+                Edge(type=rel, source=source, target=target, properties=dict(data))
+                for rel, succ in self._succ.items()
+                for source, targets in succ.items()
+                for target, data in targets.items()
             ]
         return bundle_from_graph(nodes, edges)
 
@@ -382,15 +471,11 @@ class EmbeddedStore:
             return found
 
     def _mappings_of(self, criterion_id: str) -> Iterator[Mapping]:
-        key = (Label.CRITERION, criterion_id)
-        if key not in self._graph:
-            return
-        for (_, target), edges in self._graph.succ[key].items():
-            if Rel.MAPS_TO in edges:
-                yield _mapping(criterion_id, target, edges[Rel.MAPS_TO])
-        for (_, source), edges in self._graph.pred[key].items():
-            if Rel.MAPS_TO in edges:
-                yield _mapping(source, criterion_id, edges[Rel.MAPS_TO])
+        succ = self._succ[Rel.MAPS_TO]
+        for target, data in succ.get(criterion_id, {}).items():
+            yield _mapping(criterion_id, target, data)
+        for source in self._pred[Rel.MAPS_TO].get(criterion_id, ()):
+            yield _mapping(source, criterion_id, succ[source][criterion_id])
 
     def mappings_touching(self, criterion_ids: Collection[str]) -> list[Mapping]:
         with self._lock:
@@ -409,36 +494,13 @@ class EmbeddedStore:
             }
             return [unique[k] for k in sorted(unique)]
 
-    def _pair_states(
-        self, control: Control, at: datetime, assume: Assumption | None
-    ) -> Iterator[tuple[str | None, EvidenceState, datetime | None]]:
-        """(asset, state, since) for every asset the control applies to, or (None, …) if none."""
-        unscoped = EvidenceSummary()
-        scoped: dict[str, EvidenceSummary] = defaultdict(EvidenceSummary)
-        for evidence_id in self._in(Label.CONTROL, control.id, Rel.EVIDENCES):
-            if self._superseded(evidence_id):
-                continue  # a corrected item counts for nothing (graph/evidence.py)
-            evidence: Evidence = self._nodes[Label.EVIDENCE][evidence_id]
-            covered = list(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
-            if not covered:
-                unscoped.add(evidence, control.frequency, at)
-            for asset_id in covered:
-                scoped[asset_id].add(evidence, control.frequency, at)
-        assets = sorted(self._out(Label.CONTROL, control.id, Rel.APPLIES_TO), key=natural_key)
-        if not assets:
-            summary = unscoped
-            for part in scoped.values():
-                summary = summary.merged(part)
-            yield (None, *summary.state(None, at))
-            return
-        for asset_id in assets:
-            changed_at = self._changed_at(asset_id, assume)
-            summary = unscoped.merged(scoped[asset_id]) if asset_id in scoped else unscoped
-            yield (asset_id, *summary.state(changed_at, at))
+    def _assumed(self, index: ControlIndex, assume: Assumption | None) -> dict[str, datetime] | None:
+        """`changed_at` overrides for the control's assets under `assume` (None: none of them)."""
+        if assume is None or assume.assets.isdisjoint(index.assets):
+            return None
+        return {a: assume.changed_at for a in assume.assets if a in index.asset_set}
 
-    def _changed_at(self, asset_id: str, assume: Assumption | None) -> datetime | None:
-        if assume is not None and asset_id in assume.assets:
-            return assume.changed_at
+    def _changed_at(self, asset_id: str) -> datetime | None:
         changed_at: datetime | None = self._nodes[Label.ASSET][asset_id].changed_at
         return changed_at
 
@@ -451,15 +513,16 @@ class EmbeddedStore:
                 control: Control | None = self._nodes[Label.CONTROL].get(control_id)
                 if control is None:
                     continue
-                failing: dict[EvidenceState, int] = {}
-                assets = sum(1 for _ in self._out(Label.CONTROL, control_id, Rel.APPLIES_TO))
-                if control.status is ControlStatus.IMPLEMENTED:
-                    for _asset, state, _since in self._pair_states(control, at, assume):
-                        if state is not EvidenceState.OK:
-                            failing[state] = failing.get(state, 0) + 1
-                verdicts[control_id] = ControlVerdict(
-                    control_id=control_id, status=control.status, assets=assets, failing=failing
-                )
+                if control.status is not ControlStatus.IMPLEMENTED:
+                    verdicts[control_id] = ControlVerdict(
+                        control_id=control_id,
+                        status=control.status,
+                        assets=len(self._succ[Rel.APPLIES_TO].get(control_id, ())),
+                        failing={},
+                    )
+                    continue
+                index = self._index(control_id)
+                verdicts[control_id] = index.states(at, self._changed_at, self._assumed(index, assume)).verdict
             return verdicts
 
     def control_states(
@@ -467,80 +530,70 @@ class EmbeddedStore:
     ) -> list[ControlAssetState]:
         with self._lock:
             ids = self._sorted_ids(Label.CONTROL) if control_ids is None else sorted(control_ids, key=natural_key)
-            rows = []
+            rows: list[ControlAssetState] = []
             for control_id in ids:
                 control: Control | None = self._nodes[Label.CONTROL].get(control_id)
                 if control is None or control.status is not ControlStatus.IMPLEMENTED:
                     continue
-                for asset_id, state, since in self._pair_states(control, at, assume):
-                    if state is not EvidenceState.OK:
-                        rows.append(
-                            ControlAssetState(control_id=control_id, asset_id=asset_id, state=state, since=since)
-                        )
+                index = self._index(control_id)
+                rows += index.states(at, self._changed_at, self._assumed(index, assume)).failing
             return rows
 
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
         with self._lock:
             if asset_id not in self._nodes[Label.ASSET]:
                 return {}
+            pred = self._dependencies.pred  # breadth-first over DEPENDS_ON, backwards
             distance = {asset_id: 0}
-            queue = deque([asset_id])
-            while queue:
-                current = queue.popleft()
-                depth = distance[current]
-                if max_depth is not None and depth >= max_depth:
-                    continue
-                for dependent in self._in(Label.ASSET, current, Rel.DEPENDS_ON):
-                    if dependent not in distance:
-                        distance[dependent] = depth + 1
-                        queue.append(dependent)
+            frontier = [asset_id]
+            depth = 0
+            while frontier and (max_depth is None or depth < max_depth):
+                depth += 1
+                found = []
+                for current in frontier:
+                    for dependent in pred[current]:
+                        if dependent not in distance:
+                            distance[dependent] = depth
+                            found.append(dependent)
+                frontier = found
             return distance
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         with self._lock:
-            assets = set(asset_ids)
-            controls = {c for a in assets for c in self._in(Label.ASSET, a, Rel.APPLIES_TO)}
-            criteria = {k for c in controls for k in self._out(Label.CONTROL, c, Rel.SATISFIES)}
-            frameworks = {f for k in criteria for f in self._out(Label.CRITERION, k, Rel.PART_OF)}
-            vendors = {v for a in assets for v in self._out(Label.ASSET, a, Rel.PROVIDED_BY)}
-            evidence = set()
+            assets = asset_ids if isinstance(asset_ids, set | frozenset | dict) else set(asset_ids)
+            controls = self._controls_of_assets(assets)
+            satisfies, part_of = self._succ[Rel.SATISFIES], self._succ[Rel.PART_OF]
+            criteria = {k for c in controls for k in satisfies.get(c, ())}
+            frameworks = {f for k in criteria for f in part_of.get(k, ())}
+            provided_by = self._succ[Rel.PROVIDED_BY]
+            vendors = {v for a in assets for v in provided_by.get(a, ())}
+            evidence: set[str] = set()  # sort keys: strings sort fast and end in the id
             for control_id in controls:
-                for evidence_id in self._in(Label.CONTROL, control_id, Rel.EVIDENCES):
-                    if self._superseded(evidence_id):
-                        continue
-                    scope = set(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
-                    if not scope or scope & assets:
-                        evidence.add(evidence_id)
-            return Neighbourhood(
-                controls=sorted(controls, key=natural_key),
-                criteria=sorted(criteria, key=natural_key),
-                frameworks=sorted(frameworks, key=natural_key),
-                vendors=sorted(vendors, key=natural_key),
-                evidence=sorted(evidence, key=natural_key),
+                self._index(control_id).evidence_for(assets, evidence)
+            return Neighbourhood.model_construct(
+                controls=_natural(controls),
+                criteria=_natural(criteria),
+                frameworks=_natural(frameworks),
+                vendors=_natural(vendors),
+                evidence=[id_of(key) for key in sorted(evidence)],
             )
 
     def accepted_evidence_times(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[datetime]]:
         with self._lock:
-            times: dict[str, list[datetime]] = {}
-            for control_id in control_ids:
-                collected = []
-                for evidence_id in self._in(Label.CONTROL, control_id, Rel.EVIDENCES):
-                    if self._superseded(evidence_id):
-                        continue
-                    evidence: Evidence = self._nodes[Label.EVIDENCE][evidence_id]
-                    if evidence.status is EvidenceStatus.ACCEPTED and start <= evidence.collected_at < end:
-                        collected.append(evidence.collected_at)
-                times[control_id] = sorted(collected)
-            return times
+            return {
+                control_id: self._index(control_id).accepted_between(start, end)
+                if control_id in self._nodes[Label.CONTROL]
+                else []
+                for control_id in control_ids
+            }
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         with self._lock:
             touched = set(asset_ids)
             found = []
-            controls = {c for a in touched for c in self._in(Label.ASSET, a, Rel.APPLIES_TO)}
-            for control_id in controls:
+            for control_id in self._controls_of_assets(touched):
                 control: Control = self._nodes[Label.CONTROL][control_id]
                 in_scope_assets = touched.intersection(self._out(Label.CONTROL, control_id, Rel.APPLIES_TO))
                 for evidence_id in self._in(Label.CONTROL, control_id, Rel.EVIDENCES):
@@ -558,6 +611,36 @@ class EmbeddedStore:
                             )
             found.sort(key=lambda s: (natural_key(s.evidence_id), natural_key(s.asset_id)))
             return found
+
+
+_NO_PROPERTIES: dict[str, Any] = {}
+
+
+def _natural(ids: Collection[str]) -> list[str]:
+    """Ids in natural order, ties broken by the id (as the Neo4j store orders them)."""
+    return [id_of(key) for key in sorted(map(sort_key, ids))]
+
+
+def _edge_rows(bundle: Bundle) -> Iterator[tuple[Rel, str, str, dict[str, Any]]]:
+    """(type, source, target, properties) of every relationship in the bundle, as `Bundle.edges`
+    lists them, without building an `Edge` model per row (a bulk load has millions)."""
+    for label, node in bundle.nodes():
+        for field, rel in NODE_EDGE_FIELDS.get(label, {}).items():
+            target = getattr(node, field)
+            if target is not None:
+                yield rel, node.id, target, _NO_PROPERTIES
+    for list_name, rel in LINK_LISTS.items():
+        for link in getattr(bundle, list_name):
+            yield rel, link.source, link.target, _NO_PROPERTIES
+    for dep in bundle.depends_on:
+        yield Rel.DEPENDS_ON, dep.source, dep.target, {"kind": dep.kind.value}
+    for m in bundle.mappings:
+        yield (
+            Rel.MAPS_TO,
+            m.source,
+            m.target,
+            {"relationship": m.relationship.value, "strength": m.strength, "rationale": m.rationale},
+        )
 
 
 def _mapping(source: str, target: str, data: dict[str, Any]) -> Mapping:

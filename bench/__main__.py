@@ -1,0 +1,47 @@
+"""`python -m bench run --scales S,M [--stores embedded,neo4j]`: see bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bench.run import RESULTS, run, run_one
+from bench.synthetic import SCALES
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Attestgraph performance benchmark")
+    commands = parser.add_subparsers(dest="command", required=True)
+    full = commands.add_parser("run", help="every scale on every store; writes bench/results/<name>.json and .md")
+    full.add_argument("--scales", default="S,M", help="comma-separated: XS, S, M, L (default S,M)")
+    full.add_argument("--stores", default="embedded", help="comma-separated: embedded, neo4j (default embedded)")
+    full.add_argument("--seed", type=int, default=7)
+    full.add_argument("--repeat", type=int, default=30, help="timed calls per question (after one cold call)")
+    full.add_argument("--budget", type=float, default=20.0, help="seconds per question before stopping early")
+    full.add_argument("--neo4j-port", type=int, default=7690, help="Bolt port of the dedicated Neo4j server")
+    full.add_argument("--out", type=Path, default=RESULTS)
+    full.add_argument("--name", default="bench", help="file name of the results (default bench)")
+    one = commands.add_parser("one", help="one scale on one store (what `run` starts per pair)")
+    one.add_argument("--scale", required=True, choices=sorted(SCALES))
+    one.add_argument("--store", required=True, choices=["embedded", "neo4j"])
+    one.add_argument("--seed", type=int, default=7)
+    one.add_argument("--repeat", type=int, default=30)
+    one.add_argument("--budget", type=float, default=20.0)
+    one.add_argument("--neo4j-uri")
+    one.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+        stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+        unknown = [s for s in scales if s not in SCALES] + [s for s in stores if s not in ("embedded", "neo4j")]
+        if unknown:
+            parser.error(f"unknown scale or store: {', '.join(unknown)}")
+        run(scales, stores, args.seed, args.repeat, args.budget, args.neo4j_port, args.out, args.name)
+    else:
+        result = run_one(args.scale, args.store, args.seed, args.repeat, args.budget, args.neo4j_uri)
+        args.json.write_text(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""The embedded store's per-control evidence index, and its memory of the last states asked for.
+
+A control's current evidence (superseded items left out) is kept as integer instants, unscoped
+items apart and scoped items per covered asset, so the evidence rules of DESIGN.md fold over
+plain tuples instead of walking the graph and pydantic models again on every question.
+
+The states of a control's (control, asset) pairs at T only change when T crosses one of a few
+instants: an item's `collected_at` (it starts to exist as of T), an accepted item's end (it stops
+being valid), an asset's `changed_at` (it becomes stale). Every rule is of the form "T >= that
+instant", so the states are the same for every T in `[lo, hi)`, the nearest such instants on
+either side of the T asked for; the index keeps that interval with the states and answers any T
+inside it without folding again. The store drops the index on any write that touches the
+control's evidence, scope or node, and the remembered states on a change of its assets'
+`changed_at` (graph/stores/embedded.py, `_affected_controls`); tests/graph/test_control_index.py
+holds both to answering what a fresh store answers.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from graph.model import Control, ControlStatus, Evidence, EvidenceStatus
+from graph.queries.results import ControlAssetState, ControlVerdict
+from graph.semantics import EvidenceState
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_NONE = -(1 << 62)  # "no such instant": below every representable datetime
+_MIN, _MAX = -(1 << 63), 1 << 63
+
+_ACCEPTED, _PENDING, _REJECTED = 0, 1, 2
+_STATUS_CODE = {
+    EvidenceStatus.ACCEPTED: _ACCEPTED,
+    EvidenceStatus.PENDING: _PENDING,
+    EvidenceStatus.REJECTED: _REJECTED,
+}
+
+# (collected_at, end, status code) of one item, instants in microseconds since the epoch.
+Item = tuple[int, int, int]
+
+
+_DIGITS = re.compile(r"(\d+)")
+_TIE = "\x1e"
+
+
+def sort_key(node_id: str) -> str:
+    """A string whose plain order is the natural order of ids (`graph.model.natural_key`), ties
+    broken by the id itself, and which ends in the id after the last `\\x1e`: the encoding of
+    the Neo4j store's order key (graph/stores/neo4j/schema.py, `order_key`), so both stores
+    order alike. Sorting strings is far cheaper than sorting `natural_key` tuples."""
+    encoded = []
+    for part in _DIGITS.split(node_id):
+        if not part:
+            continue
+        if part.isdigit():
+            digits = part.lstrip("0") or "0"
+            encoded.append(f"B{len(digits):03d}{digits}")
+        else:
+            encoded.append(f"A{part}\x1f")
+    encoded.append(_TIE)
+    encoded.append(node_id)
+    return "".join(encoded)
+
+
+def id_of(key: str) -> str:
+    """The id a `sort_key` ends in."""
+    return key.rpartition(_TIE)[2]
+
+
+def to_micros(moment: datetime) -> int:
+    """An aware datetime as exact integer microseconds since the epoch."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """One current evidence item of the control and the assets it covers (empty: all of them)."""
+
+    evidence: Evidence
+    covers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ControlStates:
+    """The control's verdict and failing pairs, the same for every T with `lo <= T < hi`."""
+
+    lo: int
+    hi: int
+    verdict: ControlVerdict
+    failing: list[ControlAssetState]
+
+
+def _fold(items: list[Item], at: int, lo: int, hi: int) -> tuple[int, int, int, int, int, int]:
+    """`graph.semantics.EvidenceSummary` over `items` at `at`: the newest valid `collected_at`,
+    the latest end of expired accepted items, the latest pending and the latest rejected
+    `collected_at` (`_NONE` when there is none), and `lo`/`hi` narrowed to the instants around
+    `at` where any of those would change."""
+    valid = expired = pending = rejected = _NONE
+    for collected, end, status in items:
+        if collected > at:  # does not exist as of `at`
+            if collected < hi:
+                hi = collected
+            continue
+        if collected > lo:
+            lo = collected
+        if status == _ACCEPTED:
+            if at < end:
+                if end < hi:
+                    hi = end
+                if collected > valid:
+                    valid = collected
+            else:
+                if end > lo:
+                    lo = end
+                if end > expired:
+                    expired = end
+        elif status == _PENDING:
+            if collected > pending:
+                pending = collected
+        elif collected > rejected:
+            rejected = collected
+    return valid, expired, pending, rejected, lo, hi
+
+
+def _state(
+    valid: int, expired: int, pending: int, rejected: int, changed: int | None, at: int
+) -> tuple[EvidenceState, int | None]:
+    """`EvidenceSummary.state`: the first reason that holds, and since when."""
+    if valid != _NONE:
+        if changed is None or not (valid < changed <= at):
+            return EvidenceState.OK, None
+        return EvidenceState.STALE, changed
+    if expired != _NONE:
+        return EvidenceState.EXPIRED, expired
+    if pending != _NONE:
+        return EvidenceState.PENDING_REVIEW, pending
+    if rejected != _NONE:
+        return EvidenceState.REJECTED, rejected
+    return EvidenceState.NEVER_COLLECTED, None
+
+
+class ControlIndex:
+    """One control's current evidence, its scope, and the states at the last instant asked for."""
+
+    def __init__(self, control: Control, assets: list[str], records: Collection[EvidenceRecord]) -> None:
+        self.control_id = control.id
+        self.status = control.status
+        self.assets = assets  # the assets it applies to, in natural order
+        self.asset_set = frozenset(assets)
+        span = control.frequency.interval // _MICROSECOND
+        self.unscoped: list[Item] = []
+        self.unscoped_ids: list[str] = []
+        self.scoped: dict[str, list[Item]] = {}
+        self.scoped_ids: dict[str, list[str]] = {}
+        accepted: list[datetime] = []
+        for record in records:
+            evidence = record.evidence
+            collected = to_micros(evidence.collected_at)
+            end = to_micros(evidence.valid_until) if evidence.valid_until is not None else collected + span
+            item = (collected, end, _STATUS_CODE[evidence.status])
+            if record.covers:
+                for asset_id in record.covers:
+                    self.scoped.setdefault(asset_id, []).append(item)
+                    self.scoped_ids.setdefault(asset_id, []).append(evidence.id)
+            else:
+                self.unscoped.append(item)
+                self.unscoped_ids.append(evidence.id)
+            if evidence.status is EvidenceStatus.ACCEPTED:
+                accepted.append(evidence.collected_at)
+        accepted.sort()
+        self.accepted = accepted
+        self._last: ControlStates | None = None
+        self._unscoped_keys: list[str] | None = None  # sort keys of the ids, made on first use
+        self._scoped_keys: dict[str, list[str]] = {}
+
+    def forget_states(self) -> None:
+        self._last = None
+
+    def states(
+        self,
+        at: datetime,
+        changed_at: Callable[[str], datetime | None],
+        overrides: Mapping[str, datetime] | None = None,
+    ) -> ControlStates:
+        """The verdict and failing pairs at `at`; `changed_at` reads an asset's, `overrides`
+        replaces it for some assets (a supposed change: never remembered)."""
+        at_micros = to_micros(at)
+        last = self._last
+        if overrides is None and last is not None and last.lo <= at_micros < last.hi:
+            return last
+        found = self._compute(at_micros, changed_at, overrides or {})
+        if overrides is None:
+            self._last = found
+        return found
+
+    def _compute(
+        self, at: int, changed_at: Callable[[str], datetime | None], overrides: Mapping[str, datetime]
+    ) -> ControlStates:
+        u_valid, u_expired, u_pending, u_rejected, lo, hi = _fold(self.unscoped, at, _MIN, _MAX)
+        failing: list[ControlAssetState] = []
+        counts: dict[EvidenceState, int] = {}
+
+        def fail(asset_id: str | None, state: EvidenceState, since: int | None) -> None:
+            counts[state] = counts.get(state, 0) + 1
+            failing.append(
+                ControlAssetState.model_construct(
+                    control_id=self.control_id,
+                    asset_id=asset_id,
+                    state=state,
+                    since=from_micros(since) if since is not None else None,
+                )
+            )
+
+        if not self.assets:
+            valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
+            for items in self.scoped.values():
+                s_valid, s_expired, s_pending, s_rejected, lo, hi = _fold(items, at, lo, hi)
+                valid, expired = max(valid, s_valid), max(expired, s_expired)
+                pending, rejected = max(pending, s_pending), max(rejected, s_rejected)
+            state, since = _state(valid, expired, pending, rejected, None, at)
+            if state is not EvidenceState.OK:
+                fail(None, state, since)
+        else:
+            scoped = self.scoped
+            for asset_id in self.assets:
+                mine = scoped.get(asset_id)
+                if mine:
+                    s_valid, s_expired, s_pending, s_rejected, lo, hi = _fold(mine, at, lo, hi)
+                    valid, expired = max(u_valid, s_valid), max(u_expired, s_expired)
+                    pending, rejected = max(u_pending, s_pending), max(u_rejected, s_rejected)
+                else:
+                    valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
+                moment = overrides[asset_id] if asset_id in overrides else changed_at(asset_id)
+                changed = None
+                if moment is not None:
+                    changed = to_micros(moment)
+                    if changed <= at:
+                        lo = max(lo, changed)
+                    else:
+                        hi = min(hi, changed)
+                state, since = _state(valid, expired, pending, rejected, changed, at)
+                if state is not EvidenceState.OK:
+                    fail(asset_id, state, since)
+        verdict = ControlVerdict(
+            control_id=self.control_id, status=ControlStatus.IMPLEMENTED, assets=len(self.assets), failing=counts
+        )
+        return ControlStates(lo=lo, hi=hi, verdict=verdict, failing=failing)
+
+    def evidence_for(self, assets: Collection[str], into: set[str]) -> None:
+        """Add the sort keys (`sort_key`) of the items whose scope includes any of `assets`
+        (unscoped items: always)."""
+        if self._unscoped_keys is None:
+            self._unscoped_keys = [sort_key(i) for i in self.unscoped_ids]
+            self._scoped_keys = {a: [sort_key(i) for i in ids] for a, ids in self.scoped_ids.items()}
+            self.unscoped_ids, self.scoped_ids = [], {}  # the keys end in the ids: keep one copy
+        into.update(self._unscoped_keys)
+        scoped_keys = self._scoped_keys
+        if len(scoped_keys) <= len(assets):
+            for asset_id, keys in scoped_keys.items():
+                if asset_id in assets:
+                    into.update(keys)
+        else:
+            for asset_id in assets:
+                some = scoped_keys.get(asset_id)
+                if some:
+                    into.update(some)
+
+    def accepted_between(self, start: datetime, end: datetime) -> list[datetime]:
+        """`collected_at` of the accepted items within `[start, end)`, sorted."""
+        return self.accepted[bisect_left(self.accepted, start) : bisect_left(self.accepted, end)]

@@ -1,0 +1,20 @@
+"""`python -m bench` runs end to end at a tiny scale on the embedded store (figures are reported,
+never asserted on): the load, every question, the GraphQL request over real HTTP, the lower
+bounds agreeing with the store, and both result files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.__main__ import main
+
+
+def test_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
+    main(["run", "--scales", "XS", "--stores", "embedded", "--repeat", "3", "--budget", "1", "--out", str(tmp_path)])
+    report = json.loads((tmp_path / "bench.json").read_text())
+    [run] = report["runs"]
+    assert run["load"]["nodes"] > 0 and run["memory"]["rss_loaded_mb"] > 0
+    assert {"coverage_soc2", "blast_radius_hub", "missing_evidence", "dashboard_graphql"} <= set(run["queries"])
+    assert all(bound["agrees"] for name, bound in run["baselines"].items() if name != "prepare_s")
+    assert "| question |" in (tmp_path / "bench.md").read_text()
