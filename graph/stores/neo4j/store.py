@@ -49,7 +49,7 @@ from graph.stores.neo4j import audit as audit_log
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import reads, writes
 from graph.stores.neo4j.schema import after_key, schema_statements
-from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
+from graph.stores.neo4j.values import from_db, from_epoch_micros, node_model, to_db, where_values
 
 T = TypeVar("T")
 
@@ -371,7 +371,7 @@ class Neo4jStore:
         if wanted:
             records = self._read(reads.ACCEPTED_EVIDENCE_TIMES, ids=wanted, start=to_db(start), end=to_db(end))
             for record in records:
-                times[record["id"]] = sorted(from_db(t) for t in record["times"])
+                times[record["id"]] = sorted(from_epoch_micros(t) for t in record["times"])
         return times
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:

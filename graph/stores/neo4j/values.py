@@ -34,6 +34,14 @@ def from_db(value: Any) -> Any:
     return value
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def from_epoch_micros(micros: int) -> datetime:
+    """An instant returned by Cypher as microseconds since the epoch (exact: times carry µs)."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
 def node_properties(node: NodeModel) -> dict[str, Any]:
     """The stored properties of a node: its fields (None left out: Neo4j has no null property)
     and the order key."""
