@@ -12,7 +12,7 @@ from bisect import bisect_left
 from datetime import datetime
 
 from graph.errors import InvalidInputError
-from graph.model import Control, ControlStatus, Label, natural_key
+from graph.model import Control, ControlStatus, Label, natural_key, to_utc
 from graph.queries.coverage import require_framework
 from graph.queries.results import ControlPeriod, EvidenceGapsReport, GapInterval
 from graph.queries.scope import framework_controls
@@ -38,16 +38,19 @@ def evidence_gaps(
     implemented = [c for c in controls if c.status is ControlStatus.IMPLEMENTED]
     times = store.accepted_evidence_times([c.id for c in implemented], start, end) if implemented else {}
     periods = []
+    # A daily control has 365 intervals a year: built without validation, from values that are
+    # already what the fields hold (UTC instants, counts).
+    lower_utc, upper_utc = to_utc(start), to_utc(end)
     for control in implemented:
         collected = times.get(control.id, [])
         intervals = [
-            GapInterval(
+            GapInterval.model_construct(
                 start=lower, end=upper, evidence_count=bisect_left(collected, upper) - bisect_left(collected, lower)
             )
-            for lower, upper in period_intervals(start, end, control.frequency)
+            for lower, upper in period_intervals(lower_utc, upper_utc, control.frequency)
         ]
         periods.append(
-            ControlPeriod(
+            ControlPeriod.model_construct(
                 control_id=control.id,
                 frequency=control.frequency.value,
                 intervals=intervals,

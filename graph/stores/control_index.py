@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -41,6 +41,8 @@ _STATUS_CODE = {
 
 # (collected_at, end, status code) of one item, instants in microseconds since the epoch.
 Item = tuple[int, int, int]
+# (asset or None, state, since in microseconds or None) of one failing pair.
+Row = tuple[str | None, EvidenceState, int | None]
 
 
 _DIGITS = re.compile(r"(\d+)")
@@ -88,14 +90,40 @@ class EvidenceRecord:
     covers: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class ControlStates:
     """The control's verdict and failing pairs, the same for every T with `lo <= T < hi`."""
 
-    lo: int
-    hi: int
-    verdict: ControlVerdict
-    failing: list[ControlAssetState]
+    __slots__ = ("_failing", "_rows", "control_id", "hi", "lo", "verdict")
+
+    def __init__(
+        self,
+        control_id: str,
+        lo: int,
+        hi: int,
+        verdict: ControlVerdict,
+        rows: list[tuple[str | None, EvidenceState, int | None]],
+    ) -> None:
+        self.control_id = control_id
+        self.lo, self.hi = lo, hi
+        self.verdict = verdict
+        self._rows = rows
+        self._failing: list[ControlAssetState] | None = None
+
+    @property
+    def failing(self) -> list[ControlAssetState]:
+        """The failing pairs in natural order of asset, built on first use (coverage needs only
+        the verdict)."""
+        if self._failing is None:
+            self._failing = [
+                ControlAssetState.model_construct(
+                    control_id=self.control_id,
+                    asset_id=asset_id,
+                    state=state,
+                    since=from_micros(since) if since is not None else None,
+                )
+                for asset_id, state, since in self._rows
+            ]
+        return self._failing
 
 
 def _fold(items: list[Item], at: int, lo: int, hi: int) -> tuple[int, int, int, int, int, int]:
@@ -185,40 +213,24 @@ class ControlIndex:
         self._last = None
 
     def states(
-        self,
-        at: datetime,
-        changed_at: Callable[[str], datetime | None],
-        overrides: Mapping[str, datetime] | None = None,
+        self, at: datetime, changed: Mapping[str, int], overrides: Mapping[str, int] | None = None
     ) -> ControlStates:
-        """The verdict and failing pairs at `at`; `changed_at` reads an asset's, `overrides`
-        replaces it for some assets (a supposed change: never remembered)."""
+        """The verdict and failing pairs at `at`; `changed` holds `changed_at` (microseconds) of
+        the assets that have one, `overrides` replaces it for some (a supposed change: never
+        remembered)."""
         at_micros = to_micros(at)
         last = self._last
         if overrides is None and last is not None and last.lo <= at_micros < last.hi:
             return last
-        found = self._compute(at_micros, changed_at, overrides or {})
+        found = self._compute(at_micros, changed if overrides is None else {**changed, **overrides})
         if overrides is None:
             self._last = found
         return found
 
-    def _compute(
-        self, at: int, changed_at: Callable[[str], datetime | None], overrides: Mapping[str, datetime]
-    ) -> ControlStates:
+    def _compute(self, at: int, changed_at: Mapping[str, int]) -> ControlStates:
         u_valid, u_expired, u_pending, u_rejected, lo, hi = _fold(self.unscoped, at, _MIN, _MAX)
-        failing: list[ControlAssetState] = []
-        counts: dict[EvidenceState, int] = {}
-
-        def fail(asset_id: str | None, state: EvidenceState, since: int | None) -> None:
-            counts[state] = counts.get(state, 0) + 1
-            failing.append(
-                ControlAssetState.model_construct(
-                    control_id=self.control_id,
-                    asset_id=asset_id,
-                    state=state,
-                    since=from_micros(since) if since is not None else None,
-                )
-            )
-
+        rows: list[Row] = []
+        ok = EvidenceState.OK
         if not self.assets:
             valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
             for items in self.scoped.values():
@@ -226,33 +238,41 @@ class ControlIndex:
                 valid, expired = max(valid, s_valid), max(expired, s_expired)
                 pending, rejected = max(pending, s_pending), max(rejected, s_rejected)
             state, since = _state(valid, expired, pending, rejected, None, at)
-            if state is not EvidenceState.OK:
-                fail(None, state, since)
+            if state is not ok:
+                rows.append((None, state, since))
         else:
             scoped = self.scoped
+            # An asset with no scoped item and no change stands where the unscoped items put it.
+            unchanged = _state(u_valid, u_expired, u_pending, u_rejected, None, at)
             for asset_id in self.assets:
                 mine = scoped.get(asset_id)
-                if mine:
-                    s_valid, s_expired, s_pending, s_rejected, lo, hi = _fold(mine, at, lo, hi)
-                    valid, expired = max(u_valid, s_valid), max(u_expired, s_expired)
-                    pending, rejected = max(u_pending, s_pending), max(u_rejected, s_rejected)
+                changed = changed_at.get(asset_id)
+                if not mine and changed is None:
+                    state, since = unchanged
                 else:
-                    valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
-                moment = overrides[asset_id] if asset_id in overrides else changed_at(asset_id)
-                changed = None
-                if moment is not None:
-                    changed = to_micros(moment)
-                    if changed <= at:
-                        lo = max(lo, changed)
+                    if mine:
+                        s_valid, s_expired, s_pending, s_rejected, lo, hi = _fold(mine, at, lo, hi)
+                        valid = s_valid if s_valid > u_valid else u_valid
+                        expired = s_expired if s_expired > u_expired else u_expired
+                        pending = s_pending if s_pending > u_pending else u_pending
+                        rejected = s_rejected if s_rejected > u_rejected else u_rejected
                     else:
-                        hi = min(hi, changed)
-                state, since = _state(valid, expired, pending, rejected, changed, at)
-                if state is not EvidenceState.OK:
-                    fail(asset_id, state, since)
-        verdict = ControlVerdict(
+                        valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
+                    if changed is not None:
+                        if changed <= at:
+                            lo = max(lo, changed)
+                        else:
+                            hi = min(hi, changed)
+                    state, since = _state(valid, expired, pending, rejected, changed, at)
+                if state is not ok:
+                    rows.append((asset_id, state, since))
+        counts: dict[EvidenceState, int] = {}
+        for _asset, state, _since in rows:
+            counts[state] = counts.get(state, 0) + 1
+        verdict = ControlVerdict.model_construct(
             control_id=self.control_id, status=ControlStatus.IMPLEMENTED, assets=len(self.assets), failing=counts
         )
-        return ControlStates(lo=lo, hi=hi, verdict=verdict, failing=failing)
+        return ControlStates(self.control_id, lo, hi, verdict, rows)
 
     def evidence_for(self, assets: Collection[str], into: set[str]) -> None:
         """Add the sort keys (`sort_key`) of the items whose scope includes any of `assets`

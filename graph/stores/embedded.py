@@ -58,7 +58,7 @@ from graph.queries.results import (
 )
 from graph.semantics import is_stale, is_valid
 from graph.store import Assumption, WriteSummary
-from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key
+from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key, to_micros
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -95,6 +95,7 @@ class EmbeddedStore:
         self._nodes: dict[Label, dict[str, Any]] = {label: {} for label in Label}
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
         self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
+        self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
         self._replay()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -120,6 +121,11 @@ class EmbeddedStore:
             if label is Label.ASSET:
                 self._dependencies.add_node(node.id)
         self._nodes[label][node.id] = node
+        if label is Label.ASSET:
+            if node.changed_at is not None:
+                self._changed[node.id] = to_micros(node.changed_at)
+            else:
+                self._changed.pop(node.id, None)
 
     def _put_edge(self, rel: Rel, source: str, target: str, properties: dict[str, Any]) -> None:
         targets = self._succ[rel].get(source)
@@ -319,6 +325,7 @@ class EmbeddedStore:
                         self._drop_edge(rel, source, asset_id)
             self._dependencies.remove_node(asset_id)
             del self._nodes[Label.ASSET][asset_id]
+            self._changed.pop(asset_id, None)
             self._sorted[Label.ASSET] = None
 
     def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
@@ -333,7 +340,7 @@ class EmbeddedStore:
                     [(node.model_dump_json(), Label.ASSET.value, node.id) for node in updated],
                 )
             for node in updated:
-                self._nodes[Label.ASSET][node.id] = node
+                self._put_node(Label.ASSET, node)
             for control_id in self._controls_of_assets(asset_ids):
                 index = self._indexes.get(control_id)
                 if index is not None:
@@ -494,15 +501,13 @@ class EmbeddedStore:
             }
             return [unique[k] for k in sorted(unique)]
 
-    def _assumed(self, index: ControlIndex, assume: Assumption | None) -> dict[str, datetime] | None:
-        """`changed_at` overrides for the control's assets under `assume` (None: none of them)."""
-        if assume is None or assume.assets.isdisjoint(index.assets):
+    def _assumed(self, index: ControlIndex, assume: Assumption | None) -> dict[str, int] | None:
+        """`changed_at` overrides (microseconds) for the control's assets under `assume`, or None
+        when it touches none of them."""
+        if assume is None or assume.assets.isdisjoint(index.asset_set):
             return None
-        return {a: assume.changed_at for a in assume.assets if a in index.asset_set}
-
-    def _changed_at(self, asset_id: str) -> datetime | None:
-        changed_at: datetime | None = self._nodes[Label.ASSET][asset_id].changed_at
-        return changed_at
+        moment = to_micros(assume.changed_at)
+        return {a: moment for a in assume.assets if a in index.asset_set}
 
     def control_verdicts(
         self, control_ids: Collection[str], at: datetime, assume: Assumption | None = None
@@ -522,7 +527,7 @@ class EmbeddedStore:
                     )
                     continue
                 index = self._index(control_id)
-                verdicts[control_id] = index.states(at, self._changed_at, self._assumed(index, assume)).verdict
+                verdicts[control_id] = index.states(at, self._changed, self._assumed(index, assume)).verdict
             return verdicts
 
     def control_states(
@@ -536,7 +541,7 @@ class EmbeddedStore:
                 if control is None or control.status is not ControlStatus.IMPLEMENTED:
                     continue
                 index = self._index(control_id)
-                rows += index.states(at, self._changed_at, self._assumed(index, assume)).failing
+                rows += index.states(at, self._changed, self._assumed(index, assume)).failing
             return rows
 
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
