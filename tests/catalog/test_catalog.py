@@ -7,22 +7,19 @@ properties the coverage rules rely on.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from graph.bundle import Bundle, read_bundle_file
+from graph.bundle import Bundle
 from graph.model import ControlStatus, Criterion, MappingRelationship
 from graph.queries import coverage, crosswalk
+from graph.seeds import SEEDS_DIR
 from graph.stores.embedded import EmbeddedStore
+from tests.catalog.conftest import reference_rows
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+SEEDS = SEEDS_DIR
 DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 SOC2 = "soc2-tsc-2017"
@@ -35,41 +32,6 @@ AI_FRAMEWORKS = {ISO42001, AI_RMF}
 
 # Rows of eu_ai_act_articles.csv that bind no operator and are not shipped as criteria.
 EU_NOT_SHIPPED = {"Art.3", "Art.7", "Art.71", "Art.99", "Art.113", "Annex III"}
-
-
-def load_seeds() -> Bundle:
-    """All seed files merged into one bundle, through graph.seeds when that loader exists."""
-    try:
-        from graph.seeds import load_seed_bundle
-    except ImportError:
-        merged = Bundle()
-        for path in sorted(SEEDS.rglob("*")):
-            if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
-                merged = merged.merged(read_bundle_file(path))
-        return merged
-    return load_seed_bundle(SEEDS)
-
-
-def reference_rows(name: str) -> list[dict[str, str]]:
-    path = REFERENCE / name
-    if not path.is_file():
-        pytest.fail(f"reference list {path} is missing: the catalog is checked against it")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def seeds() -> Bundle:
-    return load_seeds()
-
-
-@pytest.fixture(scope="module")
-def seeded(seeds: Bundle) -> Iterator[EmbeddedStore]:
-    """Writing the whole catalog resolves every reference, or fails naming the bad one."""
-    store = EmbeddedStore()
-    store.write(seeds)
-    yield store
-    store.close()
 
 
 def criteria_of(seeds: Bundle, framework: str) -> list[Criterion]:

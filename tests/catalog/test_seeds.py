@@ -7,66 +7,26 @@ so the dashboard and the API always have something real to show.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from graph.bundle import Bundle, read_bundle_file
 from graph.model import ControlStatus, CoverageStatus, Label, Rel
 from graph.queries import coverage, evidence_gaps, missing_evidence
 from graph.queries.results import MissingEvidenceReport
+from graph.seeds import SEEDS_DIR
 from graph.semantics import EvidenceState
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
+from tests.catalog.conftest import reference_rows
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+SEEDS = SEEDS_DIR
 
 SOC2 = "soc2-tsc-2017"
 DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TYPE2_START = datetime(2026, 1, 1, tzinfo=UTC)
 TYPE2_END = datetime(2026, 11, 1, tzinfo=UTC)
 SOC2_CATEGORIES = {"Security", "Availability", "Processing Integrity", "Confidentiality", "Privacy"}
-
-
-def load_seeds() -> Bundle:
-    """All seed files merged into one bundle, through graph.seeds when that loader exists."""
-    try:
-        from graph.seeds import load_seed_bundle
-    except ImportError:
-        merged = Bundle()
-        for path in sorted(SEEDS.rglob("*")):
-            if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
-                merged = merged.merged(read_bundle_file(path))
-        return merged
-    return load_seed_bundle(SEEDS)
-
-
-def reference_rows(name: str) -> list[dict[str, str]]:
-    path = REFERENCE / name
-    if not path.is_file():
-        pytest.fail(f"reference list {path} is missing: the seeds are checked against it")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def seeds() -> Bundle:
-    return load_seeds()
-
-
-@pytest.fixture(scope="module")
-def seeded(seeds: Bundle) -> Iterator[EmbeddedStore]:
-    """The seeds written into an in-memory store (this resolves every reference)."""
-    store = EmbeddedStore()
-    store.write(seeds)
-    yield store
-    store.close()
 
 
 def library_controls(seeds: Bundle) -> list[str]:
