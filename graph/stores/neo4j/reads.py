@@ -152,23 +152,22 @@ CALL (assets) {{
   MATCH (a)-[:{Rel.PROVIDED_BY}]->(v:{Label.VENDOR})
   RETURN collect(DISTINCT v.id) AS vendors
 }}
-CALL (controls, assets) {{
-  // Unscoped evidence of the controls, and scoped evidence reached from the assets it covers:
-  // never a scan of every scoped item of a control applying to thousands of assets.
-  CALL (controls, assets) {{
-    UNWIND controls AS c
-    MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-    WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {CURRENT}
-    RETURN e
-    UNION
-    UNWIND assets AS a
-    MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
-    WHERE c IN controls AND {CURRENT}
-    RETURN e
-  }}
-  RETURN collect(e.id) AS evidence  // one row, also when there is none
+// Unscoped evidence of the controls, and scoped evidence reached from the assets it covers (never
+// a scan of every scoped item of a control applying to thousands of assets). The two sets are
+// disjoint; each is collected apart, as a UNION would carry `assets` on every row it keeps.
+CALL (controls) {{
+  UNWIND controls AS c
+  MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
+  WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {CURRENT}
+  RETURN collect(e.id) AS unscoped
 }}
-RETURN [c IN controls | c.id] AS controls, criteria, frameworks, vendors, evidence
+CALL (controls, assets) {{
+  UNWIND assets AS a
+  MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
+  WHERE c IN controls AND {CURRENT}
+  RETURN collect(DISTINCT e.id) AS scoped
+}}
+RETURN [c IN controls | c.id] AS controls, criteria, frameworks, vendors, unscoped + scoped AS evidence
 """
 
 _VALID_BEFORE_AT = (
@@ -199,21 +198,27 @@ RETURN e.id AS evidence, c.id AS control, a.id AS asset
 # -- evidence states ------------------------------------------------------------------------------
 #
 # Per (control, asset) pair the evidence in scope is folded into four instants, as
-# `graph.semantics.EvidenceSummary` does: the newest valid `collected_at`, the latest end (expiry) of
-# expired accepted evidence, the latest pending and the latest rejected `collected_at`; the state
-# is then the first reason that holds. Evidence without COVERS speaks for every asset, so it is
-# folded once per control (`u*`) and merged with each asset's scoped evidence (`s*`); a control
-# applying to no asset folds all its evidence (`all*`).
+# `graph.semantics.EvidenceSummary` does: the newest valid `collected_at`, the latest end (expiry)
+# of expired accepted evidence, the latest pending and the latest rejected `collected_at`; the
+# state is then the first reason that holds. Each evidence row is reduced to one (kind, instant)
+# pair and the folding is a `max` grouped by kind, which keeps the per-row work small. Evidence
+# without COVERS speaks for every asset, so it is folded once per control (`u*`) and merged with
+# each asset's scoped evidence (`s*`); a control applying to no asset folds all of it (`all*`).
+
+_VALID, _EXPIRED, _PENDING, _REJECTED = 0, 1, 2, 3
+_KIND = (
+    f"CASE e.status WHEN '{ACCEPTED}' THEN CASE WHEN $at < expiry THEN {_VALID} ELSE {_EXPIRED} END "
+    f"WHEN '{PENDING}' THEN {_PENDING} WHEN '{REJECTED}' THEN {_REJECTED} END"
+)
+_INSTANT = f"CASE WHEN e.status = '{ACCEPTED}' AND expiry <= $at THEN expiry ELSE e.collected_at END"
+_PARTS = {"Valid": _VALID, "Expired": _EXPIRED, "Pend": _PENDING, "Rej": _REJECTED}
 
 
-def _fold(prefix: str, extra: str = "") -> str:
-    """The four maxima over rows of `e` (with its `end`), optionally restricted by `extra`."""
-    cond = f" AND {extra}" if extra else ""
-    return (
-        f"max(CASE WHEN e.status = '{ACCEPTED}' AND $at < expiry{cond} THEN e.collected_at END) AS {prefix}Valid, "
-        f"max(CASE WHEN e.status = '{ACCEPTED}' AND expiry <= $at{cond} THEN expiry END) AS {prefix}Expired, "
-        f"max(CASE WHEN e.status = '{PENDING}'{cond} THEN e.collected_at END) AS {prefix}Pend, "
-        f"max(CASE WHEN e.status = '{REJECTED}'{cond} THEN e.collected_at END) AS {prefix}Rej"
+def _pivot(prefix: str, extra: str = "") -> str:
+    """The four instants out of rows of (kind, latest), optionally restricted by `extra`."""
+    cond = f"{extra} AND " if extra else ""
+    return ", ".join(
+        f"max(CASE WHEN {cond}kind = {kind} THEN latest END) AS {prefix}{part}" for part, kind in _PARTS.items()
     )
 
 
@@ -230,36 +235,38 @@ WITH c, duration({{days: $freqDays[c.frequency]}}) AS span, c.status = '{IMPLEME
 CALL (c, span, live) {{
   OPTIONAL MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
   WHERE live AND e.collected_at <= $at AND {CURRENT}
-  WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry,
-       e IS NOT NULL AND EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AS scoped
-  RETURN {_fold("u", "NOT scoped")}, {_fold("all")}
+  WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry
+  WITH EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AS scoped, {_KIND} AS kind, {_INSTANT} AS instant
+  WITH scoped, kind, max(instant) AS latest
+  RETURN {_pivot("u", "NOT scoped")}, {_pivot("all")}
 }}
 CALL (c, span, live) {{
-  // One row per asset the control applies to (a null asset if none), plus the fold of the
-  // scoped evidence per covered asset, read from the control's side; the aggregation below
-  // joins them, keeping the assets the control applies to (`applied`).
-  MATCH (c)-[:{Rel.APPLIES_TO}]->(a:{Label.ASSET})
-  RETURN a, 1 AS applied, null AS sValid, null AS sExpired, null AS sPend, null AS sRej
-  UNION ALL
-  WITH c WHERE NOT EXISTS {{ (c)-[:{Rel.APPLIES_TO}]->(:{Label.ASSET}) }}
-  RETURN null AS a, 1 AS applied, null AS sValid, null AS sExpired, null AS sPend, null AS sRej
-  UNION ALL
-  MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a:{Label.ASSET})
-  WHERE live AND e.collected_at <= $at AND {CURRENT}
-  WITH a, e, coalesce(e.valid_until, e.collected_at + span) AS expiry
-  RETURN a, 0 AS applied, {_fold("s")}
+  // One row per asset the control applies to (a null asset if none) and one per scoped evidence
+  // item and asset it covers, read from the control's side; grouping by asset joins them,
+  // keeping the assets the control applies to (`applied`).
+  CALL (c, span, live) {{
+    MATCH (c)-[:{Rel.APPLIES_TO}]->(a:{Label.ASSET})
+    RETURN a, 1 AS applied, null AS kind, null AS latest
+    UNION ALL
+    WITH c WHERE NOT EXISTS {{ (c)-[:{Rel.APPLIES_TO}]->(:{Label.ASSET}) }}
+    RETURN null AS a, 1 AS applied, null AS kind, null AS latest
+    UNION ALL
+    MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a:{Label.ASSET})
+    WHERE live AND e.collected_at <= $at AND {CURRENT}
+    WITH a, e, coalesce(e.valid_until, e.collected_at + span) AS expiry
+    RETURN a, 0 AS applied, {_KIND} AS kind, {_INSTANT} AS latest
+  }}
+  WITH a, max(applied) AS applied, {_pivot("s")}
+  WHERE applied = 1
+  RETURN a, sValid, sExpired, sPend, sRej
 }}
-WITH c, live, uValid, uExpired, uPend, uRej, allValid, allExpired, allPend, allRej, a, max(applied) AS applied,
-     max(sValid) AS sValid, max(sExpired) AS sExpired, max(sPend) AS sPend, max(sRej) AS sRej
-WHERE applied = 1
 WITH c, a, live,
      {_merged("Valid")}, {_merged("Expired")}, {_merged("Pend")}, {_merged("Rej")},
      CASE WHEN a IS NULL THEN null WHEN a.id IN $assumed THEN $assumedAt ELSE a.changed_at END AS changed
-WITH c, a, live, valid, expired, pend, rej, changed,
-     changed IS NOT NULL AND valid < changed AND changed <= $at AS stale
 WITH c, a, live,
      CASE
-       WHEN valid IS NOT NULL AND NOT stale THEN '{EvidenceState.OK}'
+       WHEN valid IS NOT NULL AND NOT (changed IS NOT NULL AND valid < changed AND changed <= $at)
+         THEN '{EvidenceState.OK}'
        WHEN valid IS NOT NULL THEN '{EvidenceState.STALE}'
        WHEN expired IS NOT NULL THEN '{EvidenceState.EXPIRED}'
        WHEN pend IS NOT NULL THEN '{EvidenceState.PENDING_REVIEW}'
