@@ -187,7 +187,8 @@ def test_blast_radius_edges_and_impact_framework_names_resolve(store: GraphStore
     edges = live.data('{ blastRadius(asset: "model") { edges { sourceId targetId } } }')["blastRadius"]["edges"]
     assert sorted((e["sourceId"], e["targetId"]) for e in edges) == [("api", "model"), ("app", "api")]
     impact = live.data(
-        '{ impact(change: {asset: "data", at: "2026-06-02T00:00:00Z"}) { frameworks { frameworkId framework { name } } } }'
+        '{ impact(change: {asset: "data", at: "2026-06-02T00:00:00Z"})'
+        " { frameworks { frameworkId framework { name } } } }"
     )["impact"]
     # `other` is reached through the crosswalk (other:X1 equals fw:C1), so it can move too.
     assert impact["frameworks"] == [
