@@ -45,13 +45,16 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
             container.stop()
         return
     local = LocalNeo4j(tmp_path_factory.mktemp("neo4j"))
+    problem = None
     try:
         local.start()
     except ServerUnavailable as error:
+        problem = str(error)
+    if problem is not None:
         local.stop()
         pytest.fail(
             "No Neo4j for the neo4j-backend tests: NEO4J_URI is not set, Docker does not answer, and the "
-            f"local launcher failed.\n{error}\nFix: set NEO4J_URI/NEO4J_PASSWORD to a scratch Neo4j 5.26, or "
+            f"local launcher failed.\n{problem}\nFix: set NEO4J_URI/NEO4J_PASSWORD to a scratch Neo4j 5.26, or "
             "install Java 17+ and Maven so tools/neo4j/start.sh can run.",
             pytrace=False,
         )
@@ -67,14 +70,17 @@ def _claim_scratch(server: Neo4jServer) -> None:
     from neo4j import GraphDatabase
 
     with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
-        try:
-            records, _, _ = driver.execute_query(
-                f"OPTIONAL MATCH (n) WITH count(n) > 0 AS used RETURN used, EXISTS {{ (:{SCRATCH_LABEL}) }} AS ours",
-                database_=server.database,
-            )
+        answer, problem = None, None
+        try:  # a session's auto-commit query: no retry loop, so a dead server fails at once
+            with driver.session(database=server.database) as session:
+                answer = session.run(
+                    f"OPTIONAL MATCH (n) WITH count(n) > 0 AS used RETURN used, EXISTS {{ (:{SCRATCH_LABEL}) }} AS ours"
+                ).single(strict=True)
         except Exception as error:
-            pytest.fail(f"Neo4j at NEO4J_URI={server.uri} does not answer: {error}", pytrace=False)
-        if records[0]["used"] and not records[0]["ours"]:
+            problem = f"{type(error).__name__}: {error}"
+        if answer is None:
+            pytest.fail(f"Neo4j at NEO4J_URI={server.uri} does not answer: {problem}", pytrace=False)
+        if answer["used"] and not answer["ours"]:
             pytest.fail(
                 f"Refusing to run the tests against {server.uri}: its database holds data the tests did not "
                 "create, and each test deletes everything. Point NEO4J_URI at a scratch database (or empty it).",

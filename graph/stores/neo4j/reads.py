@@ -189,9 +189,12 @@ WITH e, c, a WHERE {_FRESH}
 RETURN e.id AS evidence, c.id AS control, a.id AS asset
 UNION
 UNWIND $ids AS id
-MATCH (a:{Label.ASSET} {{id: id}})<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
-{seek("a", Label.ASSET)}
-WHERE EXISTS {{ (c)-[:{Rel.APPLIES_TO}]->(a) }} AND {_VALID_BEFORE_AT} AND {_FRESH}
+MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
+// The few controls applying to the asset, as a list: checking membership there is far cheaper
+// than an APPLIES_TO lookup from a control applying to thousands of assets.
+WITH a, COLLECT {{ MATCH (a)<-[:{Rel.APPLIES_TO}]-(x:{Label.CONTROL}) RETURN x }} AS applying
+MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
+WHERE c IN applying AND {_VALID_BEFORE_AT} AND {_FRESH}
 RETURN e.id AS evidence, c.id AS control, a.id AS asset
 """
 

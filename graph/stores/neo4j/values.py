@@ -42,6 +42,13 @@ def from_epoch_micros(micros: int) -> datetime:
     return _EPOCH + timedelta(microseconds=micros)
 
 
+def epoch_pair(moment: datetime) -> list[int]:
+    """[seconds since the epoch, nanoseconds] of an aware datetime, exactly (for
+    `datetime({epochSeconds: s, nanosecond: ns})` in Cypher)."""
+    seconds, micros = divmod((moment - _EPOCH) // timedelta(microseconds=1), 1_000_000)
+    return [seconds, micros * 1000]
+
+
 def node_properties(node: NodeModel) -> dict[str, Any]:
     """The stored properties of a node: its fields (None left out: Neo4j has no null property)
     and the order key."""
@@ -64,7 +71,7 @@ def where_values(label: Label, where: dict[str, str]) -> dict[str, Any] | None:
     typed: dict[str, Any] = {}
     fields = NODE_MODELS[label].model_fields
     for key, wanted in where.items():
-        types = _types_in(fields[key].annotation)
+        types = types_in(fields[key].annotation)
         if bool in types:
             if wanted not in ("True", "False"):
                 return None
@@ -83,7 +90,7 @@ def where_values(label: Label, where: dict[str, str]) -> dict[str, Any] | None:
     return typed
 
 
-def _types_in(annotation: Any) -> set[Any]:
+def types_in(annotation: Any) -> set[Any]:
     """Every type an annotation mentions (through Optional, unions and Annotated)."""
     found, stack = set(), [annotation]
     while stack:
