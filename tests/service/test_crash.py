@@ -99,8 +99,15 @@ def check(store: GraphStore, ledger: Ledger) -> int:
     return whole
 
 
-def kill_after(pid: int, delay: float) -> Callable[[], None]:
+def kill_after(pid: int, delay: float, ledger: Ledger) -> Callable[[], None]:
+    """SIGKILL `pid` `delay` seconds after this round's first acknowledged write (a cold Neo4j
+    can take longer than the delay to answer at all, and a round with no write proves nothing)."""
+
     def crash() -> None:
+        acked_before = len(ledger.acked)
+        deadline = time.monotonic() + 60
+        while len(ledger.acked) == acked_before and time.monotonic() < deadline:
+            time.sleep(0.05)
         time.sleep(delay)
         os.kill(pid, signal.SIGKILL)
 
@@ -113,7 +120,7 @@ def crash_service_rounds(data_dir: Path, env: dict[str, str], open_store: Callab
     print(f"crash seed {SEED}")
     for round_ in range(ROUNDS):
         with server(data_dir, env) as (process, url):
-            run_writers(url, ledger, round_, kill_after(process.pid, rng.uniform(0.5, 2.0)))
+            run_writers(url, ledger, round_, kill_after(process.pid, rng.uniform(0.0, 1.5), ledger))
             process.wait(timeout=10)
         store = open_store()
         try:

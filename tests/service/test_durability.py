@@ -24,10 +24,14 @@ AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
 @contextmanager
 def server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
+    # The log goes to a file, never a pipe nobody reads: a full pipe would block the server on
+    # its next log line (the Neo4j driver logs every retry during an outage).
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / f"service-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--data-dir", str(data_dir), "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("wb"),
         env={
             **os.environ,
             "ATTESTGRAPH_STORE": "embedded",
@@ -46,9 +50,7 @@ def server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(
-                f"server did not become ready: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+            raise RuntimeError(f"server did not become ready: {log.read_text(errors='replace')[-4000:]}")
         time.sleep(0.1)
     try:
         yield process, url
