@@ -134,7 +134,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "### Load and memory",
         "",
-        "| scale | store | assets | evidence | nodes + rels | load (s) | rows/s | RSS after load (MB) | peak RSS (MB) "
+        "| scale | store | assets | evidence | nodes + rels | load (s) | rows/s | RSS after load (MB) "
+        "| peak RSS, lower bounds included (MB) "
         "| store on disk (MB) | Neo4j RSS (MB) | Neo4j heap / page cache |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
