@@ -107,19 +107,20 @@ def blast_radius_hits(server: Neo4jServer, asset: str) -> tuple[int, int]:
 
 
 def test_blast_radius_of_a_small_component_touches_only_that_component(loaded: Neo4jServer) -> None:
-    dependents, around = blast_radius_hits(loaded, "small-3")
-    print(f"small component: dependents {dependents} db hits, neighbourhood + stale {around} db hits")
-    # Ten assets, one control, two evidence items: a few hundred hits at most, where one scan
-    # of the big component alone would cost thousands.
-    assert dependents < 200
-    assert around < 400
-    assert dependents + around < BIG / 4
-
-
-def test_the_measure_sees_the_work_of_a_big_blast_radius(loaded: Neo4jServer) -> None:
-    dependents, around = blast_radius_hits(loaded, "big-0")
-    print(f"big component: dependents {dependents} db hits, neighbourhood + stale {around} db hits")
-    assert dependents > BIG  # every dependent is visited once: the BFS is linear, not explosive
+    small_dependents, small_around = blast_radius_hits(loaded, "small-3")
+    big_dependents, big_around = blast_radius_hits(loaded, "big-0")
+    print(
+        f"small component: dependents {small_dependents} db hits, neighbourhood + stale {small_around}; "
+        f"big component: dependents {big_dependents}, neighbourhood + stale {big_around}"
+    )
+    # Ten assets, one control, two evidence items: some tens of hits per element, where a single
+    # pass over the big component (1,990 assets, ~6,000 edges) would cost thousands.
+    assert small_dependents < 200
+    assert small_dependents + small_around < BIG / 2
+    # The measure does see work when there is some: every dependent of big-0 is visited (once:
+    # the breadth-first expansion is linear, not explosive).
+    assert big_dependents > BIG
+    assert (small_dependents + small_around) * 50 < big_dependents + big_around
 
 
 def _operators(plan: dict[str, Any]) -> Iterator[str]:
