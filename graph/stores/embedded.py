@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import networkx as nx
 
@@ -664,7 +664,7 @@ def check_where(label: Label, where: dict[str, str] | None) -> None:
         return
     fields = NODE_MODELS[label].model_fields
     for key in where:
-        if key not in fields or key == "id":
+        if key not in fields or key == "id" or get_origin(fields[key].annotation) is list:
             raise InvalidInputError.one(f"where.{key}", f"{label.value} has no filterable property '{key}'")
 
 
