@@ -67,6 +67,14 @@ def loaded(neo4j_server: Neo4jServer) -> Iterator[Neo4jServer]:
     store.clear()
     store.write(two_components())
     store.close()
+    # Plans follow statistics, which Neo4j refreshes lazily: resample them and drop cached plans,
+    # so the measure does not depend on what the session's database held before.
+    with (
+        GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password)) as driver,
+        driver.session(database=neo4j_server.database) as session,
+    ):
+        session.run("CALL db.prepareForReplanning()").consume()
+        session.run("CALL db.clearQueryCaches()").consume()
     yield neo4j_server
 
 
