@@ -182,6 +182,8 @@ def markdown(report: dict[str, Any]) -> str:
         if "lower bound" in row["what"]:
             continue
         lines.append(f"| {row['scale']} | {row['what']} | {row['ratio']} |")
+    for failure in report.get("failed", []):
+        lines += ["", f"**{failure['scale']} on {failure['store']} did not complete**: {failure['error'][:300]}"]
     lines += ["", "### Targets", "", "| target | figure | limit | met |", "|---|---:|---:|---|"]
     for t in report["targets"]:
         met = "yes" if t["met"] else "**no**"

@@ -412,14 +412,21 @@ def run(
 ) -> dict[str, Any]:
     started = datetime.now(UTC)
     load_before = os.getloadavg()
+    failed: list[dict[str, Any]] = []
     runs = []
     for scale in scales:
         for store in stores:
-            if store == "neo4j":
-                with neo4j_server(scale, port) as server:
-                    runs.append(child(scale, store, seed, repeat, budget, server))
-            else:
-                runs.append(child(scale, store, seed, repeat, budget, None))
+            try:
+                if store == "neo4j":
+                    with neo4j_server(scale, port) as server:
+                        runs.append(child(scale, store, seed, repeat, budget, server))
+                else:
+                    runs.append(child(scale, store, seed, repeat, budget, None))
+            except RuntimeError as error:  # reported in the results, and the other pairs still run
+                print(f"[bench] {scale} on {store} failed: {error}", flush=True)
+                failed.append({"scale": scale, "store": store, "error": str(error)[:2000]})
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / f"{name}.partial.json").write_text(json.dumps(runs, indent=2, default=str) + "\n")
     report = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join(["python -m bench run", f"--scales {','.join(scales)}", f"--stores {','.join(stores)}"]),
@@ -431,6 +438,7 @@ def run(
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
         "runs": runs,
+        "failed": failed,
     }
     from bench.report import markdown, ratios_and_targets
 
@@ -438,5 +446,6 @@ def run(
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     (out_dir / f"{name}.md").write_text(markdown(report))
+    (out_dir / f"{name}.partial.json").unlink(missing_ok=True)
     print(f"[bench] wrote {out_dir / name}.json and .md", flush=True)
     return report

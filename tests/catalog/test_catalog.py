@@ -196,7 +196,7 @@ def test_every_mapping_has_relationship_strength_and_rationale(seeds: Bundle, se
     assert len(pairs) == len(set(pairs)), "one edge per pair"
     for m in seeds.mappings:
         assert isinstance(m.relationship, MappingRelationship)
-        assert 1 <= m.strength <= 10
+        assert m.strength in range(1, 11)
         assert m.rationale.strip() and "\n" not in m.rationale
     # the store keeps them with their properties
     rows = crosswalk(seeded, SOC2, ISO27001).rows
