@@ -96,6 +96,8 @@ class EmbeddedStore:
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
         self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
         self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
+        # Neighbourhoods asked for since the last write (they do not depend on time or changed_at).
+        self._around: dict[frozenset[str], Neighbourhood] = {}
         self._replay()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -295,6 +297,7 @@ class EmbeddedStore:
             for rel, source, target, props in edges:
                 self._put_edge(rel, source, target, props)
             self._forget(affected)
+            self._around.clear()
             return WriteSummary(nodes=len(nodes), edges=len(edges))
 
     def delete_asset(self, asset_id: str) -> None:
@@ -324,6 +327,7 @@ class EmbeddedStore:
                     for source in list(self._pred[rel].get(asset_id, ())):
                         self._drop_edge(rel, source, asset_id)
             self._dependencies.remove_node(asset_id)
+            self._around.clear()
             del self._nodes[Label.ASSET][asset_id]
             self._changed.pop(asset_id, None)
             self._sorted[Label.ASSET] = None
@@ -548,7 +552,7 @@ class EmbeddedStore:
         with self._lock:
             if asset_id not in self._nodes[Label.ASSET]:
                 return {}
-            pred = self._dependencies.pred  # breadth-first over DEPENDS_ON, backwards
+            pred = self._dependencies._pred  # breadth-first over DEPENDS_ON, backwards (the raw adjacency)
             distance = {asset_id: 0}
             frontier = [asset_id]
             depth = 0
@@ -565,7 +569,17 @@ class EmbeddedStore:
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         with self._lock:
-            assets = asset_ids if isinstance(asset_ids, set | frozenset | dict) else set(asset_ids)
+            assets = frozenset(asset_ids)
+            found = self._around.get(assets)
+            if found is None:
+                found = self._neighbourhood(assets)
+                if len(self._around) >= _AROUND_KEPT:
+                    self._around.pop(next(iter(self._around)))  # the oldest
+                self._around[assets] = found
+            return found
+
+    def _neighbourhood(self, assets: frozenset[str]) -> Neighbourhood:
+        with self._lock:
             controls = self._controls_of_assets(assets)
             satisfies, part_of = self._succ[Rel.SATISFIES], self._succ[Rel.PART_OF]
             criteria = {k for c in controls for k in satisfies.get(c, ())}
@@ -619,6 +633,7 @@ class EmbeddedStore:
 
 
 _NO_PROPERTIES: dict[str, Any] = {}
+_AROUND_KEPT = 64  # neighbourhoods remembered between writes (blast radius of the assets asked about)
 
 
 def _natural(ids: Collection[str]) -> list[str]:

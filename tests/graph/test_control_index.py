@@ -54,6 +54,10 @@ def answers(store: EmbeddedStore, at: datetime) -> dict[str, Any]:
         "times": store.accepted_evidence_times(controls, day(-400), day(400)),
         "around": store.neighbourhood(assets).model_dump(),
         "around_a1": store.neighbourhood(["a1"]).model_dump(),
+        "dependents": {a: store.dependents(a, None) for a in assets},
+        "around_dependents_a1": store.neighbourhood(store.dependents("a1", None)).model_dump()
+        if "a1" in assets
+        else None,
     }
 
 
