@@ -17,13 +17,12 @@ holds both to answering what a fresh store answers.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from graph.model import Control, ControlStatus, Evidence, EvidenceStatus
+from graph.model import Control, ControlStatus, Evidence, EvidenceStatus, id_of_order_key, order_key
 from graph.queries.results import ControlAssetState, ControlVerdict
 from graph.semantics import EvidenceState
 
@@ -45,32 +44,9 @@ Item = tuple[int, int, int]
 Row = tuple[str | None, EvidenceState, int | None]
 
 
-_DIGITS = re.compile(r"(\d+)")
-_TIE = "\x1e"
-
-
-def sort_key(node_id: str) -> str:
-    """A string whose plain order is the natural order of ids (`graph.model.natural_key`), ties
-    broken by the id itself, and which ends in the id after the last `\\x1e`: the encoding of
-    the Neo4j store's order key (graph/stores/neo4j/schema.py, `order_key`), so both stores
-    order alike. Sorting strings is far cheaper than sorting `natural_key` tuples."""
-    encoded = []
-    for part in _DIGITS.split(node_id):
-        if not part:
-            continue
-        if part.isdigit():
-            digits = part.lstrip("0") or "0"
-            encoded.append(f"B{len(digits):03d}{digits}")
-        else:
-            encoded.append(f"A{part}\x1f")
-    encoded.append(_TIE)
-    encoded.append(node_id)
-    return "".join(encoded)
-
-
-def id_of(key: str) -> str:
-    """The id a `sort_key` ends in."""
-    return key.rpartition(_TIE)[2]
+# Sorting these strings is far cheaper than sorting `natural_key` tuples, and both stores order alike.
+sort_key = order_key
+id_of = id_of_order_key
 
 
 def to_micros(moment: datetime) -> int:

@@ -154,9 +154,8 @@ def test_a_supposed_change_is_not_remembered() -> None:
 
 @given(st.lists(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._:/()\-]{0,12}", fullmatch=True), max_size=30))
 def test_sort_keys_order_ids_as_the_neo4j_store_does(ids: list[str]) -> None:
-    from graph.model import natural_key
+    from graph.model import natural_key, order_key
     from graph.stores.control_index import id_of, sort_key
-    from graph.stores.neo4j.schema import order_key
 
     assert all(sort_key(i) == order_key(i) and id_of(sort_key(i)) == i for i in ids)
     assert [id_of(k) for k in sorted(map(sort_key, ids))] == sorted(ids, key=lambda i: (natural_key(i), i))

@@ -13,9 +13,9 @@ from neo4j import Driver, GraphDatabase
 
 from graph.bundle import Bundle
 from graph.errors import ConflictError, InvalidInputError, NotFoundError, StoreUnavailableError
-from graph.model import NODE_EDGE_FIELDS, Label, Rel
+from graph.model import NODE_EDGE_FIELDS, Label, Rel, after_key, order_key
 from graph.stores.neo4j import Neo4jStore
-from graph.stores.neo4j.schema import KIND_LABELS, after_key, order_key
+from graph.stores.neo4j.schema import KIND_LABELS
 from tests.graphs import T0, GraphBuilder, day
 from tests.stores.neo4j_launcher import Neo4jServer, free_port
 

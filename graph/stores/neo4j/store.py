@@ -39,6 +39,7 @@ from graph.model import (
     MappingRelationship,
     NodeModel,
     Rel,
+    after_key,
     natural_key,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
@@ -48,7 +49,7 @@ from graph.stores.embedded import check_where
 from graph.stores.neo4j import audit as audit_log
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import reads, writes
-from graph.stores.neo4j.schema import after_key, schema_statements
+from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, from_epoch_micros, node_model, to_db, where_values
 
 T = TypeVar("T")

@@ -13,8 +13,8 @@ from typing import Any, get_args
 import neo4j.time
 from pydantic import AwareDatetime
 
-from graph.model import NODE_MODELS, Label, NodeModel
-from graph.stores.neo4j.schema import ORDER, order_key
+from graph.model import NODE_MODELS, Label, NodeModel, order_key
+from graph.stores.neo4j.schema import ORDER
 
 
 def to_db(value: Any) -> Any:
