@@ -15,7 +15,8 @@ Rules (DESIGN.md, "Semantics"):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from graph.errors import NotFoundError
@@ -51,8 +52,31 @@ def require_framework(store: GraphStore, framework_id: str, field: str = "framew
         raise NotFoundError(Label.FRAMEWORK.value, framework_id, field)
 
 
+@dataclass(frozen=True)
+class CoveragePlan:
+    """What a framework's coverage reads from the graph apart from evidence: its criteria, the
+    controls satisfying them and, for criteria with none, their crosswalk neighbours' controls.
+    It does not depend on the instant, so one plan serves a before/after pair (`impact`)."""
+
+    framework_id: str
+    criteria: list[Criterion]
+    satisfying: dict[str, list[Control]]
+    neighbours: dict[str, list[tuple[str, MappingRelationship]]]
+    all_controls: dict[str, list[Control]]
+
+    @property
+    def control_ids(self) -> set[str]:
+        return {ctl.id for controls in self.all_controls.values() for ctl in controls}
+
+
 def coverage(store: GraphStore, framework_id: str, at: datetime, assume: Assumption | None = None) -> CoverageReport:
     """Per-criterion status of `framework_id` at `at`, with the controls and reasons behind it."""
+    plan = plan_coverage(store, framework_id)
+    ids = plan.control_ids
+    return evaluate_coverage(plan, at, store.control_verdicts(ids, at, assume) if ids else {})
+
+
+def plan_coverage(store: GraphStore, framework_id: str) -> CoveragePlan:
     require_framework(store, framework_id)
     criteria = store.framework_criteria(framework_id)
     ids = [c.id for c in criteria]
@@ -68,10 +92,13 @@ def coverage(store: GraphStore, framework_id: str, at: datetime, assume: Assumpt
             neighbours[m.source].append((m.target, m.relationship.inverted()))
     neighbour_ids = {n for pairs in neighbours.values() for n, _ in pairs}
     neighbour_controls = store.satisfying_controls(neighbour_ids - satisfying.keys()) if neighbour_ids else {}
-    all_controls = {**satisfying, **neighbour_controls}
+    return CoveragePlan(framework_id, criteria, satisfying, dict(neighbours), {**satisfying, **neighbour_controls})
 
-    control_ids = {ctl.id for controls in all_controls.values() for ctl in controls}
-    verdicts = store.control_verdicts(control_ids, at, assume) if control_ids else {}
+
+def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, ControlVerdict]) -> CoverageReport:
+    """The report of `plan` given the verdicts at `at` of (at least) `plan.control_ids`."""
+    framework_id, criteria, satisfying = plan.framework_id, plan.criteria, plan.satisfying
+    neighbours, all_controls = plan.neighbours, plan.all_controls
 
     def direct(criterion_id: str) -> CoverageStatus:
         controls = all_controls.get(criterion_id, [])

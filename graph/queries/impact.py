@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from graph.errors import NotFoundError
 from graph.model import Label, natural_key
-from graph.queries.coverage import coverage
+from graph.queries.coverage import evaluate_coverage, plan_coverage
 from graph.queries.results import (
     ChangeRequest,
     FrameworkDelta,
@@ -37,18 +37,31 @@ def impact(store: GraphStore, change: ChangeRequest) -> ImpactReport:
         others = {m.source for m in mapped} | {m.target for m in mapped}
         frameworks |= {c.framework for c in store.get_nodes(Label.CRITERION, others).values()}  # type: ignore[union-attr]
 
+    # The verdicts before and after, each asked for once for every framework: a supposed change
+    # only moves the controls applying to a touched asset (a state reads `changed_at` of the
+    # assets its control applies to and of no other), so only those are asked for again.
+    plans = [plan_coverage(store, framework_id) for framework_id in sorted(frameworks, key=natural_key)]
+    control_ids = set().union(*(plan.control_ids for plan in plans))
+    before_verdicts = store.control_verdicts(control_ids, change.at) if control_ids else {}
+    moving = control_ids & set(around.controls)
     assume = Assumption(assets=frozenset(assets), changed_at=change.at)
+    after_verdicts = {
+        **before_verdicts,
+        **(store.control_verdicts(moving, change.at, assume) if moving else {}),
+    }
     deltas = []
-    for framework_id in sorted(frameworks, key=natural_key):
-        before = coverage(store, framework_id, change.at)
-        after = coverage(store, framework_id, change.at, assume)
+    for plan in plans:
+        before = evaluate_coverage(plan, change.at, before_verdicts)
+        after = evaluate_coverage(plan, change.at, after_verdicts)
         after_status = {row.criterion_id: row.status for row in after.criteria}
         moved = [
             StatusChange(criterion_id=row.criterion_id, before=row.status, after=after_status[row.criterion_id])
             for row in before.criteria
             if after_status[row.criterion_id] is not row.status
         ]
-        deltas.append(FrameworkDelta(framework=framework_id, changes=moved, before=before.totals, after=after.totals))
+        deltas.append(
+            FrameworkDelta(framework=plan.framework_id, changes=moved, before=before.totals, after=after.totals)
+        )
     return ImpactReport(
         asset_id=change.asset_id,
         at=change.at,
