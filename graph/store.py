@@ -122,7 +122,8 @@ class GraphStore(Protocol):
         """The failing (control, asset) pairs of implemented controls (all controls if None)."""
 
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
-        """`asset_id` at 0 and every asset with a DEPENDS_ON path to it, at shortest distance."""
+        """`asset_id` at 0 and every asset with a DEPENDS_ON path to it, at shortest distance,
+        in order of distance and then natural order of id (ties broken by the id)."""
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         """Controls applying to the assets, their criteria and frameworks, the assets' vendors

@@ -9,7 +9,7 @@ them; and the evidence of those controls whose scope includes any of them.
 from __future__ import annotations
 
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import Label, natural_key
+from graph.model import Label
 from graph.queries.results import AffectedAsset, BlastRadius
 from graph.store import GraphStore
 
@@ -24,10 +24,8 @@ def blast_radius(store: GraphStore, asset_id: str, max_depth: int | None = None)
     return BlastRadius(
         asset_id=asset_id,
         max_depth=max_depth,
-        assets=[
-            AffectedAsset(asset_id=a, distance=d)
-            for a, d in sorted(distances.items(), key=lambda item: (item[1], natural_key(item[0])))
-        ],
+        # Already in order (distance, then natural order of id): see `GraphStore.dependents`.
+        assets=[AffectedAsset.model_construct(asset_id=a, distance=d) for a, d in distances.items()],
         controls=around.controls,
         criteria=around.criteria,
         frameworks=around.frameworks,

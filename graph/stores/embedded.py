@@ -94,6 +94,7 @@ class EmbeddedStore:
         self._dependencies: nx.DiGraph = nx.DiGraph()  # DEPENDS_ON among assets, for traversal
         self._nodes: dict[Label, dict[str, Any]] = {label: {} for label in Label}
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
+        self._asset_rank: dict[str, int] | None = None  # asset id -> place in `_natural` order
         self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
         self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
         # Neighbourhoods asked for since the last write (they do not depend on time or changed_at).
@@ -119,7 +120,7 @@ class EmbeddedStore:
     # -- in-memory primitives ----------------------------------------------------------------
     def _put_node(self, label: Label, node: Any) -> None:
         if node.id not in self._nodes[label]:
-            self._sorted[label] = None
+            self._forget_order(label)
             if label is Label.ASSET:
                 self._dependencies.add_node(node.id)
         self._nodes[label][node.id] = node
@@ -330,7 +331,7 @@ class EmbeddedStore:
             self._around.clear()
             del self._nodes[Label.ASSET][asset_id]
             self._changed.pop(asset_id, None)
-            self._sorted[Label.ASSET] = None
+            self._forget_order(Label.ASSET)
 
     def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
         with self._lock:
@@ -355,6 +356,11 @@ class EmbeddedStore:
         with self._lock:
             nodes = self._nodes[label]
             return {node_id: nodes[node_id] for node_id in ids if node_id in nodes}
+
+    def _forget_order(self, label: Label) -> None:
+        self._sorted[label] = None
+        if label is Label.ASSET:
+            self._asset_rank = None
 
     def _sorted_ids(self, label: Label) -> list[str]:
         ids = self._sorted[label]
@@ -552,19 +558,18 @@ class EmbeddedStore:
         with self._lock:
             if asset_id not in self._nodes[Label.ASSET]:
                 return {}
+            rank = self._asset_rank
+            if rank is None:
+                rank = self._asset_rank = {a: i for i, a in enumerate(_natural(self._nodes[Label.ASSET]))}
             pred = self._dependencies._pred  # breadth-first over DEPENDS_ON, backwards (the raw adjacency)
             distance = {asset_id: 0}
             frontier = [asset_id]
             depth = 0
             while frontier and (max_depth is None or depth < max_depth):
                 depth += 1
-                found = []
-                for current in frontier:
-                    for dependent in pred[current]:
-                        if dependent not in distance:
-                            distance[dependent] = depth
-                            found.append(dependent)
-                frontier = found
+                found = {dependent for current in frontier for dependent in pred[current]}.difference(distance)
+                frontier = sorted(found, key=rank.__getitem__)  # each level in natural order: protocol order
+                distance.update(dict.fromkeys(frontier, depth))
             return distance
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:

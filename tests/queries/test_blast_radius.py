@@ -70,6 +70,18 @@ def test_assets_are_ordered_by_distance_then_id(store: GraphStore) -> None:
     assert [a.asset_id for a in blast_radius(store, "X").assets] == ["X", "A", "E", "B", "F", "C"]
 
 
+def test_assets_at_one_distance_are_in_natural_order_of_id(store: GraphStore) -> None:
+    b = GraphBuilder().asset("hub")
+    names = ["svc-10", "svc-2", "svc-1", "svc-01", "model-3", "svc-b", "svc-a"]
+    for name in names:
+        b.asset(name).depends(name, "hub", "hosted_on")
+    b.asset("caller-2").depends("caller-2", "svc-10", "calls").asset("caller-1").depends("caller-1", "svc-b", "calls")
+    b.write_to(store)
+    order = [a.asset_id for a in blast_radius(store, "hub").assets]
+    # Numbers as numbers (2 before 10), ties of equal natural key broken by the id (svc-01 < svc-1).
+    assert order == ["hub", "model-3", "svc-01", "svc-1", "svc-2", "svc-10", "svc-a", "svc-b", "caller-1", "caller-2"]
+
+
 def test_direction_matters_dependencies_are_not_affected(store: GraphStore) -> None:
     dependency_graph().write_to(store)
     found = distances(blast_radius(store, "X"))

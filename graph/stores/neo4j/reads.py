@@ -126,7 +126,7 @@ def dependents(max_depth: int | None) -> str:
     return (
         f"MATCH (t:{Label.ASSET} {{id: $id}}) {seek('t', Label.ASSET)} "
         f"OPTIONAL MATCH p = (t)<-[:{Rel.DEPENDS_ON}*{hops}]-(x:{Label.ASSET}) WHERE x <> t "
-        "RETURN x.id AS id, min(length(p)) AS distance"
+        f"RETURN x.id AS id, x.{ORDER} AS key, min(length(p)) AS distance ORDER BY distance, key"
     )
 
 
