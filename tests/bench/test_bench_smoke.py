@@ -15,6 +15,8 @@ def test_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "bench.json").read_text())
     [run] = report["runs"]
     assert run["load"]["nodes"] > 0 and run["memory"]["rss_loaded_mb"] > 0
-    assert {"coverage_soc2", "blast_radius_hub", "missing_evidence", "dashboard_graphql"} <= set(run["queries"])
+    asked = {"coverage_soc2", "coverage_soc2_after_write", "blast_radius_hub", "impact_hub", "dashboard_graphql"}
+    assert asked <= set(run["queries"])
+    assert not [name for name, figures in run["queries"].items() if "error" in figures]
     assert all(bound["agrees"] for name, bound in run["baselines"].items() if name != "prepare_s")
     assert "| question |" in (tmp_path / "bench.md").read_text()
