@@ -70,7 +70,3 @@ def _all_controls(store: GraphStore) -> list[Control]:
             break
         after = page[-1].id
     return sorted(controls, key=lambda c: natural_key(c.id))
-
-
-def _count_within(sorted_times: list[datetime], lower: datetime, upper: datetime) -> int:
-    return bisect_left(sorted_times, upper) - bisect_left(sorted_times, lower)
