@@ -7,7 +7,7 @@ those rules' errors per text, in a bounded LRU. The cost limit also reads the re
 variables (`first: $n`), so its answer is remembered per text, operation name and the values of
 just those variables (service/graphql/cost.py `page_variables`), and computed afresh for any
 value not seen yet: a remembered document is still refused when its variables make it too
-costly. A text that does not parse (or breaks the token limit) is not remembered.
+costly. A text that does not parse (or breaks the token limit), or a long one, is not remembered.
 """
 
 from __future__ import annotations
@@ -28,31 +28,43 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 MAX_DOCUMENTS = 256
+# A parsed document takes up to ~300 bytes per character of its text (its tokens, nodes and
+# locations): remembered texts are capped one by one and together, so the memory stays ~30 MiB
+# at worst however a caller picks them (the dashboard's documents are under 2 KiB each).
+MAX_TEXT = 8 * 1024
+MAX_TEXTS = 128 * 1024
 MAX_COST_VARIANTS = 32  # per document: distinct (operation, page sizes) remembered
 SCALARS = (str, int, float, bool, type(None))
 
 
 class Lru(Generic[K, V]):
-    """A small thread-safe LRU map holding at most `maxsize` entries."""
+    """A small thread-safe LRU map of at most `maxsize` entries whose weights (a document's
+    length) add up to at most `max_weight`."""
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, max_weight: int | None = None) -> None:
         self.maxsize = maxsize
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self.max_weight = max_weight
+        self.weight = 0
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
+            item = self._items.get(key)
+            if item is None:
+                return None
             self._items.move_to_end(key)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+            return item[0]
+
+    def put(self, key: K, value: V, weight: int = 0) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            self.weight += weight - (old[1] if old is not None else 0)
+            self._items[key] = (value, weight)
+            while len(self._items) > self.maxsize or (
+                self.max_weight is not None and self.weight > self.max_weight and len(self._items) > 1
+            ):
+                self.weight -= self._items.popitem(last=False)[1][1]
 
     def __len__(self) -> int:
         return len(self._items)
@@ -82,14 +94,15 @@ class PreparedDocuments:
         self.rules = rules
         self.max_tokens = max_tokens
         self.max_cost = max_cost
-        self.documents: Lru[str, Prepared] = Lru(maxsize)
+        self.documents: Lru[str, Prepared] = Lru(maxsize, MAX_TEXTS)
 
     def extension(self) -> Callable[[], SchemaExtension]:
         """A factory for the schema's `extensions=` list."""
         return lambda: DocumentLimits(self)
 
     def remember(self, query: str, document: DocumentNode) -> None:
-        self.documents.put(query, Prepared(document, tuple(sorted(page_variables(document)))))
+        if len(query) <= MAX_TEXT:
+            self.documents.put(query, Prepared(document, tuple(sorted(page_variables(document)))), len(query))
 
     def errors(
         self,

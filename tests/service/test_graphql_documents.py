@@ -148,6 +148,19 @@ def test_the_memory_of_documents_and_of_their_costs_is_bounded(store: EmbeddedSt
     assert codes(run(schema, store, PAGED, {"n": 500})) == ["QUERY_TOO_COSTLY"]
     prepared = schema.documents.documents.get(PAGED)
     assert prepared is not None and len(prepared.costs) == documents.MAX_COST_VARIANTS
+    held = len(schema.documents.documents)
+    long_text = "{ me { actor } }" + " " * documents.MAX_TEXT
+    assert run(schema, store, long_text).data == {"me": {"actor": "test"}}
+    assert len(schema.documents.documents) == held and schema.documents.documents.get(long_text) is None
+
+
+def test_the_remembered_texts_are_bounded_in_length_together() -> None:
+    lru: documents.Lru[str, int] = documents.Lru(maxsize=10, max_weight=10)
+    for key in "abc":
+        lru.put(key, 1, weight=5)
+    assert (len(lru), lru.weight, lru.get("a"), lru.get("c")) == (2, 10, None, 1)
+    lru.put("c", 2, weight=1)  # replaced, not counted twice
+    assert (len(lru), lru.weight, lru.get("c")) == (2, 6, 2)
 
 
 def test_every_request_is_authenticated_and_authorised_even_for_a_remembered_document(served: LiveServer) -> None:
