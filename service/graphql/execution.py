@@ -71,6 +71,16 @@ def _reader(definition: GraphQLField) -> Read | None:
     return lambda source: resolve(source, None)
 
 
+def _plain_class(type_: GraphQLObjectType) -> type | None:
+    """The Strawberry class behind an object type, if its instances can be neither an error nor
+    awaitable (so need not be asked, one by one)."""
+    definition = (type_.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    if isinstance(origin, type) and not issubclass(origin, Exception) and not hasattr(origin, "__await__"):
+        return origin
+    return None
+
+
 def _unchanged(value: Any) -> Any:
     return value
 
@@ -143,7 +153,7 @@ class PlainDataExecutor(StrawberryGraphQLCoreExecutionContext):
             if defer_usages:
                 return None
             plan = self._plan(type_, grouped_field_set)
-            return None if plan is None else _object(plan, self.is_awaitable, nullable)
+            return None if plan is None else _object(plan, _plain_class(type_), self.is_awaitable, nullable)
         return None  # an interface or union: graphql-core resolves the runtime type
 
     def complete_list_value(
@@ -225,13 +235,13 @@ def _leaf(type_: GraphQLLeafType, is_awaitable: Callable[[Any], bool], nullable:
     return complete
 
 
-def _object(plan: Plan, is_awaitable: Callable[[Any], bool], nullable: bool) -> Complete:
+def _object(plan: Plan, origin: type | None, is_awaitable: Callable[[Any], bool], nullable: bool) -> Complete:
     def complete(value: Any) -> Any:
         if value is None or value is Undefined:
             if nullable:
                 return None
             raise NotPlain
-        if isinstance(value, Exception) or is_awaitable(value):
+        if type(value) is not origin and (isinstance(value, Exception) or is_awaitable(value)):
             raise NotPlain
         return {name: complete_(read(value)) for name, read, complete_ in plan}
 
