@@ -4,12 +4,13 @@ Each selected field costs 1; a list multiplies what is selected under it by its 
 (`first`, its default when absent) or, for the unpaginated lists of a node, by `LIST_FANOUT`;
 the compliance questions that walk much of the graph add a fixed weight each. Aliases repeat
 the cost, so thirty aliased coverage reports cost thirty times one. Variables are read, so a
-client that pages with `$first` is charged for the page it asks for.
+client that pages with `$first` is charged for the page it asks for: the cost of one document
+text varies only with the values of the variables `page_variables` names (service/graphql/documents.py
+remembers it per text and those values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
@@ -28,10 +29,8 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    ValidationRule,
     VariableNode,
 )
-from strawberry.extensions import SchemaExtension
 
 from service.graphql.pagination import DEFAULT_PAGE
 
@@ -52,32 +51,37 @@ EXPENSIVE: dict[str, int] = {
 }
 
 
-class CostLimiter(SchemaExtension):
-    """Adds a validation rule that reads this request's variables; it reports at the end of the
-    document, after the depth, alias and token limits have had their say."""
+def cost_error(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any], max_cost: int
+) -> GraphQLError | None:
+    """The refusal of a document that would cost more than `max_cost`, or None."""
+    cost = document_cost(schema, document, operation_name, variables)
+    if cost <= max_cost:
+        return None
+    return GraphQLError(
+        f"this document would cost about {cost} units of work; the limit is {max_cost}: "
+        "ask for smaller pages or fewer reports per request",
+        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": max_cost},
+    )
 
-    max_cost = DEFAULT_MAX_COST
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        variables = context.variables or {}
-        operation_name = context.operation_name
-        max_cost = self.max_cost
+def page_variables(document: DocumentNode) -> frozenset[str]:
+    """The variables the cost can depend on: those given as a `first` argument anywhere."""
+    names: set[str] = set()
 
-        class CostRule(ValidationRule):
-            def leave_document(self, document: DocumentNode, *_args: Any) -> None:
-                cost = document_cost(self.context.schema, document, operation_name, variables)
-                if cost > max_cost:
-                    self.report_error(
-                        GraphQLError(
-                            f"this document would cost about {cost} units of work; the limit is {max_cost}: "
-                            "ask for smaller pages or fewer reports per request",
-                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": max_cost},
-                        )
-                    )
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for selection in selection_set.selections if selection_set is not None else ():
+            if isinstance(selection, FieldNode):
+                for argument in selection.arguments or ():
+                    if argument.name.value == "first" and isinstance(argument.value, VariableNode):
+                        names.add(argument.value.name.value)
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                walk(selection.selection_set)
 
-        context.validation_rules = (*context.validation_rules, CostRule)
-        yield
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            walk(definition.selection_set)
+    return frozenset(names)
 
 
 def document_cost(
@@ -96,10 +100,6 @@ def document_cost(
         if root is not None:
             costs.append(_selection_cost(operation.selection_set, root, fragments, variables, frozenset()))
     return max(costs)
-
-
-def cost_limiter(max_cost: int) -> type[CostLimiter]:
-    return type("ConfiguredCostLimiter", (CostLimiter,), {"max_cost": max_cost})
 
 
 def _selection_cost(

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import ASTValidationRule, GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from service.auth.guard import guard_root_fields
-from service.graphql.cost import DEFAULT_MAX_COST, cost_limiter
+from service.graphql.cost import DEFAULT_MAX_COST
+from service.graphql.documents import PreparedDocuments
 from service.graphql.errors import CodedErrors, is_expected
+from service.graphql.execution import PlainDataExecutor
 from service.graphql.mutation import Mutation
 from service.graphql.query import Query
 from service.graphql.scalars import DATETIME_SCALAR
@@ -24,6 +26,8 @@ MAX_TOKENS = 5000
 
 
 class AttestgraphSchema(strawberry.Schema):
+    documents: PreparedDocuments  # what it remembers of the documents it was asked
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Caller mistakes are answered, not logged as failures; CodedErrors logs the rest.
         unexpected = [e for e in errors if not is_expected(e)]
@@ -35,18 +39,22 @@ class AttestgraphSchema(strawberry.Schema):
 guard_root_fields(Query, Mutation)
 
 
-def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST) -> strawberry.Schema:
-    extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        cost_limiter(max_cost),
+def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST) -> AttestgraphSchema:
+    # The limits' rules are made once, so a document's validation can be remembered (documents.py).
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
     if not introspection:
-        extensions.append(DisableIntrospection)
-    return AttestgraphSchema(
+        rules.append(NoSchemaIntrospectionCustomRule)
+    documents = PreparedDocuments(rules=tuple(rules), max_tokens=MAX_TOKENS, max_cost=max_cost)
+    schema = AttestgraphSchema(
         config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
         query=Query,
         mutation=Mutation,
-        extensions=[*extensions, CodedErrors],
+        extensions=[documents.extension(), CodedErrors],
+        # Plain report rows are completed without graphql-core's per-field work (execution.py).
+        execution_context_class=PlainDataExecutor,
     )
+    schema.documents = documents
+    return schema
