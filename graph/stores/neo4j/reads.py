@@ -236,12 +236,20 @@ def _merged(part: str) -> str:
 _STATES = f"""
 WITH c, duration({{days: $freqDays[c.frequency]}}) AS span, c.status = '{IMPLEMENTED}' AS live
 CALL (c, span, live) {{
+  // Every current item, also those collected after $at: they bound the interval `[eLo, eHi)`
+  // of instants around $at at which no item starts, stops being valid or expires.
   OPTIONAL MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-  WHERE live AND e.collected_at <= $at AND {CURRENT}
-  WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry
-  WITH EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AS scoped, {_KIND} AS kind, {_INSTANT} AS instant
-  WITH scoped, kind, max(instant) AS latest
-  RETURN {_pivot("u", "NOT scoped")}, {_pivot("all")}
+  WHERE live AND {CURRENT}
+  WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry, e.collected_at <= $at AS known
+  WITH EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AS scoped, CASE WHEN known THEN {_KIND} END AS kind,
+       {_INSTANT} AS instant,
+       CASE WHEN NOT known THEN null
+            WHEN e.status = '{ACCEPTED}' AND e.collected_at < expiry AND expiry <= $at THEN expiry
+            ELSE e.collected_at END AS below,
+       CASE WHEN NOT known THEN e.collected_at
+            WHEN e.status = '{ACCEPTED}' AND $at < expiry THEN expiry END AS above
+  WITH scoped, kind, max(instant) AS latest, max(below) AS below, min(above) AS above
+  RETURN {_pivot("u", "NOT scoped")}, {_pivot("all")}, max(below) AS eLo, min(above) AS eHi
 }}
 CALL (c, span, live) {{
   // One row per asset the control applies to (a null asset if none) and one per scoped evidence
@@ -263,10 +271,11 @@ CALL (c, span, live) {{
   WHERE applied = 1
   RETURN a, sValid, sExpired, sPend, sRej
 }}
-WITH c, a, live,
+WITH c, a, live, eLo, eHi,
      {_merged("Valid")}, {_merged("Expired")}, {_merged("Pend")}, {_merged("Rej")},
      CASE WHEN a IS NULL THEN null WHEN a.id IN $assumed THEN $assumedAt ELSE a.changed_at END AS changed
-WITH c, a, live,
+WITH c, a, live, eLo, eHi,
+     CASE WHEN changed <= $at THEN changed END AS cLo, CASE WHEN changed > $at THEN changed END AS cHi,
      CASE
        WHEN valid IS NOT NULL AND NOT (changed IS NOT NULL AND valid < changed AND changed <= $at)
          THEN '{EvidenceState.OK}'
@@ -286,22 +295,40 @@ WITH c, a, live,
 
 _FAILING = [state for state in EvidenceState if state is not EvidenceState.OK]
 
+
+def _micros(instant: str) -> str:
+    """An instant as microseconds since the epoch (null stays null): cheaper for the driver."""
+    return f"({instant}).epochSeconds * 1000000 + ({instant}).nanosecond / 1000"
+
+
+# `[lo, hi)`: the instants around $at between which the answer of the control stays the same
+# (null: unbounded), from its evidence and its assets' `changed_at`; graph/stores/neo4j/memo.py.
+_INTERVAL = (
+    f"{_micros('CASE WHEN eLo IS NULL OR cLo > eLo THEN cLo ELSE eLo END')} AS lo, "
+    f"{_micros('CASE WHEN eHi IS NULL OR cHi < eHi THEN cHi ELSE eHi END')} AS hi"
+)
+
 # One row per control: its status, how many assets it applies to, failing pairs per reason.
 CONTROL_VERDICTS = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}}) {seek('c', Label.CONTROL)}"
     + _STATES
-    + "RETURN c.id AS id, c.status AS status, count(a) AS assets, "
+    + "WITH c, live, eLo, eHi, max(cLo) AS cLo, min(cHi) AS cHi, count(a) AS assets, "
     + ", ".join(f"sum(CASE WHEN live AND state = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in _FAILING)
+    + f" RETURN c.id AS id, c.status AS status, assets, {', '.join(_FAILING)}, {_INTERVAL}"
 )
 
-_STATE_ROWS = (
-    f"WITH c, a, state, since WHERE state <> '{EvidenceState.OK}' "
-    f"RETURN c.id AS control, a.id AS asset, state, since ORDER BY c.{ORDER}, a.{ORDER}"
-)
-
-# The failing (control, asset) pairs of the implemented controls among `$ids`, or of all controls.
+# One row per implemented control among `$ids`: its failing (control, asset) pairs as
+# [asset, state, since in microseconds], in natural order of asset, and its interval.
 CONTROL_STATES_OF = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}}) {seek('c', Label.CONTROL)} "
-    f"WHERE c.status = '{IMPLEMENTED}'" + _STATES + _STATE_ROWS
+    f"WHERE c.status = '{IMPLEMENTED}'"
+    + _STATES
+    + f"""WITH c, eLo, eHi, a, state, since, cLo, cHi ORDER BY a.{ORDER}
+WITH c, eLo, eHi, max(cLo) AS cLo, min(cHi) AS cHi,
+     collect(CASE WHEN state <> '{EvidenceState.OK}' THEN [a.id, state, {_micros("since")}] END) AS rows
+RETURN c.id AS control, rows, {_INTERVAL}"""
 )
-CONTROL_STATES_ALL = f"MATCH (c:{Label.CONTROL}) WHERE c.status = '{IMPLEMENTED}'" + _STATES + _STATE_ROWS
+
+IMPLEMENTED_CONTROLS = (
+    f"MATCH (c:{Label.CONTROL}) WHERE c.status = '{IMPLEMENTED}' RETURN c.id AS id ORDER BY c.{ORDER}"
+)
