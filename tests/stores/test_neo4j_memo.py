@@ -137,7 +137,7 @@ CHANGES: dict[str, Callable[[Neo4jStore], Any]] = {
     "an asset is written with a change": lambda s: s.write(GraphBuilder().asset("a1", changed_at=day(0.5)).bundle()),
     "set_changed_at": lambda s: s.set_changed_at(["a2", "a3"], day(0.4)),
     "an asset is deleted": lambda s: s.delete_asset("a3"),
-    "a dependency is added": lambda s: s.write(_link("depends_on", "a4", "a3")),
+    "a dependency is added": lambda s: s.write(GraphBuilder().depends("a4", "a3").bundle()),
     "evidence is rejected on re-upsert": lambda s: s.write(
         GraphBuilder().evidence("k-wide", day(-20), status="rejected", eid="e-wide").bundle()
     ),
@@ -235,6 +235,7 @@ def test_a_supposed_change_is_not_remembered(three: tuple[Neo4jStore, Neo4jStore
 def test_the_memo_forgets_the_least_recently_used_past_its_capacity() -> None:
     memo = memo_mod.ReadMemo(capacity=10)
     version = ("epoch", 1)
+    assert memo.get(version, ("k", 0)) is None  # a read adopts the version it saw
     for i in range(8):
         memo.put(version, ("k", i), i, rows=1)  # weight 2 each
     assert len(memo) == 5
@@ -242,5 +243,7 @@ def test_the_memo_forgets_the_least_recently_used_past_its_capacity() -> None:
     memo.put(version, ("big",), "x", rows=100)  # heavier than the whole memo: not kept
     assert memo.get(version, ("big",)) is None
     assert memo.get(("epoch", 2), ("k", 7)) is None  # another version: everything dropped
+    memo.put(version, ("k", 7), 7)  # computed under the version before: left out
+    assert len(memo) == 0
     memo.put(None, ("k", 1), 1)  # no version (no graph write yet): nothing remembered
     assert memo.get(None, ("k", 1)) is None
