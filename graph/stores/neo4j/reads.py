@@ -98,8 +98,10 @@ MAPPINGS_BETWEEN = (
     f"{seek('a', Label.FRAMEWORK)} WITH DISTINCT m RETURN {_MAPPING}"
 )
 
-# Evidence that a correction supersedes counts for nothing (graph/evidence.py).
-CURRENT = f"NOT EXISTS {{ (e)<-[:{Rel.SUPERSEDES}]-(:{Label.EVIDENCE}) }}"
+# Evidence that a correction supersedes counts for nothing (graph/evidence.py). SUPERSEDES only
+# ever joins evidence to evidence, so the other end's label is not checked: the test is then a
+# degree lookup instead of an expansion with a label check per relationship.
+CURRENT = f"NOT EXISTS {{ (e)<-[:{Rel.SUPERSEDES}]-() }}"
 
 ACCEPTED_EVIDENCE_TIMES = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE}) "
@@ -207,13 +209,23 @@ RETURN e.id AS evidence, c.id AS control, a.id AS asset
 # pair and the folding is a `max` grouped by kind, which keeps the per-row work small. Evidence
 # without COVERS speaks for every asset, so it is folded once per control (`u*`) and merged with
 # each asset's scoped evidence (`s*`); a control applying to no asset folds all of it (`all*`).
+# The ends of EVIDENCES, COVERS and APPLIES_TO are fixed by the schema (graph.model.EDGE_ENDPOINTS),
+# so their labels are not checked again: a label check is a database hit per row.
 
 _VALID, _EXPIRED, _PENDING, _REJECTED = 0, 1, 2, 3
+# Over `status`, `collected` and `expiry` of one item, read once per item.
 _KIND = (
-    f"CASE e.status WHEN '{ACCEPTED}' THEN CASE WHEN $at < expiry THEN {_VALID} ELSE {_EXPIRED} END "
+    f"CASE status WHEN '{ACCEPTED}' THEN CASE WHEN $at < expiry THEN {_VALID} ELSE {_EXPIRED} END "
     f"WHEN '{PENDING}' THEN {_PENDING} WHEN '{REJECTED}' THEN {_REJECTED} END"
 )
-_INSTANT = f"CASE WHEN e.status = '{ACCEPTED}' AND expiry <= $at THEN expiry ELSE e.collected_at END"
+_INSTANT = f"CASE WHEN status = '{ACCEPTED}' AND expiry <= $at THEN expiry ELSE collected END"
+# The instants at which the item changes the answer, the latest at or before $at and the earliest
+# after it: it starts to exist at `collected`, an accepted one stops being valid at `expiry`.
+_BELOW = (
+    f"CASE WHEN collected > $at THEN null "
+    f"WHEN status = '{ACCEPTED}' AND collected < expiry AND expiry <= $at THEN expiry ELSE collected END"
+)
+_ABOVE = f"CASE WHEN collected > $at THEN collected WHEN status = '{ACCEPTED}' AND $at < expiry THEN expiry END"
 _PARTS = {"Valid": _VALID, "Expired": _EXPIRED, "Pend": _PENDING, "Rej": _REJECTED}
 
 
@@ -236,37 +248,42 @@ def _merged(part: str) -> str:
 _STATES = f"""
 WITH c, duration({{days: $freqDays[c.frequency]}}) AS span, c.status = '{IMPLEMENTED}' AS live
 CALL (c, span, live) {{
-  OPTIONAL MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-  WHERE live AND e.collected_at <= $at AND {CURRENT}
-  WITH e, coalesce(e.valid_until, e.collected_at + span) AS expiry
-  WITH EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AS scoped, {_KIND} AS kind, {_INSTANT} AS instant
-  WITH scoped, kind, max(instant) AS latest
-  RETURN {_pivot("u", "NOT scoped")}, {_pivot("all")}
+  // Each current item read once, with the assets it covers (a null asset: it covers none),
+  // also those collected after $at: they bound the interval `[eLo, eHi)` around $at in which no
+  // item starts, stops being valid or expires. Folded per (covered asset, kind).
+  OPTIONAL MATCH (c)<-[:{Rel.EVIDENCES}]-(e)
+  WHERE live AND {CURRENT}
+  WITH e, e.status AS status, e.collected_at AS collected, coalesce(e.valid_until, e.collected_at + span) AS expiry
+  WITH e, CASE WHEN collected <= $at THEN {_KIND} END AS kind, {_INSTANT} AS instant,
+       {_BELOW} AS below, {_ABOVE} AS above
+  OPTIONAL MATCH (e)-[:{Rel.COVERS}]->(x)
+  WITH x, kind, max(instant) AS latest, max(below) AS below, min(above) AS above
+  RETURN {_pivot("u", "x IS NULL")}, {_pivot("all")}, max(below) AS eLo, min(above) AS eHi,
+         collect(CASE WHEN x IS NOT NULL AND kind IS NOT NULL THEN [x, kind, latest] END) AS scoped
 }}
-CALL (c, span, live) {{
-  // One row per asset the control applies to (a null asset if none) and one per scoped evidence
-  // item and asset it covers, read from the control's side; grouping by asset joins them,
-  // keeping the assets the control applies to (`applied`).
-  CALL (c, span, live) {{
-    MATCH (c)-[:{Rel.APPLIES_TO}]->(a:{Label.ASSET})
+CALL (c, scoped) {{
+  // One row per asset the control applies to (a null asset if none) and one per (asset, kind)
+  // of its scoped items; grouping by asset joins them, keeping the assets the control applies
+  // to (`applied`).
+  CALL (c, scoped) {{
+    MATCH (c)-[:{Rel.APPLIES_TO}]->(a)
     RETURN a, 1 AS applied, null AS kind, null AS latest
     UNION ALL
-    WITH c WHERE NOT EXISTS {{ (c)-[:{Rel.APPLIES_TO}]->(:{Label.ASSET}) }}
+    WITH c WHERE NOT EXISTS {{ (c)-[:{Rel.APPLIES_TO}]->() }}
     RETURN null AS a, 1 AS applied, null AS kind, null AS latest
     UNION ALL
-    MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a:{Label.ASSET})
-    WHERE live AND e.collected_at <= $at AND {CURRENT}
-    WITH a, e, coalesce(e.valid_until, e.collected_at + span) AS expiry
-    RETURN a, 0 AS applied, {_KIND} AS kind, {_INSTANT} AS latest
+    UNWIND scoped AS row
+    RETURN row[0] AS a, 0 AS applied, row[1] AS kind, row[2] AS latest
   }}
   WITH a, max(applied) AS applied, {_pivot("s")}
   WHERE applied = 1
   RETURN a, sValid, sExpired, sPend, sRej
 }}
-WITH c, a, live,
+WITH c, a, live, eLo, eHi,
      {_merged("Valid")}, {_merged("Expired")}, {_merged("Pend")}, {_merged("Rej")},
      CASE WHEN a IS NULL THEN null WHEN a.id IN $assumed THEN $assumedAt ELSE a.changed_at END AS changed
-WITH c, a, live,
+WITH c, a, live, eLo, eHi,
+     CASE WHEN changed <= $at THEN changed END AS cLo, CASE WHEN changed > $at THEN changed END AS cHi,
      CASE
        WHEN valid IS NOT NULL AND NOT (changed IS NOT NULL AND valid < changed AND changed <= $at)
          THEN '{EvidenceState.OK}'
@@ -286,22 +303,40 @@ WITH c, a, live,
 
 _FAILING = [state for state in EvidenceState if state is not EvidenceState.OK]
 
+
+def _micros(instant: str) -> str:
+    """An instant as microseconds since the epoch (null stays null): cheaper for the driver."""
+    return f"({instant}).epochSeconds * 1000000 + ({instant}).nanosecond / 1000"
+
+
+# `[lo, hi)`: the instants around $at between which the answer of the control stays the same
+# (null: unbounded), from its evidence and its assets' `changed_at`; graph/stores/neo4j/memo.py.
+_INTERVAL = (
+    f"{_micros('CASE WHEN eLo IS NULL OR cLo > eLo THEN cLo ELSE eLo END')} AS lo, "
+    f"{_micros('CASE WHEN eHi IS NULL OR cHi < eHi THEN cHi ELSE eHi END')} AS hi"
+)
+
 # One row per control: its status, how many assets it applies to, failing pairs per reason.
 CONTROL_VERDICTS = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}}) {seek('c', Label.CONTROL)}"
     + _STATES
-    + "RETURN c.id AS id, c.status AS status, count(a) AS assets, "
+    + "WITH c, live, eLo, eHi, max(cLo) AS cLo, min(cHi) AS cHi, count(a) AS assets, "
     + ", ".join(f"sum(CASE WHEN live AND state = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in _FAILING)
+    + f" RETURN c.id AS id, c.status AS status, assets, {', '.join(_FAILING)}, {_INTERVAL}"
 )
 
-_STATE_ROWS = (
-    f"WITH c, a, state, since WHERE state <> '{EvidenceState.OK}' "
-    f"RETURN c.id AS control, a.id AS asset, state, since ORDER BY c.{ORDER}, a.{ORDER}"
-)
-
-# The failing (control, asset) pairs of the implemented controls among `$ids`, or of all controls.
+# One row per implemented control among `$ids`: its failing (control, asset) pairs as
+# [asset, state, since in microseconds], in natural order of asset, and its interval.
 CONTROL_STATES_OF = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}}) {seek('c', Label.CONTROL)} "
-    f"WHERE c.status = '{IMPLEMENTED}'" + _STATES + _STATE_ROWS
+    f"WHERE c.status = '{IMPLEMENTED}'"
+    + _STATES
+    + f"""WITH c, eLo, eHi, a, state, since, cLo, cHi ORDER BY a.{ORDER}
+WITH c, eLo, eHi, max(cLo) AS cLo, min(cHi) AS cHi,
+     collect(CASE WHEN state <> '{EvidenceState.OK}' THEN [a.id, state, {_micros("since")}] END) AS rows
+RETURN c.id AS control, rows, {_INTERVAL}"""
 )
-CONTROL_STATES_ALL = f"MATCH (c:{Label.CONTROL}) WHERE c.status = '{IMPLEMENTED}'" + _STATES + _STATE_ROWS
+
+IMPLEMENTED_CONTROLS = (
+    f"MATCH (c:{Label.CONTROL}) WHERE c.status = '{IMPLEMENTED}' RETURN c.id AS id ORDER BY c.{ORDER}"
+)

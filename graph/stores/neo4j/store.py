@@ -41,14 +41,16 @@ from graph.model import (
     Rel,
     after_key,
     natural_key,
+    order_key,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.semantics import EvidenceState
 from graph.store import Assumption, WriteSummary
+from graph.stores.control_index import to_micros
 from graph.stores.embedded import check_where
 from graph.stores.neo4j import audit as audit_log
 from graph.stores.neo4j import evidence as evidence_rules
-from graph.stores.neo4j import reads, writes
+from graph.stores.neo4j import memo, reads, writes
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, from_epoch_micros, node_model, to_db, where_values
 
@@ -81,6 +83,7 @@ class Neo4jStore:
         # a young database; the server's "unknown property" warnings are noise, not news.
         driver_config.setdefault("notifications_min_severity", "OFF")
         self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password), **driver_config)
+        self._memo = memo.ReadMemo()
         try:
             self._ensure_schema()
         except StoreUnavailableError:
@@ -116,9 +119,11 @@ class Neo4jStore:
             )
         return records
 
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+    def _write(self, work: Callable[[ManagedTransaction], T], *, changes_graph: bool = True) -> T:
         # A pending audit entry (graph/audit.py) commits in the same transaction as the write.
         work, committed = audit_log.with_pending_audit(work)
+        if changes_graph:
+            work = _then_bump(work)
         # Sessions share the driver's bookmark manager with `execute_query`, so a read issued
         # after a write sees it, also on a cluster.
         with (
@@ -136,7 +141,7 @@ class Neo4jStore:
         with self._available(), self._driver.session(database=self._database) as session:
             present = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name")}
             present |= {record["name"] for record in session.run("SHOW INDEXES YIELD name")}
-            wanted = [*schema_statements(), *audit_log.schema_statements()]
+            wanted = [*schema_statements(), *audit_log.schema_statements(), *memo.schema_statements()]
             missing = [(name, text) for name, text in wanted if name not in present]
             for _name, statement in missing:
                 session.run(statement).consume()  # IF NOT EXISTS: a concurrent start is harmless
@@ -242,7 +247,7 @@ class Neo4jStore:
     # -- the audit log and API keys (graph/stores/neo4j/audit.py) --------------------------------------
     def append_audit(self, draft: AuditDraft) -> AuditEntry:
         with not_audited():  # this entry only, never a pending one beside it
-            return self._write(lambda tx: audit_log.append(tx, draft))
+            return self._write(lambda tx: audit_log.append(tx, draft), changes_graph=False)
 
     def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
         if first <= 0:
@@ -261,7 +266,10 @@ class Neo4jStore:
 
     def put_key(self, key: ApiKey) -> None:
         try:
-            self._write(lambda tx: tx.run(audit_log.CREATE_KEY, props=audit_log.key_properties(key)).consume())
+            self._write(
+                lambda tx: tx.run(audit_log.CREATE_KEY, props=audit_log.key_properties(key)).consume(),
+                changes_graph=False,
+            )
         except ConstraintError:
             raise ConflictError(f"key: a key with id '{key.id}' exists already") from None
 
@@ -274,7 +282,7 @@ class Neo4jStore:
         return sorted(keys, key=lambda k: (k.created_at, k.id))
 
     def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
-        return self._write(lambda tx: audit_log.revoke(tx, key_id, at))
+        return self._write(lambda tx: audit_log.revoke(tx, key_id, at), changes_graph=False)
 
     # -- query needs ------------------------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:
@@ -305,48 +313,108 @@ class Neo4jStore:
             "assumedAt": to_db(assume.changed_at) if assume else None,
         }
 
+    def _version(self) -> memo.Version:
+        [record] = self._read(memo.READ)
+        return memo.version_of(record)
+
     def control_verdicts(
         self, control_ids: Collection[str], at: datetime, assume: Assumption | None = None
     ) -> dict[str, ControlVerdict]:
         wanted = _unique(control_ids)
         if not wanted:
             return {}
-        verdicts = {}
-        for record in self._read(reads.CONTROL_VERDICTS, ids=wanted, **self._state_params(at, assume)):
+        version = None if assume else self._version()
+        found = self._remembered(version, "verdict", wanted, at, assume, self._verdicts)
+        return {i: v for i in wanted if (v := found[i]) is not None}
+
+    def _verdicts(
+        self, ids: list[str], at: datetime, assume: Assumption | None
+    ) -> dict[str, memo.Timed[ControlVerdict | None]]:
+        timed: dict[str, memo.Timed[ControlVerdict | None]] = {i: memo.Timed(None, None, None) for i in ids}
+        for record in self._read(reads.CONTROL_VERDICTS, ids=ids, **self._state_params(at, assume)):
             failing = {
                 state: record[state.value]
                 for state in EvidenceState
                 if state is not EvidenceState.OK and record[state.value]
             }
-            verdicts[record["id"]] = ControlVerdict(
+            verdict = ControlVerdict(
                 control_id=record["id"], status=record["status"], assets=record["assets"], failing=failing
             )
-        return {i: verdicts[i] for i in wanted if i in verdicts}
+            timed[record["id"]] = memo.Timed(record["lo"], record["hi"], verdict)
+        return timed
 
     def control_states(
         self, control_ids: Collection[str] | None, at: datetime, assume: Assumption | None = None
     ) -> list[ControlAssetState]:
-        params = self._state_params(at, assume)
+        version = None if assume else self._version()
         if control_ids is None:
-            records = self._read(reads.CONTROL_STATES_ALL, **params)
-        else:
-            wanted = _unique(control_ids)
-            if not wanted:
-                return []
-            records = self._read(reads.CONTROL_STATES_OF, ids=wanted, **params)
-        return [
-            ControlAssetState(
-                control_id=record["control"],
-                asset_id=record["asset"],
-                state=EvidenceState(record["state"]),
-                since=from_db(record["since"]),
+            wanted = self._memo.cached(
+                version, ("implemented",), lambda: [r["id"] for r in self._read(reads.IMPLEMENTED_CONTROLS)], len
             )
-            for record in records
-        ]
+        else:
+            wanted = sorted(_unique(control_ids), key=order_key)
+        if not wanted:
+            return []
+        found = self._remembered(version, "states", wanted, at, assume, self._states)
+        return [state for i in wanted for state in found[i]]
+
+    def _states(
+        self, ids: list[str], at: datetime, assume: Assumption | None
+    ) -> dict[str, memo.Timed[list[ControlAssetState]]]:
+        # Controls not implemented (or absent) have no failing pair at any instant.
+        timed: dict[str, memo.Timed[list[ControlAssetState]]] = {i: memo.Timed(None, None, []) for i in ids}
+        for record in self._read(reads.CONTROL_STATES_OF, ids=ids, **self._state_params(at, assume)):
+            control = record["control"]
+            rows = [
+                ControlAssetState(
+                    control_id=control,
+                    asset_id=asset,
+                    state=EvidenceState(state),
+                    since=None if since is None else from_epoch_micros(since),
+                )
+                for asset, state, since in record["rows"]
+            ]
+            timed[control] = memo.Timed(record["lo"], record["hi"], rows)
+        return timed
+
+    def _remembered(
+        self,
+        version: memo.Version,
+        kind: str,
+        ids: list[str],
+        at: datetime,
+        assume: Assumption | None,
+        compute: Callable[[list[str], datetime, Assumption | None], dict[str, memo.Timed[T]]],
+    ) -> dict[str, T]:
+        """Per control, the answer remembered for an interval holding `at`, the rest computed in
+        one query and remembered; nothing under an assumption (impact's what-if) is."""
+        if assume is not None:
+            return {i: timed.value for i, timed in compute(ids, at, assume).items()}
+        micros = to_micros(at)
+        found: dict[str, T] = {}
+        missing = []
+        for i in ids:
+            timed = self._memo.get(version, (kind, i))
+            if timed is not None and timed.holds_at(micros):
+                found[i] = timed.value
+            else:
+                missing.append(i)
+        if missing:
+            for i, timed in compute(missing, at, None).items():
+                self._memo.put(version, (kind, i), timed, len(timed.value) if isinstance(timed.value, list) else 0)
+                found[i] = timed.value
+        return found
 
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
         if max_depth == 0:
             return {asset_id: 0} if self._existing(Label.ASSET, {asset_id}) else {}
+        version = self._version()
+        found = self._memo.cached(
+            version, ("dependents", asset_id, max_depth), lambda: self._dependents(asset_id, max_depth), len
+        )
+        return dict(found)  # the caller's own copy
+
+    def _dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
         records = self._read(reads.dependents(max_depth), id=asset_id)
         if not records:
             return {}  # no such asset
@@ -355,7 +423,16 @@ class Neo4jStore:
         return distances
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
-        [record] = self._read(reads.NEIGHBOURHOOD, ids=_unique(asset_ids))
+        ids = _unique(asset_ids)
+        return self._memo.cached(
+            self._version(),
+            ("neighbourhood", frozenset(ids)),
+            lambda: self._neighbourhood(ids),
+            lambda found: len(found.evidence),
+        )
+
+    def _neighbourhood(self, ids: list[str]) -> Neighbourhood:
+        [record] = self._read(reads.NEIGHBOURHOOD, ids=ids)
         return Neighbourhood(
             controls=_sorted_ids(record["controls"]),
             criteria=_sorted_ids(record["criteria"]),
@@ -386,6 +463,17 @@ class Neo4jStore:
         ]
         found.sort(key=lambda s: (natural_key(s.evidence_id), s.evidence_id, natural_key(s.asset_id), s.asset_id))
         return found
+
+
+def _then_bump(work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
+    """`work`, then the graph version's increment as the transaction's last statement (memo.py)."""
+
+    def bumped(tx: ManagedTransaction) -> T:
+        result = work(tx)
+        memo.bump(tx)
+        return result
+
+    return bumped
 
 
 def _mappings(records: list[Record]) -> list[Mapping]:

@@ -1,0 +1,249 @@
+"""The Neo4j store's read memo (graph/stores/neo4j/memo.py) never answers stale, across processes.
+
+Two store instances on one database stand for two service processes: `reader` asks its questions
+first (so answers are remembered), `writer` changes the graph in one way, and `reader` must then
+answer exactly what a store remembering nothing answers, at instants inside and outside the
+intervals it remembered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from graph.audit import AuditDraft
+from graph.bundle import Bundle
+from graph.store import Assumption
+from graph.stores.neo4j import Neo4jStore, reads
+from graph.stores.neo4j import memo as memo_mod
+from tests.graphs import GraphBuilder, day, just_before
+from tests.stores.neo4j_launcher import Neo4jServer
+
+pytestmark = pytest.mark.neo4j
+
+INSTANTS = [day(n) for n in (-40, -1, 0, 0.5, 1, 5, 29, 31, 33, 60, 95, 200)]
+LAST = day(1)  # warmed up last, so the first instant checked after a change is one remembered
+
+
+class Unremembered(Neo4jStore):
+    """Reads as if no version existed: every answer is computed by Cypher, nothing remembered."""
+
+    def _version(self) -> memo_mod.Version:
+        return None
+
+
+class Counting(Neo4jStore):
+    """Counts the queries sent, by their first line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: list[str] = []
+
+    def _read(self, query: str, **params: Any) -> Any:
+        self.sent.append(query)
+        return super()._read(query, **params)
+
+
+@pytest.fixture
+def server(neo4j_server: Neo4jServer) -> Neo4jServer:
+    return neo4j_server
+
+
+def connect(server: Neo4jServer, kind: type[Neo4jStore] = Neo4jStore) -> Neo4jStore:
+    return kind(server.uri, server.user, server.password, server.database)
+
+
+@pytest.fixture
+def three(server: Neo4jServer) -> Iterator[tuple[Neo4jStore, Neo4jStore, Neo4jStore]]:
+    """(reader, writer, truth) on one emptied database holding `base()`."""
+    reader, writer, truth = connect(server), connect(server), connect(server, Unremembered)
+    writer.clear()
+    writer.write(base().bundle())
+    try:
+        yield reader, writer, truth
+    finally:
+        for store in (reader, writer, truth):
+            store.close()
+
+
+def base() -> GraphBuilder:
+    b = GraphBuilder().framework().criterion("C1").criterion("C2")
+    for a in ("a1", "a2", "a3", "a4"):
+        b.asset(a)
+    b.depends("a2", "a1").depends("a3", "a2")
+    b.control("k-scoped", frequency="monthly", satisfies=["fw:C1"], applies_to=["a1", "a2"])
+    b.control("k-wide", frequency="quarterly", satisfies=["fw:C2"])
+    b.control("k-daily", frequency="daily", satisfies=["fw:C2"], applies_to=["a3"])
+    b.evidence("k-scoped", day(-10), covers=["a1"], eid="e-a1")
+    b.evidence("k-scoped", day(-5), covers=["a2"], eid="e-a2")
+    b.evidence("k-scoped", day(-50), eid="e-old")
+    b.evidence("k-wide", day(-20), eid="e-wide")
+    b.evidence("k-wide", day(-2), status="pending", eid="e-pending")
+    b.evidence("k-daily", day(0.2), eid="e-daily")
+    return b
+
+
+def answers(store: Neo4jStore, at: datetime) -> dict[str, Any]:
+    controls = ["k-daily", "k-scoped", "k-wide", "k-missing"]
+    assets = ["a1", "a2", "a3", "a4"]
+    dependents = {a: store.dependents(a, None) for a in assets}
+    return {
+        "states": [s.model_dump() for s in store.control_states(None, at)],
+        "states_of": [s.model_dump() for s in store.control_states(["k-wide", "k-scoped", "k-missing"], at)],
+        "verdicts": {k: v.model_dump() for k, v in store.control_verdicts(controls, at).items()},
+        "dependents": dependents,
+        "depth_1": {a: store.dependents(a, 1) for a in assets},
+        "around": store.neighbourhood(assets).model_dump(),
+        "around_dependents": {a: store.neighbourhood(d).model_dump() for a, d in dependents.items()},
+    }
+
+
+def warm(store: Neo4jStore) -> None:
+    for at in [*INSTANTS, LAST]:
+        answers(store, at)
+
+
+def check(reader: Neo4jStore, truth: Neo4jStore) -> None:
+    for at in [LAST, *INSTANTS]:
+        assert answers(reader, at) == answers(truth, at), at
+
+
+def _with(builder: GraphBuilder, **fields: Any) -> GraphBuilder:
+    builder.data["evidence"][-1].update(fields)
+    return builder
+
+
+def _link(name: str, source: str, target: str) -> Bundle:
+    return Bundle.model_validate({name: [{"source": source, "target": target}]})
+
+
+CHANGES: dict[str, Callable[[Neo4jStore], Any]] = {
+    "new unscoped evidence": lambda s: s.write(GraphBuilder().evidence("k-wide", day(0.7), eid="e-new").bundle()),
+    "new scoped evidence": lambda s: s.write(
+        GraphBuilder().evidence("k-scoped", day(0.7), covers=["a2"], eid="e-new").bundle()
+    ),
+    "a correction supersedes an item": lambda s: s.write(
+        _with(GraphBuilder().evidence("k-scoped", day(-9), covers=["a1"], eid="e-fix"), supersedes="e-a1").bundle(),
+        immutable_evidence=True,
+    ),
+    "the scope grows (APPLIES_TO added)": lambda s: s.write(_link("applies_to", "k-scoped", "a3")),
+    "the control is planned now": lambda s: s.write(
+        GraphBuilder().control("k-scoped", status="planned", frequency="monthly").bundle()
+    ),
+    "the frequency changes": lambda s: s.write(GraphBuilder().control("k-scoped", frequency="annual").bundle()),
+    "an asset is written with a change": lambda s: s.write(GraphBuilder().asset("a1", changed_at=day(0.5)).bundle()),
+    "set_changed_at": lambda s: s.set_changed_at(["a2", "a3"], day(0.4)),
+    "an asset is deleted": lambda s: s.delete_asset("a3"),
+    "a dependency is added": lambda s: s.write(GraphBuilder().depends("a4", "a3").bundle()),
+    "evidence is rejected on re-upsert": lambda s: s.write(
+        GraphBuilder().evidence("k-wide", day(-20), status="rejected", eid="e-wide").bundle()
+    ),
+    "scope added to recorded evidence": lambda s: s.write(_link("covers", "e-old", "a2")),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_write_through_another_store_is_seen_at_once(
+    three: tuple[Neo4jStore, Neo4jStore, Neo4jStore], change: str
+) -> None:
+    reader, writer, truth = three
+    warm(reader)
+    CHANGES[change](writer)
+    check(reader, truth)
+
+
+def test_the_changes_matter(three: tuple[Neo4jStore, Neo4jStore, Neo4jStore]) -> None:
+    """Each change alters some answer, so seeing it is not a vacuous pass above."""
+    reader, writer, truth = three
+    for name in sorted(CHANGES):
+        if name == "an asset is deleted":
+            continue  # later changes name a3
+        before = {at: answers(truth, at) for at in INSTANTS}
+        warm(reader)
+        CHANGES[name](writer)
+        after = {at: answers(truth, at) for at in INSTANTS}
+        assert after != before, name
+        check(reader, truth)
+
+
+def test_remembered_answers_hold_only_between_the_instants_that_change_them(
+    three: tuple[Neo4jStore, Neo4jStore, Neo4jStore],
+) -> None:
+    reader, _writer, truth = three
+    reader.set_changed_at(["a2"], day(3))  # a change after some instants asked: a bound too
+    boundaries = [day(-10), day(-5), day(-2), day(-10 + 31), day(-5 + 31), day(-20 + 92), day(0.2), day(1.2), day(3)]
+    for boundary in boundaries:
+        for at in (just_before(boundary), boundary, just_before(boundary), boundary):
+            assert answers(reader, at) == answers(truth, at), at
+
+
+def test_a_repeated_question_only_reads_the_version(server: Neo4jServer) -> None:
+    writer = connect(server)
+    store = connect(server, Counting)
+    assert isinstance(store, Counting)
+    try:
+        writer.clear()
+        writer.write(base().bundle())
+        answers(store, day(0.5))
+        store.sent.clear()
+        answers(store, day(0.6))  # inside every interval remembered at day 0.5 (nothing changes between)
+        assert set(store.sent) == {memo_mod.READ}
+        writer.write(GraphBuilder().evidence("k-wide", day(0.55), eid="e-new").bundle())
+        store.sent.clear()
+        answers(store, day(0.6))
+        assert reads.CONTROL_VERDICTS in store.sent and reads.CONTROL_STATES_OF in store.sent
+    finally:
+        writer.close()
+        store.close()
+
+
+def test_audit_and_key_writes_do_not_move_the_version(three: tuple[Neo4jStore, Neo4jStore, Neo4jStore]) -> None:
+    reader, writer, _truth = three
+    version = reader._version()
+    assert version is not None
+    writer.append_audit(AuditDraft(actor="t", role="admin", operation="test", input_digest="0" * 64))
+    assert reader._version() == version
+    writer.set_changed_at(["a1"], day(1))
+    assert reader._version() != version
+
+
+def test_a_cleared_and_rewritten_database_is_never_taken_for_the_old_one(
+    three: tuple[Neo4jStore, Neo4jStore, Neo4jStore],
+) -> None:
+    reader, writer, truth = three
+    warm(reader)
+    writer.clear()  # the version node goes too; the counter starts again
+    writer.write(GraphBuilder().framework().criterion("C1").asset("a1").control("k-wide", applies_to=["a1"]).bundle())
+    check(reader, truth)
+
+
+def test_a_supposed_change_is_not_remembered(three: tuple[Neo4jStore, Neo4jStore, Neo4jStore]) -> None:
+    reader, _writer, _truth = three
+    at = day(1)
+    before = reader.control_states(None, at)
+    verdicts = reader.control_verdicts(["k-scoped"], at)
+    supposed = Assumption(assets=frozenset({"a1"}), changed_at=day(0.9))
+    assert reader.control_states(None, at, supposed) != before
+    assert reader.control_verdicts(["k-scoped"], at, supposed) != verdicts
+    assert reader.control_states(None, at) == before
+    assert reader.control_verdicts(["k-scoped"], at) == verdicts
+
+
+def test_the_memo_forgets_the_least_recently_used_past_its_capacity() -> None:
+    memo = memo_mod.ReadMemo(capacity=10)
+    version = ("epoch", 1)
+    assert memo.get(version, ("k", 0)) is None  # a read adopts the version it saw
+    for i in range(8):
+        memo.put(version, ("k", i), i, rows=1)  # weight 2 each
+    assert len(memo) == 5
+    assert memo.get(version, ("k", 0)) is None and memo.get(version, ("k", 7)) == 7
+    memo.put(version, ("big",), "x", rows=100)  # heavier than the whole memo: not kept
+    assert memo.get(version, ("big",)) is None
+    assert memo.get(("epoch", 2), ("k", 7)) is None  # another version: everything dropped
+    memo.put(version, ("k", 7), 7)  # computed under the version before: left out
+    assert len(memo) == 0
+    memo.put(None, ("k", 1), 1)  # no version (no graph write yet): nothing remembered
+    assert memo.get(None, ("k", 1)) is None
