@@ -13,7 +13,7 @@ from pydantic import AwareDatetime
 
 from graph.bundle import Bundle
 from graph.errors import ConflictError, NotFoundError
-from graph.model import NODE_EDGE_FIELDS, NODE_MODELS, Label, Rel
+from graph.model import EDGE_ENDPOINTS, NODE_EDGE_FIELDS, NODE_MODELS, Label, Rel
 from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.schema import KIND_LABELS, endpoints
 from graph.stores.neo4j.values import epoch_pair, node_properties, to_db, types_in
@@ -37,15 +37,18 @@ def _time_fields(label: Label) -> list[str]:
 TIME_FIELDS = {label: _time_fields(label) for label in Label}
 
 
+def _set_times(label: Label) -> str:
+    return "".join(
+        f", n.{name} = CASE WHEN row.times.{name} IS NULL THEN null"
+        f" ELSE datetime({{epochSeconds: row.times.{name}[0], nanosecond: row.times.{name}[1]}}) END"
+        for name in TIME_FIELDS[label]
+    )
+
+
 def _upsert(label: Label) -> str:
     # `SET n = props` replaces every property, so a field dropped from the model (None) disappears,
     # as an upsert in the embedded store replaces the whole node.
-    text = f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n = row.props"
-    for name in TIME_FIELDS[label]:
-        text += (
-            f" SET n.{name} = CASE WHEN row.times.{name} IS NULL THEN null"
-            f" ELSE datetime({{epochSeconds: row.times.{name}[0], nanosecond: row.times.{name}[1]}}) END"
-        )
+    text = f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n = row.props{_set_times(label)}"
     if label is Label.ASSET:
         # Keep exactly one kind label (`:Asset:Model`), also when a re-upsert changes the kind.
         text += " REMOVE n:" + ":".join(KIND_LABELS.values())
@@ -53,6 +56,14 @@ def _upsert(label: Label) -> str:
             when = f"CASE WHEN row.props.kind = '{kind.value}' THEN [1] ELSE [] END"
             text += f" FOREACH (_ IN {when} | SET n:{kind_label})"
     return text
+
+
+def _create(label: Label, kind_label: str | None = None) -> str:
+    # For ids absent a moment ago: no MERGE lookup and lock. A concurrent creator of the same id
+    # makes this fail on the unique constraint (`ConstraintError`); the store then runs the whole
+    # write again, when the id takes the MERGE path.
+    labels = label.value if kind_label is None else f"{label.value}:{kind_label}"
+    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props{_set_times(label)}"
 
 
 def _drop_replaced(label: Label, rel: Rel) -> str:
@@ -64,20 +75,30 @@ def _drop_replaced(label: Label, rel: Rel) -> str:
     )
 
 
-def _merge_edges(rel: Rel) -> str:
+def _edges(rel: Rel, verb: str, props: bool) -> str:
+    # MERGE finds an existing relationship (Expand(Into) over the smaller side's relationships);
+    # CREATE is for edges with an endpoint this write created, which can have none yet.
     source, target = endpoints(rel)
-    return (
+    text = (
         f"UNWIND $rows AS row MATCH (s:{source} {{id: row.source}}) {seek('s', source)} "
-        f"MATCH (t:{target} {{id: row.target}}) {seek('t', target)} "
-        f"MERGE (s)-[r:{rel.value}]->(t) SET r = row.props RETURN count(*) AS n"
+        f"MATCH (t:{target} {{id: row.target}}) {seek('t', target)} {verb} (s)-[r:{rel.value}]->(t)"
     )
+    # `SET r = {}` would still cost an Eager (a buffer of every row) and a write per edge.
+    return text + (" SET r = row.props" if props else "") + " RETURN count(*) AS n"
 
 
 UPSERT = {label: _upsert(label) for label in Label}
+CREATE = {label: _create(label) for label in Label}
+CREATE_ASSET = {kind.value: _create(Label.ASSET, kind_label) for kind, kind_label in KIND_LABELS.items()}
 DROP_REPLACED = {
     (label, rel): _drop_replaced(label, rel) for label, fields in NODE_EDGE_FIELDS.items() for rel in fields.values()
 }
-MERGE_EDGES = {rel: _merge_edges(rel) for rel in Rel}
+EDGES = {
+    (rel, verb, props): _edges(rel, verb, props)
+    for rel in Rel
+    for verb in ("MERGE", "CREATE")
+    for props in (False, True)
+}
 
 DELETE_ASSET = f"""
 OPTIONAL MATCH (a:{Label.ASSET} {{id: $id}}) {seek("a", Label.ASSET)}
@@ -100,7 +121,9 @@ class WritePlan:
 
     nodes: dict[Label, list[dict[str, Any]]] = field(default_factory=dict)
     replaced: dict[tuple[Label, Rel], list[dict[str, Any]]] = field(default_factory=dict)
-    edges: dict[Rel, list[dict[str, Any]]] = field(default_factory=dict)
+    # (source, target) -> properties: a relationship listed twice is written once, the last wins
+    # (as MERGE then SET did), so that CREATE never duplicates it.
+    edges: dict[Rel, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
     node_count: int = 0
     edge_count: int = 0
 
@@ -116,9 +139,17 @@ def plan_write(bundle: Bundle) -> WritePlan:
         plan.node_count += 1
     for edge in bundle.edges():
         props = {k: to_db(v) for k, v in edge.properties.items()}
-        plan.edges.setdefault(edge.type, []).append({"source": edge.source, "target": edge.target, "props": props})
+        plan.edges.setdefault(edge.type, {})[edge.source, edge.target] = props
         plan.edge_count += 1
     return plan
+
+
+def stored_ids(tx: ManagedTransaction, plan: WritePlan) -> dict[Label, set[str]]:
+    """Which of the bundle's node ids the database holds (committed) now, per label."""
+    return {
+        label: {record["id"] for record in tx.run(existing_ids(label), ids=[row["id"] for row in rows])}
+        for label, rows in plan.nodes.items()
+    }
 
 
 def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
@@ -126,21 +157,46 @@ def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]
         yield rows[start : start + CHUNK]
 
 
-def run_write(tx: ManagedTransaction, plan: WritePlan) -> None:
-    """The transaction function of `write`: idempotent, so the driver may retry it."""
+def run_write(tx: ManagedTransaction, plan: WritePlan, stored: dict[Label, set[str]]) -> None:
+    """The transaction function of `write`: idempotent, so the driver may retry it. `stored`:
+    `stored_ids` of this transaction; the other node ids are created, not merged."""
+    created: dict[Label, set[str]] = {}
     for label, rows in plan.nodes.items():
-        for chunk in _chunks(rows):
+        old = stored.get(label, set())
+        merged = [row for row in rows if row["id"] in old]
+        fresh = [row for row in rows if row["id"] not in old]
+        created[label] = {row["id"] for row in fresh}
+        for chunk in _chunks(merged):
             tx.run(UPSERT[label], rows=chunk).consume()
-    for key, rows in plan.replaced.items():
-        for chunk in _chunks(rows):
-            tx.run(DROP_REPLACED[key], rows=chunk).consume()
-    for rel, rows in plan.edges.items():
-        for chunk in _chunks(rows):
-            record = tx.run(MERGE_EDGES[rel], rows=chunk).single(strict=True)
-            if record["n"] != len(chunk):
-                # An endpoint checked a moment ago is gone (a concurrent delete): refuse the whole
-                # bundle rather than write it without that edge.
-                raise ConflictError(f"{rel.value}: an endpoint was deleted while the bundle was being written")
+        if label is Label.ASSET:  # the kind label is part of the statement
+            by_kind: dict[str, list[dict[str, Any]]] = {}
+            for row in fresh:
+                by_kind.setdefault(row["props"]["kind"], []).append(row)
+            for kind, group in by_kind.items():
+                for chunk in _chunks(group):
+                    tx.run(CREATE_ASSET[kind], rows=chunk).consume()
+        else:
+            for chunk in _chunks(fresh):
+                tx.run(CREATE[label], rows=chunk).consume()
+    for (label, rel), rows in plan.replaced.items():
+        old = stored.get(label, set())
+        for chunk in _chunks([row for row in rows if row["id"] in old]):  # a created node has no edge yet
+            tx.run(DROP_REPLACED[label, rel], rows=chunk).consume()
+    for rel, edges in plan.edges.items():
+        source_label, target_label = EDGE_ENDPOINTS[rel]
+        new_sources, new_targets = created.get(source_label, set()), created.get(target_label, set())
+        rows_by_verb: dict[str, list[dict[str, Any]]] = {"MERGE": [], "CREATE": []}
+        for (source, target), props in edges.items():
+            verb = "CREATE" if source in new_sources or target in new_targets else "MERGE"
+            rows_by_verb[verb].append({"source": source, "target": target, "props": props})
+        for verb, rows in rows_by_verb.items():
+            for chunk in _chunks(rows):
+                statement = EDGES[rel, verb, any(row["props"] for row in chunk)]
+                record = tx.run(statement, rows=chunk).single(strict=True)
+                if record["n"] != len(chunk):
+                    # An endpoint checked a moment ago is gone (a concurrent delete): refuse the whole
+                    # bundle rather than write it without that edge.
+                    raise ConflictError(f"{rel.value}: an endpoint was deleted while the bundle was being written")
 
 
 def run_delete_asset(tx: ManagedTransaction, asset_id: str) -> None:
