@@ -57,9 +57,6 @@ T = TypeVar("T")
 # Failures that mean "the database cannot answer now", reported as STORE_UNAVAILABLE (503).
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, TransientError, AuthError)
 
-# A write whose new ids keep being created by concurrent writers is run again this many times.
-_WRITE_ATTEMPTS = 5
-
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 # Edges carried as node fields are exported with their nodes, not as lists of their own.
 _FIELD_RELS = {rel for fields in NODE_EDGE_FIELDS.values() for rel in fields.values()}
@@ -173,14 +170,14 @@ class Neo4jStore:
                 evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
             writes.run_write(tx, plan, stored)
 
-        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+        for attempt in range(1, writes.ATTEMPTS + 1):
             try:
                 self._write(work)
                 break
             except ConstraintError:
                 # A node this write created was created by a concurrent write too (the unique
                 # constraint refused ours, nothing was written): again, now taking the update path.
-                if attempt == _WRITE_ATTEMPTS:
+                if attempt == writes.ATTEMPTS:
                     raise ConflictError("the bundle's new ids kept being created by concurrent writes; retry") from None
         return WriteSummary(nodes=plan.node_count, edges=plan.edge_count)
 

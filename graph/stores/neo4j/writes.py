@@ -37,6 +37,9 @@ from graph.stores.neo4j.values import epoch_pair, to_db, types_in
 # Rows per UNWIND statement: bounds the size of one Bolt message, not the transaction.
 CHUNK = 5_000
 
+# How often a write runs when concurrent writers keep creating the ids it is creating.
+ATTEMPTS = 5
+
 
 def existing_ids(label: Label) -> str:
     return f"MATCH (n:{label.value}) {seek('n', label)} WHERE n.id IN $ids RETURN n.id AS id"
