@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     full.add_argument("--neo4j-port", type=int, default=7690, help="Bolt port of the dedicated Neo4j server")
     full.add_argument("--out", type=Path, default=RESULTS)
     full.add_argument("--name", default="bench", help="file name of the results (default bench)")
+    full.add_argument("--load-only", action="store_true", help="time the load only, no questions")
     one = commands.add_parser("one", help="one scale on one store (what `run` starts per pair)")
     one.add_argument("--scale", required=True, choices=sorted(SCALES))
     one.add_argument("--store", required=True, choices=["embedded", "neo4j"])
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     one.add_argument("--budget", type=float, default=20.0)
     one.add_argument("--neo4j-uri")
     one.add_argument("--json", type=Path, required=True)
+    one.add_argument("--load-only", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "run":
         scales = [s.strip() for s in args.scales.split(",") if s.strip()]
@@ -37,9 +39,9 @@ def main(argv: list[str] | None = None) -> None:
         unknown = [s for s in scales if s not in SCALES] + [s for s in stores if s not in ("embedded", "neo4j")]
         if unknown:
             parser.error(f"unknown scale or store: {', '.join(unknown)}")
-        run(scales, stores, args.seed, args.repeat, args.budget, args.neo4j_port, args.out, args.name)
+        run(scales, stores, args.seed, args.repeat, args.budget, args.neo4j_port, args.out, args.name, args.load_only)
     else:
-        result = run_one(args.scale, args.store, args.seed, args.repeat, args.budget, args.neo4j_uri)
+        result = run_one(args.scale, args.store, args.seed, args.repeat, args.budget, args.neo4j_uri, args.load_only)
         args.json.write_text(json.dumps(result, default=str))
 
 

@@ -183,7 +183,7 @@ def serving(store: GraphStore) -> Iterator[tuple[str, str]]:
 
 # -- one run -----------------------------------------------------------------------------------
 def run_one(
-    scale: str, store_kind: str, seed: int, repeat: int, budget_s: float, neo4j_uri: str | None
+    scale: str, store_kind: str, seed: int, repeat: int, budget_s: float, neo4j_uri: str | None, load_only: bool = False
 ) -> dict[str, Any]:
     process = psutil.Process()
     rss_start = process.memory_info().rss
@@ -206,6 +206,10 @@ def run_one(
         }
         if store_kind == "embedded":
             result["memory"]["sqlite_mb"] = round(sum(p.stat().st_size for p in folder.glob("*")) / 2**20, 1)
+        if load_only:  # iterating on the load path: no questions, no lower bounds
+            result["queries"] = {}
+            store.close()
+            return result
         result["queries"] = time_queries(store, shape.leaf_dataset, shape.hub, repeat, budget_s)
         result["memory"]["rss_after_queries_mb"] = round(process.memory_info().rss / 2**20)
         if store_kind == "embedded":
@@ -417,7 +421,7 @@ def neo4j_memory(home: Path) -> dict[str, Any]:
 
 # -- the whole run -------------------------------------------------------------------------------
 def child(
-    scale: str, store: str, seed: int, repeat: int, budget: float, neo4j: dict[str, Any] | None
+    scale: str, store: str, seed: int, repeat: int, budget: float, neo4j: dict[str, Any] | None, load_only: bool
 ) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
@@ -427,6 +431,8 @@ def child(
     ]  # fmt: skip
     if neo4j is not None:
         command += ["--neo4j-uri", neo4j["uri"]]
+    if load_only:
+        command.append("--load-only")
     print(f"[bench] {scale} on {store} ...", flush=True)
     t0 = time.perf_counter()
     peak = 0
@@ -453,7 +459,15 @@ def child(
 
 
 def run(
-    scales: list[str], stores: list[str], seed: int, repeat: int, budget: float, port: int, out_dir: Path, name: str
+    scales: list[str],
+    stores: list[str],
+    seed: int,
+    repeat: int,
+    budget: float,
+    port: int,
+    out_dir: Path,
+    name: str,
+    load_only: bool = False,
 ) -> dict[str, Any]:
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -464,9 +478,9 @@ def run(
             try:
                 if store == "neo4j":
                     with neo4j_server(scale, port) as server:
-                        runs.append(child(scale, store, seed, repeat, budget, server))
+                        runs.append(child(scale, store, seed, repeat, budget, server, load_only))
                 else:
-                    runs.append(child(scale, store, seed, repeat, budget, None))
+                    runs.append(child(scale, store, seed, repeat, budget, None, load_only))
             except RuntimeError as error:  # reported in the results, and the other pairs still run
                 print(f"[bench] {scale} on {store} failed: {error}", flush=True)
                 failed.append({"scale": scale, "store": store, "error": str(error)[:2000]})

@@ -116,8 +116,8 @@ def in_flight_query(local: LocalNeo4j) -> str | None:
 @pytest.mark.parametrize(
     "phase",
     [
-        pytest.param("MERGE (n:", id="while-writing-nodes"),
-        pytest.param("MERGE (s)-[r:", id="while-writing-relationships"),
+        pytest.param("CREATE (n:", id="while-writing-nodes"),
+        pytest.param("CREATE (s)-[r:", id="while-writing-relationships"),
     ],
 )
 def test_a_batch_killed_mid_load_is_wholly_there_or_wholly_absent(

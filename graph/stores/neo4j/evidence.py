@@ -11,22 +11,11 @@ from graph.evidence import RecordedEvidence, check_immutable, supersede_targets,
 from graph.model import Evidence, Label, Rel
 from graph.stores.neo4j.values import node_model
 
-# Items of the bundle: MERGE locks the id (a concurrent creator waits), SET locks a stored node.
-# A node created here holds only its id until the write that follows sets every property.
-_LOCK_ITEMS = f"""
-UNWIND $ids AS id
-MERGE (e:{Label.EVIDENCE} {{id: id}})
-ON CREATE SET e._created = true
-SET e._lock = true
-WITH e
-REMOVE e._lock
-RETURN e._created IS NOT NULL AS created, properties(e) AS props,
-       [(e)-[:{Rel.COVERS}]->(a:{Label.ASSET}) | a.id] AS covers,
-       [(e)<-[:{Rel.SUPERSEDES}]-(n:{Label.EVIDENCE}) | n.id] AS supersededBy
-"""
-
-# Stored evidence the bundle only links to (covers) or corrects (supersedes).
-_LOCK_OTHERS = f"""
+# Stored evidence the bundle repeats, links to (covers) or corrects (supersedes): SET takes its
+# write lock, so a concurrent correction of the same item waits and then sees this one. Items
+# that are new are not locked: a concurrent creator of the same id fails on the unique
+# constraint instead, and the store runs the write again (when the id is stored).
+_LOCK = f"""
 UNWIND $ids AS id
 MATCH (e:{Label.EVIDENCE} {{id: id}})
 SET e._lock = true
@@ -37,17 +26,15 @@ RETURN properties(e) AS props, [(e)-[:{Rel.COVERS}]->(a:{Label.ASSET}) | a.id] A
 """
 
 
-def check_in_transaction(tx: ManagedTransaction, bundle: Bundle) -> None:
-    """Raise `EvidenceConflict` (rolling the transaction back) unless the bundle only adds evidence."""
-    items = sorted({e.id for e in bundle.evidence})
+def check_in_transaction(tx: ManagedTransaction, bundle: Bundle, stored: set[str]) -> None:
+    """Raise `EvidenceConflict` (rolling the transaction back) unless the bundle only adds evidence.
+    `stored`: which of the bundle's evidence ids the database holds (read in this transaction)."""
+    items = {e.id for e in bundle.evidence}
+    others = set(touched_ids(bundle)) | set(supersede_targets(bundle))
     recorded: dict[str, RecordedEvidence] = {}
     superseded_by: dict[str, list[str]] = {}
-    for record in tx.run(_LOCK_ITEMS, ids=items):
-        if not record["created"]:
-            evidence = _add(recorded, record["props"], record["covers"])
-            superseded_by[evidence.id] = record["supersededBy"]
-    others = sorted((set(touched_ids(bundle)) | set(supersede_targets(bundle))) - set(items))
-    for record in tx.run(_LOCK_OTHERS, ids=others):
+    # Sorted: concurrent writers take the locks in one order.
+    for record in tx.run(_LOCK, ids=sorted((items & stored) | (others - items))):
         evidence = _add(recorded, record["props"], record["covers"])
         superseded_by[evidence.id] = record["supersededBy"]
     check_immutable(bundle, recorded, superseded_by)

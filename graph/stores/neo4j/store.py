@@ -170,11 +170,20 @@ class Neo4jStore:
         plan = writes.plan_write(bundle)
 
         def work(tx: ManagedTransaction) -> None:
+            stored = writes.stored_ids(tx, plan)
             if immutable_evidence:
-                evidence_rules.check_in_transaction(tx, bundle)
-            writes.run_write(tx, plan)
+                evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
+            writes.run_write(tx, plan, stored)
 
-        self._write(work)
+        for attempt in range(1, writes.ATTEMPTS + 1):
+            try:
+                self._write(work)
+                break
+            except ConstraintError:
+                # A node this write created was created by a concurrent write too (the unique
+                # constraint refused ours, nothing was written): again, now taking the update path.
+                if attempt == writes.ATTEMPTS:
+                    raise ConflictError("the bundle's new ids kept being created by concurrent writes; retry") from None
         return WriteSummary(nodes=plan.node_count, edges=plan.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
