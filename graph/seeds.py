@@ -76,9 +76,11 @@ def load_seed_bundle(*paths: Path) -> Bundle:
 
 
 def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle:
-    """Shift every date by whole days so `reference` falls on `today`: the demo stays mid-audit
-    whenever it is started, instead of decaying into expired evidence."""
-    shift = timedelta(days=(today.date() - reference.date()).days)
+    """Shift every date so `reference` falls on `today` (to the minute, never after it): the demo
+    stays mid-audit whenever it is started, instead of decaying into expired evidence. A shift by
+    whole days would put the reference day's evidence in the future whenever the demo is started
+    earlier in the day than the reference's hour (seen: SOC 2 at 29 covered criteria, not 50)."""
+    shift = (today - reference) // timedelta(minutes=1) * timedelta(minutes=1)
     if not shift:
         return bundle
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
+
 from graph.bundle import Bundle, read_bundle_file
 from graph.model import ControlStatus, CoverageStatus, Label, Rel
 from graph.queries import coverage, evidence_gaps, missing_evidence
 from graph.queries.results import MissingEvidenceReport
-from graph.seeds import SEEDS_DIR
+from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, rebase_dates
 from graph.semantics import EvidenceState
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
@@ -163,3 +165,23 @@ def test_every_backend_tells_the_same_demo_story(store: GraphStore, seeds: Bundl
     got_gaps = evidence_gaps(store, TYPE2_START, TYPE2_END, SOC2)
     want_gaps = evidence_gaps(seeded, TYPE2_START, TYPE2_END, SOC2)
     assert [(p.control_id, p.gaps) for p in got_gaps.controls] == [(p.control_id, p.gaps) for p in want_gaps.controls]
+
+
+@pytest.mark.parametrize("hour", [0, 1, 11, 12, 13, 23])
+def test_the_rebased_demo_tells_the_same_story_whatever_the_hour_it_starts(
+    seeds: Bundle, seeded: EmbeddedStore, hour: int
+) -> None:
+    """`serve --demo` shifts the demo so its reference instant is the moment it starts (to the
+    minute, never later): started at any hour it answers as the demo does at its reference."""
+    started = datetime(2027, 3, 4, hour, 37, 29, tzinfo=UTC)
+    rebased = rebase_dates(seeds, DEMO_REFERENCE, started)
+    assert max(e.collected_at for e in rebased.evidence) <= started
+    store = EmbeddedStore()
+    try:
+        store.write(rebased)
+        now = coverage(store, SOC2, started)
+    finally:
+        store.close()
+    then = coverage(seeded, SOC2, DEMO_REFERENCE)
+    assert now.totals == then.totals
+    assert [(r.criterion_id, r.status) for r in now.criteria] == [(r.criterion_id, r.status) for r in then.criteria]
