@@ -7,7 +7,6 @@ same graph answers, at several instants around the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,32 +16,13 @@ from hypothesis import strategies as st
 
 from graph.model import Label
 from graph.stores.embedded import EmbeddedStore
-from tests.graphs import GraphBuilder, day
-
-INSTANTS = [day(n) for n in (-40, -1, 0, 0.5, 1, 5, 29, 31, 33, 60, 95, 200)]
-LAST = day(1)  # warmed up last, so the first instant checked after a change is one remembered
+from tests.graphs import day
+from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate
 
 
 def warm(store: EmbeddedStore) -> None:
     for at in [*INSTANTS, LAST]:
         answers(store, at)  # build every index and remember states
-
-
-def base() -> GraphBuilder:
-    b = GraphBuilder().framework().criterion("C1").criterion("C2")
-    for a in ("a1", "a2", "a3"):
-        b.asset(a)
-    b.depends("a2", "a1").depends("a3", "a2")
-    b.control("k-scoped", frequency="monthly", satisfies=["fw:C1"], applies_to=["a1", "a2"])
-    b.control("k-wide", frequency="quarterly", satisfies=["fw:C2"])
-    b.control("k-daily", frequency="daily", satisfies=["fw:C2"], applies_to=["a3"])
-    b.evidence("k-scoped", day(-10), covers=["a1"], eid="e-a1")
-    b.evidence("k-scoped", day(-5), covers=["a2"], eid="e-a2")
-    b.evidence("k-scoped", day(-50), eid="e-old")
-    b.evidence("k-wide", day(-20), eid="e-wide")
-    b.evidence("k-wide", day(-2), status="pending", eid="e-pending")
-    b.evidence("k-daily", day(0.2), eid="e-daily")
-    return b
 
 
 def answers(store: EmbeddedStore, at: datetime) -> dict[str, Any]:
@@ -73,54 +53,16 @@ def check_against_fresh(store: EmbeddedStore) -> None:
         assert answers(store, at) == answers(fresh, at), at
 
 
-CHANGES: dict[str, Callable[[EmbeddedStore], None]] = {
-    "new unscoped evidence": lambda s: s.write(GraphBuilder().evidence("k-wide", day(0.7), eid="e-new").bundle()),
-    "new scoped evidence": lambda s: s.write(
-        GraphBuilder().evidence("k-scoped", day(0.7), covers=["a2"], eid="e-new").bundle()
-    ),
-    "a correction supersedes an item": lambda s: s.write(
-        _with(GraphBuilder().evidence("k-scoped", day(-9), covers=["a1"], eid="e-fix"), supersedes="e-a1").bundle(),
-        immutable_evidence=True,
-    ),
-    "the scope grows": lambda s: s.write(_link("applies_to", "k-scoped", "a3")),
-    "the control is planned now": lambda s: s.write(
-        GraphBuilder().control("k-scoped", status="planned", frequency="monthly").bundle()
-    ),
-    "the frequency changes": lambda s: s.write(GraphBuilder().control("k-scoped", frequency="annual").bundle()),
-    "an asset is written with a change": lambda s: s.write(GraphBuilder().asset("a1", changed_at=day(0.5)).bundle()),
-    "set_changed_at": lambda s: s.set_changed_at(["a2", "a3"], day(0.4)),
-    "an asset is deleted": lambda s: s.delete_asset("a3"),
-    "evidence moves to another control": lambda s: s.write(
-        GraphBuilder().evidence("k-wide", day(-10), covers=["a1"], eid="e-a1").bundle()
-    ),
-    "evidence is rejected on re-upsert": lambda s: s.write(
-        GraphBuilder().evidence("k-wide", day(-20), status="rejected", eid="e-wide").bundle()
-    ),
-    "scope added to recorded evidence": lambda s: s.write(_link("covers", "e-old", "a2")),
-}
-
-
-def _with(builder: GraphBuilder, **fields: Any) -> GraphBuilder:
-    builder.data["evidence"][-1].update(fields)
-    return builder
-
-
-def _link(name: str, source: str, target: str) -> Any:
-    from graph.bundle import Bundle
-
-    return Bundle.model_validate({name: [{"source": source, "target": target}]})
-
-
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_every_change_is_seen_at_once(change: str) -> None:
-    store = base().write_to(EmbeddedStore())
+    store = estate().write_to(EmbeddedStore())
     warm(store)
     CHANGES[change](store)
     check_against_fresh(store)
 
 
 def test_changes_one_after_another_are_each_seen() -> None:
-    store = base().write_to(EmbeddedStore())
+    store = estate().write_to(EmbeddedStore())
     for name in sorted(CHANGES):
         if name == "an asset is deleted":
             continue  # later changes name a3
@@ -131,7 +73,7 @@ def test_changes_one_after_another_are_each_seen() -> None:
 
 def test_remembered_states_hold_only_between_the_instants_that_change_them() -> None:
     """Ask at one instant, then at every instant around each boundary: the same as a fresh store."""
-    store = base().write_to(EmbeddedStore())
+    store = estate().write_to(EmbeddedStore())
     fresh = fresh_copy(store)
     boundaries = [day(-10), day(-5), day(-2), day(-10 + 31), day(-5 + 31), day(-20 + 92), day(0.2), day(1.2)]
     from tests.graphs import just_before
@@ -144,7 +86,7 @@ def test_remembered_states_hold_only_between_the_instants_that_change_them() -> 
 def test_a_supposed_change_is_not_remembered() -> None:
     from graph.store import Assumption
 
-    store = base().write_to(EmbeddedStore())
+    store = estate().write_to(EmbeddedStore())
     at = day(1)
     before = store.control_states(None, at)
     supposed = store.control_states(None, at, Assumption(assets=frozenset({"a1"}), changed_at=day(0.9)))

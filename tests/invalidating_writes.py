@@ -1,0 +1,73 @@
+"""What a store remembers must be dropped by every write that can change it: the small estate
+both stores' memory tests start from, the instants they ask at, and the writes that must be seen
+(tests/graph/test_control_index.py for the embedded store, tests/stores/test_neo4j_memo.py for Neo4j)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graph.bundle import Bundle
+from graph.store import GraphStore
+from tests.graphs import GraphBuilder, day
+
+INSTANTS = [day(n) for n in (-40, -1, 0, 0.5, 1, 5, 29, 31, 33, 60, 95, 200)]
+LAST = day(1)  # warmed up last, so the first instant checked after a change is one remembered
+
+
+def estate() -> GraphBuilder:
+    b = GraphBuilder().framework().criterion("C1").criterion("C2")
+    for a in ("a1", "a2", "a3", "a4"):
+        b.asset(a)
+    b.depends("a2", "a1").depends("a3", "a2")
+    b.control("k-scoped", frequency="monthly", satisfies=["fw:C1"], applies_to=["a1", "a2"])
+    b.control("k-wide", frequency="quarterly", satisfies=["fw:C2"])
+    b.control("k-daily", frequency="daily", satisfies=["fw:C2"], applies_to=["a3"])
+    b.evidence("k-scoped", day(-10), covers=["a1"], eid="e-a1")
+    b.evidence("k-scoped", day(-5), covers=["a2"], eid="e-a2")
+    b.evidence("k-scoped", day(-50), eid="e-old")
+    b.evidence("k-wide", day(-20), eid="e-wide")
+    b.evidence("k-wide", day(-2), status="pending", eid="e-pending")
+    b.evidence("k-daily", day(0.2), eid="e-daily")
+    return b
+
+
+def with_fields(builder: GraphBuilder, **fields: Any) -> GraphBuilder:
+    """The builder with `fields` set on its last evidence item."""
+    builder.data["evidence"][-1].update(fields)
+    return builder
+
+
+def link(name: str, source: str, target: str) -> Bundle:
+    return Bundle.model_validate({name: [{"source": source, "target": target}]})
+
+
+# Each write of `estate()` a store's memory must see at once.
+CHANGES: dict[str, Callable[[GraphStore], Any]] = {
+    "new unscoped evidence": lambda s: s.write(GraphBuilder().evidence("k-wide", day(0.7), eid="e-new").bundle()),
+    "new scoped evidence": lambda s: s.write(
+        GraphBuilder().evidence("k-scoped", day(0.7), covers=["a2"], eid="e-new").bundle()
+    ),
+    "a correction supersedes an item": lambda s: s.write(
+        with_fields(
+            GraphBuilder().evidence("k-scoped", day(-9), covers=["a1"], eid="e-fix"), supersedes="e-a1"
+        ).bundle(),
+        immutable_evidence=True,
+    ),
+    "the scope grows (APPLIES_TO added)": lambda s: s.write(link("applies_to", "k-scoped", "a3")),
+    "the control is planned now": lambda s: s.write(
+        GraphBuilder().control("k-scoped", status="planned", frequency="monthly").bundle()
+    ),
+    "the frequency changes": lambda s: s.write(GraphBuilder().control("k-scoped", frequency="annual").bundle()),
+    "an asset is written with a change": lambda s: s.write(GraphBuilder().asset("a1", changed_at=day(0.5)).bundle()),
+    "set_changed_at": lambda s: s.set_changed_at(["a2", "a3"], day(0.4)),
+    "an asset is deleted": lambda s: s.delete_asset("a3"),
+    "evidence moves to another control": lambda s: s.write(
+        GraphBuilder().evidence("k-wide", day(-10), covers=["a1"], eid="e-a1").bundle()
+    ),
+    "evidence is rejected on re-upsert": lambda s: s.write(
+        GraphBuilder().evidence("k-wide", day(-20), status="rejected", eid="e-wide").bundle()
+    ),
+    "scope added to recorded evidence": lambda s: s.write(link("covers", "e-old", "a2")),
+    "a dependency is added": lambda s: s.write(GraphBuilder().depends("a4", "a3").bundle()),
+}
