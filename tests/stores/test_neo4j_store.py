@@ -4,12 +4,11 @@ and how it fails. (The rules themselves run on both backends through the `store`
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver
 
 from graph.bundle import Bundle
 from graph.errors import ConflictError, InvalidInputError, NotFoundError, StoreUnavailableError
@@ -17,6 +16,7 @@ from graph.model import NODE_EDGE_FIELDS, Label, Rel, after_key, order_key
 from graph.stores.neo4j import Neo4jStore
 from graph.stores.neo4j.schema import KIND_LABELS
 from tests.graphs import T0, GraphBuilder, day
+from tests.stores.conftest import cypher
 from tests.stores.neo4j_launcher import Neo4jServer, free_port
 
 pytestmark = pytest.mark.neo4j
@@ -25,26 +25,6 @@ pytestmark = pytest.mark.neo4j
 @pytest.fixture
 def server(neo4j_server: Neo4jServer) -> Neo4jServer:
     return neo4j_server
-
-
-@pytest.fixture
-def neo4j(server: Neo4jServer) -> Iterator[Neo4jStore]:
-    store = Neo4jStore(server.uri, server.user, server.password, server.database)
-    store.clear()
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def raw(server: Neo4jServer) -> Iterator[Driver]:
-    """A plain driver, to look at what the store left in the database."""
-    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
-        yield driver
-
-
-def cypher(driver: Driver, query: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = driver.execute_query(query, params)
-    return [record.data() for record in records]
 
 
 def snapshot(driver: Driver) -> tuple[list[Any], list[Any]]:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver
 
 from graph.bundle import Bundle
 from graph.errors import ConflictError
@@ -19,28 +18,9 @@ from graph.model import Label
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore, writes
 from tests.graphs import GraphBuilder, day
-from tests.stores.neo4j_launcher import Neo4jServer
+from tests.stores.conftest import cypher
 
 pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture
-def neo4j(neo4j_server: Neo4jServer) -> Iterator[Neo4jStore]:
-    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
-    store.clear()
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def raw(neo4j_server: Neo4jServer) -> Iterator[Driver]:
-    with GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password)) as driver:
-        yield driver
-
-
-def cypher(driver: Driver, query: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = driver.execute_query(query, params)
-    return [record.data() for record in records]
 
 
 def stored() -> GraphBuilder:
