@@ -7,8 +7,7 @@ mirrors the evidence rules in Cypher and the differential tests hold the two to 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from graph.model import (
@@ -51,70 +50,118 @@ class EvidenceState(StrEnum):
     NEVER_COLLECTED = "NEVER_COLLECTED"
 
 
-@dataclass
-class EvidenceSummary:
-    """What a set of in-scope evidence says at T, folded so each item is looked at once.
+# -- the evidence fold -------------------------------------------------------------------------
+#
+# The one Python fold of a set of in-scope evidence into a state (the Neo4j store's Cypher in
+# graph/stores/neo4j/reads.py mirrors it; the differential tests hold the two to one answer).
+# It runs on the embedded store's hottest path, so instants are integer microseconds since the
+# epoch (exact: datetimes carry µs) and items plain tuples: far cheaper to compare than
+# datetimes and pydantic models.
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+NO_INSTANT = -(1 << 62)  # "no such item": below every representable datetime
+EARLIEST, LATEST = -(1 << 63), 1 << 63  # the ends of an unbounded interval
+
+ACCEPTED, PENDING, REJECTED = 0, 1, 2
+STATUS_CODE = {
+    EvidenceStatus.ACCEPTED: ACCEPTED,
+    EvidenceStatus.PENDING: PENDING,
+    EvidenceStatus.REJECTED: REJECTED,
+}
+
+# (collected_at, end, status code) of one evidence item.
+EvidenceItem = tuple[int, int, int]
+# The newest valid `collected_at`, the latest end of expired accepted items, the latest pending
+# and the latest rejected `collected_at` (NO_INSTANT when there is none), and `[lo, hi)`.
+Folded = tuple[int, int, int, int, int, int]
+
+
+def to_micros(moment: datetime) -> int:
+    """An aware datetime as exact integer microseconds since the epoch."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def interval_micros(frequency: Frequency) -> int:
+    """The frequency interval in microseconds (the `span` of `evidence_item`)."""
+    return frequency.interval // _MICROSECOND
+
+
+def evidence_item(evidence: Evidence, span: int) -> EvidenceItem:
+    """`evidence` as an item, for a control whose frequency interval is `span` microseconds
+    (`interval_micros`, computed once per control): its end is `evidence_end`."""
+    collected = to_micros(evidence.collected_at)
+    end = to_micros(evidence.valid_until) if evidence.valid_until is not None else collected + span
+    return collected, end, STATUS_CODE[evidence.status]
+
+
+def fold(
+    items: Iterable[EvidenceItem],
+    at: int,
+    lo: int = EARLIEST,
+    hi: int = LATEST,
+    valid: int = NO_INSTANT,
+    expired: int = NO_INSTANT,
+    pending: int = NO_INSTANT,
+    rejected: int = NO_INSTANT,
+) -> Folded:
+    """What `items` say at `at`, each item looked at once, folded on top of the four instants
+    given (so a set of items can be folded in parts: unscoped items once, then each asset's own).
 
     Staleness of a set reduces to its newest valid item: some valid item is fresh for an asset
-    exactly when the newest one is (`changed_at <= collected_at` or `changed_at > T`).
+    exactly when the newest one is (`changed_at <= collected_at` or `changed_at > at`).
+
+    `lo`/`hi` come back narrowed to the instants around `at` where any of the four would change
+    (an item starts to exist, an accepted one stops being valid): the fold is the same for every
+    instant in `[lo, hi)`.
     """
-
-    newest_valid_collected: datetime | None = None
-    latest_accepted_end: datetime | None = None
-    latest_pending: datetime | None = None
-    latest_rejected: datetime | None = None
-
-    def add(self, evidence: Evidence, frequency: Frequency, at: datetime) -> None:
-        collected = evidence.collected_at
-        if collected > at:
-            return  # evidence collected after T does not exist as of T
-        if evidence.status is EvidenceStatus.ACCEPTED:
-            end = evidence_end(evidence, frequency)
+    for collected, end, status in items:
+        if collected > at:  # does not exist as of `at`
+            if collected < hi:
+                hi = collected
+            continue
+        if collected > lo:
+            lo = collected
+        if status == ACCEPTED:
             if at < end:
-                self.newest_valid_collected = _later(self.newest_valid_collected, collected)
+                if end < hi:
+                    hi = end
+                if collected > valid:
+                    valid = collected
             else:
-                self.latest_accepted_end = _later(self.latest_accepted_end, end)
-        elif evidence.status is EvidenceStatus.PENDING:
-            self.latest_pending = _later(self.latest_pending, collected)
-        else:
-            self.latest_rejected = _later(self.latest_rejected, collected)
-
-    def merged(self, other: EvidenceSummary) -> EvidenceSummary:
-        return EvidenceSummary(
-            _later(self.newest_valid_collected, other.newest_valid_collected),
-            _later(self.latest_accepted_end, other.latest_accepted_end),
-            _later(self.latest_pending, other.latest_pending),
-            _later(self.latest_rejected, other.latest_rejected),
-        )
-
-    def state(self, changed_at: datetime | None, at: datetime) -> tuple[EvidenceState, datetime | None]:
-        """The first reason that holds, in DESIGN.md's order, and since when."""
-        if self.newest_valid_collected is not None:
-            if not is_stale(self.newest_valid_collected, changed_at, at):
-                return EvidenceState.OK, None
-            return EvidenceState.STALE, changed_at
-        if self.latest_accepted_end is not None:
-            return EvidenceState.EXPIRED, self.latest_accepted_end
-        if self.latest_pending is not None:
-            return EvidenceState.PENDING_REVIEW, self.latest_pending
-        if self.latest_rejected is not None:
-            return EvidenceState.REJECTED, self.latest_rejected
-        return EvidenceState.NEVER_COLLECTED, None
+                if end > lo:
+                    lo = end
+                if end > expired:
+                    expired = end
+        elif status == PENDING:
+            if collected > pending:
+                pending = collected
+        elif collected > rejected:
+            rejected = collected
+    return valid, expired, pending, rejected, lo, hi
 
 
-def summarize(evidence: Iterable[Evidence], frequency: Frequency, at: datetime) -> EvidenceSummary:
-    summary = EvidenceSummary()
-    for item in evidence:
-        summary.add(item, frequency, at)
-    return summary
-
-
-def _later(a: datetime | None, b: datetime | None) -> datetime | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)
+def evidence_state(
+    valid: int, expired: int, pending: int, rejected: int, changed: int | None, at: int
+) -> tuple[EvidenceState, int | None]:
+    """The state of a folded set for an asset whose `changed_at` is `changed` (None: never
+    changed): the first reason that holds, in DESIGN.md's order, and since when."""
+    if valid != NO_INSTANT:
+        if changed is None or not (valid < changed <= at):  # `is_stale`, inline: called per pair
+            return EvidenceState.OK, None
+        return EvidenceState.STALE, changed
+    if expired != NO_INSTANT:
+        return EvidenceState.EXPIRED, expired
+    if pending != NO_INSTANT:
+        return EvidenceState.PENDING_REVIEW, pending
+    if rejected != NO_INSTANT:
+        return EvidenceState.REJECTED, rejected
+    return EvidenceState.NEVER_COLLECTED, None
 
 
 def direct_status(controls: Iterable[tuple[ControlStatus, bool]]) -> CoverageStatus:

@@ -1,8 +1,9 @@
 """The embedded store's per-control evidence index, and its memory of the last states asked for.
 
 A control's current evidence (superseded items left out) is kept as integer instants, unscoped
-items apart and scoped items per covered asset, so the evidence rules of DESIGN.md fold over
-plain tuples instead of walking the graph and pydantic models again on every question.
+items apart and scoped items per covered asset, so the evidence rules of DESIGN.md
+(`graph.semantics.fold`) fold over plain tuples instead of walking the graph and pydantic models
+again on every question.
 
 The states of a control's (control, asset) pairs at T only change when T crosses one of a few
 instants: an item's `collected_at` (it starts to exist as of T), an accepted item's end (it stops
@@ -20,26 +21,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from graph.model import Control, ControlStatus, Evidence, EvidenceStatus, id_of_order_key, order_key
 from graph.queries.results import ControlAssetState, ControlVerdict
-from graph.semantics import EvidenceState
+from graph.semantics import (
+    EvidenceItem,
+    EvidenceState,
+    evidence_item,
+    evidence_state,
+    fold,
+    from_micros,
+    interval_micros,
+    to_micros,
+)
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-_NONE = -(1 << 62)  # "no such instant": below every representable datetime
-_MIN, _MAX = -(1 << 63), 1 << 63
-
-_ACCEPTED, _PENDING, _REJECTED = 0, 1, 2
-_STATUS_CODE = {
-    EvidenceStatus.ACCEPTED: _ACCEPTED,
-    EvidenceStatus.PENDING: _PENDING,
-    EvidenceStatus.REJECTED: _REJECTED,
-}
-
-# (collected_at, end, status code) of one item, instants in microseconds since the epoch.
-Item = tuple[int, int, int]
 # (asset or None, state, since in microseconds or None) of one failing pair.
 Row = tuple[str | None, EvidenceState, int | None]
 
@@ -47,15 +43,6 @@ Row = tuple[str | None, EvidenceState, int | None]
 # Sorting these strings is far cheaper than sorting `natural_key` tuples, and both stores order alike.
 sort_key = order_key
 id_of = id_of_order_key
-
-
-def to_micros(moment: datetime) -> int:
-    """An aware datetime as exact integer microseconds since the epoch."""
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def from_micros(micros: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=micros)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,55 +89,6 @@ class ControlStates:
         return self._failing
 
 
-def _fold(items: list[Item], at: int, lo: int, hi: int) -> tuple[int, int, int, int, int, int]:
-    """`graph.semantics.EvidenceSummary` over `items` at `at`: the newest valid `collected_at`,
-    the latest end of expired accepted items, the latest pending and the latest rejected
-    `collected_at` (`_NONE` when there is none), and `lo`/`hi` narrowed to the instants around
-    `at` where any of those would change."""
-    valid = expired = pending = rejected = _NONE
-    for collected, end, status in items:
-        if collected > at:  # does not exist as of `at`
-            if collected < hi:
-                hi = collected
-            continue
-        if collected > lo:
-            lo = collected
-        if status == _ACCEPTED:
-            if at < end:
-                if end < hi:
-                    hi = end
-                if collected > valid:
-                    valid = collected
-            else:
-                if end > lo:
-                    lo = end
-                if end > expired:
-                    expired = end
-        elif status == _PENDING:
-            if collected > pending:
-                pending = collected
-        elif collected > rejected:
-            rejected = collected
-    return valid, expired, pending, rejected, lo, hi
-
-
-def _state(
-    valid: int, expired: int, pending: int, rejected: int, changed: int | None, at: int
-) -> tuple[EvidenceState, int | None]:
-    """`EvidenceSummary.state`: the first reason that holds, and since when."""
-    if valid != _NONE:
-        if changed is None or not (valid < changed <= at):
-            return EvidenceState.OK, None
-        return EvidenceState.STALE, changed
-    if expired != _NONE:
-        return EvidenceState.EXPIRED, expired
-    if pending != _NONE:
-        return EvidenceState.PENDING_REVIEW, pending
-    if rejected != _NONE:
-        return EvidenceState.REJECTED, rejected
-    return EvidenceState.NEVER_COLLECTED, None
-
-
 class ControlIndex:
     """One control's current evidence, its scope, and the states at the last instant asked for."""
 
@@ -159,17 +97,15 @@ class ControlIndex:
         self.status = control.status
         self.assets = assets  # the assets it applies to, in natural order
         self.asset_set = frozenset(assets)
-        span = control.frequency.interval // _MICROSECOND
-        self.unscoped: list[Item] = []
+        span = interval_micros(control.frequency)
+        self.unscoped: list[EvidenceItem] = []
         self.unscoped_ids: list[str] = []
-        self.scoped: dict[str, list[Item]] = {}
+        self.scoped: dict[str, list[EvidenceItem]] = {}
         self.scoped_ids: dict[str, list[str]] = {}
         accepted: list[datetime] = []
         for record in records:
             evidence = record.evidence
-            collected = to_micros(evidence.collected_at)
-            end = to_micros(evidence.valid_until) if evidence.valid_until is not None else collected + span
-            item = (collected, end, _STATUS_CODE[evidence.status])
+            item = evidence_item(evidence, span)
             if record.covers:
                 for asset_id in record.covers:
                     self.scoped.setdefault(asset_id, []).append(item)
@@ -204,22 +140,21 @@ class ControlIndex:
         return found
 
     def _compute(self, at: int, changed_at: Mapping[str, int]) -> ControlStates:
-        u_valid, u_expired, u_pending, u_rejected, lo, hi = _fold(self.unscoped, at, _MIN, _MAX)
+        # Unscoped items are folded once; each asset's own items are folded on top of them.
+        u_valid, u_expired, u_pending, u_rejected, lo, hi = fold(self.unscoped, at)
         rows: list[Row] = []
         ok = EvidenceState.OK
         if not self.assets:
             valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
             for items in self.scoped.values():
-                s_valid, s_expired, s_pending, s_rejected, lo, hi = _fold(items, at, lo, hi)
-                valid, expired = max(valid, s_valid), max(expired, s_expired)
-                pending, rejected = max(pending, s_pending), max(rejected, s_rejected)
-            state, since = _state(valid, expired, pending, rejected, None, at)
+                valid, expired, pending, rejected, lo, hi = fold(items, at, lo, hi, valid, expired, pending, rejected)
+            state, since = evidence_state(valid, expired, pending, rejected, None, at)
             if state is not ok:
                 rows.append((None, state, since))
         else:
             scoped = self.scoped
             # An asset with no scoped item and no change stands where the unscoped items put it.
-            unchanged = _state(u_valid, u_expired, u_pending, u_rejected, None, at)
+            unchanged = evidence_state(u_valid, u_expired, u_pending, u_rejected, None, at)
             for asset_id in self.assets:
                 mine = scoped.get(asset_id)
                 changed = changed_at.get(asset_id)
@@ -227,11 +162,9 @@ class ControlIndex:
                     state, since = unchanged
                 else:
                     if mine:
-                        s_valid, s_expired, s_pending, s_rejected, lo, hi = _fold(mine, at, lo, hi)
-                        valid = s_valid if s_valid > u_valid else u_valid
-                        expired = s_expired if s_expired > u_expired else u_expired
-                        pending = s_pending if s_pending > u_pending else u_pending
-                        rejected = s_rejected if s_rejected > u_rejected else u_rejected
+                        valid, expired, pending, rejected, lo, hi = fold(
+                            mine, at, lo, hi, u_valid, u_expired, u_pending, u_rejected
+                        )
                     else:
                         valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
                     if changed is not None:
@@ -239,7 +172,7 @@ class ControlIndex:
                             lo = max(lo, changed)
                         else:
                             hi = min(hi, changed)
-                    state, since = _state(valid, expired, pending, rejected, changed, at)
+                    state, since = evidence_state(valid, expired, pending, rejected, changed, at)
                 if state is not ok:
                     rows.append((asset_id, state, since))
         counts: dict[EvidenceState, int] = {}

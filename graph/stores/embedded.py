@@ -56,9 +56,9 @@ from graph.queries.results import (
     Neighbourhood,
     StaleEvidence,
 )
-from graph.semantics import is_stale, is_valid
+from graph.semantics import is_stale, is_valid, to_micros
 from graph.store import Assumption, WriteSummary
-from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key, to_micros
+from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (

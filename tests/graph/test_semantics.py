@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.model import (
     Asset,
@@ -15,16 +17,24 @@ from graph.model import (
     MappingRelationship,
 )
 from graph.semantics import (
+    EARLIEST,
+    LATEST,
+    EvidenceItem,
     EvidenceState,
     best_status,
     crosswalk_candidate,
     direct_status,
     evidence_end,
+    evidence_item,
+    evidence_state,
+    fold,
+    from_micros,
+    interval_micros,
     is_stale,
     is_valid,
     period_intervals,
     rollup_status,
-    summarize,
+    to_micros,
 )
 from tests.graphs import EPS, T0, day
 
@@ -150,12 +160,27 @@ def test_asset_changed_at_is_kept_in_utc() -> None:
 # -- folding a set of evidence into one state (missing-evidence reasons) ---------------------
 
 
+def items_of(evidence: list[Evidence], frequency: Frequency) -> list[EvidenceItem]:
+    return [evidence_item(e, interval_micros(frequency)) for e in evidence]
+
+
+def state_at(
+    evidence: list[Evidence], frequency: Frequency, at: datetime, changed: datetime | None = None
+) -> tuple[EvidenceState, datetime | None]:
+    """The state of one (control, asset) pair at `at`, through the fold the embedded index uses."""
+    valid, expired, pending, rejected, _lo, _hi = fold(items_of(evidence, frequency), to_micros(at))
+    state, since = evidence_state(
+        valid, expired, pending, rejected, None if changed is None else to_micros(changed), to_micros(at)
+    )
+    return state, None if since is None else from_micros(since)
+
+
 def test_no_evidence_is_never_collected() -> None:
-    assert summarize([], Frequency.MONTHLY, T0).state(None, T0) == (EvidenceState.NEVER_COLLECTED, None)
+    assert state_at([], Frequency.MONTHLY, T0) == (EvidenceState.NEVER_COLLECTED, None)
 
 
 def test_valid_fresh_evidence_is_ok() -> None:
-    assert summarize([ev(T0)], Frequency.MONTHLY, day(1)).state(None, day(1)) == (EvidenceState.OK, None)
+    assert state_at([ev(T0)], Frequency.MONTHLY, day(1)) == (EvidenceState.OK, None)
 
 
 def test_stale_wins_over_every_other_reason_and_since_is_changed_at() -> None:
@@ -165,8 +190,7 @@ def test_stale_wins_over_every_other_reason_and_since_is_changed_at() -> None:
         ev(day(1), status="pending", eid="pending"),
         ev(day(1), status="rejected", eid="rejected"),
     ]
-    summary = summarize(items, Frequency.MONTHLY, day(5))
-    assert summary.state(day(2), day(5)) == (EvidenceState.STALE, day(2))
+    assert state_at(items, Frequency.MONTHLY, day(5), changed=day(2)) == (EvidenceState.STALE, day(2))
 
 
 def test_expired_wins_over_pending_and_rejected_and_since_is_latest_end() -> None:
@@ -177,41 +201,122 @@ def test_expired_wins_over_pending_and_rejected_and_since_is_latest_end() -> Non
         ev(day(1), status="pending", eid="pending"),
         ev(day(1), status="rejected", eid="rejected"),
     ]
-    summary = summarize(items, Frequency.MONTHLY, day(5))
-    assert summary.state(None, day(5)) == (EvidenceState.EXPIRED, day(-9))
+    assert state_at(items, Frequency.MONTHLY, day(5)) == (EvidenceState.EXPIRED, day(-9))
 
 
 def test_pending_wins_over_rejected_and_since_is_latest_pending_collection() -> None:
     items = [ev(day(1), status="pending"), ev(day(2), status="pending"), ev(day(3), status="rejected")]
-    assert summarize(items, Frequency.MONTHLY, day(5)).state(None, day(5)) == (EvidenceState.PENDING_REVIEW, day(2))
+    assert state_at(items, Frequency.MONTHLY, day(5)) == (EvidenceState.PENDING_REVIEW, day(2))
 
 
 def test_rejected_alone() -> None:
     items = [ev(day(1), status="rejected"), ev(day(3), status="rejected")]
-    assert summarize(items, Frequency.MONTHLY, day(5)).state(None, day(5)) == (EvidenceState.REJECTED, day(3))
+    assert state_at(items, Frequency.MONTHLY, day(5)) == (EvidenceState.REJECTED, day(3))
 
 
 @pytest.mark.parametrize("status", ["accepted", "pending", "rejected"])
 def test_evidence_collected_after_t_does_not_exist_as_of_t(status: str) -> None:
-    summary = summarize([ev(day(5) + EPS, status=status)], Frequency.MONTHLY, day(5))
-    assert summary.state(None, day(5)) == (EvidenceState.NEVER_COLLECTED, None)
+    assert state_at([ev(day(5) + EPS, status=status)], Frequency.MONTHLY, day(5)) == (
+        EvidenceState.NEVER_COLLECTED,
+        None,
+    )
 
 
 def test_newer_fresh_evidence_after_a_change_is_ok() -> None:
     items = [ev(day(0), eid="before-change"), ev(day(6), eid="after-change")]
-    summary = summarize(items, Frequency.MONTHLY, day(7))
-    assert summary.state(day(5), day(7)) == (EvidenceState.OK, None)
+    assert state_at(items, Frequency.MONTHLY, day(7), changed=day(5)) == (EvidenceState.OK, None)
     # ...but as of a time before the fresh item existed, the old one is stale.
-    earlier = summarize(items, Frequency.MONTHLY, day(5.5))
-    assert earlier.state(day(5), day(5.5)) == (EvidenceState.STALE, day(5))
+    assert state_at(items, Frequency.MONTHLY, day(5.5), changed=day(5)) == (EvidenceState.STALE, day(5))
 
 
-def test_merging_summaries_keeps_the_latest_of_each() -> None:
-    a = summarize([ev(day(-100))], Frequency.MONTHLY, day(0))
-    b = summarize([ev(day(-1))], Frequency.MONTHLY, day(0))
-    assert a.state(None, day(0))[0] is EvidenceState.EXPIRED
-    assert a.merged(b).state(None, day(0)) == (EvidenceState.OK, None)
-    assert b.merged(a).state(None, day(0)) == (EvidenceState.OK, None)
+def test_folding_in_parts_keeps_the_latest_of_each() -> None:
+    """Unscoped items folded once, then an asset's own on top: as if folded together."""
+    at = to_micros(day(0))
+    old, recent = items_of([ev(day(-100))], Frequency.MONTHLY), items_of([ev(day(-1))], Frequency.MONTHLY)
+    assert evidence_state(*fold(old, at)[:4], None, at)[0] is EvidenceState.EXPIRED
+    for first, second in ((old, recent), (recent, old)):
+        valid, expired, pending, rejected, lo, hi = fold(first, at)
+        assert fold(second, at, lo, hi, valid, expired, pending, rejected) == fold(first + second, at)
+        assert evidence_state(*fold(second, at, lo, hi, valid, expired, pending, rejected)[:4], None, at) == (
+            EvidenceState.OK,
+            None,
+        )
+
+
+# Random evidence sets on a small grid of days, so that instants often coincide (the edges).
+DAYS = st.integers(min_value=-40, max_value=40)
+EVIDENCE_SETS = st.lists(
+    st.builds(
+        lambda collected, status, valid_until: ev(
+            day(collected), status=status, valid_until=None if valid_until is None else day(collected + valid_until)
+        ),
+        DAYS,
+        st.sampled_from(["accepted", "pending", "rejected"]),
+        st.none() | st.integers(min_value=1, max_value=40),  # valid_until is after collected_at
+    ),
+    max_size=6,
+)
+
+
+def reference_state(
+    evidence: list[Evidence], frequency: Frequency, at: datetime, changed: datetime | None
+) -> tuple[EvidenceState, datetime | None]:
+    """DESIGN.md's missing-evidence reasons read literally, over the datetime predicates: the
+    first reason that holds, and since when."""
+    existing = [e for e in evidence if e.collected_at <= at]
+    valid = [e for e in existing if is_valid(e, frequency, at)]
+    if valid:
+        if any(not is_stale(e.collected_at, changed, at) for e in valid):
+            return EvidenceState.OK, None
+        return EvidenceState.STALE, changed
+    accepted = [evidence_end(e, frequency) for e in existing if e.status == "accepted"]
+    if accepted:
+        return EvidenceState.EXPIRED, max(accepted)
+    for status, state in (("pending", EvidenceState.PENDING_REVIEW), ("rejected", EvidenceState.REJECTED)):
+        times = [e.collected_at for e in existing if e.status == status]
+        if times:
+            return state, max(times)
+    return EvidenceState.NEVER_COLLECTED, None
+
+
+@settings(max_examples=300)
+@given(
+    evidence=EVIDENCE_SETS,
+    frequency=st.sampled_from([Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY]),
+    at=DAYS,
+    data=st.data(),
+)
+def test_the_fold_answers_as_the_rules_read_literally(
+    evidence: list[Evidence], frequency: Frequency, at: int, data: st.DataObject
+) -> None:
+    # A change often falls exactly on an item's collected_at or on T: the edges of staleness.
+    edges = [e.collected_at for e in evidence] + [day(at)]
+    changed_at = data.draw(st.none() | DAYS.map(day) | st.sampled_from(edges), label="changed_at")
+    assert state_at(evidence, frequency, day(at), changed_at) == reference_state(
+        evidence, frequency, day(at), changed_at
+    )
+
+
+@settings(max_examples=300)
+@given(
+    evidence=EVIDENCE_SETS,
+    frequency=st.sampled_from([Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY]),
+    at=DAYS,
+    split=st.integers(min_value=0, max_value=6),
+)
+def test_the_fold_is_the_same_across_its_interval_and_in_parts(
+    evidence: list[Evidence], frequency: Frequency, at: int, split: int
+) -> None:
+    """Every instant in the `[lo, hi)` the fold returns (its ends and the item instants inside)
+    folds to the same four instants; folding the items in two parts gives the fold of all."""
+    items = items_of(evidence, frequency)
+    moment = to_micros(day(at))
+    *folded, lo, hi = fold(items, moment)
+    inside = {lo, hi - 1, *(t for c, e, _ in items for t in (c, c - 1, e, e - 1) if lo <= t < hi)}
+    for t in inside - {EARLIEST, LATEST - 1}:
+        assert fold(items, t)[:4] == tuple(folded), t
+    valid, expired, pending, rejected, part_lo, part_hi = fold(items[:split], moment)
+    assert fold(items[split:], moment, part_lo, part_hi, valid, expired, pending, rejected) == fold(items, moment)
 
 
 # -- criterion status ---------------------------------------------------------------------

@@ -203,7 +203,7 @@ RETURN e.id AS evidence, c.id AS control, a.id AS asset
 # -- evidence states ------------------------------------------------------------------------------
 #
 # Per (control, asset) pair the evidence in scope is folded into four instants, as
-# `graph.semantics.EvidenceSummary` does: the newest valid `collected_at`, the latest end (expiry)
+# `graph.semantics.fold` does: the newest valid `collected_at`, the latest end (expiry)
 # of expired accepted evidence, the latest pending and the latest rejected `collected_at`; the
 # state is then the first reason that holds. Each evidence row is reduced to one (kind, instant)
 # pair and the folding is a `max` grouped by kind, which keeps the per-row work small. Evidence

@@ -44,9 +44,8 @@ from graph.model import (
     order_key,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
-from graph.semantics import EvidenceState
+from graph.semantics import EvidenceState, to_micros
 from graph.store import Assumption, WriteSummary
-from graph.stores.control_index import to_micros
 from graph.stores.embedded import check_where
 from graph.stores.neo4j import audit as audit_log
 from graph.stores.neo4j import evidence as evidence_rules
