@@ -23,13 +23,13 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, get_origin
+from typing import Any
 
 import networkx as nx
 
 from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, pending_audit, seal
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
-from graph.errors import ConflictError, InvalidInputError, NotFoundError
+from graph.errors import ConflictError, NotFoundError
 from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
 from graph.integrity import check_bundle
 from graph.keys import ApiKey
@@ -45,7 +45,6 @@ from graph.model import (
     Evidence,
     Label,
     Mapping,
-    MappingRelationship,
     NodeModel,
     Rel,
     natural_key,
@@ -58,7 +57,8 @@ from graph.queries.results import (
 )
 from graph.semantics import is_stale, is_valid, to_micros
 from graph.store import Assumption, WriteSummary
-from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key
+from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
+from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -94,7 +94,7 @@ class EmbeddedStore:
         self._dependencies: nx.DiGraph = nx.DiGraph()  # DEPENDS_ON among assets, for traversal
         self._nodes: dict[Label, dict[str, Any]] = {label: {} for label in Label}
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
-        self._asset_rank: dict[str, int] | None = None  # asset id -> place in `_natural` order
+        self._asset_rank: dict[str, int] | None = None  # asset id -> place in `natural_order`
         self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
         self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
         # Neighbourhoods asked for since the last write (they do not depend on time or changed_at).
@@ -490,26 +490,24 @@ class EmbeddedStore:
     def _mappings_of(self, criterion_id: str) -> Iterator[Mapping]:
         succ = self._succ[Rel.MAPS_TO]
         for target, data in succ.get(criterion_id, {}).items():
-            yield _mapping(criterion_id, target, data)
+            yield mapping_from_row(criterion_id, target, data)
         for source in self._pred[Rel.MAPS_TO].get(criterion_id, ()):
-            yield _mapping(source, criterion_id, succ[source][criterion_id])
+            yield mapping_from_row(source, criterion_id, succ[source][criterion_id])
 
     def mappings_touching(self, criterion_ids: Collection[str]) -> list[Mapping]:
         with self._lock:
-            unique = {(m.source, m.target): m for c in criterion_ids for m in self._mappings_of(c)}
-            return [unique[k] for k in sorted(unique)]
+            return mappings_in_order(m for c in criterion_ids for m in self._mappings_of(c))
 
     def mappings_between(self, framework_a: str, framework_b: str) -> list[Mapping]:
         with self._lock:
             in_a = set(self._in(Label.FRAMEWORK, framework_a, Rel.PART_OF))
             in_b = set(self._in(Label.FRAMEWORK, framework_b, Rel.PART_OF))
-            unique = {
-                (m.source, m.target): m
+            return mappings_in_order(
+                m
                 for c in in_a
                 for m in self._mappings_of(c)
                 if (m.source in in_a and m.target in in_b) or (m.source in in_b and m.target in in_a)
-            }
-            return [unique[k] for k in sorted(unique)]
+            )
 
     def _assumed(self, index: ControlIndex, assume: Assumption | None) -> dict[str, int] | None:
         """`changed_at` overrides (microseconds) for the control's assets under `assume`, or None
@@ -560,7 +558,7 @@ class EmbeddedStore:
                 return {}
             rank = self._asset_rank
             if rank is None:
-                rank = self._asset_rank = {a: i for i, a in enumerate(_natural(self._nodes[Label.ASSET]))}
+                rank = self._asset_rank = {a: i for i, a in enumerate(natural_order(self._nodes[Label.ASSET]))}
             pred = self._dependencies._pred  # breadth-first over DEPENDS_ON, backwards (the raw adjacency)
             distance = {asset_id: 0}
             frontier = [asset_id]
@@ -595,10 +593,10 @@ class EmbeddedStore:
             for control_id in controls:
                 self._index(control_id).evidence_for(assets, evidence)
             return Neighbourhood.model_construct(
-                controls=_natural(controls),
-                criteria=_natural(criteria),
-                frameworks=_natural(frameworks),
-                vendors=_natural(vendors),
+                controls=natural_order(controls),
+                criteria=natural_order(criteria),
+                frameworks=natural_order(frameworks),
+                vendors=natural_order(vendors),
                 evidence=[id_of(key) for key in sorted(evidence)],
             )
 
@@ -633,17 +631,11 @@ class EmbeddedStore:
                             found.append(
                                 StaleEvidence(evidence_id=evidence_id, control_id=control_id, asset_id=asset_id)
                             )
-            found.sort(key=lambda s: (natural_key(s.evidence_id), natural_key(s.asset_id)))
-            return found
+            return stale_in_order(found)
 
 
 _NO_PROPERTIES: dict[str, Any] = {}
 _AROUND_KEPT = 64  # neighbourhoods remembered between writes (blast radius of the assets asked about)
-
-
-def _natural(ids: Collection[str]) -> list[str]:
-    """Ids in natural order, ties broken by the id (as the Neo4j store orders them)."""
-    return [id_of(key) for key in sorted(map(sort_key, ids))]
 
 
 def _edge_rows(bundle: Bundle) -> Iterator[tuple[Rel, str, str, dict[str, Any]]]:
@@ -666,26 +658,6 @@ def _edge_rows(bundle: Bundle) -> Iterator[tuple[Rel, str, str, dict[str, Any]]]
             m.target,
             {"relationship": m.relationship.value, "strength": m.strength, "rationale": m.rationale},
         )
-
-
-def _mapping(source: str, target: str, data: dict[str, Any]) -> Mapping:
-    return Mapping(
-        source=source,
-        target=target,
-        relationship=MappingRelationship(data["relationship"]),
-        strength=data["strength"],
-        rationale=data["rationale"],
-    )
-
-
-def check_where(label: Label, where: dict[str, str] | None) -> None:
-    """Filters compare a node's scalar properties; anything else is a caller's mistake."""
-    if not where:
-        return
-    fields = NODE_MODELS[label].model_fields
-    for key in where:
-        if key not in fields or key == "id" or get_origin(fields[key].annotation) is list:
-            raise InvalidInputError.one(f"where.{key}", f"{label.value} has no filterable property '{key}'")
 
 
 def _matches(node: Any, where: dict[str, str]) -> bool:

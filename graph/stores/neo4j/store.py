@@ -36,22 +36,20 @@ from graph.model import (
     Edge,
     Label,
     Mapping,
-    MappingRelationship,
     NodeModel,
     Rel,
     after_key,
-    natural_key,
     order_key,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
-from graph.semantics import EvidenceState, to_micros
+from graph.semantics import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
-from graph.stores.embedded import check_where
+from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.neo4j import audit as audit_log
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import memo, reads, writes
 from graph.stores.neo4j.schema import schema_statements
-from graph.stores.neo4j.values import from_db, from_epoch_micros, node_model, to_db, where_values
+from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
 
 T = TypeVar("T")
 
@@ -61,10 +59,6 @@ _UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, Transie
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 # Edges carried as node fields are exported with their nodes, not as lists of their own.
 _FIELD_RELS = {rel for fields in NODE_EDGE_FIELDS.values() for rel in fields.values()}
-
-
-def _sorted_ids(ids: Collection[str]) -> list[str]:
-    return sorted(ids, key=lambda i: (natural_key(i), i))
 
 
 def _unique(ids: Collection[str]) -> list[str]:
@@ -230,7 +224,7 @@ class Neo4jStore:
         found: dict[str, list[str]] = {i: [] for i in wanted}
         if wanted:
             for record in self._read(reads.related(rel, reverse), ids=wanted):
-                found[record["id"]] = _sorted_ids(record["others"])
+                found[record["id"]] = natural_order(record["others"])
         return found
 
     def export(self) -> Bundle:
@@ -378,7 +372,7 @@ class Neo4jStore:
                     control_id=control,
                     asset_id=asset,
                     state=EvidenceState(state),
-                    since=None if since is None else from_epoch_micros(since),
+                    since=None if since is None else from_micros(since),
                 )
                 for asset, state, since in record["rows"]
             ]
@@ -442,11 +436,11 @@ class Neo4jStore:
     def _neighbourhood(self, ids: list[str]) -> Neighbourhood:
         [record] = self._read(reads.NEIGHBOURHOOD, ids=ids)
         return Neighbourhood(
-            controls=_sorted_ids(record["controls"]),
-            criteria=_sorted_ids(record["criteria"]),
-            frameworks=_sorted_ids(record["frameworks"]),
-            vendors=_sorted_ids(record["vendors"]),
-            evidence=_sorted_ids(record["evidence"]),
+            controls=natural_order(record["controls"]),
+            criteria=natural_order(record["criteria"]),
+            frameworks=natural_order(record["frameworks"]),
+            vendors=natural_order(record["vendors"]),
+            evidence=natural_order(record["evidence"]),
         )
 
     def accepted_evidence_times(
@@ -457,7 +451,7 @@ class Neo4jStore:
         if wanted:
             records = self._read(reads.ACCEPTED_EVIDENCE_TIMES, ids=wanted, start=to_db(start), end=to_db(end))
             for record in records:
-                times[record["id"]] = sorted(from_epoch_micros(t) for t in record["times"])
+                times[record["id"]] = sorted(from_micros(t) for t in record["times"])
         return times
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
@@ -465,12 +459,12 @@ class Neo4jStore:
         if not wanted:
             return []
         records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=_FREQUENCY_DAYS)
-        found = [
-            StaleEvidence(evidence_id=record["evidence"], control_id=record["control"], asset_id=record["asset"])
-            for record in records
-        ]
-        found.sort(key=lambda s: (natural_key(s.evidence_id), s.evidence_id, natural_key(s.asset_id), s.asset_id))
-        return found
+        return stale_in_order(
+            [
+                StaleEvidence(evidence_id=record["evidence"], control_id=record["control"], asset_id=record["asset"])
+                for record in records
+            ]
+        )
 
 
 def _then_bump(work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
@@ -485,14 +479,4 @@ def _then_bump(work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTran
 
 
 def _mappings(records: list[Record]) -> list[Mapping]:
-    unique = {
-        (r["source"], r["target"]): Mapping(
-            source=r["source"],
-            target=r["target"],
-            relationship=MappingRelationship(r["relationship"]),
-            strength=r["strength"],
-            rationale=r["rationale"],
-        )
-        for r in records
-    }
-    return [unique[key] for key in sorted(unique)]
+    return mappings_in_order(mapping_from_row(r["source"], r["target"], r.data()) for r in records)

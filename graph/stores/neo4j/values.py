@@ -14,6 +14,7 @@ import neo4j.time
 from pydantic import AwareDatetime
 
 from graph.model import NODE_MODELS, Label, NodeModel, order_key
+from graph.semantics import to_micros
 from graph.stores.neo4j.schema import ORDER
 
 
@@ -34,18 +35,10 @@ def from_db(value: Any) -> Any:
     return value
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def from_epoch_micros(micros: int) -> datetime:
-    """An instant returned by Cypher as microseconds since the epoch (exact: times carry µs)."""
-    return _EPOCH + timedelta(microseconds=micros)
-
-
 def epoch_pair(moment: datetime) -> list[int]:
     """[seconds since the epoch, nanoseconds] of an aware datetime, exactly (for
     `datetime({epochSeconds: s, nanosecond: ns})` in Cypher)."""
-    seconds, micros = divmod((moment - _EPOCH) // timedelta(microseconds=1), 1_000_000)
+    seconds, micros = divmod(to_micros(moment), 1_000_000)
     return [seconds, micros * 1000]
 
 

@@ -1,0 +1,53 @@
+"""What both stores need alike, so neither imports the other: checking `where` filters, the
+protocol's orders (ids, mappings, stale evidence) and building a `Mapping` from a stored row.
+
+Orders use `order_key` (natural order, ties broken by the id): the Neo4j store sorts by the same
+key in Cypher, and sorting these strings is far cheaper than sorting `natural_key` tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from collections.abc import Mapping as Row
+from typing import Any, get_origin
+
+from graph.errors import InvalidInputError
+from graph.model import NODE_MODELS, Label, Mapping, MappingRelationship, id_of_order_key, order_key
+from graph.queries.results import StaleEvidence
+
+
+def check_where(label: Label, where: dict[str, str] | None) -> None:
+    """Filters compare a node's scalar properties; anything else is a caller's mistake."""
+    if not where:
+        return
+    fields = NODE_MODELS[label].model_fields
+    for key in where:
+        if key not in fields or key == "id" or get_origin(fields[key].annotation) is list:
+            raise InvalidInputError.one(f"where.{key}", f"{label.value} has no filterable property '{key}'")
+
+
+def natural_order(ids: Iterable[str]) -> list[str]:
+    """Ids in natural order, ties broken by the id (CC1.2 before CC1.10; x01 before x1)."""
+    return [id_of_order_key(key) for key in sorted(map(order_key, ids))]
+
+
+def mapping_from_row(source: str, target: str, properties: Row[str, Any]) -> Mapping:
+    """The `Mapping` a MAPS_TO relationship from `source` to `target` with `properties` stands for."""
+    return Mapping(
+        source=source,
+        target=target,
+        relationship=MappingRelationship(properties["relationship"]),
+        strength=properties["strength"],
+        rationale=properties["rationale"],
+    )
+
+
+def mappings_in_order(mappings: Iterable[Mapping]) -> list[Mapping]:
+    """Each (source, target) once, ordered by it: a mapping reached from both of its ends is one."""
+    unique = {(m.source, m.target): m for m in mappings}
+    return [unique[key] for key in sorted(unique)]
+
+
+def stale_in_order(found: Collection[StaleEvidence]) -> list[StaleEvidence]:
+    """`becoming_stale`'s rows in the protocol's order: by evidence, then asset, each natural."""
+    return sorted(found, key=lambda s: (order_key(s.evidence_id), order_key(s.asset_id)))
