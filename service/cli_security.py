@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -39,11 +39,15 @@ def _user() -> str:
         return "unknown"
 
 
-def _open(data_dir: Path | None) -> GraphStore:
-    return Settings.from_env(data_dir=data_dir).open_store()
+def _open(data_dir: Path | None, *, read_only: bool = False) -> GraphStore:
+    """The configured store; a writing open fails (exit 1) while another process holds the data dir."""
+    try:
+        return Settings.from_env(data_dir=data_dir).open_store(read_only=read_only)
+    except AttestgraphError as error:
+        _fail(str(error))
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -77,7 +81,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(data_dir: DataDir = None) -> None:
     """Every key (never its secret), revoked ones included."""
-    store = _open(data_dir)
+    store = _open(data_dir, read_only=True)
     try:
         keys = store.list_keys()
     finally:
@@ -140,7 +144,7 @@ def audit_verify(
         if file is not None:
             result = verify(_entries_from_file(file), head)
         else:
-            store = _open(data_dir)
+            store = _open(data_dir, read_only=True)
             try:
                 result = verify(read_all(lambda first, after: store.audit_entries(first=first, after=after)), head)
             finally:
@@ -161,7 +165,7 @@ def audit_export(
     data_dir: DataDir = None,
 ) -> None:
     """Write the whole log as JSON lines (verify it anywhere with `audit verify --file`)."""
-    store = _open(data_dir)
+    store = _open(data_dir, read_only=True)
     count = 0
     try:
         with output.open("w", encoding="utf-8") as out:
