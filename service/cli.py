@@ -13,9 +13,10 @@ import typer
 
 from graph.audit import audited
 from graph.bundle import bundle_json_schema, dump_bundle, read_bundle_file
-from graph.errors import AttestgraphError, InvalidInputError
+from graph.errors import AttestgraphError, FieldProblem, InvalidInputError
 from graph.integrity import check_bundle
 from graph.keys import Role
+from graph.loaded_evidence import require_digests
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_files, rebase_dates
 from graph.store import GraphStore
@@ -149,6 +150,10 @@ def load(
         bundle, provenance = read_seed_files(*paths)
         if rebase_demo:
             bundle = rebase_dates(bundle, DEMO_REFERENCE, now_utc())
+        try:
+            require_digests(bundle)
+        except InvalidInputError as error:
+            raise provenance.locate(error) from None
         store = settings.open_store()
         try:
             # Recorded evidence is never rewritten, here as through the API; the load is audited.
@@ -177,6 +182,12 @@ def _load_each_file(settings: Settings, paths: list[Path], rebase_demo: bool) ->
                 bundle = read_bundle_file(file)
                 if rebase_demo:
                     bundle = rebase_dates(bundle, DEMO_REFERENCE, now_utc())
+                try:
+                    require_digests(bundle)
+                except InvalidInputError as error:
+                    raise InvalidInputError(
+                        [FieldProblem(f"{file}: {p.field}", p.reason) for p in error.problems]
+                    ) from None
                 with audited(cli_draft("load", bundle.model_dump(mode="json"))):
                     summary = store.write(bundle, immutable_evidence=True)
                 nodes, edges, done = nodes + summary.nodes, edges + summary.edges, done + 1
@@ -290,6 +301,7 @@ def validate(
         bundle, provenance = read_seed_files(*paths)
         try:
             check_bundle(bundle, lambda _label, _ids: set())
+            require_digests(bundle)  # what `load` would refuse too
         except InvalidInputError as error:
             raise provenance.locate(error) from None
     except AttestgraphError as error:

@@ -152,7 +152,8 @@ def test_a_load_that_would_rewrite_recorded_evidence_is_refused(tmp_path: Path) 
     bundle = tmp_path / "b.yaml"
     bundle.write_text(
         "controls:\n  - {id: k, title: K}\n"
-        "evidence:\n  - {id: e, title: E, control: k, collected_at: '2026-06-01T00:00:00Z', status: pending}\n"
+        "evidence:\n  - {id: e, title: E, control: k, collected_at: '2026-06-01T00:00:00Z', status: pending,"
+        f" sha256: {'a' * 64}}}\n"
     )
     run("load", str(bundle), "--data-dir", str(tmp_path))
     bundle.write_text(bundle.read_text().replace("pending", "accepted"))
