@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from graph.audit import AuditDraft, AuditEntry
+from graph.audit import AuditDraft, AuditEntry, StoredAuditRow
 from graph.bundle import Bundle
 from graph.keys import ApiKey
 from graph.model import Control, Criterion, Label, Mapping, NodeModel, Rel
@@ -87,6 +87,10 @@ class GraphStore(Protocol):
         """Up to `first` entries in `seq` order (descending if `newest_first`), after `after`."""
 
     def audit_count(self) -> int: ...
+
+    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
+        """The log as stored, oldest first, each entry unparsed beside where and how the store
+        files it: for `audit verify`, which must report a damaged entry, not fail on it."""
 
     def put_key(self, key: ApiKey) -> None:
         """Store a new key; `ConflictError` if its id is taken."""

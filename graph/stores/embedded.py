@@ -27,7 +27,7 @@ from typing import Any, get_origin
 
 import networkx as nx
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, pending_audit, seal
+from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, StoredAuditRow, pending_audit, seal
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
 from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
@@ -506,6 +506,14 @@ class EmbeddedStore:
         with self._lock:
             rows = self._db.execute(sql, (bound, first)).fetchall()
         return [AuditEntry.model_validate_json(row[0]) for row in rows]
+
+    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, hash, data FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", (after or 0, first)
+            ).fetchall()
+        # The hash column is what the next append links to: it must agree with the entry's own.
+        return [StoredAuditRow(seq, stored_hash, data) for seq, stored_hash, data in rows]
 
     def audit_count(self) -> int:
         with self._lock:
