@@ -55,7 +55,9 @@ class GraphStore(Protocol):
 
         `immutable_evidence` (every path of the product sets it): evidence already recorded may
         only be repeated exactly, never changed (`graph.evidence.check_immutable`, checked in the
-        write's transaction); otherwise the bundle's evidence is upserted like any node."""
+        write's transaction); otherwise the bundle's evidence is upserted like any node, except in
+        the embedded store, whose SQLite refuses any change to recorded evidence's content
+        (`ConflictError`) whatever the flag (`graph.stores.embedded.evidence_guards`)."""
 
     def delete_asset(self, asset_id: str) -> None: ...
 
