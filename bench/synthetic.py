@@ -28,6 +28,7 @@ never held whole in memory.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from collections.abc import Iterator
@@ -377,6 +378,8 @@ class SyntheticOrg:
                 "collected_at": _iso(at),
                 "status": status,
                 "uri": f"evidence://{control.id}/{counter}",
+                # `attestgraph load` requires a digest, as the API does; there is no file, so the uri's.
+                "sha256": hashlib.sha256(f"evidence://{control.id}/{counter}".encode()).hexdigest(),
                 **extra,
             }
             statuses[status] = statuses.get(status, 0) + 1

@@ -24,9 +24,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.model import UtcDatetime, now_utc
 
@@ -114,24 +114,60 @@ class Verification:
     reason: str = ""
 
 
-def verify(entries: Iterable[AuditEntry], expect_head: tuple[int, str] | None = None) -> Verification:
-    """Walk the chain from its start; stop at the first entry that was edited, removed or moved.
+@dataclass(frozen=True)
+class StoredAuditRow:
+    """An entry as a store keeps it, before it is trusted: `seq` is where the store files it (the
+    key it is read in order of), `stored_hash` a hash the store keeps beside the entry (None if
+    it keeps none), `data` the entry itself: JSON text, a mapping of its fields, or the entry."""
+
+    seq: int
+    stored_hash: str | None
+    data: str | dict[str, Any] | AuditEntry
+
+
+def _entry(row: StoredAuditRow) -> AuditEntry | str:
+    """The row's entry, or why it cannot be read (it was damaged or cut short)."""
+    if isinstance(row.data, AuditEntry):
+        return row.data
+    try:
+        if isinstance(row.data, str):
+            return AuditEntry.model_validate_json(row.data)
+        return AuditEntry.model_validate(row.data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the entry"
+        if first["type"] == "missing":
+            return f"it is incomplete: '{where}' is missing"
+        if first["type"].startswith("json"):
+            return "it is unreadable: not a JSON object"
+        return f"it is unreadable: '{where}': {first['msg']}"
+
+
+def verify(entries: Iterable[AuditEntry | StoredAuditRow], expect_head: tuple[int, str] | None = None) -> Verification:
+    """Walk the chain from its start; stop at the first entry that is unreadable, edited, removed
+    or moved, and say which (a swap of two entries is told from a removal by looking ahead for
+    the entry that belongs where the chain broke).
 
     `expect_head` = (seq, hash) of a head recorded earlier: that entry must still be in the
     chain, unchanged, so entries cut off the end since then are detected too.
     """
     prev_hash, prev_seq, count = GENESIS_HASH, 0, 0
     expected_seen = expect_head is None
-    for index, entry in enumerate(entries):
+    rows = iter(_row(item) for item in entries)
+    for index, row in enumerate(rows):
         count = index + 1
+        entry = _entry(row)
+        if isinstance(entry, str):
+            return Verification(False, count, prev_seq, prev_hash, index, row.seq, f"entry {row.seq}: {entry}")
         reason = ""
-        if entry.seq != prev_seq + 1:
-            what = "removed" if entry.seq > prev_seq + 1 else "reordered or duplicated"
-            reason = f"entry {entry.seq} follows entry {prev_seq}: an entry was {what}"
-        elif entry.prev_hash != prev_hash:
-            reason = f"entry {entry.seq} does not link to the entry before it: an entry was removed or reordered"
+        if entry.seq != prev_seq + 1 or entry.prev_hash != prev_hash:
+            reason = _break(entry, prev_seq, prev_hash, rows)
         elif recomputed_hash(entry) != entry.hash:
             reason = f"entry {entry.seq} was edited: its content does not match its hash"
+        elif row.stored_hash is not None and row.stored_hash != entry.hash:
+            reason = f"entry {entry.seq}: the hash stored beside it does not match its own (one of them was edited)"
+        elif row.seq != entry.seq:
+            reason = f"entry {entry.seq} is stored as entry {row.seq}: it was moved"
         elif expect_head is not None and entry.seq == expect_head[0]:
             if entry.hash != expect_head[1]:
                 reason = f"entry {entry.seq} is not the head recorded earlier: the chain was rewritten"
@@ -152,6 +188,30 @@ def verify(entries: Iterable[AuditEntry], expect_head: tuple[int, str] | None = 
             "entries were cut off the end",
         )
     return Verification(True, count, prev_seq, prev_hash)
+
+
+def _row(item: AuditEntry | StoredAuditRow) -> StoredAuditRow:
+    return item if isinstance(item, StoredAuditRow) else StoredAuditRow(item.seq, None, item)
+
+
+def _break(entry: AuditEntry, prev_seq: int, prev_hash: str, later: Iterator[StoredAuditRow]) -> str:
+    """Why `entry` does not follow entry `prev_seq` (hash `prev_hash`): the entry that should
+    follow is further on (entries were swapped or moved), or it is nowhere (it was removed)."""
+    for row in later:
+        found = _entry(row)
+        if isinstance(found, AuditEntry) and found.prev_hash == prev_hash and found.hash != entry.hash:
+            if entry.prev_hash == found.hash:
+                return f"entries {found.seq} and {entry.seq} were swapped: each stands where the other belongs"
+            return f"entries were reordered: entry {found.seq}, which follows {prev_seq}, comes after {entry.seq}"
+    if entry.seq > prev_seq + 1:
+        missing = f"entry {prev_seq + 1}" if entry.seq == prev_seq + 2 else f"entries {prev_seq + 1} to {entry.seq - 1}"
+        return f"entry {entry.seq} follows entry {prev_seq}: {missing} removed"
+    if entry.seq <= prev_seq:
+        return f"entry {entry.seq} follows entry {prev_seq}: an entry was duplicated or moved back"
+    return (
+        f"entry {entry.seq} does not link to the entry before it: an entry was removed and the rest "
+        f"renumbered, or entry {prev_seq} was rewritten with its hash recomputed"
+    )
 
 
 # -- writes and their entry, in one transaction -----------------------------------------------------
@@ -198,8 +258,11 @@ def pending_audit() -> PendingAudit | None:
     return pending if pending is not None and pending.entry is None else None
 
 
-def read_all(fetch: Callable[[int, int | None], list[AuditEntry]], page: int = 5_000) -> Iterator[AuditEntry]:
-    """Every entry in `seq` order, fetched a page at a time (`fetch(first, after_seq)`)."""
+Stored = TypeVar("Stored", AuditEntry, StoredAuditRow)
+
+
+def read_all(fetch: Callable[[int, int | None], list[Stored]], page: int = 5_000) -> Iterator[Stored]:
+    """Every entry (or stored row) in `seq` order, fetched a page at a time (`fetch(first, after_seq)`)."""
     after: int | None = None
     while True:
         entries = fetch(page, after)

@@ -181,6 +181,9 @@ def parse_bundle(data: object, source: str = "") -> Bundle:
         raise InvalidInputError(_problems_from_validation(error, prefix)) from None
 
 
+TOO_DEEP = "nested too deeply: a bundle is a mapping of lists of flat items, a few levels deep"
+
+
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers where each list item starts, for error messages."""
 
@@ -198,6 +201,9 @@ def read_bundle_file(path: Path) -> Bundle:
             data = yaml.load(text, Loader=_LineLoader)
         else:
             raise InvalidInputError.one(str(path), "a bundle file must end in .json, .yaml or .yml")
+    except RecursionError:
+        # Both parsers recurse per level; a bundle is a few levels deep, so this is never data.
+        raise InvalidInputError.one(str(path), TOO_DEEP) from None
     except json.JSONDecodeError as error:
         raise InvalidInputError.one(f"{path}:{error.lineno}", f"invalid JSON: {error.msg}") from None
     except yaml.YAMLError as error:
@@ -209,7 +215,7 @@ def read_bundle_file(path: Path) -> Bundle:
     try:
         return parse_bundle(data)
     except InvalidInputError as error:
-        lines = _item_lines(text) if path.suffix != ".json" else {}
+        lines = item_lines(path)
         raise InvalidInputError(
             [FieldProblem(_with_line(path, p.field, lines), p.reason) for p in error.problems]
         ) from None
@@ -221,7 +227,7 @@ def item_lines(path: Path) -> dict[tuple[str, int], int]:
         return {}
     try:
         return _item_lines(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from graph.audit import AuditDraft, AuditEntry
+from graph.audit import AuditDraft, AuditEntry, StoredAuditRow
 from graph.bundle import Bundle
 from graph.keys import ApiKey
 from graph.model import Control, Criterion, Label, Mapping, NodeModel, Rel
@@ -55,7 +55,9 @@ class GraphStore(Protocol):
 
         `immutable_evidence` (every path of the product sets it): evidence already recorded may
         only be repeated exactly, never changed (`graph.evidence.check_immutable`, checked in the
-        write's transaction); otherwise the bundle's evidence is upserted like any node."""
+        write's transaction); otherwise the bundle's evidence is upserted like any node, except in
+        the embedded store, whose SQLite refuses any change to recorded evidence's content
+        (`ConflictError`) whatever the flag (`graph.stores.embedded.evidence_guards`)."""
 
     def delete_asset(self, asset_id: str) -> None: ...
 
@@ -87,6 +89,10 @@ class GraphStore(Protocol):
         """Up to `first` entries in `seq` order (descending if `newest_first`), after `after`."""
 
     def audit_count(self) -> int: ...
+
+    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
+        """The log as stored, oldest first, each entry unparsed beside where and how the store
+        files it: for `audit verify`, which must report a damaged entry, not fail on it."""
 
     def put_key(self, key: ApiKey) -> None:
         """Store a new key; `ConflictError` if its id is taken."""

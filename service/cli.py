@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
 from graph.audit import audited
 from graph.bundle import bundle_json_schema, dump_bundle, read_bundle_file
-from graph.errors import AttestgraphError, InvalidInputError
+from graph.errors import AttestgraphError, FieldProblem, InvalidInputError
 from graph.integrity import check_bundle
 from graph.keys import Role
+from graph.loaded_evidence import require_digests
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_files, rebase_dates
 from graph.store import GraphStore
+from graph.stores.data_dir_lock import DataDirLock
 from service.cli_security import audit_app, cli_draft, keys_app
 from service.settings import Settings
 
@@ -30,7 +34,7 @@ EXIT_FAILED = 1
 DataDir = Annotated[Optional[Path], typer.Option(help="Embedded store folder (default: ./data).")]  # noqa: UP045
 
 
-def _fail(error: AttestgraphError) -> None:
+def _fail(error: AttestgraphError) -> NoReturn:
     problems = error.problems if isinstance(error, InvalidInputError) else None
     if problems:
         typer.echo(f"error: {len(problems)} problem(s)", err=True)
@@ -54,16 +58,36 @@ def serve(
     from service.app import create_app
 
     settings = Settings.from_env(data_dir=data_dir)
-    store = settings.open_store()
+    # The data dir is this server's alone from now until it stops (graph/stores/data_dir_lock.py).
+    with _data_dir_lock(settings):
+        try:
+            store = settings.open_store()
+            try:
+                if demo:
+                    _load_demo_if_empty(store)
+                _first_admin_key(store, settings, create=demo)
+            finally:
+                store.close()
+        except AttestgraphError as error:
+            _fail(error)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@contextmanager
+def _data_dir_lock(settings: Settings) -> Iterator[None]:
+    """Hold the embedded data dir's write lock for the block (nothing to hold for Neo4j)."""
+    if settings.store != "embedded":
+        yield
+        return
+    lock = DataDirLock(settings.data_dir)
     try:
-        if demo:
-            _load_demo_if_empty(store)
-        _first_admin_key(store, settings, create=demo)
+        lock.acquire()
     except AttestgraphError as error:
-        store.close()
         _fail(error)
-    store.close()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> None:
@@ -126,6 +150,10 @@ def load(
         bundle, provenance = read_seed_files(*paths)
         if rebase_demo:
             bundle = rebase_dates(bundle, DEMO_REFERENCE, now_utc())
+        try:
+            require_digests(bundle)
+        except InvalidInputError as error:
+            raise provenance.locate(error) from None
         store = settings.open_store()
         try:
             # Recorded evidence is never rewritten, here as through the API; the load is audited.
@@ -154,6 +182,12 @@ def _load_each_file(settings: Settings, paths: list[Path], rebase_demo: bool) ->
                 bundle = read_bundle_file(file)
                 if rebase_demo:
                     bundle = rebase_dates(bundle, DEMO_REFERENCE, now_utc())
+                try:
+                    require_digests(bundle)
+                except InvalidInputError as error:
+                    raise InvalidInputError(
+                        [FieldProblem(f"{file}: {p.field}", p.reason) for p in error.problems]
+                    ) from None
                 with audited(cli_draft("load", bundle.model_dump(mode="json"))):
                     summary = store.write(bundle, immutable_evidence=True)
                 nodes, edges, done = nodes + summary.nodes, edges + summary.edges, done + 1
@@ -192,7 +226,7 @@ def export(
     if output.suffix not in (".json", ".yaml", ".yml"):
         _fail(InvalidInputError.one("output", "must end in .json, .yaml or .yml"))
     try:
-        store = settings.open_store()
+        store = settings.open_store(read_only=True)
         try:
             bundle = store.export()
         finally:
@@ -207,7 +241,7 @@ def _export_oscal(settings: Settings, directory: Path) -> None:
     from graph.oscal import export_oscal
 
     try:
-        store = settings.open_store()
+        store = settings.open_store(read_only=True)
         try:
             summary = export_oscal(store, directory, now=now_utc())
         finally:
@@ -267,6 +301,7 @@ def validate(
         bundle, provenance = read_seed_files(*paths)
         try:
             check_bundle(bundle, lambda _label, _ids: set())
+            require_digests(bundle)  # what `load` would refuse too
         except InvalidInputError as error:
             raise provenance.locate(error) from None
     except AttestgraphError as error:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import getpass
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from graph.audit import AuditDraft, AuditEntry, audited, digest, read_all, verify
-from graph.errors import AttestgraphError, InvalidInputError
+from graph.audit import AuditDraft, StoredAuditRow, audited, digest, read_all, verify
+from graph.errors import AttestgraphError
 from graph.keys import Role, new_key
 from graph.model import now_utc
 from graph.store import GraphStore
@@ -39,11 +39,15 @@ def _user() -> str:
         return "unknown"
 
 
-def _open(data_dir: Path | None) -> GraphStore:
-    return Settings.from_env(data_dir=data_dir).open_store()
+def _open(data_dir: Path | None, *, read_only: bool = False) -> GraphStore:
+    """The configured store; a writing open fails (exit 1) while another process holds the data dir."""
+    try:
+        return Settings.from_env(data_dir=data_dir).open_store(read_only=read_only)
+    except AttestgraphError as error:
+        _fail(str(error))
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -77,7 +81,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(data_dir: DataDir = None) -> None:
     """Every key (never its secret), revoked ones included."""
-    store = _open(data_dir)
+    store = _open(data_dir, read_only=True)
     try:
         keys = store.list_keys()
     finally:
@@ -106,15 +110,23 @@ def keys_revoke(
     typer.echo(f"revoked {key.id} ({key.name}, {key.role.value})")
 
 
-def _entries_from_file(path: Path) -> list[AuditEntry]:
-    entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+def _rows_from_file(path: Path) -> list[StoredAuditRow]:
+    """An exported log's lines, unparsed: a damaged line is reported by `verify` at its seq (as
+    far as it can be read, else the one after the line before it), never a traceback."""
+    rows: list[StoredAuditRow] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
-            try:
-                entries.append(AuditEntry.model_validate_json(line))
-            except ValueError as error:
-                raise InvalidInputError.one(f"{path}:{number}", f"not an audit entry: {error}") from None
-    return entries
+            seq = _seq_of(line)
+            rows.append(StoredAuditRow(seq if seq is not None else (rows[-1].seq + 1 if rows else 1), None, line))
+    return rows
+
+
+def _seq_of(line: str) -> int | None:
+    try:
+        seq = json.loads(line).get("seq")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else None
 
 
 @audit_app.command("verify")
@@ -138,14 +150,14 @@ def audit_verify(
         head = (int(seq), hash_)
     try:
         if file is not None:
-            result = verify(_entries_from_file(file), head)
+            result = verify(_rows_from_file(file), head)
         else:
-            store = _open(data_dir)
+            store = _open(data_dir, read_only=True)
             try:
-                result = verify(read_all(lambda first, after: store.audit_entries(first=first, after=after)), head)
+                result = verify(read_all(lambda first, after: store.audit_rows(first=first, after=after)), head)
             finally:
                 store.close()
-    except (AttestgraphError, OSError) as error:
+    except (AttestgraphError, OSError, UnicodeDecodeError) as error:
         _fail(str(error), 2)
     if not result.ok:
         typer.echo(f"TAMPERED: entry #{result.bad_index} (seq {result.bad_seq}): {result.reason}")
@@ -161,7 +173,7 @@ def audit_export(
     data_dir: DataDir = None,
 ) -> None:
     """Write the whole log as JSON lines (verify it anywhere with `audit verify --file`)."""
-    store = _open(data_dir)
+    store = _open(data_dir, read_only=True)
     count = 0
     try:
         with output.open("w", encoding="utf-8") as out:

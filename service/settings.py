@@ -73,15 +73,18 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
-    def open_store(self) -> GraphStore:
-        """The configured backend; the rest of the service never asks which one it is."""
+    def open_store(self, *, read_only: bool = False) -> GraphStore:
+        """The configured backend; the rest of the service never asks which one it is.
+
+        `read_only`: for commands that only read; an embedded store then takes no write lock on
+        the data dir (it may be served meanwhile) and refuses writes."""
         if self.store == "neo4j":
             from graph.stores.neo4j import Neo4jStore
 
             return Neo4jStore(self.neo4j_uri, self.neo4j_user, self.neo4j_password, self.neo4j_database)
         from graph.stores.embedded import EmbeddedStore
 
-        return EmbeddedStore(self.data_dir / "attestgraph.sqlite3")
+        return EmbeddedStore(self.data_dir / "attestgraph.sqlite3", read_only=read_only)
 
 
 def default_frontend_dir() -> Path | None:

@@ -152,6 +152,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         data["mitigates"].append({"source": source, "target": target})
 
     evidence: list[str] = []
+    corrected: set[str] = set()
     for i in range(1, draw(st.integers(0, 16)) + 1):
         eid = f"ev-{i}"
         evidence.append(eid)
@@ -170,8 +171,10 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             "valid_until": valid_until,
             "status": draw(st.sampled_from(list(EvidenceStatus)) | st.just(EvidenceStatus.ACCEPTED)).value,
         }
-        if evidence[:-1] and draw(st.integers(0, 3)) == 0:
-            row["supersedes"] = draw(st.sampled_from(evidence[:-1]))  # a correction of an earlier item
+        uncorrected = [e for e in evidence[:-1] if e not in corrected]  # one correction per item, ever
+        if uncorrected and draw(st.integers(0, 3)) == 0:
+            row["supersedes"] = draw(st.sampled_from(uncorrected))  # a correction of an earlier item
+            corrected.add(row["supersedes"])
         data["evidence"].append(row)
         # Scope: usually none; else assets the control applies to and sometimes others.
         if draw(st.integers(0, 2)) == 0:

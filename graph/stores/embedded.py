@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, pending_audit, seal
+from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, StoredAuditRow, pending_audit, seal
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
 from graph.errors import ConflictError, NotFoundError
 from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
@@ -59,6 +59,7 @@ from graph.semantics import is_stale, is_valid, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of
+from graph.stores.data_dir_lock import DataDirLock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -73,21 +74,67 @@ CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, hash TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
 """
 
+# Evidence fields a later write may change (a review sets `status`); every other field of a
+# recorded item is its content. A field added to `Evidence` is content unless listed here.
+MUTABLE_EVIDENCE_FIELDS = frozenset({"status"})
+
+
+def evidence_guards() -> str:
+    """Triggers and indexes that make SQLite itself refuse to rewrite or drop recorded evidence
+    and to let two items supersede one, whatever code (or person) writes the file. Dropped and
+    made again at every writable open, so an existing data dir gets the current field list."""
+    content = [name for name in Evidence.model_fields if name not in MUTABLE_EVIDENCE_FIELDS and name != "id"]
+    changed = " OR ".join(
+        f"json_extract(NEW.data, '$.{name}') IS NOT json_extract(OLD.data, '$.{name}')" for name in content
+    )
+    evidence_edges = ", ".join(f"'{rel.value}'" for rel in (Rel.EVIDENCES, Rel.COVERS, Rel.SUPERSEDES))
+    refuse = "SELECT RAISE(ABORT, 'evidence is immutable: record a correction that supersedes it')"
+    return f"""
+DROP TRIGGER IF EXISTS evidence_content_is_immutable;
+CREATE TRIGGER evidence_content_is_immutable BEFORE UPDATE ON nodes
+WHEN (OLD.label = 'Evidence' OR NEW.label = 'Evidence')
+    AND (NEW.label IS NOT OLD.label OR NEW.id IS NOT OLD.id OR {changed})
+BEGIN {refuse}; END;
+DROP TRIGGER IF EXISTS evidence_is_never_deleted;
+CREATE TRIGGER evidence_is_never_deleted BEFORE DELETE ON nodes WHEN OLD.label = 'Evidence'
+BEGIN {refuse}; END;
+DROP TRIGGER IF EXISTS evidence_links_are_immutable;
+CREATE TRIGGER evidence_links_are_immutable BEFORE UPDATE ON edges
+WHEN (OLD.type IN ({evidence_edges}) OR NEW.type IN ({evidence_edges}))
+    AND (NEW.type IS NOT OLD.type OR NEW.source IS NOT OLD.source OR NEW.target IS NOT OLD.target
+         OR NEW.data IS NOT OLD.data)
+BEGIN {refuse}; END;
+DROP TRIGGER IF EXISTS evidence_links_are_never_deleted;
+CREATE TRIGGER evidence_links_are_never_deleted BEFORE DELETE ON edges WHEN OLD.type IN ({evidence_edges})
+BEGIN {refuse}; END;
+CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence ON edges (target) WHERE type = 'SUPERSEDES';
+CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence_node
+    ON nodes (json_extract(data, '$.supersedes')) WHERE label = 'Evidence';
+"""
+
+
 NodeKey = tuple[Label, str]
 
 
 class EmbeddedStore:
-    """A `GraphStore` in one process. `path=None` keeps the SQLite record in memory (tests)."""
+    """A `GraphStore` in one process. `path=None` keeps the SQLite record in memory (tests).
 
-    def __init__(self, path: Path | None = None) -> None:
+    Opened for writing (the default), it holds the data dir's write lock until `close`
+    (graph/stores/data_dir_lock.py): a second writing process fails at once. `read_only=True`
+    takes no lock and refuses writes; it reads a snapshot while a writer runs."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self._lock = threading.RLock()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a write acknowledged to the caller survives a crash of the process or the machine.
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        self._read_only = read_only
+        self._dir_lock: DataDirLock | None = None
+        if path is not None and not read_only:
+            self._dir_lock = DataDirLock(path.parent).acquire()
+        try:
+            self._db = _connect(path, read_only)
+        except BaseException:
+            if self._dir_lock is not None:
+                self._dir_lock.release()
+            raise
         # rel -> source -> target -> properties, and rel -> target -> sources (an ordered set).
         self._succ: dict[Rel, dict[str, dict[str, dict[str, Any]]]] = {rel: {} for rel in Rel}
         self._pred: dict[Rel, dict[str, dict[str, None]]] = {rel: {} for rel in Rel}
@@ -99,23 +146,39 @@ class EmbeddedStore:
         self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
         # Neighbourhoods asked for since the last write (they do not depend on time or changed_at).
         self._around: dict[frozenset[str], Neighbourhood] = {}
-        self._replay()
+        try:
+            self._replay()
+        except BaseException:
+            self.close()
+            raise
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._dir_lock is not None:
+                self._dir_lock.release()
 
     def ping(self) -> None:
         with self._lock:
             self._db.execute("SELECT 1").fetchone()
 
     def _replay(self) -> None:
-        for label, data in self._db.execute("SELECT label, data FROM nodes"):
-            self._put_node(Label(label), NODE_MODELS[Label(label)].model_validate_json(data))
-        rels = {rel.value: rel for rel in Rel}
-        for rel, source, target, data in self._db.execute("SELECT type, source, target, data FROM edges"):
-            self._put_edge(rels[rel], source, target, _NO_PROPERTIES if data == "{}" else json.loads(data))
+        # One read transaction: nodes and edges from the same snapshot, even while another
+        # process (the writer, when this store is read-only) commits between the two reads.
+        self._db.execute("BEGIN")
+        try:
+            for label, data in self._db.execute("SELECT label, data FROM nodes"):
+                self._put_node(Label(label), NODE_MODELS[Label(label)].model_validate_json(data))
+            rels = {rel.value: rel for rel in Rel}
+            for rel, source, target, data in self._db.execute("SELECT type, source, target, data FROM edges"):
+                self._put_edge(rels[rel], source, target, _NO_PROPERTIES if data == "{}" else json.loads(data))
+        finally:
+            self._db.execute("COMMIT")
+
+    def _writable(self) -> None:
+        if self._read_only:
+            raise ConflictError("this store was opened read-only; write through the API or a writing command")
 
     # -- in-memory primitives ----------------------------------------------------------------
     def _put_node(self, label: Label, node: Any) -> None:
@@ -216,12 +279,16 @@ class EmbeddedStore:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
         """One SQLite transaction; it also appends the pending audit entry, if any (graph/audit.py)."""
+        self._writable()
         pending = pending_audit()
         cursor = self._db.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
             yield cursor
             entry = self._append_audit(cursor, pending.draft) if pending is not None else None
+        except sqlite3.IntegrityError as error:
+            cursor.execute("ROLLBACK")
+            raise _guard_refusal(error) from None
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
@@ -416,6 +483,7 @@ class EmbeddedStore:
     # -- the audit log and API keys (SQLite tables beside the graph, not graph nodes) -----------
     def append_audit(self, draft: AuditDraft) -> AuditEntry:
         with self._lock:
+            self._writable()
             cursor = self._db.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -438,6 +506,14 @@ class EmbeddedStore:
         with self._lock:
             rows = self._db.execute(sql, (bound, first)).fetchall()
         return [AuditEntry.model_validate_json(row[0]) for row in rows]
+
+    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, hash, data FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", (after or 0, first)
+            ).fetchall()
+        # The hash column is what the next append links to: it must agree with the entry's own.
+        return [StoredAuditRow(seq, stored_hash, data) for seq, stored_hash, data in rows]
 
     def audit_count(self) -> int:
         with self._lock:
@@ -635,6 +711,51 @@ class EmbeddedStore:
 
 
 _NO_PROPERTIES: dict[str, Any] = {}
+
+
+def _guard_refusal(error: sqlite3.IntegrityError) -> Exception:
+    """A refusal of `evidence_guards` as the conflict it is; any other integrity error as is."""
+    text = str(error)
+    if text.startswith("evidence is immutable"):
+        return ConflictError(f"evidence: {text}")
+    if "one_correction_per_evidence" in text or text == "UNIQUE constraint failed: edges.target":
+        return ConflictError(
+            "evidence.supersedes: the evidence it names is already superseded; supersede that one instead"
+        )
+    return error
+
+
+def _connect(path: Path | None, read_only: bool) -> sqlite3.Connection:
+    if read_only and path is not None and path.exists():
+        # mode=ro: no write can reach the file through this connection; WAL readers need no lock.
+        return sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+        )
+    # A writer, or a reader of a data dir that does not exist yet (it reads an empty graph).
+    db = sqlite3.connect(
+        str(path) if path and not read_only else ":memory:", check_same_thread=False, isolation_level=None
+    )
+    db.execute("PRAGMA journal_mode=WAL")
+    # FULL: a write acknowledged to the caller survives a crash of the process or the machine.
+    db.execute("PRAGMA synchronous=FULL")
+    db.executescript(SCHEMA)
+    try:
+        db.executescript(evidence_guards())
+    except sqlite3.IntegrityError:
+        twice = db.execute(
+            "SELECT target, group_concat(source, ', ') FROM edges WHERE type = 'SUPERSEDES' "
+            "GROUP BY target HAVING count(*) > 1 LIMIT 5"
+        ).fetchall()
+        db.close()
+        named = "; ".join(f"'{target}' by {sources}" for target, sources in twice)
+        raise ConflictError(
+            f"data dir {path.parent if path else ':memory:'}: evidence is superseded more than once ({named}), "
+            "which only two writers at once could record: `attestgraph export` it (reading still works), keep "
+            "one correction of each and load the result into a new data dir"
+        ) from None
+    return db
+
+
 _AROUND_KEPT = 64  # neighbourhoods remembered between writes (blast radius of the assets asked about)
 
 

@@ -112,7 +112,7 @@ class SecurityQuery:
         store = info.context.store
 
         def run() -> AuditVerification:
-            result = verify(read_all(lambda first, after: store.audit_entries(first=first, after=after)))
+            result = verify(read_all(lambda first, after: store.audit_rows(first=first, after=after)))
             return AuditVerification(
                 ok=result.ok,
                 entries=result.entries,

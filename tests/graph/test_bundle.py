@@ -320,22 +320,12 @@ def test_write_is_an_upsert_of_node_properties(store: GraphStore) -> None:
 
 
 def test_rewriting_a_node_moves_its_single_valued_edges(store: GraphStore) -> None:
-    store.write(
-        GraphBuilder()
-        .framework("fw")
-        .framework("other")
-        .criterion("P")
-        .criterion("C", parent="fw:P")
-        .control("c1")
-        .control("c2")
-        .evidence("c1", T0, eid="e")
-        .bundle()
-    )
-    # The evidence now belongs to c2; the criterion has no parent and moves to another framework.
-    moved = GraphBuilder().evidence("c2", T0, eid="e")
+    store.write(GraphBuilder().framework("fw").framework("other").criterion("P").criterion("C", parent="fw:P").bundle())
+    # The criterion has no parent and moves to another framework. (Evidence, the other node with
+    # single-valued edges, never moves: it is immutable once recorded, tests/graph/test_sqlite_evidence_guards.py.)
+    moved = GraphBuilder()
     moved.data["criteria"] = [{"id": "fw:C", "ref": "C", "title": "C", "framework": "other"}]
     store.write(moved.bundle())
-    assert store.related(Rel.EVIDENCES, ["e"]) == {"e": ["c2"]}
     assert store.related(Rel.PART_OF, ["fw:C"]) == {"fw:C": ["other"]}
     assert store.related(Rel.CHILD_OF, ["fw:C"]) == {"fw:C": []}
     assert [c.id for c in store.framework_criteria("other")] == ["fw:C"]
@@ -346,22 +336,18 @@ def test_rewriting_a_node_moves_its_single_valued_edges(store: GraphStore) -> No
     assert criterion.framework == "other"
     keys = {(e.type.value, e.source, e.target) for e in exported.edges()}
     assert ("CHILD_OF", "fw:C", "fw:P") not in keys
-    assert ("EVIDENCES", "e", "c1") not in keys
-    assert ("EVIDENCES", "e", "c2") in keys
+    assert ("PART_OF", "fw:C", "fw") not in keys
 
 
 def test_rewriting_a_node_without_an_optional_field_clears_it(store: GraphStore) -> None:
-    store.write(
-        GraphBuilder()
-        .control("c")
-        .asset("a", changed_at=day(1))
-        .evidence("c", T0, valid_until=day(9), eid="e")
-        .bundle()
-    )
-    store.write(GraphBuilder().asset("a").evidence("c", T0, eid="e").bundle())
+    # (Not evidence: recorded evidence is never rewritten, tests/graph/test_sqlite_evidence_guards.py.)
+    first = GraphBuilder().control("c").asset("a", changed_at=day(1)).vendor("v")
+    first.data["vendors"][-1]["report_valid_until"] = day(9)
+    store.write(first.bundle())
+    store.write(GraphBuilder().asset("a").vendor("v").bundle())
     exported = store.export()
     assert exported.assets[0].changed_at is None
-    assert exported.evidence[0].valid_until is None
+    assert exported.vendors[0].report_valid_until is None
 
 
 def test_rewriting_a_relationship_updates_its_properties(store: GraphStore) -> None:

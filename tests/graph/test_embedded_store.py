@@ -72,9 +72,11 @@ def test_queries_after_reopen_answer_the_same(db: Path) -> None:
 def test_updates_deletes_and_changes_survive_reopen(db: Path) -> None:
     store = EmbeddedStore(db)
     store.write(sample_graph().bundle())
-    store.write(
-        GraphBuilder().control("ctl-policy", status="planned").evidence("ctl-monitor", day(0), eid="ev-policy").bundle()
-    )
+    store.write(GraphBuilder().control("ctl-policy", status="planned").bundle())
+    # Recorded evidence is never rewritten, even by a write that does not ask for the check:
+    # SQLite's own triggers refuse it (and the write leaves everything as it was).
+    with pytest.raises(ConflictError, match="evidence is immutable"):
+        store.write(GraphBuilder().control("ctl-policy").evidence("ctl-monitor", day(0), eid="ev-policy").bundle())
     store.delete_asset("gpu")
     store.set_changed_at(["dataset"], day(2))
     exported = store.export()
@@ -85,7 +87,8 @@ def test_updates_deletes_and_changes_survive_reopen(db: Path) -> None:
         assert again.get_nodes(Label.ASSET, ["gpu"]) == {}
         assert again.get_nodes(Label.ASSET, ["dataset"])["dataset"].changed_at == day(2)  # type: ignore[union-attr]
         [evidence] = [e for e in again.export().evidence if e.id == "ev-policy"]
-        assert evidence.control == "ctl-monitor"
+        assert evidence.control == "ctl-policy"
+        assert again.get_nodes(Label.CONTROL, ["ctl-policy"])["ctl-policy"].status.value == "planned"  # type: ignore[union-attr]
     finally:
         again.close()
 

@@ -113,3 +113,35 @@ def test_a_problem_found_after_merging_names_its_own_file_line_and_index(tmp_pat
     result = runner.invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 2
     assert f"{tmp_path / 'b.yaml'}:3: applies_to[1].target: Asset 'ghost' does not exist" in result.output
+
+
+def deep(levels: int) -> str:
+    """A value nested `levels` deep, as JSON and as YAML flow style alike."""
+    return "[" * levels + "]" * levels
+
+
+DEEP_FILES = {
+    "deep.json": lambda n: '{"frameworks": ' + deep(n) + "}",
+    "deep-top.json": deep,
+    "deep.yaml": lambda n: "frameworks: " + deep(n) + "\n",
+    # Block style: each level indented one step more (so the file grows with the square of n).
+    "deep-block.yaml": lambda n: "".join(f"{'  ' * i}-\n" for i in range(n)),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "levels"),
+    [(name, 1_500) for name in sorted(DEEP_FILES)] + [("deep.json", 100_000), ("deep.yaml", 100_000)],
+)
+def test_validate_and_load_refuse_a_deeply_nested_file_without_a_traceback(
+    tmp_path: Path, name: str, levels: int
+) -> None:
+    bundle = tmp_path / name
+    bundle.write_text(DEEP_FILES[name](levels))
+    data = tmp_path / "data"
+    for command in (["validate", str(bundle)], ["load", str(bundle), "--data-dir", str(data)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert f"{bundle}: nested too deeply" in result.output
+        assert "Traceback" not in result.output and "RecursionError" not in result.output
+        assert not isinstance(result.exception, RecursionError)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from graph.keys import parse_key
@@ -152,7 +153,8 @@ def test_a_load_that_would_rewrite_recorded_evidence_is_refused(tmp_path: Path) 
     bundle = tmp_path / "b.yaml"
     bundle.write_text(
         "controls:\n  - {id: k, title: K}\n"
-        "evidence:\n  - {id: e, title: E, control: k, collected_at: '2026-06-01T00:00:00Z', status: pending}\n"
+        "evidence:\n  - {id: e, title: E, control: k, collected_at: '2026-06-01T00:00:00Z', status: pending,"
+        f" sha256: {'a' * 64}}}\n"
     )
     run("load", str(bundle), "--data-dir", str(tmp_path))
     bundle.write_text(bundle.read_text().replace("pending", "accepted"))
@@ -200,3 +202,60 @@ def test_serve_demo_prints_a_first_admin_key_once_and_it_works(tmp_path: Path) -
         second.kill()
         out, _ = second.communicate(timeout=10)
     assert "ag_" not in out
+
+
+# -- audit verify on damaged logs (issue 11, item 10): every finding at its seq, no traceback ----------
+
+
+def tampered_at(tmp_path: Path, seq: int) -> str:
+    code, output = verify_output(tmp_path)
+    assert code == 1, output
+    assert f"(seq {seq})" in output and "Traceback" not in output
+    return output
+
+
+@pytest.mark.parametrize(
+    ("sql", "found"),
+    [
+        ("UPDATE audit_log SET data = 'not json at all' WHERE seq = 3", "unreadable"),
+        ("UPDATE audit_log SET data = '[1, 2]' WHERE seq = 3", "unreadable"),
+        ("UPDATE audit_log SET data = json_remove(data, '$.actor') WHERE seq = 3", "incomplete: 'actor' is missing"),
+        ("UPDATE audit_log SET data = json_set(data, '$.seq', 'three') WHERE seq = 3", "unreadable: 'seq'"),
+        ("UPDATE audit_log SET data = substr(data, 1, 40) WHERE seq = 3", "unreadable"),
+    ],
+)
+def test_audit_verify_reports_an_unreadable_or_incomplete_entry_at_its_seq(
+    tmp_path: Path, sql: str, found: str
+) -> None:
+    tamper(logged(tmp_path), sql)
+    assert found in tampered_at(tmp_path, 3)
+
+
+def test_audit_verify_checks_the_stored_hash_against_its_entry(tmp_path: Path) -> None:
+    tamper(logged(tmp_path), f"UPDATE audit_log SET hash = '{'e' * 64}' WHERE seq = 4")
+    assert "the hash stored beside it does not match" in tampered_at(tmp_path, 4)
+
+
+def test_audit_verify_tells_two_swapped_entries_from_a_removed_one(tmp_path: Path) -> None:
+    db = logged(tmp_path)
+    with sqlite3.connect(db) as connection:  # entries 2 and 3 exchange places, each unedited
+        rows = dict(connection.execute("SELECT seq, data FROM audit_log WHERE seq IN (2, 3)").fetchall())
+        connection.execute("UPDATE audit_log SET data = ? WHERE seq = 2", (rows[3],))
+        connection.execute("UPDATE audit_log SET data = ? WHERE seq = 3", (rows[2],))
+    swapped = tampered_at(tmp_path, 3)
+    assert "entries 2 and 3 were swapped" in swapped and "removed" not in swapped
+    other = tmp_path / "other"
+    tamper(logged(other), "DELETE FROM audit_log WHERE seq = 2")
+    removed = tampered_at(other, 3)
+    assert "entry 2 removed" in removed and "swapped" not in removed
+
+
+def test_audit_verify_of_a_file_reports_a_damaged_line_at_its_seq(tmp_path: Path) -> None:
+    logged(tmp_path, 3)
+    exported = tmp_path / "audit.jsonl"
+    run("audit", "export", str(exported), "--data-dir", str(tmp_path))
+    lines = exported.read_text().splitlines()
+    lines[1] = lines[1][:30]
+    exported.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(app, ["audit", "verify", "--file", str(exported)])
+    assert result.exit_code == 1 and "(seq 2)" in result.output and "unreadable" in result.output

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.audit import AuditDraft, audited, digest, verify
+from graph.audit import AuditDraft, audited, digest, read_all, verify
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
 from graph.keys import Role, new_key
 from graph.store import GraphStore
@@ -134,3 +134,12 @@ def test_an_append_inside_audited_is_that_entry_only(store: GraphStore) -> None:
         store.append_audit(draft("Mutation.upsertAssets", outcome="error: BAD_USER_INPUT"))
     assert pending.entry is None
     assert [e.outcome for e in all_entries(store)] == ["error: BAD_USER_INPUT"]
+
+
+def test_the_log_as_stored_verifies_as_its_entries_do(store: GraphStore) -> None:
+    for i in range(4):
+        store.append_audit(draft(f"op{i}"))
+    rows = list(read_all(lambda first, after: store.audit_rows(first=first, after=after), page=3))
+    assert [row.seq for row in rows] == [1, 2, 3, 4]
+    assert verify(rows) == verify(all_entries(store))
+    assert verify(rows).ok

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, PendingAudit, pending_audit, seal
+from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, PendingAudit, StoredAuditRow, pending_audit, seal
 from graph.errors import NotFoundError
 from graph.keys import ApiKey
 from graph.stores.neo4j.values import from_db, to_db
@@ -106,6 +106,12 @@ def entry_properties(entry: AuditEntry) -> dict[str, Any]:
 
 def entry_model(props: dict[str, Any]) -> AuditEntry:
     return AuditEntry.model_validate({k: from_db(v) for k, v in props.items() if k in AuditEntry.model_fields})
+
+
+def stored_row(props: dict[str, Any]) -> StoredAuditRow:
+    """An `:AuditEntry` node as stored, unparsed (the query returns only those with an integer
+    `seq`; the entry is its own node, so no hash is kept beside it)."""
+    return StoredAuditRow(props["seq"], None, {k: from_db(v) for k, v in props.items() if k in AuditEntry.model_fields})
 
 
 def key_properties(key: ApiKey) -> dict[str, Any]:

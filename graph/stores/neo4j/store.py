@@ -23,7 +23,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph.audit import AuditDraft, AuditEntry, not_audited
+from graph.audit import AuditDraft, AuditEntry, StoredAuditRow, not_audited
 from graph.bundle import Bundle, bundle_from_graph
 from graph.errors import ConflictError, StoreUnavailableError
 from graph.integrity import check_bundle
@@ -260,6 +260,10 @@ class Neo4jStore:
         else:
             records = self._read(audit_log.ENTRIES_ASCENDING, after=after or 0, first=first)
         return [audit_log.entry_model(record["props"]) for record in records]
+
+    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
+        records = self._read(audit_log.ENTRIES_ASCENDING, after=after or 0, first=first)
+        return [audit_log.stored_row(record["props"]) for record in records]
 
     def audit_count(self) -> int:
         [record] = self._read(audit_log.COUNT)
