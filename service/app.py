@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
         app.state.authenticator = Authenticator(app.state.store, oidc, settings.key_cache_seconds)
         if settings.bootstrap_admin_key:
-            await asyncio.to_thread(bootstrap_admin_key, app.state.store, settings.bootstrap_admin_key)
+            key = settings.bootstrap_admin_key.get_secret_value()
+            await asyncio.to_thread(bootstrap_admin_key, app.state.store, key)
         try:
             yield
         finally:

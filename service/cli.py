@@ -74,7 +74,7 @@ def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> 
 
     if settings.bootstrap_admin_key:
         try:
-            bootstrap_admin_key(store, settings.bootstrap_admin_key)
+            bootstrap_admin_key(store, settings.bootstrap_admin_key.get_secret_value())
         except ValueError as error:
             _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
         return
