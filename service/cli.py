@@ -63,7 +63,16 @@ def serve(
         store.close()
         _fail(error)
     store.close()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        # Explicit, so uvicorn's default (trust X-Forwarded-For from 127.0.0.1, or its own
+        # FORWARDED_ALLOW_IPS variable) never applies: only the proxies the operator lists.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips),
+    )
 
 
 def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> None:

@@ -62,8 +62,11 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(25_000, ge=0)
     key_cache_seconds: float = Field(5.0, ge=0)
     bootstrap_admin_key: SecretStr | None = None
+    # Addresses (or CIDRs, or *) of reverse proxies whose X-Forwarded-For/-Proto is believed.
+    # Empty: none, so no caller can choose the address the rate limit and the audit log see.
+    forwarded_allow_ips: CommaList = ()
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -35,6 +35,7 @@ DOCUMENTED = {
     "ATTESTGRAPH_MAX_BODY_BYTES": ("2048", "max_body_bytes", 2048),
     "ATTESTGRAPH_MAX_QUERY_COST": ("900", "max_query_cost", 900),
     "ATTESTGRAPH_KEY_CACHE_SECONDS": ("0.5", "key_cache_seconds", 0.5),
+    "ATTESTGRAPH_FORWARDED_ALLOW_IPS": ("10.0.0.5, 10.1.0.0/16", "forwarded_allow_ips", ("10.0.0.5", "10.1.0.0/16")),
 }
 
 
@@ -74,6 +75,7 @@ def test_defaults_and_empty_variables_mean_not_set(clean_env: pytest.MonkeyPatch
     assert (settings.environment, settings.oidc_issuer, settings.rate_limit) == ("development", None, 20.0)
     assert settings.store == "embedded" and settings.neo4j_password.get_secret_value() == ""
     assert settings.bootstrap_admin_key is None and settings.cors_origins == ()
+    assert settings.forwarded_allow_ips == ()  # trust no proxy
 
 
 def test_command_line_overrides_win_and_none_means_no_override(clean_env: pytest.MonkeyPatch) -> None:
