@@ -6,6 +6,7 @@ logs show `**********`; code that needs the value asks for it (`get_secret_value
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -48,7 +49,7 @@ class Settings(BaseSettings):
     neo4j_user: Annotated[str, _named("NEO4J_USER")] = "neo4j"
     neo4j_password: Annotated[SecretStr, _named("NEO4J_PASSWORD")] = SecretStr("")
     neo4j_database: Annotated[str | None, _named("NEO4J_DATABASE")] = None
-    frontend_dir: Path | None = Field(default_factory=default_frontend_dir)
+    frontend_dir: Path | None = None  # from_env: the built dashboard when there is one
     cors_origins: CommaList = ()
     # -- security (docs/security.md) ----------------------------------------------------------
     environment: Annotated[Environment, _named("ATTESTGRAPH_ENV")] = "development"  # production: no introspection
@@ -82,6 +83,8 @@ class Settings(BaseSettings):
         """The environment's settings; `overrides` that are not None win (CLI options)."""
         try:
             given = {name: value for name, value in overrides.items() if value is not None}
+            if "frontend_dir" not in given and not os.environ.get(f"{PREFIX}FRONTEND_DIR"):
+                given["frontend_dir"] = default_frontend_dir()
             return cls.model_validate(given)
         except ValidationError as error:
             raise InvalidInputError([_problem(e) for e in error.errors()]) from None

@@ -78,6 +78,13 @@ def test_defaults_and_empty_variables_mean_not_set(clean_env: pytest.MonkeyPatch
     assert settings.forwarded_allow_ips == ()  # trust no proxy
 
 
+def test_the_built_dashboard_is_served_by_default_from_the_environment_only(clean_env: pytest.MonkeyPatch) -> None:
+    from service.settings import default_frontend_dir
+
+    assert Settings.from_env().frontend_dir == default_frontend_dir()
+    assert Settings().frontend_dir is None  # settings built in code (tests) serve no dashboard unless asked
+
+
 def test_command_line_overrides_win_and_none_means_no_override(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("ATTESTGRAPH_DATA_DIR", "/from/env")
     assert Settings.from_env(data_dir=None).data_dir == Path("/from/env")
