@@ -26,12 +26,19 @@ from graph.model import Evidence
 
 
 class EvidenceConflict(ConflictError):
-    """An attempt to change recorded evidence; names the field as the bundle spells it."""
+    """An attempt to change recorded evidence; names the field as the bundle spells it.
 
-    def __init__(self, field: str, reason: str) -> None:
+    `reason` may quote what is stored (a title, a digest, a scope, another item's id) for callers
+    who may read it; `public_reason` says the same without quoting it, for callers who may not."""
+
+    def __init__(self, field: str, reason: str, public_reason: str | None = None) -> None:
         self.field = field
         self.reason = reason
+        self.public_reason = reason if public_reason is None else public_reason
         super().__init__(f"{field}: {reason}")
+
+    def withholding_stored_values(self) -> EvidenceConflict:
+        return EvidenceConflict(self.field, self.public_reason)
 
 
 @dataclass(frozen=True)
@@ -79,12 +86,14 @@ def check_immutable(
                         f"evidence[{index}].{name}",
                         f"evidence '{item.id}' is already recorded with {name} = "
                         f"{_shown(getattr(old.evidence, name))}; {_correct(item.id)}",
+                        f"evidence '{item.id}' is already recorded with another {name}; {_correct(item.id)}",
                     )
             if scope.get(item.id, set()) != set(old.covers):
                 raise EvidenceConflict(
                     f"evidence[{index}].covers",
                     f"evidence '{item.id}' is already recorded covering {sorted(old.covers) or 'all its assets'}; "
                     + _correct(item.id),
+                    f"evidence '{item.id}' is already recorded with another scope; {_correct(item.id)}",
                 )
             continue
         target = item.supersedes
@@ -97,6 +106,7 @@ def check_immutable(
             raise EvidenceConflict(
                 f"evidence[{index}].supersedes",
                 f"evidence '{target}' is already superseded by '{sorted(others)[0]}'; supersede that one instead",
+                f"evidence '{target}' is already superseded; supersede its latest correction instead",
             )
         claimed[target] = item.id
     _check_no_cycle(bundle)

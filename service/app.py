@@ -31,6 +31,7 @@ from service.auth.roles import Principal
 from service.graphql.context import Context
 from service.graphql.errors import UNAVAILABLE_MESSAGE
 from service.graphql.schema import build_schema
+from service.request_body import GraphQLRequestCheck
 from service.settings import Settings
 
 log = logging.getLogger("attestgraph")
@@ -51,7 +52,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
         app.state.authenticator = Authenticator(app.state.store, oidc, settings.key_cache_seconds)
         if settings.bootstrap_admin_key:
-            await asyncio.to_thread(bootstrap_admin_key, app.state.store, settings.bootstrap_admin_key)
+            key = settings.bootstrap_admin_key.get_secret_value()
+            await asyncio.to_thread(bootstrap_admin_key, app.state.store, key)
         try:
             yield
         finally:
@@ -132,7 +134,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     if settings.frontend_dir is not None:
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="dashboard")
 
-    # Innermost first: the gate, then CORS (closed unless origins are configured), then headers.
+    # Innermost first: the GraphQL request check, the gate, then CORS (closed unless origins are
+    # configured), then headers.
+    app.add_middleware(GraphQLRequestCheck)
     app.add_middleware(
         Gate,
         max_body_bytes=settings.max_body_bytes,

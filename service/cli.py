@@ -70,7 +70,16 @@ def serve(
                 store.close()
         except AttestgraphError as error:
             _fail(error)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            # Explicit, so uvicorn's default (trust X-Forwarded-For from 127.0.0.1, or its own
+            # FORWARDED_ALLOW_IPS variable) never applies: only the proxies the operator lists.
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=list(settings.forwarded_allow_ips),
+        )
 
 
 @contextmanager
@@ -98,7 +107,7 @@ def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> 
 
     if settings.bootstrap_admin_key:
         try:
-            bootstrap_admin_key(store, settings.bootstrap_admin_key)
+            bootstrap_admin_key(store, settings.bootstrap_admin_key.get_secret_value())
         except ValueError as error:
             _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
         return

@@ -15,9 +15,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from graph.audit import AuditDraft, digest
+from graph.errors import StoreUnavailableError
 from service.auth.keys import Authenticator
 from service.auth.rate_limit import RateLimiter, retry_after
 from service.auth.roles import Principal
+from service.graphql.errors import UNAVAILABLE_MESSAGE
 
 log = logging.getLogger("attestgraph.auth")
 
@@ -137,7 +139,14 @@ class Gate:
             return None
         app = scope["app"]
         authenticator: Authenticator = app.state.authenticator
-        principal = await authenticator.authenticate(token)
+        try:
+            principal = await authenticator.authenticate(token)
+        except StoreUnavailableError as error:
+            # Keys live in the store: while it is down no key can be checked (cached ones still work).
+            log.warning("cannot check a credential: %s", error)
+            body = _error("STORE_UNAVAILABLE", UNAVAILABLE_MESSAGE)
+            await send_json(send, 503, body, [(b"retry-after", b"5")])
+            return None
         if principal is not None:
             return principal
         # A wrong credential is an attempt worth recording; the per-address limit bounds how often.

@@ -32,7 +32,10 @@ class OidcVerifier:
         role_claim: str = "roles",
         timeout: float = 5.0,
     ) -> None:
-        self.issuer = issuer.rstrip("/")
+        # `iss` is compared exactly (a trailing slash included) with what the IdP publishes in its
+        # discovery document; with a configured JWKS URL there is no discovery: the setting as written.
+        self.issuer = issuer
+        self._expected_iss = issuer
         self.audience = audience
         self.role_claim = role_claim
         self._timeout = timeout
@@ -46,13 +49,19 @@ class OidcVerifier:
         return self._client
 
     def _discover(self) -> str:
+        # OIDC Discovery 1.0 §4: the document lives at the issuer, less any trailing slash, plus
+        # /.well-known/openid-configuration, and its `issuer` is the one tokens carry.
         with urllib.request.urlopen(
-            f"{self.issuer}/.well-known/openid-configuration", timeout=self._timeout
+            f"{self.issuer.rstrip('/')}/.well-known/openid-configuration", timeout=self._timeout
         ) as response:
             document: dict[str, Any] = json.load(response)
+        published = document.get("issuer")
+        if not isinstance(published, str) or published.rstrip("/") != self.issuer.rstrip("/"):
+            raise ValueError("the discovery document names another issuer than ATTESTGRAPH_OIDC_ISSUER")
         url = document.get("jwks_uri")
         if not isinstance(url, str):
             raise ValueError("the issuer's discovery document has no jwks_uri")
+        self._expected_iss = published
         return url
 
     def verify(self, token: str) -> Principal | None:
@@ -63,7 +72,7 @@ class OidcVerifier:
                 token,
                 signing_key.key,
                 algorithms=ALGORITHMS,
-                issuer=self.issuer,
+                issuer=self._expected_iss,
                 audience=self.audience,
                 leeway=30,
                 options={"require": ["exp", "iss", "sub"], "verify_aud": self.audience is not None},

@@ -31,6 +31,10 @@ async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
     try:
         await info.context.call(info.context.store.write, bundle, immutable_evidence=True)
     except EvidenceConflict as conflict:
+        principal = info.context.principal
+        if principal is None or not principal.reads_graph:
+            # An evidence-collector may record evidence but not read it: name the field, not its value.
+            conflict = conflict.withholding_stored_values()
         raise EvidenceConflict(camel_path(conflict.field), conflict.reason) from None
     info.context.loaders.forget()
 

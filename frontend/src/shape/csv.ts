@@ -2,10 +2,21 @@
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** One field: quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled. */
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"):
+// editors' free text must reach auditors' spreadsheets as text.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Text a spreadsheet shows as typed: a leading single quote when it would start a formula. */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** One field: formulas neutralised; quoted when it holds a comma, a quote, a line break or edge
+ * spaces; quotes doubled. */
 export function csvEscape(value: CsvValue): string {
   if (value === null || value === undefined) return "";
-  const text = String(value);
+  const text = typeof value === "string" ? neutraliseFormula(value) : String(value);
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -19,6 +19,30 @@ describe("csvEscape", () => {
   });
 });
 
+describe("formula injection", () => {
+  it("prefixes a single quote to text a spreadsheet would run as a formula", () => {
+    expect(csvEscape("=HYPERLINK(\"http://x.test\",\"ok\")")).toBe('"\'=HYPERLINK(""http://x.test"",""ok"")"');
+    expect(csvEscape("=1+2")).toBe("'=1+2");
+    expect(csvEscape("+1+2")).toBe("'+1+2");
+    expect(csvEscape("-2+3+cmd|' /C calc'!A0")).toBe("'-2+3+cmd|' /C calc'!A0");
+    expect(csvEscape("@SUM(A1:A9)")).toBe("'@SUM(A1:A9)");
+    expect(csvEscape("\t=1+2")).toBe("'\t=1+2");
+    expect(csvEscape("\r=1+2")).toBe('"\'\r=1+2"');
+  });
+
+  it("leaves numbers, and formula characters inside text, alone", () => {
+    expect(csvEscape(-3)).toBe("-3");
+    expect(csvEscape("-3")).toBe("-3");
+    expect(csvEscape("-1.5")).toBe("-1.5");
+    expect(csvEscape("a=b+c-d@e")).toBe("a=b+c-d@e");
+    expect(csvEscape("AGC-INF-05")).toBe("AGC-INF-05");
+  });
+
+  it("neutralises what toCsv writes, so the parsed cell starts with the quote", () => {
+    expect(parseCsv(toCsv(["title"], [["=cmd()"]]))).toEqual([["title"], ["'=cmd()"]]);
+  });
+});
+
 describe("toCsv", () => {
   it("writes a header and rows with CRLF line ends", () => {
     expect(toCsv(["a", "b"], [["1", "x,y"], ["2", null]])).toBe('a,b\r\n1,"x,y"\r\n2,\r\n');

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DatabaseUnavailable,
     ServiceUnavailable,
@@ -54,7 +55,21 @@ from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
 T = TypeVar("T")
 
 # Failures that mean "the database cannot answer now", reported as STORE_UNAVAILABLE (503).
-_UNAVAILABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, TransientError, AuthError)
+_UNAVAILABLE = (
+    ServiceUnavailable,
+    SessionExpired,
+    DatabaseUnavailable,
+    TransientError,
+    AuthError,
+    ConnectionAcquisitionTimeoutError,
+)
+
+# With Neo4j down a request must answer STORE_UNAVAILABLE within about 5 s, not retry past the
+# client's timeout (the driver's defaults: 30 s of retries, 60 s to get a connection). A live
+# server connects in milliseconds; the retry window still rides out a deadlock or a leader switch.
+CONNECTION_TIMEOUT_S = 2.0  # TCP connect and Bolt handshake, per attempt
+ACQUISITION_TIMEOUT_S = 3.0  # waiting for a pooled connection, connecting included
+RETRY_TIME_S = 2.0  # no retry of a managed transaction starts after this (its backoff: 1 s, 2 s, ...)
 
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 # Edges carried as node fields are exported with their nodes, not as lists of their own.
@@ -71,7 +86,9 @@ class Neo4jStore:
     def __init__(self, uri: str, user: str, password: str, database: str | None = None, **driver_config: Any) -> None:
         self._uri = uri
         self._database = database
-        driver_config.setdefault("connection_timeout", 10.0)
+        driver_config.setdefault("connection_timeout", CONNECTION_TIMEOUT_S)
+        driver_config.setdefault("connection_acquisition_timeout", ACQUISITION_TIMEOUT_S)
+        driver_config.setdefault("max_transaction_retry_time", RETRY_TIME_S)
         # The store reads optional properties (valid_until, changed_at) that may not exist yet in
         # a young database; the server's "unknown property" warnings are noise, not news.
         driver_config.setdefault("notifications_min_severity", "OFF")
