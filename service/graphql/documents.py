@@ -22,6 +22,7 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from service.graphql.complexity import document_shape, expansion_refusal, limit_errors
 from service.graphql.cost import cost_error, page_variables
 
 K = TypeVar("K", bound=Hashable)
@@ -70,12 +71,24 @@ class Lru(Generic[K, V]):
         return len(self._items)
 
 
+def prepare(document: DocumentNode) -> Prepared:
+    shape = document_shape(document)
+    refusal = expansion_refusal(shape)
+    limits = limit_errors(shape) if refusal is None else []
+    variables = tuple(sorted(page_variables(document))) if refusal is None else ()
+    return Prepared(document, variables, refusal, limits)
+
+
 @dataclass
 class Prepared:
     """One document text, parsed, with what the limits said of it."""
 
     document: DocumentNode
     page_variables: tuple[str, ...]
+    # The shape's refusals (service/graphql/complexity.py): linear, and before any rule that
+    # expands fragments, so a fragment bomb is refused without being walked.
+    expansion: GraphQLError | None = None
+    limits: list[GraphQLError] = field(default_factory=list)
     errors: dict[tuple[type[ASTValidationRule], ...], list[GraphQLError]] = field(default_factory=dict)
     costs: Lru[Hashable, tuple[GraphQLError | None]] = field(default_factory=lambda: Lru(MAX_COST_VARIANTS))
 
@@ -102,7 +115,7 @@ class PreparedDocuments:
 
     def remember(self, query: str, document: DocumentNode) -> None:
         if len(query) <= MAX_TEXT:
-            self.documents.put(query, Prepared(document, tuple(sorted(page_variables(document)))), len(query))
+            self.documents.put(query, prepare(document), len(query))
 
     def errors(
         self,
@@ -113,10 +126,15 @@ class PreparedDocuments:
         variables: dict[str, Any],
     ) -> list[GraphQLError]:
         """The validation errors, then the cost refusal if any: as one pass over them all gave."""
+        if prepared.expansion is not None:
+            return [prepared.expansion]
         rules = (*base_rules, *self.rules)
         errors = prepared.errors.get(rules)
         if errors is None:
-            errors = prepared.errors[rules] = validate_document(schema, prepared.document, rules)
+            errors = prepared.errors[rules] = [
+                *validate_document(schema, prepared.document, rules),
+                *prepared.limits,
+            ]
         values = [variables.get(name) for name in prepared.page_variables]
         if not all(isinstance(v, SCALARS) for v in values):  # a list or object: never hashed, just costed
             refusal = cost_error(schema, prepared.document, operation_name, variables, self.max_cost)
@@ -162,7 +180,7 @@ class DocumentLimits(SchemaExtension):
         document = context.graphql_document
         prepared = self.documents.documents.get(context.query) if context.query else None
         if document is not None and (prepared is None or prepared.document is not document):
-            prepared = Prepared(document, tuple(sorted(page_variables(document))))  # used once, not kept
+            prepared = prepare(document)  # used once, not kept
         if prepared is not None:
             context.pre_execution_errors = self.documents.errors(
                 context.schema._schema,

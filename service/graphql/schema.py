@@ -7,7 +7,6 @@ from datetime import datetime
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -20,8 +19,6 @@ from service.graphql.mutation import Mutation
 from service.graphql.query import Query
 from service.graphql.scalars import DATETIME_SCALAR
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
 
@@ -41,10 +38,9 @@ guard_root_fields(Query, Mutation)
 
 def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST) -> AttestgraphSchema:
     # The limits' rules are made once, so a document's validation can be remembered (documents.py).
-    rules: list[type[ASTValidationRule]] = [
-        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-    ]
+    # Depth and aliases are read off the document's shape in linear time (complexity.py), not
+    # by Strawberry's limiters, which walk every expanded fragment spread.
+    rules: list[type[ASTValidationRule]] = []
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     documents = PreparedDocuments(rules=tuple(rules), max_tokens=MAX_TOKENS, max_cost=max_cost)
