@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -149,14 +149,37 @@ class PreparedDocuments:
         return [*errors, refusal] if refusal is not None else list(errors)
 
 
+def unnamed_choice(document: DocumentNode, operation_name: str | None) -> GraphQLError | None:
+    """The refusal of a document with several operations and no `operationName` (the spec's
+    rule; running the first one would answer a question the caller may not have meant)."""
+    if operation_name is not None:
+        return None
+    names = [
+        d.name.value if d.name is not None else "anonymous"
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    ]
+    if len(names) < 2:
+        return None
+    reason = f"is required: the document has {len(names)} operations ({', '.join(names)})"
+    return GraphQLError(
+        f"operationName: {reason}",
+        extensions={"code": "BAD_USER_INPUT", "fields": [{"field": "operationName", "reason": reason}]},
+    )
+
+
 class DocumentLimits(SchemaExtension):
     """Serves a remembered document instead of parsing its text again, and answers validation
     from memory; the token, depth, alias, introspection and cost limits hold for every request."""
 
     def __init__(self, documents: PreparedDocuments) -> None:
         self.documents = documents
+        self.requested_operation: str | None = None
 
     def on_operation(self) -> Iterator[None]:
+        # Before parsing, `operation_name` is the caller's; after, Strawberry falls back to the
+        # document's first operation, which must not stand in for a choice the caller never made.
+        self.requested_operation = self.execution_context.operation_name
         self.execution_context.parse_options["max_tokens"] = self.documents.max_tokens
         yield
 
@@ -181,7 +204,10 @@ class DocumentLimits(SchemaExtension):
         prepared = self.documents.documents.get(context.query) if context.query else None
         if document is not None and (prepared is None or prepared.document is not document):
             prepared = prepare(document)  # used once, not kept
-        if prepared is not None:
+        choice = unnamed_choice(document, self.requested_operation) if document is not None else None
+        if choice is not None:
+            context.pre_execution_errors = [choice]
+        elif prepared is not None:
             context.pre_execution_errors = self.documents.errors(
                 context.schema._schema,
                 prepared,

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import strawberry
+
+# The whole text, ASCII only: `datetime.fromisoformat` stops reading at a NUL, so
+# "2026-01-01T00:00:00Z\x00anything" would otherwise pass as the instant before it.
+ISO_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2}(:\d{2}(\.\d{1,6})?)?)?)?)?",
+    re.ASCII,
+)
 
 
 def parse_instant(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError("expected an ISO-8601 string such as 2026-11-20T12:00:00Z")
+    shown = repr(value[:60])
+    if ISO_INSTANT.fullmatch(value) is None:
+        raise ValueError(f"{shown} is not an ISO-8601 date-time such as 2026-11-20T12:00:00Z")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"'{value[:60]}' is not an ISO-8601 date-time") from None
+        raise ValueError(f"{shown} is not an ISO-8601 date-time") from None
     if parsed.tzinfo is None:
-        raise ValueError(f"'{value[:60]}' has no UTC offset; add Z or +hh:mm")
-    return parsed.astimezone(UTC)
+        raise ValueError(f"{shown} has no UTC offset; add Z or +hh:mm")
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first representable instant
+        raise ValueError(f"{shown} is outside the years 1 to 9999 in UTC") from None
 
 
 def serialize_instant(value: datetime) -> str:

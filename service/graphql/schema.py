@@ -48,7 +48,8 @@ def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST
         config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
         query=Query,
         mutation=Mutation,
-        extensions=[documents.extension(), CodedErrors],
+        # Field suggestions go with introspection: production answers neither.
+        extensions=[documents.extension(), lambda: CodedErrors(suggestions=introspection)],
         # Plain report rows are completed without graphql-core's per-field work (execution.py).
         execution_context_class=PlainDataExecutor,
     )
