@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -37,6 +38,14 @@ class CodedErrors(MaskErrors):
         super().__init__(should_mask_error=lambda _: True, error_message="Internal server error")
         self.suggestions = suggestions
         self._paths: ArgumentPaths | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            # A text refused while an extension parsed it (ParserCache, the token limit) reaches
+            # the caller as raised, past the errors this masks: give it its code here.
+            raise self.anonymise_error(error) from None
 
     def argument(self, error: GraphQLError) -> str | None:
         """The argument a refused input value was given for, if the error points at one."""
