@@ -55,8 +55,7 @@ query Coverage($framework: ID!, $asOf: DateTime) {
     frameworkId asOf
     totals { total covered partial uncovered }
     byCategory { category total covered partial uncovered }
-    criteria(leavesOnly: true) { criterionId ref title category parentId isLeaf status derived reason
-      controls { controlId title status effective reason } via { criterionId } }
+    criteria: criteriaRows(leavesOnly: true)
   }
 }"""
 

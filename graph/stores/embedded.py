@@ -635,7 +635,7 @@ class EmbeddedStore:
             rank = self._asset_rank
             if rank is None:
                 rank = self._asset_rank = {a: i for i, a in enumerate(natural_order(self._nodes[Label.ASSET]))}
-            pred = self._dependencies._pred  # breadth-first over DEPENDS_ON, backwards (the raw adjacency)
+            pred = self._dependencies.pred  # breadth-first over DEPENDS_ON, backwards
             distance = {asset_id: 0}
             frontier = [asset_id]
             depth = 0

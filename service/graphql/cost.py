@@ -87,66 +87,73 @@ def page_variables(document: DocumentNode) -> frozenset[str]:
 def document_cost(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any]
 ) -> int:
-    """The highest cost among the document's operations (the one named, if a name is given)."""
+    """The highest cost among the document's operations (the one named, if a name is given).
+
+    A fragment's cost under a parent type is computed once and reused at every spread of it, so
+    the estimate takes time linear in the document however often its fragments spread others."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [o for o in operations if o.name is not None and o.name.value == operation_name]
+    walk = _CostWalk(fragments, variables)
     costs = [0]
     for operation in operations:
         root = {OperationType.QUERY: schema.query_type, OperationType.MUTATION: schema.mutation_type}.get(
             operation.operation
         )
         if root is not None:
-            costs.append(_selection_cost(operation.selection_set, root, fragments, variables, frozenset()))
+            costs.append(walk.selection_cost(operation.selection_set, root))
     return max(costs)
 
 
-def _selection_cost(
-    selection_set: SelectionSetNode | None,
-    parent: GraphQLNamedType,
-    fragments: dict[str, FragmentDefinitionNode],
-    variables: dict[str, Any],
-    seen: frozenset[str],
-) -> int:
-    if selection_set is None or not isinstance(parent, GraphQLObjectType):
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            total += _field_cost(selection, parent, fragments, variables, seen)
-        elif isinstance(selection, InlineFragmentNode):
-            total += _selection_cost(selection.selection_set, parent, fragments, variables, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:  # a cycle is a validation error, not a hang
-                total += _selection_cost(fragments[name].selection_set, parent, fragments, variables, seen | {name})
-    return total
+class _CostWalk:
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        # (fragment, parent type) -> its cost; None while it is being computed (a cycle costs 0 more).
+        self.memo: dict[tuple[str, str], int | None] = {}
 
+    def selection_cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType) -> int:
+        if selection_set is None or not isinstance(parent, GraphQLObjectType):
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field_cost(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self.selection_cost(selection.selection_set, parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment_cost(selection.name.value, parent)
+        return total
 
-def _field_cost(
-    node: FieldNode,
-    parent: GraphQLObjectType,
-    fragments: dict[str, FragmentDefinitionNode],
-    variables: dict[str, Any],
-    seen: frozenset[str],
-) -> int:
-    definition = parent.fields.get(node.name.value)
-    if definition is None:  # __typename, introspection, or unknown (validation answers that)
-        return 1
-    field_type = definition.type
-    is_list = False
-    while isinstance(field_type, GraphQLNonNull | GraphQLList):
-        is_list = is_list or isinstance(field_type, GraphQLList)
-        field_type = field_type.of_type
-    multiplier = 1
-    if "first" in definition.args:
-        multiplier = _int_argument(node, "first", variables, DEFAULT_PAGE)
-    elif is_list and not (parent.name.endswith("Connection") and node.name.value == "edges"):
-        multiplier = LIST_FANOUT
-    weight = EXPENSIVE.get(f"{parent.name}.{node.name.value}", 0)
-    inner = _selection_cost(node.selection_set, field_type, fragments, variables, seen)
-    return 1 + weight + max(multiplier, 1) * inner
+    def fragment_cost(self, name: str, parent: GraphQLObjectType) -> int:
+        key = (name, parent.name)
+        if key in self.memo:
+            return self.memo[key] or 0  # known, or a cycle (a validation error, not a hang)
+        fragment = self.fragments.get(name)
+        if fragment is None:
+            return 0
+        self.memo[key] = None
+        cost = self.memo[key] = self.selection_cost(fragment.selection_set, parent)
+        return cost
+
+    def field_cost(self, node: FieldNode, parent: GraphQLObjectType) -> int:
+        definition = parent.fields.get(node.name.value)
+        if definition is None:  # __typename, introspection, or unknown (validation answers that)
+            return 1
+        field_type = definition.type
+        is_list = False
+        while isinstance(field_type, GraphQLNonNull | GraphQLList):
+            is_list = is_list or isinstance(field_type, GraphQLList)
+            field_type = field_type.of_type
+        multiplier = 1
+        if "first" in definition.args:
+            multiplier = _int_argument(node, "first", self.variables, DEFAULT_PAGE)
+        elif is_list and not (parent.name.endswith("Connection") and node.name.value == "edges"):
+            multiplier = LIST_FANOUT
+        weight = EXPENSIVE.get(f"{parent.name}.{node.name.value}", 0)
+        inner = self.selection_cost(node.selection_set, field_type)
+        return 1 + weight + max(multiplier, 1) * inner
 
 
 def _int_argument(node: FieldNode, name: str, variables: dict[str, Any], default: int) -> int:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from graph.errors import AttestgraphError, InvalidInputError, StoreUnavailableError
+from service.graphql.argument_paths import ArgumentPaths
 
 log = logging.getLogger("attestgraph.graphql")
 
 UNAVAILABLE_MESSAGE = "the graph store cannot answer right now; try again shortly"
+# graphql-core's "Did you mean 'assets' or 'asset'?" after a misspelt name: it tells a caller
+# without introspection what the schema holds, so production answers without it.
+SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
 
 
 def camel_path(field: str) -> str:
@@ -29,8 +34,27 @@ def camel_path(field: str) -> str:
 class CodedErrors(MaskErrors):
     """Give every error a machine-readable code; never leak internals of unexpected failures."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, suggestions: bool = True) -> None:
         super().__init__(should_mask_error=lambda _: True, error_message="Internal server error")
+        self.suggestions = suggestions
+        self._paths: ArgumentPaths | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            # A text refused while an extension parsed it (ParserCache, the token limit) reaches
+            # the caller as raised, past the errors this masks: give it its code here.
+            raise self.anonymise_error(error) from None
+
+    def argument(self, error: GraphQLError) -> str | None:
+        """The argument a refused input value was given for, if the error points at one."""
+        document = self.execution_context.graphql_document
+        if document is None or not error.nodes:
+            return None
+        if self._paths is None:
+            self._paths = ArgumentPaths(document)
+        return self._paths.of(error.nodes)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
@@ -52,10 +76,16 @@ class CodedErrors(MaskErrors):
         ):
             # A value the document or its variables gave failed to parse (a bad date, say).
             extensions.setdefault("code", "BAD_USER_INPUT")
+            argument = self.argument(error) if error.path is None else None
+            if argument is not None and "fields" not in extensions:
+                extensions["fields"] = [{"field": argument, "reason": message}]
+                message = f"{argument}: {message}"
         else:
             log.error("unexpected error at %s", error.path, exc_info=original)
             extensions = {"code": "INTERNAL"}
             message = self.error_message
+        if not self.suggestions:
+            message = SUGGESTION.sub("", message)
         return GraphQLError(
             message=message,
             nodes=error.nodes,

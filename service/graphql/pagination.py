@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -16,6 +17,12 @@ S = TypeVar("S")
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 500
+# Cursors this API issues name an id or a position; anything longer is not one of them.
+MAX_CURSOR = 1024
+# A position is ASCII digits that fit a signed 64-bit integer (SQLite's and Neo4j's): `str.isdigit`
+# also admits "²" and other digits `int` cannot read or a store cannot hold.
+POSITION = re.compile(r"[0-9]{1,18}", re.ASCII)
+NOT_OURS = "is not a cursor this API issued"
 
 
 @strawberry.type
@@ -44,14 +51,24 @@ def encode_cursor(kind: str, value: str | int) -> str:
 
 
 def decode_cursor(kind: str, cursor: str) -> str:
+    if len(cursor) > MAX_CURSOR:
+        raise InvalidInputError.one("after", NOT_OURS)
     try:
         decoded = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInputError.one("after", "is not a cursor this API issued") from None
+        raise InvalidInputError.one("after", NOT_OURS) from None
     prefix, _, value = decoded.partition(":")
     if prefix != kind:
-        raise InvalidInputError.one("after", "is not a cursor this API issued")
+        raise InvalidInputError.one("after", NOT_OURS)
     return value
+
+
+def decode_position(kind: str, cursor: str) -> int:
+    """The position a cursor of `kind` names (an offset, an audit seq)."""
+    value = decode_cursor(kind, cursor)
+    if POSITION.fullmatch(value) is None:
+        raise InvalidInputError.one("after", NOT_OURS)
+    return int(value)
 
 
 def page_size(first: int | None) -> int:
@@ -67,10 +84,7 @@ def offset_window(items: Sequence[S], first: int | None, after: str | None) -> t
     size = page_size(first)
     start = 0
     if after is not None:
-        value = decode_cursor("o", after)
-        if not value.isdigit():
-            raise InvalidInputError.one("after", "is not a cursor this API issued")
-        start = int(value) + 1
+        start = decode_position("o", after) + 1
     return items[start : start + size], start
 
 

@@ -1,34 +1,36 @@
-"""The GraphQL schema, with the error vocabulary and the basic limits applied once."""
+"""The GraphQL schema, with the error vocabulary and the request limits applied once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+import graphql
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from service.auth.guard import guard_root_fields
 from service.graphql.cost import DEFAULT_MAX_COST
-from service.graphql.documents import PreparedDocuments
+from service.graphql.documents import PreparedDocuments, ShortTextParserCache, ShortTextValidationCache
 from service.graphql.errors import CodedErrors, is_expected
-from service.graphql.execution import PlainDataExecutor
 from service.graphql.mutation import Mutation
 from service.graphql.query import Query
-from service.graphql.scalars import DATETIME_SCALAR
+from service.graphql.scalars import DATETIME_SCALAR, JSON_SCALARS
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
 MAX_TOKENS = 5000
+# Parsed and validated documents remembered (Strawberry's LRUs, keyed by text and by document,
+# for texts up to documents.MAX_TEXT): a dashboard asks the same few documents over and over.
+CACHED_DOCUMENTS = 64
 
 
 class AttestgraphSchema(strawberry.Schema):
     documents: PreparedDocuments  # what it remembers of the documents it was asked
 
-    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+    def process_errors(
+        self, errors: list[graphql.GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         # Caller mistakes are answered, not logged as failures; CodedErrors logs the rest.
         unexpected = [e for e in errors if not is_expected(e)]
         if unexpected:
@@ -38,23 +40,31 @@ class AttestgraphSchema(strawberry.Schema):
 # Every root field is checked against the one role table (service/auth/roles.py) and audited.
 guard_root_fields(Query, Mutation)
 
+SCALARS = {datetime: DATETIME_SCALAR, **JSON_SCALARS}
+
 
 def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST) -> AttestgraphSchema:
-    # The limits' rules are made once, so a document's validation can be remembered (documents.py).
-    rules: list[type[ASTValidationRule]] = [
-        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    documents = PreparedDocuments(max_cost=max_cost)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ShortTextParserCache(maxsize=CACHED_DOCUMENTS),
     ]
     if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    documents = PreparedDocuments(rules=tuple(rules), max_tokens=MAX_TOKENS, max_cost=max_cost)
+        extensions.append(DisableIntrospection)
+    extensions += [
+        lambda: ShortTextValidationCache(maxsize=CACHED_DOCUMENTS),
+        # After ValidationCache: it adds the shape, operation-choice and cost refusals to its errors.
+        documents.extension(),
+        # Field suggestions go with introspection: production answers neither.
+        lambda: CodedErrors(suggestions=introspection),
+    ]
     schema = AttestgraphSchema(
-        config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
+        config=StrawberryConfig(scalar_map=SCALARS),
         query=Query,
         mutation=Mutation,
-        extensions=[documents.extension(), CodedErrors],
-        # Plain report rows are completed without graphql-core's per-field work (execution.py).
-        execution_context_class=PlainDataExecutor,
+        extensions=extensions,
     )
+    # The cost reads the types, fields and arguments of the schema served, rebuilt from its SDL.
+    documents.cost_schema = graphql.build_schema(schema.as_str())
     schema.documents = documents
     return schema

@@ -13,7 +13,7 @@ from graph.errors import InvalidInputError
 from graph.keys import ApiKey, Role, new_key
 from graph.model import now_utc
 from service.graphql.nodes import GqlInfo
-from service.graphql.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from service.graphql.pagination import Connection, Edge, PageInfo, decode_position, encode_cursor, page_size
 from service.graphql.scalars import DateTime
 
 strawberry.enum(Role, description="What a caller may do; see docs/security.md for the table.")
@@ -86,12 +86,7 @@ class SecurityQuery:
         self, info: GqlInfo, first: int | None = None, after: str | None = None, newest_first: bool = False
     ) -> Connection[AuditEntry]:
         size = page_size(first)
-        after_seq = None
-        if after is not None:
-            value = decode_cursor("seq", after)
-            if not value.isdigit():
-                raise InvalidInputError.one("after", "is not a cursor this API issued")
-            after_seq = int(value)
+        after_seq = decode_position("seq", after) if after is not None else None
         store = info.context.store
         found = await info.context.call(store.audit_entries, first=size + 1, after=after_seq, newest_first=newest_first)
         total = await info.context.call(store.audit_count)

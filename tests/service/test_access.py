@@ -76,7 +76,7 @@ def seeded(store: GraphStore) -> None:
 
 
 def root_fields() -> set[str]:
-    schema = build_schema()._schema
+    schema = build_schema().documents.cost_schema  # the served schema, rebuilt from its SDL
     return {f"{t}.{name}" for t in ("Query", "Mutation") for name in schema.get_type(t).fields}  # type: ignore[union-attr]
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import strawberry.schema.schema as strawberry_schema
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionResult
 
 import service.graphql.documents as documents
@@ -15,7 +16,7 @@ from graph.keys import Role, parse_key
 from graph.stores.embedded import EmbeddedStore
 from service.auth.roles import Principal
 from service.graphql.context import Context
-from service.graphql.schema import AttestgraphSchema, build_schema
+from service.graphql.schema import CACHED_DOCUMENTS, AttestgraphSchema, build_schema
 from service.settings import Settings
 from tests.graphs import GraphBuilder, day
 from tests.service.conftest import LiveServer, serving
@@ -72,21 +73,20 @@ class Counting:
         return self.fn(*args, **kwargs)
 
 
-def test_a_repeated_document_is_parsed_and_validated_once_and_answered_alike(
-    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parse = Counting(strawberry_schema.parse)
-    validate = Counting(documents.validate_document)
-    monkeypatch.setattr(strawberry_schema, "parse", parse)
-    monkeypatch.setattr(documents, "validate_document", validate)
+def test_a_repeated_document_is_parsed_and_validated_once_and_answered_alike(store: EmbeddedStore) -> None:
+    # Strawberry's caches are shared by every schema: count this text's misses and hits.
+    parsed = ParserCache(maxsize=CACHED_DOCUMENTS).cached_parse_document
+    validated = ValidationCache(maxsize=CACHED_DOCUMENTS).cached_validate_document
     schema = build_schema()
-    first, second = run(schema, store, COVERAGE), run(schema, store, COVERAGE)
+    text = COVERAGE + " # " + uuid.uuid4().hex  # a text no other test asked
+    before = parsed.cache_info(), validated.cache_info()
+    first, second = run(schema, store, text), run(schema, store, text)
     assert first.errors is None and second.errors is None
     assert first.data == second.data
     assert first.data["coverage"]["totals"] == {"total": 2, "covered": 1}  # type: ignore[index]
-    assert (parse.calls, validate.calls) == (1, 1)
-    run(schema, store, COVERAGE + " ")  # another text: parsed and validated on its own
-    assert (parse.calls, validate.calls) == (2, 2)
+    after = parsed.cache_info(), validated.cache_info()
+    assert [(a.misses - b.misses, a.hits - b.hits) for a, b in zip(after, before, strict=True)] == [(1, 1), (1, 1)]
+    assert schema.documents.documents.get(text) is not None
 
 
 def test_a_remembered_document_is_refused_when_its_variables_make_it_too_costly(served: LiveServer) -> None:
@@ -179,3 +179,13 @@ def test_every_request_is_authenticated_and_authorised_even_for_a_remembered_doc
     assert parsed is not None
     served.data("mutation($id: ID!) { revokeApiKey(id: $id) { id } }", {"id": parsed[0]})
     assert viewer.client.post(f"{served.url}/graphql", json={"query": "{ me { actor } }"}).status_code == 401
+
+
+def test_a_text_too_long_to_remember_is_still_held_to_every_limit(store: EmbeddedStore) -> None:
+    schema = build_schema()
+    pad = " " * documents.MAX_TEXT
+    assert codes(run(schema, store, "{ nosuch }" + pad)) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert codes(run(schema, store, PAGED + pad, {"n": 500})) == ["QUERY_TOO_COSTLY"]
+    assert "depth" in (run(schema, store, TOO_DEEP + pad).errors or [])[0].message
+    assert run(schema, store, "{ me { actor } }" + pad).data == {"me": {"actor": "test"}}
+    assert schema.documents.documents.get("{ nosuch }" + pad) is None

@@ -43,8 +43,7 @@ export async function fetchCoverage(framework: string, asOf: string | null, opti
     `query Coverage($framework: ID!, $asOf: DateTime) {
       coverage(framework: $framework, asOf: $asOf) {
         ${COVERAGE_FIELDS}
-        criteria(leavesOnly: true) { criterionId ref title category parentId isLeaf status derived reason
-          controls { controlId title status effective reason } via { criterionId } }
+        criteria: criteriaRows(leavesOnly: true)
       }
     }`,
     { framework, asOf },
