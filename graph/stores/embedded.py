@@ -30,7 +30,7 @@ import networkx as nx
 from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, pending_audit, seal
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
-from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
+from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.integrity import check_bundle
 from graph.keys import ApiKey
 from graph.model import (
@@ -43,11 +43,13 @@ from graph.model import (
     Criterion,
     Edge,
     Evidence,
+    EvidenceReview,
     Label,
     Mapping,
     MappingRelationship,
     NodeModel,
     Rel,
+    latest_review,
     natural_key,
 )
 from graph.queries.results import (
@@ -59,6 +61,7 @@ from graph.queries.results import (
 from graph.semantics import is_stale, is_valid
 from graph.store import Assumption, WriteSummary
 from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of, sort_key, to_micros
+from graph.write_rules import check_write_rules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -71,6 +74,10 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, target);
 CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+-- Reviews of evidence, appended (never updated): an evidence row keeps what was recorded, and its
+-- status in memory is the latest review's. IF NOT EXISTS: an older data dir gains it at open.
+CREATE TABLE IF NOT EXISTS evidence_reviews (seq INTEGER PRIMARY KEY, evidence TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS evidence_reviews_by_evidence ON evidence_reviews (evidence, seq);
 """
 
 NodeKey = tuple[Label, str]
@@ -97,6 +104,7 @@ class EmbeddedStore:
         self._asset_rank: dict[str, int] | None = None  # asset id -> place in `_natural` order
         self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
         self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
+        self._reviews: dict[str, list[EvidenceReview]] = {}  # per evidence id, in the order recorded
         # Neighbourhoods asked for since the last write (they do not depend on time or changed_at).
         self._around: dict[frozenset[str], Neighbourhood] = {}
         self._replay()
@@ -111,6 +119,10 @@ class EmbeddedStore:
             self._db.execute("SELECT 1").fetchone()
 
     def _replay(self) -> None:
+        # Reviews first: `_put_node` gives each evidence item the status of its latest review.
+        for (data,) in self._db.execute("SELECT data FROM evidence_reviews ORDER BY seq"):
+            review = EvidenceReview.model_validate_json(data)
+            self._reviews.setdefault(review.evidence, []).append(review)
         for label, data in self._db.execute("SELECT label, data FROM nodes"):
             self._put_node(Label(label), NODE_MODELS[Label(label)].model_validate_json(data))
         rels = {rel.value: rel for rel in Rel}
@@ -119,6 +131,8 @@ class EmbeddedStore:
 
     # -- in-memory primitives ----------------------------------------------------------------
     def _put_node(self, label: Label, node: Any) -> None:
+        if label is Label.EVIDENCE:
+            node = self._reviewed(node)
         if node.id not in self._nodes[label]:
             self._forget_order(label)
             if label is Label.ASSET:
@@ -129,6 +143,13 @@ class EmbeddedStore:
                 self._changed[node.id] = to_micros(node.changed_at)
             else:
                 self._changed.pop(node.id, None)
+
+    def _reviewed(self, evidence: Evidence) -> Evidence:
+        """The item with the status its latest review gave it (as recorded when never reviewed)."""
+        latest = latest_review(self._reviews.get(evidence.id, []))
+        if latest is None or evidence.status is latest.decision.status:
+            return evidence
+        return evidence.model_copy(update={"status": latest.decision.status})
 
     def _put_edge(self, rel: Rel, source: str, target: str, properties: dict[str, Any]) -> None:
         targets = self._succ[rel].get(source)
@@ -208,6 +229,10 @@ class EmbeddedStore:
             if link.source in in_bundle:
                 affected.add(in_bundle[link.source])
         affected |= self._controls_of_assets([a.id for a in bundle.assets])
+        for review in bundle.reviews:
+            affected.update(control_of.get(review.evidence, ()))
+            if review.evidence in in_bundle:
+                affected.add(in_bundle[review.evidence])
         return affected
 
     def _existing(self, label: Label, ids: set[str]) -> set[str]:
@@ -247,7 +272,8 @@ class EmbeddedStore:
             node = self._nodes[Label.EVIDENCE].get(evidence_id)
             if node is not None:
                 covers = frozenset(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
-                found[evidence_id] = RecordedEvidence(evidence=node, covers=covers)
+                reviewed = evidence_id in self._reviews
+                found[evidence_id] = RecordedEvidence(evidence=node, covers=covers, reviewed=reviewed)
         return found
 
     def _superseded(self, evidence_id: str) -> bool:
@@ -257,11 +283,15 @@ class EmbeddedStore:
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         with self._lock:
             check_bundle(bundle, self._existing)
+            check_write_rules(bundle, self)
             if immutable_evidence:
                 targets = supersede_targets(bundle)
                 superseded_by = {t: list(self._in(Label.EVIDENCE, t, Rel.SUPERSEDES)) for t in targets}
-                check_immutable(bundle, self._recorded_evidence(touched_ids(bundle)), superseded_by)
-            nodes = list(bundle.nodes())
+                recorded = self._recorded_evidence(touched_ids(bundle))
+                check_immutable(bundle, recorded, superseded_by)
+                bundle = without_recorded(bundle, recorded)
+            nodes = [(label, self._keep_changed_at(node)) for label, node in bundle.nodes()]
+            reviews = self._new_reviews(bundle.reviews)
             edges = list(_edge_rows(bundle))
             # A node's single-valued edges (a criterion's framework, evidence's control) are
             # replaced when the node is written again, not added beside the old ones.
@@ -291,15 +321,49 @@ class EmbeddedStore:
                         for rel, source, target, props in edges
                     ],
                 )
+                cursor.executemany(
+                    "INSERT INTO evidence_reviews (evidence, data) VALUES (?, ?)",
+                    [(review.evidence, review.model_dump_json()) for review in reviews],
+                )
             for rel, source, target in replaced:
                 self._drop_edge(rel, source, target)
+            for review in reviews:
+                self._reviews.setdefault(review.evidence, []).append(review)
             for label, node in nodes:
                 self._put_node(label, node)
+            for evidence_id in {review.evidence for review in reviews}:
+                self._put_node(Label.EVIDENCE, self._nodes[Label.EVIDENCE][evidence_id])
             for rel, source, target, props in edges:
                 self._put_edge(rel, source, target, props)
             self._forget(affected)
             self._around.clear()
             return WriteSummary(nodes=len(nodes), edges=len(edges))
+
+    def _keep_changed_at(self, node: NodeModel) -> NodeModel:
+        """An upsert never moves an asset's change time back (or clears it): evidence made stale
+        by a change stays stale."""
+        if not isinstance(node, Asset):
+            return node
+        asset = node
+        stored: Asset | None = self._nodes[Label.ASSET].get(asset.id)
+        if stored is None or stored.changed_at is None:
+            return asset
+        if asset.changed_at is not None and asset.changed_at >= stored.changed_at:
+            return asset
+        return asset.model_copy(update={"changed_at": stored.changed_at})
+
+    def _new_reviews(self, reviews: list[EvidenceReview]) -> list[EvidenceReview]:
+        """The reviews not recorded yet: loading the same reviews again (a retry, an export loaded
+        back) appends nothing."""
+        new: list[EvidenceReview] = []
+        for review in reviews:
+            if review not in self._reviews.get(review.evidence, ()) and review not in new:
+                new.append(review)
+        return new
+
+    def evidence_reviews(self, evidence_ids: Collection[str]) -> dict[str, list[EvidenceReview]]:
+        with self._lock:
+            return {i: list(self._reviews.get(i, ())) for i in evidence_ids}
 
     def delete_asset(self, asset_id: str) -> None:
         with self._lock:
@@ -338,7 +402,10 @@ class EmbeddedStore:
             missing = sorted(set(asset_ids) - self._nodes[Label.ASSET].keys())
             if missing:
                 raise NotFoundError(Label.ASSET.value, missing[0], "asset")
-            updated = [self._nodes[Label.ASSET][a].model_copy(update={"changed_at": at}) for a in asset_ids]
+            updated = [
+                self._keep_changed_at(self._nodes[Label.ASSET][a].model_copy(update={"changed_at": at}))
+                for a in asset_ids
+            ]
             with self._transaction() as cursor:
                 cursor.executemany(
                     "UPDATE nodes SET data = ? WHERE label = ? AND id = ?",
@@ -411,7 +478,8 @@ class EmbeddedStore:
                 for source, targets in succ.items()
                 for target, data in targets.items()
             ]
-        return bundle_from_graph(nodes, edges)
+            reviews = [review for found in self._reviews.values() for review in found]
+        return bundle_from_graph(nodes, edges, reviews)
 
     # -- the audit log and API keys (SQLite tables beside the graph, not graph nodes) -----------
     def append_audit(self, draft: AuditDraft) -> AuditEntry:
