@@ -47,6 +47,15 @@ RECORDING_FIELDS = frozenset({"status", "recorded_by", "recorded_at"})
 CONTENT_FIELDS = tuple(name for name in Evidence.model_fields if name not in RECORDING_FIELDS)
 
 
+def as_recorded(bundle: Bundle, recorded: Mapping[str, RecordedEvidence]) -> Bundle:
+    """The bundle with each item it repeats replaced by the item as stored (once `check_immutable`
+    passed): writing it again keeps its recorder, time and reviewed status, and its edges."""
+    if not any(e.id in recorded for e in bundle.evidence):
+        return bundle
+    items = [recorded[e.id].evidence if e.id in recorded else e for e in bundle.evidence]
+    return bundle.model_copy(update={"evidence": items})
+
+
 def without_recorded(bundle: Bundle, recorded: Mapping[str, RecordedEvidence]) -> Bundle:
     """The bundle minus the evidence items it repeats (once `check_immutable` passed): a retry
     writes nothing over a recorded item, so its recorder, time and reviews stay."""

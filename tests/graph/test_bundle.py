@@ -351,13 +351,7 @@ def test_rewriting_a_node_moves_its_single_valued_edges(store: GraphStore) -> No
 
 
 def test_rewriting_a_node_without_an_optional_field_clears_it(store: GraphStore) -> None:
-    store.write(
-        GraphBuilder()
-        .control("c")
-        .asset("a")
-        .evidence("c", T0, valid_until=day(9), eid="e")
-        .bundle()
-    )
+    store.write(GraphBuilder().control("c").asset("a").evidence("c", T0, valid_until=day(9), eid="e").bundle())
     store.write(GraphBuilder().asset("a").evidence("c", T0, eid="e").bundle())
     # (An asset's changed_at is the exception: tests/graph/test_write_rules.py.)
     assert store.export().evidence[0].valid_until is None

@@ -31,7 +31,9 @@ def bundle(**lists: Any) -> Bundle:
     return Bundle.model_validate(lists)
 
 
-def review(decision: str, at: Any, reviewer: str = "key:r (reviewer)", eid: str = "e1", note: str = "") -> dict[str, Any]:
+def review(
+    decision: str, at: Any, reviewer: str = "key:r (reviewer)", eid: str = "e1", note: str = ""
+) -> dict[str, Any]:
     return {"evidence": eid, "decision": decision, "note": note, "reviewer": reviewer, "at": at}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph.bundle import Bundle
-from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids, without_recorded
+from graph.evidence import RecordedEvidence, as_recorded, check_immutable, supersede_targets, touched_ids
 from graph.model import Evidence, EvidenceReview, Label, Rel
 from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.values import from_db, node_model, to_db
@@ -74,7 +74,7 @@ EXPORT_REVIEWS = (
 
 def check_in_transaction(tx: ManagedTransaction, bundle: Bundle, stored: set[str]) -> Bundle:
     """Raise `EvidenceConflict` (rolling the transaction back) unless the bundle only adds evidence;
-    return the bundle without the items it repeats (`graph.evidence.without_recorded`).
+    return the bundle with the items it repeats as stored (`graph.evidence.as_recorded`).
     `stored`: which of the bundle's evidence ids the database holds (read in this transaction)."""
     items = {e.id for e in bundle.evidence}
     others = set(touched_ids(bundle)) | set(supersede_targets(bundle))
@@ -85,7 +85,7 @@ def check_in_transaction(tx: ManagedTransaction, bundle: Bundle, stored: set[str
         evidence = _add(recorded, record["props"], record["covers"], record["reviewed"])
         superseded_by[evidence.id] = record["supersededBy"]
     check_immutable(bundle, recorded, superseded_by)
-    return without_recorded(bundle, {i: r for i, r in recorded.items() if i in items})
+    return as_recorded(bundle, {i: r for i, r in recorded.items() if i in items})
 
 
 def _add(

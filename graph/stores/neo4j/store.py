@@ -177,7 +177,7 @@ class Neo4jStore:
             written, written_plan = bundle, plan
             if immutable_evidence:
                 written = evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
-                if written is not bundle:  # it repeats recorded items: those are not written again
+                if written is not bundle:  # it repeats recorded items: written again as stored
                     written_plan = writes.plan_write(written)
             writes.run_write(tx, written_plan, stored)
             evidence_rules.write_reviews(tx, written)
