@@ -355,11 +355,11 @@ class EmbeddedStore:
     def _new_reviews(self, reviews: list[EvidenceReview]) -> list[EvidenceReview]:
         """The reviews not recorded yet: loading the same reviews again (a retry, an export loaded
         back) appends nothing."""
-        new: list[EvidenceReview] = []
+        new: dict[EvidenceReview, None] = {}  # ordered, and a review listed twice counts once
         for review in reviews:
-            if review not in self._reviews.get(review.evidence, ()) and review not in new:
-                new.append(review)
-        return new
+            if review not in self._reviews.get(review.evidence, ()):
+                new[review] = None
+        return list(new)
 
     def evidence_reviews(self, evidence_ids: Collection[str]) -> dict[str, list[EvidenceReview]]:
         with self._lock:

@@ -36,8 +36,6 @@ async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
         await info.context.call(info.context.store.write, bundle, immutable_evidence=True)
     except EvidenceConflict as conflict:
         raise EvidenceConflict(camel_path(conflict.field), conflict.reason) from None
-    except InvalidInputError as error:  # the store's rules (graph/write_rules.py), named as the API spells them
-        raise InvalidInputError([FieldProblem(camel_path(p.field), p.reason) for p in error.problems]) from None
     info.context.loaders.forget()
 
 

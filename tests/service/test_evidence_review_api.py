@@ -100,7 +100,7 @@ def test_evidence_collected_in_the_future_is_refused(store: GraphStore, live: Li
     body = record(live, "e1", at=later)
     assert code(body) == "BAD_USER_INPUT"
     [problem] = body["errors"][0]["extensions"]["fields"]
-    assert problem["field"] == "evidence[0].collectedAt" and "future" in problem["reason"]
+    assert problem["field"] == "evidence[0].collected_at" and "future" in problem["reason"]
     soon = (now_utc() + timedelta(minutes=1)).isoformat()
     assert record(live, "e2", at=soon)["data"]["recordEvidence"]["id"] == "e2"
 

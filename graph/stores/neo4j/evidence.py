@@ -97,12 +97,13 @@ def _add(
     return evidence
 
 
-def write_reviews(tx: ManagedTransaction, bundle: Bundle) -> None:
-    """Append the bundle's reviews, then give every evidence item the bundle wrote or reviewed the
-    status of its latest review (writing an item sets its recorded status again)."""
+def write_reviews(tx: ManagedTransaction, bundle: Bundle, stored: set[str]) -> None:
+    """Append the bundle's reviews, then give every evidence item the bundle reviewed or wrote
+    again the status of its latest review (writing a stored item sets its recorded status again).
+    `stored`: the bundle's evidence ids the database held before this write."""
     for review in bundle.reviews:
         tx.run(_APPEND, review={k: to_db(v) for k, v in review}).consume()
-    ids = sorted({r.evidence for r in bundle.reviews} | {e.id for e in bundle.evidence})
+    ids = sorted({r.evidence for r in bundle.reviews} | {e.id for e in bundle.evidence if e.id in stored})
     if ids:
         tx.run(_APPLY_LATEST, ids=ids).consume()
 

@@ -180,7 +180,7 @@ class Neo4jStore:
                 if written is not bundle:  # it repeats recorded items: written again as stored
                     written_plan = writes.plan_write(written)
             writes.run_write(tx, written_plan, stored)
-            evidence_rules.write_reviews(tx, written)
+            evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
             return written_plan
 
         for attempt in range(1, writes.ATTEMPTS + 1):
