@@ -90,9 +90,12 @@ def supersede_problems(bundle: Bundle, evidence: dict[str, Evidence]) -> list[Fi
 
 
 def scope_problems(bundle: Bundle, evidence: dict[str, Evidence], stored: StoredGraph) -> list[FieldProblem]:
-    if not bundle.covers:
+    # A stored item written again (a load, not the API: it may not change) keeps its COVERS edges.
+    kept = {i: c for i, c in stored.related(Rel.COVERS, [e.id for e in bundle.evidence]).items() if c}
+    if not bundle.covers and not kept:
         return []
     controls = {evidence[link.source].control for link in bundle.covers if link.source in evidence}
+    controls |= {evidence[i].control for i in kept}
     applies = {c: set(assets) for c, assets in stored.related(Rel.APPLIES_TO, controls).items()}
     for link in bundle.applies_to:
         applies.setdefault(link.source, set()).add(link.target)
@@ -107,6 +110,16 @@ def scope_problems(bundle: Bundle, evidence: dict[str, Evidence], stored: Stored
                     f"covers[{index}]",
                     f"evidence '{item.id}' cannot cover asset '{link.target}': its control '{item.control}' "
                     "does not apply to that asset",
+                )
+            )
+    for index, item in enumerate(bundle.evidence):
+        outside = [a for a in kept.get(item.id, ()) if a not in applies.get(item.control, set())]
+        if outside:
+            problems.append(
+                FieldProblem(
+                    f"evidence[{index}].control",
+                    f"evidence '{item.id}' covers asset '{outside[0]}', which control '{item.control}' "
+                    "does not apply to",
                 )
             )
     return problems

@@ -179,6 +179,9 @@ def test_evidence_covers_only_assets_its_control_applies_to(store: GraphStore, i
         immutable_evidence=immutable,
     )
     assert store.related(Rel.COVERS, ["e3"]) == {"e3": ["d"]}
+    if not immutable:  # a load may rewrite evidence, but not move it out from under its scope
+        error = refused(store, bundle(controls=[{"id": "k3", "title": "K3"}], evidence=[item("e3", "k3")]), immutable)
+        assert error.problems[0].field == "evidence[0].control" and "'d'" in error.problems[0].reason
 
 
 def test_two_mappings_between_the_same_ordered_pair_are_refused(store: GraphStore) -> None:
