@@ -36,9 +36,13 @@ RETURN properties(e) AS props, [(e)-[:{Rel.COVERS}]->(a:{Label.ASSET}) | a.id] A
 """
 
 # Appends one review unless the same one is recorded already (a retry, an export loaded back);
-# `seq` keeps the order of recording among an item's reviews.
+# `seq` keeps the order of recording among an item's reviews. SET takes the item's write lock
+# first, so concurrent reviews of one item count its reviews one after the other.
 _APPEND = f"""
 MATCH (e:{Label.EVIDENCE} {{id: $review.evidence}}) {seek("e", Label.EVIDENCE)}
+SET e._lock = true
+REMOVE e._lock
+WITH e
 WHERE NOT EXISTS {{
     MATCH (e)<-[:{REVIEWS}]-(r:{REVIEW})
     WHERE r.decision = $review.decision AND r.note = $review.note AND r.reviewer = $review.reviewer
