@@ -26,6 +26,7 @@ from graph.model import (
     DependencyKind,
     Edge,
     Evidence,
+    EvidenceReview,
     Framework,
     Label,
     Link,
@@ -87,6 +88,10 @@ class Bundle(BaseModel):
     covers: list[Link] = Field(default_factory=list, description="Evidence speaks for this asset only.")
     mitigates: list[Link] = Field(default_factory=list, description="Control mitigates threat.")
     mappings: list[Mapping] = Field(default_factory=list, description="Crosswalk: criterion maps to criterion.")
+    reviews: list[EvidenceReview] = Field(
+        default_factory=list,
+        description="Reviews of evidence, appended: per item, the latest (by `at`, then list order) sets its status.",
+    )
 
     def nodes(self) -> Iterator[tuple[Label, NodeModel]]:
         for list_name, label in NODE_LISTS.items():
@@ -109,7 +114,7 @@ class Bundle(BaseModel):
             yield mapping_edge(m)
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in (*NODE_LISTS, *LINK_LISTS, "depends_on", "mappings"))
+        return not any(getattr(self, name) for name in (*NODE_LISTS, *LINK_LISTS, "depends_on", "mappings", "reviews"))
 
     def merged(self, other: Bundle) -> Bundle:
         data = self.model_dump()
@@ -119,9 +124,12 @@ class Bundle(BaseModel):
         return Bundle.model_validate(data)
 
 
-def bundle_from_graph(nodes: Iterable[tuple[Label, NodeModel]], edges: Iterable[Edge]) -> Bundle:
-    """Build the canonical bundle (sorted by id) of a graph's nodes and edges."""
-    lists: dict[str, list[Any]] = {name: [] for name in Bundle.model_fields if name != "format"}
+def bundle_from_graph(
+    nodes: Iterable[tuple[Label, NodeModel]], edges: Iterable[Edge], reviews: Iterable[EvidenceReview] = ()
+) -> Bundle:
+    """Build the canonical bundle (sorted by id) of a graph's nodes and edges; `reviews` in the
+    order they were recorded (kept among reviews of one item at one instant)."""
+    lists: dict[str, list[Any]] = {name: [] for name in Bundle.model_fields if name not in ("format", "reviews")}
     label_list = {label: name for name, label in NODE_LISTS.items()}
     for label, node in nodes:
         lists[label_list[label]].append(node)
@@ -146,7 +154,7 @@ def bundle_from_graph(nodes: Iterable[tuple[Label, NodeModel]], edges: Iterable[
         # PART_OF, CHILD_OF and EVIDENCES travel as node fields.
     for items in lists.values():
         items.sort(key=lambda item: (item.source, item.target) if not hasattr(item, "id") else (item.id, ""))
-    return Bundle(**lists)
+    return Bundle(**lists, reviews=sorted(reviews, key=lambda r: (r.evidence, r.at)))
 
 
 def bundle_json_schema() -> dict[str, Any]:

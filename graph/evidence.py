@@ -3,8 +3,9 @@
 Both stores call `check_immutable` inside the transaction that writes the evidence, with what
 they hold for the evidence ids the bundle touches, so the rule is written once:
 
-- re-recording an evidence id with exactly the same properties and scope is a no-op (a retry);
-  with anything different it is a conflict naming the first field that differs;
+- re-recording an evidence id with exactly the same properties and scope is a no-op (a retry:
+  who recorded it and when stay those of the first recording; once reviewed, its status is the
+  review's); with anything different it is a conflict naming the first field that differs;
 - the scope of recorded evidence (its COVERS edges) cannot grow or shrink;
 - `supersedes` names evidence that no other item supersedes yet (corrections form a chain,
   never a fork), and never forms a cycle.
@@ -45,6 +46,29 @@ class EvidenceConflict(ConflictError):
 class RecordedEvidence:
     evidence: Evidence
     covers: frozenset[str]
+    reviewed: bool = False  # then `evidence.status` is the latest review's, not the recorded one
+
+
+# Not what was observed but how it was recorded (and, for status, reviewed): a retry differs here.
+RECORDING_FIELDS = frozenset({"status", "recorded_by", "recorded_at"})
+CONTENT_FIELDS = tuple(name for name in Evidence.model_fields if name not in RECORDING_FIELDS)
+
+
+def as_recorded(bundle: Bundle, recorded: Mapping[str, RecordedEvidence]) -> Bundle:
+    """The bundle with each item it repeats replaced by the item as stored (once `check_immutable`
+    passed): writing it again keeps its recorder, time and reviewed status, and its edges."""
+    if not any(e.id in recorded for e in bundle.evidence):
+        return bundle
+    items = [recorded[e.id].evidence if e.id in recorded else e for e in bundle.evidence]
+    return bundle.model_copy(update={"evidence": items})
+
+
+def without_recorded(bundle: Bundle, recorded: Mapping[str, RecordedEvidence]) -> Bundle:
+    """The bundle minus the evidence items it repeats (once `check_immutable` passed): a retry
+    writes nothing over a recorded item, so its recorder, time and reviews stay."""
+    if not any(e.id in recorded for e in bundle.evidence):
+        return bundle
+    return bundle.model_copy(update={"evidence": [e for e in bundle.evidence if e.id not in recorded]})
 
 
 def touched_ids(bundle: Bundle) -> list[str]:
@@ -80,7 +104,8 @@ def check_immutable(
     for index, item in enumerate(bundle.evidence):
         old = recorded.get(item.id)
         if old is not None:
-            for name in Evidence.model_fields:
+            compared = CONTENT_FIELDS if old.reviewed else (*CONTENT_FIELDS, "status")
+            for name in compared:
                 if getattr(old.evidence, name) != getattr(item, name):
                     raise EvidenceConflict(
                         f"evidence[{index}].{name}",

@@ -58,6 +58,7 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         source_label, target_label = EDGE_ENDPOINTS[rel]
         wanted[source_label].add(source)
         wanted[target_label].add(target)
+    wanted[Label.EVIDENCE].update(review.evidence for review in bundle.reviews)
     known = {label: in_bundle[label] | _lookup(existing, label, wanted[label] - in_bundle[label]) for label in Label}
 
     for path, rel, source, target in references:
@@ -71,9 +72,33 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         if target not in known[target_label]:
             field = path if is_field else f"{path}.target"
             problems.append(FieldProblem(field, f"{target_label.value} '{target}' does not exist"))
+    for index, review in enumerate(bundle.reviews):
+        if review.evidence not in known[Label.EVIDENCE]:
+            problems.append(FieldProblem(f"reviews[{index}].evidence", f"Evidence '{review.evidence}' does not exist"))
+    problems += duplicate_mapping_problems(bundle)
     problems += hierarchy_problems(bundle)
     if problems:
         raise InvalidInputError(problems)
+
+
+def duplicate_mapping_problems(bundle: Bundle) -> list[FieldProblem]:
+    """One mapping per ordered pair of criteria: a second one would silently replace the first
+    (the graph holds one MAPS_TO edge per pair), and a load would count both."""
+    problems: list[FieldProblem] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    for index, m in enumerate(bundle.mappings):
+        pair = (m.source, m.target)
+        if pair in first_seen:
+            problems.append(
+                FieldProblem(
+                    f"mappings[{index}]",
+                    f"a second mapping from '{m.source}' to '{m.target}' (also at mappings[{first_seen[pair]}]); "
+                    "keep one",
+                )
+            )
+        else:
+            first_seen[pair] = index
+    return problems
 
 
 def hierarchy_problems(bundle: Bundle) -> list[FieldProblem]:

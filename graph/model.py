@@ -35,6 +35,10 @@ _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._:/()\-]*$"
 NodeId = Annotated[str, Field(min_length=1, max_length=200, pattern=_ID_PATTERN)]
 Text = Annotated[str, Field(max_length=10_000)]
 Name = Annotated[str, Field(min_length=1, max_length=500)]
+Actor = Annotated[str, Field(min_length=1, max_length=500)]  # as the audit log names them
+
+# How far past the server's clock a recorded instant may lie (clocks of collectors drift a little).
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Label(StrEnum):
@@ -121,6 +125,17 @@ class EvidenceStatus(StrEnum):
     ACCEPTED = "accepted"
     PENDING = "pending"
     REJECTED = "rejected"
+
+
+class ReviewDecision(StrEnum):
+    """What a review of an evidence item decides; the latest review sets the item's status."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+    @property
+    def status(self) -> EvidenceStatus:
+        return EvidenceStatus(self.value)
 
 
 class AssetKind(StrEnum):
@@ -247,6 +262,8 @@ class Evidence(_Node):
         default=None,
         description="The evidence item this one corrects; the old one stays on record but no longer counts.",
     )
+    recorded_by: Actor | None = Field(default=None, description="Who recorded the item (no reviewer may be them).")
+    recorded_at: UtcDatetime | None = Field(default=None, description="When the item was recorded.")
 
     @field_validator("valid_until")
     @classmethod
@@ -255,6 +272,24 @@ class Evidence(_Node):
         if valid_until is not None and collected_at is not None and valid_until <= collected_at:
             raise ValueError("must be later than collected_at")
         return valid_until
+
+
+class EvidenceReview(BaseModel):
+    """One review of an evidence item, appended and never edited: the latest (by `at`, then by the
+    order of recording) sets the item's status, whatever instant a question is about."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    evidence: NodeId
+    decision: ReviewDecision
+    note: Text = ""
+    reviewer: Actor
+    at: UtcDatetime
+
+
+def latest_review(reviews: list[EvidenceReview]) -> EvidenceReview | None:
+    """The review that wins among an item's reviews listed in the order they were recorded."""
+    return max(reversed(reviews), key=lambda r: r.at, default=None) if reviews else None
 
 
 class Threat(_Node):

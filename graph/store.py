@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from graph.audit import AuditDraft, AuditEntry, StoredAuditRow
 from graph.bundle import Bundle
 from graph.keys import ApiKey
-from graph.model import Control, Criterion, Label, Mapping, NodeModel, Rel
+from graph.model import Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
     from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
@@ -57,11 +57,15 @@ class GraphStore(Protocol):
         only be repeated exactly, never changed (`graph.evidence.check_immutable`, checked in the
         write's transaction); otherwise the bundle's evidence is upserted like any node, except in
         the embedded store, whose SQLite refuses any change to recorded evidence's content
-        (`ConflictError`) whatever the flag (`graph.stores.embedded.evidence_guards`)."""
+        (`ConflictError`) whatever the flag (`graph.stores.embedded.evidence_guards`).
+        Either way `graph.write_rules` holds, `bundle.reviews` are appended (a review already
+        recorded is not appended twice), each evidence item's status is its latest review's, and
+        an asset's `changed_at` never moves back."""
 
     def delete_asset(self, asset_id: str) -> None: ...
 
-    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None: ...
+    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
+        """Set the assets' change time to `at`, unless one is later already (it never moves back)."""
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -77,6 +81,9 @@ class GraphStore(Protocol):
     def related(self, rel: Rel, ids: Collection[str], *, reverse: bool = False) -> dict[str, list[str]]:
         """For each id, the ids at the other end of its `rel` edges (sorted); `reverse` follows
         them backwards. One call serves a whole DataLoader batch."""
+
+    def evidence_reviews(self, evidence_ids: Collection[str]) -> dict[str, list[EvidenceReview]]:
+        """For each id, the reviews of that evidence item in the order they were recorded."""
 
     def export(self) -> Bundle: ...
 

@@ -44,7 +44,7 @@ def link(name: str, source: str, target: str) -> Bundle:
 
 # Each write of `estate()` a store's memory must see at once.
 CHANGES: dict[str, Callable[[GraphStore], Any]] = {
-    "new unscoped evidence": lambda s: s.write(GraphBuilder().evidence("k-wide", day(0.7), eid="e-new").bundle()),
+    "new unscoped evidence": lambda s: s.write(GraphBuilder().evidence("k-wide", day(0.7), eid="e-unscoped").bundle()),
     "new scoped evidence": lambda s: s.write(
         GraphBuilder().evidence("k-scoped", day(0.7), covers=["a2"], eid="e-new").bundle()
     ),
@@ -63,7 +63,8 @@ CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     "set_changed_at": lambda s: s.set_changed_at(["a2", "a3"], day(0.4)),
     "an asset is deleted": lambda s: s.delete_asset("a3"),
     "evidence moves to another control": lambda s: s.write(
-        GraphBuilder().evidence("k-wide", day(-10), covers=["a1"], eid="e-a1").bundle()
+        # (an item without COVERS: k-wide applies to no asset, so e-a1 could not move there)
+        GraphBuilder().evidence("k-scoped", day(-2), status="pending", eid="e-pending").bundle()
     ),
     "evidence is rejected on re-upsert": lambda s: s.write(
         GraphBuilder().evidence("k-wide", day(-20), status="rejected", eid="e-wide").bundle()

@@ -30,7 +30,7 @@ import networkx as nx
 from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, StoredAuditRow, pending_audit, seal
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
 from graph.errors import ConflictError, NotFoundError
-from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids
+from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.integrity import check_bundle
 from graph.keys import ApiKey
 from graph.model import (
@@ -43,10 +43,12 @@ from graph.model import (
     Criterion,
     Edge,
     Evidence,
+    EvidenceReview,
     Label,
     Mapping,
     NodeModel,
     Rel,
+    latest_review,
     natural_key,
 )
 from graph.queries.results import (
@@ -60,6 +62,7 @@ from graph.store import Assumption, WriteSummary
 from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of
 from graph.stores.data_dir_lock import DataDirLock
+from graph.write_rules import check_write_rules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -72,6 +75,10 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, target);
 CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+-- Reviews of evidence, appended (never updated): an evidence row keeps what was recorded, and its
+-- status in memory is the latest review's. IF NOT EXISTS: an older data dir gains it at open.
+CREATE TABLE IF NOT EXISTS evidence_reviews (seq INTEGER PRIMARY KEY, evidence TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS evidence_reviews_by_evidence ON evidence_reviews (evidence, seq);
 """
 
 # Evidence fields a later write may change (a review sets `status`); every other field of a
@@ -107,6 +114,12 @@ BEGIN {refuse}; END;
 DROP TRIGGER IF EXISTS evidence_links_are_never_deleted;
 CREATE TRIGGER evidence_links_are_never_deleted BEFORE DELETE ON edges WHEN OLD.type IN ({evidence_edges})
 BEGIN {refuse}; END;
+DROP TRIGGER IF EXISTS evidence_reviews_are_append_only;
+CREATE TRIGGER evidence_reviews_are_append_only BEFORE UPDATE ON evidence_reviews
+BEGIN SELECT RAISE(ABORT, 'a review is never rewritten: record a new review'); END;
+DROP TRIGGER IF EXISTS evidence_reviews_are_never_deleted;
+CREATE TRIGGER evidence_reviews_are_never_deleted BEFORE DELETE ON evidence_reviews
+BEGIN SELECT RAISE(ABORT, 'a review is never deleted: record a new review'); END;
 CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence ON edges (target) WHERE type = 'SUPERSEDES';
 CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence_node
     ON nodes (json_extract(data, '$.supersedes')) WHERE label = 'Evidence';
@@ -144,6 +157,7 @@ class EmbeddedStore:
         self._asset_rank: dict[str, int] | None = None  # asset id -> place in `natural_order`
         self._indexes: dict[str, ControlIndex] = {}  # per control, built on first use
         self._changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
+        self._reviews: dict[str, list[EvidenceReview]] = {}  # per evidence id, in the order recorded
         # Neighbourhoods asked for since the last write (they do not depend on time or changed_at).
         self._around: dict[frozenset[str], Neighbourhood] = {}
         try:
@@ -164,10 +178,18 @@ class EmbeddedStore:
             self._db.execute("SELECT 1").fetchone()
 
     def _replay(self) -> None:
-        # One read transaction: nodes and edges from the same snapshot, even while another
-        # process (the writer, when this store is read-only) commits between the two reads.
+        # One read transaction: reviews, nodes and edges from the same snapshot, even while another
+        # process (the writer, when this store is read-only) commits between the reads.
         self._db.execute("BEGIN")
         try:
+            # Reviews first: `_put_node` gives each evidence item the status of its latest review.
+            # A read-only open of a data dir written before reviews existed has no such table.
+            has_reviews = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_reviews'"
+            ).fetchone()
+            for (data,) in self._db.execute("SELECT data FROM evidence_reviews ORDER BY seq") if has_reviews else ():
+                review = EvidenceReview.model_validate_json(data)
+                self._reviews.setdefault(review.evidence, []).append(review)
             for label, data in self._db.execute("SELECT label, data FROM nodes"):
                 self._put_node(Label(label), NODE_MODELS[Label(label)].model_validate_json(data))
             rels = {rel.value: rel for rel in Rel}
@@ -182,6 +204,8 @@ class EmbeddedStore:
 
     # -- in-memory primitives ----------------------------------------------------------------
     def _put_node(self, label: Label, node: Any) -> None:
+        if label is Label.EVIDENCE:
+            node = self._reviewed(node)
         if node.id not in self._nodes[label]:
             self._forget_order(label)
             if label is Label.ASSET:
@@ -192,6 +216,13 @@ class EmbeddedStore:
                 self._changed[node.id] = to_micros(node.changed_at)
             else:
                 self._changed.pop(node.id, None)
+
+    def _reviewed(self, evidence: Evidence) -> Evidence:
+        """The item with the status its latest review gave it (as recorded when never reviewed)."""
+        latest = latest_review(self._reviews.get(evidence.id, []))
+        if latest is None or evidence.status is latest.decision.status:
+            return evidence
+        return evidence.model_copy(update={"status": latest.decision.status})
 
     def _put_edge(self, rel: Rel, source: str, target: str, properties: dict[str, Any]) -> None:
         targets = self._succ[rel].get(source)
@@ -271,6 +302,10 @@ class EmbeddedStore:
             if link.source in in_bundle:
                 affected.add(in_bundle[link.source])
         affected |= self._controls_of_assets([a.id for a in bundle.assets])
+        for review in bundle.reviews:
+            affected.update(control_of.get(review.evidence, ()))
+            if review.evidence in in_bundle:
+                affected.add(in_bundle[review.evidence])
         return affected
 
     def _existing(self, label: Label, ids: set[str]) -> set[str]:
@@ -314,7 +349,8 @@ class EmbeddedStore:
             node = self._nodes[Label.EVIDENCE].get(evidence_id)
             if node is not None:
                 covers = frozenset(self._out(Label.EVIDENCE, evidence_id, Rel.COVERS))
-                found[evidence_id] = RecordedEvidence(evidence=node, covers=covers)
+                reviewed = evidence_id in self._reviews
+                found[evidence_id] = RecordedEvidence(evidence=node, covers=covers, reviewed=reviewed)
         return found
 
     def _superseded(self, evidence_id: str) -> bool:
@@ -324,11 +360,15 @@ class EmbeddedStore:
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         with self._lock:
             check_bundle(bundle, self._existing)
+            check_write_rules(bundle, self)
             if immutable_evidence:
                 targets = supersede_targets(bundle)
                 superseded_by = {t: list(self._in(Label.EVIDENCE, t, Rel.SUPERSEDES)) for t in targets}
-                check_immutable(bundle, self._recorded_evidence(touched_ids(bundle)), superseded_by)
-            nodes = list(bundle.nodes())
+                recorded = self._recorded_evidence(touched_ids(bundle))
+                check_immutable(bundle, recorded, superseded_by)
+                bundle = without_recorded(bundle, recorded)
+            nodes = [(label, self._keep_changed_at(node)) for label, node in bundle.nodes()]
+            reviews = self._new_reviews(bundle.reviews)
             edges = list(_edge_rows(bundle))
             # A node's single-valued edges (a criterion's framework, evidence's control) are
             # replaced when the node is written again, not added beside the old ones.
@@ -358,15 +398,49 @@ class EmbeddedStore:
                         for rel, source, target, props in edges
                     ],
                 )
+                cursor.executemany(
+                    "INSERT INTO evidence_reviews (evidence, data) VALUES (?, ?)",
+                    [(review.evidence, review.model_dump_json()) for review in reviews],
+                )
             for rel, source, target in replaced:
                 self._drop_edge(rel, source, target)
+            for review in reviews:
+                self._reviews.setdefault(review.evidence, []).append(review)
             for label, node in nodes:
                 self._put_node(label, node)
+            for evidence_id in {review.evidence for review in reviews}:
+                self._put_node(Label.EVIDENCE, self._nodes[Label.EVIDENCE][evidence_id])
             for rel, source, target, props in edges:
                 self._put_edge(rel, source, target, props)
             self._forget(affected)
             self._around.clear()
             return WriteSummary(nodes=len(nodes), edges=len(edges))
+
+    def _keep_changed_at(self, node: NodeModel) -> NodeModel:
+        """An upsert never moves an asset's change time back (or clears it): evidence made stale
+        by a change stays stale."""
+        if not isinstance(node, Asset):
+            return node
+        asset = node
+        stored: Asset | None = self._nodes[Label.ASSET].get(asset.id)
+        if stored is None or stored.changed_at is None:
+            return asset
+        if asset.changed_at is not None and asset.changed_at >= stored.changed_at:
+            return asset
+        return asset.model_copy(update={"changed_at": stored.changed_at})
+
+    def _new_reviews(self, reviews: list[EvidenceReview]) -> list[EvidenceReview]:
+        """The reviews not recorded yet: loading the same reviews again (a retry, an export loaded
+        back) appends nothing."""
+        new: dict[EvidenceReview, None] = {}  # ordered, and a review listed twice counts once
+        for review in reviews:
+            if review not in self._reviews.get(review.evidence, ()):
+                new[review] = None
+        return list(new)
+
+    def evidence_reviews(self, evidence_ids: Collection[str]) -> dict[str, list[EvidenceReview]]:
+        with self._lock:
+            return {i: list(self._reviews.get(i, ())) for i in evidence_ids}
 
     def delete_asset(self, asset_id: str) -> None:
         with self._lock:
@@ -405,7 +479,10 @@ class EmbeddedStore:
             missing = sorted(set(asset_ids) - self._nodes[Label.ASSET].keys())
             if missing:
                 raise NotFoundError(Label.ASSET.value, missing[0], "asset")
-            updated = [self._nodes[Label.ASSET][a].model_copy(update={"changed_at": at}) for a in asset_ids]
+            updated = [
+                self._keep_changed_at(self._nodes[Label.ASSET][a].model_copy(update={"changed_at": at}))
+                for a in asset_ids
+            ]
             with self._transaction() as cursor:
                 cursor.executemany(
                     "UPDATE nodes SET data = ? WHERE label = ? AND id = ?",
@@ -478,7 +555,8 @@ class EmbeddedStore:
                 for source, targets in succ.items()
                 for target, data in targets.items()
             ]
-        return bundle_from_graph(nodes, edges)
+            reviews = [review for found in self._reviews.values() for review in found]
+        return bundle_from_graph(nodes, edges, reviews)
 
     # -- the audit log and API keys (SQLite tables beside the graph, not graph nodes) -----------
     def append_audit(self, draft: AuditDraft) -> AuditEntry:

@@ -10,9 +10,11 @@ the error code instead, and one that wrote nothing appends its entry on its own.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
+import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
@@ -75,9 +77,22 @@ def _draft(principal: Principal | None, operation: str, kwargs: dict[str, Any], 
         actor=principal.actor if principal is not None else "(anonymous)",
         role=_roles(principal),
         operation=operation,
-        input_digest=digest(kwargs),
+        input_digest=digest(_given(kwargs)),
         outcome=outcome,
     )
+
+
+def _given(value: Any) -> Any:
+    """The arguments as sent: input fields left out (UNSET, e.g. a partial asset upsert's) are
+    dropped, so the digest is of what the caller wrote."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        return {name: _given(v) for name, v in fields if v is not strawberry.UNSET}
+    if isinstance(value, dict):
+        return {k: _given(v) for k, v in value.items() if v is not strawberry.UNSET}
+    if isinstance(value, list):
+        return [_given(v) for v in value]
+    return value
 
 
 async def _append(store: GraphStore, draft: AuditDraft) -> None:

@@ -60,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Mutation.applyControl": EDIT,
     "Mutation.upsertVendors": EDIT,
     "Mutation.recordEvidence": RECORD_EVIDENCE,
+    "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/write_rules.py)
     "Mutation.createApiKey": ADMINISTER,
     "Mutation.revokeApiKey": ADMINISTER,
     # -- REST routes ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph.model import Label, Mapping, NodeModel, Rel
+from graph.model import EvidenceReview, Label, Mapping, NodeModel, Rel
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ class Loaders:
         self._nodes: dict[Label, DataLoader[str, NodeModel | None]] = {}
         self._related: dict[tuple[Rel, bool], DataLoader[str, list[str]]] = {}
         self.mappings: DataLoader[str, list[Mapping]] = DataLoader(load_fn=self._load_mappings)
+        self.reviews: DataLoader[str, list[EvidenceReview]] = DataLoader(load_fn=self._load_reviews)
+
+    async def _load_reviews(self, ids: list[str]) -> list[list[EvidenceReview]]:
+        found = await asyncio.to_thread(self._store.evidence_reviews, ids)
+        return [found.get(i, []) for i in ids]
 
     async def _load_mappings(self, ids: list[str]) -> list[list[Mapping]]:
         found = await asyncio.to_thread(self._store.mappings_touching, ids)
@@ -42,6 +47,7 @@ class Loaders:
         self._nodes.clear()
         self._related.clear()
         self.mappings = DataLoader(load_fn=self._load_mappings)
+        self.reviews = DataLoader(load_fn=self._load_reviews)
 
     def node(self, label: Label) -> DataLoader[str, NodeModel | None]:
         if label not in self._nodes:

@@ -13,6 +13,7 @@ from graph.model import (
     EvidenceStatus,
     Frequency,
     MappingRelationship,
+    ReviewDecision,
 )
 from graph.semantics import EvidenceState
 
@@ -26,6 +27,7 @@ for _enum in (
     EvidenceStatus,
     Frequency,
     MappingRelationship,
+    ReviewDecision,
 ):
     strawberry.enum(_enum)
 
@@ -41,4 +43,5 @@ __all__ = [
     "Frequency",
     "MappingRelationship",
     "MissingReason",
+    "ReviewDecision",
 ]

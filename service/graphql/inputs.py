@@ -11,6 +11,7 @@ import strawberry
 from graph.bundle import Bundle, parse_bundle
 from graph.errors import FieldProblem, InvalidInputError
 from graph.evidence import content_sha256
+from graph.model import Asset
 from graph.queries.results import ChangeRequest
 from service.graphql.enums import AssetKind, ControlKind, ControlStatus, DependencyKind, EvidenceStatus, Frequency
 from service.graphql.errors import camel_path
@@ -19,16 +20,36 @@ from service.graphql.scalars import DateTime
 MAX_BATCH = 1000
 
 
-@strawberry.input
+@strawberry.input(
+    description="An asset. Updating a stored one, a field left out keeps its stored value (null clears a text "
+    "field); `changedAt` never moves back: an older one, or null, keeps the stored time."
+)
 class AssetInput:
     id: strawberry.ID
-    kind: AssetKind
-    name: str
-    owner: str = ""
-    environment: str = ""
-    classification: str = ""
-    criticality: str = ""
-    changed_at: DateTime | None = None
+    kind: AssetKind | None = strawberry.field(default=strawberry.UNSET, description="Required for a new asset.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="Required for a new asset.")
+    owner: str | None = strawberry.UNSET
+    environment: str | None = strawberry.UNSET
+    classification: str | None = strawberry.UNSET
+    criticality: str | None = strawberry.UNSET
+    changed_at: DateTime | None = strawberry.UNSET
+
+    def merged(self, stored: Asset | None) -> dict[str, Any]:
+        """The whole asset to write: the fields sent over the stored ones (a new asset: over the
+        defaults). An explicit null clears a text field; kind and name cannot be cleared."""
+        values: dict[str, Any] = stored.model_dump() if stored is not None else {}
+        for name, value in vars(self).items():
+            if value is strawberry.UNSET:
+                continue
+            if value is None:
+                if name in _CLEARABLE:
+                    values[name] = ""
+                continue  # changed_at: the store keeps the stored time; kind, name: kept (or missing)
+            values[name] = value.value if hasattr(value, "value") else value
+        return values
+
+
+_CLEARABLE = frozenset({"owner", "environment", "classification", "criticality"})
 
 
 @strawberry.input

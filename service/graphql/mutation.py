@@ -7,8 +7,12 @@ from typing import Any
 import strawberry
 
 from graph import queries
+from graph.errors import FieldProblem, ForbiddenError, InvalidInputError, NotFoundError
 from graph.evidence import EvidenceConflict
-from graph.model import Label
+from graph.keys import Role
+from graph.model import Asset as AssetModel
+from graph.model import Control as ControlModel
+from graph.model import EvidenceStatus, Label, ReviewDecision, now_utc
 from service.graphql.errors import camel_path
 from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import (
@@ -44,6 +48,29 @@ async def _reload(info: GqlInfo, label: Label, ids: list[str]) -> list[Any]:
     return await load_nodes(info, label, ids)
 
 
+async def _check_collector_status(info: GqlInfo, evidence: EvidenceInput) -> None:
+    """An evidence-collector records evidence pending review; only a control's own automation
+    (`automated: true`) may have its evidence recorded accepted (DESIGN.md "Evidence review")."""
+    principal = info.context.principal
+    if evidence.status is EvidenceStatus.PENDING or principal is None or Role.ADMIN in principal.roles:
+        return
+    control = (await info.context.call(info.context.store.get_nodes, Label.CONTROL, [evidence.control])).get(
+        evidence.control
+    )
+    if evidence.status is EvidenceStatus.ACCEPTED and isinstance(control, ControlModel) and control.automated:
+        return
+    raise InvalidInputError.one(
+        "evidence.status",
+        f"an evidence-collector records PENDING evidence, to be reviewed; {evidence.status.name} is only for "
+        "evidence of a control with automated: true, recorded ACCEPTED",
+    )
+
+
+def _review_argument(field: str) -> str:
+    name = field.removeprefix("reviews[0].")
+    return "id" if name == "evidence" else name
+
+
 @strawberry.type
 class DeletePayload:
     id: strawberry.ID
@@ -55,7 +82,9 @@ class Mutation(SecurityMutation):
     @strawberry.mutation(description="Create or update assets (properties only; see linkAssets).")
     async def upsert_assets(self, info: GqlInfo, assets: list[AssetInput]) -> list[Asset]:
         check_batch("assets", assets)
-        await _write(info, {"assets": [properties(a) for a in assets]})
+        stored = await info.context.call(info.context.store.get_nodes, Label.ASSET, [a.id for a in assets])
+        merged = [a.merged(found if isinstance(found := stored.get(a.id), AssetModel) else None) for a in assets]
+        await _write(info, {"assets": merged})
         return await _reload(info, Label.ASSET, [a.id for a in assets])
 
     @strawberry.mutation
@@ -117,6 +146,10 @@ class Mutation(SecurityMutation):
     async def record_evidence(self, info: GqlInfo, evidence: EvidenceInput) -> Evidence:
         item = properties(evidence, exclude=("covers", "content", "content_base64"))
         item["sha256"] = evidence.digest()
+        await _check_collector_status(info, evidence)
+        principal = info.context.principal
+        item["recorded_by"] = principal.actor if principal is not None else None
+        item["recorded_at"] = now_utc()
         await _write(
             info,
             {
@@ -125,6 +158,36 @@ class Mutation(SecurityMutation):
             },
         )
         found: list[Evidence] = await _reload(info, Label.EVIDENCE, [evidence.id])
+        return found[0]
+
+    @strawberry.mutation(
+        description="Accept or reject an evidence item (editor or admin, never the actor that recorded it). "
+        "The review is appended; the latest review sets the item's status."
+    )
+    async def review_evidence(
+        self, info: GqlInfo, id: strawberry.ID, decision: ReviewDecision, note: str = ""
+    ) -> Evidence:
+        principal = info.context.principal
+        if not await load_nodes(info, Label.EVIDENCE, [id]):
+            raise NotFoundError(Label.EVIDENCE.value, id, "id")
+        review = {
+            "evidence": id,
+            "decision": decision.value,
+            "note": note,
+            "reviewer": principal.actor if principal is not None else "(anonymous)",
+            "at": now_utc(),
+        }
+        try:
+            await _write(info, {"reviews": [review]})
+        except ForbiddenError:
+            raise ForbiddenError(
+                f"id: you recorded evidence '{id}'; a reviewer is never the actor that recorded the item"
+            ) from None
+        except InvalidInputError as error:  # as the arguments are named
+            raise InvalidInputError(
+                [FieldProblem(_review_argument(p.field), p.reason) for p in error.problems]
+            ) from None
+        found: list[Evidence] = await _reload(info, Label.EVIDENCE, [id])
         return found[0]
 
     @strawberry.mutation(description="Record a change of an asset (and, propagating, of its blast radius).")

@@ -16,6 +16,7 @@ from service.graphql.enums import (
     EvidenceStatus,
     Frequency,
     MappingRelationship,
+    ReviewDecision,
 )
 from service.graphql.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from service.graphql.scalars import DateTime
@@ -256,6 +257,14 @@ class Vendor:
         return await related_nodes(info, Rel.RELIES_ON, self.id, Label.CONTROL, reverse=True)
 
 
+@strawberry.type(description="One review of an evidence item (reviews are appended, never edited).")
+class EvidenceReview:
+    decision: ReviewDecision
+    note: str
+    reviewer: str = strawberry.field(description="The actor who reviewed, as the audit log names them.")
+    at: DateTime
+
+
 @strawberry.type
 class Evidence:
     id: strawberry.ID
@@ -263,11 +272,18 @@ class Evidence:
     kind: str
     collected_at: DateTime
     valid_until: DateTime | None
-    status: EvidenceStatus
+    status: EvidenceStatus = strawberry.field(description="As recorded until reviewed; then the latest review's.")
     uri: str
     sha256: str | None
+    recorded_by: str | None = strawberry.field(description="The actor who recorded the item (none: loaded).")
+    recorded_at: DateTime | None
     control_id: strawberry.Private[str]
     supersedes_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="Its reviews, in the order they were made: the latest sets its status.")
+    async def reviews(self, info: GqlInfo) -> list[EvidenceReview]:
+        found = await info.context.loaders.reviews.load(self.id)
+        return [EvidenceReview(decision=r.decision, note=r.note, reviewer=r.reviewer, at=r.at) for r in found]
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
@@ -323,6 +339,8 @@ def wrap_node(label: Label, node: Any) -> Any:
             status=node.status,
             uri=node.uri,
             sha256=node.sha256,
+            recorded_by=node.recorded_by,
+            recorded_at=node.recorded_at,
             control_id=node.control,
             supersedes_id=node.supersedes,
         )

@@ -8,7 +8,7 @@ so the dashboard and the API always have something real to show.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -173,7 +173,8 @@ def test_the_rebased_demo_tells_the_same_story_whatever_the_hour_it_starts(
 ) -> None:
     """`serve --demo` shifts the demo so its reference instant is the moment it starts (to the
     minute, never later): started at any hour it answers as the demo does at its reference."""
-    started = datetime(2027, 3, 4, hour, 37, 29, tzinfo=UTC)
+    # Yesterday at that hour: a store refuses evidence collected past its own clock.
+    started = (datetime.now(UTC) - timedelta(days=1)).replace(hour=hour, minute=37, second=29, microsecond=0)
     rebased = rebase_dates(seeds, DEMO_REFERENCE, started)
     assert max(e.collected_at for e in rebased.evidence) <= started
     store = EmbeddedStore()

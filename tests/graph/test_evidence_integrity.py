@@ -63,6 +63,7 @@ def test_changing_recorded_evidence_is_a_conflict_naming_the_field(
 def test_the_scope_of_recorded_evidence_cannot_grow_by_a_link(store: GraphStore) -> None:
     org().write_to(store)
     store.write(evidence(covers=["m"]), immutable_evidence=True)
+    store.write(Bundle.model_validate({"applies_to": [{"source": "k", "target": "d"}]}))  # d may be covered
     with pytest.raises(EvidenceConflict) as error:
         store.write(Bundle.model_validate({"covers": [{"source": "e1", "target": "d"}]}), immutable_evidence=True)
     assert error.value.field == "covers[0]"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from graph.bundle import Bundle
-from graph.model import Control, Evidence, EvidenceStatus, Label
+from graph.model import Control, Evidence, EvidenceReview, EvidenceStatus, Label, ReviewDecision
 from graph.stores.embedded import EmbeddedStore
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)
@@ -88,10 +88,23 @@ def test_sqlite_refuses_a_second_item_superseding_the_same_one(db: Path) -> None
 
 def test_a_data_dir_made_before_the_guards_gets_them_when_opened(db: Path) -> None:
     with closing(sqlite3.connect(db)) as connection:
-        for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL"
+        for kind, name in connection.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL"
         ).fetchall():
-            kind = "TRIGGER" if name.startswith("evidence_") else "INDEX"
-            connection.execute(f"DROP {kind} {name}")
+            connection.execute(f"DROP {kind.upper()} {name}")
     EmbeddedStore(db).close()
     assert "evidence is immutable" in refused(db, "DELETE FROM nodes WHERE label = 'Evidence'")
+
+
+def test_sqlite_keeps_reviews_append_only(db: Path) -> None:
+    store = EmbeddedStore(db)
+    review = EvidenceReview(evidence="e1", decision=ReviewDecision.ACCEPTED, reviewer="key:editor", at=AT)
+    store.write(Bundle(reviews=[review]))
+    store.close()
+    assert "never rewritten" in refused(db, "UPDATE evidence_reviews SET data = '{}'")
+    assert "never deleted" in refused(db, "DELETE FROM evidence_reviews")
+    reopened = EmbeddedStore(db, read_only=True)
+    try:
+        assert reopened.evidence_reviews(["e1"])["e1"] == [review]
+    finally:
+        reopened.close()

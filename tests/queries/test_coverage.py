@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from graph.errors import NotFoundError
+from graph.errors import InvalidInputError, NotFoundError
 from graph.model import ControlStatus, CoverageStatus, MappingRelationship
 from graph.queries import coverage
 from graph.queries.results import CoverageReport, CriterionCoverage, CrosswalkCandidate
@@ -165,14 +165,11 @@ def test_evidence_covering_several_assets_speaks_for_each(store: GraphStore) -> 
     assert status_at(store, day(1)) == COVERED
 
 
-def test_scoped_evidence_for_an_asset_outside_the_control_does_not_help(store: GraphStore) -> None:
-    (
-        one_criterion(applies_to=["a"])
-        .asset("a")
-        .asset("elsewhere")
-        .evidence("c", T0, covers=["elsewhere"])
-        .write_to(store)
-    )
+def test_scoped_evidence_for_an_asset_outside_the_control_is_refused(store: GraphStore) -> None:
+    # DESIGN.md "Evidence scope": COVERS names only assets the control applies to.
+    one_criterion(applies_to=["a"]).asset("a").asset("elsewhere").write_to(store)
+    with pytest.raises(InvalidInputError, match="elsewhere"):
+        GraphBuilder().evidence("c", T0, covers=["elsewhere"]).write_to(store)
     assert status_at(store, day(1)) == PARTIAL
 
 

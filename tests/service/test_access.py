@@ -62,6 +62,7 @@ CALLS: dict[str, str] = {
         'mutation { recordEvidence(evidence: {id: "e9", title: "t", control: "k",'
         f' collectedAt: "{AT}", sha256: "{DIGEST}"}}) {{ id sha256 }} }}'
     ),
+    "Mutation.reviewEvidence": 'mutation { reviewEvidence(id: "e1", decision: ACCEPTED, note: "ok") { id status } }',
     "Mutation.createApiKey": 'mutation { createApiKey(name: "made in the walk", role: VIEWER) { secret } }',
     "Mutation.revokeApiKey": 'mutation { revokeApiKey(id: "0000000000000000") { id } }',
 }

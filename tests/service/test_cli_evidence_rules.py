@@ -4,7 +4,6 @@ future by every load, naming the file, the line and the field; the store is left
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -68,13 +67,8 @@ def test_evidence_with_its_sha256_loads(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-# The future-date rule is the stores' own (graph/write_rules.py, branch `evidence`), checked on
-# every write; loads go through it with nothing of their own. Until that lands this must fail.
-@pytest.mark.xfail(
-    importlib.util.find_spec("graph.write_rules") is None,
-    reason="the stores' future-date write rule (graph/write_rules.py) is not merged yet",
-    strict=True,
-)
+# The future-date rule is the stores' own (graph/write_rules.py), checked on every write; loads
+# go through it with nothing of their own.
 @pytest.mark.parametrize("command", sorted(LOADS))
 def test_a_load_of_evidence_collected_tomorrow_is_refused_naming_the_field(tmp_path: Path, command: str) -> None:
     tomorrow = (now_utc() + timedelta(days=1)).isoformat()

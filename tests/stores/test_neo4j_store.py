@@ -121,7 +121,7 @@ def test_node_fields_that_are_edges_are_stored_as_relationships_too(neo4j: Neo4j
 
 
 def test_rewriting_a_node_replaces_its_single_valued_edges(neo4j: Neo4jStore, raw: Driver) -> None:
-    neo4j.write(demo().framework("fw2").control("ctl2").criterion("C2").bundle())
+    neo4j.write(demo().framework("fw2").control("ctl2", applies_to=["model-a"]).criterion("C2").bundle())
     moved = (
         GraphBuilder()
         .criterion("C1.1", fw="fw2", parent=None)

@@ -66,10 +66,12 @@ def mixed() -> Bundle:
     ).merged(
         Bundle.model_validate(
             {
-                "evidence": [  # new -> a control of a label written earlier; supersedes: new -> stored
-                    {"id": "e2", "title": "e2", "control": "ctl2", "collected_at": day(-1), "supersedes": "e1"},
+                "evidence": [  # new -> a control of a label written earlier
+                    {"id": "e2", "title": "e2", "control": "ctl2", "collected_at": day(-1)},
+                    # supersedes (only evidence of the same control): new -> stored
+                    {"id": "e4", "title": "e4", "control": "ctl", "collected_at": day(-1), "supersedes": "e1"},
                     # new -> new of the same label (written in the same statement)
-                    {"id": "e3", "title": "e3", "control": "ctl", "collected_at": day(-1), "supersedes": "e2"},
+                    {"id": "e3", "title": "e3", "control": "ctl", "collected_at": day(-1), "supersedes": "e4"},
                 ],
                 "covers": [
                     {"source": "e2", "target": "c"},
@@ -164,7 +166,7 @@ def test_a_concurrent_create_of_the_same_evidence_id_with_other_content_is_refus
     ours = (
         GraphBuilder()
         .asset("new-asset")
-        .control("ctl", applies_to=["new-asset"])
+        .control("ctl", applies_to=["new-asset", "a"])
         .evidence("ctl", day(-1), status="rejected", covers=["a"], eid="race")
         .evidence("ctl", day(-1), eid="bystander")
         .bundle()

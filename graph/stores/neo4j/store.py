@@ -35,6 +35,7 @@ from graph.model import (
     Control,
     Criterion,
     Edge,
+    EvidenceReview,
     Label,
     Mapping,
     NodeModel,
@@ -51,6 +52,7 @@ from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import memo, reads, writes
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
+from graph.write_rules import check_write_rules
 
 T = TypeVar("T")
 
@@ -177,24 +179,30 @@ class Neo4jStore:
 
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         check_bundle(bundle, self._existing)
+        check_write_rules(bundle, self)
         plan = writes.plan_write(bundle)
 
-        def work(tx: ManagedTransaction) -> None:
+        def work(tx: ManagedTransaction) -> writes.WritePlan:
             stored = writes.stored_ids(tx, plan)
+            written, written_plan = bundle, plan
             if immutable_evidence:
-                evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
-            writes.run_write(tx, plan, stored)
+                written = evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
+                if written is not bundle:  # it repeats recorded items: written again as stored
+                    written_plan = writes.plan_write(written)
+            writes.run_write(tx, written_plan, stored)
+            evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
+            return written_plan
 
         for attempt in range(1, writes.ATTEMPTS + 1):
             try:
-                self._write(work)
+                done = self._write(work)
                 break
             except ConstraintError:
                 # A node this write created was created by a concurrent write too (the unique
                 # constraint refused ours, nothing was written): again, now taking the update path.
                 if attempt == writes.ATTEMPTS:
                     raise ConflictError("the bundle's new ids kept being created by concurrent writes; retry") from None
-        return WriteSummary(nodes=plan.node_count, edges=plan.edge_count)
+        return WriteSummary(nodes=done.node_count, edges=done.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
         self._write(lambda tx: writes.run_delete_asset(tx, asset_id))
@@ -244,6 +252,13 @@ class Neo4jStore:
                 found[record["id"]] = natural_order(record["others"])
         return found
 
+    def evidence_reviews(self, evidence_ids: Collection[str]) -> dict[str, list[EvidenceReview]]:
+        wanted = _unique(evidence_ids)
+        if not wanted:
+            return {}
+        found = evidence_rules.reviews_by_evidence(self._read(evidence_rules.READ_REVIEWS, ids=wanted))
+        return {i: found.get(i, []) for i in wanted}
+
     def export(self) -> Bundle:
         nodes = [
             (label, node_model(label, record["props"]))
@@ -261,7 +276,8 @@ class Neo4jStore:
             if rel not in _FIELD_RELS
             for record in self._read(reads.export_edges(rel))
         ]
-        return bundle_from_graph(nodes, edges)
+        reviews = [evidence_rules.review_of(r["props"]) for r in self._read(evidence_rules.EXPORT_REVIEWS)]
+        return bundle_from_graph(nodes, edges, reviews)
 
     # -- the audit log and API keys (graph/stores/neo4j/audit.py) --------------------------------------
     def append_audit(self, draft: AuditDraft) -> AuditEntry:

@@ -69,6 +69,13 @@ def _upsert(label: Label) -> str:
     # as an upsert in the embedded store replaces the whole node.
     text = f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n = row.props{_set_times(label)}"
     if label is Label.ASSET:
+        # An upsert never moves an asset's change time back (or clears it): stale stays stale.
+        text = (
+            f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) WITH n, row, n.changed_at AS kept "
+            f"SET n = row.props{_set_times(label)} "
+            "SET n.changed_at = CASE WHEN kept IS NOT NULL AND (n.changed_at IS NULL OR n.changed_at < kept) "
+            "THEN kept ELSE n.changed_at END"
+        )
         # Keep exactly one kind label (`:Asset:Model`), also when a re-upsert changes the kind.
         text += " REMOVE n:" + ":".join(KIND_LABELS.values())
         for kind, kind_label in KIND_LABELS.items():
@@ -148,7 +155,7 @@ DETACH_DELETE_ASSET = f"MATCH (a:{Label.ASSET} {{id: $id}}) {seek('a', Label.ASS
 SET_CHANGED_AT = f"""
 UNWIND $ids AS id
 OPTIONAL MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
-SET a.changed_at = $at
+SET a.changed_at = CASE WHEN a.changed_at IS NOT NULL AND a.changed_at > $at THEN a.changed_at ELSE $at END
 RETURN id, a IS NOT NULL AS found
 """
 
