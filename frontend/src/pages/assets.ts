@@ -1,6 +1,6 @@
 /** 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches. */
 import { fetchBlastRadius, listAssets } from "../api/queries";
-import type { AssetSummary, BlastRadius } from "../api/types";
+import type { AssetKind, AssetSummary, BlastRadius } from "../api/types";
 import { buildHash, criterionHash } from "../router";
 import { compareRefs } from "../shape/coverage";
 import { formatDate } from "../shape/dates";
@@ -14,7 +14,8 @@ import { field, pageHeader, scrollTable, select, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 const RESULTS_PAGE = 12;
-const KINDS = ["MODEL", "DATASET", "ENDPOINT", "PIPELINE", "INFRASTRUCTURE", "SERVICE", "REPOSITORY"];
+const KINDS: readonly AssetKind[] = ["MODEL", "DATASET", "ENDPOINT", "PIPELINE", "INFRASTRUCTURE", "SERVICE", "REPOSITORY"];
+const isKind = (value: string): value is AssetKind => (KINDS as readonly string[]).includes(value);
 
 export const assetsPage: Page = {
   title: "Asset explorer",
@@ -94,7 +95,7 @@ export const assetsPage: Page = {
 
     const loadAssets = (): void => {
       shown = RESULTS_PAGE;
-      void load(results, "assets", ctx.signal, () => listAssets(kind.value || null, { signal: ctx.signal }), ({ nodes }) => {
+      void load(results, "assets", ctx.signal, () => listAssets(isKind(kind.value) ? kind.value : null, { signal: ctx.signal }), ({ nodes }) => {
         all = nodes;
         renderResults();
       });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countDeltas, direction, groupStale, sortDeltas } from "../../src/shape/impact";
 import { searchAssets } from "../../src/shape/assets";
+import type { AssetKind } from "../../src/api/types";
 
 describe("impact shaping", () => {
   it("reads a status move as worse or better", () => {
@@ -37,7 +38,7 @@ describe("impact shaping", () => {
 });
 
 describe("searchAssets", () => {
-  const asset = (id: string, name: string, kind = "MODEL", owner = "ml") => ({ id, name, kind, owner, environment: "", criticality: "" });
+  const asset = (id: string, name: string, kind: AssetKind = "MODEL", owner = "ml") => ({ id, name, kind, owner, environment: "", criticality: "" });
   const assets = [asset("inf-gpu-cluster", "Production GPU inference cluster", "INFRASTRUCTURE", "sre"), asset("mdl-gpu", "GPU model"), asset("ds-x", "Dataset X", "DATASET")];
 
   it("matches every term in name, id, owner or kind, best first", () => {
