@@ -41,7 +41,11 @@ export async function listFrameworks(options?: RequestOptions): Promise<Framewor
   return nodes;
 }
 
-export async function fetchCoverage(framework: string, asOf: string | null, options?: RequestOptions): Promise<CoverageReport> {
+export async function fetchCoverage(
+  framework: string,
+  asOf: string | null,
+  options?: RequestOptions,
+): Promise<CoverageReport> {
   const data = await gql<G.CoverageQuery>(
     `load coverage for ${framework}`,
     /* GraphQL */ `query Coverage($framework: ID!, $asOf: DateTime) {
@@ -60,7 +64,11 @@ export async function fetchCoverage(framework: string, asOf: string | null, opti
 }
 
 /** Just the totals: cheap enough to re-ask after a change. */
-export async function fetchCoverageTotals(framework: string, asOf: string | null, options?: RequestOptions): Promise<StatusCounts> {
+export async function fetchCoverageTotals(
+  framework: string,
+  asOf: string | null,
+  options?: RequestOptions,
+): Promise<StatusCounts> {
   const data = await gql<G.CoverageTotalsQuery>(
     `load coverage totals for ${framework}`,
     /* GraphQL */ `query CoverageTotals($framework: ID!, $asOf: DateTime) {
@@ -122,7 +130,9 @@ export async function fetchCriterionPage(
   await Promise.all(
     (detail.criterion?.controls ?? []).map(async (control) => {
       control.assets = await rest(control.assets, (first, after) => controlAssets(control.id, first, after, options));
-      control.evidence = await rest(control.evidence, (first, after) => controlEvidence(control.id, first, after, options));
+      control.evidence = await rest(control.evidence, (first, after) =>
+        controlEvidence(control.id, first, after, options),
+      );
     }),
   );
   return { criterion: detail.criterion, coverage: coverage.coverage };
@@ -138,7 +148,12 @@ const CONTROL_ASSETS = /* GraphQL */ `query ControlAssets($id: ID!, $first: Int,
     control(id: $id) { assets(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlAsset } } } }
   }`;
 
-async function controlAssets(id: string, first: number, after: string | null, options?: RequestOptions): Promise<Connection<ControlAsset>> {
+async function controlAssets(
+  id: string,
+  first: number,
+  after: string | null,
+  options?: RequestOptions,
+): Promise<Connection<ControlAsset>> {
   const data = await gql<G.ControlAssetsQuery>(
     `load the assets of control ${id}`,
     CONTROL_ASSETS + CONTROL_ASSET,
@@ -152,7 +167,12 @@ const CONTROL_EVIDENCE_PAGE = /* GraphQL */ `query ControlEvidence($id: ID!, $fi
     control(id: $id) { evidence(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlEvidence } } } }
   }`;
 
-async function controlEvidence(id: string, first: number, after: string | null, options?: RequestOptions): Promise<Connection<ControlEvidence>> {
+async function controlEvidence(
+  id: string,
+  first: number,
+  after: string | null,
+  options?: RequestOptions,
+): Promise<Connection<ControlEvidence>> {
   const data = await gql<G.ControlEvidenceQuery>(
     `load the evidence of control ${id}`,
     CONTROL_EVIDENCE_PAGE + CONTROL_EVIDENCE,
@@ -163,7 +183,11 @@ async function controlEvidence(id: string, first: number, after: string | null, 
 }
 
 /** A connection completed: the first page's edges plus every later page's. */
-async function rest<N>(firstPage: Connection<N>, page: (first: number, after: string | null) => Promise<Connection<N>>, limit = 2_000): Promise<Connection<N>> {
+async function rest<N>(
+  firstPage: Connection<N>,
+  page: (first: number, after: string | null) => Promise<Connection<N>>,
+  limit = 2_000,
+): Promise<Connection<N>> {
   const edges = [...firstPage.edges];
   let info = firstPage.pageInfo;
   while (info.hasNextPage && info.endCursor && edges.length < limit) {
@@ -175,7 +199,10 @@ async function rest<N>(firstPage: Connection<N>, page: (first: number, after: st
   return { totalCount: firstPage.totalCount, pageInfo: info, edges };
 }
 
-export async function listAssets(kind: G.AssetKind | null, options?: RequestOptions): Promise<{ nodes: AssetSummary[]; totalCount: number }> {
+export async function listAssets(
+  kind: G.AssetKind | null,
+  options?: RequestOptions,
+): Promise<{ nodes: AssetSummary[]; totalCount: number }> {
   return fetchAll<AssetSummary>(async (first, after) => {
     const data = await gql<G.AssetsQuery>(
       "list the assets",
@@ -191,7 +218,11 @@ export async function listAssets(kind: G.AssetKind | null, options?: RequestOpti
   });
 }
 
-export async function fetchBlastRadius(asset: string, maxDepth: number | null, options?: RequestOptions): Promise<BlastRadius> {
+export async function fetchBlastRadius(
+  asset: string,
+  maxDepth: number | null,
+  options?: RequestOptions,
+): Promise<BlastRadius> {
   const data = await gql<G.BlastQuery>(
     `load the blast radius of ${asset}`,
     /* GraphQL */ `query Blast($asset: ID!, $maxDepth: Int) {
@@ -269,7 +300,11 @@ export async function fetchEvidenceGaps(
   return data.evidenceGaps;
 }
 
-export async function fetchCrosswalk(source: string, target: string, options?: RequestOptions): Promise<{ rows: CrosswalkRow[]; totalCount: number }> {
+export async function fetchCrosswalk(
+  source: string,
+  target: string,
+  options?: RequestOptions,
+): Promise<{ rows: CrosswalkRow[]; totalCount: number }> {
   const { nodes, totalCount } = await fetchAll<CrosswalkRow>(async (first, after) => {
     const data = await gql<G.CrosswalkQuery>(
       `load the crosswalk ${source} → ${target}`,
@@ -329,11 +364,17 @@ export async function recordChange(change: ChangeInput, options?: RequestOptions
  * How many mappings `source` has to each of `targets`, in one request (aliases). The document is
  * built at run time (one alias per target), so codegen cannot type it: its shape is written here.
  */
-export async function fetchCrosswalkCounts(source: string, targets: readonly string[], options?: RequestOptions): Promise<Map<string, number>> {
+export async function fetchCrosswalkCounts(
+  source: string,
+  targets: readonly string[],
+  options?: RequestOptions,
+): Promise<Map<string, number>> {
   const list = targets.filter((t) => t !== source).slice(0, 25); // the API allows 30 aliases
   if (list.length === 0) return new Map();
   const vars = list.map((_, i) => `$t${i}: ID!`).join(", ");
-  const fields = list.map((_, i) => `t${i}: crosswalk(source: $source, target: $t${i}) { rows(first: 0) { totalCount } }`).join("\n");
+  const fields = list
+    .map((_, i) => `t${i}: crosswalk(source: $source, target: $t${i}) { rows(first: 0) { totalCount } }`)
+    .join("\n");
   const variables: Record<string, string> = { source };
   list.forEach((t, i) => (variables[`t${i}`] = t));
   const data = await gql<Record<string, { rows: { totalCount: number } }>>(

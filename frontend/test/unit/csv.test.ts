@@ -21,7 +21,15 @@ describe("csvEscape", () => {
 
 describe("toCsv", () => {
   it("writes a header and rows with CRLF line ends", () => {
-    expect(toCsv(["a", "b"], [["1", "x,y"], ["2", null]])).toBe('a,b\r\n1,"x,y"\r\n2,\r\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["1", "x,y"],
+          ["2", null],
+        ],
+      ),
+    ).toBe('a,b\r\n1,"x,y"\r\n2,\r\n');
   });
 
   it("round-trips through parseCsv, however awkward the text", () => {
@@ -36,6 +44,9 @@ describe("toCsv", () => {
   });
 
   it("parses a final line without a line end", () => {
-    expect(parseCsv("a,b\r\n1,2")).toEqual([["a", "b"], ["1", "2"]]);
+    expect(parseCsv("a,b\r\n1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
   });
 });
