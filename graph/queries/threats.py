@@ -46,6 +46,29 @@ PAGE = 1000
 
 
 def threat_view(store: GraphStore, at: datetime, asset_id: str | None = None) -> ThreatView:
+    """The ATLAS techniques aimed at an asset (or at every asset) and how they are held at an instant.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    at : datetime
+        The instant the mitigating controls are judged at.
+    asset_id : str or None
+        One asset (unknown: `NotFoundError`, field `asset`); None: the whole organisation.
+
+    Returns
+    -------
+    ThreatView
+        Per relevant technique (id order): its status, the mitigating controls in scope and,
+        per asset judged, its status there; and the count of each status.
+
+    Examples
+    --------
+    >>> view = threat_view(store, at, "ep-chat")
+    >>> [(t.threat_id, t.status.value, [c.control_id for c in t.controls]) for t in view.techniques]
+    [('AML.T0024', 'PARTIAL', ['MON-02'])]
+    """
     threats: list[Threat] = [t for t in _every(store, Label.THREAT) if isinstance(t, Threat)]
     if asset_id is not None:
         found = store.get_nodes(Label.ASSET, [asset_id]).get(asset_id)
