@@ -28,9 +28,9 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 MAX_DOCUMENTS = 256
-# A parsed document takes up to ~300 bytes per character of its text (its tokens, nodes and
-# locations): remembered texts are capped one by one and together, so the memory stays ~30 MiB
-# at worst however a caller picks them (the dashboard's documents are under 2 KiB each).
+# A parsed document is many times larger than its text (its tokens, nodes and locations):
+# remembered texts are capped one by one and together, so the memory stays bounded however a
+# caller picks them (figures in bench/README.md).
 MAX_TEXT = 8 * 1024
 MAX_TEXTS = 128 * 1024
 MAX_COST_VARIANTS = 32  # per document: distinct (operation, page sizes) remembered
