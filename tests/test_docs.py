@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from graph.bundle import bundle_json_schema
 from service.graphql.sdl import print_sdl
@@ -25,3 +28,16 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_command() -> None:
 def test_committed_graphql_sdl_is_the_printed_one() -> None:
     committed = (ROOT / "docs" / "schema.graphql").read_text()
     assert committed == print_sdl(), "regenerate with: scripts/generate.sh"
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("page", ["README.md", "CONTRIBUTING.md", "docs/design.md", "bench/README.md"])
+def test_relative_links_point_at_files_inside_the_repository(page: str) -> None:
+    path = ROOT / page
+    targets = [t for t in MARKDOWN_LINK.findall(path.read_text()) if "://" not in t and not t.startswith("mailto:")]
+    outside = [t for t in targets if not (path.parent / t).resolve().is_relative_to(ROOT)]
+    missing = [t for t in targets if not (path.parent / t).resolve().exists()]
+    assert not outside, f"{page} links outside the repository: {outside}"
+    assert not missing, f"{page} links to files that do not exist: {missing}"

@@ -1,6 +1,6 @@
 """Blast radius of an asset.
 
-Rule (DESIGN.md): X (distance 0) and every asset with a DEPENDS_ON path to X, each at its
+Rule (docs/design.md): X (distance 0) and every asset with a DEPENDS_ON path to X, each at its
 shortest distance, up to `max_depth` hops (default unlimited); the controls that apply to any of
 them; the criteria those controls satisfy and their frameworks; the vendors that provide any of
 them; and the evidence of those controls whose scope includes any of them.

@@ -1,6 +1,6 @@
 """Coverage: which criteria of a framework are met at T.
 
-Rules (DESIGN.md, "Semantics"):
+Rules (docs/design.md, "The rules"):
 - Criterion status (direct): over the controls that SATISFY it, ignoring `not_applicable`
   ones: UNCOVERED if none is implemented; COVERED if every implemented one is effective;
   PARTIAL otherwise.

@@ -1,6 +1,6 @@
 """Type II period gaps.
 
-Rule (DESIGN.md): over `[start, end)`, a control of frequency F expects accepted evidence in each
+Rule (docs/design.md): over `[start, end)`, a control of frequency F expects accepted evidence in each
 consecutive interval `[start + i·F, start + (i+1)·F)` (the last one cut at `end`); each interval
 with no accepted evidence collected inside it is a gap. Implemented controls only: a planned or
 not-applicable control is not expected to operate.

@@ -1,6 +1,6 @@
 """Change impact: what recording a change of an asset would do, and recording it.
 
-Rule (DESIGN.md): `recordChange(asset, at, propagate = true)` sets `changed_at = at` on the
+Rule (docs/design.md): `recordChange(asset, at, propagate = true)` sets `changed_at = at` on the
 asset and, when propagating, on every asset in its blast radius. `impact(change)` returns what
 `recordChange` would do, writing nothing: the assets touched, the evidence that becomes stale
 (valid and not stale at `at` now, stale at `at` after the change), and per framework the

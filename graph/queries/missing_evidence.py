@@ -1,6 +1,6 @@
 """Missing evidence at T.
 
-Rule (DESIGN.md): one row per implemented control and asset it applies to (one row per control
+Rule (docs/design.md): one row per implemented control and asset it applies to (one row per control
 when it applies to none) with no in-scope, valid, non-stale evidence at T, with the first reason
 that holds: STALE (valid evidence exists but is stale for the asset), EXPIRED (accepted evidence
 existed; `since` = the latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. With a framework,

@@ -8,10 +8,10 @@ Rules:
   `<technique id>.<digits>`, e.g. AML.T0051.000 under AML.T0051), its parent technique: ATLAS
   lists mitigations per technique, and a sub-technique is one way of performing it.
 - A control is in an asset's scope when it APPLIES_TO the asset, or when it applies to no asset
-  at all (an organisation-wide control: DESIGN.md reads evidence without scope the same way).
+  at all (an organisation-wide control: docs/design.md reads evidence without scope the same way).
 - For an asset X at T, a relevant technique is
   - MITIGATED when at least one control that MITIGATES it is in X's scope and is effective at T
-    (DESIGN.md: implemented, with valid evidence that is not stale for every asset it applies to);
+    (docs/design.md: implemented, with valid evidence that is not stale for every asset it applies to);
   - PARTIAL when none is effective but at least one in X's scope is implemented (the safeguard
     exists; its evidence does not hold at T);
   - UNMITIGATED otherwise: no mitigating control in X's scope, or only planned or
