@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from graph.bundle import bundle_json_schema
+from service.cli import app
 from service.graphql.sdl import print_sdl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +25,15 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "scripts/run.sh" in readme and "scripts/test.sh" in readme
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_schema_command_prints_the_bundle_schema_and_with_graphql_the_sdl() -> None:
+    runner = CliRunner()
+    bundle = runner.invoke(app, ["schema"])
+    sdl = runner.invoke(app, ["schema", "--graphql"])
+    assert bundle.exit_code == 0 and json.loads(bundle.stdout) == bundle_json_schema()
+    assert sdl.exit_code == 0 and sdl.stdout == print_sdl()
+    assert "type Query {" in sdl.stdout and "type Asset {" in sdl.stdout
 
 
 def test_committed_graphql_sdl_is_the_printed_one() -> None:
