@@ -326,15 +326,15 @@ export async function fetchCrosswalk(
 
 const IMPACT_FIELDS = /* GraphQL */ `
   fragment ImpactFields on ImpactReport {
-  assetId at propagate recorded assetIds
-  assets { id name kind }
-  staleEvidence { evidenceId controlId assetId evidence { title } }
-  frameworks {
-    frameworkId
-    before { total covered partial uncovered }
-    after { total covered partial uncovered }
-    changes { criterionId before after criterion { ref title } }
-  }
+    assetId at propagate recorded assetIds
+    assets { id name kind }
+    staleEvidence { evidenceId controlId assetId evidence { title } }
+    frameworks {
+      frameworkId
+      before { total covered partial uncovered }
+      after { total covered partial uncovered }
+      changes { criterionId before after criterion { ref title } }
+    }
   }`;
 
 const IMPACT = /* GraphQL */ `query Impact($change: ChangeInput!) { impact(change: $change) { ...ImpactFields } }`;
