@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up and runs every check: lint, types, the Python suite on both stores (a real Neo4j is
-# started by the test fixtures unless NEO4J_URI points at one), the dashboard's unit tests and
+# started by the test fixtures unless NEO4J_URI points at one), the dashboard's lint and unit tests and
 # its end-to-end tests in headless Chromium against the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +19,7 @@ fi
 [ "$status" -eq 0 ] || exit "$status"
 
 if [ -f frontend/package.json ]; then
-  (cd frontend && npm test --silent && npm run test:e2e --silent)
+  # Lint first (ESLint, Prettier, generated API types in step with docs/schema.graphql): cheap, and a
+  # stale generated.ts would make the unit tests check the wrong shapes.
+  (cd frontend && npm run lint --silent && npm test --silent && npm run test:e2e --silent)
 fi

@@ -321,7 +321,16 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a bundle."""
+def schema(
+    graphql: Annotated[
+        bool, typer.Option("--graphql", help="Print the GraphQL API's SDL instead (docs/schema.graphql).")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of a bundle, or with --graphql the GraphQL schema (SDL)."""
+    if graphql:
+        from service.graphql.sdl import print_sdl
+
+        sys.stdout.write(print_sdl())
+        return
     json.dump(bundle_json_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")

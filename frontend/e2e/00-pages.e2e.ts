@@ -7,7 +7,11 @@ import { DESKTOP, PHONE, REPO_ROOT, launch, open, screenshot, settled, visit, ty
 /** Every page, as a person sees it at 1280 px and on a 390 px phone. */
 const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: "overview", hash: "#/overview", ready: "section[data-framework][data-loaded]" },
-  { name: "criterion", hash: `#/criterion/${encodeURIComponent("soc2-tsc-2017:CC6.1")}`, ready: ".criterion-body[data-loaded]" },
+  {
+    name: "criterion",
+    hash: `#/criterion/${encodeURIComponent("soc2-tsc-2017:CC6.1")}`,
+    ready: ".criterion-body[data-loaded]",
+  },
   { name: "assets", hash: "#/assets?asset=inf-gpu-cluster", ready: '[data-testid="blast-graph"][data-ready="true"]' },
   { name: "missing", hash: "#/missing", ready: '[data-testid="worklist"][data-loaded]' },
   { name: "period", hash: "#/period", ready: '[data-testid="timelines"][data-loaded]' },
@@ -27,29 +31,41 @@ describe.each([
   });
   afterAll(async () => browser?.close());
 
-  it.each(PAGES)("$name renders, fits the screen, labels its controls and saves a screenshot", async ({ name, hash, ready }) => {
-    await visit(s.page, hash);
-    await s.page.waitForSelector(ready, { timeout: 30_000 });
-    await settled(s.page);
-    await s.page.waitForTimeout(150); // let the graph fit its canvas
-    // No sideways scrolling of the page itself (wide tables scroll inside their own region).
-    const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(1);
-    // Every form control has a label.
-    const unlabelled = await s.page.$$eval("input, select, textarea", (els) =>
-      els.filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")).map((el) => el.outerHTML),
-    );
-    expect(unlabelled).toEqual([]);
-    expect(await s.page.locator("h1").count()).toBe(1);
-    expect(await s.page.locator(".state-error").count()).toBe(0);
-    await screenshot(s.page, name);
-    if (name === "overview" && viewport === DESKTOP && process.env.README_SCREENSHOT === "1") {
-      const dir = join(REPO_ROOT, "docs", "screenshots");
-      mkdirSync(dir, { recursive: true });
-      await s.page.screenshot({ path: join(dir, "overview.png") });
-    }
-    expect(s.problems).toEqual([]);
-  });
+  it.each(PAGES)(
+    "$name renders, fits the screen, labels its controls and saves a screenshot",
+    async ({ name, hash, ready }) => {
+      await visit(s.page, hash);
+      await s.page.waitForSelector(ready, { timeout: 30_000 });
+      await settled(s.page);
+      await s.page.waitForTimeout(150); // let the graph fit its canvas
+      // No sideways scrolling of the page itself (wide tables scroll inside their own region).
+      const overflow = await s.page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(1);
+      // Every form control has a label.
+      const unlabelled = await s.page.$$eval("input, select, textarea", (els) =>
+        els
+          .filter(
+            (el) =>
+              (el as HTMLInputElement).labels?.length === 0 &&
+              !el.getAttribute("aria-label") &&
+              !el.getAttribute("aria-labelledby"),
+          )
+          .map((el) => el.outerHTML),
+      );
+      expect(unlabelled).toEqual([]);
+      expect(await s.page.locator("h1").count()).toBe(1);
+      expect(await s.page.locator(".state-error").count()).toBe(0);
+      await screenshot(s.page, name);
+      if (name === "overview" && viewport === DESKTOP && process.env.README_SCREENSHOT === "1") {
+        const dir = join(REPO_ROOT, "docs", "screenshots");
+        mkdirSync(dir, { recursive: true });
+        await s.page.screenshot({ path: join(dir, "overview.png") });
+      }
+      expect(s.problems).toEqual([]);
+    },
+  );
 });
 
 describe("keyboard", () => {

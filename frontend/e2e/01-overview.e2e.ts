@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { api, attrs, post, coverageTotals, daysAgo, frameworkIds, launch, open, settled, visit, type Counts, type Session } from "./support";
+import {
+  api,
+  attrs,
+  post,
+  coverageTotals,
+  daysAgo,
+  frameworkIds,
+  launch,
+  open,
+  settled,
+  visit,
+  type Counts,
+  type Session,
+} from "./support";
 
 interface CoverageRow {
   criterionId: string;
@@ -8,7 +21,9 @@ interface CoverageRow {
 }
 
 async function coverage(framework: string, asOf: string | null = null) {
-  const data = await api<{ coverage: { totals: Counts; byCategory: (Counts & { category: string })[]; criteria: CoverageRow[] } }>(
+  const data = await api<{
+    coverage: { totals: Counts; byCategory: (Counts & { category: string })[]; criteria: CoverageRow[] };
+  }>(
     `query($f: ID!, $a: DateTime) { coverage(framework: $f, asOf: $a) {
       totals { total covered partial uncovered }
       byCategory { category total covered partial uncovered }
@@ -20,8 +35,14 @@ async function coverage(framework: string, asOf: string | null = null) {
 
 async function shownTotals(s: Session, framework: string, scope = "total"): Promise<Counts> {
   const section = `section[data-framework="${framework}"]`;
-  const read = async (key: string) => Number(await s.page.textContent(`${section} dd[data-count="${key}"][data-scope="${scope}"]`));
-  return { total: await read("total"), covered: await read("covered"), partial: await read("partial"), uncovered: await read("uncovered") };
+  const read = async (key: string) =>
+    Number(await s.page.textContent(`${section} dd[data-count="${key}"][data-scope="${scope}"]`));
+  return {
+    total: await read("total"),
+    covered: await read("covered"),
+    partial: await read("partial"),
+    uncovered: await read("uncovered"),
+  };
 }
 
 describe("overview", () => {
@@ -52,9 +73,21 @@ describe("overview", () => {
         })),
       );
       const byName = (a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category);
-      expect([...rows].sort(byName)).toEqual([...report.byCategory].map((c) => ({ category: c.category, covered: c.covered, partial: c.partial, uncovered: c.uncovered, total: c.total })).sort(byName));
+      expect([...rows].sort(byName)).toEqual(
+        [...report.byCategory]
+          .map((c) => ({
+            category: c.category,
+            covered: c.covered,
+            partial: c.partial,
+            uncovered: c.uncovered,
+            total: c.total,
+          }))
+          .sort(byName),
+      );
       // The at-a-glance row agrees.
-      const glance = await s.page.$$eval(`[data-testid="glance"] tr[data-framework="${id}"] [data-count]`, (tds) => tds.map((td) => [td.getAttribute("data-count"), Number(td.textContent)]));
+      const glance = await s.page.$$eval(`[data-testid="glance"] tr[data-framework="${id}"] [data-count]`, (tds) =>
+        tds.map((td) => [td.getAttribute("data-count"), Number(td.textContent)]),
+      );
       expect(Object.fromEntries(glance)).toEqual(report.totals);
     }
     expect(s.problems).toEqual([]);
@@ -64,17 +97,28 @@ describe("overview", () => {
     const soc2 = (await frameworkIds()).find((id) => id.startsWith("soc2"));
     expect(soc2).toBeDefined();
     const section = `section[data-framework="${soc2}"]`;
-    expect(await attrs(s.page, `${section} tr[data-category]`, "data-category")).toEqual(["Security", "Availability", "Processing Integrity", "Confidentiality", "Privacy"]);
+    expect(await attrs(s.page, `${section} tr[data-category]`, "data-category")).toEqual([
+      "Security",
+      "Availability",
+      "Processing Integrity",
+      "Confidentiality",
+      "Privacy",
+    ]);
 
     const showAll = s.page.locator(`${section} .attention button`);
     if (await showAll.count()) await showAll.click();
-    const shown = await s.page.$$eval(`${section} [data-testid="worst-criteria"] li`, (lis) => lis.map((li) => ({ id: li.getAttribute("data-criterion")!, status: li.getAttribute("data-status")! })));
+    const shown = await s.page.$$eval(`${section} [data-testid="worst-criteria"] li`, (lis) =>
+      lis.map((li) => ({ id: li.getAttribute("data-criterion")!, status: li.getAttribute("data-status")! })),
+    );
     const report = await coverage(soc2!);
     const expected = report.criteria.filter((c) => c.status !== "COVERED");
     expect(shown.map((r) => r.id).sort()).toEqual(expected.map((c) => c.criterionId).sort());
     const rank = { UNCOVERED: 0, PARTIAL: 1 } as Record<string, number>;
-    for (let i = 1; i < shown.length; i++) expect(rank[shown[i - 1]!.status]!).toBeLessThanOrEqual(rank[shown[i]!.status]!);
-    expect(shown.filter((r) => r.status === "UNCOVERED")).toHaveLength(expected.filter((c) => c.status === "UNCOVERED").length);
+    for (let i = 1; i < shown.length; i++)
+      expect(rank[shown[i - 1]!.status]!).toBeLessThanOrEqual(rank[shown[i]!.status]!);
+    expect(shown.filter((r) => r.status === "UNCOVERED")).toHaveLength(
+      expected.filter((c) => c.status === "UNCOVERED").length,
+    );
   });
 
   it("re-asks coverage for the day picked", async () => {

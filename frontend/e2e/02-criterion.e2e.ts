@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { api, attrs, launch, open, settled, visit, type Session } from "./support";
 
-const DAYS: Record<string, number> = { CONTINUOUS: 1, DAILY: 1, WEEKLY: 7, MONTHLY: 31, QUARTERLY: 92, SEMIANNUAL: 183, ANNUAL: 366 };
+const DAYS: Record<string, number> = {
+  CONTINUOUS: 1,
+  DAILY: 1,
+  WEEKLY: 7,
+  MONTHLY: 31,
+  QUARTERLY: 92,
+  SEMIANNUAL: 183,
+  ANNUAL: 366,
+};
 
 interface Row {
   criterionId: string;
@@ -21,7 +29,11 @@ async function soc2Rows(): Promise<Row[]> {
 }
 
 interface Criterion {
-  controls: { id: string; frequency: string; evidence: { totalCount: number; edges: { node: { id: string; collectedAt: string; validUntil: string | null } }[] } }[];
+  controls: {
+    id: string;
+    frequency: string;
+    evidence: { totalCount: number; edges: { node: { id: string; collectedAt: string; validUntil: string | null } }[] };
+  }[];
   mappings: { otherId: string }[];
 }
 
@@ -46,34 +58,47 @@ describe("criterion drill-down", () => {
 
   it("shows a not-covered criterion's controls, reasons, evidence windows and mappings", async () => {
     const rows = await soc2Rows();
-    const row = rows.find((r) => r.status !== "COVERED" && !r.derived && r.controls.length > 0) ?? rows.find((r) => r.controls.length > 0)!;
+    const row =
+      rows.find((r) => r.status !== "COVERED" && !r.derived && r.controls.length > 0) ??
+      rows.find((r) => r.controls.length > 0)!;
     const detail = await criterion(row.criterionId);
 
     await visit(s.page, `#/criterion/${encodeURIComponent(row.criterionId)}`);
     await s.page.waitForSelector(".criterion-body[data-loaded]");
     await settled(s.page);
     expect(await s.page.textContent('[data-testid="reason"]')).toBe(row.reason);
-    expect(await attrs(s.page, "article[data-control]", "data-control")).toEqual(expect.arrayContaining(detail.controls.map((c) => c.id)));
+    expect(await attrs(s.page, "article[data-control]", "data-control")).toEqual(
+      expect.arrayContaining(detail.controls.map((c) => c.id)),
+    );
     expect(await s.page.locator("article[data-control]").count()).toBe(detail.controls.length);
 
     for (const finding of row.controls) {
-      expect(await s.page.textContent(`article[data-control="${finding.controlId}"] [data-testid="control-reason"]`)).toBe(finding.reason);
+      expect(
+        await s.page.textContent(`article[data-control="${finding.controlId}"] [data-testid="control-reason"]`),
+      ).toBe(finding.reason);
     }
     for (const control of detail.controls) {
       const shown = await attrs(s.page, `article[data-control="${control.id}"] tr[data-evidence]`, "data-evidence");
       expect(shown.sort()).toEqual(control.evidence.edges.map((e) => e.node.id).sort());
       for (const { node } of control.evidence.edges) {
         const end = node.validUntil ?? iso(Date.parse(node.collectedAt) + DAYS[control.frequency]! * 86_400_000);
-        const cell = await s.page.getAttribute(`article[data-control="${control.id}"] tr[data-evidence="${node.id}"] [data-window-end]`, "data-window-end");
+        const cell = await s.page.getAttribute(
+          `article[data-control="${control.id}"] tr[data-evidence="${node.id}"] [data-window-end]`,
+          "data-window-end",
+        );
         expect(Date.parse(cell!)).toBe(Date.parse(end));
       }
     }
-    expect((await attrs(s.page, "tr[data-mapping]", "data-mapping")).sort()).toEqual(detail.mappings.map((m) => m.otherId).sort());
+    expect((await attrs(s.page, "tr[data-mapping]", "data-mapping")).sort()).toEqual(
+      detail.mappings.map((m) => m.otherId).sort(),
+    );
     expect(s.problems).toEqual([]);
   });
 
   it("explains a status derived through the crosswalk, and links to the mapped requirements", async () => {
-    const frameworks = await api<{ frameworks: { edges: { node: { id: string } }[] } }>("{ frameworks(first: 100) { edges { node { id } } } }");
+    const frameworks = await api<{ frameworks: { edges: { node: { id: string } }[] } }>(
+      "{ frameworks(first: 100) { edges { node { id } } } }",
+    );
     let derived: Row | undefined;
     for (const { node } of frameworks.frameworks.edges) {
       const data = await api<{ coverage: { criteria: Row[] } }>(
@@ -88,7 +113,9 @@ describe("criterion drill-down", () => {
     await s.page.waitForSelector(".criterion-body[data-loaded]");
     expect(await s.page.textContent('[data-testid="reason"]')).toBe(derived.reason);
     expect(await s.page.textContent('[data-testid="why"]')).toContain("Derived through the crosswalk");
-    expect((await attrs(s.page, "tr[data-via]", "data-via")).sort()).toEqual(derived.via.map((v) => v.criterionId).sort());
+    expect((await attrs(s.page, "tr[data-via]", "data-via")).sort()).toEqual(
+      derived.via.map((v) => v.criterionId).sort(),
+    );
     // Follow the first mapping to the other framework's page.
     const link = s.page.locator("tr[data-mapping] a").first();
     const target = await s.page.getAttribute("tr[data-mapping]", "data-mapping");

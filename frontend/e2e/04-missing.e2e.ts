@@ -13,7 +13,9 @@ interface Row {
 }
 
 async function missing(framework: string | null, reason: string | null = null) {
-  const data = await api<{ missingEvidence: { totalCount: number; rows: { totalCount: number; edges: { node: Row }[] } } }>(
+  const data = await api<{
+    missingEvidence: { totalCount: number; rows: { totalCount: number; edges: { node: Row }[] } };
+  }>(
     `query($f: ID, $r: EvidenceState) { missingEvidence(framework: $f) { totalCount
       rows(first: 500, reason: $r) { totalCount edges { node { controlId assetId reason since control { owner } } } } } }`,
     { f: framework, r: reason },
@@ -22,7 +24,9 @@ async function missing(framework: string | null, reason: string | null = null) {
 }
 
 async function tableRows(s: Session): Promise<string[][]> {
-  return s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
+  return s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")),
+  );
 }
 
 const key = (r: { controlId: string; assetId: string | null }) => `${r.controlId}|${r.assetId ?? ""}`;
@@ -42,7 +46,9 @@ describe("missing-evidence worklist", () => {
     await s.page.waitForSelector('[data-testid="worklist"][data-loaded]');
     await settled(s.page);
     expect(Number(await s.page.textContent('[data-testid="total-count"]'))).toBe(all.totalCount);
-    const shown = await s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) => trs.map((tr) => `${tr.getAttribute("data-control")}|${tr.getAttribute("data-asset")}`));
+    const shown = await s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) =>
+      trs.map((tr) => `${tr.getAttribute("data-control")}|${tr.getAttribute("data-asset")}`),
+    );
     expect([...shown].sort()).toEqual(all.rows.edges.map((e) => key(e.node)).sort());
     // since ascending, rows without one last
     const since = (k: string) => all.rows.edges.find((e) => key(e.node) === k)!.node.since;
@@ -66,14 +72,22 @@ describe("missing-evidence worklist", () => {
     if (reason) {
       await s.page.selectOption('select[name="reason"]', reason);
       await settled(s.page);
-      await s.page.waitForFunction((r) => [...document.querySelectorAll('[data-testid="worklist-table"] tbody tr')].every((tr) => tr.getAttribute("data-reason") === r), reason);
+      await s.page.waitForFunction(
+        (r) =>
+          [...document.querySelectorAll('[data-testid="worklist-table"] tbody tr')].every(
+            (tr) => tr.getAttribute("data-reason") === r,
+          ),
+        reason,
+      );
       const byReason = await missing(soc2, reason);
       expect(await s.page.locator('[data-testid="worklist-table"] tbody tr').count()).toBe(byReason.rows.totalCount);
       await s.page.selectOption('select[name="reason"]', "");
       await settled(s.page);
     }
 
-    const owners = await s.page.$$eval('select[name="owner"] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const owners = await s.page.$$eval('select[name="owner"] option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+    );
     const expectedOwners = new Set(forSoc2.rows.edges.map((e) => e.node.control?.owner?.trim() || "(no owner)"));
     expect(new Set(owners)).toEqual(expectedOwners);
     const owner = owners[0]!;
@@ -86,7 +100,9 @@ describe("missing-evidence worklist", () => {
   it("exports exactly the rows shown as CSV", async () => {
     await s.page.selectOption('select[name="sort"]', "reason");
     const shown = await tableRows(s);
-    const header = await s.page.$$eval('[data-testid="worklist-table"] thead th', (ths) => ths.map((th) => th.textContent ?? ""));
+    const header = await s.page.$$eval('[data-testid="worklist-table"] thead th', (ths) =>
+      ths.map((th) => th.textContent ?? ""),
+    );
     const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click('[data-testid="export-csv"]')]);
     expect(download.suggestedFilename()).toMatch(/^missing-evidence-soc2-tsc-2017-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = readFileSync((await download.path())!, "utf8");

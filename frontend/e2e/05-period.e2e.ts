@@ -4,7 +4,10 @@ import { api, launch, open, settled, visit, type Session } from "./support";
 
 interface Gaps {
   totalGaps: number;
-  controls: { totalCount: number; edges: { node: { controlId: string; gaps: number; intervals: { isGap: boolean }[] } }[] };
+  controls: {
+    totalCount: number;
+    edges: { node: { controlId: string; gaps: number; intervals: { isGap: boolean }[] } }[];
+  };
 }
 
 async function gaps(framework: string, start: string, end: string, withGapsOnly = false): Promise<Gaps> {
@@ -67,7 +70,11 @@ describe("Type II period view", () => {
     await settled(s.page);
     const onlyGaps = await gaps(framework, `${start}T00:00:00Z`, endExclusive, true);
     expect(Number(await s.page.textContent('[data-testid="control-count"]'))).toBe(onlyGaps.controls.totalCount);
-    expect(await s.page.$$eval(".timeline-row[data-control]", (els) => els.every((el) => Number(el.getAttribute("data-gaps")) > 0))).toBe(true);
+    expect(
+      await s.page.$$eval(".timeline-row[data-control]", (els) =>
+        els.every((el) => Number(el.getAttribute("data-gaps")) > 0),
+      ),
+    ).toBe(true);
     expect(s.problems).toEqual([]);
   });
 

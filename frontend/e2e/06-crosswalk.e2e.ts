@@ -3,7 +3,14 @@ import type { Browser } from "playwright-core";
 import { api, frameworkIds, launch, open, settled, visit, type Session } from "./support";
 
 async function crosswalk(source: string, target: string) {
-  const data = await api<{ crosswalk: { rows: { totalCount: number; edges: { node: { sourceId: string; targetId: string; relationship: string; strength: number } }[] } } }>(
+  const data = await api<{
+    crosswalk: {
+      rows: {
+        totalCount: number;
+        edges: { node: { sourceId: string; targetId: string; relationship: string; strength: number } }[];
+      };
+    };
+  }>(
     `query($s: ID!, $t: ID!) { crosswalk(source: $s, target: $t) { rows(first: 500) { totalCount edges { node { sourceId targetId relationship strength } } } } }`,
     { s: source, t: target },
   );
@@ -32,14 +39,19 @@ describe("crosswalk matrix", () => {
     const target = await s.page.inputValue('select[name="target"]');
     expect(source).toBe("soc2-tsc-2017");
     // With no target asked for, the page picks the framework with the most mappings.
-    const counts = await Promise.all(ids.filter((id) => id !== source).map(async (id) => [id, (await crosswalk(source, id)).totalCount] as const));
+    const counts = await Promise.all(
+      ids.filter((id) => id !== source).map(async (id) => [id, (await crosswalk(source, id)).totalCount] as const),
+    );
     const best = Math.max(...counts.map(([, n]) => n));
     expect(counts.find(([id]) => id === target)![1]).toBe(best);
 
     const rows = await crosswalk(source, target);
     expect(Number(await s.page.textContent('[data-testid="mapping-count"]'))).toBe(rows.totalCount);
     const cells = await s.page.$$eval('[data-testid="crosswalk-matrix"] td[data-source]', (tds) =>
-      tds.map((td) => `${td.getAttribute("data-source")}|${td.getAttribute("data-target")}|${td.getAttribute("data-relationship")}|${td.getAttribute("data-strength")}`),
+      tds.map(
+        (td) =>
+          `${td.getAttribute("data-source")}|${td.getAttribute("data-target")}|${td.getAttribute("data-relationship")}|${td.getAttribute("data-strength")}`,
+      ),
     );
     const pairs = new Map<string, { relationship: string; strength: number }>();
     for (const { node } of rows.edges) {
@@ -54,7 +66,10 @@ describe("crosswalk matrix", () => {
   it("opens the target criterion from a cell", async () => {
     const cell = s.page.locator('[data-testid="crosswalk-matrix"] td[data-target] a').first();
     if (!(await cell.count())) return;
-    const target = await s.page.locator('[data-testid="crosswalk-matrix"] td[data-target]').first().getAttribute("data-target");
+    const target = await s.page
+      .locator('[data-testid="crosswalk-matrix"] td[data-target]')
+      .first()
+      .getAttribute("data-target");
     await cell.click();
     await s.page.waitForSelector(".criterion-body[data-loaded]");
     expect(decodeURIComponent(s.page.url())).toContain(`#/criterion/${target}`);
@@ -69,6 +84,8 @@ describe("crosswalk matrix", () => {
     await s.page.getByRole("button", { name: "Swap" }).click();
     await s.page.waitForFunction((want) => location.hash.includes(`source=${want}`), before[1]);
     await settled(s.page);
-    expect(Number(await s.page.textContent('[data-testid="mapping-count"]'))).toBe((await crosswalk(before[1]!, before[0]!)).totalCount);
+    expect(Number(await s.page.textContent('[data-testid="mapping-count"]'))).toBe(
+      (await crosswalk(before[1]!, before[0]!)).totalCount,
+    );
   });
 });

@@ -35,7 +35,9 @@ describe("signing in with an API key", () => {
     await settled(s.page);
     expect((await s.page.textContent('[data-testid="session"]'))?.toLowerCase()).toContain("admin");
     const soc2 = await coverageTotals("soc2-tsc-2017");
-    expect(Number(await s.page.textContent('section[data-framework="soc2-tsc-2017"] dd[data-count="covered"]'))).toBe(soc2.covered);
+    expect(Number(await s.page.textContent('section[data-framework="soc2-tsc-2017"] dd[data-count="covered"]'))).toBe(
+      soc2.covered,
+    );
 
     await s.page.reload();
     await s.page.waitForSelector("section[data-framework][data-loaded]");
@@ -47,7 +49,9 @@ describe("signing in with an API key", () => {
   });
 
   it("lets a viewer preview a change but not record it", async () => {
-    const created = await api<{ createApiKey: { secret: string } }>('mutation { createApiKey(name: "e2e viewer", role: VIEWER) { secret } }');
+    const created = await api<{ createApiKey: { secret: string } }>(
+      'mutation { createApiKey(name: "e2e viewer", role: VIEWER) { secret } }',
+    );
     await s.page.fill('input[name="apiKey"]', created.createApiKey.secret);
     await s.page.getByRole("button", { name: "Sign in" }).click();
     await s.page.waitForSelector("section[data-framework][data-loaded]");

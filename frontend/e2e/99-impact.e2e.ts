@@ -18,8 +18,16 @@ async function impact(asset: string, at: string, propagate = true): Promise<Impa
 }
 
 async function overviewTotals(s: Session, framework: string): Promise<Counts> {
-  const read = async (key: string) => Number(await s.page.textContent(`section[data-framework="${framework}"] dd[data-count="${key}"][data-scope="total"]`));
-  return { total: await read("total"), covered: await read("covered"), partial: await read("partial"), uncovered: await read("uncovered") };
+  const read = async (key: string) =>
+    Number(
+      await s.page.textContent(`section[data-framework="${framework}"] dd[data-count="${key}"][data-scope="total"]`),
+    );
+  return {
+    total: await read("total"),
+    covered: await read("covered"),
+    partial: await read("partial"),
+    uncovered: await read("uncovered"),
+  };
 }
 
 /** A minute ago, as the datetime-local input wants it (UTC). */
@@ -41,7 +49,9 @@ describe("change impact", () => {
   it("previews a change, records it, and the overview's numbers move", async () => {
     const at = minuteAgo();
     // The asset whose change moves coverage the most (asked of the API, not assumed).
-    const assets = await api<{ assets: { edges: { node: { id: string } }[] } }>("{ assets(first: 500) { edges { node { id } } } }");
+    const assets = await api<{ assets: { edges: { node: { id: string } }[] } }>(
+      "{ assets(first: 500) { edges { node { id } } } }",
+    );
     let best: { id: string; moved: number; report: Impact } | null = null;
     for (const { node } of assets.assets.edges) {
       const report = await impact(node.id, at.iso);
@@ -70,14 +80,19 @@ describe("change impact", () => {
     await settled(s.page);
     const preview = '[data-testid="impact-preview"]';
     expect(Number(await s.page.textContent(`${preview} [data-testid="touched-count"]`))).toBe(expected.assetIds.length);
-    expect(Number(await s.page.textContent(`${preview} [data-testid="stale-count"]`))).toBe(expected.staleEvidence.length);
+    expect(Number(await s.page.textContent(`${preview} [data-testid="stale-count"]`))).toBe(
+      expected.staleEvidence.length,
+    );
     for (const fw of expected.frameworks) {
       for (const key of ["covered", "partial", "uncovered"] as const) {
         const li = `${preview} .delta[data-framework="${fw.frameworkId}"] li[data-count="${key}"]`;
         expect(Number(await s.page.getAttribute(li, "data-before"))).toBe(fw.before[key]);
         expect(Number(await s.page.getAttribute(li, "data-after"))).toBe(fw.after[key]);
       }
-      const moved = await s.page.$$eval(`${preview} .delta[data-framework="${fw.frameworkId}"] li[data-criterion]`, (lis) => lis.map((li) => li.getAttribute("data-criterion")));
+      const moved = await s.page.$$eval(
+        `${preview} .delta[data-framework="${fw.frameworkId}"] li[data-criterion]`,
+        (lis) => lis.map((li) => li.getAttribute("data-criterion")),
+      );
       expect(moved.sort()).toEqual(fw.changes.map((c) => c.criterionId).sort());
     }
     for (const id of ids) expect(await coverageTotals(id)).toEqual(before.get(id)); // the preview wrote nothing
@@ -89,8 +104,16 @@ describe("change impact", () => {
     const after = new Map<string, Counts>();
     for (const id of ids) {
       after.set(id, await coverageTotals(id));
-      const read = async (key: string) => Number(await s.page.textContent(`[data-testid="coverage-now"] [data-framework="${id}"] dd[data-count="${key}"]`));
-      expect({ total: await read("total"), covered: await read("covered"), partial: await read("partial"), uncovered: await read("uncovered") }).toEqual(after.get(id));
+      const read = async (key: string) =>
+        Number(
+          await s.page.textContent(`[data-testid="coverage-now"] [data-framework="${id}"] dd[data-count="${key}"]`),
+        );
+      expect({
+        total: await read("total"),
+        covered: await read("covered"),
+        partial: await read("partial"),
+        uncovered: await read("uncovered"),
+      }).toEqual(after.get(id));
     }
     expect(await s.page.textContent('[data-testid="record-change"]')).toBe("Recorded");
 
@@ -121,7 +144,9 @@ describe("change impact", () => {
     });
     await s.page.getByRole("button", { name: "Preview impact" }).click();
     await s.page.waitForSelector('[data-testid="impact"] [role="alert"]');
-    expect(await s.page.textContent('[data-testid="impact"] [role="alert"]')).toContain("Could not preview the impact of changing no-such-asset");
+    expect(await s.page.textContent('[data-testid="impact"] [role="alert"]')).toContain(
+      "Could not preview the impact of changing no-such-asset",
+    );
     expect(await s.page.textContent('[data-testid="impact"] .error-code')).toMatch(/^[A-Z_]+$/);
   });
 });

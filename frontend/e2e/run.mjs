@@ -40,7 +40,9 @@ function newestMtime(path) {
 
 function buildIfNeeded() {
   const built = join(frontend, "dist", "index.html");
-  const inputs = ["src", "index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json"].map((p) => join(frontend, p)).filter(existsSync);
+  const inputs = ["src", "index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json"]
+    .map((p) => join(frontend, p))
+    .filter(existsSync);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...inputs.map(newestMtime))) {
     console.log("e2e: dist/ is up to date");
     return;
@@ -101,14 +103,24 @@ async function main() {
   const url = `http://127.0.0.1:${port}`;
   // The service writes straight to the log file (a pipe could fill up and stall it).
   const log = openSync(join(artifacts, "e2e-service.log"), "w");
-  console.log(`e2e: starting ${bin} serve --demo on ${url} (data in ${dataDir}; log in test-artifacts/e2e-service.log)`);
+  console.log(
+    `e2e: starting ${bin} serve --demo on ${url} (data in ${dataDir}; log in test-artifacts/e2e-service.log)`,
+  );
   // The service asks every API call for a credential: give it an admin key made for this run.
   const apiKey = `ag_${randomBytes(8).toString("hex")}_${randomBytes(32).toString("base64url")}`;
-  const service = spawn(bin, ["serve", "--demo", "--data-dir", dataDir, "--port", String(port), "--host", "127.0.0.1"], {
-    cwd: repoRoot,
-    env: { ...process.env, ATTESTGRAPH_FRONTEND_DIR: join(frontend, "dist"), ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: apiKey },
-    stdio: ["ignore", log, log],
-  });
+  const service = spawn(
+    bin,
+    ["serve", "--demo", "--data-dir", dataDir, "--port", String(port), "--host", "127.0.0.1"],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        ATTESTGRAPH_FRONTEND_DIR: join(frontend, "dist"),
+        ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: apiKey,
+      },
+      stdio: ["ignore", log, log],
+    },
+  );
   closeSync(log);
   const cleanUp = async () => {
     await stop(service);
@@ -139,7 +151,9 @@ async function main() {
     stdio: "inherit",
     env: { ...process.env, AG_BASE_URL: url, AG_API_KEY: apiKey, CHROMIUM_PATH: chromium },
   });
-  const status = await new Promise((resolveRun) => tests.once("exit", (code, signal) => resolveRun(code ?? (signal ? 1 : 0))));
+  const status = await new Promise((resolveRun) =>
+    tests.once("exit", (code, signal) => resolveRun(code ?? (signal ? 1 : 0))),
+  );
   const diedEarly = service.exitCode !== null || service.signalCode !== null;
   await cleanUp();
   if (diedEarly) {

@@ -10,7 +10,10 @@ export const SCREENSHOTS = join(REPO_ROOT, "test-artifacts", "screenshots");
 
 export function baseUrl(): string {
   const url = process.env.AG_BASE_URL;
-  if (!url) throw new Error("AG_BASE_URL is not set: run the end-to-end tests with `npm run test:e2e`, which starts the service");
+  if (!url)
+    throw new Error(
+      "AG_BASE_URL is not set: run the end-to-end tests with `npm run test:e2e`, which starts the service",
+    );
   return url.replace(/\/$/, "");
 }
 
@@ -53,7 +56,11 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
 }
 
 export const DESKTOP = { width: 1280, height: 900 };
@@ -68,7 +75,12 @@ export interface Session {
 
 /** A fresh browser context; signed in (the run's key in sessionStorage) unless `signedIn` is false. */
 export async function open(browser: Browser, viewport = DESKTOP, signedIn = true): Promise<Session> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, timezoneId: "America/Los_Angeles", locale: "en-US" });
+  const context = await browser.newContext({
+    viewport,
+    acceptDownloads: true,
+    timezoneId: "America/Los_Angeles",
+    locale: "en-US",
+  });
   if (signedIn) {
     await context.addInitScript((key) => {
       if (!sessionStorage.getItem("attestgraph.apiKey")) sessionStorage.setItem("attestgraph.apiKey", key);
@@ -121,7 +133,9 @@ export interface Counts {
 }
 
 export async function frameworkIds(): Promise<string[]> {
-  const data = await api<{ frameworks: { edges: { node: { id: string } }[] } }>("{ frameworks(first: 100) { edges { node { id } } } }");
+  const data = await api<{ frameworks: { edges: { node: { id: string } }[] } }>(
+    "{ frameworks(first: 100) { edges { node { id } } } }",
+  );
   return data.frameworks.edges.map((e) => e.node.id);
 }
 

@@ -53,8 +53,23 @@ function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement>; 
   const main = h("main", { id: "main", tabindex: "-1" });
   const session = h("div", { class: "session", "data-testid": "session" });
   document.body.replaceChildren(
-    h("a", { class: "skip-link", href: "#main", onclick: (e: Event) => (e.preventDefault(), main.focus()) }, "Skip to content"),
-    h("header", { class: "topbar" }, h("a", { class: "brand", href: buildHash("overview") }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "◆"), "Attestgraph"), nav, session),
+    h(
+      "a",
+      { class: "skip-link", href: "#main", onclick: (e: Event) => (e.preventDefault(), main.focus()) },
+      "Skip to content",
+    ),
+    h(
+      "header",
+      { class: "topbar" },
+      h(
+        "a",
+        { class: "brand", href: buildHash("overview") },
+        h("span", { class: "brand-mark", "aria-hidden": "true" }, "◆"),
+        "Attestgraph",
+      ),
+      nav,
+      session,
+    ),
     main,
   );
   return { main, links, session };
@@ -72,14 +87,27 @@ function start(): void {
       replace(session);
       return;
     }
-    const signOut = h("button", { type: "button", class: "button button-secondary button-small", "data-testid": "sign-out" }, "Sign out");
+    const signOut = h(
+      "button",
+      { type: "button", class: "button button-secondary button-small", "data-testid": "sign-out" },
+      "Sign out",
+    );
     signOut.addEventListener("click", () => {
       clearApiKey();
       showSession(null);
       askForKey("Signed out. Paste an API key to go on.");
     });
     const name = me.actor.replace(/^key:\S+ \((.*)\)$/, "$1");
-    replace(session, h("span", { class: "who", title: `${me.actor} · ${me.roles.join(", ")}` }, h("strong", null, me.roles.join(", ").toLowerCase()), ` · ${name}`), signOut);
+    replace(
+      session,
+      h(
+        "span",
+        { class: "who", title: `${me.actor} · ${me.roles.join(", ")}` },
+        h("strong", null, me.roles.join(", ").toLowerCase()),
+        ` · ${name}`,
+      ),
+      signOut,
+    );
   };
 
   const askForKey = (reason: string): void => {
@@ -104,7 +132,11 @@ function start(): void {
     if (signingIn) return;
     clearApiKey();
     showSession(null);
-    askForKey(getMe() ? "Your API key is no longer accepted (expired or revoked). Paste another to go on." : "The service needs an API key for every request.");
+    askForKey(
+      getMe()
+        ? "Your API key is no longer accepted (expired or revoked). Paste another to go on."
+        : "The service needs an API key for every request.",
+    );
   });
 
   const render = (): void => {
@@ -114,7 +146,8 @@ function start(): void {
     const route = parseHash(window.location.hash);
     const page = PAGES[route.page];
     for (const [name, a] of links) {
-      if (name === route.page || (route.page === "criterion" && name === "overview")) a.setAttribute("aria-current", "page");
+      if (name === route.page || (route.page === "criterion" && name === "overview"))
+        a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     }
     document.title = `${page.title} · Attestgraph`;

@@ -2,7 +2,15 @@
 
 export type PageName = "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact";
 
-export const PAGES: readonly PageName[] = ["overview", "criterion", "assets", "missing", "period", "crosswalk", "impact"];
+export const PAGES: readonly PageName[] = [
+  "overview",
+  "criterion",
+  "assets",
+  "missing",
+  "period",
+  "crosswalk",
+  "impact",
+];
 
 export interface Route {
   page: PageName;
@@ -31,7 +39,11 @@ function safeDecode(text: string): string {
 }
 
 /** The hash for a route; empty or null params are left out. */
-export function buildHash(page: PageName, id: string | null = null, params: Record<string, string | null | undefined> = {}): string {
+export function buildHash(
+  page: PageName,
+  id: string | null = null,
+  params: Record<string, string | null | undefined> = {},
+): string {
   const search = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") search.set(k, v);
   const query = search.toString();

@@ -1,6 +1,6 @@
 """Coverage: which criteria of a framework are met at T.
 
-Rules (DESIGN.md, "Semantics"):
+Rules (docs/design.md, "The rules"):
 - Criterion status (direct): over the controls that SATISFY it, ignoring `not_applicable`
   ones: UNCOVERED if none is implemented; COVERED if every implemented one is effective;
   PARTIAL otherwise.
@@ -48,6 +48,30 @@ from graph.store import Assumption, GraphStore
 
 
 def require_framework(store: GraphStore, framework_id: str, field: str = "framework") -> None:
+    """Refuse an unknown framework, naming the caller's field.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    framework_id : str
+        The framework that must exist.
+    field : str
+        The input field named by the error (`framework`, `source`, `target`).
+
+    Returns
+    -------
+    None
+        Raises `NotFoundError` when there is no such framework.
+
+    Examples
+    --------
+    >>> require_framework(store, "soc2")
+    >>> require_framework(store, "pci", "target")
+    Traceback (most recent call last):
+    ...
+    graph.errors.NotFoundError: target: Framework 'pci' does not exist
+    """
     if not store.get_nodes(Label.FRAMEWORK, [framework_id]):
         raise NotFoundError(Label.FRAMEWORK.value, framework_id, field)
 
@@ -70,13 +94,62 @@ class CoveragePlan:
 
 
 def coverage(store: GraphStore, framework_id: str, at: datetime, assume: Assumption | None = None) -> CoverageReport:
-    """Per-criterion status of `framework_id` at `at`, with the controls and reasons behind it."""
+    """Per-criterion status of a framework at an instant, with the controls and reasons behind it.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    framework_id : str
+        The framework; an unknown id raises `NotFoundError` (field `framework`).
+    at : datetime
+        The instant T (aware) the evidence is judged at.
+    assume : Assumption or None
+        Judge as if these assets had changed at this instant (what `impact` asks); None: as recorded.
+
+    Returns
+    -------
+    CoverageReport
+        One row per criterion (status, whether derived through the crosswalk, the reason, the
+        controls' findings), the totals over leaf criteria and the counts per category.
+
+    Examples
+    --------
+    >>> report = coverage(store, "soc2", at)
+    >>> report.totals
+    StatusCounts(total=2, covered=1, partial=1, uncovered=0)
+    >>> [(row.criterion_id, row.status.value) for row in report.criteria]
+    [('soc2:CC6.1', 'COVERED'), ('soc2:CC7.2', 'PARTIAL')]
+    >>> coverage(store, "iso42001", at).criteria[0].reason
+    'through the crosswalk: soc2:CC6.1 intersects it and is COVERED'
+    """
     plan = plan_coverage(store, framework_id)
     ids = plan.control_ids
     return evaluate_coverage(plan, at, store.control_verdicts(ids, at, assume) if ids else {})
 
 
 def plan_coverage(store: GraphStore, framework_id: str) -> CoveragePlan:
+    """What a framework's coverage reads apart from evidence, read once for several instants.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    framework_id : str
+        The framework; an unknown id raises `NotFoundError` (field `framework`).
+
+    Returns
+    -------
+    CoveragePlan
+        Its criteria, their satisfying controls and, for criteria with none, their crosswalk
+        neighbours and those neighbours' controls.
+
+    Examples
+    --------
+    >>> plan = plan_coverage(store, "iso42001")
+    >>> plan.neighbours, sorted(plan.control_ids)
+    ({'iso42001:A.6.2.4': [('soc2:CC6.1', <MappingRelationship.INTERSECTS_WITH: 'intersects_with'>)]}, ['AC-01'])
+    """
     require_framework(store, framework_id)
     criteria = store.framework_criteria(framework_id)
     ids = [c.id for c in criteria]
@@ -96,7 +169,28 @@ def plan_coverage(store: GraphStore, framework_id: str) -> CoveragePlan:
 
 
 def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, ControlVerdict]) -> CoverageReport:
-    """The report of `plan` given the verdicts at `at` of (at least) `plan.control_ids`."""
+    """The coverage report of a plan, given the control verdicts at an instant.
+
+    Parameters
+    ----------
+    plan : CoveragePlan
+        From `plan_coverage`.
+    at : datetime
+        The instant the verdicts are for (the report's `as_of`).
+    verdicts : Mapping[str, ControlVerdict]
+        Control id -> verdict at `at`, for (at least) `plan.control_ids`.
+
+    Returns
+    -------
+    CoverageReport
+        What `coverage` returns for the plan's framework at `at`.
+
+    Examples
+    --------
+    >>> plan = plan_coverage(store, "soc2")
+    >>> evaluate_coverage(plan, at, store.control_verdicts(plan.control_ids, at)).totals
+    StatusCounts(total=2, covered=1, partial=1, uncovered=0)
+    """
     framework_id, criteria, satisfying = plan.framework_id, plan.criteria, plan.satisfying
     neighbours, all_controls = plan.neighbours, plan.all_controls
 
@@ -158,6 +252,23 @@ def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, C
 
 
 def count_statuses(statuses: Iterable[CoverageStatus]) -> StatusCounts:
+    """How many of the statuses are covered, partial and uncovered.
+
+    Parameters
+    ----------
+    statuses : Iterable[CoverageStatus]
+        One status per criterion counted.
+
+    Returns
+    -------
+    StatusCounts
+        The total and the count of each status.
+
+    Examples
+    --------
+    >>> count_statuses([CoverageStatus.COVERED, CoverageStatus.PARTIAL, CoverageStatus.COVERED])
+    StatusCounts(total=3, covered=2, partial=1, uncovered=0)
+    """
     counts = Counter(statuses)
     return StatusCounts(
         total=sum(counts.values()),

@@ -14,6 +14,29 @@ from graph.store import GraphStore
 
 
 def crosswalk(store: GraphStore, source_framework: str, target_framework: str) -> CrosswalkReport:
+    """The mappings between two frameworks, read from the source framework's side.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    source_framework, target_framework : str
+        The two frameworks; an unknown id raises `NotFoundError` (field `source` or `target`).
+
+    Returns
+    -------
+    CrosswalkReport
+        One row per MAPS_TO edge joining them: source criterion, target criterion, the
+        relationship as "source is rel target", strength, rationale, and whether the stored edge
+        ran the other way (then the relationship is inverted). Ordered by source, then target.
+
+    Examples
+    --------
+    >>> [(r.source, r.relationship.value, r.target) for r in crosswalk(store, "soc2", "iso42001").rows]
+    [('soc2:CC6.1', 'intersects_with', 'iso42001:A.6.2.4')]
+    >>> [(r.source, r.inverted) for r in crosswalk(store, "iso42001", "soc2").rows]
+    [('iso42001:A.6.2.4', True)]
+    """
     require_framework(store, source_framework, "source")
     require_framework(store, target_framework, "target")
     mappings = store.mappings_between(source_framework, target_framework)

@@ -1,6 +1,6 @@
 """Type II period gaps.
 
-Rule (DESIGN.md): over `[start, end)`, a control of frequency F expects accepted evidence in each
+Rule (docs/design.md): over `[start, end)`, a control of frequency F expects accepted evidence in each
 consecutive interval `[start + i·F, start + (i+1)·F)` (the last one cut at `end`); each interval
 with no accepted evidence collected inside it is a gap. Implemented controls only: a planned or
 not-applicable control is not expected to operate.
@@ -26,6 +26,30 @@ MAX_PERIOD_DAYS = 3 * 366
 def evidence_gaps(
     store: GraphStore, start: datetime, end: datetime, framework_id: str | None = None
 ) -> EvidenceGapsReport:
+    """The Type II intervals of each implemented control over a period, and which are gaps.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    start, end : datetime
+        The period `[start, end)`; `end` must be later, by at most `MAX_PERIOD_DAYS`
+        (else `InvalidInputError`, field `end`).
+    framework_id : str or None
+        Only the controls this framework's coverage depends on; None: every control.
+
+    Returns
+    -------
+    EvidenceGapsReport
+        Per implemented control (id order): its intervals of one frequency each, the accepted
+        evidence collected in each, and the number of gaps (intervals with none).
+
+    Examples
+    --------
+    >>> period = evidence_gaps(store, datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC), "soc2")
+    >>> [(c.control_id, c.gaps, len(c.intervals)) for c in period.controls]
+    [('AC-01', 1, 2), ('MON-02', 2, 2)]
+    """
     if end <= start:
         raise InvalidInputError.one("end", "must be later than start")
     if (end - start).days > MAX_PERIOD_DAYS:

@@ -1,6 +1,6 @@
 """Change impact: what recording a change of an asset would do, and recording it.
 
-Rule (DESIGN.md): `recordChange(asset, at, propagate = true)` sets `changed_at = at` on the
+Rule (docs/design.md): `recordChange(asset, at, propagate = true)` sets `changed_at = at` on the
 asset and, when propagating, on every asset in its blast radius. `impact(change)` returns what
 `recordChange` would do, writing nothing: the assets touched, the evidence that becomes stale
 (valid and not stale at `at` now, stale at `at` after the change), and per framework the
@@ -22,7 +22,32 @@ from graph.store import Assumption, GraphStore
 
 
 def impact(store: GraphStore, change: ChangeRequest) -> ImpactReport:
-    """What-if: the report of `record_change`, computed without writing anything."""
+    """What recording a change would do, computed without writing anything.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    change : ChangeRequest
+        The asset (unknown: `NotFoundError`, field `change.asset`), the instant it changed at and
+        whether the change propagates to the assets that depend on it.
+
+    Returns
+    -------
+    ImpactReport
+        The assets touched (id order), the evidence that becomes stale at `change.at`, and per
+        framework around them the criteria whose status moves and the totals before and after.
+
+    Examples
+    --------
+    >>> report = impact(store, ChangeRequest(asset_id="ds-transcripts", at=datetime(2026, 11, 10, tzinfo=UTC)))
+    >>> report.assets
+    ['ds-transcripts', 'ep-chat', 'mdl-chat']
+    >>> [(s.evidence_id, s.asset_id) for s in report.stale_evidence]
+    [('ev-1', 'mdl-chat')]
+    >>> [(c.criterion_id, c.before.value, c.after.value) for f in report.frameworks for c in f.changes]
+    [('soc2:CC6.1', 'COVERED', 'PARTIAL')]
+    """
     if not store.get_nodes(Label.ASSET, [change.asset_id]):
         raise NotFoundError(Label.ASSET.value, change.asset_id, "change.asset")
     touched = store.dependents(change.asset_id, None) if change.propagate else {change.asset_id: 0}
@@ -74,7 +99,28 @@ def impact(store: GraphStore, change: ChangeRequest) -> ImpactReport:
 
 
 def record_change(store: GraphStore, change: ChangeRequest) -> ImpactReport:
-    """Apply the change (set `changed_at` on the touched assets) and return its impact report."""
+    """Record a change of an asset (and, propagating, of its dependents) and return its impact.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to write.
+    change : ChangeRequest
+        As for `impact`.
+
+    Returns
+    -------
+    ImpactReport
+        What `impact` returned just before the write, with `recorded` set.
+
+    Examples
+    --------
+    >>> change = ChangeRequest(asset_id="mdl-chat", at=datetime(2026, 11, 10, tzinfo=UTC), propagate=False)
+    >>> record_change(store, change).recorded
+    True
+    >>> coverage(store, "soc2", at).totals
+    StatusCounts(total=2, covered=0, partial=2, uncovered=0)
+    """
     report = impact(store, change)
     store.set_changed_at(report.assets, change.at)
     return report.model_copy(update={"recorded": True})

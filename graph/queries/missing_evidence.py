@@ -1,6 +1,6 @@
 """Missing evidence at T.
 
-Rule (DESIGN.md): one row per implemented control and asset it applies to (one row per control
+Rule (docs/design.md): one row per implemented control and asset it applies to (one row per control
 when it applies to none) with no in-scope, valid, non-stale evidence at T, with the first reason
 that holds: STALE (valid evidence exists but is stale for the asset), EXPIRED (accepted evidence
 existed; `since` = the latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. With a framework,
@@ -18,6 +18,28 @@ from graph.store import GraphStore
 
 
 def missing_evidence(store: GraphStore, at: datetime, framework_id: str | None = None) -> MissingEvidenceReport:
+    """The evidence an auditor would ask for at an instant and not find.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    at : datetime
+        The instant T.
+    framework_id : str or None
+        Only the controls this framework's coverage depends on; None: every implemented control.
+        An unknown id raises `NotFoundError` (field `framework`).
+
+    Returns
+    -------
+    MissingEvidenceReport
+        One row per failing (control, asset) pair with the first reason that holds and since when.
+
+    Examples
+    --------
+    >>> [(r.control_id, r.asset_id, r.reason.value) for r in missing_evidence(store, at).rows]
+    [('MON-02', 'ep-chat', 'NEVER_COLLECTED')]
+    """
     control_ids: list[str] | None = None
     if framework_id is not None:
         require_framework(store, framework_id)

@@ -7,9 +7,29 @@ from graph.store import GraphStore
 
 
 def framework_controls(store: GraphStore, framework_id: str) -> list[Control]:
-    """Controls satisfying the framework's leaf criteria, plus, for its leaves with no SATISFIES
-    edge, the controls satisfying the criteria they are mapped to (the crosswalk rule's one hop).
-    A parent's status comes from its leaves only, so its own controls do not count."""
+    """The controls a framework's coverage depends on.
+
+    Those satisfying its leaf criteria, plus, for its leaves with no SATISFIES edge, the controls
+    satisfying the criteria they are mapped to (the crosswalk rule's one hop). A parent's status
+    comes from its leaves only, so its own controls do not count.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    framework_id : str
+        The framework (not checked: an unknown one has no controls).
+
+    Returns
+    -------
+    list[Control]
+        Each control once, in natural order of id.
+
+    Examples
+    --------
+    >>> [c.id for c in framework_controls(store, "iso42001")]
+    ['AC-01']
+    """
     criteria = store.framework_criteria(framework_id)
     parents = {c.parent for c in criteria if c.parent is not None}
     ids = [c.id for c in criteria if c.id not in parents]

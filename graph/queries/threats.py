@@ -8,10 +8,10 @@ Rules:
   `<technique id>.<digits>`, e.g. AML.T0051.000 under AML.T0051), its parent technique: ATLAS
   lists mitigations per technique, and a sub-technique is one way of performing it.
 - A control is in an asset's scope when it APPLIES_TO the asset, or when it applies to no asset
-  at all (an organisation-wide control: DESIGN.md reads evidence without scope the same way).
+  at all (an organisation-wide control: docs/design.md reads evidence without scope the same way).
 - For an asset X at T, a relevant technique is
   - MITIGATED when at least one control that MITIGATES it is in X's scope and is effective at T
-    (DESIGN.md: implemented, with valid evidence that is not stale for every asset it applies to);
+    (docs/design.md: implemented, with valid evidence that is not stale for every asset it applies to);
   - PARTIAL when none is effective but at least one in X's scope is implemented (the safeguard
     exists; its evidence does not hold at T);
   - UNMITIGATED otherwise: no mitigating control in X's scope, or only planned or
@@ -46,6 +46,29 @@ PAGE = 1000
 
 
 def threat_view(store: GraphStore, at: datetime, asset_id: str | None = None) -> ThreatView:
+    """The ATLAS techniques aimed at an asset (or at every asset) and how they are held at an instant.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    at : datetime
+        The instant the mitigating controls are judged at.
+    asset_id : str or None
+        One asset (unknown: `NotFoundError`, field `asset`); None: the whole organisation.
+
+    Returns
+    -------
+    ThreatView
+        Per relevant technique (id order): its status, the mitigating controls in scope and,
+        per asset judged, its status there; and the count of each status.
+
+    Examples
+    --------
+    >>> view = threat_view(store, at, "ep-chat")
+    >>> [(t.threat_id, t.status.value, [c.control_id for c in t.controls]) for t in view.techniques]
+    [('AML.T0024', 'PARTIAL', ['MON-02'])]
+    """
     threats: list[Threat] = [t for t in _every(store, Label.THREAT) if isinstance(t, Threat)]
     if asset_id is not None:
         found = store.get_nodes(Label.ASSET, [asset_id]).get(asset_id)

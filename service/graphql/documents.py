@@ -32,8 +32,8 @@ V = TypeVar("V")
 
 MAX_DOCUMENTS = 256
 # Only texts up to this length are remembered, parsed and validated (the dashboard's documents are
-# under 2 KiB each): a parsed document takes up to ~300 bytes per character of its text, so
-# Strawberry's caches (schema.CACHED_DOCUMENTS entries) stay under ~80 MiB however a caller picks them.
+# under 2 KiB each): a parsed document is many times larger than its text, so Strawberry's caches
+# (schema.CACHED_DOCUMENTS entries) stay bounded however a caller picks them (figures in bench/README.md).
 MAX_TEXT = 4 * 1024
 MAX_TEXTS = 512 * 1024
 MAX_COST_VARIANTS = 32  # per document: distinct (operation, page sizes) remembered

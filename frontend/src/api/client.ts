@@ -70,7 +70,12 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     });
   });
 
-export async function gql<T>(what: string, query: string, variables: Variables = {}, options: RequestOptions = {}): Promise<T> {
+export async function gql<T>(
+  what: string,
+  query: string,
+  variables: Variables = {},
+  options: RequestOptions = {},
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
     const key = options.apiKey ?? getApiKey();
@@ -102,16 +107,21 @@ export async function gql<T>(what: string, query: string, variables: Variables =
       if (isAbort(error)) throw error;
       body = undefined;
     }
-    if (response.status === 401 && options.apiKey === undefined) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
+    if (response.status === 401 && options.apiKey === undefined)
+      window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
     if (body?.errors?.length) throw new GraphQLRequestError(what, body.errors);
     if (!response.ok && typeof body?.code === "string") {
       // The gate's REST-style refusals: {code, message} (UNAUTHENTICATED, RATE_LIMITED, PAYLOAD_TOO_LARGE…).
-      throw new GraphQLRequestError(what, [{ message: body.message ?? `HTTP ${response.status}`, extensions: { code: body.code } }]);
+      throw new GraphQLRequestError(what, [
+        { message: body.message ?? `HTTP ${response.status}`, extensions: { code: body.code } },
+      ]);
     }
     if (!response.ok || !body || body.data == null) {
       throw new GraphQLRequestError(what, [
         {
-          message: `HTTP ${response.status} ${response.statusText || ""}`.trim() + (body ? "" : " with a body that is not JSON"),
+          message:
+            `HTTP ${response.status} ${response.statusText || ""}`.trim() +
+            (body ? "" : " with a body that is not JSON"),
           extensions: { code: `HTTP_${response.status}` },
         },
       ]);
@@ -132,7 +142,7 @@ export async function fetchAll<N>(
 ): Promise<{ nodes: N[]; totalCount: number }> {
   const nodes: N[] = [];
   let after: string | null = null;
-  let totalCount = 0;
+  let totalCount: number;
   for (;;) {
     const conn: Connection<N> = await page(pageSize, after);
     totalCount = conn.totalCount;

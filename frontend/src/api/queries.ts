@@ -1,10 +1,19 @@
-/** Every GraphQL document the dashboard sends, each wrapped in a typed function. */
+/**
+ * Every GraphQL document the dashboard sends, each wrapped in a typed function.
+ *
+ * The documents are plain `/* GraphQL *\/` literals (shared parts are fragments appended to them),
+ * so graphql-codegen reads them and types each result in ./generated.ts (`npm run codegen`).
+ */
 import { fetchAll, gql, type Connection, type RequestOptions } from "./client";
+import type * as G from "./generated";
 import type {
   AssetSummary,
   BlastRadius,
-  ControlPeriod,
+  ChangeInput,
+  ControlAsset,
+  ControlEvidence,
   CoverageReport,
+  CriterionCoverageReport,
   CriterionDetail,
   CrosswalkRow,
   EvidenceState,
@@ -15,14 +24,14 @@ import type {
   StatusCounts,
 } from "./types";
 
-const PAGE_INFO = "totalCount pageInfo { hasNextPage endCursor }";
+export type { ChangeInput } from "./types";
 
 export async function listFrameworks(options?: RequestOptions): Promise<Framework[]> {
   const { nodes } = await fetchAll<Framework>(async (first, after) => {
-    const data = await gql<{ frameworks: Connection<Framework> }>(
+    const data = await gql<G.FrameworksQuery>(
       "list the frameworks",
-      `query Frameworks($first: Int, $after: String) {
-        frameworks(first: $first, after: $after) { ${PAGE_INFO} edges { node { id name version publisher } } }
+      /* GraphQL */ `query Frameworks($first: Int, $after: String) {
+        frameworks(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name version publisher } } }
       }`,
       { first, after },
       options,
@@ -32,31 +41,37 @@ export async function listFrameworks(options?: RequestOptions): Promise<Framewor
   return nodes;
 }
 
-const COVERAGE_FIELDS = `
-  frameworkId asOf
-  totals { total covered partial uncovered }
-  byCategory { category total covered partial uncovered }`;
-
-export async function fetchCoverage(framework: string, asOf: string | null, options?: RequestOptions): Promise<CoverageReport> {
-  const data = await gql<{ coverage: CoverageReport }>(
+export async function fetchCoverage(
+  framework: string,
+  asOf: string | null,
+  options?: RequestOptions,
+): Promise<CoverageReport> {
+  const data = await gql<G.CoverageQuery>(
     `load coverage for ${framework}`,
-    `query Coverage($framework: ID!, $asOf: DateTime) {
+    /* GraphQL */ `query Coverage($framework: ID!, $asOf: DateTime) {
       coverage(framework: $framework, asOf: $asOf) {
-        ${COVERAGE_FIELDS}
+        frameworkId asOf
+        totals { total covered partial uncovered }
+        byCategory { category total covered partial uncovered }
         criteria: criteriaRows(leavesOnly: true)
       }
     }`,
     { framework, asOf },
     options,
   );
-  return data.coverage;
+  // `criteria` is the JSON scalar `criteriaRows`: its rows have the shape CoverageRow names.
+  return { ...data.coverage, criteria: data.coverage.criteria as CoverageReport["criteria"] };
 }
 
 /** Just the totals: cheap enough to re-ask after a change. */
-export async function fetchCoverageTotals(framework: string, asOf: string | null, options?: RequestOptions): Promise<StatusCounts> {
-  const data = await gql<{ coverage: { totals: StatusCounts } }>(
+export async function fetchCoverageTotals(
+  framework: string,
+  asOf: string | null,
+  options?: RequestOptions,
+): Promise<StatusCounts> {
+  const data = await gql<G.CoverageTotalsQuery>(
     `load coverage totals for ${framework}`,
-    `query CoverageTotals($framework: ID!, $asOf: DateTime) {
+    /* GraphQL */ `query CoverageTotals($framework: ID!, $asOf: DateTime) {
       coverage(framework: $framework, asOf: $asOf) { totals { total covered partial uncovered } }
     }`,
     { framework, asOf },
@@ -67,37 +82,39 @@ export async function fetchCoverageTotals(framework: string, asOf: string | null
 
 const NESTED_PAGE = 25;
 
+const CRITERION = /* GraphQL */ `query Criterion($id: ID!, $first: Int) {
+    criterion(id: $id) {
+      id ref title category description
+      framework { id name }
+      parent { id ref title }
+      children { id ref title }
+      controls {
+        id title owner status frequency kind automated
+        assets(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlAsset } } }
+        evidence(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlEvidence } } }
+      }
+      mappings { otherId relationship strength rationale other { id ref title framework { id name } } }
+    }
+  }`;
+
 export async function fetchCriterionPage(
   id: string,
   framework: string,
   asOf: string | null,
   options?: RequestOptions,
-): Promise<{ criterion: CriterionDetail | null; coverage: CoverageReport }> {
+): Promise<{ criterion: CriterionDetail | null; coverage: CriterionCoverageReport }> {
   // Two documents, each well inside the service's cost budget. The coverage report has no
   // per-criterion lookup: ask for the framework's rows and pick ours.
   const [detail, coverage] = await Promise.all([
-    gql<{ criterion: CriterionDetail | null }>(
+    gql<G.CriterionQuery>(
       `load criterion ${id}`,
-      `query Criterion($id: ID!, $first: Int) {
-        criterion(id: $id) {
-          id ref title category description
-          framework { id name }
-          parent { id ref title }
-          children { id ref title }
-          controls {
-            id title owner status frequency kind automated
-            assets(first: $first) { ${PAGE_INFO} edges { node { ${CONTROL_ASSET} } } }
-            evidence(first: $first) { ${PAGE_INFO} edges { node { ${CONTROL_EVIDENCE} } } }
-          }
-          mappings { otherId relationship strength rationale other { id ref title framework { id name } } }
-        }
-      }`,
+      CRITERION + CONTROL_ASSET + CONTROL_EVIDENCE,
       { id, first: NESTED_PAGE },
       options,
     ),
-    gql<{ coverage: CoverageReport }>(
+    gql<G.CriterionCoverageQuery>(
       `load criterion ${id}`,
-      `query CriterionCoverage($framework: ID!, $asOf: DateTime) {
+      /* GraphQL */ `query CriterionCoverage($framework: ID!, $asOf: DateTime) {
         coverage(framework: $framework, asOf: $asOf) {
           frameworkId asOf totals { total covered partial uncovered } byCategory { category total covered partial uncovered }
           criteria { criterionId ref title category parentId isLeaf status derived reason
@@ -112,28 +129,65 @@ export async function fetchCriterionPage(
   // Controls with more assets or evidence than the first page: follow their cursors.
   await Promise.all(
     (detail.criterion?.controls ?? []).map(async (control) => {
-      control.assets = await rest(control.assets, (first, after) => controlPage(control.id, "assets", CONTROL_ASSET, first, after, options));
-      control.evidence = await rest(control.evidence, (first, after) => controlPage(control.id, "evidence", CONTROL_EVIDENCE, first, after, options));
+      control.assets = await rest(control.assets, (first, after) => controlAssets(control.id, first, after, options));
+      control.evidence = await rest(control.evidence, (first, after) =>
+        controlEvidence(control.id, first, after, options),
+      );
     }),
   );
   return { criterion: detail.criterion, coverage: coverage.coverage };
 }
 
-const CONTROL_ASSET = "id name kind changedAt";
-const CONTROL_EVIDENCE = "id title kind collectedAt validUntil status uri covers { id }";
+const CONTROL_ASSET = /* GraphQL */ `
+  fragment ControlAsset on Asset { id name kind changedAt }`;
+const CONTROL_EVIDENCE = /* GraphQL */ `
+  fragment ControlEvidence on Evidence { id title kind collectedAt validUntil status uri covers { id } }`;
+const NO_PAGE = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
 
-async function controlPage<N>(id: string, field: "assets" | "evidence", fields: string, first: number, after: string | null, options?: RequestOptions): Promise<Connection<N>> {
-  const data = await gql<{ control: Record<string, Connection<N>> | null }>(
-    `load the ${field} of control ${id}`,
-    `query ControlPage($id: ID!, $first: Int, $after: String) { control(id: $id) { ${field}(first: $first, after: $after) { ${PAGE_INFO} edges { node { ${fields} } } } } }`,
+const CONTROL_ASSETS = /* GraphQL */ `query ControlAssets($id: ID!, $first: Int, $after: String) {
+    control(id: $id) { assets(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlAsset } } } }
+  }`;
+
+async function controlAssets(
+  id: string,
+  first: number,
+  after: string | null,
+  options?: RequestOptions,
+): Promise<Connection<ControlAsset>> {
+  const data = await gql<G.ControlAssetsQuery>(
+    `load the assets of control ${id}`,
+    CONTROL_ASSETS + CONTROL_ASSET,
     { id, first, after },
     options,
   );
-  return data.control?.[field] ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
+  return data.control?.assets ?? NO_PAGE;
+}
+
+const CONTROL_EVIDENCE_PAGE = /* GraphQL */ `query ControlEvidence($id: ID!, $first: Int, $after: String) {
+    control(id: $id) { evidence(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlEvidence } } } }
+  }`;
+
+async function controlEvidence(
+  id: string,
+  first: number,
+  after: string | null,
+  options?: RequestOptions,
+): Promise<Connection<ControlEvidence>> {
+  const data = await gql<G.ControlEvidenceQuery>(
+    `load the evidence of control ${id}`,
+    CONTROL_EVIDENCE_PAGE + CONTROL_EVIDENCE,
+    { id, first, after },
+    options,
+  );
+  return data.control?.evidence ?? NO_PAGE;
 }
 
 /** A connection completed: the first page's edges plus every later page's. */
-async function rest<N>(firstPage: Connection<N>, page: (first: number, after: string | null) => Promise<Connection<N>>, limit = 2_000): Promise<Connection<N>> {
+async function rest<N>(
+  firstPage: Connection<N>,
+  page: (first: number, after: string | null) => Promise<Connection<N>>,
+  limit = 2_000,
+): Promise<Connection<N>> {
   const edges = [...firstPage.edges];
   let info = firstPage.pageInfo;
   while (info.hasNextPage && info.endCursor && edges.length < limit) {
@@ -145,13 +199,16 @@ async function rest<N>(firstPage: Connection<N>, page: (first: number, after: st
   return { totalCount: firstPage.totalCount, pageInfo: info, edges };
 }
 
-export async function listAssets(kind: string | null, options?: RequestOptions): Promise<{ nodes: AssetSummary[]; totalCount: number }> {
+export async function listAssets(
+  kind: G.AssetKind | null,
+  options?: RequestOptions,
+): Promise<{ nodes: AssetSummary[]; totalCount: number }> {
   return fetchAll<AssetSummary>(async (first, after) => {
-    const data = await gql<{ assets: Connection<AssetSummary> }>(
+    const data = await gql<G.AssetsQuery>(
       "list the assets",
-      `query Assets($first: Int, $after: String, $kind: AssetKind) {
+      /* GraphQL */ `query Assets($first: Int, $after: String, $kind: AssetKind) {
         assets(first: $first, after: $after, kind: $kind) {
-          ${PAGE_INFO} edges { node { id name kind owner environment criticality } }
+          totalCount pageInfo { hasNextPage endCursor } edges { node { id name kind owner environment criticality } }
         }
       }`,
       { first, after, kind },
@@ -161,19 +218,23 @@ export async function listAssets(kind: string | null, options?: RequestOptions):
   });
 }
 
-export async function fetchBlastRadius(asset: string, maxDepth: number | null, options?: RequestOptions): Promise<BlastRadius> {
-  const data = await gql<{ blastRadius: BlastRadius }>(
+export async function fetchBlastRadius(
+  asset: string,
+  maxDepth: number | null,
+  options?: RequestOptions,
+): Promise<BlastRadius> {
+  const data = await gql<G.BlastQuery>(
     `load the blast radius of ${asset}`,
-    `query Blast($asset: ID!, $maxDepth: Int) {
+    /* GraphQL */ `query Blast($asset: ID!, $maxDepth: Int) {
       blastRadius(asset: $asset, maxDepth: $maxDepth) {
         assetId
         asset { id name kind }
-        assets(first: 500) { ${PAGE_INFO} edges { node { assetId distance asset { name kind dependsOn { id } } } } }
+        assets(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { node { assetId distance asset { name kind dependsOn { id } } } } }
         controls { id title owner status }
         criteria { id ref title framework { id name } }
         frameworks { id name }
         vendors { id name service riskTier }
-        evidence(first: 300) { ${PAGE_INFO} edges { node { id title status collectedAt validUntil control { id frequency } } } }
+        evidence(first: 300) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title status collectedAt validUntil control { id frequency } } } }
       }
     }`,
     { asset, maxDepth },
@@ -190,13 +251,13 @@ export async function fetchMissingEvidence(
 ): Promise<{ report: MissingEvidenceReport; rows: MissingEvidenceRow[] }> {
   let report: MissingEvidenceReport | null = null;
   const { nodes } = await fetchAll<MissingEvidenceRow>(async (first, after) => {
-    const data = await gql<{ missingEvidence: MissingEvidenceReport & { rows: Connection<MissingEvidenceRow> } }>(
+    const data = await gql<G.MissingQuery>(
       "load the missing-evidence worklist",
-      `query Missing($framework: ID, $asOf: DateTime, $reason: EvidenceState, $first: Int, $after: String) {
+      /* GraphQL */ `query Missing($framework: ID, $asOf: DateTime, $reason: EvidenceState, $first: Int, $after: String) {
         missingEvidence(framework: $framework, asOf: $asOf) {
           frameworkId asOf totalCount byReason { reason count }
           rows(first: $first, after: $after, reason: $reason) {
-            ${PAGE_INFO}
+            totalCount pageInfo { hasNextPage endCursor }
             edges { node { controlId control { title owner } assetId asset { name } reason since } }
           }
         }
@@ -211,12 +272,7 @@ export async function fetchMissingEvidence(
   return { report: report!, rows: nodes };
 }
 
-export interface GapsPage {
-  totalGaps: number;
-  start: string;
-  end: string;
-  controls: Connection<ControlPeriod>;
-}
+export type GapsPage = G.GapsQuery["evidenceGaps"];
 
 export async function fetchEvidenceGaps(
   framework: string | null,
@@ -227,13 +283,13 @@ export async function fetchEvidenceGaps(
   withGapsOnly: boolean,
   options?: RequestOptions,
 ): Promise<GapsPage> {
-  const data = await gql<{ evidenceGaps: GapsPage }>(
+  const data = await gql<G.GapsQuery>(
     "load the evidence gaps for the period",
-    `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
+    /* GraphQL */ `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
       evidenceGaps(framework: $framework, start: $start, end: $end) {
         totalGaps start end
         controls(first: $first, after: $after, withGapsOnly: $withGapsOnly) {
-          ${PAGE_INFO}
+          totalCount pageInfo { hasNextPage endCursor }
           edges { node { controlId control { title } frequency gaps intervals { start end evidenceCount isGap } } }
         }
       }
@@ -244,14 +300,18 @@ export async function fetchEvidenceGaps(
   return data.evidenceGaps;
 }
 
-export async function fetchCrosswalk(source: string, target: string, options?: RequestOptions): Promise<{ rows: CrosswalkRow[]; totalCount: number }> {
+export async function fetchCrosswalk(
+  source: string,
+  target: string,
+  options?: RequestOptions,
+): Promise<{ rows: CrosswalkRow[]; totalCount: number }> {
   const { nodes, totalCount } = await fetchAll<CrosswalkRow>(async (first, after) => {
-    const data = await gql<{ crosswalk: { rows: Connection<CrosswalkRow> } }>(
+    const data = await gql<G.CrosswalkQuery>(
       `load the crosswalk ${source} → ${target}`,
-      `query Crosswalk($source: ID!, $target: ID!, $first: Int, $after: String) {
+      /* GraphQL */ `query Crosswalk($source: ID!, $target: ID!, $first: Int, $after: String) {
         crosswalk(source: $source, target: $target) {
           rows(first: $first, after: $after) {
-            ${PAGE_INFO}
+            totalCount pageInfo { hasNextPage endCursor }
             edges { node { sourceId targetId relationship strength rationale inverted source { ref title } target { ref title } } }
           }
         }
@@ -264,27 +324,26 @@ export async function fetchCrosswalk(source: string, target: string, options?: R
   return { rows: nodes, totalCount };
 }
 
-const IMPACT_FIELDS = `
-  assetId at propagate recorded assetIds
-  assets { id name kind }
-  staleEvidence { evidenceId controlId assetId evidence { title } }
-  frameworks {
-    frameworkId
-    before { total covered partial uncovered }
-    after { total covered partial uncovered }
-    changes { criterionId before after criterion { ref title } }
+const IMPACT_FIELDS = /* GraphQL */ `
+  fragment ImpactFields on ImpactReport {
+    assetId at propagate recorded assetIds
+    assets { id name kind }
+    staleEvidence { evidenceId controlId assetId evidence { title } }
+    frameworks {
+      frameworkId
+      before { total covered partial uncovered }
+      after { total covered partial uncovered }
+      changes { criterionId before after criterion { ref title } }
+    }
   }`;
 
-export interface ChangeInput {
-  asset: string;
-  at: string;
-  propagate: boolean;
-}
+const IMPACT = /* GraphQL */ `query Impact($change: ChangeInput!) { impact(change: $change) { ...ImpactFields } }`;
+const RECORD_CHANGE = /* GraphQL */ `mutation RecordChange($change: ChangeInput!) { recordChange(change: $change) { ...ImpactFields } }`;
 
 export async function fetchImpact(change: ChangeInput, options?: RequestOptions): Promise<ImpactReport> {
-  const data = await gql<{ impact: ImpactReport }>(
+  const data = await gql<G.ImpactQuery>(
     `preview the impact of changing ${change.asset}`,
-    `query Impact($change: ChangeInput!) { impact(change: $change) { ${IMPACT_FIELDS} } }`,
+    IMPACT + IMPACT_FIELDS,
     { change },
     options,
   );
@@ -292,21 +351,30 @@ export async function fetchImpact(change: ChangeInput, options?: RequestOptions)
 }
 
 export async function recordChange(change: ChangeInput, options?: RequestOptions): Promise<ImpactReport> {
-  const data = await gql<{ recordChange: ImpactReport }>(
+  const data = await gql<G.RecordChangeMutation>(
     `record the change of ${change.asset}`,
-    `mutation RecordChange($change: ChangeInput!) { recordChange(change: $change) { ${IMPACT_FIELDS} } }`,
+    RECORD_CHANGE + IMPACT_FIELDS,
     { change },
     options,
   );
   return data.recordChange;
 }
 
-/** How many mappings `source` has to each of `targets`, in one request (aliases). */
-export async function fetchCrosswalkCounts(source: string, targets: readonly string[], options?: RequestOptions): Promise<Map<string, number>> {
+/**
+ * How many mappings `source` has to each of `targets`, in one request (aliases). The document is
+ * built at run time (one alias per target), so codegen cannot type it: its shape is written here.
+ */
+export async function fetchCrosswalkCounts(
+  source: string,
+  targets: readonly string[],
+  options?: RequestOptions,
+): Promise<Map<string, number>> {
   const list = targets.filter((t) => t !== source).slice(0, 25); // the API allows 30 aliases
   if (list.length === 0) return new Map();
   const vars = list.map((_, i) => `$t${i}: ID!`).join(", ");
-  const fields = list.map((_, i) => `t${i}: crosswalk(source: $source, target: $t${i}) { rows(first: 0) { totalCount } }`).join("\n");
+  const fields = list
+    .map((_, i) => `t${i}: crosswalk(source: $source, target: $t${i}) { rows(first: 0) { totalCount } }`)
+    .join("\n");
   const variables: Record<string, string> = { source };
   list.forEach((t, i) => (variables[`t${i}`] = t));
   const data = await gql<Record<string, { rows: { totalCount: number } }>>(
@@ -318,13 +386,10 @@ export async function fetchCrosswalkCounts(source: string, targets: readonly str
   return new Map(list.map((t, i) => [t, data[`t${i}`]?.rows.totalCount ?? 0]));
 }
 
-export interface Me {
-  actor: string;
-  roles: string[];
-}
+export type Me = G.MeQuery["me"];
 
 /** Who the service takes us for (any role may ask). */
 export async function fetchMe(options?: RequestOptions): Promise<Me> {
-  const data = await gql<{ me: Me }>("check the API key", "query Me { me { actor roles } }", {}, options);
+  const data = await gql<G.MeQuery>("check the API key", /* GraphQL */ `query Me { me { actor roles } }`, {}, options);
   return data.me;
 }

@@ -1,6 +1,6 @@
 /** 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches. */
 import { fetchBlastRadius, listAssets } from "../api/queries";
-import type { AssetSummary, BlastRadius } from "../api/types";
+import type { AssetKind, AssetSummary, BlastRadius } from "../api/types";
 import { buildHash, criterionHash } from "../router";
 import { compareRefs } from "../shape/coverage";
 import { formatDate } from "../shape/dates";
@@ -14,22 +14,49 @@ import { field, pageHeader, scrollTable, select, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 const RESULTS_PAGE = 12;
-const KINDS = ["MODEL", "DATASET", "ENDPOINT", "PIPELINE", "INFRASTRUCTURE", "SERVICE", "REPOSITORY"];
+const KINDS: readonly AssetKind[] = [
+  "MODEL",
+  "DATASET",
+  "ENDPOINT",
+  "PIPELINE",
+  "INFRASTRUCTURE",
+  "SERVICE",
+  "REPOSITORY",
+];
+const isKind = (value: string): value is AssetKind => (KINDS as readonly string[]).includes(value);
 
 export const assetsPage: Page = {
   title: "Asset explorer",
   render(ctx) {
     const params = ctx.route.params;
-    const search = h("input", { type: "search", name: "q", value: params.q ?? "", placeholder: "name, id or owner", autocomplete: "off" });
-    const kind = select("kind", [{ value: "", label: "Any kind" }, ...KINDS.map((k) => ({ value: k, label: k.toLowerCase() }))], params.kind ?? "");
+    const search = h("input", {
+      type: "search",
+      name: "q",
+      value: params.q ?? "",
+      placeholder: "name, id or owner",
+      autocomplete: "off",
+    });
+    const kind = select(
+      "kind",
+      [{ value: "", label: "Any kind" }, ...KINDS.map((k) => ({ value: k, label: k.toLowerCase() }))],
+      params.kind ?? "",
+    );
     const depth = select(
       "depth",
-      [{ value: "", label: "Unlimited" }, ...[1, 2, 3, 4, 5].map((d) => ({ value: String(d), label: `${d} hop${d > 1 ? "s" : ""}` }))],
+      [
+        { value: "", label: "Unlimited" },
+        ...[1, 2, 3, 4, 5].map((d) => ({ value: String(d), label: `${d} hop${d > 1 ? "s" : ""}` })),
+      ],
       params.depth ?? "",
     );
     const results = h("div", { class: "asset-results", "data-testid": "asset-results" });
     const detail = h("div", { class: "blast", "data-testid": "blast", tabindex: "-1" });
-    const split = h("div", { class: "split" }, h("section", { class: "card asset-search", "aria-label": "Assets" }, results), h("section", { class: "card blast-card", "aria-label": "Blast radius" }, detail));
+    const split = h(
+      "div",
+      { class: "split" },
+      h("section", { class: "card asset-search", "aria-label": "Assets" }, results),
+      h("section", { class: "card blast-card", "aria-label": "Blast radius" }, detail),
+    );
     const form = h(
       "form",
       { class: "toolbar", role: "search", "aria-label": "Find an asset" },
@@ -39,7 +66,10 @@ export const assetsPage: Page = {
     );
     form.addEventListener("submit", (e) => e.preventDefault());
     ctx.root.append(
-      pageHeader("Asset explorer", "Find an asset and see its blast radius: every asset depending on it, and the controls, criteria, frameworks, vendors and evidence they touch."),
+      pageHeader(
+        "Asset explorer",
+        "Find an asset and see its blast radius: every asset depending on it, and the controls, criteria, frameworks, vendors and evidence they touch.",
+      ),
       form,
       split,
     );
@@ -52,7 +82,13 @@ export const assetsPage: Page = {
     const renderResults = (): void => {
       const matches = searchAssets(all, search.value);
       replace(results);
-      results.append(h("p", { class: "muted small", role: "status", "data-testid": "asset-count" }, `${matches.length} of ${all.length} assets`));
+      results.append(
+        h(
+          "p",
+          { class: "muted small", role: "status", "data-testid": "asset-count" },
+          `${matches.length} of ${all.length} assets`,
+        ),
+      );
       if (matches.length === 0) {
         results.append(emptyState(all.length ? "No asset matches." : "There are no assets yet."));
         return;
@@ -68,7 +104,11 @@ export const assetsPage: Page = {
               { "data-asset": a.id },
               h(
                 "a",
-                { href: buildHash("assets", null, { ...paramsNow(), asset: a.id }), "data-select-asset": a.id, "aria-current": a.id === chosen ? "true" : null },
+                {
+                  href: buildHash("assets", null, { ...paramsNow(), asset: a.id }),
+                  "data-select-asset": a.id,
+                  "aria-current": a.id === chosen ? "true" : null,
+                },
                 h("span", { class: "dot", style: { background: kindColour(a.kind) }, "aria-hidden": "true" }),
                 h("span", null, a.name, h("span", { class: "muted small" }, ` ${a.kind.toLowerCase()} · ${a.id}`)),
               ),
@@ -77,7 +117,11 @@ export const assetsPage: Page = {
         ),
       );
       if (matches.length > shown) {
-        const more = h("button", { type: "button", class: "button button-secondary" }, `Show more (${matches.length - shown} left)`);
+        const more = h(
+          "button",
+          { type: "button", class: "button button-secondary" },
+          `Show more (${matches.length - shown} left)`,
+        );
         more.addEventListener("click", () => {
           const first = shown;
           shown += RESULTS_PAGE;
@@ -88,16 +132,27 @@ export const assetsPage: Page = {
       }
     };
 
-    const paramsNow = (): Record<string, string | null> => ({ q: search.value || null, kind: kind.value || null, depth: depth.value || null, asset: currentAsset() });
+    const paramsNow = (): Record<string, string | null> => ({
+      q: search.value || null,
+      kind: kind.value || null,
+      depth: depth.value || null,
+      asset: currentAsset(),
+    });
     let selected: string | null = params.asset ?? null;
     const currentAsset = (): string | null => selected;
 
     const loadAssets = (): void => {
       shown = RESULTS_PAGE;
-      void load(results, "assets", ctx.signal, () => listAssets(kind.value || null, { signal: ctx.signal }), ({ nodes }) => {
-        all = nodes;
-        renderResults();
-      });
+      void load(
+        results,
+        "assets",
+        ctx.signal,
+        () => listAssets(isKind(kind.value) ? kind.value : null, { signal: ctx.signal }),
+        ({ nodes }) => {
+          all = nodes;
+          renderResults();
+        },
+      );
     };
 
     const showBlast = (): void => {
@@ -110,9 +165,15 @@ export const assetsPage: Page = {
       }
       const asset = selected;
       const maxDepth = depth.value ? Number(depth.value) : null;
-      void load(detail, `the blast radius of ${asset}`, ctx.signal, () => fetchBlastRadius(asset, maxDepth, { signal: ctx.signal }), (br) => {
-        graph = renderBlast(detail, br, ctx, chooseAsset);
-      });
+      void load(
+        detail,
+        `the blast radius of ${asset}`,
+        ctx.signal,
+        () => fetchBlastRadius(asset, maxDepth, { signal: ctx.signal }),
+        (br) => {
+          graph = renderBlast(detail, br, ctx, chooseAsset);
+        },
+      );
     };
 
     const chooseAsset = (id: string): void => {
@@ -150,10 +211,22 @@ export const assetsPage: Page = {
   },
 };
 
-function renderBlast(slot: HTMLElement, br: BlastRadius, ctx: PageContext, onSelect: (id: string) => void): BlastGraphHandle {
+function renderBlast(
+  slot: HTMLElement,
+  br: BlastRadius,
+  ctx: PageContext,
+  onSelect: (id: string) => void,
+): BlastGraphHandle {
   const affected = br.assets.edges.map((e) => e.node);
-  const nodes = affected.map((a) => ({ id: a.assetId, distance: a.distance, label: a.asset?.name ?? a.assetId, kind: a.asset?.kind ?? "" }));
-  const edges = blastEdges(affected.map((a) => ({ assetId: a.assetId, dependsOn: (a.asset?.dependsOn ?? []).map((d) => d.id) })));
+  const nodes = affected.map((a) => ({
+    id: a.assetId,
+    distance: a.distance,
+    label: a.asset?.name ?? a.assetId,
+    kind: a.asset?.kind ?? "",
+  }));
+  const edges = blastEdges(
+    affected.map((a) => ({ assetId: a.assetId, dependsOn: (a.asset?.dependsOn ?? []).map((d) => d.id) })),
+  );
   const graph = blastGraph(nodes, edges, onSelect);
   const name = br.asset?.name ?? br.assetId;
   const now = ctx.now();
@@ -163,7 +236,15 @@ function renderBlast(slot: HTMLElement, br: BlastRadius, ctx: PageContext, onSel
       "tr",
       { "data-asset": a.assetId, "data-distance": a.distance },
       h("td", { class: "num" }, a.distance),
-      h("th", { scope: "row" }, h("a", { href: buildHash("assets", null, { asset: a.assetId }), "data-select-asset": a.assetId }, a.asset?.name ?? a.assetId)),
+      h(
+        "th",
+        { scope: "row" },
+        h(
+          "a",
+          { href: buildHash("assets", null, { asset: a.assetId }), "data-select-asset": a.assetId },
+          a.asset?.name ?? a.assetId,
+        ),
+      ),
       h("td", null, a.asset?.kind.toLowerCase() ?? ""),
       h("td", null, h("code", null, a.assetId)),
     ),
@@ -201,20 +282,59 @@ function renderBlast(slot: HTMLElement, br: BlastRadius, ctx: PageContext, onSel
       h("a", { href: buildHash("impact", null, { asset: br.assetId }) }, "What if it changed?"),
     ),
     graph.element,
-    scrollTable("Affected assets, nearest first", ["Distance", "Asset", "Kind", "Id"], assetRows, { "data-testid": "blast-assets" }),
+    scrollTable("Affected assets, nearest first", ["Distance", "Asset", "Kind", "Id"], assetRows, {
+      "data-testid": "blast-assets",
+    }),
     h(
       "div",
       { class: "blast-lists" },
-      list("Controls", "blast-controls", [...br.controls].sort((a, b) => compareRefs(a.id, b.id)), (c) => h("li", { "data-control": c.id }, h("strong", null, c.id), ` ${c.title}`, h("span", { class: "muted small" }, c.owner ? ` · ${c.owner}` : ""))),
-      list("Criteria", "blast-criteria", [...br.criteria].sort((a, b) => compareRefs(a.id, b.id)), (c) => h("li", { "data-criterion": c.id }, h("a", { href: criterionHash(c.id) }, h("strong", null, c.ref), ` ${c.title}`), h("span", { class: "muted small" }, ` · ${c.framework?.name ?? ""}`))),
+      list(
+        "Controls",
+        "blast-controls",
+        [...br.controls].sort((a, b) => compareRefs(a.id, b.id)),
+        (c) =>
+          h(
+            "li",
+            { "data-control": c.id },
+            h("strong", null, c.id),
+            ` ${c.title}`,
+            h("span", { class: "muted small" }, c.owner ? ` · ${c.owner}` : ""),
+          ),
+      ),
+      list(
+        "Criteria",
+        "blast-criteria",
+        [...br.criteria].sort((a, b) => compareRefs(a.id, b.id)),
+        (c) =>
+          h(
+            "li",
+            { "data-criterion": c.id },
+            h("a", { href: criterionHash(c.id) }, h("strong", null, c.ref), ` ${c.title}`),
+            h("span", { class: "muted small" }, ` · ${c.framework?.name ?? ""}`),
+          ),
+      ),
       list("Frameworks", "blast-frameworks", br.frameworks, (f) => h("li", { "data-framework": f.id }, f.name)),
-      list("Vendors", "blast-vendors", br.vendors, (v) => h("li", { "data-vendor": v.id }, h("strong", null, v.name), h("span", { class: "muted small" }, ` ${v.service}${v.riskTier ? ` · risk ${v.riskTier}` : ""}`))),
+      list("Vendors", "blast-vendors", br.vendors, (v) =>
+        h(
+          "li",
+          { "data-vendor": v.id },
+          h("strong", null, v.name),
+          h("span", { class: "muted small" }, ` ${v.service}${v.riskTier ? ` · risk ${v.riskTier}` : ""}`),
+        ),
+      ),
     ),
     h("h3", null, `Evidence (${br.evidence.totalCount})`),
     evRows.length
-      ? scrollTable("Evidence of affected controls (window: collected → end; * computed from frequency)", ["Evidence", "Control", "Window", "Now"], evRows, { "data-testid": "blast-evidence" })
+      ? scrollTable(
+          "Evidence of affected controls (window: collected → end; * computed from frequency)",
+          ["Evidence", "Control", "Window", "Now"],
+          evRows,
+          { "data-testid": "blast-evidence" },
+        )
       : emptyState("No evidence speaks for these assets."),
-    br.evidence.totalCount > evidence.length ? h("p", { class: "muted small" }, `Showing ${evidence.length} of ${br.evidence.totalCount}.`) : null,
+    br.evidence.totalCount > evidence.length
+      ? h("p", { class: "muted small" }, `Showing ${evidence.length} of ${br.evidence.totalCount}.`)
+      : null,
   ]);
   slot.dataset.loaded = "true";
   return graph;

@@ -5,7 +5,13 @@ import { buildHash, criterionHash } from "../router";
 import { compareRefs } from "../shape/coverage";
 import { RELATIONSHIP_LABEL, RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
 import { asOfFromDateInput, formatDate, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
-import { VALIDITY_LABEL, evidenceValidity, evidenceWindow, frequencyDays, sortEvidenceNewestFirst } from "../shape/evidence";
+import {
+  VALIDITY_LABEL,
+  evidenceValidity,
+  evidenceWindow,
+  frequencyDays,
+  sortEvidenceNewestFirst,
+} from "../shape/evidence";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
@@ -16,17 +22,30 @@ export const criterionPage: Page = {
   render(ctx) {
     const id = ctx.route.id;
     if (!id) {
-      ctx.root.append(pageHeader("Criterion"), emptyState("No criterion chosen.", "Pick one from the overview's list or the crosswalk."));
+      ctx.root.append(
+        pageHeader("Criterion"),
+        emptyState("No criterion chosen.", "Pick one from the overview's list or the crosswalk."),
+      );
       return;
     }
     const today = toDateInputValue(ctx.now());
-    const dateInput = h("input", { type: "date", name: "asOf", value: isDateInputValue(ctx.route.params.asOf) ? ctx.route.params.asOf : today });
+    const dateInput = h("input", {
+      type: "date",
+      name: "asOf",
+      value: isDateInputValue(ctx.route.params.asOf) ? ctx.route.params.asOf : today,
+    });
     const form = h("form", { class: "toolbar", "aria-label": "Status date" }, field("As of (UTC day)", dateInput));
     form.addEventListener("submit", (e) => e.preventDefault());
     const header = pageHeader(refOf(id));
     const body = h("div", { class: "criterion-body" });
     ctx.root.append(
-      h("nav", { class: "breadcrumbs", "aria-label": "Breadcrumb" }, h("a", { href: buildHash("overview") }, "Overview"), " / ", h("span", null, id)),
+      h(
+        "nav",
+        { class: "breadcrumbs", "aria-label": "Breadcrumb" },
+        h("a", { href: buildHash("overview") }, "Overview"),
+        " / ",
+        h("span", null, id),
+      ),
       header,
       form,
       body,
@@ -37,19 +56,30 @@ export const criterionPage: Page = {
       ctx.setParams({ asOf: day && day !== toDateInputValue(ctx.now()) ? day : null });
       const asOf = asOfFromDateInput(day, ctx.now());
       const framework = id.includes(":") ? id.slice(0, id.indexOf(":")) : id;
-      void load(body, `criterion ${id}`, ctx.signal, () => fetchCriterionPage(id, framework, asOf, { signal: ctx.signal }), ({ criterion, coverage }) => {
-        if (!criterion) {
-          body.append(emptyState(`There is no criterion ${id}.`, "Check the id, or go back to the overview."));
-          return;
-        }
-        const row = coverage.criteria.find((c) => c.criterionId === criterion.id) ?? null;
-        const title = header.querySelector("h1")!;
-        replace(title, `${criterion.ref} `, h("span", { class: "title-rest" }, criterion.title));
-        document.title = `${criterion.ref} ${criterion.title} · Attestgraph`;
-        const at = new Date(coverage.asOf);
-        body.append(summary(criterion, row, coverage.asOf), why(row, ctx), controls(criterion, row, at), mappings(criterion, ctx));
-        body.dataset.loaded = "true";
-      });
+      void load(
+        body,
+        `criterion ${id}`,
+        ctx.signal,
+        () => fetchCriterionPage(id, framework, asOf, { signal: ctx.signal }),
+        ({ criterion, coverage }) => {
+          if (!criterion) {
+            body.append(emptyState(`There is no criterion ${id}.`, "Check the id, or go back to the overview."));
+            return;
+          }
+          const row = coverage.criteria.find((c) => c.criterionId === criterion.id) ?? null;
+          const title = header.querySelector("h1")!;
+          replace(title, `${criterion.ref} `, h("span", { class: "title-rest" }, criterion.title));
+          document.title = `${criterion.ref} ${criterion.title} · Attestgraph`;
+          const at = new Date(coverage.asOf);
+          body.append(
+            summary(criterion, row, coverage.asOf),
+            why(row, ctx),
+            controls(criterion, row, at),
+            mappings(criterion, ctx),
+          );
+          body.dataset.loaded = "true";
+        },
+      );
     };
     dateInput.addEventListener("change", refresh);
     refresh();
@@ -65,7 +95,11 @@ function summary(c: CriterionDetail, row: CriterionCoverage | null, asOf: string
       { class: "criterion-status" },
       row ? statusBadge(row.status) : tag("no status"),
       " ",
-      h("span", { class: "muted" }, `${c.framework?.name ?? "Unknown framework"} · ${c.category || "no category"} · as of `),
+      h(
+        "span",
+        { class: "muted" },
+        `${c.framework?.name ?? "Unknown framework"} · ${c.category || "no category"} · as of `,
+      ),
       h("time", { datetime: asOf }, formatDateTime(asOf)),
     ),
     c.description ? h("p", { class: "description" }, c.description) : null,
@@ -73,44 +107,86 @@ function summary(c: CriterionDetail, row: CriterionCoverage | null, asOf: string
       ? h(
           "p",
           { class: "hierarchy" },
-          c.parent ? ["Part of ", h("a", { href: criterionHash(c.parent.id) }, `${c.parent.ref} ${c.parent.title}`), ". "] : null,
-          c.children.length ? ["Sub-criteria: ", ...c.children.flatMap((ch, i) => [i ? ", " : "", h("a", { href: criterionHash(ch.id) }, ch.ref)])] : null,
+          c.parent
+            ? ["Part of ", h("a", { href: criterionHash(c.parent.id) }, `${c.parent.ref} ${c.parent.title}`), ". "]
+            : null,
+          c.children.length
+            ? [
+                "Sub-criteria: ",
+                ...c.children.flatMap((ch, i) => [i ? ", " : "", h("a", { href: criterionHash(ch.id) }, ch.ref)]),
+              ]
+            : null,
         )
       : null,
   );
 }
 
 function why(row: CriterionCoverage | null, ctx: PageContext): HTMLElement {
-  const section = h("section", { class: "card", "aria-labelledby": "why-h", "data-testid": "why" }, h("h2", { id: "why-h" }, "Why this status"));
+  const section = h(
+    "section",
+    { class: "card", "aria-labelledby": "why-h", "data-testid": "why" },
+    h("h2", { id: "why-h" }, "Why this status"),
+  );
   if (!row) {
     section.append(emptyState("The coverage report has no row for this criterion."));
     return section;
   }
   section.append(
     h("p", { "data-testid": "reason" }, row.reason),
-    h("p", { class: "muted" }, row.derived ? "Derived through the crosswalk: this criterion has no control of its own." : row.isLeaf ? "Direct: from the controls that satisfy it." : "A parent: summarised from its leaf criteria."),
+    h(
+      "p",
+      { class: "muted" },
+      row.derived
+        ? "Derived through the crosswalk: this criterion has no control of its own."
+        : row.isLeaf
+          ? "Direct: from the controls that satisfy it."
+          : "A parent: summarised from its leaf criteria.",
+    ),
   );
   if (row.via.length) {
     const rows = row.via.map((v) =>
       h(
         "tr",
         { "data-via": v.criterionId },
-        h("th", { scope: "row" }, h("a", { href: criterionHash(v.criterionId, ctx.route.params.asOf) }, v.criterion?.ref ?? refOf(v.criterionId))),
+        h(
+          "th",
+          { scope: "row" },
+          h(
+            "a",
+            { href: criterionHash(v.criterionId, ctx.route.params.asOf) },
+            v.criterion?.ref ?? refOf(v.criterionId),
+          ),
+        ),
         h("td", null, v.criterion?.framework?.name ?? ""),
         h("td", null, `${RELATIONSHIP_SYMBOL[v.relationship]} ${RELATIONSHIP_LABEL[v.relationship]}`),
         h("td", null, statusBadge(v.neighbourStatus)),
         h("td", null, statusBadge(v.candidate)),
       ),
     );
-    section.append(scrollTable("Crosswalk candidates (the best one wins)", ["Criterion", "Framework", "It is", "Its status", "Candidate"], rows));
+    section.append(
+      scrollTable(
+        "Crosswalk candidates (the best one wins)",
+        ["Criterion", "Framework", "It is", "Its status", "Candidate"],
+        rows,
+      ),
+    );
   }
   return section;
 }
 
 function controls(c: CriterionDetail, row: CriterionCoverage | null, at: Date): HTMLElement {
-  const section = h("section", { class: "card", "aria-labelledby": "controls-h" }, h("h2", { id: "controls-h" }, `Controls (${c.controls.length})`));
+  const section = h(
+    "section",
+    { class: "card", "aria-labelledby": "controls-h" },
+    h("h2", { id: "controls-h" }, `Controls (${c.controls.length})`),
+  );
   if (c.controls.length === 0) {
-    section.append(emptyState("No control satisfies this criterion.", row?.derived ? "Its status comes through the crosswalk (above)." : undefined));
+    section.append(
+      emptyState(
+        "No control satisfies this criterion.",
+        row?.derived ? "Its status comes through the crosswalk (above)." : undefined,
+      ),
+    );
     return section;
   }
   const findings = new Map<string, ControlFinding>((row?.controls ?? []).map((f) => [f.controlId, f]));
@@ -129,17 +205,32 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
     return h(
       "tr",
       { "data-evidence": ev.id, "data-validity": validity },
-      h("th", { scope: "row" }, ev.uri ? h("a", { href: ev.uri, rel: "noopener noreferrer", target: "_blank" }, ev.title) : ev.title, h("div", { class: "muted small" }, ev.id)),
+      h(
+        "th",
+        { scope: "row" },
+        ev.uri ? h("a", { href: ev.uri, rel: "noopener noreferrer", target: "_blank" }, ev.title) : ev.title,
+        h("div", { class: "muted small" }, ev.id),
+      ),
       h("td", null, ev.status.toLowerCase()),
       h("td", null, h("time", { datetime: win.start }, formatDate(win.start))),
       h(
         "td",
         { "data-window-end": win.end },
         h("time", { datetime: win.end }, formatDate(win.end)),
-        win.computed ? h("div", { class: "muted small" }, `computed: ${control.frequency.toLowerCase()}, ${frequencyDays(control.frequency)} d`) : null,
+        win.computed
+          ? h(
+              "div",
+              { class: "muted small" },
+              `computed: ${control.frequency.toLowerCase()}, ${frequencyDays(control.frequency)} d`,
+            )
+          : null,
       ),
       h("td", null, tag(VALIDITY_LABEL[validity], validity === "VALID" ? "good" : "bad")),
-      h("td", null, ev.covers.length ? ev.covers.map((a) => assetNames.get(a.id) ?? a.id).join(", ") : "all its assets"),
+      h(
+        "td",
+        null,
+        ev.covers.length ? ev.covers.map((a) => assetNames.get(a.id) ?? a.id).join(", ") : "all its assets",
+      ),
     );
   });
   const more = (shown: number, total: number, what: string): HTMLElement | null =>
@@ -154,7 +245,9 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
       " ",
       h("span", { class: "muted" }, control.id),
       " ",
-      finding ? tag(finding.effective ? "effective" : "not effective", finding.effective ? "good" : "bad") : tag(control.status.toLowerCase().replace("_", " ")),
+      finding
+        ? tag(finding.effective ? "effective" : "not effective", finding.effective ? "good" : "bad")
+        : tag(control.status.toLowerCase().replace("_", " ")),
     ),
     h(
       "p",
@@ -172,7 +265,11 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
               "li",
               { "data-asset": a.id },
               h("a", { href: buildHash("assets", null, { asset: a.id }) }, a.name),
-              h("span", { class: "muted small" }, ` ${a.kind.toLowerCase()}${a.changedAt ? `, changed ${formatDate(a.changedAt)}` : ""}`),
+              h(
+                "span",
+                { class: "muted small" },
+                ` ${a.kind.toLowerCase()}${a.changedAt ? `, changed ${formatDate(a.changedAt)}` : ""}`,
+              ),
             ),
           ),
         )
@@ -180,31 +277,59 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
     more(assets.length, control.assets.totalCount, "assets"),
     h("h4", null, `Evidence (${control.evidence.totalCount})`),
     evRows.length
-      ? scrollTable(`Evidence for ${control.id}`, ["Evidence", "Status", "Collected", "Valid until", `At ${formatDate(at.toISOString())}`, "Covers"], evRows)
+      ? scrollTable(
+          `Evidence for ${control.id}`,
+          ["Evidence", "Status", "Collected", "Valid until", `At ${formatDate(at.toISOString())}`, "Covers"],
+          evRows,
+        )
       : emptyState("No evidence was ever recorded for this control."),
     more(evRows.length, control.evidence.totalCount, "evidence items"),
   );
 }
 
 function mappings(c: CriterionDetail, ctx: PageContext): HTMLElement {
-  const section = h("section", { class: "card", "aria-labelledby": "maps-h", "data-testid": "mappings" }, h("h2", { id: "maps-h" }, `Mapped requirements in other frameworks (${c.mappings.length})`));
+  const section = h(
+    "section",
+    { class: "card", "aria-labelledby": "maps-h", "data-testid": "mappings" },
+    h("h2", { id: "maps-h" }, `Mapped requirements in other frameworks (${c.mappings.length})`),
+  );
   if (c.mappings.length === 0) {
     section.append(emptyState("No crosswalk mapping touches this criterion."));
     return section;
   }
   const rows = [...c.mappings]
-    .sort((a, b) => (a.other?.framework?.name ?? "").localeCompare(b.other?.framework?.name ?? "") || compareRefs(a.other?.ref ?? a.otherId, b.other?.ref ?? b.otherId))
+    .sort(
+      (a, b) =>
+        (a.other?.framework?.name ?? "").localeCompare(b.other?.framework?.name ?? "") ||
+        compareRefs(a.other?.ref ?? a.otherId, b.other?.ref ?? b.otherId),
+    )
     .map((m) =>
       h(
         "tr",
         { "data-mapping": m.otherId },
         h("td", null, m.other?.framework?.name ?? ""),
-        h("th", { scope: "row" }, h("a", { href: criterionHash(m.otherId, ctx.route.params.asOf) }, h("strong", null, m.other?.ref ?? refOf(m.otherId)), ` ${m.other?.title ?? ""}`)),
-        h("td", null, `${c.ref} is ${RELATIONSHIP_LABEL[m.relationship]} it `, h("span", { "aria-hidden": "true" }, `(${RELATIONSHIP_SYMBOL[m.relationship]})`)),
+        h(
+          "th",
+          { scope: "row" },
+          h(
+            "a",
+            { href: criterionHash(m.otherId, ctx.route.params.asOf) },
+            h("strong", null, m.other?.ref ?? refOf(m.otherId)),
+            ` ${m.other?.title ?? ""}`,
+          ),
+        ),
+        h(
+          "td",
+          null,
+          `${c.ref} is ${RELATIONSHIP_LABEL[m.relationship]} it `,
+          h("span", { "aria-hidden": "true" }, `(${RELATIONSHIP_SYMBOL[m.relationship]})`),
+        ),
         h("td", { class: "num" }, m.strength),
         h("td", null, m.rationale),
       ),
     );
-  section.append(scrollTable("Crosswalk mappings", ["Framework", "Requirement", "Relationship", "Strength", "Rationale"], rows));
+  section.append(
+    scrollTable("Crosswalk mappings", ["Framework", "Requirement", "Relationship", "Strength", "Rationale"], rows),
+  );
   return section;
 }

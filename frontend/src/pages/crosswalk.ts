@@ -17,7 +17,10 @@ export const crosswalkPage: Page = {
     form.addEventListener("submit", (e) => e.preventDefault());
     const body = h("div", { class: "crosswalk", "data-testid": "crosswalk" });
     ctx.root.append(
-      pageHeader("Crosswalk", "Which requirements of one framework those of another map to (NIST IR 8477 set relationships: the source is equal to, a subset of, a superset of, or intersects the target)."),
+      pageHeader(
+        "Crosswalk",
+        "Which requirements of one framework those of another map to (NIST IR 8477 set relationships: the source is equal to, a subset of, a superset of, or intersects the target).",
+      ),
       form,
       body,
     );
@@ -35,22 +38,42 @@ export const crosswalkPage: Page = {
         return;
       }
       const source = select("source", frameworkOptions(frameworks), p.source ?? frameworks[0]!.id);
-      const target = select("target", frameworkOptions(frameworks), p.target ?? frameworks.find((f) => f.id !== source.value)!.id);
+      const target = select(
+        "target",
+        frameworkOptions(frameworks),
+        p.target ?? frameworks.find((f) => f.id !== source.value)!.id,
+      );
       const swap = h("button", { type: "button", class: "button button-secondary" }, "Swap");
       const counts = h("p", { class: "muted small", "aria-live": "polite", "data-testid": "crosswalk-counts" });
-      form.append(field("Source framework", source), field("Target framework", target), h("div", { class: "field field-button" }, swap));
+      form.append(
+        field("Source framework", source),
+        field("Target framework", target),
+        h("div", { class: "field field-button" }, swap),
+      );
       form.after(counts);
       // Label each target with its mapping count; with no target in the address, pick the best-mapped one.
       const labelTargets = (pickBest: boolean): Promise<void> =>
-        fetchCrosswalkCounts(source.value, frameworks.map((f) => f.id), { signal: ctx.signal }).then(
+        fetchCrosswalkCounts(
+          source.value,
+          frameworks.map((f) => f.id),
+          { signal: ctx.signal },
+        ).then(
           (byTarget) => {
             for (const option of target.options) {
               const name = frameworks.find((f) => f.id === option.value)?.name ?? option.value;
-              option.textContent = byTarget.has(option.value) ? `${name} (${byTarget.get(option.value)} mappings)` : name;
+              option.textContent = byTarget.has(option.value)
+                ? `${name} (${byTarget.get(option.value)} mappings)`
+                : name;
             }
             const best = [...byTarget.entries()].sort((a, b) => b[1] - a[1])[0];
             if (pickBest && best && best[1] > 0) target.value = best[0];
-            replace(counts, `${frameworks.find((f) => f.id === source.value)?.name ?? source.value} maps to: `, [...byTarget.entries()].map(([id, n]) => `${frameworks.find((f) => f.id === id)?.name ?? id} ${n}`).join(" · "));
+            replace(
+              counts,
+              `${frameworks.find((f) => f.id === source.value)?.name ?? source.value} maps to: `,
+              [...byTarget.entries()]
+                .map(([id, n]) => `${frameworks.find((f) => f.id === id)?.name ?? id} ${n}`)
+                .join(" · "),
+            );
           },
           () => replace(counts), // counts are a hint; the matrix below reports its own errors
         );
@@ -60,10 +83,16 @@ export const crosswalkPage: Page = {
           replace(body, emptyState("Pick two different frameworks."));
           return;
         }
-        void load(body, "the crosswalk", ctx.signal, () => fetchCrosswalk(source.value, target.value, { signal: ctx.signal }), ({ rows, totalCount }) => {
-          renderCrosswalk(body, rows, totalCount, byId(frameworks, source.value), byId(frameworks, target.value));
-          body.dataset.loaded = "true";
-        });
+        void load(
+          body,
+          "the crosswalk",
+          ctx.signal,
+          () => fetchCrosswalk(source.value, target.value, { signal: ctx.signal }),
+          ({ rows, totalCount }) => {
+            renderCrosswalk(body, rows, totalCount, byId(frameworks, source.value), byId(frameworks, target.value));
+            body.dataset.loaded = "true";
+          },
+        );
       };
       source.addEventListener("change", () => void labelTargets(false).then(show));
       target.addEventListener("change", show);
@@ -80,7 +109,13 @@ function byId(frameworks: readonly Framework[], id: string): Framework {
   return frameworks.find((f) => f.id === id) ?? { id, name: id, version: "", publisher: "" };
 }
 
-function renderCrosswalk(slot: HTMLElement, rows: CrosswalkRow[], totalCount: number, source: Framework, target: Framework): void {
+function renderCrosswalk(
+  slot: HTMLElement,
+  rows: CrosswalkRow[],
+  totalCount: number,
+  source: Framework,
+  target: Framework,
+): void {
   const matrix = crosswalkMatrix(rows);
   slot.append(
     h(
@@ -88,7 +123,9 @@ function renderCrosswalk(slot: HTMLElement, rows: CrosswalkRow[], totalCount: nu
       { class: "muted", "data-testid": "crosswalk-summary" },
       h("span", { "data-testid": "mapping-count" }, totalCount),
       ` mappings from ${source.name} to ${target.name}: `,
-      (Object.keys(matrix.counts) as (keyof typeof matrix.counts)[]).map((k, i) => `${i ? ", " : ""}${matrix.counts[k]} ${RELATIONSHIP_LABEL[k]} (${RELATIONSHIP_SYMBOL[k]})`).join(""),
+      (Object.keys(matrix.counts) as (keyof typeof matrix.counts)[])
+        .map((k, i) => `${i ? ", " : ""}${matrix.counts[k]} ${RELATIONSHIP_LABEL[k]} (${RELATIONSHIP_SYMBOL[k]})`)
+        .join(""),
       ".",
     ),
   );
@@ -99,7 +136,11 @@ function renderCrosswalk(slot: HTMLElement, rows: CrosswalkRow[], totalCount: nu
   const table = h(
     "table",
     { class: "matrix", "data-testid": "crosswalk-matrix" },
-    h("caption", null, `Rows: ${source.name}; columns: ${target.name}. A cell reads "row is … column", with the mapping's strength.`),
+    h(
+      "caption",
+      null,
+      `Rows: ${source.name}; columns: ${target.name}. A cell reads "row is … column", with the mapping's strength.`,
+    ),
     h(
       "thead",
       null,
@@ -107,7 +148,9 @@ function renderCrosswalk(slot: HTMLElement, rows: CrosswalkRow[], totalCount: nu
         "tr",
         null,
         h("td", { class: "corner" }),
-        matrix.targets.map((t) => h("th", { scope: "col", title: t.title }, h("a", { href: criterionHash(t.id), class: "col-head" }, t.ref))),
+        matrix.targets.map((t) =>
+          h("th", { scope: "col", title: t.title }, h("a", { href: criterionHash(t.id), class: "col-head" }, t.ref)),
+        ),
       ),
     ),
     h(
@@ -123,8 +166,23 @@ function renderCrosswalk(slot: HTMLElement, rows: CrosswalkRow[], totalCount: nu
             if (!row) return h("td", { class: "empty-cell" });
             return h(
               "td",
-              { class: `cell rel-${row.relationship.toLowerCase()}`, "data-source": s.id, "data-target": t.id, "data-relationship": row.relationship, "data-strength": row.strength },
-              h("a", { href: criterionHash(t.id), title: `${describeMapping(row)}. ${row.rationale}`, "aria-label": describeMapping(row) }, RELATIONSHIP_SYMBOL[row.relationship], h("sub", null, row.strength)),
+              {
+                class: `cell rel-${row.relationship.toLowerCase()}`,
+                "data-source": s.id,
+                "data-target": t.id,
+                "data-relationship": row.relationship,
+                "data-strength": row.strength,
+              },
+              h(
+                "a",
+                {
+                  href: criterionHash(t.id),
+                  title: `${describeMapping(row)}. ${row.rationale}`,
+                  "aria-label": describeMapping(row),
+                },
+                RELATIONSHIP_SYMBOL[row.relationship],
+                h("sub", null, row.strength),
+              ),
             );
           }),
         ),
@@ -132,21 +190,54 @@ function renderCrosswalk(slot: HTMLElement, rows: CrosswalkRow[], totalCount: nu
     ),
   );
   const list = [...rows]
-    .sort((a, b) => matrix.sources.findIndex((s) => s.id === a.sourceId) - matrix.sources.findIndex((s) => s.id === b.sourceId) || b.strength - a.strength)
+    .sort(
+      (a, b) =>
+        matrix.sources.findIndex((s) => s.id === a.sourceId) - matrix.sources.findIndex((s) => s.id === b.sourceId) ||
+        b.strength - a.strength,
+    )
     .map((r) =>
       h(
         "tr",
         { "data-source": r.sourceId, "data-target": r.targetId },
-        h("th", { scope: "row" }, h("a", { href: criterionHash(r.sourceId) }, h("strong", null, r.source?.ref ?? r.sourceId), ` ${r.source?.title ?? ""}`)),
+        h(
+          "th",
+          { scope: "row" },
+          h(
+            "a",
+            { href: criterionHash(r.sourceId) },
+            h("strong", null, r.source?.ref ?? r.sourceId),
+            ` ${r.source?.title ?? ""}`,
+          ),
+        ),
         h("td", null, `${RELATIONSHIP_SYMBOL[r.relationship]} ${RELATIONSHIP_LABEL[r.relationship]}`),
-        h("td", null, h("a", { href: criterionHash(r.targetId) }, h("strong", null, r.target?.ref ?? r.targetId), ` ${r.target?.title ?? ""}`)),
+        h(
+          "td",
+          null,
+          h(
+            "a",
+            { href: criterionHash(r.targetId) },
+            h("strong", null, r.target?.ref ?? r.targetId),
+            ` ${r.target?.title ?? ""}`,
+          ),
+        ),
         h("td", { class: "num" }, r.strength),
-        h("td", null, r.rationale, r.inverted ? h("span", { class: "muted small" }, " (read from the other side)") : null),
+        h(
+          "td",
+          null,
+          r.rationale,
+          r.inverted ? h("span", { class: "muted small" }, " (read from the other side)") : null,
+        ),
       ),
     );
   slot.append(
-    h("div", { class: "table-scroll matrix-scroll", tabindex: "0", role: "region", "aria-label": "Crosswalk matrix" }, table),
+    h(
+      "div",
+      { class: "table-scroll matrix-scroll", tabindex: "0", role: "region", "aria-label": "Crosswalk matrix" },
+      table,
+    ),
     h("h2", null, "All mappings"),
-    scrollTable("Mappings", [source.name, "Relationship", target.name, "Strength", "Rationale"], list, { "data-testid": "crosswalk-list" }),
+    scrollTable("Mappings", [source.name, "Relationship", target.name, "Strength", "Rationale"], list, {
+      "data-testid": "crosswalk-list",
+    }),
   );
 }

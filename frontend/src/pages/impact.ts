@@ -18,46 +18,81 @@ export const impactPage: Page = {
     const form = h("form", { class: "toolbar", "aria-label": "Change to assess" });
     const result = h("div", { class: "impact", "data-testid": "impact", tabindex: "-1" });
     ctx.root.append(
-      pageHeader("Change impact", "Pick an asset and when it changed: see which evidence goes stale and how coverage moves, then record the change."),
+      pageHeader(
+        "Change impact",
+        "Pick an asset and when it changed: see which evidence goes stale and how coverage moves, then record the change.",
+      ),
       form,
       result,
     );
     replace(result, emptyState("Choose an asset and a time, then preview the impact."));
 
-    void load(form, "assets and frameworks", ctx.signal, () => Promise.all([listAssets(null, { signal: ctx.signal }), ctx.frameworks()]), ([assets, frameworks]) => {
-      if (assets.nodes.length === 0) {
-        replace(form, emptyState("There are no assets to change."));
-        return;
-      }
-      const sorted = [...assets.nodes].sort((a, b) => a.name.localeCompare(b.name));
-      const asset = select("asset", sorted.map((a) => ({ value: a.id, label: `${a.name} (${a.id})` })), p.asset && sorted.some((a) => a.id === p.asset) ? p.asset : sorted[0]!.id);
-      const at = h("input", { type: "datetime-local", name: "at", required: true, step: 60, value: p.at ?? toDateTimeInputValue(ctx.now()) });
-      const propagate = h("input", { type: "checkbox", name: "propagate", id: "propagate", checked: p.propagate !== "0" });
-      const preview = h("button", { type: "submit", class: "button" }, "Preview impact");
-      form.append(
-        field("Asset", asset),
-        field("Changed at (UTC)", at),
-        h("div", { class: "field field-check" }, propagate, h("label", { for: "propagate" }, "Propagate to its blast radius")),
-        h("div", { class: "field field-button" }, preview),
-      );
-      form.addEventListener("submit", (e) => {
-        e.preventDefault();
-        const when = fromDateTimeInputValue(at.value);
-        if (!when) {
-          replace(result, emptyState("Enter the time of the change (UTC)."));
-          at.focus();
+    void load(
+      form,
+      "assets and frameworks",
+      ctx.signal,
+      () => Promise.all([listAssets(null, { signal: ctx.signal }), ctx.frameworks()]),
+      ([assets, frameworks]) => {
+        if (assets.nodes.length === 0) {
+          replace(form, emptyState("There are no assets to change."));
           return;
         }
-        const change: ChangeInput = { asset: asset.value, at: when, propagate: propagate.checked };
-        ctx.setParams({ asset: change.asset, at: at.value, propagate: change.propagate ? null : "0" });
-        void load(result, "the impact preview", ctx.signal, () => fetchImpact(change, { signal: ctx.signal }), (report) => {
-          result.append(recordBlock(change, frameworks, ctx));
-          renderImpact(result, report, frameworks, false);
-          result.dataset.loaded = "true";
+        const sorted = [...assets.nodes].sort((a, b) => a.name.localeCompare(b.name));
+        const asset = select(
+          "asset",
+          sorted.map((a) => ({ value: a.id, label: `${a.name} (${a.id})` })),
+          p.asset && sorted.some((a) => a.id === p.asset) ? p.asset : sorted[0]!.id,
+        );
+        const at = h("input", {
+          type: "datetime-local",
+          name: "at",
+          required: true,
+          step: 60,
+          value: p.at ?? toDateTimeInputValue(ctx.now()),
         });
-      });
-      if (p.asset) form.requestSubmit();
-    });
+        const propagate = h("input", {
+          type: "checkbox",
+          name: "propagate",
+          id: "propagate",
+          checked: p.propagate !== "0",
+        });
+        const preview = h("button", { type: "submit", class: "button" }, "Preview impact");
+        form.append(
+          field("Asset", asset),
+          field("Changed at (UTC)", at),
+          h(
+            "div",
+            { class: "field field-check" },
+            propagate,
+            h("label", { for: "propagate" }, "Propagate to its blast radius"),
+          ),
+          h("div", { class: "field field-button" }, preview),
+        );
+        form.addEventListener("submit", (e) => {
+          e.preventDefault();
+          const when = fromDateTimeInputValue(at.value);
+          if (!when) {
+            replace(result, emptyState("Enter the time of the change (UTC)."));
+            at.focus();
+            return;
+          }
+          const change: ChangeInput = { asset: asset.value, at: when, propagate: propagate.checked };
+          ctx.setParams({ asset: change.asset, at: at.value, propagate: change.propagate ? null : "0" });
+          void load(
+            result,
+            "the impact preview",
+            ctx.signal,
+            () => fetchImpact(change, { signal: ctx.signal }),
+            (report) => {
+              result.append(recordBlock(change, frameworks, ctx));
+              renderImpact(result, report, frameworks, false);
+              result.dataset.loaded = "true";
+            },
+          );
+        });
+        if (p.asset) form.requestSubmit();
+      },
+    );
   },
 };
 
@@ -65,15 +100,32 @@ function frameworkName(frameworks: readonly Framework[], id: string): string {
   return frameworks.find((f) => f.id === id)?.name ?? id;
 }
 
-function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: readonly Framework[], recorded: boolean): void {
+function renderImpact(
+  slot: HTMLElement,
+  report: ImpactReport,
+  frameworks: readonly Framework[],
+  recorded: boolean,
+): void {
   const names = new Map(report.assets.map((a) => [a.id, a.name]));
   const stale = groupStale(report.staleEvidence);
   const deltas = sortDeltas(report.frameworks);
   slot.append(
     h(
       "section",
-      { class: "card", "aria-labelledby": `impact-h-${recorded ? "r" : "p"}`, "data-testid": recorded ? "impact-recorded" : "impact-preview" },
-      h("h2", { id: `impact-h-${recorded ? "r" : "p"}` }, recorded ? "Recorded" : "Preview", ": ", names.get(report.assetId) ?? report.assetId, " changed at ", h("time", { datetime: report.at }, formatDateTime(report.at))),
+      {
+        class: "card",
+        "aria-labelledby": `impact-h-${recorded ? "r" : "p"}`,
+        "data-testid": recorded ? "impact-recorded" : "impact-preview",
+      },
+      h(
+        "h2",
+        { id: `impact-h-${recorded ? "r" : "p"}` },
+        recorded ? "Recorded" : "Preview",
+        ": ",
+        names.get(report.assetId) ?? report.assetId,
+        " changed at ",
+        h("time", { datetime: report.at }, formatDateTime(report.at)),
+      ),
       h(
         "p",
         { class: "muted" },
@@ -97,43 +149,77 @@ function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: reado
                   "ul",
                   { class: "delta-counts" },
                   countDeltas(d.before, d.after).map((c) =>
-                    h("li", { "data-count": c.key, "data-before": c.before, "data-after": c.after }, `${c.key}: ${c.before} → ${c.after} `, h("span", { class: c.delta === 0 ? "muted" : (c.key === "covered") === c.delta > 0 ? "good" : "bad" }, `(${signed(c.delta)})`)),
+                    h(
+                      "li",
+                      { "data-count": c.key, "data-before": c.before, "data-after": c.after },
+                      `${c.key}: ${c.before} → ${c.after} `,
+                      h(
+                        "span",
+                        { class: c.delta === 0 ? "muted" : (c.key === "covered") === c.delta > 0 ? "good" : "bad" },
+                        `(${signed(c.delta)})`,
+                      ),
+                    ),
                   ),
                 ),
                 d.changes.length
                   ? h(
                       "details",
                       { class: "changes-details", open: d.changes.length <= 6 },
-                      h("summary", null, `${d.changes.length} criteri${d.changes.length === 1 ? "on changes" : "a change"} status`),
                       h(
-                      "ul",
-                      { class: "changes" },
-                      d.changes.map((c) =>
-                        h(
-                          "li",
-                          { "data-criterion": c.criterionId, class: direction(c.before, c.after) },
-                          h("a", { href: criterionHash(c.criterionId) }, h("strong", null, c.criterion?.ref ?? c.criterionId), ` ${c.criterion?.title ?? ""}`),
-                          " ",
-                          statusBadge(c.before),
-                          " → ",
-                          statusBadge(c.after),
+                        "summary",
+                        null,
+                        `${d.changes.length} criteri${d.changes.length === 1 ? "on changes" : "a change"} status`,
+                      ),
+                      h(
+                        "ul",
+                        { class: "changes" },
+                        d.changes.map((c) =>
+                          h(
+                            "li",
+                            { "data-criterion": c.criterionId, class: direction(c.before, c.after) },
+                            h(
+                              "a",
+                              { href: criterionHash(c.criterionId) },
+                              h("strong", null, c.criterion?.ref ?? c.criterionId),
+                              ` ${c.criterion?.title ?? ""}`,
+                            ),
+                            " ",
+                            statusBadge(c.before),
+                            " → ",
+                            statusBadge(c.after),
+                          ),
                         ),
                       ),
-                    ),
                     )
                   : h("p", { class: "muted small" }, "No criterion changes status."),
               ),
             ),
           ),
       h("h3", null, `Assets touched (${report.assetIds.length})`),
-      h("ul", { class: "chips", "data-testid": "touched-assets" }, report.assetIds.map((id) => h("li", { "data-asset": id }, h("a", { href: buildHash("assets", null, { asset: id }) }, names.get(id) ?? id)))),
+      h(
+        "ul",
+        { class: "chips", "data-testid": "touched-assets" },
+        report.assetIds.map((id) =>
+          h(
+            "li",
+            { "data-asset": id },
+            h("a", { href: buildHash("assets", null, { asset: id }) }, names.get(id) ?? id),
+          ),
+        ),
+      ),
       h("h3", null, `Evidence going stale (${stale.length} items)`),
       stale.length
         ? scrollTable(
             "Evidence that becomes stale",
             ["Evidence", "Control", "Stale for"],
             stale.map((s) =>
-              h("tr", { "data-evidence": s.evidenceId }, h("th", { scope: "row" }, s.first.evidence?.title ?? s.evidenceId), h("td", null, s.controlId), h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", "))),
+              h(
+                "tr",
+                { "data-evidence": s.evidenceId },
+                h("th", { scope: "row" }, s.first.evidence?.title ?? s.evidenceId),
+                h("td", null, s.controlId),
+                h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", ")),
+              ),
             ),
             { "data-testid": "stale-evidence" },
           )
@@ -144,14 +230,30 @@ function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: reado
 
 function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx: PageContext): HTMLElement {
   const allowed = canRecordChanges();
-  const button = h("button", { type: "button", class: "button button-danger", "data-testid": "record-change", disabled: !allowed }, "Record change");
+  const button = h(
+    "button",
+    { type: "button", class: "button button-danger", "data-testid": "record-change", disabled: !allowed },
+    "Record change",
+  );
   const out = h("div", { class: "record-result", "aria-live": "polite" });
   const block = h(
     "section",
     { class: "card record", "aria-label": "Record the change" },
-    h("p", null, "Recording sets the asset's changed-at", change.propagate ? " (and that of its blast radius)" : "", ". It is written to the graph and the audit log."),
+    h(
+      "p",
+      null,
+      "Recording sets the asset's changed-at",
+      change.propagate ? " (and that of its blast radius)" : "",
+      ". It is written to the graph and the audit log.",
+    ),
     button,
-    allowed ? null : h("p", { class: "muted small" }, `Your role (${getMe()?.roles.join(", ").toLowerCase()}) may preview but not record changes; an editor or admin key can.`),
+    allowed
+      ? null
+      : h(
+          "p",
+          { class: "muted small" },
+          `Your role (${getMe()?.roles.join(", ").toLowerCase()}) may preview but not record changes; an editor or admin key can.`,
+        ),
     out,
   );
   button.addEventListener("click", () => {
@@ -162,7 +264,9 @@ function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx:
       ctx.signal,
       async () => {
         const report = await recordChange(change, { signal: ctx.signal });
-        const totals = await Promise.all(frameworks.map(async (f) => [f, await fetchCoverageTotals(f.id, null, { signal: ctx.signal })] as const));
+        const totals = await Promise.all(
+          frameworks.map(async (f) => [f, await fetchCoverageTotals(f.id, null, { signal: ctx.signal })] as const),
+        );
         return { report, totals };
       },
       ({ report, totals }) => {
@@ -171,9 +275,12 @@ function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx:
         button.textContent = "Recorded";
         out.dataset.loaded = "true";
       },
-    ).then(() => {
-      if (!out.dataset.loaded) button.disabled = false;
-    }, (error: unknown) => replace(out, errorState(error)));
+    ).then(
+      () => {
+        if (!out.dataset.loaded) button.disabled = false;
+      },
+      (error: unknown) => replace(out, errorState(error)),
+    );
   });
   return block;
 }
@@ -183,6 +290,13 @@ function coverageNow(totals: readonly (readonly [Framework, StatusCounts])[]): H
     "section",
     { class: "card", "data-testid": "coverage-now", "aria-label": "Coverage now" },
     h("h3", null, "Coverage now"),
-    totals.map(([f, t]) => h("div", { "data-framework": f.id }, h("h4", null, h("a", { href: buildHash("overview") }, f.name)), countsList(t, "now"))),
+    totals.map(([f, t]) =>
+      h(
+        "div",
+        { "data-framework": f.id },
+        h("h4", null, h("a", { href: buildHash("overview") }, f.name)),
+        countsList(t, "now"),
+      ),
+    ),
   );
 }

@@ -24,7 +24,10 @@ export const missingPage: Page = {
   title: "Missing evidence",
   render(ctx) {
     const p = ctx.route.params;
-    const header = pageHeader("Missing evidence", "Implemented controls without valid, current evidence: the collection worklist.");
+    const header = pageHeader(
+      "Missing evidence",
+      "Implemented controls without valid, current evidence: the collection worklist.",
+    );
     const controls = h("form", { class: "toolbar", "aria-label": "Worklist filters" });
     controls.addEventListener("submit", (e) => e.preventDefault());
     const summary = h("div", { class: "worklist-summary", "aria-live": "polite" });
@@ -32,8 +35,16 @@ export const missingPage: Page = {
     ctx.root.append(header, controls, h("section", { class: "card" }, summary, table));
 
     void load(controls, "frameworks", ctx.signal, ctx.frameworks, (frameworks) => {
-      const fw = select("framework", [{ value: "", label: "All frameworks" }, ...frameworkOptions(orderFrameworks(frameworks))], p.framework ?? "");
-      const reason = select("reason", [{ value: "", label: "Any reason" }, ...REASON_ORDER.map((r) => ({ value: r, label: REASON_LABEL[r] }))], p.reason ?? "");
+      const fw = select(
+        "framework",
+        [{ value: "", label: "All frameworks" }, ...frameworkOptions(orderFrameworks(frameworks))],
+        p.framework ?? "",
+      );
+      const reason = select(
+        "reason",
+        [{ value: "", label: "Any reason" }, ...REASON_ORDER.map((r) => ({ value: r, label: REASON_LABEL[r] }))],
+        p.reason ?? "",
+      );
       const owner = select("owner", [{ value: "", label: "Any owner" }], p.owner ?? "");
       const sort = select(
         "sort",
@@ -43,9 +54,24 @@ export const missingPage: Page = {
         ],
         p.sort === "reason" ? "reason" : "overdue",
       );
-      const day = h("input", { type: "date", name: "asOf", value: isDateInputValue(p.asOf) ? p.asOf : toDateInputValue(ctx.now()) });
-      const exportButton = h("button", { type: "button", class: "button", "data-testid": "export-csv", disabled: true }, "Export CSV");
-      controls.append(field("Framework", fw), field("Owner", owner), field("Reason", reason), field("Sort", sort), field("As of (UTC day)", day), h("div", { class: "field field-button" }, exportButton));
+      const day = h("input", {
+        type: "date",
+        name: "asOf",
+        value: isDateInputValue(p.asOf) ? p.asOf : toDateInputValue(ctx.now()),
+      });
+      const exportButton = h(
+        "button",
+        { type: "button", class: "button", "data-testid": "export-csv", disabled: true },
+        "Export CSV",
+      );
+      controls.append(
+        field("Framework", fw),
+        field("Owner", owner),
+        field("Reason", reason),
+        field("Sort", sort),
+        field("As of (UTC day)", day),
+        h("div", { class: "field field-button" }, exportButton),
+      );
 
       let report: MissingEvidenceReport | null = null;
       let rows: MissingEvidenceRow[] = [];
@@ -62,7 +88,10 @@ export const missingPage: Page = {
       const renderRows = (): void => {
         if (!report) return;
         ctx.setParams(params());
-        shown = sortRows(filterRows(rows, { owner: owner.value || null, reason: (reason.value || null) as EvidenceState | null }), sort.value as WorklistSort);
+        shown = sortRows(
+          filterRows(rows, { owner: owner.value || null, reason: (reason.value || null) as EvidenceState | null }),
+          sort.value as WorklistSort,
+        );
         exportButton.disabled = shown.length === 0;
         replace(
           summary,
@@ -79,11 +108,22 @@ export const missingPage: Page = {
           h(
             "ul",
             { class: "reason-counts", "aria-label": "Missing by reason" },
-            [...report.byReason].sort((a, b) => REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason)).map((r) => h("li", { "data-reason": r.reason, "data-count": r.count }, `${REASON_LABEL[r.reason]}: ${r.count}`)),
+            [...report.byReason]
+              .sort((a, b) => REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason))
+              .map((r) =>
+                h("li", { "data-reason": r.reason, "data-count": r.count }, `${REASON_LABEL[r.reason]}: ${r.count}`),
+              ),
           ),
         );
         if (shown.length === 0) {
-          replace(table, emptyState(report.totalCount === 0 ? "Nothing is missing: every implemented control has valid, current evidence." : "No row matches these filters."));
+          replace(
+            table,
+            emptyState(
+              report.totalCount === 0
+                ? "Nothing is missing: every implemented control has valid, current evidence."
+                : "No row matches these filters.",
+            ),
+          );
           return;
         }
         const asOf = report.asOf;
@@ -91,16 +131,25 @@ export const missingPage: Page = {
           h(
             "tr",
             { "data-control": row.controlId, "data-asset": row.assetId ?? "", "data-reason": row.reason },
-            worklistCells(row, asOf).map((cell, i) => (i === 0 ? h("th", { scope: "row" }, cell) : h("td", { class: i === 7 ? "num" : undefined }, cell))),
+            worklistCells(row, asOf).map((cell, i) =>
+              i === 0 ? h("th", { scope: "row" }, cell) : h("td", { class: i === 7 ? "num" : undefined }, cell),
+            ),
           ),
         );
-        replace(table, scrollTable("Missing evidence rows", WORKLIST_COLUMNS, trs, { "data-testid": "worklist-table" }));
+        replace(
+          table,
+          scrollTable("Missing evidence rows", WORKLIST_COLUMNS, trs, { "data-testid": "worklist-table" }),
+        );
       };
 
       let ownerWanted = p.owner ?? "";
       const fillOwners = (): void => {
         const want = ownerWanted;
-        replace(owner, h("option", { value: "" }, "Any owner"), owners(rows).map((o) => h("option", { value: o, selected: o === want }, o)));
+        replace(
+          owner,
+          h("option", { value: "" }, "Any owner"),
+          owners(rows).map((o) => h("option", { value: o, selected: o === want }, o)),
+        );
       };
 
       const fetchRows = (): void => {
@@ -108,13 +157,22 @@ export const missingPage: Page = {
         const asOf = asOfFromDateInput(day.value, ctx.now());
         exportButton.disabled = true;
         replace(summary);
-        void load(table, "the missing-evidence worklist", ctx.signal, () => fetchMissingEvidence(fw.value || null, asOf, (reason.value || null) as EvidenceState | null, { signal: ctx.signal }), (data) => {
-          report = data.report;
-          rows = data.rows;
-          fillOwners();
-          renderRows();
-          table.dataset.loaded = "true";
-        });
+        void load(
+          table,
+          "the missing-evidence worklist",
+          ctx.signal,
+          () =>
+            fetchMissingEvidence(fw.value || null, asOf, (reason.value || null) as EvidenceState | null, {
+              signal: ctx.signal,
+            }),
+          (data) => {
+            report = data.report;
+            rows = data.rows;
+            fillOwners();
+            renderRows();
+            table.dataset.loaded = "true";
+          },
+        );
       };
 
       fw.addEventListener("change", fetchRows);

@@ -26,7 +26,11 @@ export const overviewPage: Page = {
       todayButton,
     );
     form.addEventListener("submit", (e) => e.preventDefault());
-    ctx.root.append(pageHeader("Coverage overview", "Which criteria are met by implemented controls with valid, current evidence."), form, body);
+    ctx.root.append(
+      pageHeader("Coverage overview", "Which criteria are met by implemented controls with valid, current evidence."),
+      form,
+      body,
+    );
 
     let frameworks: Framework[] = [];
     const refresh = (): void => {
@@ -35,7 +39,12 @@ export const overviewPage: Page = {
       const asOf = asOfFromDateInput(day, ctx.now());
       replace(body);
       if (frameworks.length === 0) {
-        body.append(emptyState("No frameworks are loaded.", "Load a framework catalog (attestgraph load seeds/) to see coverage."));
+        body.append(
+          emptyState(
+            "No frameworks are loaded.",
+            "Load a framework catalog (attestgraph load seeds/) to see coverage.",
+          ),
+        );
         return;
       }
       const glance = h("tbody");
@@ -50,7 +59,17 @@ export const overviewPage: Page = {
             h(
               "table",
               { class: "table", "data-testid": "glance" },
-              h("thead", null, h("tr", null, ["Framework", "Covered", "Partial", "Uncovered", "Criteria", "Coverage"].map((c) => h("th", { scope: "col" }, c)))),
+              h(
+                "thead",
+                null,
+                h(
+                  "tr",
+                  null,
+                  ["Framework", "Covered", "Partial", "Uncovered", "Criteria", "Coverage"].map((c) =>
+                    h("th", { scope: "col" }, c),
+                  ),
+                ),
+              ),
               glance,
             ),
           ),
@@ -79,22 +98,50 @@ function frameworkSection(ctx: PageContext, fw: Framework, asOf: string | null, 
     h("h2", { id: headingId, tabindex: "-1" }, fw.name, " ", h("span", { class: "muted" }, fw.version)),
     slot,
   );
-  const glanceRow = h("tr", { "data-framework": fw.id }, h("th", { scope: "row" }, h("a", { href: `#${headingId}`, onclick: (e: Event) => (e.preventDefault(), section.querySelector("h2")?.focus(), section.scrollIntoView()) }, fw.name)), h("td", { colspan: "5", class: "muted" }, "Loading…"));
+  const glanceRow = h(
+    "tr",
+    { "data-framework": fw.id },
+    h(
+      "th",
+      { scope: "row" },
+      h(
+        "a",
+        {
+          href: `#${headingId}`,
+          onclick: (e: Event) => (e.preventDefault(), section.querySelector("h2")?.focus(), section.scrollIntoView()),
+        },
+        fw.name,
+      ),
+    ),
+    h("td", { colspan: "5", class: "muted" }, "Loading…"),
+  );
   glance.append(glanceRow);
-  void load(slot, `coverage for ${fw.name}`, ctx.signal, () => fetchCoverage(fw.id, asOf, { signal: ctx.signal }), (report) => {
-    const t = report.totals;
-    glanceRow.replaceChildren(
-      glanceRow.firstChild!,
-      h("td", { class: "num", "data-count": "covered" }, t.covered),
-      h("td", { class: "num", "data-count": "partial" }, t.partial),
-      h("td", { class: "num", "data-count": "uncovered" }, t.uncovered),
-      h("td", { class: "num", "data-count": "total" }, t.total),
-      h("td", { class: "bar-cell" }, coverageBar(t, fw.name), h("span", { class: "small muted" }, `${percent(t.covered, t.total)}% covered`)),
-    );
-    slot.append(...coverageBody(report, asOf));
-    section.dataset.loaded = "true";
-  }).then(() => {
-    if (!section.dataset.loaded && !ctx.signal.aborted) glanceRow.lastElementChild!.textContent = "Could not load (see below).";
+  void load(
+    slot,
+    `coverage for ${fw.name}`,
+    ctx.signal,
+    () => fetchCoverage(fw.id, asOf, { signal: ctx.signal }),
+    (report) => {
+      const t = report.totals;
+      glanceRow.replaceChildren(
+        glanceRow.firstChild!,
+        h("td", { class: "num", "data-count": "covered" }, t.covered),
+        h("td", { class: "num", "data-count": "partial" }, t.partial),
+        h("td", { class: "num", "data-count": "uncovered" }, t.uncovered),
+        h("td", { class: "num", "data-count": "total" }, t.total),
+        h(
+          "td",
+          { class: "bar-cell" },
+          coverageBar(t, fw.name),
+          h("span", { class: "small muted" }, `${percent(t.covered, t.total)}% covered`),
+        ),
+      );
+      slot.append(...coverageBody(report, asOf));
+      section.dataset.loaded = "true";
+    },
+  ).then(() => {
+    if (!section.dataset.loaded && !ctx.signal.aborted)
+      glanceRow.lastElementChild!.textContent = "Could not load (see below).";
   });
   return section;
 }
@@ -104,7 +151,12 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
   const summary = h(
     "div",
     { class: "framework-summary" },
-    h("p", { class: "big-number" }, h("span", { "data-testid": "covered-percent" }, `${percent(totals.covered, totals.total)}%`), h("span", { class: "muted" }, " covered")),
+    h(
+      "p",
+      { class: "big-number" },
+      h("span", { "data-testid": "covered-percent" }, `${percent(totals.covered, totals.total)}%`),
+      h("span", { class: "muted" }, " covered"),
+    ),
     countsList(totals, "total"),
     coverageBar(totals, "All criteria"),
     h("p", { class: "muted small" }, "As of ", h("time", { datetime: report.asOf }, formatDateTime(report.asOf))),
@@ -124,7 +176,9 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
   );
   const categories =
     categoryRows.length > 0
-      ? scrollTable("By category", ["Category", "Covered", "Partial", "Uncovered", "Total", "Coverage"], categoryRows, { "data-testid": "categories" })
+      ? scrollTable("By category", ["Category", "Covered", "Partial", "Uncovered", "Total", "Coverage"], categoryRows, {
+          "data-testid": "categories",
+        })
       : emptyState("This framework has no criteria.");
 
   const worst = worstCriteria(report.criteria);
@@ -132,17 +186,24 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
   const renderWorst = (limit: number): void => {
     replace(
       list,
-      worst.slice(0, limit).map((c) =>
-        h(
-          "li",
-          { "data-criterion": c.criterionId, "data-status": c.status },
-          statusBadge(c.status),
-          " ",
-          h("a", { href: criterionHash(c.criterionId, asOf ? asOf.slice(0, 10) : null) }, h("strong", null, c.ref), ` ${c.title}`),
-          c.derived ? h("span", { class: "tag" }, "via crosswalk") : null,
-          h("span", { class: "muted small reason" }, c.reason),
+      worst
+        .slice(0, limit)
+        .map((c) =>
+          h(
+            "li",
+            { "data-criterion": c.criterionId, "data-status": c.status },
+            statusBadge(c.status),
+            " ",
+            h(
+              "a",
+              { href: criterionHash(c.criterionId, asOf ? asOf.slice(0, 10) : null) },
+              h("strong", null, c.ref),
+              ` ${c.title}`,
+            ),
+            c.derived ? h("span", { class: "tag" }, "via crosswalk") : null,
+            h("span", { class: "muted small reason" }, c.reason),
+          ),
         ),
-      ),
     );
   };
   renderWorst(WORST_SHOWN);

@@ -29,7 +29,13 @@ const latest = new WeakMap<HTMLElement, number>();
  * Show a loading state in `slot`, run `task`, then `render` its result there, or an error
  * state with a retry button. Answers that arrive after the page was left are ignored.
  */
-export function load<T>(slot: HTMLElement, what: string, signal: AbortSignal, task: () => Promise<T>, render: (data: T) => void): Promise<void> {
+export function load<T>(
+  slot: HTMLElement,
+  what: string,
+  signal: AbortSignal,
+  task: () => Promise<T>,
+  render: (data: T) => void,
+): Promise<void> {
   // Only the latest load into a slot may render there (an older, slower answer is dropped).
   const token = (latest.get(slot) ?? 0) + 1;
   latest.set(slot, token);
@@ -46,7 +52,10 @@ export function load<T>(slot: HTMLElement, what: string, signal: AbortSignal, ta
     (error: unknown) => {
       if (!current() || isAbort(error)) return;
       slot.removeAttribute("aria-busy");
-      replace(slot, errorState(error, () => void load(slot, what, signal, task, render)));
+      replace(
+        slot,
+        errorState(error, () => void load(slot, what, signal, task, render)),
+      );
     },
   );
 }

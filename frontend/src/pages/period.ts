@@ -23,22 +23,44 @@ export const periodPage: Page = {
     const list = h("div", { class: "timelines", "data-testid": "timelines" });
     const pager = h("nav", { class: "pager", "aria-label": "Controls pages" });
     ctx.root.append(
-      pageHeader("Type II period", "Over an audit period, each control expects accepted evidence in every interval of its frequency; an interval without any is a gap."),
+      pageHeader(
+        "Type II period",
+        "Over an audit period, each control expects accepted evidence in every interval of its frequency; an interval without any is a gap.",
+      ),
       form,
       h("section", { class: "card" }, summary, list, pager),
     );
 
     void load(form, "frameworks", ctx.signal, ctx.frameworks, (frameworks) => {
-      const fw = select("framework", [{ value: "", label: "All controls" }, ...frameworkOptions(frameworks)], p.framework ?? orderFrameworks(frameworks)[0]?.id ?? "");
-      const start = h("input", { type: "date", name: "start", required: true, value: isDateInputValue(p.start) ? p.start : def.start });
-      const end = h("input", { type: "date", name: "end", required: true, value: isDateInputValue(p.end) ? p.end : def.end });
+      const fw = select(
+        "framework",
+        [{ value: "", label: "All controls" }, ...frameworkOptions(frameworks)],
+        p.framework ?? orderFrameworks(frameworks)[0]?.id ?? "",
+      );
+      const start = h("input", {
+        type: "date",
+        name: "start",
+        required: true,
+        value: isDateInputValue(p.start) ? p.start : def.start,
+      });
+      const end = h("input", {
+        type: "date",
+        name: "end",
+        required: true,
+        value: isDateInputValue(p.end) ? p.end : def.end,
+      });
       const gapsOnly = h("input", { type: "checkbox", name: "gapsOnly", checked: p.gapsOnly === "1" });
       const apply = h("button", { type: "submit", class: "button" }, "Show period");
       form.append(
         field("Framework", fw),
         field("From (UTC day)", start),
         field("To (UTC day, inclusive)", end),
-        h("div", { class: "field field-check" }, gapsOnly, h("label", { for: (gapsOnly.id = "gaps-only") }, "Only controls with gaps")),
+        h(
+          "div",
+          { class: "field field-check" },
+          gapsOnly,
+          h("label", { for: (gapsOnly.id = "gaps-only") }, "Only controls with gaps"),
+        ),
         h("div", { class: "field field-button" }, apply),
       );
 
@@ -51,14 +73,28 @@ export const periodPage: Page = {
           replace(pager);
           return;
         }
-        ctx.setParams({ framework: fw.value || null, start: start.value, end: end.value, gapsOnly: gapsOnly.checked ? "1" : null });
+        ctx.setParams({
+          framework: fw.value || null,
+          start: start.value,
+          end: end.value,
+          gapsOnly: gapsOnly.checked ? "1" : null,
+        });
         const range = periodRange(start.value, end.value);
         replace(pager);
         replace(summary);
-        void load(list, "the evidence gaps", ctx.signal, () => fetchEvidenceGaps(fw.value || null, range.start, range.end, PAGE_SIZE, after, gapsOnly.checked, { signal: ctx.signal }), (data) => {
-          renderPage(data, after);
-          list.dataset.loaded = "true";
-        });
+        void load(
+          list,
+          "the evidence gaps",
+          ctx.signal,
+          () =>
+            fetchEvidenceGaps(fw.value || null, range.start, range.end, PAGE_SIZE, after, gapsOnly.checked, {
+              signal: ctx.signal,
+            }),
+          (data) => {
+            renderPage(data, after);
+            list.dataset.loaded = "true";
+          },
+        );
       };
 
       const renderPage = (data: GapsPage, after: string | null): void => {
@@ -78,13 +114,26 @@ export const periodPage: Page = {
           legend(),
         );
         if (conn.edges.length === 0) {
-          replace(list, emptyState(gapsOnly.checked ? "No control has a gap in this period." : "No control is in scope for this period."));
+          replace(
+            list,
+            emptyState(
+              gapsOnly.checked ? "No control has a gap in this period." : "No control is in scope for this period.",
+            ),
+          );
           return;
         }
         list.append(...conn.edges.map((e) => timelineRow(e.node, data.start, data.end)));
         list.append(axis(data.start, data.end));
-        const prev = h("button", { type: "button", class: "button button-secondary", disabled: index <= 0 }, "Previous");
-        const next = h("button", { type: "button", class: "button button-secondary", disabled: !conn.pageInfo.hasNextPage }, "Next");
+        const prev = h(
+          "button",
+          { type: "button", class: "button button-secondary", disabled: index <= 0 },
+          "Previous",
+        );
+        const next = h(
+          "button",
+          { type: "button", class: "button button-secondary", disabled: !conn.pageInfo.hasNextPage },
+          "Next",
+        );
         prev.addEventListener("click", () => show(cursors[index - 1] ?? null));
         next.addEventListener("click", () => {
           cursors = [...cursors.slice(0, index + 1), conn.pageInfo.endCursor];
@@ -129,25 +178,53 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
   const label = `${cp.controlId}: ${cp.gaps} of ${cp.intervals.length} ${cp.frequency} intervals are gaps (${share}%)`;
   const bar = svg(
     "svg",
-    { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: "none", class: "timeline", role: "img", "aria-label": label },
+    {
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      preserveAspectRatio: "none",
+      class: "timeline",
+      role: "img",
+      "aria-label": label,
+    },
     segments.map((s) =>
       svg(
         "rect",
-        { x: s.x.toFixed(2), y: 0, width: Math.max(s.width, 0.5).toFixed(2), height: HEIGHT, class: s.isGap ? "seg-gap" : "seg-ok", "data-gap": s.isGap ? "1" : "0" },
-        svg("title", {}, `${formatDate(s.start)} → ${formatDate(s.end)}: ${s.isGap ? `${s.intervals} interval${s.intervals > 1 ? "s" : ""} without evidence` : `${s.evidenceCount} evidence item${s.evidenceCount === 1 ? "" : "s"}`}`),
+        {
+          x: s.x.toFixed(2),
+          y: 0,
+          width: Math.max(s.width, 0.5).toFixed(2),
+          height: HEIGHT,
+          class: s.isGap ? "seg-gap" : "seg-ok",
+          "data-gap": s.isGap ? "1" : "0",
+        },
+        svg(
+          "title",
+          {},
+          `${formatDate(s.start)} → ${formatDate(s.end)}: ${s.isGap ? `${s.intervals} interval${s.intervals > 1 ? "s" : ""} without evidence` : `${s.evidenceCount} evidence item${s.evidenceCount === 1 ? "" : "s"}`}`,
+        ),
       ),
     ),
   );
   return h(
     "div",
-    { class: "timeline-row", "data-control": cp.controlId, "data-gaps": cp.gaps, "data-intervals": cp.intervals.length },
+    {
+      class: "timeline-row",
+      "data-control": cp.controlId,
+      "data-gaps": cp.gaps,
+      "data-intervals": cp.intervals.length,
+    },
     h(
       "div",
       { class: "timeline-label" },
       h("strong", null, cp.controlId),
       " ",
       h("span", null, cp.control?.title ?? ""),
-      h("div", { class: "muted small" }, `${cp.frequency} · `, h("span", { class: cp.gaps ? "bad" : "good" }, `${cp.gaps} gap${cp.gaps === 1 ? "" : "s"}`), ` of ${cp.intervals.length}`),
+      h(
+        "div",
+        { class: "muted small" },
+        `${cp.frequency} · `,
+        h("span", { class: cp.gaps ? "bad" : "good" }, `${cp.gaps} gap${cp.gaps === 1 ? "" : "s"}`),
+        ` of ${cp.intervals.length}`,
+      ),
     ),
     bar,
   );
@@ -159,6 +236,10 @@ function axis(start: string, end: string): HTMLElement {
     "div",
     { class: "timeline-row timeline-axis", "aria-hidden": "true" },
     h("div", { class: "timeline-label" }),
-    h("div", { class: "axis" }, ticks.map((t) => h("span", { style: { left: `${(t.x / WIDTH) * 100}%` } }, t.label.slice(2)))),
+    h(
+      "div",
+      { class: "axis" },
+      ticks.map((t) => h("span", { style: { left: `${(t.x / WIDTH) * 100}%` } }, t.label.slice(2))),
+    ),
   );
 }

@@ -33,7 +33,10 @@ export function worstCriteria<T extends { status: CoverageStatus; ref: string }>
  * Categories in a sensible order: SOC 2's five in TSC order first; any other category in the
  * order it first appears in the catalog (`catalog`: criteria in catalog order), else by name.
  */
-export function orderCategories<T extends { category: string }>(rows: readonly T[], catalog: readonly { category: string }[] = []): T[] {
+export function orderCategories<T extends { category: string }>(
+  rows: readonly T[],
+  catalog: readonly { category: string }[] = [],
+): T[] {
   const firstSeen = new Map<string, number>();
   catalog.forEach((c, i) => {
     if (!firstSeen.has(c.category)) firstSeen.set(c.category, i);

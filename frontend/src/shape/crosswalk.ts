@@ -45,10 +45,18 @@ export function crosswalkMatrix(rows: readonly CrosswalkRow[]): CrosswalkMatrix 
   const counts: Record<MappingRelationship, number> = { EQUAL: 0, SUBSET_OF: 0, SUPERSET_OF: 0, INTERSECTS_WITH: 0 };
   for (const row of rows) {
     if (!sources.has(row.sourceId)) {
-      sources.set(row.sourceId, { id: row.sourceId, ref: row.source?.ref ?? refOf(row.sourceId), title: row.source?.title ?? "" });
+      sources.set(row.sourceId, {
+        id: row.sourceId,
+        ref: row.source?.ref ?? refOf(row.sourceId),
+        title: row.source?.title ?? "",
+      });
     }
     if (!targets.has(row.targetId)) {
-      targets.set(row.targetId, { id: row.targetId, ref: row.target?.ref ?? refOf(row.targetId), title: row.target?.title ?? "" });
+      targets.set(row.targetId, {
+        id: row.targetId,
+        ref: row.target?.ref ?? refOf(row.targetId),
+        title: row.target?.title ?? "",
+      });
     }
     const key = `${row.sourceId}\u0000${row.targetId}`;
     const existing = cells.get(key);
@@ -62,7 +70,8 @@ export function crosswalkMatrix(rows: readonly CrosswalkRow[]): CrosswalkMatrix 
       cells.set(key, row);
     }
   }
-  const byRef = (a: MatrixAxisEntry, b: MatrixAxisEntry): number => compareRefs(a.ref, b.ref) || a.id.localeCompare(b.id);
+  const byRef = (a: MatrixAxisEntry, b: MatrixAxisEntry): number =>
+    compareRefs(a.ref, b.ref) || a.id.localeCompare(b.id);
   return {
     sources: [...sources.values()].sort(byRef),
     targets: [...targets.values()].sort(byRef),

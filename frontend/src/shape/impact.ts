@@ -27,7 +27,9 @@ export function countDeltas(before: StatusCounts, after: StatusCounts): CountDel
 
 /** Frameworks with moves first (most criteria moved first), then by id. */
 export function sortDeltas(frameworks: readonly FrameworkDelta[]): FrameworkDelta[] {
-  return [...frameworks].sort((a, b) => b.changes.length - a.changes.length || a.frameworkId.localeCompare(b.frameworkId));
+  return [...frameworks].sort(
+    (a, b) => b.changes.length - a.changes.length || a.frameworkId.localeCompare(b.frameworkId),
+  );
 }
 
 /** Stale evidence grouped by evidence id: one line per item, the assets it went stale for. */
@@ -40,5 +42,7 @@ export function groupStale<T extends { evidenceId: string; controlId: string; as
     g.assetIds.push(r.assetId);
     groups.set(r.evidenceId, g);
   }
-  return [...groups.values()].sort((a, b) => a.controlId.localeCompare(b.controlId) || a.evidenceId.localeCompare(b.evidenceId));
+  return [...groups.values()].sort(
+    (a, b) => a.controlId.localeCompare(b.controlId) || a.evidenceId.localeCompare(b.evidenceId),
+  );
 }

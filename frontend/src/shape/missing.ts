@@ -4,7 +4,13 @@ import { toCsv } from "./csv";
 import { daysBetween, formatDate } from "./dates";
 
 /** The order DESIGN.md checks reasons in (the first that holds is reported). */
-export const REASON_ORDER: readonly EvidenceState[] = ["STALE", "EXPIRED", "PENDING_REVIEW", "REJECTED", "NEVER_COLLECTED"];
+export const REASON_ORDER: readonly EvidenceState[] = [
+  "STALE",
+  "EXPIRED",
+  "PENDING_REVIEW",
+  "REJECTED",
+  "NEVER_COLLECTED",
+];
 
 export const REASON_LABEL: Readonly<Record<EvidenceState, string>> = {
   OK: "OK",
@@ -37,7 +43,9 @@ export function owners(rows: readonly MissingEvidenceRow[]): string[] {
 }
 
 export function filterRows(rows: readonly MissingEvidenceRow[], filter: WorklistFilter): MissingEvidenceRow[] {
-  return rows.filter((r) => (!filter.owner || ownerOf(r) === filter.owner) && (!filter.reason || r.reason === filter.reason));
+  return rows.filter(
+    (r) => (!filter.owner || ownerOf(r) === filter.owner) && (!filter.reason || r.reason === filter.reason),
+  );
 }
 
 function bySinceAscNullLast(a: MissingEvidenceRow, b: MissingEvidenceRow): number {
@@ -69,7 +77,16 @@ export function daysOverdue(row: MissingEvidenceRow, asOf: string): number | nul
   return row.since ? Math.max(0, daysBetween(row.since, asOf)) : null;
 }
 
-export const WORKLIST_COLUMNS = ["Control", "Control title", "Owner", "Asset", "Asset name", "Reason", "Since", "Days overdue"] as const;
+export const WORKLIST_COLUMNS = [
+  "Control",
+  "Control title",
+  "Owner",
+  "Asset",
+  "Asset name",
+  "Reason",
+  "Since",
+  "Days overdue",
+] as const;
 
 /** The cells of one row, exactly as the table shows them (and the CSV writes them). */
 export function worklistCells(row: MissingEvidenceRow, asOf: string): string[] {
@@ -87,7 +104,10 @@ export function worklistCells(row: MissingEvidenceRow, asOf: string): string[] {
 }
 
 export function worklistCsv(rows: readonly MissingEvidenceRow[], asOf: string): string {
-  return toCsv(WORKLIST_COLUMNS, rows.map((r) => worklistCells(r, asOf)));
+  return toCsv(
+    WORKLIST_COLUMNS,
+    rows.map((r) => worklistCells(r, asOf)),
+  );
 }
 
 export function worklistFileName(framework: string | null, asOf: string): string {

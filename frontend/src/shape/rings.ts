@@ -74,7 +74,11 @@ function fromTop(angle: number): number {
  * nodes need more room, and always larger than the ring inside it. Within a ring, nodes sit in
  * the order of the mean angle of their neighbours on inner rings (ties by id), evenly spaced.
  */
-export function ringLayout(nodes: readonly RingNode[], edges: readonly RingEdge[], options: RingOptions = {}): Map<string, RingPosition> {
+export function ringLayout(
+  nodes: readonly RingNode[],
+  edges: readonly RingEdge[],
+  options: RingOptions = {},
+): Map<string, RingPosition> {
   const step = options.step ?? 120;
   const minGap = options.minGap ?? 70;
   const twist = options.twist ?? 0;
@@ -92,7 +96,9 @@ export function ringLayout(nodes: readonly RingNode[], edges: readonly RingEdge[
     else radius = Math.max(ring * step, previousRadius + step * 0.75, (count * minGap) / (2 * Math.PI));
     const ordered = ids
       .map((id, index) => {
-        const inner = (neighbours.get(id) ?? []).map((n) => positions.get(n)).filter((p): p is RingPosition => !!p && p.ring < ring);
+        const inner = (neighbours.get(id) ?? [])
+          .map((n) => positions.get(n))
+          .filter((p): p is RingPosition => !!p && p.ring < ring);
         const want = meanAngle(inner.filter((p) => p.ring > 0 || inner.length === 1).map((p) => p.angle));
         return { id, index, want: want === null ? null : fromTop(want) };
       })

@@ -23,7 +23,12 @@ function scale(start: number, end: number, width: number): (t: number) => number
  * on [0, width] for the period [periodStart, periodEnd). Segments are contiguous when the
  * intervals are, and never leave the period.
  */
-export function timelineSegments(intervals: readonly GapInterval[], periodStart: string, periodEnd: string, width: number): TimelineSegment[] {
+export function timelineSegments(
+  intervals: readonly GapInterval[],
+  periodStart: string,
+  periodEnd: string,
+  width: number,
+): TimelineSegment[] {
   const x = scale(Date.parse(periodStart), Date.parse(periodEnd), width);
   const sorted = [...intervals].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
   const runs: { isGap: boolean; start: string; end: string; intervals: number; evidenceCount: number }[] = [];
@@ -55,7 +60,11 @@ export function monthTicks(periodStart: string, periodEnd: string, width: number
   const x = scale(start, end, width);
   const ticks: TimelineTick[] = [];
   const d = new Date(start);
-  let cursor = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (d.getUTCDate() === 1 && d.getUTCHours() === 0 ? 0 : 1), 1);
+  let cursor = Date.UTC(
+    d.getUTCFullYear(),
+    d.getUTCMonth() + (d.getUTCDate() === 1 && d.getUTCHours() === 0 ? 0 : 1),
+    1,
+  );
   while (cursor < end) {
     ticks.push({ x: x(cursor), label: toDateInputValue(new Date(cursor)).slice(0, 7) });
     const c = new Date(cursor);

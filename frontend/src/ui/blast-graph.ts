@@ -38,7 +38,11 @@ export function blastGraph(nodes: GraphNode[], edges: RingEdge[], onSelect: (id:
     "figure",
     { class: "graph", "data-testid": "blast-graph", "data-node-count": nodes.length },
     canvas,
-    h("figcaption", { class: "muted small" }, "Rings: distance in dependency hops from the chosen asset (centre). Arrows point from an asset to what it depends on. Select a node to explore it."),
+    h(
+      "figcaption",
+      { class: "muted small" },
+      "Rings: distance in dependency hops from the chosen asset (centre). Arrows point from an asset to what it depends on. Select a node to explore it.",
+    ),
   );
   let cy: Core | null = null;
   let destroyed = false;
@@ -69,7 +73,10 @@ export function blastGraph(nodes: GraphNode[], edges: RingEdge[], onSelect: (id:
           position: { x: positions.get(n.id)!.x, y: positions.get(n.id)!.y },
           classes: n.distance === 0 ? "centre" : "asset",
         })),
-        ...edges.map((e) => ({ group: "edges" as const, data: { id: `${e.source}->${e.target}`, source: e.source, target: e.target } })),
+        ...edges.map((e) => ({
+          group: "edges" as const,
+          data: { id: `${e.source}->${e.target}`, source: e.source, target: e.target },
+        })),
       ],
       layout: { name: "preset", fit: true, padding: 30 },
       style: [
@@ -92,22 +99,45 @@ export function blastGraph(nodes: GraphNode[], edges: RingEdge[], onSelect: (id:
             height: 34,
           },
         },
-        { selector: "node.centre", style: { width: 50, height: 50, "border-width": 6, "border-color": "#facc15", "font-weight": "bold" } },
+        {
+          selector: "node.centre",
+          style: { width: 50, height: 50, "border-width": 6, "border-color": "#facc15", "font-weight": "bold" },
+        },
         {
           selector: "node.ring",
-          style: { width: "data(size)", height: "data(size)", "background-opacity": 0, "border-width": 1, "border-color": "#cbd5e1", "border-style": "dashed", label: "", events: "no", "z-index": 0 },
+          style: {
+            width: "data(size)",
+            height: "data(size)",
+            "background-opacity": 0,
+            "border-width": 1,
+            "border-color": "#cbd5e1",
+            "border-style": "dashed",
+            label: "",
+            events: "no",
+            "z-index": 0,
+          },
         },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#0ea5e9" } },
         {
           selector: "edge",
-          style: { width: 1.5, "line-color": "#94a3b8", "target-arrow-color": "#94a3b8", "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8 },
+          style: {
+            width: 1.5,
+            "line-color": "#94a3b8",
+            "target-arrow-color": "#94a3b8",
+            "target-arrow-shape": "triangle",
+            "curve-style": "bezier",
+            "arrow-scale": 0.8,
+          },
         },
       ],
       boxSelectionEnabled: false,
       autoungrabify: true,
     });
     cy.on("tap", "node.asset", (event) => onSelect(event.target.id() as string));
-    const drawn = cy.nodes(".asset, .centre").map((n) => n.id()).sort();
+    const drawn = cy
+      .nodes(".asset, .centre")
+      .map((n) => n.id())
+      .sort();
     element.dataset.nodeIds = drawn.join(" ");
     element.dataset.edgeCount = String(cy.edges().length);
     element.dataset.ready = "true";

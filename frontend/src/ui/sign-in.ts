@@ -7,7 +7,14 @@ import { errorState } from "./states";
 import { field } from "./widgets";
 
 export function signInPanel(onSignedIn: (key: string, me: Me, remember: boolean) => void, reason: string): HTMLElement {
-  const input = h("input", { type: "password", name: "apiKey", autocomplete: "off", spellcheck: "false", required: true, placeholder: "ag_…" });
+  const input = h("input", {
+    type: "password",
+    name: "apiKey",
+    autocomplete: "off",
+    spellcheck: "false",
+    required: true,
+    placeholder: "ag_…",
+  });
   const remember = h("input", { type: "checkbox", name: "remember", id: "remember-key" });
   const message = h("div", { "aria-live": "polite", "data-testid": "sign-in-message" });
   const button = h("button", { type: "submit", class: "button" }, "Sign in");
@@ -36,7 +43,14 @@ export function signInPanel(onSignedIn: (key: string, me: Me, remember: boolean)
     event.preventDefault();
     const key = input.value.trim();
     if (!looksLikeCredential(key)) {
-      replace(message, h("p", { class: "bad", role: "alert" }, "That does not look like an API key: it reads ag_<16 hex digits>_<43 characters>."));
+      replace(
+        message,
+        h(
+          "p",
+          { class: "bad", role: "alert" },
+          "That does not look like an API key: it reads ag_<16 hex digits>_<43 characters>.",
+        ),
+      );
       input.focus();
       return;
     }

@@ -3,11 +3,21 @@ import { GraphQLRequestError, describeError } from "../api/client";
 import { h } from "./dom";
 
 export function loadingState(what: string): HTMLElement {
-  return h("div", { class: "state state-loading", role: "status", "aria-live": "polite", "aria-busy": "true" }, h("span", { class: "spinner", "aria-hidden": "true" }), `Loading ${what}…`);
+  return h(
+    "div",
+    { class: "state state-loading", role: "status", "aria-live": "polite", "aria-busy": "true" },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    `Loading ${what}…`,
+  );
 }
 
 export function emptyState(message: string, hint?: string): HTMLElement {
-  return h("div", { class: "state state-empty", role: "status" }, h("p", null, message), hint ? h("p", { class: "hint" }, hint) : null);
+  return h(
+    "div",
+    { class: "state state-empty", role: "status" },
+    h("p", null, message),
+    hint ? h("p", { class: "hint" }, hint) : null,
+  );
 }
 
 /** Says what failed, the server's message(s) and each `extensions.code`. */
@@ -25,7 +35,13 @@ export function errorState(error: unknown, retry?: () => void): HTMLElement {
             { "data-code": e.extensions?.code ?? "" },
             h("span", { class: "error-message" }, e.message),
             e.extensions?.code ? [" ", h("code", { class: "error-code" }, e.extensions.code)] : null,
-            e.extensions?.fields?.length ? h("span", { class: "error-fields" }, ` (${e.extensions.fields.map((f) => `${f.field}: ${f.reason}`).join(", ")})`) : null,
+            e.extensions?.fields?.length
+              ? h(
+                  "span",
+                  { class: "error-fields" },
+                  ` (${e.extensions.fields.map((f) => `${f.field}: ${f.reason}`).join(", ")})`,
+                )
+              : null,
           ),
         ),
       ),
@@ -33,7 +49,10 @@ export function errorState(error: unknown, retry?: () => void): HTMLElement {
     box.dataset.code = error.code;
     box.title = error.errors.map(describeError).join("; ");
   } else {
-    box.append(h("p", { class: "error-what" }, h("strong", null, "Something went wrong.")), h("p", null, (error as Error)?.message ?? String(error)));
+    box.append(
+      h("p", { class: "error-what" }, h("strong", null, "Something went wrong.")),
+      h("p", null, (error as Error)?.message ?? String(error)),
+    );
   }
   if (retry) box.append(h("button", { type: "button", class: "button", onclick: () => retry() }, "Try again"));
   return box;

@@ -57,7 +57,11 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
 }
 
-export function select(name: string, options: readonly { value: string; label: string }[], value: string | null): HTMLSelectElement {
+export function select(
+  name: string,
+  options: readonly { value: string; label: string }[],
+  value: string | null,
+): HTMLSelectElement {
   const el = h("select", { name });
   for (const o of options) {
     const opt = h("option", { value: o.value }, o.label);
@@ -72,16 +76,34 @@ export function frameworkOptions(frameworks: readonly Framework[]): { value: str
 }
 
 export function pageHeader(title: string, lead?: string): HTMLElement {
-  return h("header", { class: "page-header" }, h("h1", { tabindex: "-1" }, title), lead ? h("p", { class: "lead" }, lead) : null);
+  return h(
+    "header",
+    { class: "page-header" },
+    h("h1", { tabindex: "-1" }, title),
+    lead ? h("p", { class: "lead" }, lead) : null,
+  );
 }
 
 /** A table inside a scroll container that is keyboard-focusable (so it can scroll on phones). */
-export function scrollTable(caption: string, head: readonly string[], rows: HTMLTableRowElement[], extra: Record<string, string> = {}): HTMLElement {
+export function scrollTable(
+  caption: string,
+  head: readonly string[],
+  rows: HTMLTableRowElement[],
+  extra: Record<string, string> = {},
+): HTMLElement {
   const table = h(
     "table",
     { class: "table", ...extra },
     h("caption", null, caption),
-    h("thead", null, h("tr", null, head.map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        head.map((c) => h("th", { scope: "col" }, c)),
+      ),
+    ),
     h("tbody", null, rows),
   );
   return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": caption }, table);

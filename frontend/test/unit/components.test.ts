@@ -41,7 +41,10 @@ describe("states", () => {
 
   it("error lists invalid fields", () => {
     const error = new GraphQLRequestError("record the change", [
-      { message: "1 problem", extensions: { code: "INVALID_INPUT", fields: [{ field: "change.at", reason: "must be an ISO-8601 instant" }] } },
+      {
+        message: "1 problem",
+        extensions: { code: "INVALID_INPUT", fields: [{ field: "change.at", reason: "must be an ISO-8601 instant" }] },
+      },
     ]);
     expect(errorState(error).textContent).toContain("change.at: must be an ISO-8601 instant");
   });
@@ -57,7 +60,9 @@ describe("widgets", () => {
   it("coverage bars have a text equivalent and hide the drawing", () => {
     const el = coverageBar({ total: 61, covered: 50, partial: 7, uncovered: 4 }, "SOC 2");
     expect(el.querySelector(".coverage-bar")!.getAttribute("aria-hidden")).toBe("true");
-    expect(el.querySelector(".visually-hidden")!.textContent).toBe("SOC 2: 50 of 61 covered (82%), 7 partial, 4 uncovered");
+    expect(el.querySelector(".visually-hidden")!.textContent).toBe(
+      "SOC 2: 50 of 61 covered (82%), 7 partial, 4 uncovered",
+    );
     expect((el.querySelector(".seg-covered") as HTMLElement).style.width).toMatch(/^81\.96/);
   });
 
@@ -93,7 +98,16 @@ describe("widgets", () => {
 });
 
 function respond(body: unknown, status = 200): void {
-  vi.stubGlobal("fetch", vi.fn(async () => new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "content-type": "application/json" } })));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(
+      async () =>
+        new Response(typeof body === "string" ? body : JSON.stringify(body), {
+          status,
+          headers: { "content-type": "application/json" },
+        }),
+    ),
+  );
 }
 
 describe("the GraphQL client", () => {
@@ -106,11 +120,16 @@ describe("the GraphQL client", () => {
   });
 
   it("turns GraphQL errors into a coded error naming what failed", async () => {
-    respond({ data: null, errors: [{ message: "framework: Framework 'nope' does not exist", extensions: { code: "NOT_FOUND" } }] });
+    respond({
+      data: null,
+      errors: [{ message: "framework: Framework 'nope' does not exist", extensions: { code: "NOT_FOUND" } }],
+    });
     const error = await gql("load coverage for nope", "{ x }").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphQLRequestError);
     expect((error as GraphQLRequestError).code).toBe("NOT_FOUND");
-    expect((error as Error).message).toBe("Could not load coverage for nope: framework: Framework 'nope' does not exist [NOT_FOUND]");
+    expect((error as Error).message).toBe(
+      "Could not load coverage for nope: framework: Framework 'nope' does not exist [NOT_FOUND]",
+    );
   });
 
   it("names HTTP failures and bodies that are not JSON", async () => {
@@ -121,7 +140,10 @@ describe("the GraphQL client", () => {
   });
 
   it("names network failures", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     const error = (await gql("list", "{ x }").catch((e: unknown) => e)) as GraphQLRequestError;
     expect(error.code).toBe("NETWORK");
     expect(error.message).toContain("Failed to fetch");
@@ -132,7 +154,13 @@ describe("load()", () => {
   it("shows loading, then the result", async () => {
     const slot = h("div");
     let resolve!: (v: string) => void;
-    const done = load(slot, "things", new AbortController().signal, () => new Promise<string>((r) => (resolve = r)), (v) => slot.append(v));
+    const done = load(
+      slot,
+      "things",
+      new AbortController().signal,
+      () => new Promise<string>((r) => (resolve = r)),
+      (v) => slot.append(v),
+    );
     expect(slot.textContent).toContain("Loading things");
     resolve("ready");
     await done;
@@ -145,7 +173,8 @@ describe("load()", () => {
     let calls = 0;
     const task = async () => {
       calls += 1;
-      if (calls === 1) throw new GraphQLRequestError("load things", [{ message: "boom", extensions: { code: "INTERNAL" } }]);
+      if (calls === 1)
+        throw new GraphQLRequestError("load things", [{ message: "boom", extensions: { code: "INTERNAL" } }]);
       return "second time";
     };
     await load(slot, "things", new AbortController().signal, task, (v) => slot.append(v));
@@ -157,7 +186,13 @@ describe("load()", () => {
   it("drops answers that arrive after the page was left", async () => {
     const slot = h("div");
     const controller = new AbortController();
-    const done = load(slot, "things", controller.signal, async () => "late", (v) => slot.append(v));
+    const done = load(
+      slot,
+      "things",
+      controller.signal,
+      async () => "late",
+      (v) => slot.append(v),
+    );
     controller.abort();
     await done;
     expect(slot.textContent).toContain("Loading things");
@@ -169,8 +204,20 @@ describe("load() races", () => {
     const slot = h("div");
     const signal = new AbortController().signal;
     let resolveFirst!: (v: string) => void;
-    const first = load(slot, "things", signal, () => new Promise<string>((r) => (resolveFirst = r)), (v) => slot.append(v));
-    const second = load(slot, "things", signal, async () => "second", (v) => slot.append(v));
+    const first = load(
+      slot,
+      "things",
+      signal,
+      () => new Promise<string>((r) => (resolveFirst = r)),
+      (v) => slot.append(v),
+    );
+    const second = load(
+      slot,
+      "things",
+      signal,
+      async () => "second",
+      (v) => slot.append(v),
+    );
     await second;
     resolveFirst("first");
     await first;
@@ -216,7 +263,10 @@ describe("credentials", () => {
 
   it("reads the gate's 401 body, names its code and tells the shell", async () => {
     const { UNAUTHENTICATED_EVENT } = await import("../../src/api/client");
-    respond({ code: "UNAUTHENTICATED", message: "a credential is required: Authorization: Bearer <API key or token>" }, 401);
+    respond(
+      { code: "UNAUTHENTICATED", message: "a credential is required: Authorization: Bearer <API key or token>" },
+      401,
+    );
     const heard = vi.fn();
     window.addEventListener(UNAUTHENTICATED_EVENT, heard);
     const error = (await gql("load coverage", "{ x }").catch((e: unknown) => e)) as GraphQLRequestError;
@@ -228,10 +278,16 @@ describe("credentials", () => {
 
   it("waits out a short Retry-After once, then succeeds", async () => {
     const answers = [
-      new Response(JSON.stringify({ code: "RATE_LIMITED", message: "too many requests; slow down" }), { status: 429, headers: { "retry-after": "1" } }),
+      new Response(JSON.stringify({ code: "RATE_LIMITED", message: "too many requests; slow down" }), {
+        status: 429,
+        headers: { "retry-after": "1" },
+      }),
       new Response(JSON.stringify({ data: { ok: true } }), { status: 200 }),
     ];
-    vi.stubGlobal("fetch", vi.fn(async () => answers.shift()!));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => answers.shift()!),
+    );
     vi.useFakeTimers();
     const pending = gql("list", "{ ok }");
     await vi.advanceTimersByTimeAsync(1000);
@@ -240,7 +296,16 @@ describe("credentials", () => {
   });
 
   it("reports RATE_LIMITED when the wait is long", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ code: "RATE_LIMITED", message: "too many requests; slow down" }), { status: 429, headers: { "retry-after": "60" } })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ code: "RATE_LIMITED", message: "too many requests; slow down" }), {
+            status: 429,
+            headers: { "retry-after": "60" },
+          }),
+      ),
+    );
     const error = (await gql("list", "{ ok }").catch((e: unknown) => e)) as GraphQLRequestError;
     expect(error.code).toBe("RATE_LIMITED");
   });

@@ -1,12 +1,28 @@
 import { describe, expect, it } from "vitest";
 import type { CoverageStatus } from "../../src/api/types";
-import { barShares, categoryStatus, compareRefs, orderCategories, orderFrameworks, percent, signed, sortWorstFirst, worstCriteria } from "../../src/shape/coverage";
+import {
+  barShares,
+  categoryStatus,
+  compareRefs,
+  orderCategories,
+  orderFrameworks,
+  percent,
+  signed,
+  sortWorstFirst,
+  worstCriteria,
+} from "../../src/shape/coverage";
 
 const row = (ref: string, status: CoverageStatus) => ({ ref, status });
 
 describe("sortWorstFirst", () => {
   it("puts UNCOVERED before PARTIAL before COVERED, refs in natural order within a status", () => {
-    const rows = [row("CC1.10", "PARTIAL"), row("CC1.2", "COVERED"), row("CC1.9", "PARTIAL"), row("A1.1", "UNCOVERED"), row("CC1.1", "UNCOVERED")];
+    const rows = [
+      row("CC1.10", "PARTIAL"),
+      row("CC1.2", "COVERED"),
+      row("CC1.9", "PARTIAL"),
+      row("A1.1", "UNCOVERED"),
+      row("CC1.1", "UNCOVERED"),
+    ];
     expect(sortWorstFirst(rows).map((r) => `${r.status}:${r.ref}`)).toEqual([
       "UNCOVERED:A1.1",
       "UNCOVERED:CC1.1",
@@ -31,7 +47,13 @@ describe("sortWorstFirst", () => {
 
 describe("compareRefs", () => {
   it("orders official refs numerically", () => {
-    expect(["A.5.10", "A.5.9", "A.5.1", "GOVERN 1.10", "GOVERN 1.2"].sort(compareRefs)).toEqual(["A.5.1", "A.5.9", "A.5.10", "GOVERN 1.2", "GOVERN 1.10"]);
+    expect(["A.5.10", "A.5.9", "A.5.1", "GOVERN 1.10", "GOVERN 1.2"].sort(compareRefs)).toEqual([
+      "A.5.1",
+      "A.5.9",
+      "A.5.10",
+      "GOVERN 1.2",
+      "GOVERN 1.10",
+    ]);
   });
 });
 
@@ -40,12 +62,23 @@ describe("orderCategories", () => {
 
   it("lists SOC 2's five categories in TSC order", () => {
     const rows = ["Privacy", "Availability", "Security", "Confidentiality", "Processing Integrity"].map(counts);
-    expect(orderCategories(rows).map((r) => r.category)).toEqual(["Security", "Availability", "Processing Integrity", "Confidentiality", "Privacy"]);
+    expect(orderCategories(rows).map((r) => r.category)).toEqual([
+      "Security",
+      "Availability",
+      "Processing Integrity",
+      "Confidentiality",
+      "Privacy",
+    ]);
   });
 
   it("orders other frameworks' categories as the catalog lists them", () => {
     const rows = ["Chapter IX", "Chapter V", "Chapter I"].map(counts);
-    const catalog = [{ category: "Chapter I" }, { category: "Chapter V" }, { category: "Chapter V" }, { category: "Chapter IX" }];
+    const catalog = [
+      { category: "Chapter I" },
+      { category: "Chapter V" },
+      { category: "Chapter V" },
+      { category: "Chapter IX" },
+    ];
     expect(orderCategories(rows, catalog).map((r) => r.category)).toEqual(["Chapter I", "Chapter V", "Chapter IX"]);
   });
 
@@ -75,7 +108,11 @@ describe("numbers", () => {
     const s = barShares({ total: 61, covered: 50, partial: 7, uncovered: 4 });
     expect(s.covered + s.partial + s.uncovered).toBeCloseTo(100, 9);
     expect(s.uncovered).toBeCloseTo((4 / 61) * 100, 9);
-    expect(barShares({ total: 0, covered: 0, partial: 0, uncovered: 0 })).toEqual({ covered: 0, partial: 0, uncovered: 0 });
+    expect(barShares({ total: 0, covered: 0, partial: 0, uncovered: 0 })).toEqual({
+      covered: 0,
+      partial: 0,
+      uncovered: 0,
+    });
   });
 
   it("categoryStatus is the summary a badge shows", () => {

@@ -39,7 +39,10 @@ describe("crosswalkMatrix", () => {
   });
 
   it("keeps the strongest of duplicate pairs", () => {
-    const dup = crosswalkMatrix([mapping("CC1.1", "A.5.1", "INTERSECTS_WITH", 2), mapping("CC1.1", "A.5.1", "EQUAL", 8)]);
+    const dup = crosswalkMatrix([
+      mapping("CC1.1", "A.5.1", "INTERSECTS_WITH", 2),
+      mapping("CC1.1", "A.5.1", "EQUAL", 8),
+    ]);
     expect(dup.size).toBe(1);
     expect(dup.cell("soc2-tsc-2017:CC1.1", "iso-iec-27001-2022:A.5.1")?.relationship).toBe("EQUAL");
     expect(dup.counts).toEqual({ EQUAL: 1, SUBSET_OF: 0, SUPERSET_OF: 0, INTERSECTS_WITH: 0 });

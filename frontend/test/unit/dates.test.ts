@@ -33,7 +33,10 @@ describe("periods", () => {
   });
 
   it("turns inclusive days into a half-open instant range", () => {
-    expect(periodRange("2025-11-21", "2026-11-20")).toEqual({ start: "2025-11-21T00:00:00Z", end: "2026-11-21T00:00:00Z" });
+    expect(periodRange("2025-11-21", "2026-11-20")).toEqual({
+      start: "2025-11-21T00:00:00Z",
+      end: "2026-11-21T00:00:00Z",
+    });
   });
 
   it("adds months clamping to shorter months", () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FREQUENCY_DAYS, evidenceValidity, evidenceWindow, frequencyDays, sortEvidenceNewestFirst } from "../../src/shape/evidence";
+import {
+  FREQUENCY_DAYS,
+  evidenceValidity,
+  evidenceWindow,
+  frequencyDays,
+  sortEvidenceNewestFirst,
+} from "../../src/shape/evidence";
 
 describe("evidence window end", () => {
   it.each([
@@ -16,7 +22,15 @@ describe("evidence window end", () => {
   });
 
   it("uses the days DESIGN.md gives", () => {
-    expect(FREQUENCY_DAYS).toEqual({ CONTINUOUS: 1, DAILY: 1, WEEKLY: 7, MONTHLY: 31, QUARTERLY: 92, SEMIANNUAL: 183, ANNUAL: 366 });
+    expect(FREQUENCY_DAYS).toEqual({
+      CONTINUOUS: 1,
+      DAILY: 1,
+      WEEKLY: 7,
+      MONTHLY: 31,
+      QUARTERLY: 92,
+      SEMIANNUAL: 183,
+      ANNUAL: 366,
+    });
   });
 
   it("prefers validUntil when set", () => {
@@ -52,7 +66,9 @@ describe("evidenceValidity", () => {
 
   it("only accepted evidence counts", () => {
     expect(evidenceValidity({ ...ev, status: "PENDING" }, "ANNUAL", new Date("2026-02-01T00:00:00Z"))).toBe("PENDING");
-    expect(evidenceValidity({ ...ev, status: "REJECTED" }, "ANNUAL", new Date("2026-02-01T00:00:00Z"))).toBe("REJECTED");
+    expect(evidenceValidity({ ...ev, status: "REJECTED" }, "ANNUAL", new Date("2026-02-01T00:00:00Z"))).toBe(
+      "REJECTED",
+    );
   });
 
   it("sorts newest first", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countDeltas, direction, groupStale, sortDeltas } from "../../src/shape/impact";
 import { searchAssets } from "../../src/shape/assets";
+import type { AssetKind } from "../../src/api/types";
 
 describe("impact shaping", () => {
   it("reads a status move as worse or better", () => {
@@ -10,7 +11,12 @@ describe("impact shaping", () => {
   });
 
   it("computes per-status count deltas", () => {
-    expect(countDeltas({ total: 61, covered: 50, partial: 7, uncovered: 4 }, { total: 61, covered: 26, partial: 31, uncovered: 4 })).toEqual([
+    expect(
+      countDeltas(
+        { total: 61, covered: 50, partial: 7, uncovered: 4 },
+        { total: 61, covered: 26, partial: 31, uncovered: 4 },
+      ),
+    ).toEqual([
       { key: "covered", before: 50, after: 26, delta: -24 },
       { key: "partial", before: 7, after: 31, delta: 24 },
       { key: "uncovered", before: 4, after: 4, delta: 0 },
@@ -19,8 +25,23 @@ describe("impact shaping", () => {
 
   it("lists frameworks with the most moves first", () => {
     const counts = { total: 1, covered: 1, partial: 0, uncovered: 0 };
-    const d = (frameworkId: string, n: number) => ({ frameworkId, before: counts, after: counts, changes: Array.from({ length: n }, () => ({ criterionId: "x", before: "COVERED" as const, after: "PARTIAL" as const, criterion: null })) });
-    expect(sortDeltas([d("b", 1), d("a", 1), d("c", 3), d("d", 0)]).map((x) => x.frameworkId)).toEqual(["c", "a", "b", "d"]);
+    const d = (frameworkId: string, n: number) => ({
+      frameworkId,
+      before: counts,
+      after: counts,
+      changes: Array.from({ length: n }, () => ({
+        criterionId: "x",
+        before: "COVERED" as const,
+        after: "PARTIAL" as const,
+        criterion: null,
+      })),
+    });
+    expect(sortDeltas([d("b", 1), d("a", 1), d("c", 3), d("d", 0)]).map((x) => x.frameworkId)).toEqual([
+      "c",
+      "a",
+      "b",
+      "d",
+    ]);
   });
 
   it("groups stale evidence per item", () => {
@@ -37,8 +58,19 @@ describe("impact shaping", () => {
 });
 
 describe("searchAssets", () => {
-  const asset = (id: string, name: string, kind = "MODEL", owner = "ml") => ({ id, name, kind, owner, environment: "", criticality: "" });
-  const assets = [asset("inf-gpu-cluster", "Production GPU inference cluster", "INFRASTRUCTURE", "sre"), asset("mdl-gpu", "GPU model"), asset("ds-x", "Dataset X", "DATASET")];
+  const asset = (id: string, name: string, kind: AssetKind = "MODEL", owner = "ml") => ({
+    id,
+    name,
+    kind,
+    owner,
+    environment: "",
+    criticality: "",
+  });
+  const assets = [
+    asset("inf-gpu-cluster", "Production GPU inference cluster", "INFRASTRUCTURE", "sre"),
+    asset("mdl-gpu", "GPU model"),
+    asset("ds-x", "Dataset X", "DATASET"),
+  ];
 
   it("matches every term in name, id, owner or kind, best first", () => {
     expect(searchAssets(assets, "gpu").map((a) => a.id)).toEqual(["mdl-gpu", "inf-gpu-cluster"]);

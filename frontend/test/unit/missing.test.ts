@@ -1,9 +1,25 @@
 import { describe, expect, it } from "vitest";
 import type { EvidenceState, MissingEvidenceRow } from "../../src/api/types";
 import { parseCsv } from "../../src/shape/csv";
-import { NO_OWNER, WORKLIST_COLUMNS, daysOverdue, filterRows, owners, sortRows, worklistCells, worklistCsv, worklistFileName } from "../../src/shape/missing";
+import {
+  NO_OWNER,
+  WORKLIST_COLUMNS,
+  daysOverdue,
+  filterRows,
+  owners,
+  sortRows,
+  worklistCells,
+  worklistCsv,
+  worklistFileName,
+} from "../../src/shape/missing";
 
-const row = (controlId: string, reason: EvidenceState, since: string | null, owner = "", assetId: string | null = null): MissingEvidenceRow => ({
+const row = (
+  controlId: string,
+  reason: EvidenceState,
+  since: string | null,
+  owner = "",
+  assetId: string | null = null,
+): MissingEvidenceRow => ({
   controlId,
   control: { title: `${controlId} title`, owner },
   assetId,
@@ -26,7 +42,13 @@ describe("sortRows", () => {
   });
 
   it("reason: in DESIGN order, then since ascending", () => {
-    expect(sortRows(rows, "reason").map((r) => r.reason)).toEqual(["STALE", "EXPIRED", "PENDING_REVIEW", "REJECTED", "NEVER_COLLECTED"]);
+    expect(sortRows(rows, "reason").map((r) => r.reason)).toEqual([
+      "STALE",
+      "EXPIRED",
+      "PENDING_REVIEW",
+      "REJECTED",
+      "NEVER_COLLECTED",
+    ]);
   });
 });
 
@@ -64,7 +86,9 @@ describe("cells and CSV", () => {
     const odd = row("C9", "EXPIRED", "2026-11-01T00:00:00Z", "ops, team", "a9");
     odd.control!.title = 'Backups "nightly", checked';
     const text = worklistCsv([odd], asOf);
-    expect(text.split("\r\n")[1]).toBe('C9,"Backups ""nightly"", checked","ops, team",a9,a9 name,Expired,2026-11-01,19');
+    expect(text.split("\r\n")[1]).toBe(
+      'C9,"Backups ""nightly"", checked","ops, team",a9,a9 name,Expired,2026-11-01,19',
+    );
   });
 
   it("names the file after the framework and day", () => {

@@ -107,6 +107,9 @@ describe("ringLayout twist", () => {
     expect(twisted.get("a")!.angle).toBeCloseTo(straight.get("a")!.angle, 9);
     expect(twisted.get("b")!.angle - twisted.get("a")!.angle).toBeCloseTo(0.3, 9);
     expect(twisted.get("c")!.angle - twisted.get("b")!.angle).toBeCloseTo(0.3, 9);
-    expect(Math.hypot(twisted.get("c")!.x, twisted.get("c")!.y)).toBeCloseTo(Math.hypot(straight.get("c")!.x, straight.get("c")!.y), 9);
+    expect(Math.hypot(twisted.get("c")!.x, twisted.get("c")!.y)).toBeCloseTo(
+      Math.hypot(straight.get("c")!.x, straight.get("c")!.y),
+      9,
+    );
   });
 });

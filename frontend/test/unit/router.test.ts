@@ -15,7 +15,9 @@ describe("routes", () => {
   });
 
   it("leaves out empty params", () => {
-    expect(buildHash("missing", null, { framework: "soc2-tsc-2017", owner: null, reason: "", sort: undefined })).toBe("#/missing?framework=soc2-tsc-2017");
+    expect(buildHash("missing", null, { framework: "soc2-tsc-2017", owner: null, reason: "", sort: undefined })).toBe(
+      "#/missing?framework=soc2-tsc-2017",
+    );
     expect(parseHash("#/missing?framework=&reason=STALE").params).toEqual({ reason: "STALE" });
   });
 

@@ -19,7 +19,7 @@ IMPLEMENTED = ControlStatus.IMPLEMENTED.value
 
 def seek(var: str, label: str) -> str:
     """A planner hint: look `var` up in the id index. Without it a plan cached while the database
-    was small may scan the label once per id (seen: 20,000 db hits for 10 ids among 2,000 assets)."""
+    was small may scan the label once per id (figures in bench/README.md)."""
     return f"USING INDEX {var}:{label}(id)"
 
 
@@ -106,7 +106,7 @@ CURRENT = f"NOT EXISTS {{ (e)<-[:{Rel.SUPERSEDES}]-() }}"
 ACCEPTED_EVIDENCE_TIMES = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE}) "
     f"{seek('c', Label.CONTROL)} WHERE e.status = '{ACCEPTED}' AND $start <= e.collected_at < $end AND {CURRENT} "
-    # Microseconds since the epoch: hydrating thousands of DATETIME values costs the driver ~10x more.
+    # Microseconds since the epoch: hydrating DATETIME values is far dearer for the driver (bench/README.md).
     "RETURN id, collect(e.collected_at.epochSeconds * 1000000 + e.collected_at.nanosecond / 1000) AS times"
 )
 
@@ -118,8 +118,8 @@ def dependents(max_depth: int | None) -> str:
 
     `min(length(p))` over a variable-length pattern is planned as a pruning breadth-first
     expansion (VarLengthExpand(Pruning,BFS)): each node is visited once, so dense cyclic graphs
-    cost O(edges) instead of an explosion of paths (measured: 2,000 assets / 8,000 edges in
-    ~20 ms, where a SHORTEST 1 quantified path pattern took 2-14 s). Cypher takes no parameter
+    cost O(edges) instead of an explosion of paths, unlike a SHORTEST 1 quantified path pattern
+    (figures in bench/README.md). Cypher takes no parameter
     for the bound, so it is formatted from a checked int.
     """
     if max_depth is not None and (not isinstance(max_depth, int) or max_depth < 1):

@@ -47,8 +47,8 @@ def existing_ids(label: Label) -> str:
 
 def _time_fields(label: Label) -> list[str]:
     """The node's datetime fields: sent as [epoch seconds, nanoseconds] and made DATETIME in Cypher,
-    because the driver converts each `datetime` in Python (~40 µs a value: most of a bulk load's
-    client time)."""
+    because the driver's conversion of each `datetime` in Python is most of a bulk load's client
+    time (bench/README.md)."""
     fields = NODE_MODELS[label].model_fields
     return [name for name, f in fields.items() if types_in(f.annotation) & {datetime, AwareDatetime}]
 
@@ -176,7 +176,7 @@ class WritePlan:
 def plan_write(bundle: Bundle) -> WritePlan:
     # Reads the models' fields and the bundle's lists directly, not through `node_properties`
     # and `Bundle.edges()` (pydantic iteration and an `Edge` model per relationship): the same
-    # rows, at a third of the client time of a bulk load.
+    # rows, for much less of a bulk load's client time (bench/README.md).
     plan = WritePlan()
     for list_name, label in NODE_LISTS.items():
         nodes: list[NodeModel] = getattr(bundle, list_name)
