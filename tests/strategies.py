@@ -26,7 +26,8 @@ from graph.model import (
 )
 from graph.queries.results import ChangeRequest
 
-T = datetime(2026, 6, 1, tzinfo=UTC)
+# Every instant drawn lies within 400 days of T, and stores refuse instants past their clock.
+T = datetime(2025, 6, 1, tzinfo=UTC)
 US = timedelta(microseconds=1)
 
 # Day offsets from T: the window edges of every frequency, on both sides.
@@ -171,14 +172,16 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             "valid_until": valid_until,
             "status": draw(st.sampled_from(list(EvidenceStatus)) | st.just(EvidenceStatus.ACCEPTED)).value,
         }
-        uncorrected = [e for e in evidence[:-1] if e not in corrected]  # one correction per item, ever
-        if uncorrected and draw(st.integers(0, 3)) == 0:
-            row["supersedes"] = draw(st.sampled_from(uncorrected))  # a correction of an earlier item
+        # A correction of an earlier item of its own control, one correction per item, ever.
+        earlier = [e["id"] for e in data["evidence"] if e["control"] == control and e["id"] not in corrected]
+        if earlier and draw(st.integers(0, 3)) == 0:
+            row["supersedes"] = draw(st.sampled_from(earlier))
             corrected.add(row["supersedes"])
         data["evidence"].append(row)
-        # Scope: usually none; else assets the control applies to and sometimes others.
+        # Scope: usually none; else some of the assets the control applies to.
+        scope = sorted({link["target"] for link in data["applies_to"] if link["source"] == control})
         if draw(st.integers(0, 2)) == 0:
-            for asset in _subset(draw, assets, max_size=3):
+            for asset in _subset(draw, scope, max_size=3):
                 data["covers"].append({"source": eid, "target": asset})
 
     # Crosswalk: any criterion pair, both directions allowed, all four relationships.
@@ -229,8 +232,11 @@ def _update(
         earlier = [c for c in criteria[: criteria.index(cid)] if criterion_rows[c]["framework"] == row["framework"]]
         row["parent"] = draw(st.none() | st.sampled_from(earlier)) if earlier else None
         update["criteria"].append(row)
+    linked = {link["source"] for link in data["covers"]} | {e.get("supersedes") for e in data["evidence"]}
     for row in data["evidence"][: draw(st.integers(0, 2))]:
-        update["evidence"].append({**row, "control": draw(st.sampled_from(controls)), "valid_until": None})
+        # An item with a scope or in a chain of corrections stays with its control (write_rules.py).
+        control = row["control"] if row["id"] in linked or row.get("supersedes") else draw(st.sampled_from(controls))
+        update["evidence"].append({**row, "control": control, "valid_until": None})
     for row in data["assets"][: draw(st.integers(0, 2))]:
         update["assets"].append(
             {**row, "kind": draw(st.sampled_from(list(AssetKind))).value, "changed_at": draw(st.none() | instants())}
