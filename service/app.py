@@ -21,15 +21,15 @@ from strawberry.fastapi import GraphQLRouter
 
 from graph.audit import AuditDraft, digest
 from graph.bundle import bundle_json_schema
-from graph.errors import AttestgraphError, ForbiddenError, InvalidInputError, StoreUnavailableError
+from graph.errors import AttestgraphError, ForbiddenError
 from graph.store import GraphStore
 from service.auth.keys import Authenticator, bootstrap_admin_key
 from service.auth.middleware import Gate, SecurityHeaders
 from service.auth.oidc import OidcVerifier
 from service.auth.rate_limit import RateLimiter
 from service.auth.roles import Principal
+from service.error_codes import answer_for, field_problems, message_of
 from service.graphql.context import Context
-from service.graphql.errors import UNAVAILABLE_MESSAGE
 from service.graphql.schema import build_schema
 from service.request_body import GraphQLRequestCheck
 from service.settings import Settings
@@ -94,11 +94,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(AttestgraphError)
     async def domain_error(_: Request, error: AttestgraphError) -> JSONResponse:
-        message = UNAVAILABLE_MESSAGE if isinstance(error, StoreUnavailableError) else str(error)
-        body: dict[str, Any] = {"code": error.code, "message": message}
-        if isinstance(error, InvalidInputError):
-            body["fields"] = [{"field": p.field, "reason": p.reason} for p in error.problems]
-        return JSONResponse(body, status_code=error.http_status)
+        answer = answer_for(error)
+        body: dict[str, Any] = {"code": answer.code, "message": message_of(error)}
+        problems = field_problems(error)
+        if problems is not None:
+            body["fields"] = problems
+        return JSONResponse(body, status_code=answer.http_status)
 
     @app.get("/healthz", tags=["probes"])
     async def healthz() -> dict[str, str]:

@@ -23,6 +23,7 @@ from graph.audit import AuditDraft, audited, digest
 from graph.errors import AttestgraphError, ForbiddenError
 from graph.store import GraphStore
 from service.auth.roles import PERMISSIONS, Principal
+from service.error_codes import code_of
 
 log = logging.getLogger("attestgraph.audit")
 
@@ -58,7 +59,7 @@ class RoleGuard(FieldExtension):
             with audited(draft) as pending:
                 result = await next_(source, info, **kwargs)
         except AttestgraphError as error:  # rolled back: its entry says how it ended instead
-            await _append(store, draft.model_copy(update={"outcome": f"error: {error.code}"}))
+            await _append(store, draft.model_copy(update={"outcome": f"error: {code_of(error)}"}))
             raise
         except Exception:
             await _append(store, draft.model_copy(update={"outcome": "error: INTERNAL"}))
