@@ -19,16 +19,16 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
-from graph.audit import AuditDraft, digest
 from graph.bundle import bundle_json_schema
 from graph.errors import AttestgraphError, ForbiddenError
 from graph.store import GraphStore
+from service.auth.audit_drafts import denial_draft
 from service.auth.keys import Authenticator, bootstrap_admin_key
 from service.auth.middleware import Gate, SecurityHeaders
 from service.auth.oidc import OidcVerifier
 from service.auth.rate_limit import RateLimiter
 from service.auth.roles import Principal
-from service.error_codes import answer_for, field_problems, message_of
+from service.error_codes import answer_for, code_of, field_problems, message_of
 from service.graphql.context import Context
 from service.graphql.schema import build_schema
 from service.request_body import GraphQLRequestCheck
@@ -79,13 +79,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         async def check(request: Request) -> Principal:
             principal: Principal | None = getattr(request.state, "principal", None)
             if principal is None or not principal.may(operation):
-                draft = AuditDraft(
-                    actor=principal.actor if principal else "(anonymous)",
-                    role=principal.role_text if principal else "(none)",
-                    operation=operation,
-                    input_digest=digest(str(request.url.query)),
-                    outcome="denied: FORBIDDEN",
-                )
+                draft = denial_draft(operation, str(request.url.query), code_of(ForbiddenError), principal=principal)
                 await asyncio.to_thread(request.app.state.store.append_audit, draft)
                 raise ForbiddenError(f"{operation}: your role may not do this")
             return principal

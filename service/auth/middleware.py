@@ -14,8 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from graph.audit import AuditDraft, digest
 from graph.errors import StoreUnavailableError
+from service.auth.audit_drafts import denial_draft
 from service.auth.keys import Authenticator
 from service.auth.rate_limit import RateLimiter, retry_after
 from service.auth.roles import Principal
@@ -155,13 +155,8 @@ class Gate:
         if wait > 0:
             await _too_many(send, wait)
             return None
-        draft = AuditDraft(
-            actor=f"unauthenticated:{client}",
-            role="(none)",
-            operation=f"{scope['method']} {scope['path']}"[:500],
-            input_digest=digest(token),
-            outcome="denied: UNAUTHENTICATED",
-        )
+        operation = f"{scope['method']} {scope['path']}"
+        draft = denial_draft(operation, token, "UNAUTHENTICATED", principal=None, actor=f"unauthenticated:{client}")
         try:
             await asyncio.to_thread(app.state.store.append_audit, draft)
         except Exception:  # the refusal stands even if the log cannot be written
