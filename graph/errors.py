@@ -1,4 +1,5 @@
-"""The one vocabulary of failures, mapped at the edges to GraphQL codes, HTTP statuses and exit codes."""
+"""The one vocabulary of failures. What each looks like to a client (a code, an HTTP status) is the
+service's concern (service/error_codes.py); the CLI maps them to exit codes."""
 
 from __future__ import annotations
 
@@ -19,13 +20,9 @@ class FieldProblem:
 class AttestgraphError(Exception):
     """Base of every error the domain raises on purpose."""
 
-    code = "INTERNAL"
-    http_status = 500
-
 
 class NotFoundError(AttestgraphError):
-    code = "NOT_FOUND"
-    http_status = 404
+    """A node the operation names does not exist."""
 
     def __init__(self, label: str, node_id: str, field: str | None = None) -> None:
         self.label = label
@@ -37,9 +34,6 @@ class NotFoundError(AttestgraphError):
 
 class InvalidInputError(AttestgraphError):
     """Input that cannot be accepted; carries every problem found, each naming its field."""
-
-    code = "BAD_USER_INPUT"
-    http_status = 422
 
     def __init__(self, problems: list[FieldProblem]) -> None:
         if not problems:
@@ -53,17 +47,12 @@ class InvalidInputError(AttestgraphError):
 
 
 class ConflictError(AttestgraphError):
-    code = "CONFLICT"
-    http_status = 409
+    """The operation cannot be done in the current state (an id taken, a write rule, a read-only store)."""
 
 
 class StoreUnavailableError(AttestgraphError):
-    code = "STORE_UNAVAILABLE"
-    http_status = 503
+    """The store cannot answer now (a database down or unreachable); retrying later may work."""
 
 
 class ForbiddenError(AttestgraphError):
     """The caller is known but their role does not allow this operation."""
-
-    code = "FORBIDDEN"
-    http_status = 403

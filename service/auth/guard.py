@@ -19,10 +19,12 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
-from graph.audit import AuditDraft, audited, digest
+from graph.audit import AuditDraft, audited
 from graph.errors import AttestgraphError, ForbiddenError
 from graph.store import GraphStore
+from service.auth.audit_drafts import denial_draft, request_draft
 from service.auth.roles import PERMISSIONS, Principal
+from service.error_codes import code_of
 
 log = logging.getLogger("attestgraph.audit")
 
@@ -40,7 +42,7 @@ class RoleGuard(FieldExtension):
         principal: Principal | None = getattr(info.context, "principal", None)
         store: GraphStore = info.context.store
         if principal is None or not principal.may(operation):
-            await _append(store, _draft(principal, operation, kwargs, "denied: FORBIDDEN"))
+            await _append(store, _denial(principal, operation, kwargs))
             allowed = ", ".join(sorted(r.value for r in PERMISSIONS.get(operation, frozenset()))) or "no role"
             raise ForbiddenError(
                 f"{info.field_name}: your role ({_roles(principal)}) may not do this; allowed: {allowed}"
@@ -48,20 +50,20 @@ class RoleGuard(FieldExtension):
         if info.path.typename != "Mutation":
             return await next_(source, info, **kwargs)
         if not principal.reads_graph and _selects_objects(info):
-            await _append(store, _draft(principal, operation, kwargs, "denied: FORBIDDEN"))
+            await _append(store, _denial(principal, operation, kwargs))
             raise ForbiddenError(
                 f"{info.field_name}: your role ({_roles(principal)}) writes without reading the graph: "
                 "select only scalar fields of the result"
             )
-        draft = _draft(principal, operation, kwargs, "ok")
+        draft = request_draft(operation, _given(kwargs), principal=principal)
         try:
             with audited(draft) as pending:
                 result = await next_(source, info, **kwargs)
         except AttestgraphError as error:  # rolled back: its entry says how it ended instead
-            await _append(store, draft.model_copy(update={"outcome": f"error: {error.code}"}))
+            await _append(store, draft.model_copy(update={"outcome": f"error: {code_of(error)}"}))
             raise
         except Exception:
-            await _append(store, draft.model_copy(update={"outcome": "error: INTERNAL"}))
+            await _append(store, draft.model_copy(update={"outcome": f"error: {code_of(AttestgraphError)}"}))
             raise
         if pending.entry is None:  # it wrote nothing (e.g. a repeated recording): still on record
             await _append(store, draft)
@@ -72,14 +74,8 @@ def _roles(principal: Principal | None) -> str:
     return principal.role_text if principal is not None else "(none)"
 
 
-def _draft(principal: Principal | None, operation: str, kwargs: dict[str, Any], outcome: str) -> AuditDraft:
-    return AuditDraft(
-        actor=principal.actor if principal is not None else "(anonymous)",
-        role=_roles(principal),
-        operation=operation,
-        input_digest=digest(_given(kwargs)),
-        outcome=outcome,
-    )
+def _denial(principal: Principal | None, operation: str, kwargs: dict[str, Any]) -> AuditDraft:
+    return denial_draft(operation, _given(kwargs), code_of(ForbiddenError), principal=principal)
 
 
 def _given(value: Any) -> Any:

@@ -14,12 +14,12 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from graph.audit import AuditDraft, digest
 from graph.errors import StoreUnavailableError
+from service.auth.audit_drafts import denial_draft
 from service.auth.keys import Authenticator
 from service.auth.rate_limit import RateLimiter, retry_after
 from service.auth.roles import Principal
-from service.graphql.errors import UNAVAILABLE_MESSAGE
+from service.error_codes import UNAVAILABLE_MESSAGE, answer_for
 
 log = logging.getLogger("attestgraph.auth")
 
@@ -144,8 +144,9 @@ class Gate:
         except StoreUnavailableError as error:
             # Keys live in the store: while it is down no key can be checked (cached ones still work).
             log.warning("cannot check a credential: %s", error)
-            body = _error("STORE_UNAVAILABLE", UNAVAILABLE_MESSAGE)
-            await send_json(send, 503, body, [(b"retry-after", b"5")])
+            unavailable = answer_for(StoreUnavailableError)
+            body = _error(unavailable.code, UNAVAILABLE_MESSAGE)
+            await send_json(send, unavailable.http_status, body, [(b"retry-after", b"5")])
             return None
         if principal is not None:
             return principal
@@ -154,13 +155,8 @@ class Gate:
         if wait > 0:
             await _too_many(send, wait)
             return None
-        draft = AuditDraft(
-            actor=f"unauthenticated:{client}",
-            role="(none)",
-            operation=f"{scope['method']} {scope['path']}"[:500],
-            input_digest=digest(token),
-            outcome="denied: UNAUTHENTICATED",
-        )
+        operation = f"{scope['method']} {scope['path']}"
+        draft = denial_draft(operation, token, "UNAUTHENTICATED", principal=None, actor=f"unauthenticated:{client}")
         try:
             await asyncio.to_thread(app.state.store.append_audit, draft)
         except Exception:  # the refusal stands even if the log cannot be written

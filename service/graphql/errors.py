@@ -1,4 +1,5 @@
-"""Domain errors become GraphQL errors with `extensions.code`; anything else is masked."""
+"""Domain errors become GraphQL errors with `extensions.code` (service/error_codes.py); anything else
+is masked."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from collections.abc import Iterator
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graph.errors import AttestgraphError, InvalidInputError, StoreUnavailableError
+from graph.errors import AttestgraphError, StoreUnavailableError
+from service.error_codes import UNAVAILABLE_MESSAGE, code_of, field_problems
 from service.graphql.argument_paths import ArgumentPaths
 
 log = logging.getLogger("attestgraph.graphql")
 
-UNAVAILABLE_MESSAGE = "the graph store cannot answer right now; try again shortly"
 # graphql-core's "Did you mean 'assets' or 'asset'?" after a misspelt name: it tells a caller
 # without introspection what the schema holds, so production answers without it.
 SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
@@ -63,12 +64,13 @@ class CodedErrors(MaskErrors):
         if isinstance(original, StoreUnavailableError):
             # Its text names the database's address and the driver's words: log them, answer less.
             log.warning("store unavailable at %s: %s", error.path, original)
-            extensions = {"code": original.code}
+            extensions = {"code": code_of(original)}
             message = UNAVAILABLE_MESSAGE
         elif isinstance(original, AttestgraphError):
-            extensions["code"] = original.code
-            if isinstance(original, InvalidInputError):
-                extensions["fields"] = [{"field": p.field, "reason": p.reason} for p in original.problems]
+            extensions["code"] = code_of(original)
+            problems = field_problems(original)
+            if problems is not None:
+                extensions["fields"] = problems
         elif original is None:
             extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
         elif isinstance(original, GraphQLError) or (

@@ -1,0 +1,32 @@
+"""The app is assembled from module-level routes, handlers and a lifespan (service/app.py): the
+middleware keeps its order, and an app that opens its own store does so on each start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.auth.middleware import Gate, SecurityHeaders
+from service.request_body import GraphQLRequestCheck
+from service.settings import Settings
+
+
+def test_middleware_runs_headers_then_cors_then_the_gate_then_the_request_check() -> None:
+    app = create_app(Settings(cors_origins=("https://dash.example",)))
+    outermost_first = [m.cls for m in app.user_middleware]
+    assert outermost_first == [SecurityHeaders, CORSMiddleware, Gate, GraphQLRequestCheck]
+    closed = create_app(Settings())
+    assert [m.cls for m in closed.user_middleware] == [SecurityHeaders, Gate, GraphQLRequestCheck]
+
+
+def test_an_app_that_opens_its_store_opens_it_again_after_a_restart(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path, rate_limit=0))
+    for _ in range(2):
+        with TestClient(app) as client:
+            answer = client.get("/readyz")
+            assert (answer.status_code, answer.json()) == (200, {"status": "ready", "store": "embedded"})
+        # closed on shutdown: the data dir's write lock is free for the next start
+    assert (tmp_path / "attestgraph.sqlite3").exists()
