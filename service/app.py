@@ -17,7 +17,6 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from strawberry.fastapi import GraphQLRouter
 
 from graph.audit import AuditDraft, digest
 from graph.bundle import bundle_json_schema
@@ -30,6 +29,7 @@ from service.auth.rate_limit import RateLimiter
 from service.auth.roles import Principal
 from service.graphql.context import Context
 from service.graphql.errors import UNAVAILABLE_MESSAGE
+from service.graphql.remembered import RememberingRouter
 from service.graphql.schema import build_schema
 from service.request_body import GraphQLRequestCheck
 from service.settings import Settings
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     graphiql = not settings.production
     schema = build_schema(introspection=not settings.production, max_cost=settings.max_query_cost)
     app.include_router(
-        GraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql" if graphiql else None),
+        RememberingRouter(schema, context_getter=context_getter, graphql_ide="graphiql" if graphiql else None),
         prefix="/graphql",
     )
 
