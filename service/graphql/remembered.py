@@ -65,9 +65,11 @@ REMEMBERED_FIELDS = frozenset(
 # Root fields read from outside the graph (the audit log, the keys) or about the caller.
 NEVER_REMEMBERED = frozenset({"auditLog", "auditLogVerification", "apiKeys", "me"})
 
+# Bounds in JSON bytes; each answer is also held decoded (for Strawberry's result), a few times its
+# JSON size, so the memory stays under ~100 MiB. The dashboard's overview answer is ~37 KB at M.
 MAX_ANSWERS = 256
-MAX_ANSWER_BYTES = 2 * 1024 * 1024
-MAX_TOTAL_BYTES = 64 * 1024 * 1024
+MAX_ANSWER_BYTES = 1024 * 1024
+MAX_TOTAL_BYTES = 16 * 1024 * 1024
 
 
 class Serialized(dict[str, Any]):

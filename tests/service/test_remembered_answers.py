@@ -52,7 +52,8 @@ def reads(counting: CountingStore) -> int:
 
 
 def ask(live: LiveServer, at: str | None = AT, fw: str = "fw") -> dict[str, Any]:
-    return live.data(COVERAGE, {"fw": fw, "at": at})["coverage"]
+    answer: dict[str, Any] = live.data(COVERAGE, {"fw": fw, "at": at})["coverage"]
+    return answer
 
 
 def other_instance(store: GraphStore, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
@@ -198,3 +199,15 @@ def test_a_write_that_fails_leaves_the_remembered_answer_right(counted: tuple[Co
     assert live.error('mutation { deleteAsset(id: "nope") { deleted } }')["extensions"]["code"] == "NOT_FOUND"
     assert ask(live) == before
     assert counting.get_nodes(Label.ASSET, ["data", "model"]).keys() == {"data", "model"}
+
+
+def test_the_memory_is_bounded_per_answer_and_in_total() -> None:
+    from service.graphql.remembered import RememberedAnswers
+
+    memory = RememberedAnswers(maxsize=10, max_bytes=100, max_answer=40)
+    memory.remember(("big",), {"x": "y" * 50})
+    assert len(memory.answers) == 0  # over max_answer: never kept
+    for i in range(10):
+        memory.remember((i,), {"x": "y" * 20})  # 28 bytes of JSON each
+    assert len(memory.answers) == 3 and memory.answers.weight <= 100
+    assert memory.answers.get((9,)) == {"x": "y" * 20} and memory.answers.get((0,)) is None
