@@ -89,7 +89,6 @@ class RememberedAnswers:
     ) -> None:
         self.answers: Lru[Key, Serialized] = Lru(maxsize, max_bytes)
         self.max_answer = max_answer
-        self.hits = 0  # answers served from memory (read by tests and the bench)
 
     def extension(self) -> Callable[[], SchemaExtension]:
         return lambda: RememberAnswers(self)
@@ -155,7 +154,6 @@ class RememberAnswers(SchemaExtension):
         if key is not None:
             found = self.memory.answers.get(key)
             if found is not None:
-                self.memory.hits += 1
                 execution.result = ExecutionResult(data=found)  # Strawberry then skips execution
                 yield
                 return
