@@ -8,7 +8,7 @@ so each backend pushes them down rather than shipping raw graph data around.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -45,6 +45,14 @@ class GraphStore(Protocol):
 
     def ping(self) -> None:
         """Raise `StoreUnavailableError` unless the store can answer queries now."""
+
+    # True when `graph_version` answers from memory, without I/O (callable on an event loop).
+    graph_version_in_memory: bool
+
+    def graph_version(self) -> Hashable | None:
+        """A value that changes with every write to the graph (not the audit log or keys), by any
+        process sharing the store: what was read under one version can be served again while it
+        is current. None: nothing may be remembered now. Cheap (embedded: memory; Neo4j: one read)."""
 
     # -- writes: each is all-or-nothing and durable when it returns ------------------------
     # A write made inside `graph.audit.audited(draft)` commits that draft's audit entry in the

@@ -19,7 +19,6 @@ from functools import partial
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from strawberry.fastapi import GraphQLRouter
 
 from graph.store import GraphStore
 from service.auth.keys import Authenticator, bootstrap_admin_key
@@ -28,6 +27,7 @@ from service.auth.oidc import OidcVerifier
 from service.auth.rate_limit import RateLimiter
 from service.auth.roles import Principal
 from service.graphql.context import Context
+from service.graphql.remembered import RememberingRouter
 from service.graphql.schema import build_schema
 from service.request_body import GraphQLRequestCheck
 from service.rest_errors import HANDLERS
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     graphiql = not settings.production
     schema = build_schema(introspection=not settings.production, max_cost=settings.max_query_cost)
     app.include_router(
-        GraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql" if graphiql else None),
+        RememberingRouter(schema, context_getter=context_getter, graphql_ide="graphiql" if graphiql else None),
         prefix="/graphql",
     )
     app.include_router(probes)

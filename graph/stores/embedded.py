@@ -16,14 +16,15 @@ and remembers the states of the last instant asked for as long as they cannot di
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 
@@ -63,6 +64,27 @@ from graph.stores.common import check_where, mapping_from_row, mappings_in_order
 from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of
 from graph.stores.data_dir_lock import DataDirLock
 from graph.write_rules import check_write_rules
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _moves_version(
+    method: Callable[Concatenate[EmbeddedStore, P], R],
+) -> Callable[Concatenate[EmbeddedStore, P], R]:
+    """A graph write moves `graph_version` when it ends, under the store's lock, whether it
+    wrote or failed: a read that began before it never stores its answer under a live version."""
+
+    @functools.wraps(method)
+    def moving(self: EmbeddedStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._version += 1
+
+    return moving
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -138,6 +160,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self._lock = threading.RLock()
+        self._version = 0  # graph_version: moved by every graph write (`_moves_version`)
         self._read_only = read_only
         self._dir_lock: DataDirLock | None = None
         if path is not None and not read_only:
@@ -176,6 +199,12 @@ class EmbeddedStore:
     def ping(self) -> None:
         with self._lock:
             self._db.execute("SELECT 1").fetchone()
+
+    graph_version_in_memory = True
+
+    def graph_version(self) -> int:
+        # Only this process writes the data dir (its write lock); a read-only store reads a snapshot.
+        return self._version
 
     def _replay(self) -> None:
         # One read transaction: reviews, nodes and edges from the same snapshot, even while another
@@ -357,6 +386,7 @@ class EmbeddedStore:
         return evidence_id in self._pred[Rel.SUPERSEDES]
 
     # -- writes -----------------------------------------------------------------------------
+    @_moves_version
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         with self._lock:
             check_bundle(bundle, self._existing)
@@ -446,6 +476,7 @@ class EmbeddedStore:
         with self._lock:
             return {i: list(self._reviews.get(i, ())) for i in evidence_ids}
 
+    @_moves_version
     def delete_asset(self, asset_id: str) -> None:
         with self._lock:
             if asset_id not in self._nodes[Label.ASSET]:
@@ -478,6 +509,7 @@ class EmbeddedStore:
             self._changed.pop(asset_id, None)
             self._forget_order(Label.ASSET)
 
+    @_moves_version
     def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
         with self._lock:
             missing = sorted(set(asset_ids) - self._nodes[Label.ASSET].keys())

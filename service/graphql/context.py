@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph.model import EvidenceReview, Label, Mapping, NodeModel, Rel
+from graph.model import EvidenceReview, Label, Mapping, NodeModel, Rel, now_utc
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -80,6 +81,16 @@ class Context(BaseContext):
         self.loaders = Loaders(store)
         self.principal = principal  # who is calling: set by the request gate (service/auth)
         self.authenticator = authenticator
+        # Whether an answer read the clock (an instant left to "now"): such an answer is never
+        # remembered (service/graphql/remembered.py).
+        self.read_clock = False
+
+    def as_of(self, value: datetime | None) -> datetime:
+        """`value`, or now when the caller left the instant out (noted: see `read_clock`)."""
+        if value is not None:
+            return value
+        self.read_clock = True
+        return now_utc()
 
     async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a blocking store or query call off the event loop."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
 from graph import queries
-from graph.model import Label, now_utc
+from graph.model import Label
 from service.graphql.blast_radius_report import BlastRadius
 from service.graphql.coverage_report import CoverageReport
 from service.graphql.crosswalk_report import CrosswalkReport
@@ -31,10 +29,6 @@ from service.graphql.pagination import Connection
 from service.graphql.scalars import DateTime
 from service.graphql.security import SecurityQuery
 from service.graphql.threats import ThreatView
-
-
-def _as_of(value: datetime | None) -> datetime:
-    return value if value is not None else now_utc()
 
 
 @strawberry.type
@@ -103,7 +97,7 @@ class Query(SecurityQuery):
         framework: strawberry.ID,
         as_of: DateTime | None = None,
     ) -> CoverageReport:
-        report = await info.context.call(queries.coverage, info.context.store, framework, _as_of(as_of))
+        report = await info.context.call(queries.coverage, info.context.store, framework, info.context.as_of(as_of))
         return CoverageReport.of(report)
 
     @strawberry.field(description="What a change or compromise of `asset` touches.")
@@ -118,7 +112,9 @@ class Query(SecurityQuery):
         framework: strawberry.ID | None = None,
         as_of: DateTime | None = None,
     ) -> MissingEvidenceReport:
-        report = await info.context.call(queries.missing_evidence, info.context.store, _as_of(as_of), framework)
+        report = await info.context.call(
+            queries.missing_evidence, info.context.store, info.context.as_of(as_of), framework
+        )
         return MissingEvidenceReport.of(report)
 
     @strawberry.field(description="Type II: each control's expected intervals over [start, end) and the gaps.")
@@ -149,5 +145,5 @@ class Query(SecurityQuery):
     async def threat_view(
         self, info: GqlInfo, asset: strawberry.ID | None = None, as_of: DateTime | None = None
     ) -> ThreatView:
-        view = await info.context.call(queries.threat_view, info.context.store, _as_of(as_of), asset)
+        view = await info.context.call(queries.threat_view, info.context.store, info.context.as_of(as_of), asset)
         return ThreatView.of(view)

@@ -17,6 +17,7 @@ from service.graphql.documents import PreparedDocuments, ShortTextParserCache, S
 from service.graphql.errors import CodedErrors, is_expected
 from service.graphql.mutation import Mutation
 from service.graphql.query import Query
+from service.graphql.remembered import RememberedAnswers
 from service.graphql.scalars import DATETIME_SCALAR, JSON_SCALARS
 
 MAX_TOKENS = 5000
@@ -27,6 +28,7 @@ CACHED_DOCUMENTS = 64
 
 class AttestgraphSchema(strawberry.Schema):
     documents: PreparedDocuments  # what it remembers of the documents it was asked
+    answers: RememberedAnswers  # and of the answers it gave (reads at explicit instants)
 
     def process_errors(
         self, errors: list[graphql.GraphQLError], execution_context: ExecutionContext | None = None
@@ -45,6 +47,7 @@ SCALARS = {datetime: DATETIME_SCALAR, **JSON_SCALARS}
 
 def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST) -> AttestgraphSchema:
     documents = PreparedDocuments(max_cost=max_cost)
+    answers = RememberedAnswers()
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ShortTextParserCache(maxsize=CACHED_DOCUMENTS),
@@ -57,6 +60,8 @@ def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST
         documents.extension(),
         # Field suggestions go with introspection: production answers neither.
         lambda: CodedErrors(suggestions=introspection),
+        # Last: its on_execute runs after every limit above has passed the request.
+        answers.extension(),
     ]
     schema = AttestgraphSchema(
         config=StrawberryConfig(scalar_map=SCALARS),
@@ -67,4 +72,5 @@ def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST
     # The cost reads the types, fields and arguments of the schema served, rebuilt from its SDL.
     documents.cost_schema = graphql.build_schema(schema.as_str())
     schema.documents = documents
+    schema.answers = answers
     return schema

@@ -352,6 +352,11 @@ class Neo4jStore:
             "assumedAt": to_db(assume.changed_at) if assume else None,
         }
 
+    graph_version_in_memory = False  # one round trip: the :GraphVersion node may move in any process
+
+    def graph_version(self) -> memo.Version:
+        return self._version()
+
     def _version(self) -> memo.Version:
         [record] = self._read(memo.READ)
         return memo.version_of(record)
