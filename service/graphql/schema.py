@@ -45,7 +45,12 @@ guard_root_fields(Query, Mutation)
 SCALARS = {datetime: DATETIME_SCALAR, **JSON_SCALARS}
 
 
-def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST) -> AttestgraphSchema:
+def build_schema(
+    *, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST, remember_answers: bool = True
+) -> AttestgraphSchema:
+    """The served schema. `remember_answers=False` leaves out the answer memory, whose hook reads
+    the store's version asynchronously: a schema executed synchronously (`introspect()`,
+    `execute_sync`) must do without it."""
     documents = PreparedDocuments(max_cost=max_cost)
     answers = RememberedAnswers()
     extensions: list[Callable[[], SchemaExtension]] = [
@@ -60,9 +65,9 @@ def build_schema(*, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST
         documents.extension(),
         # Field suggestions go with introspection: production answers neither.
         lambda: CodedErrors(suggestions=introspection),
-        # Last: its on_execute runs after every limit above has passed the request.
-        answers.extension(),
     ]
+    if remember_answers:  # last: its on_execute runs after every limit above has passed the request
+        extensions.append(answers.extension())
     schema = AttestgraphSchema(
         config=StrawberryConfig(scalar_map=SCALARS),
         query=Query,

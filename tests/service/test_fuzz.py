@@ -27,7 +27,8 @@ schemathesis.graphql.scalar(
     ),
 )
 
-graphql_schema = schemathesis.graphql.from_dict({"data": build_schema().introspect()})
+# Introspected synchronously, so without the answer memory (its hook is async); the same types.
+graphql_schema = schemathesis.graphql.from_dict({"data": build_schema(remember_answers=False).introspect()})
 openapi_schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 
 
