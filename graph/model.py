@@ -192,56 +192,60 @@ _STATUS_RANK = {CoverageStatus.UNCOVERED: 0, CoverageStatus.PARTIAL: 1, Coverage
 class _Node(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
-    id: NodeId
+    id: NodeId = Field(description="Stable key of the node, unique within its label.")
 
 
 class Framework(_Node):
-    name: Name
-    version: Annotated[str, Field(max_length=100)] = ""
-    publisher: Annotated[str, Field(max_length=200)] = ""
-    license_note: Text = ""
+    name: Name = Field(description="The framework's name as its publisher writes it.")
+    version: Annotated[str, Field(max_length=100)] = Field(default="", description="Edition or revision.")
+    publisher: Annotated[str, Field(max_length=200)] = Field(default="", description="Who publishes it.")
+    license_note: Text = Field(default="", description="Terms under which its text is reproduced.")
 
 
 class Criterion(_Node):
     """One requirement; `framework` and `parent` are its PART_OF and CHILD_OF edges."""
 
-    ref: Name
-    title: Name
-    framework: NodeId
-    category: Annotated[str, Field(max_length=200)] = ""
-    description: Text = ""
-    parent: NodeId | None = None
+    ref: Name = Field(description="The criterion's reference within its framework, e.g. CC6.1.")
+    title: Name = Field(description="Short name of the requirement.")
+    framework: NodeId = Field(description="The framework it is PART_OF.")
+    category: Annotated[str, Field(max_length=200)] = Field(default="", description="Grouping used in reports.")
+    description: Text = Field(default="", description="What the requirement asks for.")
+    parent: NodeId | None = Field(default=None, description="The criterion it is a CHILD_OF; none at the top.")
 
 
 class Control(_Node):
-    title: Name
-    description: Text = ""
-    domain: Annotated[str, Field(max_length=200)] = ""
-    owner: Annotated[str, Field(max_length=200)] = ""
-    status: ControlStatus = ControlStatus.IMPLEMENTED
-    frequency: Frequency = Frequency.QUARTERLY
-    kind: ControlKind = ControlKind.PREVENTIVE
-    automated: bool = False
+    title: Name = Field(description="Short name of the control.")
+    description: Text = Field(default="", description="What the control does and how.")
+    domain: Annotated[str, Field(max_length=200)] = Field(default="", description="Area it belongs to.")
+    owner: Annotated[str, Field(max_length=200)] = Field(default="", description="Who answers for it.")
+    status: ControlStatus = Field(default=ControlStatus.IMPLEMENTED, description="Whether it is in place.")
+    frequency: Frequency = Field(default=Frequency.QUARTERLY, description="How often it operates.")
+    kind: ControlKind = Field(default=ControlKind.PREVENTIVE, description="Prevents, detects or corrects.")
+    automated: bool = Field(default=False, description="Operated by a system, which may record accepted evidence.")
     expected_evidence: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=50)] = (
         Field(default_factory=list, description="What an auditor expects to see: kinds and examples.")
     )
 
 
 class Asset(_Node):
-    kind: AssetKind
-    name: Name
-    owner: Annotated[str, Field(max_length=200)] = ""
-    environment: Annotated[str, Field(max_length=100)] = ""
-    classification: Annotated[str, Field(max_length=100)] = ""
-    criticality: Annotated[str, Field(max_length=100)] = ""
-    changed_at: UtcDatetime | None = None
+    kind: AssetKind = Field(description="What sort of asset it is.")
+    name: Name = Field(description="Human-readable name.")
+    owner: Annotated[str, Field(max_length=200)] = Field(default="", description="Who answers for it.")
+    environment: Annotated[str, Field(max_length=100)] = Field(default="", description="e.g. production.")
+    classification: Annotated[str, Field(max_length=100)] = Field(default="", description="Data sensitivity.")
+    criticality: Annotated[str, Field(max_length=100)] = Field(default="", description="How much depends on it.")
+    changed_at: UtcDatetime | None = Field(
+        default=None, description="When it last changed (its latest Change record); none: never."
+    )
 
 
 class Vendor(_Node):
-    name: Name
-    service: Annotated[str, Field(max_length=500)] = ""
-    risk_tier: Annotated[str, Field(max_length=100)] = ""
-    report_valid_until: UtcDatetime | None = None
+    name: Name = Field(description="The subservice organisation's name.")
+    service: Annotated[str, Field(max_length=500)] = Field(default="", description="What it provides.")
+    risk_tier: Annotated[str, Field(max_length=100)] = Field(default="", description="Its tier in vendor review.")
+    report_valid_until: UtcDatetime | None = Field(
+        default=None, description="When its SOC 2 (or other) report stops standing in for evidence."
+    )
 
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -250,14 +254,20 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 class Evidence(_Node):
     """Proof that `control` operated; `control` is its EVIDENCES edge."""
 
-    title: Name
-    control: NodeId
-    kind: Annotated[str, Field(max_length=100)] = ""
-    collected_at: UtcDatetime
-    valid_until: UtcDatetime | None = None
-    status: EvidenceStatus = EvidenceStatus.PENDING
-    uri: Annotated[str, Field(max_length=2000)] = ""
-    sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = None
+    title: Name = Field(description="Short name of the evidence item.")
+    control: NodeId = Field(description="The control it EVIDENCES.")
+    kind: Annotated[str, Field(max_length=100)] = Field(default="", description="e.g. screenshot, export.")
+    collected_at: UtcDatetime = Field(description="When it was collected: it speaks from then on.")
+    valid_until: UtcDatetime | None = Field(
+        default=None, description="When it stops being valid; none: collected_at plus its control's frequency."
+    )
+    status: EvidenceStatus = Field(
+        default=EvidenceStatus.PENDING, description="As recorded until reviewed; then the latest review's decision."
+    )
+    uri: Annotated[str, Field(max_length=2000)] = Field(default="", description="Where the evidence file lives.")
+    sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = Field(
+        default=None, description="SHA-256 (hex) of the evidence file."
+    )
     supersedes: NodeId | None = Field(
         default=None,
         description="The evidence item this one corrects; the old one stays on record but no longer counts.",
@@ -280,11 +290,11 @@ class EvidenceReview(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    evidence: NodeId
-    decision: ReviewDecision
-    note: Text = ""
-    reviewer: Actor
-    at: UtcDatetime
+    evidence: NodeId = Field(description="The evidence item reviewed.")
+    decision: ReviewDecision = Field(description="Accepted or rejected.")
+    note: Text = Field(default="", description="Why, in the reviewer's words.")
+    reviewer: Actor = Field(description="The actor who reviewed, as the audit log names them.")
+    at: UtcDatetime = Field(description="When the review was made.")
 
 
 def latest_review(reviews: list[EvidenceReview]) -> EvidenceReview | None:
@@ -293,8 +303,8 @@ def latest_review(reviews: list[EvidenceReview]) -> EvidenceReview | None:
 
 
 class Threat(_Node):
-    name: Name
-    tactic: Annotated[str, Field(max_length=200)] = ""
+    name: Name = Field(description="The technique's name, e.g. as MITRE ATLAS gives it.")
+    tactic: Annotated[str, Field(max_length=200)] = Field(default="", description="Its tactics, ';'-separated.")
     asset_kinds: Annotated[list[AssetKind], Field(max_length=len(AssetKind))] = Field(
         default_factory=list,
         description="The kinds of asset the technique targets; empty means it is not tied to a kind.",

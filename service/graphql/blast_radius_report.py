@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label, Rel
+from graph.model import Rel
 from graph.queries import results as r
-from service.graphql.nodes import (
-    Asset,
-    Control,
-    Criterion,
-    Evidence,
-    Framework,
-    GqlInfo,
-    Vendor,
-    as_ids,
-    load_node,
-    load_nodes,
-)
+from service.graphql.loading import GqlInfo, load_node, load_nodes
+from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Vendor, as_ids
 from service.graphql.pagination import Connection, offset_connection, offset_window, slice_connection
 
 
@@ -28,8 +18,7 @@ class AffectedAsset:
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.asset_id)
 
 
 @strawberry.type
@@ -54,8 +43,7 @@ class BlastRadius:
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.asset_id)
 
     @strawberry.field(description="The asset (distance 0) and every asset depending on it, nearest first.")
     def assets(self, first: int | None = None, after: str | None = None) -> Connection[AffectedAsset]:
@@ -80,24 +68,24 @@ class BlastRadius:
 
     @strawberry.field
     async def controls(self, info: GqlInfo) -> list[Control]:
-        return await load_nodes(info, Label.CONTROL, list(self.control_ids))
+        return await load_nodes(info, Control, list(self.control_ids))
 
     @strawberry.field
     async def criteria(self, info: GqlInfo) -> list[Criterion]:
-        return await load_nodes(info, Label.CRITERION, list(self.criterion_ids))
+        return await load_nodes(info, Criterion, list(self.criterion_ids))
 
     @strawberry.field
     async def frameworks(self, info: GqlInfo) -> list[Framework]:
-        return await load_nodes(info, Label.FRAMEWORK, list(self.framework_ids))
+        return await load_nodes(info, Framework, list(self.framework_ids))
 
     @strawberry.field
     async def vendors(self, info: GqlInfo) -> list[Vendor]:
-        return await load_nodes(info, Label.VENDOR, list(self.vendor_ids))
+        return await load_nodes(info, Vendor, list(self.vendor_ids))
 
     @strawberry.field(description="Evidence of the affected controls whose scope includes an affected asset.")
     async def evidence(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Evidence]:
         window, start = offset_window(self.evidence_ids, first, after)
-        nodes = await load_nodes(info, Label.EVIDENCE, list(window))
+        nodes = await load_nodes(info, Evidence, list(window))
         return offset_connection(nodes, start, len(self.evidence_ids))
 
     @classmethod

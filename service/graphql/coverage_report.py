@@ -6,16 +6,10 @@ from typing import Any
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
 from service.graphql.enums import ControlStatus, CoverageStatus, MappingRelationship
-from service.graphql.nodes import (
-    Control,
-    Criterion,
-    Framework,
-    GqlInfo,
-    load_node,
-)
+from service.graphql.loading import GqlInfo, load_node
+from service.graphql.nodes import Control, Criterion, Framework
 from service.graphql.scalars import CoverageRows, DateTime
 
 
@@ -46,8 +40,7 @@ class ControlFinding:
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
-        found: Control | None = await load_node(info, Label.CONTROL, self.control_id)
-        return found
+        return await load_node(info, Control, self.control_id)
 
 
 @strawberry.type
@@ -59,8 +52,7 @@ class CrosswalkCandidate:
 
     @strawberry.field
     async def criterion(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.criterion_id)
-        return found
+        return await load_node(info, Criterion, self.criterion_id)
 
 
 @strawberry.type
@@ -79,8 +71,7 @@ class CriterionCoverage:
 
     @strawberry.field
     async def criterion(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.criterion_id)
-        return found
+        return await load_node(info, Criterion, self.criterion_id)
 
 
 @strawberry.type
@@ -93,8 +84,7 @@ class CoverageReport:
 
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
-        found: Framework | None = await load_node(info, Label.FRAMEWORK, self.framework_id)
-        return found
+        return await load_node(info, Framework, self.framework_id)
 
     @strawberry.field(description="Per-criterion statuses in catalog order, optionally filtered.")
     def criteria(

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
 from service.graphql.enums import MappingRelationship
-from service.graphql.nodes import (
-    Criterion,
-    GqlInfo,
-    load_node,
-)
+from service.graphql.loading import GqlInfo, load_node
+from service.graphql.nodes import Criterion
 from service.graphql.pagination import Connection, slice_connection
 
 
@@ -26,13 +22,11 @@ class CrosswalkRow:
 
     @strawberry.field
     async def source(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.source_id)
-        return found
+        return await load_node(info, Criterion, self.source_id)
 
     @strawberry.field
     async def target(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.target_id)
-        return found
+        return await load_node(info, Criterion, self.target_id)
 
 
 @strawberry.type

@@ -6,15 +6,10 @@ from typing import Any
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
 from service.graphql.enums import MissingReason
-from service.graphql.nodes import (
-    Asset,
-    Control,
-    GqlInfo,
-    load_node,
-)
+from service.graphql.loading import GqlInfo, load_node
+from service.graphql.nodes import Asset, Control
 from service.graphql.pagination import Connection, slice_connection
 from service.graphql.scalars import DateTime
 
@@ -28,13 +23,11 @@ class MissingEvidenceRow:
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
-        found: Control | None = await load_node(info, Label.CONTROL, self.control_id)
-        return found
+        return await load_node(info, Control, self.control_id)
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.asset_id)
 
 
 @strawberry.type
@@ -98,8 +91,7 @@ class ControlPeriod:
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
-        found: Control | None = await load_node(info, Label.CONTROL, self.control_id)
-        return found
+        return await load_node(info, Control, self.control_id)
 
 
 @strawberry.type

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
 from service.graphql.coverage_report import StatusCounts
 from service.graphql.enums import CoverageStatus
-from service.graphql.nodes import (
-    Asset,
-    Criterion,
-    Evidence,
-    Framework,
-    GqlInfo,
-    as_ids,
-    load_node,
-    load_nodes,
-)
+from service.graphql.loading import GqlInfo, load_node, load_nodes
+from service.graphql.nodes import Asset, Criterion, Evidence, Framework, as_ids
 from service.graphql.scalars import DateTime
 
 
@@ -29,8 +20,7 @@ class StatusChange:
 
     @strawberry.field
     async def criterion(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.criterion_id)
-        return found
+        return await load_node(info, Criterion, self.criterion_id)
 
 
 @strawberry.type
@@ -42,8 +32,7 @@ class FrameworkDelta:
 
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
-        found: Framework | None = await load_node(info, Label.FRAMEWORK, self.framework_id)
-        return found
+        return await load_node(info, Framework, self.framework_id)
 
 
 @strawberry.type
@@ -54,8 +43,7 @@ class StaleEvidence:
 
     @strawberry.field
     async def evidence(self, info: GqlInfo) -> Evidence | None:
-        found: Evidence | None = await load_node(info, Label.EVIDENCE, self.evidence_id)
-        return found
+        return await load_node(info, Evidence, self.evidence_id)
 
 
 @strawberry.type
@@ -70,7 +58,7 @@ class ImpactReport:
 
     @strawberry.field
     async def assets(self, info: GqlInfo) -> list[Asset]:
-        return await load_nodes(info, Label.ASSET, list(self.asset_ids))
+        return await load_nodes(info, Asset, list(self.asset_ids))
 
     @classmethod
     def of(cls, report: r.ImpactReport) -> ImpactReport:

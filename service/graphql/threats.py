@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
 from service.graphql.enums import AssetKind, ControlStatus
-from service.graphql.nodes import Asset, Control, GqlInfo, Threat, load_node
+from service.graphql.loading import GqlInfo, load_node
+from service.graphql.nodes import Asset, Control, Threat
 from service.graphql.pagination import Connection, slice_connection
 from service.graphql.scalars import DateTime
 
@@ -32,8 +32,7 @@ class MitigatingControl:
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
-        found: Control | None = await load_node(info, Label.CONTROL, self.control_id)
-        return found
+        return await load_node(info, Control, self.control_id)
 
 
 @strawberry.type(description="One targeted asset's standing against the technique.")
@@ -47,8 +46,7 @@ class AssetExposure:
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.asset_id)
 
 
 @strawberry.type(description="An ATLAS technique aimed at the viewed asset's kind (or at the organisation's assets).")
@@ -64,8 +62,7 @@ class TechniqueExposure:
 
     @strawberry.field
     async def threat(self, info: GqlInfo) -> Threat | None:
-        found: Threat | None = await load_node(info, Label.THREAT, self.threat_id)
-        return found
+        return await load_node(info, Threat, self.threat_id)
 
     @strawberry.field(description="The targeted assets in id order (one for an asset's view).")
     def assets(
@@ -90,8 +87,7 @@ class ThreatView:
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.asset_id)
 
     @strawberry.field(description="Techniques in id order, optionally of one status or one tactic (by name).")
     def techniques(
