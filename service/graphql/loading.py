@@ -32,7 +32,7 @@ def node_type(label: Label, *, description: str | None = None) -> Callable[[type
 
     def decorate(cls: type[N]) -> type[N]:
         ids = ("id", *NODE_EDGE_FIELDS.get(label, {}))
-        typed = object_type(NODE_MODELS[label], ids=ids, description=description)(cls)
+        typed = object_type(NODE_MODELS[label], ids=ids, keep_as="node", description=description)(cls)
         _LABEL_OF[typed] = label
         return typed
 
@@ -41,7 +41,7 @@ def node_type(label: Label, *, description: str | None = None) -> Callable[[type
 
 def as_object(cls: type[N], node: Any) -> N:
     """The GraphQL object of a domain node."""
-    return convert(cls, node, node=node)
+    return convert(cls, node)
 
 
 async def load_node(info: GqlInfo, cls: type[N], node_id: str | None) -> N | None:

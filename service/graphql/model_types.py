@@ -38,7 +38,13 @@ class _Copied:
     many: bool
 
 
-_COPIED: dict[type, tuple[_Copied, ...]] = {}
+@dataclass(frozen=True)
+class _Conversion:
+    copied: tuple[_Copied, ...]
+    keep_as: str | None  # the private attribute that keeps the model instance itself
+
+
+_CONVERSIONS: dict[type, _Conversion] = {}
 
 
 def graphql_annotation(annotation: Any, *, as_id: bool = False) -> Any:
@@ -121,16 +127,24 @@ def object_type(
     ids: Collection[str] = ("id",),
     exclude: Collection[str] = (),
     names: Mapping[str, str] | None = None,
+    keep_as: str | None = None,
     description: str | None = None,
 ) -> Callable[[type[T]], type[T]]:
     """A Strawberry object type with the model's fields, descriptions included.
 
     `ids` are shown as ID; `exclude` are left out; `names` maps a model field to the attribute
     that carries it (snake_case, camelCased by Strawberry). A name the class declares itself (a
-    resolver, an annotation) replaces the model's field of that name.
+    resolver, an annotation) replaces the model's field of that name; an annotation naming a
+    property of the model is copied from it too. `keep_as` names a `strawberry.Private` attribute
+    the class declares to keep the model instance, for its resolvers to read.
     """
 
     def decorate(cls: type[T]) -> type[T]:
+        computed = [
+            _Copied(name, name, None, False)
+            for name in inspect.get_annotations(cls)
+            if name not in model.model_fields and isinstance(getattr(model, name, None), property)
+        ]
         copied = _with_model_fields(
             cls,
             model,
@@ -142,7 +156,7 @@ def object_type(
         )
         typed = strawberry.type(cls, description=description)
         _OBJECT_TYPE_OF[model] = typed
-        _COPIED[typed] = tuple(copied)
+        _CONVERSIONS[typed] = _Conversion((*copied, *computed), keep_as)
         return typed
 
     return decorate
@@ -196,8 +210,11 @@ def input_type(
 def convert(cls: type[T], value: BaseModel, **extra: Any) -> T:
     """The object of derived type `cls` for a model instance: its fields copied (nested models
     converted), plus `extra` for what the class declares itself (private state, counts)."""
+    conversion = _CONVERSIONS[cls]
     values = dict(extra)
-    for field in _COPIED[cls]:
+    if conversion.keep_as is not None:
+        values[conversion.keep_as] = value
+    for field in conversion.copied:
         if field.attribute in values:
             continue
         item = getattr(value, field.source)

@@ -15,6 +15,7 @@ from graphql import GraphQLInputField, GraphQLInputObjectType, GraphQLObjectType
 from pydantic import AwareDatetime, BaseModel, Field
 
 from graph.model import NODE_EDGE_FIELDS, NODE_MODELS, EvidenceReview, Label
+from graph.queries import results as r
 from service.graphql.model_types import convert, input_type, object_type
 from service.graphql.sdl import print_sdl
 
@@ -175,3 +176,26 @@ def test_convert_copies_the_model_nested_models_included() -> None:
         },
         "put": "3 True",
     }
+
+
+# Report types derived from graph/queries/results.py: (result model, fields the API names otherwise).
+REPORTS = {
+    "CriterionCoverage": (r.CriterionCoverage, {"parent": "parentId"}),
+    "CrosswalkRow": (r.CrosswalkRow, {"source": "sourceId", "target": "targetId"}),
+    "MitigatingControl": (r.MitigatingControl, {"mitigates": "mitigatesId"}),
+    "AssetExposure": (r.AssetExposure, {"controls": "controlIds"}),
+    "ThreatView": (r.ThreatView, {"techniques": "techniques"}),
+    "ImpactReport": (r.ImpactReport, {"assets": "assetIds"}),
+    "GapInterval": (r.GapInterval, {}),
+}
+
+
+@pytest.mark.parametrize("type_name", list(REPORTS))
+def test_report_types_take_the_result_fields_and_descriptions(schema: object, type_name: str) -> None:
+    model, names = REPORTS[type_name]
+    graphql_type = schema.get_type(type_name)  # type: ignore[attr-defined]
+    assert isinstance(graphql_type, GraphQLObjectType)
+    for name, field in model.model_fields.items():
+        shown = graphql_type.fields[names.get(name, camel(name))]
+        if field.description and name not in names:
+            assert shown.description == field.description, (type_name, name)
