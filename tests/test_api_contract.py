@@ -1,4 +1,4 @@
-"""Every property of a graph node (graph/model.py) is readable through the GraphQL API.
+"""Every property of a graph node (graph/model/nodes.py) is readable through the GraphQL API.
 
 The Strawberry node types in service/graphql/nodes.py take their fields from the models
 (service/graphql/model_types.py); this keeps it so: a model field missing from its GraphQL type

@@ -1,6 +1,6 @@
 """GraphQL object types of the graph's nodes.
 
-Each type's fields are its model's (graph/model.py, descriptions included): the classes here add
+Each type's fields are its model's (graph/model/nodes.py, descriptions included): the classes here add
 only the relationships, each a one-line resolver through the request's DataLoaders.
 """
 

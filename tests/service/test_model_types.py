@@ -1,6 +1,6 @@
 """The GraphQL node and input types are derived from the pydantic models (service/graphql/model_types.py).
 
-A field declared once in graph/model.py, with its description, reaches the SDL's object and input
+A field declared once in graph/model/nodes.py, with its description, reaches the SDL's object and input
 types with the same type, nullability, default and description; nothing in service/ repeats it.
 """
 
@@ -44,7 +44,7 @@ def schema() -> object:
 @pytest.mark.parametrize("model", DESCRIBED_MODELS, ids=lambda m: m.__name__)
 def test_every_model_field_has_a_description(model: type[BaseModel]) -> None:
     undescribed = [name for name, field in model.model_fields.items() if not (field.description or "").strip()]
-    assert not undescribed, f"{model.__name__}: describe {undescribed} in graph/model.py (Field(description=...))"
+    assert not undescribed, f"{model.__name__}: describe {undescribed} in graph/model/nodes.py (Field(description=...))"
 
 
 @pytest.mark.parametrize("label", list(Label), ids=str)

@@ -1,8 +1,9 @@
-"""The graph model of DESIGN.md, described once.
+"""Node labels, relationship types, the enums of their fields, and the node models.
 
 Every node label and relationship type is an enum member here, and every node is a frozen
-pydantic model. The stores derive their writes, constraints and indexes from `NODE_MODELS` and
-`EDGE_ENDPOINTS`; the bundle format and its JSON Schema derive from the same models.
+pydantic model whose fields each carry a description. The stores derive their writes,
+constraints and indexes from `NODE_MODELS` and `EDGE_ENDPOINTS`; the bundle format, its JSON
+Schema and the GraphQL types derive from the same models.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -339,118 +340,5 @@ NODE_EDGE_FIELDS: dict[Label, dict[str, Rel]] = {
 }
 
 
-class Edge(BaseModel):
-    """A relationship between two nodes whose labels follow from its type."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type: Rel
-    source: NodeId
-    target: NodeId
-    properties: dict[str, Any] = Field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[Rel, str, str]:
-        return (self.type, self.source, self.target)
-
-
-class Mapping(BaseModel):
-    """A crosswalk edge: `source` is `relationship` of `target` (NIST IR 8477)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: NodeId
-    target: NodeId
-    relationship: MappingRelationship
-    strength: Annotated[int, Field(ge=1, le=10)]
-    rationale: Annotated[str, Field(min_length=1, max_length=2000)]
-
-
-class Dependency(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: NodeId
-    target: NodeId
-    kind: DependencyKind
-
-
-class Link(BaseModel):
-    """A relationship without properties, named by its type."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: NodeId
-    target: NodeId
-
-
-def mapping_edge(m: Mapping) -> Edge:
-    return Edge(
-        type=Rel.MAPS_TO,
-        source=m.source,
-        target=m.target,
-        properties={"relationship": m.relationship.value, "strength": m.strength, "rationale": m.rationale},
-    )
-
-
-def dependency_edge(d: Dependency) -> Edge:
-    return Edge(type=Rel.DEPENDS_ON, source=d.source, target=d.target, properties={"kind": d.kind.value})
-
-
-def node_edges(label: Label, node: _Node) -> list[Edge]:
-    """The edges a node model carries as fields (a criterion's framework, evidence's control)."""
-    edges = []
-    for field, rel in NODE_EDGE_FIELDS.get(label, {}).items():
-        target = getattr(node, field)
-        if target is not None:
-            edges.append(Edge(type=rel, source=node.id, target=target))
-    return edges
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Order ids as people read them: CC1.2 before CC1.10, A.5.9 before A.5.10."""
-    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in _DIGITS.split(text) if part)
-
-
-# The order key: `natural_key(id)` encoded so that plain string order (what Cypher's ORDER BY and
-# range indexes use) equals tuple order. Ids are ASCII from space (0x20) up (see _ID_PATTERN),
-# so the control characters below sort before any id character.
-_TEXT, _NUMBER = "A", "B"  # a text part sorts before a number part at the same position
-_TEXT_END = "\x1f"  # ends a text part: "ab" < "abc" must survive concatenation
-_TIE = "\x1e"  # before the raw id, which breaks ties between ids of equal natural key (x1 / x01)
-
-
-def _parts(text: str) -> str:
-    encoded = []
-    for part in _DIGITS.split(text):
-        if not part:
-            continue
-        if part.isdigit():
-            digits = part.lstrip("0") or "0"
-            # Length first (fixed width), so a longer number sorts after a shorter one.
-            encoded.append(f"{_NUMBER}{len(digits):03d}{digits}")
-        else:
-            encoded.append(f"{_TEXT}{part}{_TEXT_END}")
-    return "".join(encoded)
-
-
-def order_key(node_id: str) -> str:
-    """The stored order key of `node_id`: natural order, ties broken by the id itself."""
-    return f"{_parts(node_id)}{_TIE}{node_id}"
-
-
-def after_key(node_id: str) -> str:
-    """A bound above every order key whose natural key equals `natural_key(node_id)` and below every
-    greater one, so `key > after_key(x)` means `natural_key(id) > natural_key(x)` exactly."""
-    return f"{_parts(node_id)}{_TEXT_END}"
-
-
-def id_of_order_key(key: str) -> str:
-    """The id an `order_key` ends in."""
-    return key.rpartition(_TIE)[2]
