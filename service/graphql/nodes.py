@@ -23,10 +23,6 @@ from service.graphql.model_types import convert, object_type
 from service.graphql.pagination import Connection
 
 
-def as_ids(values: list[str]) -> list[strawberry.ID]:
-    return [strawberry.ID(v) for v in values]
-
-
 @node_type(Label.FRAMEWORK)
 class Framework:
     node: strawberry.Private[m.Framework]
