@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates every file derived from the model and the schema, after a change to either:
-#   docs/bundle.schema.json  the bundle's JSON Schema (graph/model.py, graph/bundle.py)
+#   docs/bundle.schema.json  the bundle's JSON Schema (graph/model/nodes.py, graph/bundle.py)
 #   docs/schema.graphql      the GraphQL SDL (service/graphql/)
 #   frontend/src/api/generated.ts  the dashboard's TypeScript types (from the SDL and src/api/queries.ts)
 # Tests fail while any of them is stale (tests/test_docs.py, `npm run lint` in frontend/).

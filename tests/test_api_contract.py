@@ -1,7 +1,8 @@
-"""Every property of a graph node (graph/model.py) is readable through the GraphQL API.
+"""Every property of a graph node (graph/model/nodes.py) is readable through the GraphQL API.
 
-The Strawberry node types in service/graphql/ are written by hand; this keeps them from falling
-behind the model: a field added to a model and not to its GraphQL type fails here.
+The Strawberry node types in service/graphql/nodes.py take their fields from the models
+(service/graphql/model_types.py); this keeps it so: a model field missing from its GraphQL type
+(left out, or replaced by a resolver of another name) fails here.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def missing_fields(model: type[BaseModel], type_name: str, sdl: str) -> list[str
 def test_every_model_field_is_a_field_of_its_graphql_type(label: Label) -> None:
     model = NODE_MODELS[label]
     missing = [f for f in missing_fields(model, label.value, print_sdl()) if (label, f) not in EXEMPT]
-    assert not missing, f"{label.value} in the GraphQL schema lacks {missing}: add them in service/graphql/"
+    assert not missing, f"{label.value} in the GraphQL schema lacks {missing}: derive them (service/graphql/nodes.py)"
 
 
 def test_exemptions_name_real_fields_and_give_a_reason() -> None:

@@ -1,35 +1,24 @@
-"""GraphQL types of the blast radius."""
+"""GraphQL types of the blast radius, derived from graph/queries/results.py."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label, Rel
+from graph.model import Rel
 from graph.queries import results as r
-from service.graphql.nodes import (
-    Asset,
-    Control,
-    Criterion,
-    Evidence,
-    Framework,
-    GqlInfo,
-    Vendor,
-    as_ids,
-    load_node,
-    load_nodes,
-)
+from service.graphql.loading import GqlInfo, load_node, load_nodes
+from service.graphql.model_types import convert, object_type
+from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Vendor
 from service.graphql.pagination import Connection, offset_connection, offset_window, slice_connection
 
 
-@strawberry.type
+@object_type(r.AffectedAsset, ids=("asset_id",), keep_as="row")
 class AffectedAsset:
-    asset_id: strawberry.ID
-    distance: int
+    row: strawberry.Private[r.AffectedAsset]
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.row.asset_id)
 
 
 @strawberry.type
@@ -40,35 +29,32 @@ class DependencyLink:
     target_id: strawberry.ID
 
 
-@strawberry.type
+@object_type(
+    r.BlastRadius,
+    ids=("asset_id", "controls", "criteria", "frameworks", "vendors"),
+    names={
+        "controls": "control_ids",
+        "criteria": "criterion_ids",
+        "frameworks": "framework_ids",
+        "vendors": "vendor_ids",
+    },
+    keep_as="result",
+)
 class BlastRadius:
-    asset_id: strawberry.ID
-    max_depth: int | None
-    control_ids: list[strawberry.ID]
-    criterion_ids: list[strawberry.ID]
-    framework_ids: list[strawberry.ID]
-    vendor_ids: list[strawberry.ID]
     evidence_count: int
-    affected: strawberry.Private[list[r.AffectedAsset]]
-    evidence_ids: strawberry.Private[list[str]]
+    result: strawberry.Private[r.BlastRadius]
 
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, self.asset_id)
-        return found
+        return await load_node(info, Asset, self.result.asset_id)
 
     @strawberry.field(description="The asset (distance 0) and every asset depending on it, nearest first.")
     def assets(self, first: int | None = None, after: str | None = None) -> Connection[AffectedAsset]:
-        return slice_connection(
-            self.affected,
-            first,
-            after,
-            lambda a: AffectedAsset(asset_id=strawberry.ID(a.asset_id), distance=a.distance),
-        )
+        return slice_connection(self.result.assets, first, after, lambda a: convert(AffectedAsset, a))
 
     @strawberry.field(description="The DEPENDS_ON edges among the affected assets, to draw the neighbourhood.")
     async def edges(self, info: GqlInfo) -> list[DependencyLink]:
-        ids = [a.asset_id for a in self.affected]
+        ids = [a.asset_id for a in self.result.assets]
         inside = set(ids)
         targets = await info.context.loaders.related(Rel.DEPENDS_ON).load_many(ids)
         return [
@@ -80,36 +66,26 @@ class BlastRadius:
 
     @strawberry.field
     async def controls(self, info: GqlInfo) -> list[Control]:
-        return await load_nodes(info, Label.CONTROL, list(self.control_ids))
+        return await load_nodes(info, Control, self.result.controls)
 
     @strawberry.field
     async def criteria(self, info: GqlInfo) -> list[Criterion]:
-        return await load_nodes(info, Label.CRITERION, list(self.criterion_ids))
+        return await load_nodes(info, Criterion, self.result.criteria)
 
     @strawberry.field
     async def frameworks(self, info: GqlInfo) -> list[Framework]:
-        return await load_nodes(info, Label.FRAMEWORK, list(self.framework_ids))
+        return await load_nodes(info, Framework, self.result.frameworks)
 
     @strawberry.field
     async def vendors(self, info: GqlInfo) -> list[Vendor]:
-        return await load_nodes(info, Label.VENDOR, list(self.vendor_ids))
+        return await load_nodes(info, Vendor, self.result.vendors)
 
     @strawberry.field(description="Evidence of the affected controls whose scope includes an affected asset.")
     async def evidence(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Evidence]:
-        window, start = offset_window(self.evidence_ids, first, after)
-        nodes = await load_nodes(info, Label.EVIDENCE, list(window))
-        return offset_connection(nodes, start, len(self.evidence_ids))
+        window, start = offset_window(self.result.evidence, first, after)
+        nodes = await load_nodes(info, Evidence, list(window))
+        return offset_connection(nodes, start, len(self.result.evidence))
 
     @classmethod
     def of(cls, result: r.BlastRadius) -> BlastRadius:
-        return cls(
-            asset_id=strawberry.ID(result.asset_id),
-            max_depth=result.max_depth,
-            control_ids=as_ids(result.controls),
-            criterion_ids=as_ids(result.criteria),
-            framework_ids=as_ids(result.frameworks),
-            vendor_ids=as_ids(result.vendors),
-            evidence_count=len(result.evidence),
-            affected=result.assets,
-            evidence_ids=result.evidence,
-        )
+        return convert(cls, result, evidence_count=len(result.evidence))

@@ -1,4 +1,4 @@
-"""GraphQL types of the coverage report."""
+"""GraphQL types of the coverage report, derived from graph/queries/results.py."""
 
 from __future__ import annotations
 
@@ -6,107 +6,64 @@ from typing import Any
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
-from service.graphql.enums import ControlStatus, CoverageStatus, MappingRelationship
-from service.graphql.nodes import (
-    Control,
-    Criterion,
-    Framework,
-    GqlInfo,
-    load_node,
-)
-from service.graphql.scalars import CoverageRows, DateTime
+from service.graphql.enums import CoverageStatus
+from service.graphql.loading import GqlInfo, load_node
+from service.graphql.model_types import convert, object_type
+from service.graphql.nodes import Control, Criterion, Framework
+from service.graphql.scalars import CoverageRows
 
 
-@strawberry.type
+@object_type(r.StatusCounts)
 class StatusCounts:
-    total: int
-    covered: int
-    partial: int
-    uncovered: int
-
-    @classmethod
-    def of(cls, counts: r.StatusCounts) -> StatusCounts:
-        return cls(total=counts.total, covered=counts.covered, partial=counts.partial, uncovered=counts.uncovered)
+    pass
 
 
-@strawberry.type
-class CategoryCounts(StatusCounts):
-    category: str
+@object_type(r.CategoryCounts)
+class CategoryCounts:
+    pass
 
 
-@strawberry.type
+@object_type(r.ControlFinding, ids=("control_id",), keep_as="row")
 class ControlFinding:
-    control_id: strawberry.ID
-    title: str
-    status: ControlStatus
-    effective: bool
-    reason: str
+    row: strawberry.Private[r.ControlFinding]
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
-        found: Control | None = await load_node(info, Label.CONTROL, self.control_id)
-        return found
+        return await load_node(info, Control, self.row.control_id)
 
 
-@strawberry.type
+@object_type(r.CrosswalkCandidate, ids=("criterion_id",), keep_as="row")
 class CrosswalkCandidate:
-    criterion_id: strawberry.ID
-    relationship: MappingRelationship
-    neighbour_status: CoverageStatus
-    candidate: CoverageStatus
+    row: strawberry.Private[r.CrosswalkCandidate]
 
     @strawberry.field
     async def criterion(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.criterion_id)
-        return found
+        return await load_node(info, Criterion, self.row.criterion_id)
 
 
-@strawberry.type
+@object_type(r.CriterionCoverage, ids=("criterion_id", "parent"), names={"parent": "parent_id"}, keep_as="row")
 class CriterionCoverage:
-    criterion_id: strawberry.ID
-    ref: str
-    title: str
-    category: str
-    parent_id: strawberry.ID | None
-    is_leaf: bool
-    status: CoverageStatus
-    derived: bool
-    reason: str
-    controls: list[ControlFinding]
-    via: list[CrosswalkCandidate]
+    row: strawberry.Private[r.CriterionCoverage]
 
     @strawberry.field
     async def criterion(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.criterion_id)
-        return found
+        return await load_node(info, Criterion, self.row.criterion_id)
 
 
-@strawberry.type
+@object_type(r.CoverageReport, ids=("framework",), names={"framework": "framework_id"}, keep_as="report")
 class CoverageReport:
-    framework_id: strawberry.ID
-    as_of: DateTime
-    totals: StatusCounts
-    by_category: list[CategoryCounts]
-    rows: strawberry.Private[list[r.CriterionCoverage]]
+    report: strawberry.Private[r.CoverageReport]
 
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
-        found: Framework | None = await load_node(info, Label.FRAMEWORK, self.framework_id)
-        return found
+        return await load_node(info, Framework, self.report.framework)
 
     @strawberry.field(description="Per-criterion statuses in catalog order, optionally filtered.")
     def criteria(
         self, status: CoverageStatus | None = None, category: str | None = None, leaves_only: bool = False
     ) -> list[CriterionCoverage]:
-        return [
-            _criterion_coverage(row)
-            for row in self.rows
-            if (status is None or row.status is status)
-            and (category is None or row.category == category)
-            and (row.is_leaf or not leaves_only)
-        ]
+        return [convert(CriterionCoverage, row) for row in self._rows(status, category, leaves_only)]
 
     @strawberry.field(
         description="The same rows as `criteria`, with the same filters, as one JSON value: for whole reports "
@@ -115,67 +72,28 @@ class CoverageReport:
     def criteria_rows(
         self, status: CoverageStatus | None = None, category: str | None = None, leaves_only: bool = False
     ) -> CoverageRows:
-        return CoverageRows(
-            [
-                _criterion_row(row)
-                for row in self.rows
-                if (status is None or row.status is status)
-                and (category is None or row.category == category)
-                and (row.is_leaf or not leaves_only)
-            ]
-        )
+        return CoverageRows([_criterion_row(row) for row in self._rows(status, category, leaves_only)])
+
+    def _rows(
+        self, status: CoverageStatus | None, category: str | None, leaves_only: bool
+    ) -> list[r.CriterionCoverage]:
+        return [
+            row
+            for row in self.report.criteria
+            if (status is None or row.status is status)
+            and (category is None or row.category == category)
+            and (row.is_leaf or not leaves_only)
+        ]
 
     @classmethod
     def of(cls, report: r.CoverageReport) -> CoverageReport:
-        return cls(
-            framework_id=strawberry.ID(report.framework),
-            as_of=report.as_of,
-            totals=StatusCounts.of(report.totals),
-            by_category=[
-                CategoryCounts(
-                    category=c.category, total=c.total, covered=c.covered, partial=c.partial, uncovered=c.uncovered
-                )
-                for c in report.by_category
-            ],
-            rows=report.criteria,
-        )
-
-
-def _criterion_coverage(row: r.CriterionCoverage) -> CriterionCoverage:
-    return CriterionCoverage(
-        criterion_id=strawberry.ID(row.criterion_id),
-        ref=row.ref,
-        title=row.title,
-        category=row.category,
-        parent_id=strawberry.ID(row.parent) if row.parent else None,
-        is_leaf=row.is_leaf,
-        status=row.status,
-        derived=row.derived,
-        reason=row.reason,
-        controls=[
-            ControlFinding(
-                control_id=strawberry.ID(f.control_id),
-                title=f.title,
-                status=f.status,
-                effective=f.effective,
-                reason=f.reason,
-            )
-            for f in row.controls
-        ],
-        via=[
-            CrosswalkCandidate(
-                criterion_id=strawberry.ID(v.criterion_id),
-                relationship=v.relationship,
-                neighbour_status=v.neighbour_status,
-                candidate=v.candidate,
-            )
-            for v in row.via
-        ],
-    )
+        return convert(cls, report)
 
 
 def _criterion_row(row: r.CriterionCoverage) -> dict[str, Any]:
-    """A row as `criteria` answers it, field for field (enums by their GraphQL names)."""
+    """A row as `criteria` answers it, field for field (enums by their GraphQL names). Spelled out,
+    not derived: this is the dashboard's hot path (tests/service/test_graphql_report_rows.py keeps
+    it equal to the typed rows)."""
     return {
         "criterionId": row.criterion_id,
         "ref": row.ref,

@@ -1,66 +1,39 @@
-"""GraphQL types of the crosswalk between two frameworks."""
+"""GraphQL types of the crosswalk between two frameworks, derived from graph/queries/results.py."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
-from service.graphql.enums import MappingRelationship
-from service.graphql.nodes import (
-    Criterion,
-    GqlInfo,
-    load_node,
-)
+from service.graphql.loading import GqlInfo, load_node
+from service.graphql.model_types import convert, object_type
+from service.graphql.nodes import Criterion
 from service.graphql.pagination import Connection, slice_connection
 
 
-@strawberry.type
+@object_type(
+    r.CrosswalkRow, ids=("source", "target"), names={"source": "source_id", "target": "target_id"}, keep_as="row"
+)
 class CrosswalkRow:
-    source_id: strawberry.ID
-    target_id: strawberry.ID
-    relationship: MappingRelationship
-    strength: int
-    rationale: str
-    inverted: bool
+    row: strawberry.Private[r.CrosswalkRow]
 
     @strawberry.field
     async def source(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.source_id)
-        return found
+        return await load_node(info, Criterion, self.row.source)
 
     @strawberry.field
     async def target(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.target_id)
-        return found
+        return await load_node(info, Criterion, self.row.target)
 
 
-@strawberry.type
+@object_type(r.CrosswalkReport, ids=("source_framework", "target_framework"), keep_as="report")
 class CrosswalkReport:
-    source_framework: strawberry.ID
-    target_framework: strawberry.ID
-    found: strawberry.Private[list[r.CrosswalkRow]]
+    report: strawberry.Private[r.CrosswalkReport]
 
     @strawberry.field
     def rows(self, first: int | None = None, after: str | None = None) -> Connection[CrosswalkRow]:
-        return slice_connection(
-            self.found,
-            first,
-            after,
-            lambda m: CrosswalkRow(
-                source_id=strawberry.ID(m.source),
-                target_id=strawberry.ID(m.target),
-                relationship=m.relationship,
-                strength=m.strength,
-                rationale=m.rationale,
-                inverted=m.inverted,
-            ),
-        )
+        return slice_connection(self.report.rows, first, after, lambda row: convert(CrosswalkRow, row))
 
     @classmethod
     def of(cls, report: r.CrosswalkReport) -> CrosswalkReport:
-        return cls(
-            source_framework=strawberry.ID(report.source_framework),
-            target_framework=strawberry.ID(report.target_framework),
-            found=report.rows,
-        )
+        return convert(cls, report)

@@ -1,103 +1,51 @@
-"""GraphQL types of a change's impact report."""
+"""GraphQL types of a change's impact report, derived from graph/queries/results.py."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph.model import Label
 from graph.queries import results as r
-from service.graphql.coverage_report import StatusCounts
-from service.graphql.enums import CoverageStatus
-from service.graphql.nodes import (
-    Asset,
-    Criterion,
-    Evidence,
-    Framework,
-    GqlInfo,
-    as_ids,
-    load_node,
-    load_nodes,
-)
-from service.graphql.scalars import DateTime
+from service.graphql.coverage_report import StatusCounts  # noqa: F401  (registers the nested type first)
+from service.graphql.loading import GqlInfo, load_node, load_nodes
+from service.graphql.model_types import convert, object_type
+from service.graphql.nodes import Asset, Criterion, Evidence, Framework
 
 
-@strawberry.type
+@object_type(r.StatusChange, ids=("criterion_id",), keep_as="row")
 class StatusChange:
-    criterion_id: strawberry.ID
-    before: CoverageStatus
-    after: CoverageStatus
+    row: strawberry.Private[r.StatusChange]
 
     @strawberry.field
     async def criterion(self, info: GqlInfo) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, self.criterion_id)
-        return found
+        return await load_node(info, Criterion, self.row.criterion_id)
 
 
-@strawberry.type
+@object_type(r.FrameworkDelta, ids=("framework",), names={"framework": "framework_id"}, keep_as="row")
 class FrameworkDelta:
-    framework_id: strawberry.ID
-    before: StatusCounts
-    after: StatusCounts
-    changes: list[StatusChange]
+    row: strawberry.Private[r.FrameworkDelta]
 
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
-        found: Framework | None = await load_node(info, Label.FRAMEWORK, self.framework_id)
-        return found
+        return await load_node(info, Framework, self.row.framework)
 
 
-@strawberry.type
+@object_type(r.StaleEvidence, ids=("evidence_id", "control_id", "asset_id"), keep_as="row")
 class StaleEvidence:
-    evidence_id: strawberry.ID
-    control_id: strawberry.ID
-    asset_id: strawberry.ID
+    row: strawberry.Private[r.StaleEvidence]
 
     @strawberry.field
     async def evidence(self, info: GqlInfo) -> Evidence | None:
-        found: Evidence | None = await load_node(info, Label.EVIDENCE, self.evidence_id)
-        return found
+        return await load_node(info, Evidence, self.row.evidence_id)
 
 
-@strawberry.type
+@object_type(r.ImpactReport, ids=("asset_id", "assets"), names={"assets": "asset_ids"}, keep_as="report")
 class ImpactReport:
-    asset_id: strawberry.ID
-    at: DateTime
-    propagate: bool
-    recorded: bool
-    asset_ids: list[strawberry.ID]
-    stale_evidence: list[StaleEvidence]
-    frameworks: list[FrameworkDelta]
+    report: strawberry.Private[r.ImpactReport]
 
     @strawberry.field
     async def assets(self, info: GqlInfo) -> list[Asset]:
-        return await load_nodes(info, Label.ASSET, list(self.asset_ids))
+        return await load_nodes(info, Asset, list(self.report.assets))
 
     @classmethod
     def of(cls, report: r.ImpactReport) -> ImpactReport:
-        return cls(
-            asset_id=strawberry.ID(report.asset_id),
-            at=report.at,
-            propagate=report.propagate,
-            recorded=report.recorded,
-            asset_ids=as_ids(report.assets),
-            stale_evidence=[
-                StaleEvidence(
-                    evidence_id=strawberry.ID(s.evidence_id),
-                    control_id=strawberry.ID(s.control_id),
-                    asset_id=strawberry.ID(s.asset_id),
-                )
-                for s in report.stale_evidence
-            ],
-            frameworks=[
-                FrameworkDelta(
-                    framework_id=strawberry.ID(d.framework),
-                    before=StatusCounts.of(d.before),
-                    after=StatusCounts.of(d.after),
-                    changes=[
-                        StatusChange(criterion_id=strawberry.ID(c.criterion_id), before=c.before, after=c.after)
-                        for c in d.changes
-                    ],
-                )
-                for d in report.frameworks
-            ],
-        )
+        return convert(cls, report)

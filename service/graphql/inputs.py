@@ -4,37 +4,38 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
 from graph.bundle import Bundle, parse_bundle
 from graph.errors import FieldProblem, InvalidInputError
 from graph.evidence import content_sha256
-from graph.model import Asset
+from graph.model import Asset as AssetModel
+from graph.model import Control as ControlModel
+from graph.model import Evidence as EvidenceModel
+from graph.model import Vendor as VendorModel
 from graph.queries.results import ChangeRequest
-from service.graphql.enums import AssetKind, ControlKind, ControlStatus, DependencyKind, EvidenceStatus, Frequency
+from service.graphql.enums import DependencyKind, EvidenceStatus
 from service.graphql.errors import camel_path
+from service.graphql.model_types import input_type
 from service.graphql.scalars import DateTime
 
 MAX_BATCH = 1000
 
 
-@strawberry.input(
+@input_type(
+    AssetModel,
+    optional=True,
+    notes={"kind": "Required for a new asset.", "name": "Required for a new asset."},
     description="An asset. Updating a stored one, a field left out keeps its stored value (null clears a text "
-    "field); `changedAt` never moves back: an older one, or null, keeps the stored time."
+    "field); `changedAt` never moves back: an older one, or null, keeps the stored time.",
 )
 class AssetInput:
-    id: strawberry.ID
-    kind: AssetKind | None = strawberry.field(default=strawberry.UNSET, description="Required for a new asset.")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="Required for a new asset.")
-    owner: str | None = strawberry.UNSET
-    environment: str | None = strawberry.UNSET
-    classification: str | None = strawberry.UNSET
-    criticality: str | None = strawberry.UNSET
-    changed_at: DateTime | None = strawberry.UNSET
+    if TYPE_CHECKING:  # derived from the model (input_type); named here for the type checker
+        id: strawberry.ID
 
-    def merged(self, stored: Asset | None) -> dict[str, Any]:
+    def merged(self, stored: AssetModel | None) -> dict[str, Any]:
         """The whole asset to write: the fields sent over the stored ones (a new asset: over the
         defaults). An explicit null clears a text field; kind and name cannot be cleared."""
         values: dict[str, Any] = stored.model_dump() if stored is not None else {}
@@ -49,7 +50,8 @@ class AssetInput:
         return values
 
 
-_CLEARABLE = frozenset({"owner", "environment", "classification", "criticality"})
+# The text fields null clears: those whose default is the empty text.
+_CLEARABLE = frozenset(name for name, field in AssetModel.model_fields.items() if field.default == "")
 
 
 @strawberry.input
@@ -59,53 +61,41 @@ class DependencyInput:
     kind: DependencyKind
 
 
-@strawberry.input
+@input_type(ControlModel)
 class ControlInput:
-    id: strawberry.ID
-    title: str
-    description: str = ""
-    domain: str = ""
-    owner: str = ""
-    status: ControlStatus = ControlStatus.IMPLEMENTED
-    frequency: Frequency = Frequency.QUARTERLY
-    kind: ControlKind = ControlKind.PREVENTIVE
-    automated: bool = False
-    expected_evidence: list[str] = strawberry.field(default_factory=list)
+    if TYPE_CHECKING:  # derived from the model (input_type); named here for the type checker
+        id: strawberry.ID
+
     satisfies: list[strawberry.ID] = strawberry.field(default_factory=list, description="Criterion ids.")
     applies_to: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids.")
 
 
-@strawberry.input
+@input_type(VendorModel)
 class VendorInput:
-    id: strawberry.ID
-    name: str
-    service: str = ""
-    risk_tier: str = ""
-    report_valid_until: DateTime | None = None
+    if TYPE_CHECKING:  # derived from the model (input_type); named here for the type checker
+        id: strawberry.ID
+
     provides: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids it provides.")
 
 
-@strawberry.input
+@input_type(
+    EvidenceModel,
+    ids=("id", "control", "supersedes"),
+    exclude=("recorded_by", "recorded_at"),
+    notes={"sha256": "Required unless content is sent."},
+)
 class EvidenceInput:
-    id: strawberry.ID
-    title: str
-    control: strawberry.ID
-    collected_at: DateTime
-    kind: str = ""
-    valid_until: DateTime | None = None
-    status: EvidenceStatus = EvidenceStatus.PENDING
-    uri: str = ""
-    sha256: str | None = strawberry.field(
-        default=None, description="SHA-256 (hex) of the evidence file; required unless content is sent."
-    )
     content: str | None = strawberry.field(
         default=None, description="The evidence itself as text: its SHA-256 is computed and checked, not stored."
     )
     content_base64: str | None = strawberry.field(default=None, description="The evidence itself, base64-encoded.")
-    supersedes: strawberry.ID | None = strawberry.field(
-        default=None, description="The evidence this item corrects: it stays on record but no longer counts."
-    )
     covers: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids; empty = all.")
+
+    if TYPE_CHECKING:  # derived from the model (input_type); named here for the type checker
+        id: strawberry.ID
+        control: strawberry.ID
+        status: EvidenceStatus
+        sha256: str | None
 
     def digest(self) -> str | None:
         """The SHA-256 the item carries: of its content when sent (checked against `sha256`)."""

@@ -26,7 +26,8 @@ from service.graphql.inputs import (
     properties,
     to_bundle,
 )
-from service.graphql.nodes import Asset, Control, Evidence, GqlInfo, Vendor, load_nodes
+from service.graphql.loading import GqlInfo, N, load_nodes
+from service.graphql.nodes import Asset, Control, Evidence, Vendor
 from service.graphql.security import SecurityMutation
 
 
@@ -43,9 +44,9 @@ async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
     info.context.loaders.forget()
 
 
-async def _reload(info: GqlInfo, label: Label, ids: list[str]) -> list[Any]:
+async def _reload(info: GqlInfo, cls: type[N], ids: list[str]) -> list[N]:
     """Read back what was written (the loaders forgot what they saw before the write)."""
-    return await load_nodes(info, label, ids)
+    return await load_nodes(info, cls, ids)
 
 
 async def _check_collector_status(info: GqlInfo, evidence: EvidenceInput) -> None:
@@ -85,7 +86,7 @@ class Mutation(SecurityMutation):
         stored = await info.context.call(info.context.store.get_nodes, Label.ASSET, [a.id for a in assets])
         merged = [a.merged(found if isinstance(found := stored.get(a.id), AssetModel) else None) for a in assets]
         await _write(info, {"assets": merged})
-        return await _reload(info, Label.ASSET, [a.id for a in assets])
+        return await _reload(info, Asset, [a.id for a in assets])
 
     @strawberry.mutation
     async def delete_asset(self, info: GqlInfo, id: strawberry.ID) -> DeletePayload:
@@ -97,7 +98,7 @@ class Mutation(SecurityMutation):
     async def link_assets(self, info: GqlInfo, links: list[DependencyInput]) -> list[Asset]:
         check_batch("links", links)
         await _write(info, {"depends_on": [properties(link) for link in links]})
-        return await _reload(info, Label.ASSET, sorted({link.source for link in links}))
+        return await _reload(info, Asset, sorted({link.source for link in links}))
 
     @strawberry.mutation(description="Create or update controls, with optional criteria and assets to link.")
     async def upsert_controls(self, info: GqlInfo, controls: list[ControlInput]) -> list[Control]:
@@ -110,21 +111,21 @@ class Mutation(SecurityMutation):
                 "applies_to": [{"source": c.id, "target": a} for c in controls for a in c.applies_to],
             },
         )
-        return await _reload(info, Label.CONTROL, [c.id for c in controls])
+        return await _reload(info, Control, [c.id for c in controls])
 
     @strawberry.mutation(description="Record that a control satisfies these criteria.")
     async def map_control(self, info: GqlInfo, control: strawberry.ID, criteria: list[strawberry.ID]) -> Control:
         check_batch("criteria", criteria)
         await _write(info, {"satisfies": [{"source": control, "target": c} for c in criteria]})
-        found: list[Control] = await _reload(info, Label.CONTROL, [control])
-        return found[0]
+        (found,) = await _reload(info, Control, [control])
+        return found
 
     @strawberry.mutation(description="Put these assets in a control's scope.")
     async def apply_control(self, info: GqlInfo, control: strawberry.ID, assets: list[strawberry.ID]) -> Control:
         check_batch("assets", assets)
         await _write(info, {"applies_to": [{"source": control, "target": a} for a in assets]})
-        found: list[Control] = await _reload(info, Label.CONTROL, [control])
-        return found[0]
+        (found,) = await _reload(info, Control, [control])
+        return found
 
     @strawberry.mutation
     async def upsert_vendors(self, info: GqlInfo, vendors: list[VendorInput]) -> list[Vendor]:
@@ -136,7 +137,7 @@ class Mutation(SecurityMutation):
                 "provided_by": [{"source": a, "target": v.id} for v in vendors for a in v.provides],
             },
         )
-        return await _reload(info, Label.VENDOR, [v.id for v in vendors])
+        return await _reload(info, Vendor, [v.id for v in vendors])
 
     @strawberry.mutation(
         description="Record one evidence item for a control. Evidence is immutable: recording the same id "
@@ -157,8 +158,8 @@ class Mutation(SecurityMutation):
                 "covers": [{"source": evidence.id, "target": a} for a in evidence.covers],
             },
         )
-        found: list[Evidence] = await _reload(info, Label.EVIDENCE, [evidence.id])
-        return found[0]
+        (found,) = await _reload(info, Evidence, [evidence.id])
+        return found
 
     @strawberry.mutation(
         description="Accept or reject an evidence item (editor or admin, never the actor that recorded it). "
@@ -168,7 +169,7 @@ class Mutation(SecurityMutation):
         self, info: GqlInfo, id: strawberry.ID, decision: ReviewDecision, note: str = ""
     ) -> Evidence:
         principal = info.context.principal
-        if not await load_nodes(info, Label.EVIDENCE, [id]):
+        if not await load_nodes(info, Evidence, [id]):
             raise NotFoundError(Label.EVIDENCE.value, id, "id")
         review = {
             "evidence": id,
@@ -187,8 +188,8 @@ class Mutation(SecurityMutation):
             raise InvalidInputError(
                 [FieldProblem(_review_argument(p.field), p.reason) for p in error.problems]
             ) from None
-        found: list[Evidence] = await _reload(info, Label.EVIDENCE, [id])
-        return found[0]
+        (found,) = await _reload(info, Evidence, [id])
+        return found
 
     @strawberry.mutation(description="Record a change of an asset (and, propagating, of its blast radius).")
     async def record_change(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:

@@ -1,112 +1,37 @@
-"""GraphQL object types of the graph's nodes; relationships resolve through DataLoaders."""
+"""GraphQL object types of the graph's nodes.
+
+Each type's fields are its model's (graph/model/nodes.py, descriptions included): the classes here add
+only the relationships, each a one-line resolver through the request's DataLoaders.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 import strawberry
-from strawberry.types import Info
 
+from graph import model as m
 from graph.model import Label, Rel
-from service.graphql.context import Context
-from service.graphql.enums import (
-    AssetKind,
-    ControlKind,
-    ControlStatus,
-    EvidenceStatus,
-    Frequency,
-    MappingRelationship,
-    ReviewDecision,
+from service.graphql.enums import MappingRelationship
+from service.graphql.loading import (
+    GqlInfo,
+    load_node,
+    node_connection,
+    node_type,
+    related_connection,
+    related_nodes,
 )
-from service.graphql.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
-from service.graphql.scalars import DateTime
-
-N = TypeVar("N")
-GqlInfo = Info[Context, None]
+from service.graphql.model_types import convert, object_type
+from service.graphql.pagination import Connection
 
 
-def as_ids(values: list[str]) -> list[strawberry.ID]:
-    return [strawberry.ID(v) for v in values]
-
-
-def _from_model(cls: type[N], node: Any) -> N:
-    """Copy the model's properties that the GraphQL type declares."""
-    names = cls.__annotations__.keys()
-    return cls(**{name: getattr(node, name) for name in names if hasattr(node, name)})
-
-
-async def load_nodes(info: GqlInfo, label: Label, ids: list[str]) -> list[Any]:
-    found = await info.context.loaders.node(label).load_many(ids)
-    return [wrap_node(label, node) for node in found if node is not None]
-
-
-async def load_node(info: GqlInfo, label: Label, node_id: str | None) -> Any:
-    if node_id is None:
-        return None
-    node = await info.context.loaders.node(label).load(node_id)
-    return wrap_node(label, node) if node is not None else None
-
-
-async def related_nodes(info: GqlInfo, rel: Rel, node_id: str, label: Label, *, reverse: bool = False) -> list[Any]:
-    ids = await info.context.loaders.related(rel, reverse=reverse).load(node_id)
-    return await load_nodes(info, label, ids)
-
-
-async def related_connection(
-    info: GqlInfo, rel: Rel, node_id: str, label: Label, first: int | None, after: str | None, *, reverse: bool = False
-) -> Connection[Any]:
-    """A page of the nodes at the other end of `rel`, loading only that page's nodes."""
-    ids = await info.context.loaders.related(rel, reverse=reverse).load(node_id)
-    size = page_size(first)
-    start = 0
-    if after is not None:
-        last = decode_cursor("id", after)
-        start = ids.index(last) + 1 if last in ids else len(ids)
-    window = ids[start : start + size]
-    nodes = await load_nodes(info, label, window)
-    return _connection(nodes, has_next=start + size < len(ids), has_previous=start > 0, total=len(ids))
-
-
-async def node_connection(
-    info: GqlInfo, label: Label, first: int | None, after: str | None, where: dict[str, str] | None = None
-) -> Connection[Any]:
-    """A page of all nodes of a label, ordered by id, straight from the store."""
-    size = page_size(first)
-    after_id = decode_cursor("id", after) if after is not None else None
-    store = info.context.store
-    found = await info.context.call(store.list_nodes, label, first=size + 1, after=after_id, where=where)
-    total = await info.context.call(store.count_nodes, label, where)
-    nodes = [wrap_node(label, n) for n in found[:size]]
-    return _connection(nodes, has_next=len(found) > size, has_previous=after is not None, total=total)
-
-
-def _connection(nodes: list[Any], *, has_next: bool, has_previous: bool, total: int) -> Connection[Any]:
-    edges = [Edge(node=n, cursor=encode_cursor("id", n.id)) for n in nodes]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total,
-    )
-
-
-@strawberry.type
+@node_type(Label.FRAMEWORK)
 class Framework:
-    id: strawberry.ID
-    name: str
-    version: str
-    publisher: str
-    license_note: str
+    node: strawberry.Private[m.Framework]
 
     @strawberry.field
     async def criteria(
         self, info: GqlInfo, first: int | None = None, after: str | None = None
     ) -> Connection[Criterion]:
-        return await node_connection(info, Label.CRITERION, first, after, {"framework": self.id})
+        return await node_connection(info, Criterion, first, after, {"framework": self.node.id})
 
 
 @strawberry.type
@@ -120,239 +45,143 @@ class CriterionMapping:
 
     @strawberry.field
     async def other(self, info: GqlInfo) -> Criterion | None:
-        result: Criterion | None = await load_node(info, Label.CRITERION, self.other_id)
-        return result
+        return await load_node(info, Criterion, self.other_id)
+
+    @classmethod
+    def seen_from(cls, criterion_id: str, mapping: m.Mapping) -> CriterionMapping:
+        outgoing = mapping.source == criterion_id
+        return cls(
+            other_id=strawberry.ID(mapping.target if outgoing else mapping.source),
+            relationship=mapping.relationship if outgoing else mapping.relationship.inverted(),
+            strength=mapping.strength,
+            rationale=mapping.rationale,
+        )
 
 
-@strawberry.type
+@node_type(Label.CRITERION)
 class Criterion:
-    id: strawberry.ID
-    ref: str
-    title: str
-    category: str
-    description: str
-    framework_id: strawberry.Private[str]
-    parent_id: strawberry.Private[str | None]
+    node: strawberry.Private[m.Criterion]
 
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
-        result: Framework | None = await load_node(info, Label.FRAMEWORK, self.framework_id)
-        return result
+        return await load_node(info, Framework, self.node.framework)
 
     @strawberry.field
     async def parent(self, info: GqlInfo) -> Criterion | None:
-        result: Criterion | None = await load_node(info, Label.CRITERION, self.parent_id)
-        return result
+        return await load_node(info, Criterion, self.node.parent)
 
     @strawberry.field
     async def children(self, info: GqlInfo) -> list[Criterion]:
-        return await related_nodes(info, Rel.CHILD_OF, self.id, Label.CRITERION, reverse=True)
+        return await related_nodes(info, Criterion, Rel.CHILD_OF, self.node.id, reverse=True)
 
     @strawberry.field(description="The controls that satisfy this criterion.")
     async def controls(self, info: GqlInfo) -> list[Control]:
-        return await related_nodes(info, Rel.SATISFIES, self.id, Label.CONTROL, reverse=True)
+        return await related_nodes(info, Control, Rel.SATISFIES, self.node.id, reverse=True)
 
     @strawberry.field(description="Crosswalk edges in either direction, read from this criterion's side.")
     async def mappings(self, info: GqlInfo) -> list[CriterionMapping]:
-        found = await info.context.loaders.mappings.load(self.id)
-        rows = []
-        for m in found:
-            if m.source == self.id:
-                rows.append(
-                    CriterionMapping(
-                        other_id=strawberry.ID(m.target),
-                        relationship=m.relationship,
-                        strength=m.strength,
-                        rationale=m.rationale,
-                    )
-                )
-            else:
-                rows.append(
-                    CriterionMapping(
-                        other_id=strawberry.ID(m.source),
-                        relationship=m.relationship.inverted(),
-                        strength=m.strength,
-                        rationale=m.rationale,
-                    )
-                )
-        return rows
+        found = await info.context.loaders.mappings.load(self.node.id)
+        return [CriterionMapping.seen_from(self.node.id, mapping) for mapping in found]
 
 
-@strawberry.type
+@node_type(Label.CONTROL)
 class Control:
-    id: strawberry.ID
-    title: str
-    description: str
-    domain: str
-    owner: str
-    status: ControlStatus
-    frequency: Frequency
-    kind: ControlKind
-    automated: bool
-    expected_evidence: list[str]
+    node: strawberry.Private[m.Control]
 
     @strawberry.field
     async def criteria(self, info: GqlInfo) -> list[Criterion]:
-        return await related_nodes(info, Rel.SATISFIES, self.id, Label.CRITERION)
+        return await related_nodes(info, Criterion, Rel.SATISFIES, self.node.id)
 
     @strawberry.field(description="The assets in the control's scope.")
     async def assets(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Asset]:
-        return await related_connection(info, Rel.APPLIES_TO, self.id, Label.ASSET, first, after)
+        return await related_connection(info, Asset, Rel.APPLIES_TO, self.node.id, first, after)
 
     @strawberry.field
     async def vendors(self, info: GqlInfo) -> list[Vendor]:
-        return await related_nodes(info, Rel.RELIES_ON, self.id, Label.VENDOR)
+        return await related_nodes(info, Vendor, Rel.RELIES_ON, self.node.id)
 
     @strawberry.field
     async def evidence(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Evidence]:
-        return await related_connection(info, Rel.EVIDENCES, self.id, Label.EVIDENCE, first, after, reverse=True)
+        return await related_connection(info, Evidence, Rel.EVIDENCES, self.node.id, first, after, reverse=True)
 
     @strawberry.field
     async def threats(self, info: GqlInfo) -> list[Threat]:
-        return await related_nodes(info, Rel.MITIGATES, self.id, Label.THREAT)
+        return await related_nodes(info, Threat, Rel.MITIGATES, self.node.id)
 
 
-@strawberry.type
+@node_type(Label.ASSET)
 class Asset:
-    id: strawberry.ID
-    kind: AssetKind
-    name: str
-    owner: str
-    environment: str
-    classification: str
-    criticality: str
-    changed_at: DateTime | None
+    node: strawberry.Private[m.Asset]
 
     @strawberry.field(description="Assets this one depends on.")
     async def depends_on(self, info: GqlInfo) -> list[Asset]:
-        return await related_nodes(info, Rel.DEPENDS_ON, self.id, Label.ASSET)
+        return await related_nodes(info, Asset, Rel.DEPENDS_ON, self.node.id)
 
     @strawberry.field(description="Assets that depend on this one directly.")
     async def dependents(self, info: GqlInfo) -> list[Asset]:
-        return await related_nodes(info, Rel.DEPENDS_ON, self.id, Label.ASSET, reverse=True)
+        return await related_nodes(info, Asset, Rel.DEPENDS_ON, self.node.id, reverse=True)
 
     @strawberry.field
     async def controls(self, info: GqlInfo) -> list[Control]:
-        return await related_nodes(info, Rel.APPLIES_TO, self.id, Label.CONTROL, reverse=True)
+        return await related_nodes(info, Control, Rel.APPLIES_TO, self.node.id, reverse=True)
 
     @strawberry.field
     async def vendors(self, info: GqlInfo) -> list[Vendor]:
-        return await related_nodes(info, Rel.PROVIDED_BY, self.id, Label.VENDOR)
+        return await related_nodes(info, Vendor, Rel.PROVIDED_BY, self.node.id)
 
 
-@strawberry.type
+@node_type(Label.VENDOR)
 class Vendor:
-    id: strawberry.ID
-    name: str
-    service: str
-    risk_tier: str
-    report_valid_until: DateTime | None
+    node: strawberry.Private[m.Vendor]
 
     @strawberry.field
     async def assets(self, info: GqlInfo) -> list[Asset]:
-        return await related_nodes(info, Rel.PROVIDED_BY, self.id, Label.ASSET, reverse=True)
+        return await related_nodes(info, Asset, Rel.PROVIDED_BY, self.node.id, reverse=True)
 
     @strawberry.field
     async def controls(self, info: GqlInfo) -> list[Control]:
-        return await related_nodes(info, Rel.RELIES_ON, self.id, Label.CONTROL, reverse=True)
+        return await related_nodes(info, Control, Rel.RELIES_ON, self.node.id, reverse=True)
 
 
-@strawberry.type(description="One review of an evidence item (reviews are appended, never edited).")
+@object_type(
+    m.EvidenceReview,
+    exclude=("evidence",),
+    description="One review of an evidence item (reviews are appended, never edited).",
+)
 class EvidenceReview:
-    decision: ReviewDecision
-    note: str
-    reviewer: str = strawberry.field(description="The actor who reviewed, as the audit log names them.")
-    at: DateTime
+    pass
 
 
-@strawberry.type
+@node_type(Label.EVIDENCE)
 class Evidence:
-    id: strawberry.ID
-    title: str
-    kind: str
-    collected_at: DateTime
-    valid_until: DateTime | None
-    status: EvidenceStatus = strawberry.field(description="As recorded until reviewed; then the latest review's.")
-    uri: str
-    sha256: str | None
-    recorded_by: str | None = strawberry.field(description="The actor who recorded the item (none: loaded).")
-    recorded_at: DateTime | None
-    control_id: strawberry.Private[str]
-    supersedes_id: strawberry.Private[str | None]
+    node: strawberry.Private[m.Evidence]
 
     @strawberry.field(description="Its reviews, in the order they were made: the latest sets its status.")
     async def reviews(self, info: GqlInfo) -> list[EvidenceReview]:
-        found = await info.context.loaders.reviews.load(self.id)
-        return [EvidenceReview(decision=r.decision, note=r.note, reviewer=r.reviewer, at=r.at) for r in found]
+        found = await info.context.loaders.reviews.load(self.node.id)
+        return [convert(EvidenceReview, review) for review in found]
 
     @strawberry.field
     async def control(self, info: GqlInfo) -> Control | None:
-        result: Control | None = await load_node(info, Label.CONTROL, self.control_id)
-        return result
+        return await load_node(info, Control, self.node.control)
 
     @strawberry.field(description="The evidence this item corrects (which no longer counts).")
     async def supersedes(self, info: GqlInfo) -> Evidence | None:
-        result: Evidence | None = await load_node(info, Label.EVIDENCE, self.supersedes_id)
-        return result
+        return await load_node(info, Evidence, self.node.supersedes)
 
     @strawberry.field(description="The correction that replaced this item, if any: then this one no longer counts.")
     async def superseded_by(self, info: GqlInfo) -> Evidence | None:
-        found = await related_nodes(info, Rel.SUPERSEDES, self.id, Label.EVIDENCE, reverse=True)
-        return found[0] if found else None
+        return next(iter(await related_nodes(info, Evidence, Rel.SUPERSEDES, self.node.id, reverse=True)), None)
 
     @strawberry.field(description="The assets this evidence speaks for; empty means all of its control's assets.")
     async def covers(self, info: GqlInfo) -> list[Asset]:
-        return await related_nodes(info, Rel.COVERS, self.id, Label.ASSET)
+        return await related_nodes(info, Asset, Rel.COVERS, self.node.id)
 
 
-@strawberry.type
+@node_type(Label.THREAT)
 class Threat:
-    id: strawberry.ID
-    name: str
-    tactic: str
-    asset_kinds: list[AssetKind]
+    node: strawberry.Private[m.Threat]
 
     @strawberry.field
     async def mitigated_by(self, info: GqlInfo) -> list[Control]:
-        return await related_nodes(info, Rel.MITIGATES, self.id, Label.CONTROL, reverse=True)
-
-
-def wrap_node(label: Label, node: Any) -> Any:
-    """The GraphQL object of a domain node."""
-    if label is Label.CRITERION:
-        return Criterion(
-            id=node.id,
-            ref=node.ref,
-            title=node.title,
-            category=node.category,
-            description=node.description,
-            framework_id=node.framework,
-            parent_id=node.parent,
-        )
-    if label is Label.EVIDENCE:
-        return Evidence(
-            id=node.id,
-            title=node.title,
-            kind=node.kind,
-            collected_at=node.collected_at,
-            valid_until=node.valid_until,
-            status=node.status,
-            uri=node.uri,
-            sha256=node.sha256,
-            recorded_by=node.recorded_by,
-            recorded_at=node.recorded_at,
-            control_id=node.control,
-            supersedes_id=node.supersedes,
-        )
-    return _from_model(GRAPHQL_TYPES[label], node)
-
-
-GRAPHQL_TYPES: dict[Label, type] = {
-    Label.FRAMEWORK: Framework,
-    Label.CRITERION: Criterion,
-    Label.CONTROL: Control,
-    Label.ASSET: Asset,
-    Label.VENDOR: Vendor,
-    Label.EVIDENCE: Evidence,
-    Label.THREAT: Threat,
-}
+        return await related_nodes(info, Control, Rel.MITIGATES, self.node.id, reverse=True)

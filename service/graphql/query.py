@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from graph import queries
-from graph.model import Label
 from service.graphql.blast_radius_report import BlastRadius
 from service.graphql.coverage_report import CoverageReport
 from service.graphql.crosswalk_report import CrosswalkReport
@@ -13,18 +12,8 @@ from service.graphql.enums import AssetKind, ControlStatus
 from service.graphql.evidence_reports import EvidenceGapsReport, MissingEvidenceReport
 from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import ChangeInput
-from service.graphql.nodes import (
-    Asset,
-    Control,
-    Criterion,
-    Evidence,
-    Framework,
-    GqlInfo,
-    Threat,
-    Vendor,
-    load_node,
-    node_connection,
-)
+from service.graphql.loading import GqlInfo, load_node, node_connection
+from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Threat, Vendor
 from service.graphql.pagination import Connection
 from service.graphql.scalars import DateTime
 from service.graphql.security import SecurityQuery
@@ -37,17 +26,15 @@ class Query(SecurityQuery):
     async def frameworks(
         self, info: GqlInfo, first: int | None = None, after: str | None = None
     ) -> Connection[Framework]:
-        return await node_connection(info, Label.FRAMEWORK, first, after)
+        return await node_connection(info, Framework, first, after)
 
     @strawberry.field
     async def framework(self, info: GqlInfo, id: strawberry.ID) -> Framework | None:
-        found: Framework | None = await load_node(info, Label.FRAMEWORK, id)
-        return found
+        return await load_node(info, Framework, id)
 
     @strawberry.field
     async def criterion(self, info: GqlInfo, id: strawberry.ID) -> Criterion | None:
-        found: Criterion | None = await load_node(info, Label.CRITERION, id)
-        return found
+        return await load_node(info, Criterion, id)
 
     @strawberry.field
     async def controls(
@@ -59,36 +46,33 @@ class Query(SecurityQuery):
         domain: str | None = None,
     ) -> Connection[Control]:
         where = {k: v for k, v in (("status", status.value if status else None), ("domain", domain)) if v is not None}
-        return await node_connection(info, Label.CONTROL, first, after, where or None)
+        return await node_connection(info, Control, first, after, where or None)
 
     @strawberry.field
     async def control(self, info: GqlInfo, id: strawberry.ID) -> Control | None:
-        found: Control | None = await load_node(info, Label.CONTROL, id)
-        return found
+        return await load_node(info, Control, id)
 
     @strawberry.field
     async def assets(
         self, info: GqlInfo, first: int | None = None, after: str | None = None, kind: AssetKind | None = None
     ) -> Connection[Asset]:
-        return await node_connection(info, Label.ASSET, first, after, {"kind": kind.value} if kind else None)
+        return await node_connection(info, Asset, first, after, {"kind": kind.value} if kind else None)
 
     @strawberry.field
     async def asset(self, info: GqlInfo, id: strawberry.ID) -> Asset | None:
-        found: Asset | None = await load_node(info, Label.ASSET, id)
-        return found
+        return await load_node(info, Asset, id)
 
     @strawberry.field
     async def vendors(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Vendor]:
-        return await node_connection(info, Label.VENDOR, first, after)
+        return await node_connection(info, Vendor, first, after)
 
     @strawberry.field
     async def evidence(self, info: GqlInfo, id: strawberry.ID) -> Evidence | None:
-        found: Evidence | None = await load_node(info, Label.EVIDENCE, id)
-        return found
+        return await load_node(info, Evidence, id)
 
     @strawberry.field
     async def threats(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Threat]:
-        return await node_connection(info, Label.THREAT, first, after)
+        return await node_connection(info, Threat, first, after)
 
     @strawberry.field(description="Which criteria of a framework are met at `asOf` (default: now).")
     async def coverage(

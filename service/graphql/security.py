@@ -12,7 +12,7 @@ from graph.audit import read_all, verify
 from graph.errors import InvalidInputError
 from graph.keys import ApiKey, Role, new_key
 from graph.model import now_utc
-from service.graphql.nodes import GqlInfo
+from service.graphql.loading import GqlInfo
 from service.graphql.pagination import Connection, Edge, PageInfo, decode_position, encode_cursor, page_size
 from service.graphql.scalars import DateTime
 

@@ -1,8 +1,9 @@
-"""The graph model of DESIGN.md, described once.
+"""Node labels, relationship types, the enums of their fields, and the node models.
 
 Every node label and relationship type is an enum member here, and every node is a frozen
-pydantic model. The stores derive their writes, constraints and indexes from `NODE_MODELS` and
-`EDGE_ENDPOINTS`; the bundle format and its JSON Schema derive from the same models.
+pydantic model whose fields each carry a description. The stores derive their writes,
+constraints and indexes from `NODE_MODELS` and `EDGE_ENDPOINTS`; the bundle format, its JSON
+Schema and the GraphQL types derive from the same models.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -192,56 +193,60 @@ _STATUS_RANK = {CoverageStatus.UNCOVERED: 0, CoverageStatus.PARTIAL: 1, Coverage
 class _Node(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
-    id: NodeId
+    id: NodeId = Field(description="Stable key of the node, unique within its label.")
 
 
 class Framework(_Node):
-    name: Name
-    version: Annotated[str, Field(max_length=100)] = ""
-    publisher: Annotated[str, Field(max_length=200)] = ""
-    license_note: Text = ""
+    name: Name = Field(description="The framework's name as its publisher writes it.")
+    version: Annotated[str, Field(max_length=100)] = Field(default="", description="Edition or revision.")
+    publisher: Annotated[str, Field(max_length=200)] = Field(default="", description="Who publishes it.")
+    license_note: Text = Field(default="", description="Terms under which its text is reproduced.")
 
 
 class Criterion(_Node):
     """One requirement; `framework` and `parent` are its PART_OF and CHILD_OF edges."""
 
-    ref: Name
-    title: Name
-    framework: NodeId
-    category: Annotated[str, Field(max_length=200)] = ""
-    description: Text = ""
-    parent: NodeId | None = None
+    ref: Name = Field(description="The criterion's reference within its framework, e.g. CC6.1.")
+    title: Name = Field(description="Short name of the requirement.")
+    framework: NodeId = Field(description="The framework it is PART_OF.")
+    category: Annotated[str, Field(max_length=200)] = Field(default="", description="Grouping used in reports.")
+    description: Text = Field(default="", description="What the requirement asks for.")
+    parent: NodeId | None = Field(default=None, description="The criterion it is a CHILD_OF; none at the top.")
 
 
 class Control(_Node):
-    title: Name
-    description: Text = ""
-    domain: Annotated[str, Field(max_length=200)] = ""
-    owner: Annotated[str, Field(max_length=200)] = ""
-    status: ControlStatus = ControlStatus.IMPLEMENTED
-    frequency: Frequency = Frequency.QUARTERLY
-    kind: ControlKind = ControlKind.PREVENTIVE
-    automated: bool = False
+    title: Name = Field(description="Short name of the control.")
+    description: Text = Field(default="", description="What the control does and how.")
+    domain: Annotated[str, Field(max_length=200)] = Field(default="", description="Area it belongs to.")
+    owner: Annotated[str, Field(max_length=200)] = Field(default="", description="Who answers for it.")
+    status: ControlStatus = Field(default=ControlStatus.IMPLEMENTED, description="Whether it is in place.")
+    frequency: Frequency = Field(default=Frequency.QUARTERLY, description="How often it operates.")
+    kind: ControlKind = Field(default=ControlKind.PREVENTIVE, description="Prevents, detects or corrects.")
+    automated: bool = Field(default=False, description="Operated by a system, which may record accepted evidence.")
     expected_evidence: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=50)] = (
         Field(default_factory=list, description="What an auditor expects to see: kinds and examples.")
     )
 
 
 class Asset(_Node):
-    kind: AssetKind
-    name: Name
-    owner: Annotated[str, Field(max_length=200)] = ""
-    environment: Annotated[str, Field(max_length=100)] = ""
-    classification: Annotated[str, Field(max_length=100)] = ""
-    criticality: Annotated[str, Field(max_length=100)] = ""
-    changed_at: UtcDatetime | None = None
+    kind: AssetKind = Field(description="What sort of asset it is.")
+    name: Name = Field(description="Human-readable name.")
+    owner: Annotated[str, Field(max_length=200)] = Field(default="", description="Who answers for it.")
+    environment: Annotated[str, Field(max_length=100)] = Field(default="", description="e.g. production.")
+    classification: Annotated[str, Field(max_length=100)] = Field(default="", description="Data sensitivity.")
+    criticality: Annotated[str, Field(max_length=100)] = Field(default="", description="How much depends on it.")
+    changed_at: UtcDatetime | None = Field(
+        default=None, description="When it last changed (its latest Change record); none: never."
+    )
 
 
 class Vendor(_Node):
-    name: Name
-    service: Annotated[str, Field(max_length=500)] = ""
-    risk_tier: Annotated[str, Field(max_length=100)] = ""
-    report_valid_until: UtcDatetime | None = None
+    name: Name = Field(description="The subservice organisation's name.")
+    service: Annotated[str, Field(max_length=500)] = Field(default="", description="What it provides.")
+    risk_tier: Annotated[str, Field(max_length=100)] = Field(default="", description="Its tier in vendor review.")
+    report_valid_until: UtcDatetime | None = Field(
+        default=None, description="When its SOC 2 (or other) report stops standing in for evidence."
+    )
 
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -250,14 +255,20 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 class Evidence(_Node):
     """Proof that `control` operated; `control` is its EVIDENCES edge."""
 
-    title: Name
-    control: NodeId
-    kind: Annotated[str, Field(max_length=100)] = ""
-    collected_at: UtcDatetime
-    valid_until: UtcDatetime | None = None
-    status: EvidenceStatus = EvidenceStatus.PENDING
-    uri: Annotated[str, Field(max_length=2000)] = ""
-    sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = None
+    title: Name = Field(description="Short name of the evidence item.")
+    control: NodeId = Field(description="The control it EVIDENCES.")
+    kind: Annotated[str, Field(max_length=100)] = Field(default="", description="e.g. screenshot, export.")
+    collected_at: UtcDatetime = Field(description="When it was collected: it speaks from then on.")
+    valid_until: UtcDatetime | None = Field(
+        default=None, description="When it stops being valid; none: collected_at plus its control's frequency."
+    )
+    status: EvidenceStatus = Field(
+        default=EvidenceStatus.PENDING, description="As recorded until reviewed; then the latest review's decision."
+    )
+    uri: Annotated[str, Field(max_length=2000)] = Field(default="", description="Where the evidence file lives.")
+    sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = Field(
+        default=None, description="SHA-256 (hex) of the evidence file."
+    )
     supersedes: NodeId | None = Field(
         default=None,
         description="The evidence item this one corrects; the old one stays on record but no longer counts.",
@@ -280,11 +291,11 @@ class EvidenceReview(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    evidence: NodeId
-    decision: ReviewDecision
-    note: Text = ""
-    reviewer: Actor
-    at: UtcDatetime
+    evidence: NodeId = Field(description="The evidence item reviewed.")
+    decision: ReviewDecision = Field(description="Accepted or rejected.")
+    note: Text = Field(default="", description="Why, in the reviewer's words.")
+    reviewer: Actor = Field(description="The actor who reviewed, as the audit log names them.")
+    at: UtcDatetime = Field(description="When the review was made.")
 
 
 def latest_review(reviews: list[EvidenceReview]) -> EvidenceReview | None:
@@ -293,8 +304,8 @@ def latest_review(reviews: list[EvidenceReview]) -> EvidenceReview | None:
 
 
 class Threat(_Node):
-    name: Name
-    tactic: Annotated[str, Field(max_length=200)] = ""
+    name: Name = Field(description="The technique's name, e.g. as MITRE ATLAS gives it.")
+    tactic: Annotated[str, Field(max_length=200)] = Field(default="", description="Its tactics, ';'-separated.")
     asset_kinds: Annotated[list[AssetKind], Field(max_length=len(AssetKind))] = Field(
         default_factory=list,
         description="The kinds of asset the technique targets; empty means it is not tied to a kind.",
@@ -329,118 +340,5 @@ NODE_EDGE_FIELDS: dict[Label, dict[str, Rel]] = {
 }
 
 
-class Edge(BaseModel):
-    """A relationship between two nodes whose labels follow from its type."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type: Rel
-    source: NodeId
-    target: NodeId
-    properties: dict[str, Any] = Field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[Rel, str, str]:
-        return (self.type, self.source, self.target)
-
-
-class Mapping(BaseModel):
-    """A crosswalk edge: `source` is `relationship` of `target` (NIST IR 8477)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: NodeId
-    target: NodeId
-    relationship: MappingRelationship
-    strength: Annotated[int, Field(ge=1, le=10)]
-    rationale: Annotated[str, Field(min_length=1, max_length=2000)]
-
-
-class Dependency(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: NodeId
-    target: NodeId
-    kind: DependencyKind
-
-
-class Link(BaseModel):
-    """A relationship without properties, named by its type."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: NodeId
-    target: NodeId
-
-
-def mapping_edge(m: Mapping) -> Edge:
-    return Edge(
-        type=Rel.MAPS_TO,
-        source=m.source,
-        target=m.target,
-        properties={"relationship": m.relationship.value, "strength": m.strength, "rationale": m.rationale},
-    )
-
-
-def dependency_edge(d: Dependency) -> Edge:
-    return Edge(type=Rel.DEPENDS_ON, source=d.source, target=d.target, properties={"kind": d.kind.value})
-
-
-def node_edges(label: Label, node: _Node) -> list[Edge]:
-    """The edges a node model carries as fields (a criterion's framework, evidence's control)."""
-    edges = []
-    for field, rel in NODE_EDGE_FIELDS.get(label, {}).items():
-        target = getattr(node, field)
-        if target is not None:
-            edges.append(Edge(type=rel, source=node.id, target=target))
-    return edges
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Order ids as people read them: CC1.2 before CC1.10, A.5.9 before A.5.10."""
-    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in _DIGITS.split(text) if part)
-
-
-# The order key: `natural_key(id)` encoded so that plain string order (what Cypher's ORDER BY and
-# range indexes use) equals tuple order. Ids are ASCII from space (0x20) up (see _ID_PATTERN),
-# so the control characters below sort before any id character.
-_TEXT, _NUMBER = "A", "B"  # a text part sorts before a number part at the same position
-_TEXT_END = "\x1f"  # ends a text part: "ab" < "abc" must survive concatenation
-_TIE = "\x1e"  # before the raw id, which breaks ties between ids of equal natural key (x1 / x01)
-
-
-def _parts(text: str) -> str:
-    encoded = []
-    for part in _DIGITS.split(text):
-        if not part:
-            continue
-        if part.isdigit():
-            digits = part.lstrip("0") or "0"
-            # Length first (fixed width), so a longer number sorts after a shorter one.
-            encoded.append(f"{_NUMBER}{len(digits):03d}{digits}")
-        else:
-            encoded.append(f"{_TEXT}{part}{_TEXT_END}")
-    return "".join(encoded)
-
-
-def order_key(node_id: str) -> str:
-    """The stored order key of `node_id`: natural order, ties broken by the id itself."""
-    return f"{_parts(node_id)}{_TIE}{node_id}"
-
-
-def after_key(node_id: str) -> str:
-    """A bound above every order key whose natural key equals `natural_key(node_id)` and below every
-    greater one, so `key > after_key(x)` means `natural_key(id) > natural_key(x)` exactly."""
-    return f"{_parts(node_id)}{_TEXT_END}"
-
-
-def id_of_order_key(key: str) -> str:
-    """The id an `order_key` ends in."""
-    return key.rpartition(_TIE)[2]
