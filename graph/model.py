@@ -211,6 +211,11 @@ class Criterion(_Node):
     category: Annotated[str, Field(max_length=200)] = ""
     description: Text = ""
     parent: NodeId | None = None
+    assessable: bool | None = Field(
+        default=None,
+        description="Whether it states a requirement of its own and counts in coverage; "
+        "unset: exactly when it has no children.",
+    )
 
 
 class Control(_Node):

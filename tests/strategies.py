@@ -93,6 +93,8 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
                 "framework": fid,
                 "parent": parent,
                 "category": draw(st.sampled_from(["", "access", "change"])),
+                # Unset (the leaves rule) most often; else as a catalog says, parents included.
+                "assessable": draw(st.sampled_from([None, None, True, False])),
             }
             data["criteria"].append(row)
             criterion_rows[cid] = row
@@ -228,6 +230,7 @@ def _update(
         # A parent of the new framework generated earlier: CHILD_OF stays acyclic and in-framework.
         earlier = [c for c in criteria[: criteria.index(cid)] if criterion_rows[c]["framework"] == row["framework"]]
         row["parent"] = draw(st.none() | st.sampled_from(earlier)) if earlier else None
+        row["assessable"] = draw(st.sampled_from([None, True, False]))  # an upsert sets or clears it
         update["criteria"].append(row)
     for row in data["evidence"][: draw(st.integers(0, 2))]:
         update["evidence"].append({**row, "control": draw(st.sampled_from(controls)), "valid_until": None})

@@ -71,6 +71,9 @@ class CriterionCoverage:
     category: str
     parent_id: strawberry.ID | None
     is_leaf: bool
+    assessable: bool = strawberry.field(
+        description="Counted in coverage; a criterion that is not rolls up over the assessable ones below it."
+    )
     status: CoverageStatus
     derived: bool
     reason: str
@@ -98,7 +101,11 @@ class CoverageReport:
 
     @strawberry.field(description="Per-criterion statuses in catalog order, optionally filtered.")
     def criteria(
-        self, status: CoverageStatus | None = None, category: str | None = None, leaves_only: bool = False
+        self,
+        status: CoverageStatus | None = None,
+        category: str | None = None,
+        leaves_only: bool = False,
+        assessable_only: bool = False,
     ) -> list[CriterionCoverage]:
         return [
             _criterion_coverage(row)
@@ -106,6 +113,7 @@ class CoverageReport:
             if (status is None or row.status is status)
             and (category is None or row.category == category)
             and (row.is_leaf or not leaves_only)
+            and (row.assessable or not assessable_only)
         ]
 
     @strawberry.field(
@@ -113,7 +121,11 @@ class CoverageReport:
         "(the dashboard's overview), which it answers without completing each row's fields one by one."
     )
     def criteria_rows(
-        self, status: CoverageStatus | None = None, category: str | None = None, leaves_only: bool = False
+        self,
+        status: CoverageStatus | None = None,
+        category: str | None = None,
+        leaves_only: bool = False,
+        assessable_only: bool = False,
     ) -> CoverageRows:
         return CoverageRows(
             [
@@ -122,6 +134,7 @@ class CoverageReport:
                 if (status is None or row.status is status)
                 and (category is None or row.category == category)
                 and (row.is_leaf or not leaves_only)
+                and (row.assessable or not assessable_only)
             ]
         )
 
@@ -149,6 +162,7 @@ def _criterion_coverage(row: r.CriterionCoverage) -> CriterionCoverage:
         category=row.category,
         parent_id=strawberry.ID(row.parent) if row.parent else None,
         is_leaf=row.is_leaf,
+        assessable=row.assessable,
         status=row.status,
         derived=row.derived,
         reason=row.reason,
@@ -183,6 +197,7 @@ def _criterion_row(row: r.CriterionCoverage) -> dict[str, Any]:
         "category": row.category,
         "parentId": row.parent or None,
         "isLeaf": row.is_leaf,
+        "assessable": row.assessable,
         "status": row.status.name,
         "derived": row.derived,
         "reason": row.reason,

@@ -133,6 +133,17 @@ class Criterion:
     description: str
     framework_id: strawberry.Private[str]
     parent_id: strawberry.Private[str | None]
+    assessable_as_given: strawberry.Private[bool | None]
+
+    @strawberry.field(
+        description="Whether it states a requirement of its own and counts in coverage: as its catalog says, "
+        "else exactly when it has no children."
+    )
+    async def assessable(self, info: GqlInfo) -> bool:
+        if self.assessable_as_given is not None:
+            return self.assessable_as_given
+        children = await info.context.loaders.related(Rel.CHILD_OF, reverse=True).load(self.id)
+        return not children
 
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
@@ -328,6 +339,7 @@ def wrap_node(label: Label, node: Any) -> Any:
             description=node.description,
             framework_id=node.framework,
             parent_id=node.parent,
+            assessable_as_given=node.assessable,
         )
     if label is Label.EVIDENCE:
         return Evidence(
