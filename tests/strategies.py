@@ -43,6 +43,15 @@ def instants() -> st.SearchStrategy[datetime]:
     return offsets.map(lambda o: T + timedelta(days=o[0]) + o[1])
 
 
+# What is recorded (evidence collected, an asset changed) never lies in the future, or the write
+# rules refuse the whole graph: T + 92 days is already past, whenever the tests run.
+_RECORDED_LATEST = T + timedelta(days=92)
+
+
+def recorded_instants() -> st.SearchStrategy[datetime]:
+    return instants().filter(lambda t: t <= _RECORDED_LATEST)
+
+
 @dataclass
 class GraphCase:
     """A graph to write, a second bundle re-upserting some of its nodes, and what to ask."""
@@ -108,7 +117,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
                 "id": aid,
                 "kind": draw(st.sampled_from(list(AssetKind))).value,
                 "name": aid,
-                "changed_at": draw(st.none() | instants()),
+                "changed_at": draw(st.none() | recorded_instants()),
             }
         )
     # Chains, cycles and shortcuts: any ordered pair but self-loops.
@@ -119,6 +128,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
 
     controls = [f"ctl-{i}" for i in range(1, draw(st.integers(1, 9)) + 1)]
     frequency_of: dict[str, Frequency] = {}
+    applied: dict[str, list[str]] = {}
     for cid in controls:
         frequency = draw(st.sampled_from(list(Frequency)))
         frequency_of[cid] = frequency
@@ -136,7 +146,8 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         )
         for criterion in _subset(draw, criteria, max_size=3):
             data["satisfies"].append({"source": cid, "target": criterion})
-        for asset in _subset(draw, assets, max_size=4):
+        applied[cid] = _subset(draw, assets, max_size=4)
+        for asset in applied[cid]:
             data["applies_to"].append({"source": cid, "target": asset})
 
     vendors = [f"vendor-{i}" for i in range(1, draw(st.integers(0, 3)) + 1)]
@@ -155,11 +166,13 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
 
     evidence: list[str] = []
     corrected: set[str] = set()
+    control_of: dict[str, str] = {}
     for i in range(1, draw(st.integers(0, 16)) + 1):
         eid = f"ev-{i}"
         evidence.append(eid)
         control = draw(st.sampled_from(controls))
-        collected = draw(instants())
+        control_of[eid] = control
+        collected = draw(recorded_instants())
         valid_until = None
         if draw(st.booleans()):
             # A valid_until override, often exactly at a query time.
@@ -173,14 +186,15 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             "valid_until": valid_until,
             "status": draw(st.sampled_from(list(EvidenceStatus)) | st.just(EvidenceStatus.ACCEPTED)).value,
         }
-        uncorrected = [e for e in evidence[:-1] if e not in corrected]  # one correction per item, ever
+        # One correction per item, ever, and only of an item of the same control (the write rules).
+        uncorrected = [e for e in evidence[:-1] if e not in corrected and control_of[e] == control]
         if uncorrected and draw(st.integers(0, 3)) == 0:
             row["supersedes"] = draw(st.sampled_from(uncorrected))  # a correction of an earlier item
             corrected.add(row["supersedes"])
         data["evidence"].append(row)
-        # Scope: usually none; else assets the control applies to and sometimes others.
+        # Scope: usually none; else assets the control applies to (any other is refused as invalid).
         if draw(st.integers(0, 2)) == 0:
-            for asset in _subset(draw, assets, max_size=3):
+            for asset in _subset(draw, applied[control], max_size=3):
                 data["covers"].append({"source": eid, "target": asset})
 
     # Crosswalk: any criterion pair, both directions allowed, all four relationships.
@@ -236,7 +250,11 @@ def _update(
         update["evidence"].append({**row, "control": draw(st.sampled_from(controls)), "valid_until": None})
     for row in data["assets"][: draw(st.integers(0, 2))]:
         update["assets"].append(
-            {**row, "kind": draw(st.sampled_from(list(AssetKind))).value, "changed_at": draw(st.none() | instants())}
+            {
+                **row,
+                "kind": draw(st.sampled_from(list(AssetKind))).value,
+                "changed_at": draw(st.none() | recorded_instants()),
+            }
         )
     for source, target in _pairs(draw, controls, assets, max_size=2):
         update["applies_to"].append({"source": source, "target": target})
