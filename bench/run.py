@@ -55,7 +55,7 @@ query Coverage($framework: ID!, $asOf: DateTime) {
     frameworkId asOf
     totals { total covered partial uncovered }
     byCategory { category total covered partial uncovered }
-    criteria: criteriaRows(leavesOnly: true)
+    criteria: criteriaRows(assessableOnly: true)
   }
 }"""
 

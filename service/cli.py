@@ -36,7 +36,9 @@ DataDir = Annotated[Optional[Path], typer.Option(help="Embedded store folder (de
 
 def _fail(error: AttestgraphError) -> NoReturn:
     problems = error.problems if isinstance(error, InvalidInputError) else None
-    if problems:
+    if problems and len(problems) == 1:
+        typer.echo(f"error: {problems[0].field}: {problems[0].reason}", err=True)  # one problem, one line
+    elif problems:
         typer.echo(f"error: {len(problems)} problem(s)", err=True)
         for p in problems:
             typer.echo(f"  {p.field}: {p.reason}", err=True)
@@ -264,14 +266,25 @@ def _export_oscal(settings: Settings, directory: Path) -> None:
 @app.command("import")
 def import_(
     file: Annotated[
-        Path, typer.Argument(help="A bundle file, or with --oscal an OSCAL catalog or mapping collection.")
+        Path,
+        typer.Argument(
+            help="A bundle file, or with --oscal an OSCAL catalog, a mapping collection or a folder of them."
+        ),
     ],
     oscal: Annotated[
-        bool, typer.Option("--oscal", help="FILE is OSCAL JSON: a catalog (a framework) or a mapping collection.")
+        bool,
+        typer.Option(
+            "--oscal",
+            help="FILE is OSCAL JSON: a catalog (a framework), a mapping collection, or a folder of them "
+            "(what export --oscal writes; catalogs are imported before mappings, in one write).",
+        ),
     ] = False,
     framework_id: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Id of the framework an OSCAL catalog becomes (default: from its metadata)."),
+        typer.Option(
+            help="Id of the framework an OSCAL catalog becomes (default: ours if we wrote it, else short "
+            "from its title, e.g. nist-sp-800-53-rev5-moderate)."
+        ),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -281,11 +294,16 @@ def import_(
             _fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))
         load(paths=[file], data_dir=data_dir, rebase_demo=False)
         return
-    from graph.oscal import read_oscal, write_import
+    from graph.oscal import read_oscal, read_oscal_folder, write_import
 
     settings = Settings.from_env(data_dir=data_dir)
     try:
-        imported = read_oscal(file, framework_id)
+        if file.is_dir():
+            if framework_id is not None:
+                raise InvalidInputError.one("--framework-id", "applies to one catalog file, not a folder")
+            imported = read_oscal_folder(file)
+        else:
+            imported = read_oscal(file, framework_id)
         store = settings.open_store()
         try:
             with audited(cli_draft("import --oscal", imported.bundle.model_dump(mode="json"))):
@@ -294,7 +312,13 @@ def import_(
             store.close()
     except AttestgraphError as error:
         _fail(error)
-    if summary.kind == "catalog":
+    if summary.kind == "folder":
+        skipped = f" ({summary.skipped} no-relationship maps skipped)" if summary.skipped else ""
+        typer.echo(
+            f"imported {len(summary.frameworks)} frameworks ({', '.join(summary.frameworks)}) with "
+            f"{summary.criteria} criteria and {summary.mappings} crosswalk mappings from {file}{skipped}"
+        )
+    elif summary.kind == "catalog":
         typer.echo(f"imported framework '{summary.framework}' with {summary.criteria} criteria from {file}")
     else:
         skipped = f" ({summary.skipped} no-relationship maps skipped)" if summary.skipped else ""

@@ -29,18 +29,26 @@ class GraphBuilder:
         self._add("frameworks", {"id": fid, "name": fid.upper()})
         return self
 
-    def criterion(self, cid: str, fw: str = "fw", *, parent: str | None = None, category: str = "") -> GraphBuilder:
-        self._add(
-            "criteria",
-            {
-                "id": f"{fw}:{cid}",
-                "ref": cid,
-                "title": f"Criterion {cid}",
-                "framework": fw,
-                "parent": parent,
-                "category": category,
-            },
-        )
+    def criterion(
+        self,
+        cid: str,
+        fw: str = "fw",
+        *,
+        parent: str | None = None,
+        category: str = "",
+        assessable: bool | None = None,
+    ) -> GraphBuilder:
+        row: dict[str, Any] = {
+            "id": f"{fw}:{cid}",
+            "ref": cid,
+            "title": f"Criterion {cid}",
+            "framework": fw,
+            "parent": parent,
+            "category": category,
+        }
+        if assessable is not None:
+            row["assessable"] = assessable
+        self._add("criteria", row)
         return self
 
     def control(

@@ -44,6 +44,15 @@ def instants() -> st.SearchStrategy[datetime]:
     return offsets.map(lambda o: T + timedelta(days=o[0]) + o[1])
 
 
+# What is recorded (evidence collected, an asset changed) never lies in the future, or the write
+# rules refuse the whole graph: T + 92 days is already past, whenever the tests run.
+_RECORDED_LATEST = T + timedelta(days=92)
+
+
+def recorded_instants() -> st.SearchStrategy[datetime]:
+    return instants().filter(lambda t: t <= _RECORDED_LATEST)
+
+
 @dataclass
 class GraphCase:
     """A graph to write, a second bundle re-upserting some of its nodes, and what to ask."""
@@ -94,6 +103,8 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
                 "framework": fid,
                 "parent": parent,
                 "category": draw(st.sampled_from(["", "access", "change"])),
+                # Unset (the leaves rule) most often; else as a catalog says, parents included.
+                "assessable": draw(st.sampled_from([None, None, True, False])),
             }
             data["criteria"].append(row)
             criterion_rows[cid] = row
@@ -107,7 +118,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
                 "id": aid,
                 "kind": draw(st.sampled_from(list(AssetKind))).value,
                 "name": aid,
-                "changed_at": draw(st.none() | instants()),
+                "changed_at": draw(st.none() | recorded_instants()),
             }
         )
     # Chains, cycles and shortcuts: any ordered pair but self-loops.
@@ -118,6 +129,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
 
     controls = [f"ctl-{i}" for i in range(1, draw(st.integers(1, 9)) + 1)]
     frequency_of: dict[str, Frequency] = {}
+    applied: dict[str, list[str]] = {}
     for cid in controls:
         frequency = draw(st.sampled_from(list(Frequency)))
         frequency_of[cid] = frequency
@@ -135,7 +147,8 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         )
         for criterion in _subset(draw, criteria, max_size=3):
             data["satisfies"].append({"source": cid, "target": criterion})
-        for asset in _subset(draw, assets, max_size=4):
+        applied[cid] = _subset(draw, assets, max_size=4)
+        for asset in applied[cid]:
             data["applies_to"].append({"source": cid, "target": asset})
 
     vendors = [f"vendor-{i}" for i in range(1, draw(st.integers(0, 3)) + 1)]
@@ -154,11 +167,13 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
 
     evidence: list[str] = []
     corrected: set[str] = set()
+    control_of: dict[str, str] = {}
     for i in range(1, draw(st.integers(0, 16)) + 1):
         eid = f"ev-{i}"
         evidence.append(eid)
         control = draw(st.sampled_from(controls))
-        collected = draw(instants())
+        control_of[eid] = control
+        collected = draw(recorded_instants())
         valid_until = None
         if draw(st.booleans()):
             # A valid_until override, often exactly at a query time.
@@ -172,16 +187,15 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             "valid_until": valid_until,
             "status": draw(st.sampled_from(list(EvidenceStatus)) | st.just(EvidenceStatus.ACCEPTED)).value,
         }
-        # A correction of an earlier item of its own control, one correction per item, ever.
-        earlier = [e["id"] for e in data["evidence"] if e["control"] == control and e["id"] not in corrected]
-        if earlier and draw(st.integers(0, 3)) == 0:
-            row["supersedes"] = draw(st.sampled_from(earlier))
+        # One correction per item, ever, and only of an item of the same control (the write rules).
+        uncorrected = [e for e in evidence[:-1] if e not in corrected and control_of[e] == control]
+        if uncorrected and draw(st.integers(0, 3)) == 0:
+            row["supersedes"] = draw(st.sampled_from(uncorrected))  # a correction of an earlier item
             corrected.add(row["supersedes"])
         data["evidence"].append(row)
-        # Scope: usually none; else some of the assets the control applies to.
-        scope = sorted({link["target"] for link in data["applies_to"] if link["source"] == control})
+        # Scope: usually none; else assets the control applies to (any other is refused as invalid).
         if draw(st.integers(0, 2)) == 0:
-            for asset in _subset(draw, scope, max_size=3):
+            for asset in _subset(draw, applied[control], max_size=3):
                 data["covers"].append({"source": eid, "target": asset})
 
     # Crosswalk: any criterion pair, both directions allowed, all four relationships.
@@ -231,6 +245,7 @@ def _update(
         # A parent of the new framework generated earlier: CHILD_OF stays acyclic and in-framework.
         earlier = [c for c in criteria[: criteria.index(cid)] if criterion_rows[c]["framework"] == row["framework"]]
         row["parent"] = draw(st.none() | st.sampled_from(earlier)) if earlier else None
+        row["assessable"] = draw(st.sampled_from([None, True, False]))  # an upsert sets or clears it
         update["criteria"].append(row)
     linked = {link["source"] for link in data["covers"]} | {e.get("supersedes") for e in data["evidence"]}
     for row in data["evidence"][: draw(st.integers(0, 2))]:
@@ -239,7 +254,11 @@ def _update(
         update["evidence"].append({**row, "control": control, "valid_until": None})
     for row in data["assets"][: draw(st.integers(0, 2))]:
         update["assets"].append(
-            {**row, "kind": draw(st.sampled_from(list(AssetKind))).value, "changed_at": draw(st.none() | instants())}
+            {
+                **row,
+                "kind": draw(st.sampled_from(list(AssetKind))).value,
+                "changed_at": draw(st.none() | recorded_instants()),
+            }
         )
     for source, target in _pairs(draw, controls, assets, max_size=2):
         update["applies_to"].append({"source": source, "target": target})

@@ -27,7 +27,7 @@ async function coverage(framework: string, asOf: string | null = null) {
     `query($f: ID!, $a: DateTime) { coverage(framework: $f, asOf: $a) {
       totals { total covered partial uncovered }
       byCategory { category total covered partial uncovered }
-      criteria(leavesOnly: true) { criterionId status } } }`,
+      criteria(assessableOnly: true) { criterionId status } } }`,
     { f: framework, a: asOf },
   );
   return data.coverage;

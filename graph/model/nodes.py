@@ -212,6 +212,11 @@ class Criterion(_Node):
     category: Annotated[str, Field(max_length=200)] = Field(default="", description="Grouping used in reports.")
     description: Text = Field(default="", description="What the requirement asks for.")
     parent: NodeId | None = Field(default=None, description="The criterion it is a CHILD_OF; none at the top.")
+    assessable: bool | None = Field(
+        default=None,
+        description="Whether it states a requirement of its own and counts in coverage; "
+        "unset: exactly when it has no children.",
+    )
 
 
 class Control(_Node):

@@ -13,7 +13,9 @@ For any other catalog: the framework id is `--framework-id` or derived from the 
 criterion's ref is its `label` property (the one without a class, else the first, else the
 OSCAL id) and its id is `<framework id>:<ref>`; its description is its statement (or overview)
 flattened to text, parameters rendered as `[Assignment: …]` / `[Selection: …]`; its category
-is the title of the top-level group it sits in.
+is the title of the top-level group it sits in; every control is assessable (an 800-53 base
+control with enhancements states a requirement of its own) and no group is. The default
+framework id is `graph.oscal.common.short_id` of the title (`nist-sp-800-53-rev5-moderate`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from graph.oscal.common import (
     is_line,
     is_prop_value,
     our_prop,
-    slug,
+    short_id,
     stable_uuid,
     token,
     validation_problems,
@@ -149,6 +151,8 @@ def _criterion_props(c: Criterion) -> list[dict[str, str]]:
     props = [{"name": "label", "value": c.ref}, our_prop("criterion-id", c.id)]
     if c.category:
         props.append(our_prop("category", c.category))
+    if c.assessable is not None:
+        props.append(our_prop("assessable", "true" if c.assessable else "false"))
     return props
 
 
@@ -256,8 +260,13 @@ class _Reader:
         if self.ours:
             category_prop = find_prop(item.props, "category", ours=True)
             category = category_prop[1].value if category_prop else ""
+            assessable_prop = find_prop(item.props, "assessable", ours=True)
+            assessable = assessable_prop[1].value == "true" if assessable_prop else None
         else:
             category = _cut(top_title, MAX_CATEGORY)
+            # An OSCAL control states a requirement (a base 800-53 control with enhancements too);
+            # a group only gathers them.
+            assessable = isinstance(item, Control)
         try:
             criterion = Criterion(
                 id=criterion_id,
@@ -267,6 +276,7 @@ class _Reader:
                 category=category,
                 description=_description(item, self.params, exact=self.ours),
                 parent=parent,
+                assessable=assessable,
             )
         except ValidationError as error:
             for e in error.errors():
@@ -289,7 +299,7 @@ def _own_framework_id(metadata: Metadata) -> str | None:
 
 def _framework(metadata: Metadata, given: str | None, own_id: str | None, prefix: str) -> Framework:
     ours = own_id is not None and (given is None or given == own_id)
-    framework_id = given or own_id or slug(metadata.title)
+    framework_id = given or own_id or short_id(metadata.title)
     unspecified = find_prop(metadata.props, "version-unspecified", ours=True) is not None
     version = "" if (ours and unspecified) else metadata.version
     try:
@@ -368,19 +378,28 @@ def _part_lines(part: Part, params: dict[str, Param], depth: int) -> Iterator[st
         yield from _part_lines(child, params, depth + (1 if line else 0))
 
 
-def _render(prose: str, params: dict[str, Param]) -> str:
-    """Parameters inserted the way NIST prints them: [Assignment: …] or [Selection (…): a; b]."""
+def _render(prose: str, params: dict[str, Param], inside: frozenset[str] = frozenset()) -> str:
+    """Parameters inserted the way NIST prints them: [Assignment: …] or [Selection (…): a; b].
+
+    A parameter reads as the catalog words it, once: its values if set, else its selection's
+    choices, else `[Assignment: <label>]`, else its first guideline's prose, else its id. NIST's
+    labels sometimes carry "organization-defined" and sometimes not, so nothing is added to them."""
 
     def one(match: re.Match[str]) -> str:
-        param = params.get(match.group(1))
-        if param is None:
-            return f"[Assignment: {match.group(1)}]"
+        param_id = match.group(1)
+        param = params.get(param_id)
+        if param is None or param_id in inside:  # unknown, or a choice inserting itself
+            return f"[Assignment: {param_id}]"
         if param.values:
             return "; ".join(param.values)
         if param.select is not None:
             how = f" ({param.select.how_many.replace('-', ' ')})" if param.select.how_many else ""
-            return f"[Selection{how}: {'; '.join(_render(c, params) for c in param.select.choice)}]"
-        return f"[Assignment: organization-defined {param.label or param.id}]"
+            choices = "; ".join(_render(c, params, inside | {param_id}) for c in param.select.choice)
+            return f"[Selection{how}: {choices}]"
+        if param.label:
+            return f"[Assignment: {param.label.strip()}]"
+        guideline = next((g.prose.strip() for g in param.guidelines if g.prose.strip()), None)
+        return f"[Assignment: {guideline or param_id}]"
 
     return _INSERT.sub(one, prose)
 

@@ -66,6 +66,35 @@ def slug(text: str, limit: int = 100) -> str:
     return cleaned[:limit].rstrip("-.")
 
 
+# How a catalog title shortens to a default framework id (README, "OSCAL"): common long words
+# abbreviated, words that add nothing to an id dropped.
+_ABBREVIATIONS = [
+    (re.compile(r"\bspecial publication\b"), "sp"),
+    (re.compile(r"\b(?:revision|rev)\.?\s*(\d+)(?:\.\d+)*"), r"rev\1"),
+    (re.compile(r"\bimpact baseline\b"), ""),  # NIST's "MODERATE IMPACT BASELINE" -> "moderate"
+]
+_FILLER = {"the", "of", "for", "and"}
+
+
+def short_id(title: str, limit: int = 60) -> str:
+    """A short, readable framework id from a catalog title.
+
+    `NIST Special Publication 800-53 Revision 5.1.1 MODERATE IMPACT BASELINE` ->
+    `nist-sp-800-53-rev5-moderate`: lower case; "special publication" -> "sp"; "revision 5.1.1"
+    -> "rev5" (the major revision; the version stays in the framework's `version`); "impact
+    baseline" and the words the, of, for, and dropped; at most `limit` characters, cut at a word."""
+    text = title.lower()
+    for pattern, replacement in _ABBREVIATIONS:
+        text = pattern.sub(replacement, text)
+    words = [w for w in re.split(r"[^a-z0-9.]+", text) if w.strip(".") and w not in _FILLER]
+    kept: list[str] = []
+    for word in (w.strip(".") for w in words):
+        if len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept) or slug(title, limit)
+
+
 def validation_problems(error: ValidationError, prefix: str) -> list[FieldProblem]:
     """pydantic errors of an OSCAL document as JSON paths (`catalog.groups[0].title`)."""
     return [FieldProblem(f"{prefix}{field_path(item['loc'])}", item["msg"]) for item in error.errors()]
@@ -81,6 +110,12 @@ class OscalImport:
     # bundle list -> per item: field suffix ("" for the item itself, ".parent", ".target" …) -> JSON path
     origins: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    # framework id -> JSON path of the first resource naming it (mapping collections)
+    frameworks: dict[str, str] = field(default_factory=dict)
+
+    def where(self, path: str) -> str:
+        """A JSON path as problems name it: after the file's name (a merged import's paths carry theirs)."""
+        return f"{self.source}: {path}" if self.source else path
 
     def locate(self, error: InvalidInputError) -> InvalidInputError:
         """Rename problems found in the bundle (`mappings[3].target`) to the JSON path they came from."""
@@ -92,9 +127,9 @@ class OscalImport:
             if match and index < len(paths):
                 suffix = problem.field[match.end() :]
                 where = paths[index].get(suffix, paths[index][""])
-                located.append(FieldProblem(f"{self.source}: {where}", problem.reason))
+                located.append(FieldProblem(self.where(where), problem.reason))
             else:
-                located.append(FieldProblem(f"{self.source}: {problem.field}", problem.reason))
+                located.append(FieldProblem(self.where(problem.field), problem.reason))
         return InvalidInputError(located)
 
 

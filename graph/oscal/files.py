@@ -1,4 +1,4 @@
-"""OSCAL files in and out of a store: `export_oscal` writes a folder, `import_oscal` reads one file.
+"""OSCAL files in and out of a store: `export_oscal` writes a folder, `import_oscal` reads one file or a folder.
 
 Both go through the `GraphStore` protocol only. An import is one `store.write`: all or nothing,
 and every problem the write finds is named by the JSON path it came from.
@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInputError
+from graph.bundle import Bundle
+from graph.errors import FieldProblem, InvalidInputError
 from graph.model import Criterion, Framework, Label, natural_key
 from graph.oscal.catalog import CATALOG_ROOT, framework_catalog, oscal_ids, read_catalog
 from graph.oscal.common import OscalImport
@@ -35,6 +36,7 @@ class ImportSummary:
     kind: str
     written: WriteSummary
     framework: str | None
+    frameworks: list[str]
     criteria: int
     mappings: int
     skipped: int
@@ -97,14 +99,64 @@ def read_oscal(path: Path, framework_id: str | None = None) -> OscalImport:
     return read_mapping_collection(data, str(path), lambda href: _catalog_beside(path, href))
 
 
+def read_oscal_folder(directory: Path) -> OscalImport:
+    """Read every OSCAL file (`*.json`) of a folder, as `export_oscal` writes one, as one import:
+    catalogs first, then mapping collections (which may name those catalogs), each kind in
+    natural order of file name. Nothing is written; every file's problems are reported."""
+    files = sorted((p for p in directory.glob("*.json") if p.is_file()), key=lambda p: natural_key(p.name))
+    if not files:
+        raise InvalidInputError.one(str(directory), "holds no OSCAL file (*.json)")
+    read: list[OscalImport] = []
+    problems: list[FieldProblem] = []
+    for path in files:
+        try:
+            read.append(read_oscal(path))
+        except InvalidInputError as error:
+            problems += error.problems
+    if problems:
+        raise InvalidInputError(problems)
+    read.sort(key=lambda i: i.kind != "catalog")  # stable: catalogs before mappings
+    return merge_imports(read)
+
+
+def merge_imports(imports: list[OscalImport]) -> OscalImport:
+    """Several files' imports as one bundle (one all-or-nothing write), each path naming its file."""
+    lists: dict[str, list[Any]] = {"frameworks": [], "criteria": [], "mappings": []}
+    origins: dict[str, list[dict[str, str]]] = {name: [] for name in lists}
+    skipped: list[str] = []
+    frameworks: dict[str, str] = {}
+    for one in imports:
+        for name, items in lists.items():
+            items.extend(getattr(one.bundle, name))
+            paths = one.origins.get(name, [])
+            origins[name] += [{k: one.where(v) for k, v in entry.items()} for entry in paths]
+        skipped += [one.where(path) for path in one.skipped]
+        for framework_id, path in one.frameworks.items():
+            frameworks.setdefault(framework_id, one.where(path))
+    return OscalImport(
+        kind="folder",
+        source="",
+        bundle=Bundle(**lists),
+        origins=origins,
+        skipped=skipped,
+        frameworks=frameworks,
+    )
+
+
 def import_oscal(store: GraphStore, path: Path, framework_id: str | None = None) -> ImportSummary:
-    """Import one OSCAL file in one all-or-nothing write."""
+    """Import one OSCAL file, or a folder of them, in one all-or-nothing write."""
+    if path.is_dir():
+        if framework_id is not None:
+            raise InvalidInputError.one("--framework-id", "applies to one catalog file, not a folder")
+        return write_import(store, read_oscal_folder(path))
     return write_import(store, read_oscal(path, framework_id))
 
 
 def write_import(store: GraphStore, imported: OscalImport) -> ImportSummary:
     """Write what `read_oscal` read, in one all-or-nothing write; problems the write finds are
-    named by the JSON path they came from."""
+    named by the JSON path they came from. Mappings between frameworks that neither the import
+    nor the store holds are refused with one problem naming those frameworks (not one per map)."""
+    _require_frameworks(store, imported)
     try:
         written = store.write(imported.bundle, immutable_evidence=True)
     except InvalidInputError as error:
@@ -114,10 +166,24 @@ def write_import(store: GraphStore, imported: OscalImport) -> ImportSummary:
         kind=imported.kind,
         written=written,
         framework=bundle.frameworks[0].id if bundle.frameworks else None,
+        frameworks=[f.id for f in bundle.frameworks],
         criteria=len(bundle.criteria),
         mappings=len(bundle.mappings),
         skipped=len(imported.skipped),
     )
+
+
+def _require_frameworks(store: GraphStore, imported: OscalImport) -> None:
+    named = {f for f in imported.frameworks if f not in {fw.id for fw in imported.bundle.frameworks}}
+    missing = sorted(named - store.get_nodes(Label.FRAMEWORK, named).keys(), key=natural_key) if named else []
+    if missing:
+        listed = ", ".join(f"'{f}'" for f in missing)
+        which = f"frameworks {listed}, which do" if len(missing) > 1 else f"framework {listed}, which does"
+        raise InvalidInputError.one(
+            imported.where(imported.frameworks[missing[0]]),
+            f"the mappings need {which} not exist: import the catalogs first, or the whole folder with "
+            "import --oscal DIR",
+        )
 
 
 def read_json(path: Path) -> object:
@@ -159,4 +225,12 @@ def _catalog_beside(mapping_file: Path, href: str) -> ResolvedCatalog | None:
     return ResolvedCatalog(framework_id=read.framework.id, criterion_of=read.criterion_of)
 
 
-__all__ = ["ExportSummary", "ImportSummary", "export_oscal", "import_oscal", "read_oscal", "write_import"]
+__all__ = [
+    "ExportSummary",
+    "ImportSummary",
+    "export_oscal",
+    "import_oscal",
+    "read_oscal",
+    "read_oscal_folder",
+    "write_import",
+]

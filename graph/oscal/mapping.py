@@ -195,12 +195,15 @@ def read_mapping_collection(data: object, source: str, resolve: CatalogResolver)
     edges: list[Mapping] = []
     origins: list[dict[str, str]] = []
     skipped: list[str] = []
+    frameworks: dict[str, str] = {}
     for i, mapping in enumerate(collection.mappings):
         path = f"{ROOT}.mappings" if single else f"{ROOT}.mappings[{i}]"
         source_side = _side(mapping.source_resource, f"{path}.source-resource", resolve, prefix, problems)
         target_side = _side(mapping.target_resource, f"{path}.target-resource", resolve, prefix, problems)
         if source_side is None or target_side is None:
             continue
+        frameworks.setdefault(source_side.framework_id, f"{path}.source-resource")
+        frameworks.setdefault(target_side.framework_id, f"{path}.target-resource")
         for j, entry in enumerate(mapping.maps):
             map_path = f"{path}.maps[{j}]"
             if entry.relationship == NO_RELATIONSHIP and entry.ns in (None, OSCAL_NS):
@@ -220,6 +223,7 @@ def read_mapping_collection(data: object, source: str, resolve: CatalogResolver)
         bundle=Bundle(mappings=edges),
         origins={"mappings": origins},
         skipped=skipped,
+        frameworks=frameworks,
     )
 
 

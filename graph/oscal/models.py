@@ -43,9 +43,14 @@ class Selection(_Shape):
     choice: list[str] = Field(default_factory=list)
 
 
+class Guideline(_Shape):
+    prose: str
+
+
 class Param(_Shape):
     id: Token
     label: str | None = None
+    guidelines: list[Guideline] = Field(default_factory=list)
     select: Selection | None = None
     values: list[str] = Field(default_factory=list)
 

@@ -8,8 +8,9 @@ Rules (docs/design.md, "The rules"):
   criterion n joined to c by a MAPS_TO edge in either direction, read as "n is rel c",
   equal/superset_of pass n's direct status, subset_of/intersects_with pass it capped at
   PARTIAL; the best candidate wins, none gives UNCOVERED. One hop only.
-- Hierarchy: coverage counts leaf criteria; a parent is COVERED if all its leaves are,
-  UNCOVERED if all are, else PARTIAL.
+- Hierarchy: coverage counts assessable criteria (by default the leaves; `graph.assessable`);
+  one that is not is COVERED if all the assessable criteria below it are, UNCOVERED if all
+  are, else PARTIAL.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from graph.assessable import Hierarchy, hierarchy
 from graph.errors import NotFoundError
 from graph.model import (
     Control,
@@ -79,7 +81,7 @@ def require_framework(store: GraphStore, framework_id: str, field: str = "framew
 @dataclass(frozen=True)
 class CoveragePlan:
     """What a framework's coverage reads from the graph apart from evidence: its criteria, the
-    controls satisfying them and, for criteria with none, their crosswalk neighbours' controls.
+    controls satisfying its assessable ones and, for those with none, their crosswalk neighbours' controls.
     It does not depend on the instant, so one plan serves a before/after pair (`impact`)."""
 
     framework_id: str
@@ -87,6 +89,7 @@ class CoveragePlan:
     satisfying: dict[str, list[Control]]
     neighbours: dict[str, list[tuple[str, MappingRelationship]]]
     all_controls: dict[str, list[Control]]
+    tree: Hierarchy
 
     @property
     def control_ids(self) -> set[str]:
@@ -111,7 +114,7 @@ def coverage(store: GraphStore, framework_id: str, at: datetime, assume: Assumpt
     -------
     CoverageReport
         One row per criterion (status, whether derived through the crosswalk, the reason, the
-        controls' findings), the totals over leaf criteria and the counts per category.
+        controls' findings), the totals over assessable criteria and the counts per category.
 
     Examples
     --------
@@ -152,10 +155,12 @@ def plan_coverage(store: GraphStore, framework_id: str) -> CoveragePlan:
     """
     require_framework(store, framework_id)
     criteria = store.framework_criteria(framework_id)
-    ids = [c.id for c in criteria]
-    satisfying = store.satisfying_controls(ids)
+    # Only assessable criteria are judged on controls; the rest roll up over them.
+    tree = hierarchy(criteria)
+    ids = [c.id for c in criteria if tree.is_assessable(c.id)]
+    satisfying = store.satisfying_controls(ids) if ids else {}
 
-    # Crosswalk neighbours, only for criteria with no SATISFIES edge at all.
+    # Crosswalk neighbours, only for assessable criteria with no SATISFIES edge at all.
     unsatisfied = {c for c in ids if c not in satisfying}
     neighbours: dict[str, list[tuple[str, MappingRelationship]]] = defaultdict(list)
     for m in store.mappings_touching(unsatisfied) if unsatisfied else []:
@@ -165,7 +170,9 @@ def plan_coverage(store: GraphStore, framework_id: str) -> CoveragePlan:
             neighbours[m.source].append((m.target, m.relationship.inverted()))
     neighbour_ids = {n for pairs in neighbours.values() for n, _ in pairs}
     neighbour_controls = store.satisfying_controls(neighbour_ids - satisfying.keys()) if neighbour_ids else {}
-    return CoveragePlan(framework_id, criteria, satisfying, dict(neighbours), {**satisfying, **neighbour_controls})
+    return CoveragePlan(
+        framework_id, criteria, satisfying, dict(neighbours), {**satisfying, **neighbour_controls}, tree
+    )
 
 
 def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, ControlVerdict]) -> CoverageReport:
@@ -198,15 +205,11 @@ def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, C
         controls = all_controls.get(criterion_id, [])
         return direct_status((c.status, verdicts[c.id].effective) for c in controls)
 
-    children: dict[str, list[str]] = defaultdict(list)
-    for c in criteria:
-        if c.parent is not None:
-            children[c.parent].append(c.id)
-
+    tree = plan.tree
     rows: dict[str, CriterionCoverage] = {}
     for criterion in criteria:
-        if criterion.id in children:
-            continue  # parents are rolled up from their leaves below
+        if not tree.is_assessable(criterion.id):
+            continue  # rolled up below from the assessable criteria under it
         controls = satisfying.get(criterion.id, [])
         findings = [_finding(ctl, verdicts[ctl.id]) for ctl in controls]
         if criterion.id in satisfying:
@@ -225,25 +228,26 @@ def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, C
             ]
             status = best_status(v.candidate for v in via)
             reason = _crosswalk_reason(status, via)
-        rows[criterion.id] = _row(criterion, status, bool(via), reason, findings, via, is_leaf=True)
+        rows[criterion.id] = _row(criterion, tree, status, bool(via), reason, findings, via)
 
     for criterion in criteria:
-        if criterion.id in children:
-            leaves = [rows[leaf].status for leaf in _leaves(criterion.id, children)]
-            status = rollup_status(leaves)
-            reason = f"{sum(s is CoverageStatus.COVERED for s in leaves)} of {len(leaves)} leaf criteria covered"
-            rows[criterion.id] = _row(criterion, status, False, reason, [], [], is_leaf=False)
+        if not tree.is_assessable(criterion.id):
+            below = [rows[c].status for c in tree.assessable_below(criterion.id)]
+            status = rollup_status(below)
+            covered = sum(s is CoverageStatus.COVERED for s in below)
+            reason = f"{covered} of {len(below)} assessable criteria below it covered"
+            rows[criterion.id] = _row(criterion, tree, status, False, reason, [], [])
 
     ordered = [rows[c.id] for c in criteria]
-    leaves_only = [r for r in ordered if r.is_leaf]
+    counted = [r for r in ordered if r.assessable]
     by_category: dict[str, list[CoverageStatus]] = defaultdict(list)
-    for r in leaves_only:
+    for r in counted:
         by_category[r.category].append(r.status)
     return CoverageReport(
         framework=framework_id,
         as_of=at,
         criteria=ordered,
-        totals=count_statuses(r.status for r in leaves_only),
+        totals=count_statuses(r.status for r in counted),
         by_category=[
             CategoryCounts(category=category, **count_statuses(statuses).model_dump())
             for category, statuses in sorted(by_category.items())
@@ -278,30 +282,14 @@ def count_statuses(statuses: Iterable[CoverageStatus]) -> StatusCounts:
     )
 
 
-def _leaves(criterion_id: str, children: dict[str, list[str]]) -> list[str]:
-    leaves, stack, seen = [], [criterion_id], {criterion_id}
-    while stack:
-        current = stack.pop()
-        for child in children.get(current, []):
-            if child in seen:
-                continue  # a CHILD_OF cycle would be bad data; never loop on it
-            seen.add(child)
-            if child in children:
-                stack.append(child)
-            else:
-                leaves.append(child)
-    return leaves
-
-
 def _row(
     criterion: Criterion,
+    tree: Hierarchy,
     status: CoverageStatus,
     derived: bool,
     reason: str,
     findings: list[ControlFinding],
     via: list[CrosswalkCandidate],
-    *,
-    is_leaf: bool,
 ) -> CriterionCoverage:
     return CriterionCoverage(
         criterion_id=criterion.id,
@@ -309,7 +297,8 @@ def _row(
         title=criterion.title,
         category=criterion.category,
         parent=criterion.parent,
-        is_leaf=is_leaf,
+        is_leaf=criterion.id not in tree.children,
+        assessable=tree.is_assessable(criterion.id),
         status=status,
         derived=derived,
         reason=reason,

@@ -47,6 +47,7 @@ class CriterionCoverage(_Result):
     category: str
     parent: str | None
     is_leaf: bool
+    assessable: bool = Field(description="Counted in coverage; a criterion that is not rolls up over those below it.")
     status: CoverageStatus
     derived: bool = Field(description="True when the status comes through the crosswalk.")
     reason: str

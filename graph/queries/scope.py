@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.assessable import hierarchy
 from graph.model import Control, natural_key
 from graph.store import GraphStore
 
@@ -9,9 +10,10 @@ from graph.store import GraphStore
 def framework_controls(store: GraphStore, framework_id: str) -> list[Control]:
     """The controls a framework's coverage depends on.
 
-    Those satisfying its leaf criteria, plus, for its leaves with no SATISFIES edge, the controls
-    satisfying the criteria they are mapped to (the crosswalk rule's one hop). A parent's status
-    comes from its leaves only, so its own controls do not count.
+    Those satisfying its assessable criteria (`graph.assessable`: by default the leaves), plus,
+    for those with no SATISFIES edge, the controls satisfying the criteria they are mapped to (the
+    crosswalk rule's one hop). A criterion that is not assessable rolls up over the assessable
+    ones below it, so its own controls do not count.
 
     Parameters
     ----------
@@ -31,9 +33,9 @@ def framework_controls(store: GraphStore, framework_id: str) -> list[Control]:
     ['AC-01']
     """
     criteria = store.framework_criteria(framework_id)
-    parents = {c.parent for c in criteria if c.parent is not None}
-    ids = [c.id for c in criteria if c.id not in parents]
-    satisfying = store.satisfying_controls(ids)
+    tree = hierarchy(criteria)
+    ids = [c.id for c in criteria if tree.is_assessable(c.id)]
+    satisfying = store.satisfying_controls(ids) if ids else {}
     unsatisfied = {c for c in ids if c not in satisfying}
     neighbours: set[str] = set()
     if unsatisfied:

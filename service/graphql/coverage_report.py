@@ -61,21 +61,29 @@ class CoverageReport:
 
     @strawberry.field(description="Per-criterion statuses in catalog order, optionally filtered.")
     def criteria(
-        self, status: CoverageStatus | None = None, category: str | None = None, leaves_only: bool = False
+        self,
+        status: CoverageStatus | None = None,
+        category: str | None = None,
+        leaves_only: bool = False,
+        assessable_only: bool = False,
     ) -> list[CriterionCoverage]:
-        return [convert(CriterionCoverage, row) for row in self._rows(status, category, leaves_only)]
+        return [convert(CriterionCoverage, row) for row in self._rows(status, category, leaves_only, assessable_only)]
 
     @strawberry.field(
         description="The same rows as `criteria`, with the same filters, as one JSON value: for whole reports "
         "(the dashboard's overview), which it answers without completing each row's fields one by one."
     )
     def criteria_rows(
-        self, status: CoverageStatus | None = None, category: str | None = None, leaves_only: bool = False
+        self,
+        status: CoverageStatus | None = None,
+        category: str | None = None,
+        leaves_only: bool = False,
+        assessable_only: bool = False,
     ) -> CoverageRows:
-        return CoverageRows([_criterion_row(row) for row in self._rows(status, category, leaves_only)])
+        return CoverageRows([_criterion_row(row) for row in self._rows(status, category, leaves_only, assessable_only)])
 
     def _rows(
-        self, status: CoverageStatus | None, category: str | None, leaves_only: bool
+        self, status: CoverageStatus | None, category: str | None, leaves_only: bool, assessable_only: bool
     ) -> list[r.CriterionCoverage]:
         return [
             row
@@ -83,6 +91,7 @@ class CoverageReport:
             if (status is None or row.status is status)
             and (category is None or row.category == category)
             and (row.is_leaf or not leaves_only)
+            and (row.assessable or not assessable_only)
         ]
 
     @classmethod
@@ -101,6 +110,7 @@ def _criterion_row(row: r.CriterionCoverage) -> dict[str, Any]:
         "category": row.category,
         "parentId": row.parent or None,
         "isLeaf": row.is_leaf,
+        "assessable": row.assessable,
         "status": row.status.name,
         "derived": row.derived,
         "reason": row.reason,

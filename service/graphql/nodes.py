@@ -62,6 +62,16 @@ class CriterionMapping:
 class Criterion:
     node: strawberry.Private[m.Criterion]
 
+    @strawberry.field(
+        description="Whether it states a requirement of its own and counts in coverage: as its catalog says, "
+        "else exactly when it has no children."
+    )
+    async def assessable(self, info: GqlInfo) -> bool:
+        if self.node.assessable is not None:
+            return self.node.assessable
+        children = await info.context.loaders.related(Rel.CHILD_OF, reverse=True).load(self.node.id)
+        return not children
+
     @strawberry.field
     async def framework(self, info: GqlInfo) -> Framework | None:
         return await load_node(info, Framework, self.node.framework)

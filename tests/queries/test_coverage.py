@@ -465,7 +465,7 @@ def test_totals_and_categories_count_leaves_only(store: GraphStore) -> None:
         "fw:L2": True,
         "fw:L3": True,
     }
-    assert row(report, "fw:R").reason == "1 of 3 leaf criteria covered"
+    assert row(report, "fw:R").reason == "1 of 3 assessable criteria below it covered"
     assert row(report, "fw:M").parent == "fw:R"
 
 

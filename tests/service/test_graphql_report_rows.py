@@ -18,15 +18,18 @@ from tests.graphs import GraphBuilder, day
 
 ADMIN = Principal(actor="test", roles=frozenset({Role.ADMIN}), rate_key="test")
 ROW_FIELDS = (
-    "criterionId ref title category parentId isLeaf status derived reason"
+    "criterionId ref title category parentId isLeaf assessable status derived reason"
     " controls { controlId title status effective reason }"
     " via { criterionId relationship neighbourStatus candidate }"
 )
 BOTH = (
-    "query($framework: ID!, $status: CoverageStatus, $category: String, $leaves: Boolean!) {"
+    "query($framework: ID!, $status: CoverageStatus, $category: String, $leaves: Boolean!,"
+    " $assessable: Boolean! = false) {"
     ' coverage(framework: $framework, asOf: "2026-06-05T00:00:00Z") {'
-    f" typed: criteria(status: $status, category: $category, leavesOnly: $leaves) {{ {ROW_FIELDS} }}"
-    " rows: criteriaRows(status: $status, category: $category, leavesOnly: $leaves) } }"
+    " typed: criteria(status: $status, category: $category, leavesOnly: $leaves, assessableOnly: $assessable)"
+    f" {{ {ROW_FIELDS} }}"
+    " rows: criteriaRows(status: $status, category: $category, leavesOnly: $leaves, assessableOnly: $assessable)"
+    " } }"
 )
 
 
@@ -58,6 +61,7 @@ def data(store: EmbeddedStore, query: str, variables: dict[str, Any]) -> Any:
     [
         {"framework": "fw", "leaves": False},
         {"framework": "fw", "leaves": True},
+        {"framework": "fw", "leaves": False, "assessable": True},
         {"framework": "other", "leaves": False},
         {"framework": "fw", "leaves": False, "status": "UNCOVERED"},
         {"framework": "fw", "leaves": False, "category": "ops"},
@@ -81,6 +85,7 @@ def test_the_dashboard_request_gets_its_criteria_as_json_rows(store: EmbeddedSto
             "category",
             "parentId",
             "isLeaf",
+            "assessable",
             "status",
             "derived",
             "reason",

@@ -1,7 +1,9 @@
 """Differential test: on random graphs the Neo4j store answers exactly as the embedded store.
 
 Every query of `graph.queries` and every read of the `GraphStore` protocol is asked of both
-stores over the same graph, and the answers must be equal, orderings included. One Neo4j
+stores over the same graph, and the answers must be equal, orderings included; coverage and a
+framework's missing evidence must also equal an independent reference of the criterion rules
+(tests/reference_coverage.py). One Neo4j
 session serves all examples; the database is emptied before each.
 """
 
@@ -23,6 +25,7 @@ from graph.queries import blast_radius, coverage, crosswalk, evidence_gaps, impa
 from graph.store import Assumption, GraphStore
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
+from tests.reference_coverage import reference_coverage
 from tests.stores.neo4j_launcher import Neo4jServer
 from tests.strategies import GraphCase, T, graph_cases
 
@@ -93,6 +96,7 @@ def test_neo4j_answers_every_question_as_the_embedded_store(neo4j: Neo4jStore, c
         both.same("write update", lambda s: s.write(unguarded))
         _protocol_reads(both, case, data)
         _queries(both, case, data)
+        _against_reference(both, case)
         change = case.changes[0]
         both.same(f"record_change {change}", lambda s: record_change(s, change))
         both.same("export after the change", lambda s: s.export())
@@ -150,6 +154,24 @@ def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
     )
     for asset, depth in product([*assets, "missing-id"], [None, 0, 1, 2]):
         both.same(f"dependents {asset} {depth}", lambda s, a=asset, d=depth: s.dependents(a, d))
+
+
+def _against_reference(both: Pair, case: GraphCase) -> None:
+    """Both stores' coverage and framework-scoped missing evidence equal the independent reference
+    (tests/reference_coverage.py), given the control verdicts the stores agree on."""
+    bundle = both.embedded.export()
+    controls = [c.id for c in bundle.controls]
+    for at, framework in product(case.times, case.frameworks):
+        verdicts = both.embedded.control_verdicts(controls, at)
+        expected = reference_coverage(bundle, framework, {k: v.effective for k, v in verdicts.items()})
+        failing = {s.control_id for s in both.embedded.control_states(None, at)}
+        for store in (both.embedded, both.neo4j):
+            report = coverage(store, framework, at)
+            assert {r.criterion_id: r.status.value for r in report.criteria} == expected.statuses, (framework, at)
+            assert report.totals.model_dump() == expected.totals, (framework, at)
+            missing = {r.control_id for r in missing_evidence(store, at, framework).rows}
+            assert missing == failing & expected.controls, (framework, at)
+        both.asked += 1
 
 
 def _pages(store: GraphStore, label: Label, where: dict[str, str] | None) -> list[Any]:

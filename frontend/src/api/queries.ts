@@ -53,7 +53,7 @@ export async function fetchCoverage(
         frameworkId asOf
         totals { total covered partial uncovered }
         byCategory { category total covered partial uncovered }
-        criteria: criteriaRows(leavesOnly: true)
+        criteria: criteriaRows(assessableOnly: true)
       }
     }`,
     { framework, asOf },
@@ -117,7 +117,7 @@ export async function fetchCriterionPage(
       /* GraphQL */ `query CriterionCoverage($framework: ID!, $asOf: DateTime) {
         coverage(framework: $framework, asOf: $asOf) {
           frameworkId asOf totals { total covered partial uncovered } byCategory { category total covered partial uncovered }
-          criteria { criterionId ref title category parentId isLeaf status derived reason
+          criteria { criterionId ref title category parentId isLeaf assessable status derived reason
             controls { controlId title status effective reason }
             via { criterionId relationship neighbourStatus candidate criterion { ref title framework { id name } } } }
         }

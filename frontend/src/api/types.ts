@@ -34,7 +34,7 @@ export type CrosswalkCandidate = CriterionCoverage["via"][number];
 /** One row of `criteriaRows`, a JSON value codegen cannot see into: the criterion page's row with
  * the crosswalk candidates by id only (service/graphql/coverage_report.py `_criterion_row`). */
 export type CoverageRow = Omit<CriterionCoverage, "via"> & { via: Omit<CrosswalkCandidate, "criterion">[] };
-/** The overview's report: leaf criteria as JSON rows. */
+/** The overview's report: assessable criteria (the ones coverage counts) as JSON rows. */
 export type CoverageReport = Omit<G.CoverageQuery["coverage"], "criteria"> & { criteria: CoverageRow[] };
 
 export type CriterionDetail = NonNullable<G.CriterionQuery["criterion"]>;

@@ -138,9 +138,9 @@ function why(row: CriterionCoverage | null, ctx: PageContext): HTMLElement {
       { class: "muted" },
       row.derived
         ? "Derived through the crosswalk: this criterion has no control of its own."
-        : row.isLeaf
+        : row.assessable
           ? "Direct: from the controls that satisfy it."
-          : "A parent: summarised from its leaf criteria.",
+          : "Not assessable on its own: summarised from the assessable criteria below it.",
     ),
   );
   if (row.via.length) {

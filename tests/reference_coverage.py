@@ -1,0 +1,111 @@
+"""An independent reference for coverage's criterion rules, written from DESIGN.md alone.
+
+It reads a bundle (a store's export) and which controls are effective at T (the evidence rules,
+which the differential test already holds equal across the stores), and applies "Criterion
+status" (direct), "Criterion status through the crosswalk" and "Hierarchy and assessable
+criteria" by their wording, with none of `graph.queries` or `graph.semantics`, so a store or a
+query that drifts from the rule disagrees with it.
+
+The hierarchy is read within one framework: a criterion's children are the criteria of its
+framework whose parent it is (the write rules keep CHILD_OF inside a framework).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.bundle import Bundle
+
+COVERED, PARTIAL, UNCOVERED = "COVERED", "PARTIAL", "UNCOVERED"
+_RANK = {UNCOVERED: 0, PARTIAL: 1, COVERED: 2}
+# "s is r t" read from t's side.
+_INVERSE = {
+    "equal": "equal",
+    "subset_of": "superset_of",
+    "superset_of": "subset_of",
+    "intersects_with": "intersects_with",
+}
+
+
+@dataclass(frozen=True)
+class ReferenceCoverage:
+    statuses: dict[str, str]  # criterion id -> status
+    totals: dict[str, int]  # over the assessable criteria: total, covered, partial, uncovered
+    controls: set[str]  # the controls the framework's coverage depends on (missing evidence's scope)
+
+
+def reference_coverage(bundle: Bundle, framework: str, effective: dict[str, bool]) -> ReferenceCoverage:
+    criteria = [c for c in bundle.criteria if c.framework == framework]
+    ids = {c.id for c in criteria}
+    status_of_control = {c.id: c.status.value for c in bundle.controls}
+    satisfied_by: dict[str, list[str]] = {}
+    for edge in bundle.satisfies:
+        satisfied_by.setdefault(edge.target, []).append(edge.source)
+
+    children = {c.id: [k.id for k in criteria if k.parent == c.id] for c in criteria}
+    # Assessable: as the criterion says, else exactly the leaves.
+    assessable = {c.id for c in criteria if (c.assessable if c.assessable is not None else not children[c.id])}
+
+    def direct(criterion_id: str) -> str:
+        # Over the controls that SATISFY it, ignoring not_applicable and planned ones.
+        implemented = [k for k in satisfied_by.get(criterion_id, []) if status_of_control[k] == "implemented"]
+        if not implemented:
+            return UNCOVERED
+        return COVERED if all(effective[k] for k in implemented) else PARTIAL
+
+    def neighbours(criterion_id: str) -> list[tuple[str, str]]:
+        """(n, rel) for each criterion n joined to c by MAPS_TO, read as "n is rel c"."""
+        found = []
+        for m in bundle.mappings:
+            if m.target == criterion_id:
+                found.append((m.source, m.relationship.value))
+            if m.source == criterion_id:
+                found.append((m.target, _INVERSE[m.relationship.value]))
+        return found
+
+    statuses: dict[str, str] = {}
+    scope: set[str] = set()
+    for c in criteria:
+        if c.id not in assessable:
+            continue
+        if c.id in satisfied_by:  # it has a SATISFIES edge: judged on its own controls
+            statuses[c.id] = direct(c.id)
+            scope.update(satisfied_by[c.id])
+            continue
+        best = UNCOVERED  # through the crosswalk; none gives UNCOVERED
+        for n, rel in neighbours(c.id):
+            candidate = direct(n)  # one hop: n's direct status
+            if rel in ("subset_of", "intersects_with") and candidate == COVERED:
+                candidate = PARTIAL
+            best = max(best, candidate, key=_RANK.__getitem__)
+            scope.update(satisfied_by.get(n, []))
+        statuses[c.id] = best
+
+    for c in criteria:
+        if c.id in assessable:
+            continue
+        below: list[str] = []  # every assessable criterion under it, at any depth
+        stack, seen = list(children[c.id]), set()
+        while stack:
+            k = stack.pop()
+            if k in seen or k not in ids:
+                continue
+            seen.add(k)
+            if k in assessable:
+                below.append(statuses[k])
+            stack.extend(children[k])
+        if below and all(s == COVERED for s in below):
+            statuses[c.id] = COVERED
+        elif all(s == UNCOVERED for s in below):
+            statuses[c.id] = UNCOVERED
+        else:
+            statuses[c.id] = PARTIAL
+
+    counted = [statuses[c] for c in assessable]
+    totals = {
+        "total": len(counted),
+        "covered": counted.count(COVERED),
+        "partial": counted.count(PARTIAL),
+        "uncovered": counted.count(UNCOVERED),
+    }
+    return ReferenceCoverage(statuses=statuses, totals=totals, controls=scope)
