@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                     input_digest=digest(str(request.url.query)),
                     outcome="denied: FORBIDDEN",
                 )
-                await asyncio.to_thread(request.app.state.store.append_audit, draft)
+                await asyncio.to_thread(request.app.state.store.access.append_audit, draft)
                 raise ForbiddenError(f"{operation}: your role may not do this")
             return principal
 

@@ -162,7 +162,7 @@ class Gate:
             outcome="denied: UNAUTHENTICATED",
         )
         try:
-            await asyncio.to_thread(app.state.store.append_audit, draft)
+            await asyncio.to_thread(app.state.store.access.append_audit, draft)
         except Exception:  # the refusal stands even if the log cannot be written
             log.exception("could not audit a refused credential")
         await _unauthenticated(send, "the credential is not valid (unknown, malformed, expired or revoked)")

@@ -16,23 +16,17 @@ and remembers the states of the last instant asked for as long as they cannot di
 from __future__ import annotations
 
 import bisect
-import json
-import sqlite3
-import threading
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, StoredAuditRow, pending_audit, seal
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
 from graph.errors import ConflictError, NotFoundError
 from graph.evidence import RecordedEvidence, check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.integrity import check_bundle
-from graph.keys import ApiKey
 from graph.model import (
     EDGE_ENDPOINTS,
     NODE_EDGE_FIELDS,
@@ -61,70 +55,9 @@ from graph.semantics import is_stale, is_valid, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.control_index import ControlIndex, EvidenceRecord, id_of
-from graph.stores.data_dir_lock import DataDirLock
+from graph.stores.embedded.access import EmbeddedAccessStore
+from graph.stores.embedded.record import NO_PROPERTIES, SqliteRecord, delete_asset_rows, update_node_rows, write_rows
 from graph.write_rules import check_write_rules
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS nodes (
-    label TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (label, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS edges (
-    type TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, data TEXT NOT NULL,
-    PRIMARY KEY (type, source, target)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, target);
-CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
--- Reviews of evidence, appended (never updated): an evidence row keeps what was recorded, and its
--- status in memory is the latest review's. IF NOT EXISTS: an older data dir gains it at open.
-CREATE TABLE IF NOT EXISTS evidence_reviews (seq INTEGER PRIMARY KEY, evidence TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS evidence_reviews_by_evidence ON evidence_reviews (evidence, seq);
-"""
-
-# Evidence fields a later write may change (a review sets `status`); every other field of a
-# recorded item is its content. A field added to `Evidence` is content unless listed here.
-MUTABLE_EVIDENCE_FIELDS = frozenset({"status"})
-
-
-def evidence_guards() -> str:
-    """Triggers and indexes that make SQLite itself refuse to rewrite or drop recorded evidence
-    and to let two items supersede one, whatever code (or person) writes the file. Dropped and
-    made again at every writable open, so an existing data dir gets the current field list."""
-    content = [name for name in Evidence.model_fields if name not in MUTABLE_EVIDENCE_FIELDS and name != "id"]
-    changed = " OR ".join(
-        f"json_extract(NEW.data, '$.{name}') IS NOT json_extract(OLD.data, '$.{name}')" for name in content
-    )
-    evidence_edges = ", ".join(f"'{rel.value}'" for rel in (Rel.EVIDENCES, Rel.COVERS, Rel.SUPERSEDES))
-    refuse = "SELECT RAISE(ABORT, 'evidence is immutable: record a correction that supersedes it')"
-    return f"""
-DROP TRIGGER IF EXISTS evidence_content_is_immutable;
-CREATE TRIGGER evidence_content_is_immutable BEFORE UPDATE ON nodes
-WHEN (OLD.label = 'Evidence' OR NEW.label = 'Evidence')
-    AND (NEW.label IS NOT OLD.label OR NEW.id IS NOT OLD.id OR {changed})
-BEGIN {refuse}; END;
-DROP TRIGGER IF EXISTS evidence_is_never_deleted;
-CREATE TRIGGER evidence_is_never_deleted BEFORE DELETE ON nodes WHEN OLD.label = 'Evidence'
-BEGIN {refuse}; END;
-DROP TRIGGER IF EXISTS evidence_links_are_immutable;
-CREATE TRIGGER evidence_links_are_immutable BEFORE UPDATE ON edges
-WHEN (OLD.type IN ({evidence_edges}) OR NEW.type IN ({evidence_edges}))
-    AND (NEW.type IS NOT OLD.type OR NEW.source IS NOT OLD.source OR NEW.target IS NOT OLD.target
-         OR NEW.data IS NOT OLD.data)
-BEGIN {refuse}; END;
-DROP TRIGGER IF EXISTS evidence_links_are_never_deleted;
-CREATE TRIGGER evidence_links_are_never_deleted BEFORE DELETE ON edges WHEN OLD.type IN ({evidence_edges})
-BEGIN {refuse}; END;
-DROP TRIGGER IF EXISTS evidence_reviews_are_append_only;
-CREATE TRIGGER evidence_reviews_are_append_only BEFORE UPDATE ON evidence_reviews
-BEGIN SELECT RAISE(ABORT, 'a review is never rewritten: record a new review'); END;
-DROP TRIGGER IF EXISTS evidence_reviews_are_never_deleted;
-CREATE TRIGGER evidence_reviews_are_never_deleted BEFORE DELETE ON evidence_reviews
-BEGIN SELECT RAISE(ABORT, 'a review is never deleted: record a new review'); END;
-CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence ON edges (target) WHERE type = 'SUPERSEDES';
-CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence_node
-    ON nodes (json_extract(data, '$.supersedes')) WHERE label = 'Evidence';
-"""
-
 
 NodeKey = tuple[Label, str]
 
@@ -137,17 +70,9 @@ class EmbeddedStore:
     takes no lock and refuses writes; it reads a snapshot while a writer runs."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
-        self._lock = threading.RLock()
-        self._read_only = read_only
-        self._dir_lock: DataDirLock | None = None
-        if path is not None and not read_only:
-            self._dir_lock = DataDirLock(path.parent).acquire()
-        try:
-            self._db = _connect(path, read_only)
-        except BaseException:
-            if self._dir_lock is not None:
-                self._dir_lock.release()
-            raise
+        self._record = SqliteRecord(path, read_only=read_only)
+        self._lock = self._record.lock
+        self.access = EmbeddedAccessStore(self._record)
         # rel -> source -> target -> properties, and rel -> target -> sources (an ordered set).
         self._succ: dict[Rel, dict[str, dict[str, dict[str, Any]]]] = {rel: {} for rel in Rel}
         self._pred: dict[Rel, dict[str, dict[str, None]]] = {rel: {} for rel in Rel}
@@ -168,39 +93,22 @@ class EmbeddedStore:
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
-            if self._dir_lock is not None:
-                self._dir_lock.release()
+        self._record.close()
 
     def ping(self) -> None:
-        with self._lock:
-            self._db.execute("SELECT 1").fetchone()
+        self._record.ping()
 
     def _replay(self) -> None:
-        # One read transaction: reviews, nodes and edges from the same snapshot, even while another
-        # process (the writer, when this store is read-only) commits between the reads.
-        self._db.execute("BEGIN")
-        try:
-            # Reviews first: `_put_node` gives each evidence item the status of its latest review.
-            # A read-only open of a data dir written before reviews existed has no such table.
-            has_reviews = self._db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_reviews'"
-            ).fetchone()
-            for (data,) in self._db.execute("SELECT data FROM evidence_reviews ORDER BY seq") if has_reviews else ():
-                review = EvidenceReview.model_validate_json(data)
-                self._reviews.setdefault(review.evidence, []).append(review)
-            for label, data in self._db.execute("SELECT label, data FROM nodes"):
-                self._put_node(Label(label), NODE_MODELS[Label(label)].model_validate_json(data))
-            rels = {rel.value: rel for rel in Rel}
-            for rel, source, target, data in self._db.execute("SELECT type, source, target, data FROM edges"):
-                self._put_edge(rels[rel], source, target, _NO_PROPERTIES if data == "{}" else json.loads(data))
-        finally:
-            self._db.execute("COMMIT")
+        def on_review(data: str) -> None:
+            review = EvidenceReview.model_validate_json(data)
+            self._reviews.setdefault(review.evidence, []).append(review)
 
-    def _writable(self) -> None:
-        if self._read_only:
-            raise ConflictError("this store was opened read-only; write through the API or a writing command")
+        # Reviews come first: `_put_node` gives each evidence item the status of its latest review.
+        self._record.replay(
+            on_review,
+            lambda label, data: self._put_node(label, NODE_MODELS[label].model_validate_json(data)),
+            self._put_edge,
+        )
 
     # -- in-memory primitives ----------------------------------------------------------------
     def _put_node(self, label: Label, node: Any) -> None:
@@ -311,38 +219,6 @@ class EmbeddedStore:
     def _existing(self, label: Label, ids: set[str]) -> set[str]:
         return {node_id for node_id in ids if node_id in self._nodes[label]}
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        """One SQLite transaction; it also appends the pending audit entry, if any (graph/audit.py)."""
-        self._writable()
-        pending = pending_audit()
-        cursor = self._db.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        try:
-            yield cursor
-            entry = self._append_audit(cursor, pending.draft) if pending is not None else None
-        except sqlite3.IntegrityError as error:
-            cursor.execute("ROLLBACK")
-            raise _guard_refusal(error) from None
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        cursor.execute("COMMIT")
-        if pending is not None:
-            pending.entry = entry
-
-    @staticmethod
-    def _append_audit(cursor: sqlite3.Cursor, draft: AuditDraft) -> AuditEntry:
-        # Inside BEGIN IMMEDIATE (one writer at a time, across processes too): the head read
-        # here is the head the entry is appended to, so the chain cannot fork.
-        head = cursor.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
-        entry = seal(draft, seq + 1, prev_hash)
-        cursor.execute(
-            "INSERT INTO audit_log (seq, hash, data) VALUES (?, ?, ?)", (entry.seq, entry.hash, entry.model_dump_json())
-        )
-        return entry
-
     def _recorded_evidence(self, ids: list[str]) -> dict[str, RecordedEvidence]:
         found = {}
         for evidence_id in ids:
@@ -380,28 +256,8 @@ class EmbeddedStore:
                 if old_target != getattr(node, field)
             ]
             affected = self._affected_controls(bundle)
-            with self._transaction() as cursor:
-                cursor.executemany(
-                    "INSERT INTO nodes (label, id, data) VALUES (?, ?, ?) "
-                    "ON CONFLICT (label, id) DO UPDATE SET data = excluded.data",
-                    [(label.value, node.id, node.model_dump_json()) for label, node in nodes],
-                )
-                cursor.executemany(
-                    "DELETE FROM edges WHERE type = ? AND source = ? AND target = ?",
-                    [(rel.value, source, target) for rel, source, target in replaced],
-                )
-                cursor.executemany(
-                    "INSERT INTO edges (type, source, target, data) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (type, source, target) DO UPDATE SET data = excluded.data",
-                    [
-                        (rel.value, source, target, json.dumps(props, sort_keys=True) if props else "{}")
-                        for rel, source, target, props in edges
-                    ],
-                )
-                cursor.executemany(
-                    "INSERT INTO evidence_reviews (evidence, data) VALUES (?, ?)",
-                    [(review.evidence, review.model_dump_json()) for review in reviews],
-                )
+            with self._record.transaction() as cursor:
+                write_rows(cursor, nodes, replaced, edges, reviews)
             for rel, source, target in replaced:
                 self._drop_edge(rel, source, target)
             for review in reviews:
@@ -453,13 +309,8 @@ class EmbeddedStore:
                     f"asset: '{asset_id}' is the scope of evidence {', '.join(covering[:5])}"
                     f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
                 )
-            with self._transaction() as cursor:
-                cursor.execute("DELETE FROM nodes WHERE label = ? AND id = ?", (Label.ASSET.value, asset_id))
-                for rel, (source_label, target_label) in EDGE_ENDPOINTS.items():
-                    if source_label is Label.ASSET:
-                        cursor.execute("DELETE FROM edges WHERE type = ? AND source = ?", (rel.value, asset_id))
-                    if target_label is Label.ASSET:
-                        cursor.execute("DELETE FROM edges WHERE type = ? AND target = ?", (rel.value, asset_id))
+            with self._record.transaction() as cursor:
+                delete_asset_rows(cursor, asset_id)
             self._forget(self._controls_of_assets([asset_id]))
             for rel, (source_label, target_label) in EDGE_ENDPOINTS.items():
                 if source_label is Label.ASSET:
@@ -483,11 +334,8 @@ class EmbeddedStore:
                 self._keep_changed_at(self._nodes[Label.ASSET][a].model_copy(update={"changed_at": at}))
                 for a in asset_ids
             ]
-            with self._transaction() as cursor:
-                cursor.executemany(
-                    "UPDATE nodes SET data = ? WHERE label = ? AND id = ?",
-                    [(node.model_dump_json(), Label.ASSET.value, node.id) for node in updated],
-                )
+            with self._record.transaction() as cursor:
+                update_node_rows(cursor, Label.ASSET, updated)
             for node in updated:
                 self._put_node(Label.ASSET, node)
             for control_id in self._controls_of_assets(asset_ids):
@@ -557,74 +405,6 @@ class EmbeddedStore:
             ]
             reviews = [review for found in self._reviews.values() for review in found]
         return bundle_from_graph(nodes, edges, reviews)
-
-    # -- the audit log and API keys (SQLite tables beside the graph, not graph nodes) -----------
-    def append_audit(self, draft: AuditDraft) -> AuditEntry:
-        with self._lock:
-            self._writable()
-            cursor = self._db.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                entry = self._append_audit(cursor, draft)
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            cursor.execute("COMMIT")
-            return entry
-
-    def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
-        if first <= 0:
-            return []
-        if newest_first:
-            sql = "SELECT data FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?"
-            bound = after if after is not None else 2**62
-        else:
-            sql = "SELECT data FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
-            bound = after if after is not None else 0
-        with self._lock:
-            rows = self._db.execute(sql, (bound, first)).fetchall()
-        return [AuditEntry.model_validate_json(row[0]) for row in rows]
-
-    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT seq, hash, data FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", (after or 0, first)
-            ).fetchall()
-        # The hash column is what the next append links to: it must agree with the entry's own.
-        return [StoredAuditRow(seq, stored_hash, data) for seq, stored_hash, data in rows]
-
-    def audit_count(self) -> int:
-        with self._lock:
-            count: int = self._db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-            return count
-
-    def put_key(self, key: ApiKey) -> None:
-        with self._lock, self._transaction() as cursor:
-            if cursor.execute("SELECT 1 FROM api_keys WHERE id = ?", (key.id,)).fetchone():
-                raise ConflictError(f"key: a key with id '{key.id}' exists already")
-            cursor.execute("INSERT INTO api_keys (id, data) VALUES (?, ?)", (key.id, key.model_dump_json()))
-
-    def get_key(self, key_id: str) -> ApiKey | None:
-        with self._lock:
-            row = self._db.execute("SELECT data FROM api_keys WHERE id = ?", (key_id,)).fetchone()
-        return ApiKey.model_validate_json(row[0]) if row else None
-
-    def list_keys(self) -> list[ApiKey]:
-        with self._lock:
-            rows = self._db.execute("SELECT data FROM api_keys").fetchall()
-        keys = [ApiKey.model_validate_json(row[0]) for row in rows]
-        return sorted(keys, key=lambda k: (k.created_at, k.id))
-
-    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
-        with self._lock, self._transaction() as cursor:
-            row = cursor.execute("SELECT data FROM api_keys WHERE id = ?", (key_id,)).fetchone()
-            if row is None:
-                raise NotFoundError("ApiKey", key_id, "id")
-            key = ApiKey.model_validate_json(row[0])
-            if key.revoked_at is None:
-                key = key.model_copy(update={"revoked_at": at})
-                cursor.execute("UPDATE api_keys SET data = ? WHERE id = ?", (key.model_dump_json(), key_id))
-            return key
 
     # -- query needs ------------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:
@@ -788,52 +568,6 @@ class EmbeddedStore:
             return stale_in_order(found)
 
 
-_NO_PROPERTIES: dict[str, Any] = {}
-
-
-def _guard_refusal(error: sqlite3.IntegrityError) -> Exception:
-    """A refusal of `evidence_guards` as the conflict it is; any other integrity error as is."""
-    text = str(error)
-    if text.startswith("evidence is immutable"):
-        return ConflictError(f"evidence: {text}")
-    if "one_correction_per_evidence" in text or text == "UNIQUE constraint failed: edges.target":
-        return ConflictError(
-            "evidence.supersedes: the evidence it names is already superseded; supersede that one instead"
-        )
-    return error
-
-
-def _connect(path: Path | None, read_only: bool) -> sqlite3.Connection:
-    if read_only and path is not None and path.exists():
-        # mode=ro: no write can reach the file through this connection; WAL readers need no lock.
-        return sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
-        )
-    # A writer, or a reader of a data dir that does not exist yet (it reads an empty graph).
-    db = sqlite3.connect(
-        str(path) if path and not read_only else ":memory:", check_same_thread=False, isolation_level=None
-    )
-    db.execute("PRAGMA journal_mode=WAL")
-    # FULL: a write acknowledged to the caller survives a crash of the process or the machine.
-    db.execute("PRAGMA synchronous=FULL")
-    db.executescript(SCHEMA)
-    try:
-        db.executescript(evidence_guards())
-    except sqlite3.IntegrityError:
-        twice = db.execute(
-            "SELECT target, group_concat(source, ', ') FROM edges WHERE type = 'SUPERSEDES' "
-            "GROUP BY target HAVING count(*) > 1 LIMIT 5"
-        ).fetchall()
-        db.close()
-        named = "; ".join(f"'{target}' by {sources}" for target, sources in twice)
-        raise ConflictError(
-            f"data dir {path.parent if path else ':memory:'}: evidence is superseded more than once ({named}), "
-            "which only two writers at once could record: `attestgraph export` it (reading still works), keep "
-            "one correction of each and load the result into a new data dir"
-        ) from None
-    return db
-
-
 _AROUND_KEPT = 64  # neighbourhoods remembered between writes (blast radius of the assets asked about)
 
 
@@ -844,10 +578,10 @@ def _edge_rows(bundle: Bundle) -> Iterator[tuple[Rel, str, str, dict[str, Any]]]
         for field, rel in NODE_EDGE_FIELDS.get(label, {}).items():
             target = getattr(node, field)
             if target is not None:
-                yield rel, node.id, target, _NO_PROPERTIES
+                yield rel, node.id, target, NO_PROPERTIES
     for list_name, rel in LINK_LISTS.items():
         for link in getattr(bundle, list_name):
-            yield rel, link.source, link.target, _NO_PROPERTIES
+            yield rel, link.source, link.target, NO_PROPERTIES
     for dep in bundle.depends_on:
         yield Rel.DEPENDS_ON, dep.source, dep.target, {"kind": dep.kind.value}
     for m in bundle.mappings:
