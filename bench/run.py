@@ -158,7 +158,7 @@ def serving(store: GraphStore) -> Iterator[tuple[str, str]]:
     from service.settings import Settings
 
     record, key = new_key(Role.ADMIN, "bench")
-    store.put_key(record)
+    store.access.put_key(record)
     import socket
 
     with socket.socket() as s:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from graph.audit import AuditDraft, AuditEntry, StoredAuditRow
+from graph.access_store import AccessStore
 from graph.bundle import Bundle
-from graph.keys import ApiKey
 from graph.model import Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
@@ -41,7 +40,14 @@ class GraphStore(Protocol):
     """One graph, two backends; the service never knows which it has."""
 
     # -- lifecycle ------------------------------------------------------------------------
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the backend: this store and its `access` store."""
+
+    @property
+    def access(self) -> AccessStore:
+        """The API keys and audit log of the same backend (graph/access_store.py): opened and
+        closed with this store, on its connection, so a write and its audit entry commit in one
+        transaction."""
 
     def ping(self) -> None:
         """Raise `StoreUnavailableError` unless the store can answer queries now."""
@@ -56,7 +62,7 @@ class GraphStore(Protocol):
 
     # -- writes: each is all-or-nothing and durable when it returns ------------------------
     # A write made inside `graph.audit.audited(draft)` commits that draft's audit entry in the
-    # same transaction (see graph/audit.py); so do `put_key` and `revoke_key`.
+    # same transaction (see graph/audit.py); so do the key writes of `access`.
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         """Upsert the bundle's nodes and add its relationships; every reference must resolve
         within the bundle or the store, else `InvalidInputError` and nothing is written.
@@ -65,7 +71,7 @@ class GraphStore(Protocol):
         only be repeated exactly, never changed (`graph.evidence.check_immutable`, checked in the
         write's transaction); otherwise the bundle's evidence is upserted like any node, except in
         the embedded store, whose SQLite refuses any change to recorded evidence's content
-        (`ConflictError`) whatever the flag (`graph.stores.embedded.evidence_guards`).
+        (`ConflictError`) whatever the flag (`graph.stores.embedded.guards`).
         Either way `graph.write_rules` holds, `bundle.reviews` are appended (a review already
         recorded is not appended twice), each evidence item's status is its latest review's, and
         an asset's `changed_at` never moves back."""
@@ -94,32 +100,6 @@ class GraphStore(Protocol):
         """For each id, the reviews of that evidence item in the order they were recorded."""
 
     def export(self) -> Bundle: ...
-
-    # -- the audit log and API keys: kept with the graph, never part of it (not exported) -------
-    def append_audit(self, draft: AuditDraft) -> AuditEntry:
-        """Append an entry after the current head, atomically: concurrent appends never fork
-        the chain. (Entries of writes are appended by the writes themselves; see above.)"""
-
-    def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
-        """Up to `first` entries in `seq` order (descending if `newest_first`), after `after`."""
-
-    def audit_count(self) -> int: ...
-
-    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
-        """The log as stored, oldest first, each entry unparsed beside where and how the store
-        files it: for `audit verify`, which must report a damaged entry, not fail on it."""
-
-    def put_key(self, key: ApiKey) -> None:
-        """Store a new key; `ConflictError` if its id is taken."""
-
-    def get_key(self, key_id: str) -> ApiKey | None: ...
-
-    def list_keys(self) -> list[ApiKey]:
-        """Every key, revoked ones included, oldest first."""
-
-    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
-        """Mark a key revoked at `at` (kept on record); `NotFoundError` if there is none.
-        Revoking a revoked key changes nothing."""
 
     # -- query needs ----------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]: ...

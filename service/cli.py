@@ -113,7 +113,7 @@ def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> 
         except ValueError as error:
             _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
         return
-    if store.list_keys():
+    if store.access.list_keys():
         return
     if not create:
         typer.echo("no API key exists yet: create one with `attestgraph keys create --role admin --name <you>`")

@@ -56,7 +56,7 @@ def create_key(store: GraphStore, role: Role, name: str) -> str:
     """Create and store a key (audited); the full key string, to be shown once."""
     record, secret = new_key(role, name)
     with audited(cli_draft("keys.create", {"role": role.value, "name": name, "id": record.id})):
-        store.put_key(record)
+        store.access.put_key(record)
     return secret
 
 
@@ -83,7 +83,7 @@ def keys_list(data_dir: DataDir = None) -> None:
     """Every key (never its secret), revoked ones included."""
     store = _open(data_dir, read_only=True)
     try:
-        keys = store.list_keys()
+        keys = store.access.list_keys()
     finally:
         store.close()
     typer.echo(f"{'ID':<16}  {'ROLE':<18}  {'CREATED':<20}  {'REVOKED':<20}  NAME")
@@ -102,7 +102,7 @@ def keys_revoke(
     store = _open(data_dir)
     try:
         with audited(cli_draft("keys.revoke", {"id": key_id})):
-            key = store.revoke_key(key_id, now_utc())
+            key = store.access.revoke_key(key_id, now_utc())
     except AttestgraphError as error:
         _fail(str(error), 2)
     finally:
@@ -154,7 +154,7 @@ def audit_verify(
         else:
             store = _open(data_dir, read_only=True)
             try:
-                result = verify(read_all(lambda first, after: store.audit_rows(first=first, after=after)), head)
+                result = verify(read_all(lambda first, after: store.access.audit_rows(first=first, after=after)), head)
             finally:
                 store.close()
     except (AttestgraphError, OSError, UnicodeDecodeError) as error:
@@ -177,7 +177,7 @@ def audit_export(
     count = 0
     try:
         with output.open("w", encoding="utf-8") as out:
-            for entry in read_all(lambda first, after: store.audit_entries(first=first, after=after)):
+            for entry in read_all(lambda first, after: store.access.audit_entries(first=first, after=after)):
                 out.write(json.dumps(entry.model_dump(mode="json"), sort_keys=True) + "\n")
                 count += 1
     finally:

@@ -96,7 +96,7 @@ def _neo4j_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     store = Neo4jStore(server.uri, server.user, server.password, server.database)
     store.clear()
     if server.origin == "NEO4J_URI":
-        store._driver.execute_query(f"MERGE (:{SCRATCH_LABEL})", database_=server.database)
+        store.connection.driver.execute_query(f"MERGE (:{SCRATCH_LABEL})", database_=server.database)
     try:
         yield store
     finally:

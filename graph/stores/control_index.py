@@ -12,7 +12,7 @@ instant", so the states are the same for every T in `[lo, hi)`, the nearest such
 either side of the T asked for; the index keeps that interval with the states and answers any T
 inside it without folding again. The store drops the index on any write that touches the
 control's evidence, scope or node, and the remembered states on a change of its assets'
-`changed_at` (graph/stores/embedded.py, `_affected_controls`); tests/graph/test_control_index.py
+`changed_at` (graph/stores/embedded/caches.py, `affected_controls`); tests/graph/test_control_index.py
 holds both to answering what a fresh store answers.
 """
 

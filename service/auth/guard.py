@@ -93,7 +93,7 @@ def _given(value: Any) -> Any:
 
 async def _append(store: GraphStore, draft: AuditDraft) -> None:
     try:
-        await asyncio.to_thread(store.append_audit, draft)
+        await asyncio.to_thread(store.access.append_audit, draft)
     except Exception:
         # The operation's answer does not change; an unwritable log is an operator's alarm.
         log.exception("could not append to the audit log: %s %s %s", draft.actor, draft.operation, draft.outcome)

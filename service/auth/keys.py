@@ -46,7 +46,7 @@ class Authenticator:
         cached = self._cache.get(key_id)
         if cached is not None and cached[1] > now:
             return cached[0]
-        record = await asyncio.to_thread(self._store.get_key, key_id)
+        record = await asyncio.to_thread(self._store.access.get_key, key_id)
         if len(self._cache) > 10_000:  # unknown ids are cached too; keep the map bounded
             self._cache.clear()
         self._cache[key_id] = (record, now + self._ttl)
@@ -61,10 +61,10 @@ def bootstrap_admin_key(store: GraphStore, full_key: str) -> ApiKey | None:
     """Store an operator-supplied admin key (ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY) unless it exists;
     the new record, or None if it was there already."""
     record = key_from_string(full_key, Role.ADMIN, "bootstrap admin (ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY)")
-    existing = store.get_key(record.id)
+    existing = store.access.get_key(record.id)
     if existing is not None:
         if existing.hash != record.hash:
             raise ValueError("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: its key id is taken by another key")
         return None
-    store.put_key(record)
+    store.access.put_key(record)
     return record

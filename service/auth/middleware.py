@@ -158,7 +158,7 @@ class Gate:
         operation = f"{scope['method']} {scope['path']}"
         draft = denial_draft(operation, token, "UNAUTHENTICATED", principal=None, actor=f"unauthenticated:{client}")
         try:
-            await asyncio.to_thread(app.state.store.append_audit, draft)
+            await asyncio.to_thread(app.state.store.access.append_audit, draft)
         except Exception:  # the refusal stands even if the log cannot be written
             log.exception("could not audit a refused credential")
         await _unauthenticated(send, "the credential is not valid (unknown, malformed, expired or revoked)")

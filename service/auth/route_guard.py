@@ -25,6 +25,6 @@ class RoleRequired:
         principal: Principal | None = getattr(request.state, "principal", None)
         if principal is None or not principal.may(self.operation):
             draft = denial_draft(self.operation, str(request.url.query), code_of(ForbiddenError), principal=principal)
-            await asyncio.to_thread(request.app.state.store.append_audit, draft)
+            await asyncio.to_thread(request.app.state.store.access.append_audit, draft)
             raise ForbiddenError(f"{self.operation}: your role may not do this")
         return principal

@@ -88,8 +88,10 @@ class SecurityQuery:
         size = page_size(first)
         after_seq = decode_position("seq", after) if after is not None else None
         store = info.context.store
-        found = await info.context.call(store.audit_entries, first=size + 1, after=after_seq, newest_first=newest_first)
-        total = await info.context.call(store.audit_count)
+        found = await info.context.call(
+            store.access.audit_entries, first=size + 1, after=after_seq, newest_first=newest_first
+        )
+        total = await info.context.call(store.access.audit_count)
         edges = [Edge(node=AuditEntry.of(e), cursor=encode_cursor("seq", e.seq)) for e in found[:size]]
         return Connection(
             edges=edges,
@@ -107,7 +109,7 @@ class SecurityQuery:
         store = info.context.store
 
         def run() -> AuditVerification:
-            result = verify(read_all(lambda first, after: store.audit_rows(first=first, after=after)))
+            result = verify(read_all(lambda first, after: store.access.audit_rows(first=first, after=after)))
             return AuditVerification(
                 ok=result.ok,
                 entries=result.entries,
@@ -121,7 +123,7 @@ class SecurityQuery:
 
     @strawberry.field(description="Every API key, revoked ones included (never their secrets).")
     async def api_keys(self, info: GqlInfo) -> list[ApiKeyInfo]:
-        keys = await info.context.call(info.context.store.list_keys)
+        keys = await info.context.call(info.context.store.access.list_keys)
         return [ApiKeyInfo.of(k) for k in keys]
 
     @strawberry.field(description="Who the server takes you for.")
@@ -139,12 +141,12 @@ class SecurityMutation:
             record, secret = new_key(role, name)
         except ValidationError as error:
             raise InvalidInputError.one("name", error.errors()[0]["msg"]) from None
-        await info.context.call(info.context.store.put_key, record)
+        await info.context.call(info.context.store.access.put_key, record)
         return CreatedApiKey(key=ApiKeyInfo.of(record), secret=secret)
 
     @strawberry.mutation(description="Revoke an API key now; it stays on record.")
     async def revoke_api_key(self, info: GqlInfo, id: strawberry.ID) -> ApiKeyInfo:
-        record = await info.context.call(info.context.store.revoke_key, str(id), now_utc())
+        record = await info.context.call(info.context.store.access.revoke_key, str(id), now_utc())
         if info.context.authenticator is not None:
             info.context.authenticator.forget(record.id)
         return ApiKeyInfo.of(record)

@@ -34,7 +34,7 @@ def test_a_folder_of_chunks_loads_file_by_file(tmp_path: Path) -> None:
     assert loaded.export() == direct.export()
     at = REFERENCE - timedelta(days=3)
     assert queries.coverage(loaded, "soc2-tsc-2017", at) == queries.coverage(direct, "soc2-tsc-2017", at)
-    assert loaded.audit_count() == len(files)  # one audit entry per write
+    assert loaded.access.audit_count() == len(files)  # one audit entry per write
 
 
 def test_a_bad_file_stops_the_load_and_keeps_the_files_before_it(tmp_path: Path) -> None:
@@ -49,4 +49,4 @@ def test_a_bad_file_stops_the_load_and_keeps_the_files_before_it(tmp_path: Path)
     assert "loaded 2 of" in result.output and str(files[2]) in result.output
     store = EmbeddedStore(tmp_path / "data" / "attestgraph.sqlite3")
     assert store.count_nodes(Label.FRAMEWORK) == 6
-    assert store.audit_count() == 2
+    assert store.access.audit_count() == 2

@@ -3,6 +3,8 @@ names its field and leaves the graph exactly as it was."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -130,8 +132,9 @@ def test_embedded_reviews_are_durable_and_an_old_data_dir_gains_the_table(tmp_pa
     first = EmbeddedStore(path)
     org().write_to(first)
     first.write(bundle(evidence=[item()]), immutable_evidence=True)
-    first._db.execute("DROP TABLE evidence_reviews")  # as a data dir from before reviews existed
     first.close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("DROP TABLE evidence_reviews")  # as a data dir from before reviews existed
     second = EmbeddedStore(path)
     second.write(bundle(reviews=[review("accepted", day(1))]), immutable_evidence=True)
     second.close()

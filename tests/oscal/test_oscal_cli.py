@@ -57,7 +57,7 @@ def test_import_the_nist_catalog_with_a_framework_id(tmp_path: Path) -> None:
     assert "imported framework 'sp800-53-moderate' with 305 criteria" in result.output
     store = stored(data)
     assert store.count_nodes(Label.CRITERION, {"framework": "sp800-53-moderate"}) == 305
-    assert [(e.operation, e.outcome) for e in store.audit_entries(first=10)] == [("cli:import --oscal", "ok")]
+    assert [(e.operation, e.outcome) for e in store.access.audit_entries(first=10)] == [("cli:import --oscal", "ok")]
 
 
 def test_a_bad_oscal_file_exits_2_naming_the_json_path_and_loads_nothing(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_a_bad_oscal_file_exits_2_naming_the_json_path_and_loads_nothing(tmp_pat
     result = runner.invoke(app, ["import", "--oscal", str(path), "--data-dir", str(data)])
     assert result.exit_code == 2
     assert f"{path}: catalog.groups[0].controls[1].title: Field required" in result.output
-    assert stored(data).export().is_empty() and stored(data).audit_count() == 0
+    assert stored(data).export().is_empty() and stored(data).access.audit_count() == 0
 
 
 def test_import_without_oscal_loads_a_bundle_like_load(tmp_path: Path) -> None:

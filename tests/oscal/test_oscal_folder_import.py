@@ -98,7 +98,7 @@ def test_cli_imports_a_folder_and_says_what(tmp_path: Path, exported: Path) -> N
     assert result.exit_code == 0, result.output
     assert "imported 6 frameworks (" in result.output and "soc2-tsc-2017" in result.output
     store = EmbeddedStore(data / "attestgraph.sqlite3")
-    assert [(e.operation, e.outcome) for e in store.audit_entries(first=10)] == [("cli:import --oscal", "ok")]
+    assert [(e.operation, e.outcome) for e in store.access.audit_entries(first=10)] == [("cli:import --oscal", "ok")]
 
 
 def test_cli_missing_frameworks_is_one_line(tmp_path: Path, exported: Path) -> None:

@@ -47,7 +47,7 @@ class LiveServer:
     def as_role(self, role: Role, name: str | None = None) -> LiveServer:
         """The same server, called with a new key of `role`."""
         record, key = new_key(role, name or f"test {role.value}")
-        self.store.put_key(record)
+        self.store.access.put_key(record)
         return self.with_key(key)
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def serving(store: Any, settings: Settings | None = None) -> Iterator[LiveServer
     """Serve `store` through the real app on a real loopback socket for the duration, with an
     admin key stored in it for the client."""
     record, key = new_key(Role.ADMIN, "test admin")
-    store.put_key(record)
+    store.access.put_key(record)
     port = free_port()
     app = create_app(settings or TEST_SETTINGS, store=store)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

@@ -127,7 +127,7 @@ def test_every_field_and_route_under_every_role_is_allowed_or_denied_as_the_tabl
         for route in ROUTES:
             status = caller.client.get(f"{live.url}{route.split(' ', 1)[1]}").status_code
             assert (status == 403) != (role in PERMISSIONS[route]), f"{role.value} {route}: {status}"
-    denied = [e for e in store.audit_entries(first=10_000) if e.outcome == "denied: FORBIDDEN"]
+    denied = [e for e in store.access.audit_entries(first=10_000) if e.outcome == "denied: FORBIDDEN"]
     expected = sum(1 for role in Role for op in [*CALLS, *ROUTES] if role not in PERMISSIONS[op])
     assert len(denied) == expected  # every denial is on record
 
@@ -175,7 +175,7 @@ def test_invalid_credentials_are_refused_and_recorded(store: GraphStore, live: L
     )
     assert response.status_code == 401 and response.json()["code"] == "UNAUTHENTICATED"
     if credential != "Bearer":  # a credential was presented: the attempt is on record
-        assert store.audit_entries(first=10, newest_first=True)[0].outcome == "denied: UNAUTHENTICATED"
+        assert store.access.audit_entries(first=10, newest_first=True)[0].outcome == "denied: UNAUTHENTICATED"
 
 
 def test_a_key_works_in_either_header_and_a_wrong_secret_does_not(live: LiveServer) -> None:
@@ -203,18 +203,18 @@ def test_keys_created_and_revoked_through_the_api(store: GraphStore, live: LiveS
     assert revoked["active"] is False and revoked["revokedAt"]
     response = auditor.client.post(f"{live.url}/graphql", json={"query": "{ me { roles } }"})
     assert response.status_code == 401  # at once, in this process
-    assert store.get_key(key_id).revoked_at is not None  # type: ignore[union-attr]
-    ops = [e.operation for e in store.audit_entries(first=100)]
+    assert store.access.get_key(key_id).revoked_at is not None  # type: ignore[union-attr]
+    ops = [e.operation for e in store.access.audit_entries(first=100)]
     assert "Mutation.createApiKey" in ops and "Mutation.revokeApiKey" in ops
 
 
 def test_a_key_revoked_elsewhere_stops_working_within_the_cache_time(store: GraphStore) -> None:
     record, key = new_key(Role.VIEWER, "short-lived")
-    store.put_key(record)
+    store.access.put_key(record)
     with serving(store, Settings(rate_limit=0, key_cache_seconds=0.2)) as live:
         viewer = live.with_key(key)
         assert viewer.client.post(f"{live.url}/graphql", json={"query": "{ me { actor } }"}).status_code == 200
-        store.revoke_key(record.id, day(0))  # as `attestgraph keys revoke` in another process would
+        store.access.revoke_key(record.id, day(0))  # as `attestgraph keys revoke` in another process would
         time.sleep(0.3)
         assert viewer.client.post(f"{live.url}/graphql", json={"query": "{ me { actor } }"}).status_code == 401
 

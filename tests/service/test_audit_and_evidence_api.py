@@ -47,7 +47,7 @@ def test_mutations_and_denials_are_on_record_and_the_chain_verifies(store: Graph
     assert rows[2]["role"] == "viewer"
     assert rows[2]["inputDigest"] == digest({"id": "m"})
     assert rows[1]["prevHash"] == rows[0]["hash"]
-    assert verify(store.audit_entries(first=100)).ok
+    assert verify(store.access.audit_entries(first=100)).ok
     assert live.data("{ auditLogVerification { ok entries headSeq } }")["auditLogVerification"] == {
         "ok": True,
         "entries": 3,
@@ -105,7 +105,7 @@ def test_recorded_evidence_is_immutable_and_corrections_supersede_it(store: Grap
     assert old == {"status": "ACCEPTED", "supersededBy": {"id": "e2"}}
     twice = record(live, f'id: "e3", sha256: "{digest_a}", supersedes: "e1"')["errors"][0]
     assert twice["extensions"]["code"] == "CONFLICT" and "'e2'" in twice["message"]
-    outcomes = [e.outcome for e in store.audit_entries(first=100)]
+    outcomes = [e.outcome for e in store.access.audit_entries(first=100)]
     assert outcomes == ["ok", "ok", "error: CONFLICT", "ok", "error: CONFLICT"]
 
 

@@ -34,7 +34,7 @@ def assert_unchanged(data: Path) -> None:
     store = EmbeddedStore(data / "attestgraph.sqlite3", read_only=True)
     try:
         assert store.export().is_empty()
-        assert store.audit_count() == 0
+        assert store.access.audit_count() == 0
     finally:
         store.close()
 

@@ -43,10 +43,10 @@ def test_keys_are_created_once_listed_without_secrets_and_revoked(tmp_path: Path
     assert f"revoked {key_id}" in run("keys", "revoke", key_id, "--data-dir", data)
     store = EmbeddedStore(tmp_path / "attestgraph.sqlite3")
     try:
-        record = store.get_key(key_id)
+        record = store.access.get_key(key_id)
         assert record is not None and record.revoked_at is not None
         assert secret not in (tmp_path / "attestgraph.sqlite3").read_bytes().decode("latin-1")
-        assert [e.operation for e in store.audit_entries(first=10)] == ["cli:keys.create", "cli:keys.revoke"]
+        assert [e.operation for e in store.access.audit_entries(first=10)] == ["cli:keys.create", "cli:keys.revoke"]
     finally:
         store.close()
     bad = runner.invoke(app, ["keys", "revoke", "0" * 16, "--data-dir", data])
@@ -140,7 +140,7 @@ def test_export_then_import_restores_the_whole_graph_exactly_and_audits_the_impo
     assert again.read_text() == backup.read_text()
     store = EmbeddedStore(target / "attestgraph.sqlite3")
     try:
-        assert [e.operation for e in store.audit_entries(first=10)] == ["cli:load"]
+        assert [e.operation for e in store.access.audit_entries(first=10)] == ["cli:load"]
     finally:
         store.close()
     # Importing the same backup again changes nothing: recorded evidence is repeated exactly.

@@ -92,7 +92,7 @@ def check(store: GraphStore, ledger: Ledger) -> int:
         if write_id in ledger.acked:
             assert parts == {True}, f"acknowledged {write_id} is missing (seed {SEED})"
         whole += parts == {True}
-    entries = store.audit_entries(first=1_000_000)
+    entries = store.access.audit_entries(first=1_000_000)
     assert verify(entries).ok
     ok = [e for e in entries if e.operation == "Mutation.upsertAssets" and e.outcome == "ok"]
     assert len(ok) == whole, f"{len(ok)} ok entries for {whole} writes present (seed {SEED})"

@@ -169,7 +169,7 @@ def test_every_request_is_authenticated_and_authorised_even_for_a_remembered_doc
     viewer = served.as_role(Role.VIEWER)
     for _ in range(2):
         assert viewer.error(keys)["extensions"]["code"] == "FORBIDDEN"
-    denials = [e for e in served.store.audit_entries(first=100) if e.outcome == "denied: FORBIDDEN"]
+    denials = [e for e in served.store.access.audit_entries(first=100) if e.outcome == "denied: FORBIDDEN"]
     assert len(denials) == 2
     assert viewer.data("{ me { actor } }")["me"]["actor"].startswith("key:")
     anonymous = served.with_key(None)

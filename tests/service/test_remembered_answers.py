@@ -137,7 +137,7 @@ def test_another_role_is_checked_and_a_denial_is_audited_every_time(
     for _ in range(2):
         error = collector.error(COVERAGE, {"fw": "fw", "at": AT})
         assert error["extensions"]["code"] == "FORBIDDEN"
-    denials = [e for e in store.audit_entries(first=100) if e.outcome == "denied: FORBIDDEN"]
+    denials = [e for e in store.access.audit_entries(first=100) if e.outcome == "denied: FORBIDDEN"]
     assert [(e.operation, e.role) for e in denials] == [("Query.coverage", "evidence-collector")] * 2
     # A reading role gets the same answer, computed for it (never an error remembered for another).
     assert live.as_role(Role.VIEWER).data(COVERAGE, {"fw": "fw", "at": AT})["coverage"] == admin

@@ -13,13 +13,13 @@ from tests.stores.conftest import cypher
 
 def logged(store: Neo4jStore, entries: int = 5) -> None:
     for i in range(entries):
-        store.append_audit(
+        store.access.append_audit(
             AuditDraft(actor=f"key:{i}", role="editor", operation="Mutation.upsertAssets", input_digest=digest(i))
         )
 
 
 def verified(store: Neo4jStore) -> Verification:
-    return verify(read_all(lambda first, after: store.audit_rows(first=first, after=after)))
+    return verify(read_all(lambda first, after: store.access.audit_rows(first=first, after=after)))
 
 
 def test_an_incomplete_entry_is_reported_at_its_seq(neo4j: Neo4jStore, raw: Driver) -> None:

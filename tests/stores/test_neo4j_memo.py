@@ -150,7 +150,7 @@ def test_audit_and_key_writes_do_not_move_the_version(three: tuple[Neo4jStore, N
     reader, writer, _truth = three
     version = reader._version()
     assert version is not None
-    writer.append_audit(AuditDraft(actor="t", role="admin", operation="test", input_digest="0" * 64))
+    writer.access.append_audit(AuditDraft(actor="t", role="admin", operation="test", input_digest="0" * 64))
     assert reader._version() == version
     writer.set_changed_at(["a1"], day(1))
     assert reader._version() != version

@@ -15,6 +15,7 @@ from graph.errors import ConflictError, InvalidInputError, NotFoundError, StoreU
 from graph.model import NODE_EDGE_FIELDS, Label, Rel, after_key, order_key
 from graph.stores.neo4j import Neo4jStore
 from graph.stores.neo4j.schema import KIND_LABELS
+from service.settings import Settings
 from tests.graphs import T0, GraphBuilder, day
 from tests.stores.conftest import cypher
 from tests.stores.neo4j_launcher import Neo4jServer, free_port
@@ -302,15 +303,21 @@ def test_ping_answers_while_the_server_does(neo4j: Neo4jStore) -> None:
     neo4j.ping()
 
 
-def test_from_env_reads_the_conventional_variables(server: Neo4jServer) -> None:
-    env = {"NEO4J_URI": server.uri, "NEO4J_USER": server.user, "NEO4J_PASSWORD": server.password}
-    store = Neo4jStore.from_env(env)
+def test_settings_open_neo4j_from_the_conventional_variables(
+    server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The environment is read in service/settings.py only; the store takes plain arguments.
+    for name, value in {"NEO4J_URI": server.uri, "NEO4J_USER": server.user, "NEO4J_PASSWORD": server.password}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ATTESTGRAPH_STORE", "neo4j")
+    if server.database:
+        monkeypatch.setenv("NEO4J_DATABASE", server.database)
+    store = Settings.from_env().open_store()
     try:
+        assert isinstance(store, Neo4jStore)
         store.ping()
     finally:
         store.close()
-    with pytest.raises(StoreUnavailableError, match="NEO4J_URI"):
-        Neo4jStore.from_env({})
 
 
 def test_every_relationship_type_round_trips_through_export(neo4j: Neo4jStore) -> None:

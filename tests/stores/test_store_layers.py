@@ -1,4 +1,5 @@
-"""The Neo4j store stands on its own: it never imports the embedded store (or its evidence index).
+"""The store layer's shape: the Neo4j store never imports the embedded store (or its evidence index),
+and no module of the layer grows past ~400 lines.
 
 What both stores share lives in graph/stores/common.py and graph/semantics.py, so a change inside
 the embedded store cannot break the Neo4j store, and either can be split or replaced alone.
@@ -65,3 +66,17 @@ def test_the_check_sees_every_spelling_of_an_import() -> None:
     for source in spellings:
         assert embedded_imports(source), source
     assert not embedded_imports("from graph.stores.common import check_where\nfrom . import reads")
+
+
+STORE_LAYER = [
+    *sorted((NEO4J_PACKAGE.parent).rglob("*.py")),
+    NEO4J_PACKAGE.parent.parent / "store.py",
+    NEO4J_PACKAGE.parent.parent / "access_store.py",
+]
+
+
+def test_every_module_of_the_store_layer_stays_small() -> None:
+    """One concern per module (issue 12 item 5): a module past ~400 lines is split along its seams."""
+    assert len(STORE_LAYER) > 10
+    long = {str(path): n for path in STORE_LAYER if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

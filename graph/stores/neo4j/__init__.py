@@ -1,4 +1,5 @@
-"""The Neo4j backend of `graph.store.GraphStore` (see `store.Neo4jStore`)."""
+"""The Neo4j backend of `graph.store.GraphStore` and `graph.access_store.AccessStore` (see
+`store.Neo4jStore`)."""
 
 from graph.stores.neo4j.store import Neo4jStore
 

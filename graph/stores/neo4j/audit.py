@@ -1,4 +1,4 @@
-"""The audit log and API keys in Neo4j: `:AuditEntry` and `:ApiKey` nodes beside the graph.
+"""The audit log in Neo4j: `:AuditEntry` nodes beside the graph (keys: keys.py).
 
 They are not graph nodes: no relationship touches them and `export` (which reads the labels of
 `graph.model.Label` only) leaves them out. Appends serialize on one `:AuditHead` node: each
@@ -15,8 +15,6 @@ from typing import Any, TypeVar
 from neo4j import ManagedTransaction
 
 from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, PendingAudit, StoredAuditRow, pending_audit, seal
-from graph.errors import NotFoundError
-from graph.keys import ApiKey
 from graph.stores.neo4j.values import from_db, to_db
 
 T = TypeVar("T")
@@ -33,10 +31,6 @@ def schema_statements() -> list[tuple[str, str]]:
         (
             "attestgraph_audithead_id",
             "CREATE CONSTRAINT attestgraph_audithead_id IF NOT EXISTS FOR (h:AuditHead) REQUIRE h.id IS UNIQUE",
-        ),
-        (
-            "attestgraph_apikey_id",
-            "CREATE CONSTRAINT attestgraph_apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
         ),
     ]
 
@@ -64,11 +58,6 @@ ENTRIES_DESCENDING = (
     "MATCH (e:AuditEntry) WHERE e.seq < $after RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $first"
 )
 COUNT = "MATCH (e:AuditEntry) RETURN count(e) AS n"
-
-CREATE_KEY = "CREATE (k:ApiKey) SET k = $props"
-GET_KEY = "MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS props"
-LIST_KEYS = "MATCH (k:ApiKey) RETURN properties(k) AS props"
-REVOKE_KEY = "MATCH (k:ApiKey {id: $id}) SET k.revoked_at = coalesce(k.revoked_at, $at) RETURN properties(k) AS props"
 
 
 def append(tx: ManagedTransaction, draft: AuditDraft) -> AuditEntry:
@@ -112,18 +101,3 @@ def stored_row(props: dict[str, Any]) -> StoredAuditRow:
     """An `:AuditEntry` node as stored, unparsed (the query returns only those with an integer
     `seq`; the entry is its own node, so no hash is kept beside it)."""
     return StoredAuditRow(props["seq"], None, {k: from_db(v) for k, v in props.items() if k in AuditEntry.model_fields})
-
-
-def key_properties(key: ApiKey) -> dict[str, Any]:
-    return {name: to_db(value) for name, value in key if value is not None}
-
-
-def key_model(props: dict[str, Any]) -> ApiKey:
-    return ApiKey.model_validate({k: from_db(v) for k, v in props.items() if k in ApiKey.model_fields})
-
-
-def revoke(tx: ManagedTransaction, key_id: str, at: Any) -> ApiKey:
-    record = tx.run(REVOKE_KEY, id=key_id, at=to_db(at)).single()
-    if record is None:
-        raise NotFoundError("ApiKey", key_id, "id")
-    return key_model(record["props"])

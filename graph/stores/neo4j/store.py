@@ -7,28 +7,16 @@ transient failures; it returns after the commit, so a write is durable when it r
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
-from neo4j.exceptions import (
-    AuthError,
-    ConnectionAcquisitionTimeoutError,
-    ConstraintError,
-    DatabaseUnavailable,
-    ServiceUnavailable,
-    SessionExpired,
-    TransientError,
-)
+from neo4j import ManagedTransaction, Record
+from neo4j.exceptions import ConstraintError
 
-from graph.audit import AuditDraft, AuditEntry, StoredAuditRow, not_audited
 from graph.bundle import Bundle, bundle_from_graph
-from graph.errors import ConflictError, StoreUnavailableError
+from graph.errors import ConflictError
 from graph.integrity import check_bundle
-from graph.keys import ApiKey
 from graph.model import (
     FREQUENCY_DAYS,
     NODE_EDGE_FIELDS,
@@ -47,31 +35,16 @@ from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourho
 from graph.semantics import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
-from graph.stores.neo4j import audit as audit_log
+from graph.stores.neo4j import access as access_store
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import memo, reads, writes
+from graph.stores.neo4j.access import Neo4jAccessStore
+from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
 from graph.write_rules import check_write_rules
 
 T = TypeVar("T")
-
-# Failures that mean "the database cannot answer now", reported as STORE_UNAVAILABLE (503).
-_UNAVAILABLE = (
-    ServiceUnavailable,
-    SessionExpired,
-    DatabaseUnavailable,
-    TransientError,
-    AuthError,
-    ConnectionAcquisitionTimeoutError,
-)
-
-# With Neo4j down a request must answer STORE_UNAVAILABLE within about 5 s, not retry past the
-# client's timeout (the driver's defaults: 30 s of retries, 60 s to get a connection). A live
-# server connects in milliseconds; the retry window still rides out a deadlock or a leader switch.
-CONNECTION_TIMEOUT_S = 2.0  # TCP connect and Bolt handshake, per attempt
-ACQUISITION_TIMEOUT_S = 3.0  # waiting for a pooled connection, connecting included
-RETRY_TIME_S = 2.0  # no retry of a managed transaction starts after this (its backoff: 1 s, 2 s, ...)
 
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 # Edges carried as node fields are exported with their nodes, not as lists of their own.
@@ -86,92 +59,30 @@ class Neo4jStore:
     """A `GraphStore` on a Neo4j 5 server (5.23 or newer: scoped `CALL (x) {}` subqueries)."""
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None, **driver_config: Any) -> None:
-        self._uri = uri
-        self._database = database
-        driver_config.setdefault("connection_timeout", CONNECTION_TIMEOUT_S)
-        driver_config.setdefault("connection_acquisition_timeout", ACQUISITION_TIMEOUT_S)
-        driver_config.setdefault("max_transaction_retry_time", RETRY_TIME_S)
-        # The store reads optional properties (valid_until, changed_at) that may not exist yet in
-        # a young database; the server's "unknown property" warnings are noise, not news.
-        driver_config.setdefault("notifications_min_severity", "OFF")
-        self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password), **driver_config)
+        self.connection = Neo4jConnection(uri, user, password, database, **driver_config)
+        self.access = Neo4jAccessStore(self.connection)
         self._memo = memo.ReadMemo()
         try:
-            self._ensure_schema()
-        except StoreUnavailableError:
-            self._driver.close()
+            self.connection.ensure_schema(
+                [*schema_statements(), *access_store.schema_statements(), *memo.schema_statements()]
+            )
+        except BaseException:
+            self.connection.close()
             raise
 
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Neo4jStore:
-        """NEO4J_URI (required), NEO4J_USER (neo4j), NEO4J_PASSWORD, NEO4J_DATABASE (server default)."""
-        env = os.environ if environ is None else environ
-        uri = env.get("NEO4J_URI")
-        if not uri:
-            raise StoreUnavailableError("NEO4J_URI is not set (e.g. bolt://localhost:7687)")
-        return cls(
-            uri,
-            env.get("NEO4J_USER", "neo4j"),
-            env.get("NEO4J_PASSWORD", ""),
-            env.get("NEO4J_DATABASE") or None,
-        )
-
-    # -- plumbing -----------------------------------------------------------------------------
-    @contextmanager
-    def _available(self) -> Iterator[None]:
-        try:
-            yield
-        except _UNAVAILABLE as error:
-            raise StoreUnavailableError(f"Neo4j at {self._uri} cannot answer: {error}") from error
-
     def _read(self, query: str, **params: Any) -> list[Record]:
-        with self._available():
-            records, _summary, _keys = self._driver.execute_query(
-                query, params, database_=self._database, routing_=RoutingControl.READ
-            )
-        return records
-
-    def _write(self, work: Callable[[ManagedTransaction], T], *, changes_graph: bool = True) -> T:
-        # A pending audit entry (graph/audit.py) commits in the same transaction as the write.
-        work, committed = audit_log.with_pending_audit(work)
-        if changes_graph:
-            work = _then_bump(work)
-        # Sessions share the driver's bookmark manager with `execute_query`, so a read issued
-        # after a write sees it, also on a cluster.
-        with (
-            self._available(),
-            self._driver.session(
-                database=self._database, bookmark_manager=self._driver.execute_query_bookmark_manager
-            ) as session,
-        ):
-            result = session.execute_write(work)
-        committed()
-        return result
-
-    def _ensure_schema(self) -> None:
-        # Auto-commit and no retry loop: an unreachable server fails the start at once.
-        with self._available(), self._driver.session(database=self._database) as session:
-            present = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name")}
-            present |= {record["name"] for record in session.run("SHOW INDEXES YIELD name")}
-            wanted = [*schema_statements(), *audit_log.schema_statements(), *memo.schema_statements()]
-            missing = [(name, text) for name, text in wanted if name not in present]
-            for _name, statement in missing:
-                session.run(statement).consume()  # IF NOT EXISTS: a concurrent start is harmless
-            if missing:
-                session.run("CALL db.awaitIndexes(300)").consume()
+        return self.connection.read(query, **params)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
-        self._driver.close()
+        self.connection.close()
 
     def ping(self) -> None:
-        with self._available(), self._driver.session(database=self._database) as session:
-            session.run("RETURN 1").consume()
+        self.connection.ping()
 
     def clear(self) -> None:
         """Delete every node and relationship (tests only); constraints and indexes stay."""
-        with self._available(), self._driver.session(database=self._database) as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        self.connection.clear()
 
     # -- writes -------------------------------------------------------------------------------------
     def _existing(self, label: Label, ids: set[str]) -> set[str]:
@@ -195,7 +106,7 @@ class Neo4jStore:
 
         for attempt in range(1, writes.ATTEMPTS + 1):
             try:
-                done = self._write(work)
+                done = self.connection.write(work)
                 break
             except ConstraintError:
                 # A node this write created was created by a concurrent write too (the unique
@@ -205,12 +116,12 @@ class Neo4jStore:
         return WriteSummary(nodes=done.node_count, edges=done.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
-        self._write(lambda tx: writes.run_delete_asset(tx, asset_id))
+        self.connection.write(lambda tx: writes.run_delete_asset(tx, asset_id))
 
     def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
         ids = _unique(asset_ids)
         if ids:
-            self._write(lambda tx: writes.run_set_changed_at(tx, ids, at))
+            self.connection.write(lambda tx: writes.run_set_changed_at(tx, ids, at))
 
     # -- reads --------------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -278,50 +189,6 @@ class Neo4jStore:
         ]
         reviews = [evidence_rules.review_of(r["props"]) for r in self._read(evidence_rules.EXPORT_REVIEWS)]
         return bundle_from_graph(nodes, edges, reviews)
-
-    # -- the audit log and API keys (graph/stores/neo4j/audit.py) --------------------------------------
-    def append_audit(self, draft: AuditDraft) -> AuditEntry:
-        with not_audited():  # this entry only, never a pending one beside it
-            return self._write(lambda tx: audit_log.append(tx, draft), changes_graph=False)
-
-    def audit_entries(self, *, first: int, after: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
-        if first <= 0:
-            return []
-        if newest_first:
-            bound = after if after is not None else 2**62
-            records = self._read(audit_log.ENTRIES_DESCENDING, after=bound, first=first)
-        else:
-            records = self._read(audit_log.ENTRIES_ASCENDING, after=after or 0, first=first)
-        return [audit_log.entry_model(record["props"]) for record in records]
-
-    def audit_rows(self, *, first: int, after: int | None = None) -> list[StoredAuditRow]:
-        records = self._read(audit_log.ENTRIES_ASCENDING, after=after or 0, first=first)
-        return [audit_log.stored_row(record["props"]) for record in records]
-
-    def audit_count(self) -> int:
-        [record] = self._read(audit_log.COUNT)
-        count: int = record["n"]
-        return count
-
-    def put_key(self, key: ApiKey) -> None:
-        try:
-            self._write(
-                lambda tx: tx.run(audit_log.CREATE_KEY, props=audit_log.key_properties(key)).consume(),
-                changes_graph=False,
-            )
-        except ConstraintError:
-            raise ConflictError(f"key: a key with id '{key.id}' exists already") from None
-
-    def get_key(self, key_id: str) -> ApiKey | None:
-        records = self._read(audit_log.GET_KEY, id=key_id)
-        return audit_log.key_model(records[0]["props"]) if records else None
-
-    def list_keys(self) -> list[ApiKey]:
-        keys = [audit_log.key_model(record["props"]) for record in self._read(audit_log.LIST_KEYS)]
-        return sorted(keys, key=lambda k: (k.created_at, k.id))
-
-    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
-        return self._write(lambda tx: audit_log.revoke(tx, key_id, at), changes_graph=False)
 
     # -- query needs ------------------------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:
@@ -507,17 +374,6 @@ class Neo4jStore:
                 for record in records
             ]
         )
-
-
-def _then_bump(work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
-    """`work`, then the graph version's increment as the transaction's last statement (memo.py)."""
-
-    def bumped(tx: ManagedTransaction) -> T:
-        result = work(tx)
-        memo.bump(tx)
-        return result
-
-    return bumped
 
 
 def _mappings(records: list[Record]) -> list[Mapping]:

@@ -1,0 +1,166 @@
+"""The embedded store's answers to the query needs of `GraphStore` (verdicts, states, dependents,
+neighbourhoods, staleness): read from the graph in memory and the per-control evidence indexes.
+The caller holds the store's lock."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import datetime
+
+from graph.model import Asset, Control, ControlStatus, Criterion, Evidence, Label, Mapping, Rel, natural_key
+from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.semantics import is_stale, is_valid, to_micros
+from graph.store import Assumption
+from graph.stores.common import mapping_from_row, mappings_in_order, natural_order, stale_in_order
+from graph.stores.control_index import ControlIndex, id_of
+from graph.stores.embedded.adjacency import Adjacency
+from graph.stores.embedded.caches import Caches
+
+
+class QueryNeeds:
+    def __init__(self, graph: Adjacency, caches: Caches) -> None:
+        self._graph = graph
+        self._caches = caches
+
+    def framework_criteria(self, framework_id: str) -> list[Criterion]:
+        ids = sorted(self._graph.into(framework_id, Rel.PART_OF), key=natural_key)
+        return [self._graph.nodes[Label.CRITERION][i] for i in ids]
+
+    def satisfying_controls(self, criterion_ids: Collection[str]) -> dict[str, list[Control]]:
+        found: dict[str, list[Control]] = {}
+        for criterion_id in criterion_ids:
+            controls = sorted(self._graph.into(criterion_id, Rel.SATISFIES), key=natural_key)
+            if controls:
+                found[criterion_id] = [self._graph.nodes[Label.CONTROL][c] for c in controls]
+        return found
+
+    def _mappings_of(self, criterion_id: str) -> Iterator[Mapping]:
+        targets = self._graph.targets[Rel.MAPS_TO]
+        for target, data in targets.get(criterion_id, {}).items():
+            yield mapping_from_row(criterion_id, target, data)
+        for source in self._graph.into(criterion_id, Rel.MAPS_TO):
+            yield mapping_from_row(source, criterion_id, targets[source][criterion_id])
+
+    def mappings_touching(self, criterion_ids: Collection[str]) -> list[Mapping]:
+        return mappings_in_order(m for c in criterion_ids for m in self._mappings_of(c))
+
+    def mappings_between(self, framework_a: str, framework_b: str) -> list[Mapping]:
+        in_a = set(self._graph.into(framework_a, Rel.PART_OF))
+        in_b = set(self._graph.into(framework_b, Rel.PART_OF))
+        return mappings_in_order(
+            m
+            for c in in_a
+            for m in self._mappings_of(c)
+            if (m.source in in_a and m.target in in_b) or (m.source in in_b and m.target in in_a)
+        )
+
+    @staticmethod
+    def _assumed(index: ControlIndex, assume: Assumption | None) -> dict[str, int] | None:
+        """`changed_at` overrides (microseconds) for the control's assets under `assume`, or None
+        when it touches none of them."""
+        if assume is None or assume.assets.isdisjoint(index.asset_set):
+            return None
+        moment = to_micros(assume.changed_at)
+        return {a: moment for a in assume.assets if a in index.asset_set}
+
+    def control_verdicts(
+        self, control_ids: Collection[str], at: datetime, assume: Assumption | None
+    ) -> dict[str, ControlVerdict]:
+        verdicts = {}
+        for control_id in control_ids:
+            control: Control | None = self._graph.nodes[Label.CONTROL].get(control_id)
+            if control is None:
+                continue
+            if control.status is not ControlStatus.IMPLEMENTED:
+                verdicts[control_id] = ControlVerdict(
+                    control_id=control_id,
+                    status=control.status,
+                    assets=len(self._graph.targets[Rel.APPLIES_TO].get(control_id, ())),
+                    failing={},
+                )
+                continue
+            index = self._caches.index(control_id)
+            verdicts[control_id] = index.states(at, self._graph.changed, self._assumed(index, assume)).verdict
+        return verdicts
+
+    def control_states(
+        self, control_ids: Collection[str] | None, at: datetime, assume: Assumption | None
+    ) -> list[ControlAssetState]:
+        graph = self._graph
+        ids = graph.sorted_ids(Label.CONTROL) if control_ids is None else sorted(control_ids, key=natural_key)
+        rows: list[ControlAssetState] = []
+        for control_id in ids:
+            control: Control | None = graph.nodes[Label.CONTROL].get(control_id)
+            if control is None or control.status is not ControlStatus.IMPLEMENTED:
+                continue
+            index = self._caches.index(control_id)
+            rows += index.states(at, graph.changed, self._assumed(index, assume)).failing
+        return rows
+
+    def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
+        if asset_id not in self._graph.nodes[Label.ASSET]:
+            return {}
+        rank = self._graph.asset_rank()
+        pred = self._graph.dependencies.pred  # breadth-first over DEPENDS_ON, backwards
+        distance = {asset_id: 0}
+        frontier = [asset_id]
+        depth = 0
+        while frontier and (max_depth is None or depth < max_depth):
+            depth += 1
+            found = {dependent for current in frontier for dependent in pred[current]}.difference(distance)
+            frontier = sorted(found, key=rank.__getitem__)  # each level in natural order: protocol order
+            distance.update(dict.fromkeys(frontier, depth))
+        return distance
+
+    def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
+        assets = frozenset(asset_ids)
+        return self._caches.neighbourhood(assets, lambda: self._neighbourhood(assets))
+
+    def _neighbourhood(self, assets: frozenset[str]) -> Neighbourhood:
+        graph = self._graph
+        controls = graph.controls_of_assets(assets)
+        satisfies, part_of = graph.targets[Rel.SATISFIES], graph.targets[Rel.PART_OF]
+        criteria = {k for c in controls for k in satisfies.get(c, ())}
+        frameworks = {f for k in criteria for f in part_of.get(k, ())}
+        provided_by = graph.targets[Rel.PROVIDED_BY]
+        vendors = {v for a in assets for v in provided_by.get(a, ())}
+        evidence: set[str] = set()  # sort keys: strings sort fast and end in the id
+        for control_id in controls:
+            self._caches.index(control_id).evidence_for(assets, evidence)
+        return Neighbourhood.model_construct(
+            controls=natural_order(controls),
+            criteria=natural_order(criteria),
+            frameworks=natural_order(frameworks),
+            vendors=natural_order(vendors),
+            evidence=[id_of(key) for key in sorted(evidence)],
+        )
+
+    def accepted_evidence_times(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[datetime]]:
+        return {
+            control_id: self._caches.index(control_id).accepted_between(start, end)
+            if control_id in self._graph.nodes[Label.CONTROL]
+            else []
+            for control_id in control_ids
+        }
+
+    def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
+        graph = self._graph
+        touched = set(asset_ids)
+        found = []
+        for control_id in graph.controls_of_assets(touched):
+            control: Control = graph.nodes[Label.CONTROL][control_id]
+            in_scope_assets = touched.intersection(graph.out(control_id, Rel.APPLIES_TO))
+            for evidence_id in graph.into(control_id, Rel.EVIDENCES):
+                if graph.superseded(evidence_id):
+                    continue
+                evidence: Evidence = graph.nodes[Label.EVIDENCE][evidence_id]
+                if not (evidence.collected_at < at and is_valid(evidence, control.frequency, at)):
+                    continue
+                scope = set(graph.out(evidence_id, Rel.COVERS)) or in_scope_assets
+                for asset_id in in_scope_assets & scope:
+                    asset: Asset = graph.nodes[Label.ASSET][asset_id]
+                    if not is_stale(evidence.collected_at, asset.changed_at, at):
+                        found.append(StaleEvidence(evidence_id=evidence_id, control_id=control_id, asset_id=asset_id))
+        return stale_in_order(found)
