@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import breadth_first_order
 from graph.bundle import Bundle
 from graph.model import FREQUENCY_DAYS, ControlStatus, EvidenceStatus, Frequency, MappingRelationship, natural_key
 from graph.queries.results import BlastRadius, CoverageReport, CrosswalkReport, EvidenceGapsReport
-from graph.semantics import period_intervals, to_micros
+from graph.rules.evaluation import period_intervals, to_micros
 
 I64 = npt.NDArray[np.int64]
 BOOL = npt.NDArray[np.bool_]

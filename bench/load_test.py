@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.keys import Role, new_key
+from graph.access.keys import Role, new_key
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -32,8 +32,8 @@ import psutil
 
 from bench.synthetic import REFERENCE, SyntheticOrg
 from graph import queries
+from graph.access.keys import Role, new_key
 from graph.bundle import Bundle, parse_bundle
-from graph.keys import Role, new_key
 from graph.model import ControlStatus, Evidence, EvidenceStatus
 from graph.queries.results import ChangeRequest
 from graph.store import GraphStore

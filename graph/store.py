@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from graph.access_store import AccessStore
+from graph.access.store import AccessStore
 from graph.bundle import Bundle
 from graph.model import Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
 
@@ -45,7 +45,7 @@ class GraphStore(Protocol):
 
     @property
     def access(self) -> AccessStore:
-        """The API keys and audit log of the same backend (graph/access_store.py): opened and
+        """The API keys and audit log of the same backend (graph/access/store.py): opened and
         closed with this store, on its connection, so a write and its audit entry commit in one
         transaction."""
 
@@ -61,18 +61,18 @@ class GraphStore(Protocol):
         is current. None: nothing may be remembered now. Cheap (embedded: memory; Neo4j: one read)."""
 
     # -- writes: each is all-or-nothing and durable when it returns ------------------------
-    # A write made inside `graph.audit.audited(draft)` commits that draft's audit entry in the
-    # same transaction (see graph/audit.py); so do the key writes of `access`.
+    # A write made inside `graph.access.audit.audited(draft)` commits that draft's audit entry in the
+    # same transaction (see graph/access/audit.py); so do the key writes of `access`.
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         """Upsert the bundle's nodes and add its relationships; every reference must resolve
         within the bundle or the store, else `InvalidInputError` and nothing is written.
 
         `immutable_evidence` (every path of the product sets it): evidence already recorded may
-        only be repeated exactly, never changed (`graph.evidence.check_immutable`, checked in the
+        only be repeated exactly, never changed (`graph.checks.evidence_immutability.check_immutable`, checked in the
         write's transaction); otherwise the bundle's evidence is upserted like any node, except in
         the embedded store, whose SQLite refuses any change to recorded evidence's content
         (`ConflictError`) whatever the flag (`graph.stores.embedded.guards`).
-        Either way `graph.write_rules` holds, `bundle.reviews` are appended (a review already
+        Either way `graph.checks.write_rules` holds, `bundle.reviews` are appended (a review already
         recorded is not appended twice), each evidence item's status is its latest review's, and
         an asset's `changed_at` never moves back."""
 

@@ -11,12 +11,12 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from graph.audit import audited
+from graph.access.audit import audited
+from graph.access.keys import Role
 from graph.bundle import bundle_json_schema, dump_bundle, read_bundle_file
+from graph.checks.file_loads import require_digests
+from graph.checks.references import check_bundle
 from graph.errors import AttestgraphError, FieldProblem, InvalidInputError
-from graph.integrity import check_bundle
-from graph.keys import Role
-from graph.loaded_evidence import require_digests
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_files, rebase_dates
 from graph.store import GraphStore

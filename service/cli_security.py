@@ -13,9 +13,9 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from graph.audit import AuditDraft, StoredAuditRow, audited, digest, read_all, verify
+from graph.access.audit import AuditDraft, StoredAuditRow, audited, digest, read_all, verify
+from graph.access.keys import Role, new_key
 from graph.errors import AttestgraphError
-from graph.keys import Role, new_key
 from graph.model import now_utc
 from graph.store import GraphStore
 from service.settings import Settings

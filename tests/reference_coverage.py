@@ -3,7 +3,7 @@
 It reads a bundle (a store's export) and which controls are effective at T (the evidence rules,
 which the differential test already holds equal across the stores), and applies "Criterion
 status" (direct), "Criterion status through the crosswalk" and "Hierarchy and assessable
-criteria" by their wording, with none of `graph.queries` or `graph.semantics`, so a store or a
+criteria" by their wording, with none of `graph.queries` or `graph.rules.evaluation`, so a store or a
 query that drifts from the rule disagrees with it.
 
 The hierarchy is read within one framework: a criterion's children are the criteria of its

@@ -20,9 +20,7 @@ framework id is `graph.oscal.common.short_id` of the title (`nist-sp-800-53-rev5
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,15 +44,14 @@ from graph.oscal.common import (
     token,
     validation_problems,
 )
-from graph.oscal.models import CatalogDocument, Control, Group, Metadata, Param, Part
+from graph.oscal.models import CatalogDocument, Control, Group, Metadata, Param
+from graph.oscal.prose import all_params, cut, description
 
 CATALOG_ROOT = "catalog"
-MAX_DESCRIPTION = 10_000
 MAX_TITLE = 500
 MAX_CATEGORY = 200
 MAX_PUBLISHER = 200
 MAX_VERSION = 100
-_INSERT = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
 
 
 # ------------------------------------------------------------------------------------ export
@@ -205,7 +202,7 @@ def read_catalog(data: object, source: str, framework_id: str | None = None) -> 
     own_id = _own_framework_id(catalog.metadata)
     framework = _framework(catalog.metadata, framework_id, own_id, prefix)
     reader = _Reader(framework, ours=own_id is not None and framework.id == own_id, prefix=prefix)
-    reader.params = {p.id: p for p in _all_params(catalog)}
+    reader.params = {p.id: p for p in all_params(catalog)}
     for i, g in enumerate(catalog.groups):
         reader.visit(g, f"{CATALOG_ROOT}.groups[{i}]", None, g.title)
     for i, c in enumerate(catalog.controls):
@@ -263,7 +260,7 @@ class _Reader:
             assessable_prop = find_prop(item.props, "assessable", ours=True)
             assessable = assessable_prop[1].value == "true" if assessable_prop else None
         else:
-            category = _cut(top_title, MAX_CATEGORY)
+            category = cut(top_title, MAX_CATEGORY)
             # An OSCAL control states a requirement (a base 800-53 control with enhancements too);
             # a group only gathers them.
             assessable = isinstance(item, Control)
@@ -271,10 +268,10 @@ class _Reader:
             criterion = Criterion(
                 id=criterion_id,
                 ref=ref,
-                title=item.title if self.ours else _cut(item.title, MAX_TITLE),
+                title=item.title if self.ours else cut(item.title, MAX_TITLE),
                 framework=self.framework.id,
                 category=category,
-                description=_description(item, self.params, exact=self.ours),
+                description=description(item, self.params, exact=self.ours),
                 parent=parent,
                 assessable=assessable,
             )
@@ -305,9 +302,9 @@ def _framework(metadata: Metadata, given: str | None, own_id: str | None, prefix
     try:
         return Framework(
             id=framework_id,
-            name=metadata.title if ours else _cut(metadata.title, MAX_TITLE),
-            version=version if ours else _cut(version, MAX_VERSION),
-            publisher=_publisher(metadata) if ours else _cut(_publisher(metadata), MAX_PUBLISHER),
+            name=metadata.title if ours else cut(metadata.title, MAX_TITLE),
+            version=version if ours else cut(version, MAX_VERSION),
+            publisher=_publisher(metadata) if ours else cut(_publisher(metadata), MAX_PUBLISHER),
             license_note=metadata.remarks or "",
         )
     except ValidationError as error:
@@ -345,67 +342,6 @@ def _ref(item: Group | Control, path: str) -> tuple[str, str]:
     if item.id is not None:
         return item.id, f"{path}.id"
     return item.title, f"{path}.title"
-
-
-def _all_params(catalog: Any) -> Iterator[Param]:
-    yield from catalog.params
-    stack: list[Group | Control] = [*catalog.groups, *catalog.controls]
-    while stack:
-        item = stack.pop()
-        yield from item.params
-        if isinstance(item, Group):
-            stack.extend(item.groups)
-        stack.extend(item.controls)
-
-
-def _description(item: Group | Control, params: dict[str, Param], *, exact: bool) -> str:
-    preferred = ("overview", "statement") if isinstance(item, Group) else ("statement", "overview")
-    part = next((p for name in preferred for p in item.parts if p.name == name), None)
-    if part is None:
-        return ""
-    if exact and not part.parts:
-        return part.prose or ""
-    return _cut("\n".join(_part_lines(part, params, depth=0)), MAX_DESCRIPTION)
-
-
-def _part_lines(part: Part, params: dict[str, Param], depth: int) -> Iterator[str]:
-    label = next((p.value for p in part.props if p.name == "label"), "")
-    text = _render(part.prose.strip(), params) if part.prose else ""
-    line = " ".join(t for t in (label, text) if t)
-    if line:
-        yield "  " * depth + line
-    for child in part.parts:
-        yield from _part_lines(child, params, depth + (1 if line else 0))
-
-
-def _render(prose: str, params: dict[str, Param], inside: frozenset[str] = frozenset()) -> str:
-    """Parameters inserted the way NIST prints them: [Assignment: …] or [Selection (…): a; b].
-
-    A parameter reads as the catalog words it, once: its values if set, else its selection's
-    choices, else `[Assignment: <label>]`, else its first guideline's prose, else its id. NIST's
-    labels sometimes carry "organization-defined" and sometimes not, so nothing is added to them."""
-
-    def one(match: re.Match[str]) -> str:
-        param_id = match.group(1)
-        param = params.get(param_id)
-        if param is None or param_id in inside:  # unknown, or a choice inserting itself
-            return f"[Assignment: {param_id}]"
-        if param.values:
-            return "; ".join(param.values)
-        if param.select is not None:
-            how = f" ({param.select.how_many.replace('-', ' ')})" if param.select.how_many else ""
-            choices = "; ".join(_render(c, params, inside | {param_id}) for c in param.select.choice)
-            return f"[Selection{how}: {choices}]"
-        if param.label:
-            return f"[Assignment: {param.label.strip()}]"
-        guideline = next((g.prose.strip() for g in param.guidelines if g.prose.strip()), None)
-        return f"[Assignment: {guideline or param_id}]"
-
-    return _INSERT.sub(one, prose)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = ["NS", "CatalogImport", "framework_catalog", "oscal_ids", "read_catalog"]

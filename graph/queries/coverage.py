@@ -8,7 +8,7 @@ Rules (docs/design.md, "The rules"):
   criterion n joined to c by a MAPS_TO edge in either direction, read as "n is rel c",
   equal/superset_of pass n's direct status, subset_of/intersects_with pass it capped at
   PARTIAL; the best candidate wins, none gives UNCOVERED. One hop only.
-- Hierarchy: coverage counts assessable criteria (by default the leaves; `graph.assessable`);
+- Hierarchy: coverage counts assessable criteria (by default the leaves; `graph.rules.assessable`);
   one that is not is COVERED if all the assessable criteria below it are, UNCOVERED if all
   are, else PARTIAL.
 """
@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from graph.assessable import Hierarchy, hierarchy
 from graph.errors import NotFoundError
 from graph.model import (
     Control,
@@ -40,7 +39,8 @@ from graph.queries.results import (
     CrosswalkCandidate,
     StatusCounts,
 )
-from graph.semantics import (
+from graph.rules.assessable import Hierarchy, hierarchy
+from graph.rules.evaluation import (
     best_status,
     crosswalk_candidate,
     direct_status,

@@ -16,7 +16,7 @@ from graph.model import Control, ControlStatus, Label, natural_key, to_utc
 from graph.queries.coverage import require_framework
 from graph.queries.results import ControlPeriod, EvidenceGapsReport, GapInterval
 from graph.queries.scope import framework_controls
-from graph.semantics import period_intervals
+from graph.rules.evaluation import period_intervals
 from graph.store import GraphStore
 
 # A Type II period is 6-12 months; allow a few years, refuse what would explode into intervals.

@@ -14,7 +14,7 @@ from graph.model import (
     MappingRelationship,
     UtcDatetime,
 )
-from graph.semantics import EvidenceState
+from graph.rules.evaluation import EvidenceState
 
 
 class _Result(BaseModel):

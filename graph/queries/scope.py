@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from graph.assessable import hierarchy
 from graph.model import Control, natural_key
+from graph.rules.assessable import hierarchy
 from graph.store import GraphStore
 
 
 def framework_controls(store: GraphStore, framework_id: str) -> list[Control]:
     """The controls a framework's coverage depends on.
 
-    Those satisfying its assessable criteria (`graph.assessable`: by default the leaves), plus,
+    Those satisfying its assessable criteria (`graph.rules.assessable`: by default the leaves), plus,
     for those with no SATISFIES edge, the controls satisfying the criteria they are mapped to (the
     crosswalk rule's one hop). A criterion that is not assessable rolls up over the assessable
     ones below it, so its own controls do not count.

@@ -2,7 +2,7 @@
 
 A control's current evidence (superseded items left out) is kept as integer instants, unscoped
 items apart and scoped items per covered asset, so the evidence rules of DESIGN.md
-(`graph.semantics.fold`) fold over plain tuples instead of walking the graph and pydantic models
+(`graph.rules.evaluation.fold`) fold over plain tuples instead of walking the graph and pydantic models
 again on every question.
 
 The states of a control's (control, asset) pairs at T only change when T crosses one of a few
@@ -25,7 +25,7 @@ from datetime import datetime
 
 from graph.model import Control, ControlStatus, Evidence, EvidenceStatus, id_of_order_key, order_key
 from graph.queries.results import ControlAssetState, ControlVerdict
-from graph.semantics import (
+from graph.rules.evaluation import (
     EvidenceItem,
     EvidenceState,
     evidence_item,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.audit import AuditDraft, digest
+from graph.access.audit import AuditDraft, digest
 from service.auth.roles import Principal
 
 ANONYMOUS = "(anonymous)"

@@ -2,7 +2,7 @@
 
 `RoleGuard` is attached to every field of Query and Mutation when the schema is built
 (`guard_root_fields`). For each call it checks the caller's roles; a denial is appended to the
-audit log and answered with code FORBIDDEN. A mutation runs inside `graph.audit.audited`, so its
+audit log and answered with code FORBIDDEN. A mutation runs inside `graph.access.audit.audited`, so its
 entry commits in the same transaction as its write; a mutation that fails appends an entry with
 the error code instead, and one that wrote nothing appends its entry on its own.
 """
@@ -19,14 +19,14 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
-from graph.audit import AuditDraft, audited
+from graph.access.audit import AuditDraft, audited
 from graph.errors import AttestgraphError, ForbiddenError
 from graph.store import GraphStore
 from service.auth.audit_drafts import denial_draft, request_draft
 from service.auth.roles import PERMISSIONS, Principal
 from service.error_codes import code_of
 
-log = logging.getLogger("attestgraph.audit")
+log = logging.getLogger("attestgraph.access.audit")
 
 ROOT_TYPES = ("Query", "Mutation")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from graph.keys import ApiKey, Role, key_from_string, looks_like_key, matches, parse_key
+from graph.access.keys import ApiKey, Role, key_from_string, looks_like_key, matches, parse_key
 from graph.store import GraphStore
 from service.auth.oidc import OidcVerifier
 from service.auth.roles import Principal

@@ -2,7 +2,7 @@
 
 Only asymmetric algorithms are accepted (never `none` or a shared secret); `iss`, `aud` (when
 configured), `exp` and `sub` are required. Roles come from one claim (default `roles`), a string
-or a list of strings; values that are not roles of `graph.keys.Role` are ignored.
+or a list of strings; values that are not roles of `graph.access.keys.Role` are ignored.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import jwt
 from jwt import PyJWKClient
 
-from graph.keys import Role
+from graph.access.keys import Role
 from service.auth.roles import Principal
 
 log = logging.getLogger("attestgraph.auth")

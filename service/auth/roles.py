@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.keys import Role
+from graph.access.keys import Role
 
 VIEWER, EDITOR, COLLECTOR, AUDITOR, ADMIN = (
     Role.VIEWER,
@@ -60,7 +60,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Mutation.applyControl": EDIT,
     "Mutation.upsertVendors": EDIT,
     "Mutation.recordEvidence": RECORD_EVIDENCE,
-    "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/write_rules.py)
+    "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/checks/write_rules.py)
     "Mutation.createApiKey": ADMINISTER,
     "Mutation.revokeApiKey": ADMINISTER,
     # -- REST routes ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from graph.model import (
     MappingRelationship,
     ReviewDecision,
 )
-from graph.semantics import EvidenceState
+from graph.rules.evaluation import EvidenceState
 
 for _enum in (
     AssetKind,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 
 from graph.bundle import Bundle, parse_bundle
+from graph.checks.evidence_immutability import content_sha256
 from graph.errors import FieldProblem, InvalidInputError
-from graph.evidence import content_sha256
 from graph.model import Asset as AssetModel
 from graph.model import Control as ControlModel
 from graph.model import Evidence as EvidenceModel

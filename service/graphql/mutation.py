@@ -7,9 +7,9 @@ from typing import Any
 import strawberry
 
 from graph import queries
+from graph.access.keys import Role
+from graph.checks.evidence_immutability import EvidenceConflict
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError, NotFoundError
-from graph.evidence import EvidenceConflict
-from graph.keys import Role
 from graph.model import Asset as AssetModel
 from graph.model import Control as ControlModel
 from graph.model import EvidenceStatus, Label, ReviewDecision, now_utc

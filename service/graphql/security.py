@@ -7,10 +7,10 @@ import asyncio
 import strawberry
 from pydantic import ValidationError
 
-from graph.audit import AuditEntry as AuditEntryModel
-from graph.audit import read_all, verify
+from graph.access.audit import AuditEntry as AuditEntryModel
+from graph.access.audit import read_all, verify
+from graph.access.keys import ApiKey, Role, new_key
 from graph.errors import InvalidInputError
-from graph.keys import ApiKey, Role, new_key
 from graph.model import now_utc
 from service.graphql.loading import GqlInfo
 from service.graphql.pagination import Connection, Edge, PageInfo, decode_position, encode_cursor, page_size

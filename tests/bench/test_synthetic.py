@@ -9,7 +9,7 @@ import pytest
 
 from bench.synthetic import SCALES, SyntheticOrg, catalog_bundle
 from graph.bundle import Bundle, parse_bundle
-from graph.integrity import check_bundle
+from graph.checks.references import check_bundle
 
 
 @pytest.fixture(scope="module")

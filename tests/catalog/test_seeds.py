@@ -16,8 +16,8 @@ from graph.bundle import Bundle, read_bundle_file
 from graph.model import ControlStatus, CoverageStatus, Label, Rel
 from graph.queries import coverage, evidence_gaps, missing_evidence
 from graph.queries.results import MissingEvidenceReport
+from graph.rules.evaluation import EvidenceState
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, rebase_dates
-from graph.semantics import EvidenceState
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from tests.catalog.conftest import reference_rows

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, canonical_json, digest, seal, verify
+from graph.access.audit import GENESIS_HASH, AuditDraft, AuditEntry, canonical_json, digest, seal, verify
 
 
 def chain(n: int) -> list[AuditEntry]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from graph.bundle import Bundle
+from graph.checks.evidence_immutability import EvidenceConflict
 from graph.errors import InvalidInputError
-from graph.evidence import EvidenceConflict
 from graph.model import Label, Rel
 from graph.queries import blast_radius, coverage, evidence_gaps, missing_evidence
 from graph.store import GraphStore

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.bundle import Bundle
+from graph.checks.references import check_bundle, hierarchy_problems
 from graph.errors import InvalidInputError
-from graph.integrity import check_bundle, hierarchy_problems
 from graph.seeds import SEEDS_DIR, load_seed_bundle
 from graph.store import GraphStore
 from service.cli import app

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from graph.bundle import Bundle, parse_bundle
+from graph.checks.references import check_bundle, edge_references
 from graph.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
-from graph.integrity import check_bundle, edge_references
 from graph.model import Label, Rel
 from graph.store import GraphStore
 from tests.graphs import T0, GraphBuilder, day, sample_graph

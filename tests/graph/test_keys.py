@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.keys import Role, key_from_string, matches, new_key, parse_key
+from graph.access.keys import Role, key_from_string, matches, new_key, parse_key
 
 
 def test_a_new_key_reads_ag_id_secret_and_its_record_holds_only_the_hash() -> None:

@@ -1,4 +1,4 @@
-"""The pure rules of DESIGN.md ("Semantics") in graph.semantics, checked at their edges."""
+"""The pure rules of DESIGN.md ("Semantics") in graph.rules.evaluation, checked at their edges."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from graph.model import (
     Frequency,
     MappingRelationship,
 )
-from graph.semantics import (
+from graph.rules.evaluation import (
     EARLIEST,
     LATEST,
     EvidenceItem,

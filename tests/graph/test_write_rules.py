@@ -1,4 +1,4 @@
-"""The write rules of graph/write_rules.py and reviews of evidence, on both backends: each refusal
+"""The write rules of graph/checks/write_rules.py and reviews of evidence, on both backends: each refusal
 names its field and leaves the graph exactly as it was."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
-from graph.keys import Role, new_key
+from graph.access.keys import Role, new_key
 from graph.store import GraphStore
 from service.app import create_app
 from service.settings import Settings

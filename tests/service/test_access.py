@@ -15,7 +15,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from graph.keys import Role, new_key
+from graph.access.keys import Role, new_key
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from service.auth.roles import PERMISSIONS, PUBLIC_ROUTES

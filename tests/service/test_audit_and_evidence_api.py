@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from graph.audit import digest, verify
-from graph.keys import Role
+from graph.access.audit import digest, verify
+from graph.access.keys import Role
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder
 from tests.service.conftest import LiveServer

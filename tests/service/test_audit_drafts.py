@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from graph.audit import digest
-from graph.keys import Role
+from graph.access.audit import digest
+from graph.access.keys import Role
 from service.auth.audit_drafts import MAX_OPERATION, denial_draft, request_draft
 from service.auth.roles import Principal
 

@@ -67,7 +67,7 @@ def test_evidence_with_its_sha256_loads(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-# The future-date rule is the stores' own (graph/write_rules.py), checked on every write; loads
+# The future-date rule is the stores' own (graph/checks/write_rules.py), checked on every write; loads
 # go through it with nothing of their own.
 @pytest.mark.parametrize("command", sorted(LOADS))
 def test_a_load_of_evidence_collected_tomorrow_is_refused_naming_the_field(tmp_path: Path, command: str) -> None:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from graph.keys import parse_key
+from graph.access.keys import parse_key
 from graph.seeds import SEEDS_DIR
 from graph.stores.embedded import EmbeddedStore
 from service.cli import app

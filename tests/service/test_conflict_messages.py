@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.keys import Role
+from graph.access.keys import Role
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder
 from tests.service.conftest import LiveServer

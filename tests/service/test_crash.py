@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.audit import verify
+from graph.access.audit import verify
 from graph.model import Label
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.keys import Role, new_key
+from graph.access.keys import Role, new_key
 from tests.service.conftest import free_port
 
 # The operator-supplied admin key the server stores (hashed) at start, so the test can call it.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from graph.access.keys import Role
 from graph.bundle import Bundle
-from graph.keys import Role
 from graph.model import Label, now_utc
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder

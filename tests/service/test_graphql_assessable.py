@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from graph.keys import Role
+from graph.access.keys import Role
 from graph.store import GraphStore
 from service.auth.roles import Principal
 from service.graphql.context import Context

@@ -12,7 +12,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionResult
 
 import service.graphql.documents as documents
-from graph.keys import Role, parse_key
+from graph.access.keys import Role, parse_key
 from graph.stores.embedded import EmbeddedStore
 from service.auth.roles import Principal
 from service.graphql.context import Context

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bench.run import DASHBOARD_QUERY
-from graph.keys import Role
+from graph.access.keys import Role
 from graph.stores.embedded import EmbeddedStore
 from service.auth.roles import Principal
 from service.graphql.context import Context

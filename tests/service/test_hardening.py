@@ -52,7 +52,7 @@ def test_each_key_has_its_own_rate_limit_answering_429() -> None:
         limited = statuses[-1]
         assert limited.status_code == 429 and limited.json()["code"] == "RATE_LIMITED"
         assert int(limited.headers["retry-after"]) >= 1
-        other = live.as_role(__import__("graph.keys").keys.Role.VIEWER)
+        other = live.as_role(__import__("graph.access.keys").keys.Role.VIEWER)
         assert other.client.post(f"{live.url}/graphql", json={"query": "{ me { actor } }"}).status_code == 200
 
 

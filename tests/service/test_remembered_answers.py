@@ -10,7 +10,7 @@ from typing import Any
 import graphql
 import pytest
 
-from graph.keys import Role
+from graph.access.keys import Role
 from graph.model import Label
 from graph.store import GraphStore
 from service.graphql.remembered import NEVER_REMEMBERED, REMEMBERED_FIELDS

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.keys import Role
+from graph.access.keys import Role
 from graph.stores.neo4j import Neo4jStore
 from service.settings import Settings
 from tests.graphs import GraphBuilder

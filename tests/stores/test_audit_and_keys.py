@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.access_store import AccessStore
-from graph.audit import AuditDraft, audited, digest, read_all, verify
+from graph.access.audit import AuditDraft, audited, digest, read_all, verify
+from graph.access.keys import Role, new_key
+from graph.access.store import AccessStore
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
-from graph.keys import Role, new_key
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder
 

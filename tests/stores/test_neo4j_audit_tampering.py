@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from neo4j import Driver
 
-from graph.audit import AuditDraft, Verification, digest, read_all, verify
+from graph.access.audit import AuditDraft, Verification, digest, read_all, verify
 from graph.stores.neo4j import Neo4jStore
 from tests.stores.conftest import cypher
 

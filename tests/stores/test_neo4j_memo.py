@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from graph.audit import AuditDraft
+from graph.access.audit import AuditDraft
 from graph.store import Assumption
 from graph.stores.neo4j import Neo4jStore, reads
 from graph.stores.neo4j import memo as memo_mod

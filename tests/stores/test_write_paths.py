@@ -12,8 +12,8 @@ import pytest
 from neo4j import Driver
 
 from graph.bundle import Bundle
+from graph.checks.evidence_immutability import EvidenceConflict
 from graph.errors import ConflictError
-from graph.evidence import EvidenceConflict
 from graph.model import Label
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore, writes

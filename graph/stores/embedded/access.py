@@ -1,13 +1,13 @@
-"""The embedded backend of `graph.access_store.AccessStore`: keys and the audit log in SQLite
+"""The embedded backend of `graph.access.store.AccessStore`: keys and the audit log in SQLite
 tables beside the graph's (access_tables.py), on the graph store's connection and lock."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from graph.audit import AuditDraft, AuditEntry, StoredAuditRow
+from graph.access.audit import AuditDraft, AuditEntry, StoredAuditRow
+from graph.access.keys import ApiKey
 from graph.errors import ConflictError, NotFoundError
-from graph.keys import ApiKey
 from graph.stores.embedded.access_tables import append_entry
 from graph.stores.embedded.record import SqliteRecord
 

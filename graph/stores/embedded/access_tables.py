@@ -1,11 +1,11 @@
 """The SQLite tables of the embedded access store, and the append the durable record's
-transaction makes in them when a graph write carries a pending audit entry (graph/audit.py)."""
+transaction makes in them when a graph write carries a pending audit entry (graph/access/audit.py)."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, seal
+from graph.access.audit import GENESIS_HASH, AuditDraft, AuditEntry, seal
 
 ACCESS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);

@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from graph.bundle import LINK_LISTS, Bundle, bundle_from_graph
-from graph.evidence import RecordedEvidence
+from graph.checks.evidence_immutability import RecordedEvidence
 from graph.model import (
     EDGE_ENDPOINTS,
     NODE_EDGE_FIELDS,
@@ -32,7 +32,7 @@ from graph.model import (
     latest_review,
     natural_key,
 )
-from graph.semantics import to_micros
+from graph.rules.evaluation import to_micros
 from graph.stores.common import check_where, natural_order
 from graph.stores.embedded.record import NO_PROPERTIES, EdgeRow
 

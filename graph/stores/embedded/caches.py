@@ -40,7 +40,7 @@ class Caches:
             records = [
                 EvidenceRecord(evidence[e], tuple(covers.get(e, ())))
                 for e in graph.into(control_id, Rel.EVIDENCES)
-                if e not in superseded  # a corrected item counts for nothing (graph/evidence.py)
+                if e not in superseded  # a corrected item counts for nothing (graph/checks/evidence_immutability.py)
             ]
             assets = sorted(graph.out(control_id, Rel.APPLIES_TO), key=natural_key)
             index = self._indexes[control_id] = ControlIndex(control, assets, records)

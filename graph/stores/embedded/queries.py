@@ -9,7 +9,7 @@ from datetime import datetime
 
 from graph.model import Asset, Control, ControlStatus, Criterion, Evidence, Label, Mapping, Rel, natural_key
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
-from graph.semantics import is_stale, is_valid, to_micros
+from graph.rules.evaluation import is_stale, is_valid, to_micros
 from graph.store import Assumption
 from graph.stores.common import mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.control_index import ControlIndex, id_of

@@ -2,7 +2,7 @@
 
 It holds the graph's nodes, edges and evidence reviews, and the access store's tables beside
 them (access_tables.py). Every write is one `transaction`, which also appends the pending audit
-entry (graph/audit.py), so the graph store and the access store share this record: its
+entry (graph/access/audit.py), so the graph store and the access store share this record: its
 connection, its lock, and the data dir's write lock (data_dir_lock.py).
 """
 
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph.audit import pending_audit
+from graph.access.audit import pending_audit
 from graph.errors import ConflictError
 from graph.model import EDGE_ENDPOINTS, Label, Rel
 from graph.stores.data_dir_lock import DataDirLock

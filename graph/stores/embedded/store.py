@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graph.bundle import Bundle
+from graph.checks.evidence_immutability import check_immutable, supersede_targets, touched_ids, without_recorded
+from graph.checks.references import check_bundle
+from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError, NotFoundError
-from graph.evidence import check_immutable, supersede_targets, touched_ids, without_recorded
-from graph.integrity import check_bundle
 from graph.model import (
     NODE_MODELS,
     Control,
@@ -38,7 +39,6 @@ from graph.stores.embedded.adjacency import Adjacency, edge_rows
 from graph.stores.embedded.caches import Caches
 from graph.stores.embedded.queries import QueryNeeds
 from graph.stores.embedded.record import SqliteRecord, delete_asset_rows, update_node_rows, write_rows
-from graph.write_rules import check_write_rules
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -1,4 +1,4 @@
-"""The Neo4j backend of `graph.store.GraphStore` and `graph.access_store.AccessStore` (see
+"""The Neo4j backend of `graph.store.GraphStore` and `graph.access.store.AccessStore` (see
 `store.Neo4jStore`)."""
 
 from graph.stores.neo4j.store import Neo4jStore

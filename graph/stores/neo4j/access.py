@@ -1,4 +1,4 @@
-"""The Neo4j backend of `graph.access_store.AccessStore`: keys and the audit log as nodes beside
+"""The Neo4j backend of `graph.access.store.AccessStore`: keys and the audit log as nodes beside
 the graph, written through the graph store's connection (so a graph write commits its pending
 audit entry in its own transaction, connection.py)."""
 
@@ -8,9 +8,9 @@ from datetime import datetime
 
 from neo4j.exceptions import ConstraintError
 
-from graph.audit import AuditDraft, AuditEntry, StoredAuditRow, not_audited
+from graph.access.audit import AuditDraft, AuditEntry, StoredAuditRow, not_audited
+from graph.access.keys import ApiKey
 from graph.errors import ConflictError
-from graph.keys import ApiKey
 from graph.stores.neo4j import audit as audit_log
 from graph.stores.neo4j import keys
 from graph.stores.neo4j.connection import Neo4jConnection

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 
-from graph.audit import GENESIS_HASH, AuditDraft, AuditEntry, PendingAudit, StoredAuditRow, pending_audit, seal
+from graph.access.audit import GENESIS_HASH, AuditDraft, AuditEntry, PendingAudit, StoredAuditRow, pending_audit, seal
 from graph.stores.neo4j.values import from_db, to_db
 
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """One Neo4j driver shared by a backend's graph store and access store.
 
 Both stores of a backend write through `write`, which also commits the pending audit entry
-(graph/audit.py) in the same managed transaction, so a graph write and its entry cannot part.
+(graph/access/audit.py) in the same managed transaction, so a graph write and its entry cannot part.
 """
 
 from __future__ import annotations

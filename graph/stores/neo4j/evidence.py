@@ -1,4 +1,4 @@
-"""Evidence in Neo4j: the immutability rule of `graph.evidence`, checked inside the write's
+"""Evidence in Neo4j: the immutability rule of `graph.checks.evidence_immutability`, checked inside the write's
 transaction after taking the write locks of every evidence node involved, so a concurrent
 write of the same id (or a second correction of the same item) waits and then sees the first;
 and reviews, appended as `(:EvidenceReview)-[:REVIEWS]->(:Evidence)` nodes (never edited), whose
@@ -12,7 +12,13 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph.bundle import Bundle
-from graph.evidence import RecordedEvidence, as_recorded, check_immutable, supersede_targets, touched_ids
+from graph.checks.evidence_immutability import (
+    RecordedEvidence,
+    as_recorded,
+    check_immutable,
+    supersede_targets,
+    touched_ids,
+)
 from graph.model import Evidence, EvidenceReview, Label, Rel
 from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.values import from_db, node_model, to_db
@@ -78,7 +84,7 @@ EXPORT_REVIEWS = (
 
 def check_in_transaction(tx: ManagedTransaction, bundle: Bundle, stored: set[str]) -> Bundle:
     """Raise `EvidenceConflict` (rolling the transaction back) unless the bundle only adds evidence;
-    return the bundle with the items it repeats as stored (`graph.evidence.as_recorded`).
+    return the bundle with the items it repeats as stored (`graph.checks.evidence_immutability.as_recorded`).
     `stored`: which of the bundle's evidence ids the database holds (read in this transaction)."""
     items = {e.id for e in bundle.evidence}
     others = set(touched_ids(bundle)) | set(supersede_targets(bundle))

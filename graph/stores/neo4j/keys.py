@@ -7,8 +7,8 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graph.access.keys import ApiKey
 from graph.errors import NotFoundError
-from graph.keys import ApiKey
 from graph.stores.neo4j.values import from_db, to_db
 
 

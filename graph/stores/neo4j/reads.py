@@ -1,14 +1,14 @@
 """Cypher of the read side: every query need of `GraphStore`, answered inside Neo4j.
 
 Texts are built once, at import, from the enums; values travel as parameters. The evidence rules
-of DESIGN.md ("Semantics") are mirrored here in Cypher; `graph.semantics` is the Python original
+of DESIGN.md ("Semantics") are mirrored here in Cypher; `graph.rules.evaluation` is the Python original
 and the differential tests hold the two to the same answers.
 """
 
 from __future__ import annotations
 
 from graph.model import ControlStatus, EvidenceStatus, Label, Rel
-from graph.semantics import EvidenceState
+from graph.rules.evaluation import EvidenceState
 from graph.stores.neo4j.schema import ORDER, endpoints
 
 ACCEPTED = EvidenceStatus.ACCEPTED.value
@@ -98,7 +98,7 @@ MAPPINGS_BETWEEN = (
     f"{seek('a', Label.FRAMEWORK)} WITH DISTINCT m RETURN {_MAPPING}"
 )
 
-# Evidence that a correction supersedes counts for nothing (graph/evidence.py). SUPERSEDES only
+# Evidence that a correction supersedes counts for nothing (graph/checks/evidence_immutability.py). SUPERSEDES only
 # ever joins evidence to evidence, so the other end's label is not checked: the test is then a
 # degree lookup instead of an expansion with a label check per relationship.
 CURRENT = f"NOT EXISTS {{ (e)<-[:{Rel.SUPERSEDES}]-() }}"
@@ -203,7 +203,7 @@ RETURN e.id AS evidence, c.id AS control, a.id AS asset
 # -- evidence states ------------------------------------------------------------------------------
 #
 # Per (control, asset) pair the evidence in scope is folded into four instants, as
-# `graph.semantics.fold` does: the newest valid `collected_at`, the latest end (expiry)
+# `graph.rules.evaluation.fold` does: the newest valid `collected_at`, the latest end (expiry)
 # of expired accepted evidence, the latest pending and the latest rejected `collected_at`; the
 # state is then the first reason that holds. Each evidence row is reduced to one (kind, instant)
 # pair and the folding is a `max` grouped by kind, which keeps the per-row work small. Evidence

@@ -15,8 +15,9 @@ from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 
 from graph.bundle import Bundle, bundle_from_graph
+from graph.checks.references import check_bundle
+from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError
-from graph.integrity import check_bundle
 from graph.model import (
     FREQUENCY_DAYS,
     NODE_EDGE_FIELDS,
@@ -32,7 +33,7 @@ from graph.model import (
     order_key,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
-from graph.semantics import EvidenceState, from_micros, to_micros
+from graph.rules.evaluation import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
@@ -42,7 +43,6 @@ from graph.stores.neo4j.access import Neo4jAccessStore
 from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
-from graph.write_rules import check_write_rules
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ import neo4j.time
 from pydantic import AwareDatetime
 
 from graph.model import NODE_MODELS, Label, NodeModel, order_key
-from graph.semantics import to_micros
+from graph.rules.evaluation import to_micros
 from graph.stores.neo4j.schema import ORDER
 
 

@@ -1,5 +1,5 @@
 """Rules a bundle must follow given what the store holds, checked by both stores on every write
-(API, bundle loads, CLI, imports) after `graph.integrity.check_bundle`, before a byte is written:
+(API, bundle loads, CLI, imports) after `graph.checks.references.check_bundle`, before a byte is written:
 
 - no recorded instant lies more than `MAX_CLOCK_SKEW` past the server's clock: evidence
   `collected_at`, an asset's `changed_at`, a review's `at` (a future record would count, or
