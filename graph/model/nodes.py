@@ -214,8 +214,8 @@ class Criterion(_Node):
     parent: NodeId | None = Field(default=None, description="The criterion it is a CHILD_OF; none at the top.")
     assessable: bool | None = Field(
         default=None,
-        description="Whether it states a requirement of its own and counts in coverage; "
-        "unset: exactly when it has no children.",
+        description="Whether it states a requirement of its own and counts in coverage: as its catalog says, "
+        "else (unset) exactly when it has no children.",
     )
 
 

@@ -62,10 +62,7 @@ class CriterionMapping:
 class Criterion:
     node: strawberry.Private[m.Criterion]
 
-    @strawberry.field(
-        description="Whether it states a requirement of its own and counts in coverage: as its catalog says, "
-        "else exactly when it has no children."
-    )
+    @strawberry.field(description=m.Criterion.model_fields["assessable"].description)
     async def assessable(self, info: GqlInfo) -> bool:
         if self.node.assessable is not None:
             return self.node.assessable

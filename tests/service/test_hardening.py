@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from graph.access.keys import Role
 from graph.stores.embedded import EmbeddedStore
 from service.settings import Settings
 from tests.graphs import GraphBuilder, day
@@ -52,7 +53,7 @@ def test_each_key_has_its_own_rate_limit_answering_429() -> None:
         limited = statuses[-1]
         assert limited.status_code == 429 and limited.json()["code"] == "RATE_LIMITED"
         assert int(limited.headers["retry-after"]) >= 1
-        other = live.as_role(__import__("graph.access.keys").keys.Role.VIEWER)
+        other = live.as_role(Role.VIEWER)
         assert other.client.post(f"{live.url}/graphql", json={"query": "{ me { actor } }"}).status_code == 200
 
 
