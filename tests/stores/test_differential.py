@@ -152,6 +152,10 @@ def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
         "accepted_evidence_times",
         lambda s: s.accepted_evidence_times([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
     )
+    both.same(
+        "accepted_evidence_periods",
+        lambda s: s.accepted_evidence_periods([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
+    )
     for asset, depth in product([*assets, "missing-id"], [None, 0, 1, 2]):
         both.same(f"dependents {asset} {depth}", lambda s, a=asset, d=depth: s.dependents(a, d))
 
