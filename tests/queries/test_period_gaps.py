@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from graph.errors import ConflictError
 from graph.queries import evidence_gaps
 from graph.store import GraphStore
 from tests.graphs import EPS, T0, GraphBuilder, day
@@ -116,3 +117,14 @@ def test_a_year_of_monitoring_with_one_outage_leaves_only_the_outage(store: Grap
     found = counts(store, start, T0)
     assert len(found) == 365
     assert [i for i, n in enumerate(found) if n == 0] == [163, 164, 165]
+
+
+def test_a_recorded_observation_period_cannot_be_changed_and_the_refusal_changes_nothing(store: GraphStore) -> None:
+    b = GraphBuilder().control("c", frequency="daily")
+    observing(b, "c", day(20), day(0), day(3), "monitor").write_to(store)
+    longer = GraphBuilder()
+    observing(longer, "c", day(20), day(0), day(5), "monitor")
+    with pytest.raises(ConflictError) as error:
+        store.write(longer.bundle(), immutable_evidence=True)
+    assert str(error.value).startswith("evidence[0].period_end:")
+    assert counts(store, day(0), day(5)) == [1, 1, 1, 0, 0]
