@@ -94,7 +94,14 @@ def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle
                 v.model_copy(update={"report_valid_until": moved(v.report_valid_until)}) for v in bundle.vendors
             ],
             "evidence": [
-                e.model_copy(update={"collected_at": moved(e.collected_at), "valid_until": moved(e.valid_until)})
+                e.model_copy(
+                    update={
+                        "collected_at": moved(e.collected_at),
+                        "valid_until": moved(e.valid_until),
+                        "period_start": moved(e.period_start),
+                        "period_end": moved(e.period_end),
+                    }
+                )
                 for e in bundle.evidence
             ],
         }

@@ -135,6 +135,12 @@ class GraphStore(Protocol):
     ) -> dict[str, list[datetime]]:
         """Per control, `collected_at` of its accepted evidence within `[start, end)`, sorted."""
 
+    def accepted_evidence_periods(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
+        """Per control, `(period_start, period_end, collected_at)` of its accepted, current
+        evidence whose observation period overlaps `[start, end)`, sorted."""
+
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         """(evidence, control, asset) triples valid and fresh at `at` now, that a change of the
         asset at `at` would make stale."""

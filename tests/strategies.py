@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from graph.bundle import Bundle
 from graph.model import (
     FREQUENCY_DAYS,
+    MAX_CLOCK_SKEW,
     AssetKind,
     ControlStatus,
     DependencyKind,
@@ -187,6 +188,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             "valid_until": valid_until,
             "status": draw(st.sampled_from(list(EvidenceStatus)) | st.just(EvidenceStatus.ACCEPTED)).value,
         }
+        row.update(observation_period(draw, collected))
         # One correction per item, ever, and only of an item of the same control (the write rules).
         uncorrected = [e for e in evidence[:-1] if e not in corrected and control_of[e] == control]
         if uncorrected and draw(st.integers(0, 3)) == 0:
@@ -225,6 +227,20 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         times=times,
         changes=changes,
     )
+
+
+def observation_period(draw: st.DrawFn, collected: datetime) -> dict[str, datetime]:
+    """Usually none; else `period_start`/`period_end` ending at or before collection (or up to the
+    allowed skew after it), the ends often on a day edge around T, where the gap intervals of
+    the differential test start, or a microsecond either side."""
+    if draw(st.integers(0, 2)) != 0:
+        return {}
+    latest = collected + MAX_CLOCK_SKEW
+    end = draw(st.sampled_from([collected, latest, min(draw(instants()), latest)]))
+    start = draw(instants())
+    if start >= end:
+        start = end - timedelta(days=draw(st.integers(1, 120)))
+    return {"period_start": start, "period_end": end}
 
 
 def _update(

@@ -2,7 +2,7 @@
 (API, bundle loads, CLI, imports) after `graph.checks.references.check_bundle`, before a byte is written:
 
 - no recorded instant lies more than `MAX_CLOCK_SKEW` past the server's clock: evidence
-  `collected_at`, an asset's `changed_at`, a review's `at` (a future record would count, or
+  `collected_at` and `period_end`, an asset's `changed_at`, a review's `at` (a future record would count, or
   refuse to go stale, before it happened);
 - an evidence item supersedes only an item of its own control (a correction of another control's
   evidence would silently remove that control's proof);
@@ -50,6 +50,9 @@ def future_problems(bundle: Bundle, now: datetime) -> list[FieldProblem]:
     latest = now + MAX_CLOCK_SKEW
     found = [
         *((f"evidence[{i}].collected_at", e.collected_at) for i, e in enumerate(bundle.evidence)),
+        # An observation period ends at most the skew past collection: with both at the limit it
+        # would reach twice the skew past the clock, which no monitor can have observed.
+        *((f"evidence[{i}].period_end", e.period_end) for i, e in enumerate(bundle.evidence)),
         *((f"assets[{i}].changed_at", a.changed_at) for i, a in enumerate(bundle.assets)),
         *((f"reviews[{i}].at", r.at) for i, r in enumerate(bundle.reviews)),
     ]

@@ -274,6 +274,17 @@ class Evidence(_Node):
     sha256: Annotated[str, Field(pattern=_SHA256.pattern)] | None = Field(
         default=None, description="SHA-256 (hex) of the evidence file."
     )
+    period_start: UtcDatetime | None = Field(
+        default=None,
+        description="Start of the span the item observed (a monitoring export, a check's history); "
+        "given with period_end.",
+    )
+    period_end: UtcDatetime | None = Field(
+        default=None,
+        validate_default=True,
+        description="End (exclusive) of the span the item observed: later than period_start, at most "
+        "collected_at plus the allowed clock skew.",
+    )
     supersedes: NodeId | None = Field(
         default=None,
         description="The evidence item this one corrects; the old one stays on record but no longer counts.",
@@ -288,6 +299,28 @@ class Evidence(_Node):
         if valid_until is not None and collected_at is not None and valid_until <= collected_at:
             raise ValueError("must be later than collected_at")
         return valid_until
+
+    @field_validator("period_end")
+    @classmethod
+    def _period_is_observed(cls, period_end: datetime | None, info: ValidationInfo) -> datetime | None:
+        # An item can only have observed what happened before it was collected (give or take skew).
+        start, collected_at = info.data.get("period_start"), info.data.get("collected_at")
+        if period_end is None:
+            if start is not None:
+                raise ValueError("is required when period_start is given")
+            return None
+        if start is None:
+            if "period_start" in info.data:
+                raise ValueError("needs period_start: an observation period has both ends")
+            return period_end
+        if period_end <= start:
+            raise ValueError("must be later than period_start")
+        if collected_at is not None and period_end > collected_at + MAX_CLOCK_SKEW:
+            minutes = int(MAX_CLOCK_SKEW.total_seconds() // 60)
+            raise ValueError(
+                f"must be at most {minutes} minutes past collected_at: an item observes what came before it"
+            )
+        return period_end
 
 
 class EvidenceReview(BaseModel):

@@ -1,15 +1,17 @@
 """Type II period gaps.
 
-Rule (docs/design.md): over `[start, end)`, a control of frequency F expects accepted evidence in each
-consecutive interval `[start + i·F, start + (i+1)·F)` (the last one cut at `end`); each interval
-with no accepted evidence collected inside it is a gap. Implemented controls only: a planned or
-not-applicable control is not expected to operate.
+Rule (DESIGN.md "Period gaps"): over `[start, end)`, an implemented control of frequency F expects
+accepted evidence in each consecutive interval `[start + i·F, start + (i+1)·F)` (the last one cut
+at `end`). An interval is operated when some accepted, non-superseded item of the control was
+collected inside it, or observed part of it (its `[period_start, period_end)` overlaps the
+interval); each interval not operated is a gap. A planned or not-applicable control is not
+expected to operate.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from graph.errors import InvalidInputError
 from graph.model import Control, ControlStatus, Label, natural_key, to_utc
@@ -60,18 +62,21 @@ def evidence_gaps(
     else:
         controls = _all_controls(store)
     implemented = [c for c in controls if c.status is ControlStatus.IMPLEMENTED]
-    times = store.accepted_evidence_times([c.id for c in implemented], start, end) if implemented else {}
+    ids = [c.id for c in implemented]
+    times = store.accepted_evidence_times(ids, start, end) if implemented else {}
+    observed = store.accepted_evidence_periods(ids, start, end) if implemented else {}
     periods = []
     # A daily control has 365 intervals a year: built without validation, from values that are
     # already what the fields hold (UTC instants, counts).
     lower_utc, upper_utc = to_utc(start), to_utc(end)
     for control in implemented:
         collected = times.get(control.id, [])
+        bounds = period_intervals(lower_utc, upper_utc, control.frequency)
+        counts = [bisect_left(collected, upper) - bisect_left(collected, lower) for lower, upper in bounds]
+        _add_observations(counts, bounds, observed.get(control.id, []), control.frequency.interval)
         intervals = [
-            GapInterval.model_construct(
-                start=lower, end=upper, evidence_count=bisect_left(collected, upper) - bisect_left(collected, lower)
-            )
-            for lower, upper in period_intervals(lower_utc, upper_utc, control.frequency)
+            GapInterval.model_construct(start=lower, end=upper, evidence_count=count)
+            for (lower, upper), count in zip(bounds, counts, strict=True)
         ]
         periods.append(
             ControlPeriod.model_construct(
@@ -82,6 +87,32 @@ def evidence_gaps(
             )
         )
     return EvidenceGapsReport(framework=framework_id, start=start, end=end, controls=periods)
+
+
+def _add_observations(
+    counts: list[int],
+    bounds: list[tuple[datetime, datetime]],
+    periods: list[tuple[datetime, datetime, datetime]],
+    step: timedelta,
+) -> None:
+    """Count each observing item once in every interval its period overlaps, except the one it
+    was collected in (already counted there).
+
+    The intervals are `step` long from the first lower bound (the last one cut), so the ones a
+    period overlaps are found by arithmetic: a year-long monitoring export against a daily
+    control is 365 increments, not a scan of 365 intervals per item.
+    """
+    if not bounds:
+        return
+    origin, last = bounds[0][0], len(bounds) - 1
+    for period_start, period_end, collected_at in periods:
+        first = max(0, (period_start - origin) // step)
+        # The interval holding the period's last instant: the one before the first at or past its end.
+        final = min(last, -((origin - period_end) // step) - 1)
+        for index in range(first, final + 1):
+            lower, upper = bounds[index]
+            if lower < period_end and period_start < upper and not lower <= collected_at < upper:
+                counts[index] += 1
 
 
 def _all_controls(store: GraphStore) -> list[Control]:

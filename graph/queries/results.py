@@ -106,7 +106,9 @@ class MissingEvidenceReport(_Result):
 class GapInterval(_Result):
     start: UtcDatetime
     end: UtcDatetime
-    evidence_count: int
+    evidence_count: int = Field(
+        description="Accepted, current items that operate the interval: collected inside it or observing part of it."
+    )
 
     @property
     def is_gap(self) -> bool:

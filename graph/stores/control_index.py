@@ -103,6 +103,7 @@ class ControlIndex:
         self.scoped: dict[str, list[EvidenceItem]] = {}
         self.scoped_ids: dict[str, list[str]] = {}
         accepted: list[datetime] = []
+        periods: list[tuple[datetime, datetime, datetime]] = []
         for record in records:
             evidence = record.evidence
             item = evidence_item(evidence, span)
@@ -115,8 +116,12 @@ class ControlIndex:
                 self.unscoped_ids.append(evidence.id)
             if evidence.status is EvidenceStatus.ACCEPTED:
                 accepted.append(evidence.collected_at)
+                if evidence.period_start is not None and evidence.period_end is not None:
+                    periods.append((evidence.period_start, evidence.period_end, evidence.collected_at))
         accepted.sort()
         self.accepted = accepted
+        periods.sort()
+        self.periods = periods
         self._last: ControlStates | None = None
         self._unscoped_keys: list[str] | None = None  # sort keys of the ids, made on first use
         self._scoped_keys: dict[str, list[str]] = {}
@@ -205,3 +210,8 @@ class ControlIndex:
     def accepted_between(self, start: datetime, end: datetime) -> list[datetime]:
         """`collected_at` of the accepted items within `[start, end)`, sorted."""
         return self.accepted[bisect_left(self.accepted, start) : bisect_left(self.accepted, end)]
+
+    def periods_overlapping(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime, datetime]]:
+        """(period_start, period_end, collected_at) of the accepted items whose observation
+        period overlaps `[start, end)`, sorted."""
+        return [p for p in self.periods if p[0] < end and start < p[1]]

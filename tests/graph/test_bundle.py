@@ -11,7 +11,7 @@ import pytest
 
 from graph.bundle import Bundle, bundle_from_graph, dump_bundle, parse_bundle, read_bundle_file
 from graph.errors import InvalidInputError
-from graph.model import Label, Rel
+from graph.model import Evidence, Label, Rel
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from tests.graphs import T0, GraphBuilder, day, sample_graph
@@ -361,3 +361,36 @@ def test_a_relationship_listed_twice_is_stored_once(store: GraphStore) -> None:
     store.write(b.bundle())
     assert [(x.source, x.target) for x in store.export().applies_to] == [("c", "a")]
     assert store.related(Rel.APPLIES_TO, ["c"]) == {"c": ["a"]}
+
+
+# -- observation periods ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "reason_part"),
+    [
+        ({"period_start": "2026-05-01T00:00:00Z"}, "required when period_start is given"),
+        ({"period_end": "2026-05-01T00:00:00Z"}, "needs period_start"),
+        ({"period_start": "2026-05-01T00:00:00Z", "period_end": "2026-05-01T00:00:00Z"}, "later than period_start"),
+        ({"period_start": "2026-05-02T00:00:00Z", "period_end": "2026-05-01T00:00:00Z"}, "later than period_start"),
+        ({"period_start": "2026-05-01T00:00:00Z", "period_end": "2026-06-01T00:05:00.000001Z"}, "5 minutes past"),
+    ],
+    ids=["start-only", "end-only", "empty", "backwards", "past-collection-and-skew"],
+)
+def test_a_bad_observation_period_is_refused_naming_period_end(period: dict[str, str], reason_part: str) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        parse_bundle({"evidence": [{**EVIDENCE, **period}]})
+    found = problems(error)
+    assert list(found) == ["evidence[0].period_end"]
+    assert reason_part in found["evidence[0].period_end"]
+
+
+def test_an_observation_period_may_end_at_collection_plus_the_skew_and_round_trips(store: GraphStore) -> None:
+    period = {"period_start": "2025-06-01T00:00:00Z", "period_end": "2026-06-01T00:05:00Z"}
+    bundle = parse_bundle({"evidence": [{**EVIDENCE, **period}], "controls": [{"id": "c", "title": "c"}]})
+    assert bundle.evidence[0].period_end == T0 + timedelta(minutes=5)
+    store.write(bundle)
+    stored = store.get_nodes(Label.EVIDENCE, ["e"])["e"]
+    assert isinstance(stored, Evidence)
+    assert (stored.period_start, stored.period_end) == (T0 - timedelta(days=365), T0 + timedelta(minutes=5))
+    assert store.export() == canonical(bundle)

@@ -34,6 +34,7 @@ def answers(store: EmbeddedStore, at: datetime) -> dict[str, Any]:
         "states": [s.model_dump() for s in store.control_states(None, at)],
         "verdicts": {k: v.model_dump() for k, v in store.control_verdicts(controls, at).items()},
         "times": store.accepted_evidence_times(controls, day(-400), day(400)),
+        "periods": store.accepted_evidence_periods(controls, day(-400), day(400)),
         "around": store.neighbourhood(assets).model_dump(),
         "around_a1": store.neighbourhood(["a1"]).model_dump(),
         "dependents": {a: store.dependents(a, None) for a in assets},

@@ -160,6 +160,16 @@ def test_instants_past_the_servers_clock_are_refused(store: GraphStore) -> None:
     assert [p.field for p in error.problems] == ["reviews[0].at"]
 
 
+def test_an_observation_period_ending_past_the_servers_clock_is_refused(store: GraphStore) -> None:
+    org().write_to(store)
+    soon, later = now_utc() + timedelta(minutes=4), now_utc() + timedelta(minutes=8)
+    period = {"period_start": day(-30), "period_end": later}
+    error = refused(store, bundle(evidence=[item(collected_at=soon, **period)]))
+    assert [p.field for p in error.problems] == ["evidence[0].period_end"]
+    assert "future" in error.problems[0].reason
+    store.write(bundle(evidence=[item(collected_at=soon, period_start=day(-30), period_end=soon)]))
+
+
 # -- item 6: evidence scope and crosswalk mappings ------------------------------------------------
 
 

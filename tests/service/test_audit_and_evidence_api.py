@@ -118,3 +118,18 @@ def test_an_evidence_collector_records_evidence_and_nothing_else(store: GraphSto
         collector.error('mutation { upsertControls(controls: [{id: "k", title: "x"}]) { id } }')["extensions"]["code"]
         == "FORBIDDEN"
     )
+
+
+def test_evidence_records_and_answers_its_observation_period(store: GraphStore, live: LiveServer) -> None:
+    seeded(store)
+    fields = (
+        'id: "e1", content: "monitor export", periodStart: "2026-05-01T00:00:00Z", periodEnd: "2026-06-01T00:00:00Z"'
+    )
+    assert record(live, fields, "id periodStart periodEnd")["data"]["recordEvidence"] == {
+        "id": "e1",
+        "periodStart": "2026-05-01T00:00:00Z",
+        "periodEnd": "2026-06-01T00:00:00Z",
+    }
+    refused = record(live, 'id: "e2", content: "x", periodStart: "2026-05-01T00:00:00Z"')["errors"][0]
+    assert refused["extensions"]["code"] == "BAD_USER_INPUT" and refused["message"].startswith("evidence[0].periodEnd:")
+    assert set(store.get_nodes(__import__("graph.model").model.Label.EVIDENCE, ["e2"])) == set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import product
 from typing import Any
 
@@ -26,6 +26,7 @@ from graph.store import Assumption, GraphStore
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
 from tests.reference_coverage import reference_coverage
+from tests.reference_gaps import reference_gaps
 from tests.stores.neo4j_launcher import Neo4jServer
 from tests.strategies import GraphCase, T, graph_cases
 
@@ -152,6 +153,10 @@ def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
         "accepted_evidence_times",
         lambda s: s.accepted_evidence_times([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
     )
+    both.same(
+        "accepted_evidence_periods",
+        lambda s: s.accepted_evidence_periods([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
+    )
     for asset, depth in product([*assets, "missing-id"], [None, 0, 1, 2]):
         both.same(f"dependents {asset} {depth}", lambda s, a=asset, d=depth: s.dependents(a, d))
 
@@ -171,6 +176,24 @@ def _against_reference(both: Pair, case: GraphCase) -> None:
             assert report.totals.model_dump() == expected.totals, (framework, at)
             missing = {r.control_id for r in missing_evidence(store, at, framework).rows}
             assert missing == failing & expected.controls, (framework, at)
+        both.asked += 1
+
+
+def _gaps_against_reference(both: Pair, case: GraphCase, start: datetime, end: datetime) -> None:
+    """Both stores' period gaps, with and without a framework, equal the independent reference
+    (tests/reference_gaps.py); the framework's controls are those of the coverage reference."""
+    bundle = both.embedded.export()
+    verdicts = both.embedded.control_verdicts([c.id for c in bundle.controls], T)
+    scopes: list[tuple[str | None, set[str] | None]] = [(None, None)]
+    for framework in case.frameworks:
+        scope = reference_coverage(bundle, framework, {k: v.effective for k, v in verdicts.items()}).controls
+        scopes.append((framework, scope))
+    for framework, controls in scopes:
+        expected = reference_gaps(bundle, start, end, controls)
+        for store in (both.embedded, both.neo4j):
+            report = evidence_gaps(store, start, end, framework)
+            found = {c.control_id: [i.is_gap for i in c.intervals] for c in report.controls}
+            assert found == expected, (framework, store)
         both.asked += 1
 
 
@@ -195,6 +218,7 @@ def _queries(both: Pair, case: GraphCase, data: Any) -> None:
     both.same("evidence_gaps", lambda s: evidence_gaps(s, start, end))
     for framework in case.frameworks:
         both.same(f"evidence_gaps {framework}", lambda s, f=framework: evidence_gaps(s, start, end, f))
+    _gaps_against_reference(both, case, start, end)
     for a, b in product(case.frameworks, repeat=2):
         both.same(f"crosswalk {a} {b}", lambda s, a=a, b=b: crosswalk(s, a, b))
     for asset in data.draw(st.lists(st.sampled_from(case.assets), min_size=1, max_size=3, unique=True), label="br"):

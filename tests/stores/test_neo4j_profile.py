@@ -152,6 +152,7 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
         "mappings_between": (reads.MAPPINGS_BETWEEN, {"a": "fw", "b": "fw"}),
         "framework_criteria": (reads.FRAMEWORK_CRITERIA, {"framework": "fw"}),
         "accepted_evidence_times": (reads.ACCEPTED_EVIDENCE_TIMES, {"ids": ["small-ctl"], "start": T0, "end": T0}),
+        "accepted_evidence_periods": (reads.ACCEPTED_EVIDENCE_PERIODS, {"ids": ["small-ctl"], "start": T0, "end": T0}),
         "neighbourhood": (reads.NEIGHBOURHOOD, {"ids": ["small-1"]}),
         "dependents": (reads.dependents(None), {"id": "small-1"}),
         "dependents 2": (reads.dependents(2), {"id": "small-1"}),

@@ -145,6 +145,16 @@ class QueryNeeds:
             for control_id in control_ids
         }
 
+    def accepted_evidence_periods(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
+        return {
+            control_id: self._caches.index(control_id).periods_overlapping(start, end)
+            if control_id in self._graph.nodes[Label.CONTROL]
+            else []
+            for control_id in control_ids
+        }
+
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         graph = self._graph
         touched = set(asset_ids)

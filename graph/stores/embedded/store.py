@@ -248,6 +248,12 @@ class EmbeddedStore:
         with self._lock:
             return self._queries.accepted_evidence_times(control_ids, start, end)
 
+    def accepted_evidence_periods(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
+        with self._lock:
+            return self._queries.accepted_evidence_periods(control_ids, start, end)
+
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         with self._lock:
             return self._queries.becoming_stale(asset_ids, at)

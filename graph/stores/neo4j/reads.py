@@ -110,6 +110,15 @@ ACCEPTED_EVIDENCE_TIMES = (
     "RETURN id, collect(e.collected_at.epochSeconds * 1000000 + e.collected_at.nanosecond / 1000) AS times"
 )
 
+ACCEPTED_EVIDENCE_PERIODS = (
+    f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE}) "
+    f"{seek('c', Label.CONTROL)} WHERE e.status = '{ACCEPTED}' AND e.period_start < $end AND $start < e.period_end "
+    f"AND {CURRENT} "
+    "RETURN id, collect([e.period_start.epochSeconds * 1000000 + e.period_start.nanosecond / 1000, "
+    "e.period_end.epochSeconds * 1000000 + e.period_end.nanosecond / 1000, "
+    "e.collected_at.epochSeconds * 1000000 + e.collected_at.nanosecond / 1000]) AS periods"
+)
+
 # -- blast radius --------------------------------------------------------------------------------
 
 

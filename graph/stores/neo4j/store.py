@@ -363,6 +363,19 @@ class Neo4jStore:
                 times[record["id"]] = sorted(from_micros(t) for t in record["times"])
         return times
 
+    def accepted_evidence_periods(
+        self, control_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
+        wanted = _unique(control_ids)
+        periods: dict[str, list[tuple[datetime, datetime, datetime]]] = {i: [] for i in wanted}
+        if wanted:
+            records = self._read(reads.ACCEPTED_EVIDENCE_PERIODS, ids=wanted, start=to_db(start), end=to_db(end))
+            for record in records:
+                periods[record["id"]] = sorted(
+                    (from_micros(lo), from_micros(hi), from_micros(at)) for lo, hi, at in record["periods"]
+                )
+        return periods
+
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         wanted = _unique(asset_ids)
         if not wanted:
