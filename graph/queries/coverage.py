@@ -347,6 +347,8 @@ def _direct_reason(status: CoverageStatus, findings: list[ControlFinding]) -> st
     if not implemented:
         return "no implemented control satisfies it"
     effective = sum(f.effective for f in implemented)
+    if all(f.status is ControlStatus.CARVED_OUT for f in implemented):
+        return f"carved out: {effective} of {len(implemented)} controls effective on their vendors' reports"
     return f"{effective} of {len(implemented)} implemented controls effective"
 
 
