@@ -125,3 +125,17 @@ def test_planned_and_not_applicable_only_is_uncovered_and_not_carved_out(store: 
     GraphBuilder().framework().criterion("C1").control("p", status="planned", satisfies=["fw:C1"]).write_to(store)
     [row] = coverage(store, "fw", day(1)).criteria
     assert (row.status.value, row.carved_out) == ("UNCOVERED", False)
+
+
+def test_answers_follow_later_writes_of_the_vendor_and_the_control(store: GraphStore) -> None:
+    # Asked first, so anything a store remembers is in place before each write.
+    GraphBuilder().framework().criterion("C1").control("co", satisfies=["fw:C1"]).write_to(store)
+    assert vendor_rows(store, day(1)) == {("co", None, "NEVER_COLLECTED", None)}
+    GraphBuilder().vendor("v", report_valid_until=UNTIL).relies_on("co", "v").write_to(store)
+    store.write(Bundle.model_validate({"controls": [{"id": "co", "title": "Co", "status": "carved_out"}]}))
+    assert statuses(coverage(store, "fw", day(1))) == {"fw:C1": "COVERED"}
+    assert vendor_rows(store, day(1)) == set()
+    # The report is found to end earlier: the same instant now misses it.
+    GraphBuilder().vendor("v", report_valid_until=day(1)).write_to(store)
+    assert statuses(coverage(store, "fw", day(1))) == {"fw:C1": "PARTIAL"}
+    assert vendor_rows(store, day(1)) == {("co", "v", "VENDOR_REPORT_EXPIRED", day(1))}
