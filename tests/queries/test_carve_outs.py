@@ -8,8 +8,9 @@ import pytest
 
 from graph.bundle import Bundle
 from graph.errors import InvalidInputError
-from graph.model import Label, Rel, ReportKind, Vendor
+from graph.model import ControlStatus, CoverageStatus, Label, Rel, ReportKind, Vendor
 from graph.queries import coverage, evidence_gaps, missing_evidence
+from graph.rules.evaluation import EvidenceState, all_carved_out, direct_status, vendor_report_state
 from graph.store import GraphStore
 from tests.graphs import EPS, GraphBuilder, day, statuses
 
@@ -139,3 +140,17 @@ def test_answers_follow_later_writes_of_the_vendor_and_the_control(store: GraphS
     GraphBuilder().vendor("v", report_valid_until=day(1)).write_to(store)
     assert statuses(coverage(store, "fw", day(1))) == {"fw:C1": "PARTIAL"}
     assert vendor_rows(store, day(1)) == {("co", "v", "VENDOR_REPORT_EXPIRED", day(1))}
+
+
+# -- the rules as pure functions ------------------------------------------------------------------
+
+
+def test_the_rules_count_a_carve_out_as_implemented_and_its_report_until_its_end() -> None:
+    carved, implemented, planned = ControlStatus.CARVED_OUT, ControlStatus.IMPLEMENTED, ControlStatus.PLANNED
+    assert direct_status([(carved, True)]) is CoverageStatus.COVERED
+    assert direct_status([(carved, False), (planned, False)]) is CoverageStatus.PARTIAL
+    assert all_carved_out([carved, planned]) and not all_carved_out([carved, implemented])
+    assert not all_carved_out([planned]) and not all_carved_out([])
+    assert vendor_report_state(UNTIL, UNTIL - EPS) is EvidenceState.OK
+    assert vendor_report_state(UNTIL, UNTIL) is EvidenceState.VENDOR_REPORT_EXPIRED
+    assert vendor_report_state(None, UNTIL) is EvidenceState.VENDOR_REPORT_MISSING
