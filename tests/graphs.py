@@ -75,8 +75,18 @@ class GraphBuilder:
         self._add("depends_on", {"source": source, "target": target, "kind": kind})
         return self
 
-    def vendor(self, vid: str, provides: list[str] = ()) -> GraphBuilder:  # type: ignore[assignment]
-        self._add("vendors", {"id": vid, "name": vid})
+    def vendor(
+        self,
+        vid: str,
+        provides: list[str] = (),  # type: ignore[assignment]
+        *,
+        report_valid_until: datetime | None = None,
+        report_kind: str | None = None,
+    ) -> GraphBuilder:
+        self._add(
+            "vendors",
+            {"id": vid, "name": vid, "report_valid_until": report_valid_until, "report_kind": report_kind},
+        )
         for asset in provides:
             self._add("provided_by", {"source": asset, "target": vid})
         return self

@@ -13,6 +13,7 @@ framework whose parent it is (the write rules keep CHILD_OF inside a framework).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from graph.bundle import Bundle
 
@@ -32,6 +33,33 @@ class ReferenceCoverage:
     statuses: dict[str, str]  # criterion id -> status
     totals: dict[str, int]  # over the assessable criteria: total, covered, partial, uncovered
     controls: set[str]  # the controls the framework's coverage depends on (missing evidence's scope)
+    carved_out: set[str]  # criteria judged directly whose implemented controls are all carved out
+
+
+@dataclass(frozen=True)
+class ReferenceCarveOuts:
+    effective: dict[str, bool]  # carved-out control -> effective at T
+    rows: set[tuple[str, str, str, datetime | None]]  # (control, vendor, reason, since) missing at T
+
+
+def reference_carve_outs(bundle: Bundle, at: datetime) -> ReferenceCarveOuts:
+    """DESIGN.md "Carved-out control" and "Missing evidence at T", by their wording: a carved-out
+    control is effective at T when every vendor it relies on has `report_valid_until > T`; if not,
+    one row per vendor without a valid report, VENDOR_REPORT_EXPIRED (since = report_valid_until)
+    or VENDOR_REPORT_MISSING."""
+    until = {v.id: v.report_valid_until for v in bundle.vendors}
+    effective: dict[str, bool] = {}
+    rows: set[tuple[str, str, str, datetime | None]] = set()
+    for control in bundle.controls:
+        if control.status.value != "carved_out":
+            continue
+        vendors = [link.target for link in bundle.relies_on if link.source == control.id]
+        invalid = [v for v in vendors if until[v] is None or not until[v] > at]  # type: ignore[operator]
+        effective[control.id] = not invalid
+        for v in invalid:
+            reason = "VENDOR_REPORT_MISSING" if until[v] is None else "VENDOR_REPORT_EXPIRED"
+            rows.add((control.id, v, reason, until[v]))
+    return ReferenceCarveOuts(effective=effective, rows=rows)
 
 
 def reference_coverage(bundle: Bundle, framework: str, effective: dict[str, bool]) -> ReferenceCoverage:
@@ -46,9 +74,14 @@ def reference_coverage(bundle: Bundle, framework: str, effective: dict[str, bool
     # Assessable: as the criterion says, else exactly the leaves.
     assessable = {c.id for c in criteria if (c.assessable if c.assessable is not None else not children[c.id])}
 
+    def implemented_controls(criterion_id: str) -> list[str]:
+        # Over the controls that SATISFY it, ignoring not_applicable and planned ones; carved-out
+        # ones count as implemented.
+        counted = ("implemented", "carved_out")
+        return [k for k in satisfied_by.get(criterion_id, []) if status_of_control[k] in counted]
+
     def direct(criterion_id: str) -> str:
-        # Over the controls that SATISFY it, ignoring not_applicable and planned ones.
-        implemented = [k for k in satisfied_by.get(criterion_id, []) if status_of_control[k] == "implemented"]
+        implemented = implemented_controls(criterion_id)
         if not implemented:
             return UNCOVERED
         return COVERED if all(effective[k] for k in implemented) else PARTIAL
@@ -65,12 +98,16 @@ def reference_coverage(bundle: Bundle, framework: str, effective: dict[str, bool
 
     statuses: dict[str, str] = {}
     scope: set[str] = set()
+    carved_out: set[str] = set()
     for c in criteria:
         if c.id not in assessable:
             continue
         if c.id in satisfied_by:  # it has a SATISFIES edge: judged on its own controls
             statuses[c.id] = direct(c.id)
             scope.update(satisfied_by[c.id])
+            implemented = implemented_controls(c.id)
+            if implemented and all(status_of_control[k] == "carved_out" for k in implemented):
+                carved_out.add(c.id)
             continue
         best = UNCOVERED  # through the crosswalk; none gives UNCOVERED
         for n, rel in neighbours(c.id):
@@ -108,4 +145,4 @@ def reference_coverage(bundle: Bundle, framework: str, effective: dict[str, bool
         "partial": counted.count(PARTIAL),
         "uncovered": counted.count(UNCOVERED),
     }
-    return ReferenceCoverage(statuses=statuses, totals=totals, controls=scope)
+    return ReferenceCoverage(statuses=statuses, totals=totals, controls=scope, carved_out=carved_out)

@@ -24,6 +24,7 @@ from graph.model import (
     EvidenceStatus,
     Frequency,
     MappingRelationship,
+    ReportKind,
 )
 from graph.queries.results import ChangeRequest
 
@@ -159,6 +160,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         data["provided_by"].append({"source": source, "target": target})
     for source, target in _pairs(draw, controls, vendors, max_size=3):
         data["relies_on"].append({"source": source, "target": target})
+    _carve_outs(draw, data, vendors)
     threats = [f"AML.T00{i}" for i in range(10, 10 + draw(st.integers(0, 2)))]
     for tid in threats:
         kinds = draw(st.lists(st.sampled_from(list(AssetKind)), unique=True, max_size=3))
@@ -241,6 +243,28 @@ def observation_period(draw: st.DrawFn, collected: datetime) -> dict[str, dateti
     if start >= end:
         start = end - timedelta(days=draw(st.integers(1, 120)))
     return {"period_start": start, "period_end": end}
+
+
+def _carve_outs(draw: st.DrawFn, data: dict[str, list[dict[str, Any]]], vendors: list[str]) -> None:
+    """Carve-outs (DESIGN.md "Carved-out control"): a vendor for every carved-out control that
+    relies on none (the write rules refuse one without), and report kinds and dates on the
+    vendors, a third of them ending at T (always a query time) or a microsecond either side."""
+    if draw(st.booleans()):  # one more carve-out, so most graphs have one
+        draw(st.sampled_from(data["controls"]))["status"] = ControlStatus.CARVED_OUT.value
+    relying = {link["source"] for link in data["relies_on"]}
+    for control in data["controls"]:
+        if control["status"] != ControlStatus.CARVED_OUT.value or control["id"] in relying:
+            continue
+        if not vendors:
+            vendors.append("vendor-carve")
+            data["vendors"].append({"id": "vendor-carve", "name": "vendor-carve", "report_valid_until": None})
+        data["relies_on"].append({"source": control["id"], "target": draw(st.sampled_from(vendors))})
+    for row in data["vendors"]:
+        row["report_kind"] = draw(st.none() | st.sampled_from([k.value for k in ReportKind]))
+        if draw(st.integers(0, 2)) == 0:
+            row["report_valid_until"] = T + draw(st.sampled_from([-US, timedelta(0), US]))
+        elif row["id"] == "vendor-carve":
+            row["report_valid_until"] = draw(st.none() | instants())
 
 
 def _update(

@@ -7,7 +7,8 @@
 - an evidence item supersedes only an item of its own control (a correction of another control's
   evidence would silently remove that control's proof);
 - `covers` names only assets the evidence's control applies to (DESIGN.md "Evidence scope");
-- nobody reviews an item they recorded (DESIGN.md "Evidence review").
+- nobody reviews an item they recorded (DESIGN.md "Evidence review");
+- a carved-out control relies on at least one vendor (DESIGN.md "Carved-out control").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Protocol
 
 from graph.bundle import Bundle
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError
-from graph.model import MAX_CLOCK_SKEW, Evidence, Label, NodeModel, Rel, now_utc
+from graph.model import MAX_CLOCK_SKEW, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
 
 
 class StoredGraph(Protocol):
@@ -35,6 +36,7 @@ def check_write_rules(bundle: Bundle, stored: StoredGraph, now: datetime | None 
     evidence = _evidence_involved(bundle, stored)
     problems += supersede_problems(bundle, evidence)
     problems += scope_problems(bundle, evidence, stored)
+    problems += carve_out_problems(bundle, stored)
     if problems:
         raise InvalidInputError(problems)
     for index, review in enumerate(bundle.reviews):
@@ -126,3 +128,24 @@ def scope_problems(bundle: Bundle, evidence: dict[str, Evidence], stored: Stored
                 )
             )
     return problems
+
+
+def carve_out_problems(bundle: Bundle, stored: StoredGraph) -> list[FieldProblem]:
+    """A carved-out control's report comes from the vendors it relies on: without one it would
+    count as implemented on nobody's word. (RELIES_ON edges are never deleted, so checking the
+    controls written is enough.)"""
+    carved = [(i, c.id) for i, c in enumerate(bundle.controls) if c.status is ControlStatus.CARVED_OUT]
+    if not carved:
+        return []
+    linked = {link.source for link in bundle.relies_on}
+    unlinked = [control_id for _, control_id in carved if control_id not in linked]
+    stored_links = stored.related(Rel.RELIES_ON, unlinked) if unlinked else {}
+    return [
+        FieldProblem(
+            f"controls[{index}].status",
+            f"control '{control_id}' is carved_out but relies on no vendor: add a relies_on link to "
+            "the vendor whose report stands in for its evidence",
+        )
+        for index, control_id in carved
+        if control_id not in linked and not stored_links.get(control_id)
+    ]

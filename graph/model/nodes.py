@@ -88,6 +88,20 @@ class ControlStatus(StrEnum):
     IMPLEMENTED = "implemented"
     PLANNED = "planned"
     NOT_APPLICABLE = "not_applicable"
+    CARVED_OUT = "carved_out"  # operated by the vendors it RELIES_ON; their reports stand in for evidence
+
+    @property
+    def counts_as_implemented(self) -> bool:
+        return self in (ControlStatus.IMPLEMENTED, ControlStatus.CARVED_OUT)
+
+
+class ReportKind(StrEnum):
+    """The kind of a subservice organisation's attestation report."""
+
+    SOC2_TYPE1 = "soc2_type1"
+    SOC2_TYPE2 = "soc2_type2"
+    ISO27001 = "iso27001"
+    OTHER = "other"
 
 
 class Frequency(StrEnum):
@@ -249,6 +263,7 @@ class Vendor(_Node):
     name: Name = Field(description="The subservice organisation's name.")
     service: Annotated[str, Field(max_length=500)] = Field(default="", description="What it provides.")
     risk_tier: Annotated[str, Field(max_length=100)] = Field(default="", description="Its tier in vendor review.")
+    report_kind: ReportKind | None = Field(default=None, description="The kind of its report, if it has one.")
     report_valid_until: UtcDatetime | None = Field(
         default=None, description="When its SOC 2 (or other) report stops standing in for evidence."
     )

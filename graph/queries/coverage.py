@@ -2,7 +2,7 @@
 
 Rules (docs/design.md, "The rules"):
 - Criterion status (direct): over the controls that SATISFY it, ignoring `not_applicable`
-  ones: UNCOVERED if none is implemented; COVERED if every implemented one is effective;
+  ones: UNCOVERED if none is implemented (or carved out); COVERED if every implemented one is effective;
   PARTIAL otherwise.
 - Through the crosswalk, only for a criterion with no SATISFIES edge at all: for each
   criterion n joined to c by a MAPS_TO edge in either direction, read as "n is rel c",
@@ -41,6 +41,7 @@ from graph.queries.results import (
 )
 from graph.rules.assessable import Hierarchy, hierarchy
 from graph.rules.evaluation import (
+    all_carved_out,
     best_status,
     crosswalk_candidate,
     direct_status,
@@ -216,6 +217,7 @@ def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, C
             status = direct(criterion.id)
             via: list[CrosswalkCandidate] = []
             reason = _direct_reason(status, findings)
+            carved_out = all_carved_out(c.status for c in all_controls.get(criterion.id, []))
         else:
             via = [
                 CrosswalkCandidate(
@@ -228,7 +230,8 @@ def evaluate_coverage(plan: CoveragePlan, at: datetime, verdicts: Mapping[str, C
             ]
             status = best_status(v.candidate for v in via)
             reason = _crosswalk_reason(status, via)
-        rows[criterion.id] = _row(criterion, tree, status, bool(via), reason, findings, via)
+            carved_out = False
+        rows[criterion.id] = _row(criterion, tree, status, bool(via), reason, findings, via, carved_out)
 
     for criterion in criteria:
         if not tree.is_assessable(criterion.id):
@@ -290,6 +293,7 @@ def _row(
     reason: str,
     findings: list[ControlFinding],
     via: list[CrosswalkCandidate],
+    carved_out: bool = False,
 ) -> CriterionCoverage:
     return CriterionCoverage(
         criterion_id=criterion.id,
@@ -300,6 +304,7 @@ def _row(
         is_leaf=criterion.id not in tree.children,
         assessable=tree.is_assessable(criterion.id),
         status=status,
+        carved_out=carved_out,
         derived=derived,
         reason=reason,
         controls=findings,
@@ -308,7 +313,15 @@ def _row(
 
 
 def _finding(control: Control, verdict: ControlVerdict) -> ControlFinding:
-    if control.status is not ControlStatus.IMPLEMENTED:
+    if control.status is ControlStatus.CARVED_OUT:
+        if verdict.effective:
+            reason = "carved out: the reports of the vendors it relies on are valid"
+        else:
+            parts = ", ".join(
+                f"{n} {state.value.lower().replace('_', ' ')}" for state, n in sorted(verdict.failing.items())
+            )
+            reason = f"carved out, not effective: {parts}"
+    elif control.status is not ControlStatus.IMPLEMENTED:
         reason = (
             "not applicable: ignored" if control.status is ControlStatus.NOT_APPLICABLE else "planned, not implemented"
         )
@@ -330,10 +343,12 @@ def _finding(control: Control, verdict: ControlVerdict) -> ControlFinding:
 
 
 def _direct_reason(status: CoverageStatus, findings: list[ControlFinding]) -> str:
-    implemented = [f for f in findings if f.status is ControlStatus.IMPLEMENTED]
+    implemented = [f for f in findings if f.status.counts_as_implemented]
     if not implemented:
         return "no implemented control satisfies it"
     effective = sum(f.effective for f in implemented)
+    if all(f.status is ControlStatus.CARVED_OUT for f in implemented):
+        return f"carved out: {effective} of {len(implemented)} controls effective on their vendors' reports"
     return f"{effective} of {len(implemented)} implemented controls effective"
 
 

@@ -3,7 +3,9 @@
 Rule (docs/design.md): one row per implemented control and asset it applies to (one row per control
 when it applies to none) with no in-scope, valid, non-stale evidence at T, with the first reason
 that holds: STALE (valid evidence exists but is stale for the asset), EXPIRED (accepted evidence
-existed; `since` = the latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. With a framework,
+existed; `since` = the latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. A carved-out control
+that is not effective gives one row per vendor it relies on without a valid report:
+VENDOR_REPORT_EXPIRED (`since` = its `report_valid_until`) or VENDOR_REPORT_MISSING. With a framework,
 only the controls its coverage depends on, directly or through the crosswalk rule.
 """
 
@@ -49,7 +51,9 @@ def missing_evidence(store: GraphStore, at: datetime, framework_id: str | None =
         framework=framework_id,
         as_of=at,
         rows=[
-            MissingEvidenceRow(control_id=s.control_id, asset_id=s.asset_id, reason=s.state, since=s.since)
+            MissingEvidenceRow(
+                control_id=s.control_id, asset_id=s.asset_id, reason=s.state, since=s.since, vendor_id=s.vendor_id
+            )
             for s in states
         ],
     )

@@ -49,6 +49,11 @@ class CriterionCoverage(_Result):
     is_leaf: bool
     assessable: bool = Field(description="Counted in coverage; a criterion that is not rolls up over those below it.")
     status: CoverageStatus
+    carved_out: bool = Field(
+        default=False,
+        description="True when every control counting as implemented is carved out to vendors "
+        "(DESIGN.md 'Carved-out control'); direct status only.",
+    )
     derived: bool = Field(description="True when the status comes through the crosswalk.")
     reason: str
     controls: list[ControlFinding]
@@ -95,6 +100,9 @@ class MissingEvidenceRow(_Result):
     asset_id: str | None
     reason: EvidenceState
     since: UtcDatetime | None
+    vendor_id: str | None = Field(
+        default=None, description="The vendor without a valid report (VENDOR_REPORT_* rows of a carved-out control)."
+    )
 
 
 class MissingEvidenceReport(_Result):
@@ -191,16 +199,18 @@ class ControlVerdict(_Result):
 
     @property
     def effective(self) -> bool:
-        return self.status is ControlStatus.IMPLEMENTED and not self.failing
+        return self.status.counts_as_implemented and not self.failing
 
 
 class ControlAssetState(_Result):
-    """Where a control stands for one asset it applies to (asset None: it applies to none)."""
+    """Where a control stands for one asset it applies to (asset None: it applies to none), or,
+    carved out, for one vendor it relies on (`vendor_id`; asset None)."""
 
     control_id: str
     asset_id: str | None
     state: EvidenceState
     since: datetime | None
+    vendor_id: str | None = None
 
 
 class Neighbourhood(_Result):

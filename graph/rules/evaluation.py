@@ -48,6 +48,17 @@ class EvidenceState(StrEnum):
     PENDING_REVIEW = "PENDING_REVIEW"
     REJECTED = "REJECTED"
     NEVER_COLLECTED = "NEVER_COLLECTED"
+    # A carved-out control's row for one vendor it relies on (DESIGN.md "Carved-out control").
+    VENDOR_REPORT_EXPIRED = "VENDOR_REPORT_EXPIRED"
+    VENDOR_REPORT_MISSING = "VENDOR_REPORT_MISSING"
+
+
+def vendor_report_state(report_valid_until: datetime | None, at: datetime) -> EvidenceState:
+    """Whether a vendor's report stands in for a carved-out control at T: valid while
+    `report_valid_until > T` (a report expiring exactly at T no longer does)."""
+    if report_valid_until is None:
+        return EvidenceState.VENDOR_REPORT_MISSING
+    return EvidenceState.OK if at < report_valid_until else EvidenceState.VENDOR_REPORT_EXPIRED
 
 
 # -- the evidence fold -------------------------------------------------------------------------
@@ -165,12 +176,20 @@ def evidence_state(
 
 
 def direct_status(controls: Iterable[tuple[ControlStatus, bool]]) -> CoverageStatus:
-    """Over (status, effective) of the satisfying controls, `not_applicable` ignored:
-    UNCOVERED if none is implemented; COVERED if every implemented one is effective; else PARTIAL."""
-    implemented = [effective for status, effective in controls if status is ControlStatus.IMPLEMENTED]
+    """Over (status, effective) of the satisfying controls, `not_applicable` and `planned` ignored:
+    UNCOVERED if none is implemented (or carved out); COVERED if every such one is effective;
+    else PARTIAL."""
+    implemented = [effective for status, effective in controls if status.counts_as_implemented]
     if not implemented:
         return CoverageStatus.UNCOVERED
     return CoverageStatus.COVERED if all(implemented) else CoverageStatus.PARTIAL
+
+
+def all_carved_out(statuses: Iterable[ControlStatus]) -> bool:
+    """A criterion is reported as carved out when every control counting as implemented is
+    carved out (and there is at least one)."""
+    counted = [s for s in statuses if s.counts_as_implemented]
+    return bool(counted) and all(s is ControlStatus.CARVED_OUT for s in counted)
 
 
 def crosswalk_candidate(relationship: MappingRelationship, neighbour: CoverageStatus) -> CoverageStatus:

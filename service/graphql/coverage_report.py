@@ -112,6 +112,7 @@ def _criterion_row(row: r.CriterionCoverage) -> dict[str, Any]:
         "isLeaf": row.is_leaf,
         "assessable": row.assessable,
         "status": row.status.name,
+        "carvedOut": row.carved_out,
         "derived": row.derived,
         "reason": row.reason,
         "controls": [

@@ -13,6 +13,7 @@ from graph.model import (
     EvidenceStatus,
     Frequency,
     MappingRelationship,
+    ReportKind,
     ReviewDecision,
 )
 from graph.rules.evaluation import EvidenceState
@@ -27,6 +28,7 @@ for _enum in (
     EvidenceStatus,
     Frequency,
     MappingRelationship,
+    ReportKind,
     ReviewDecision,
 ):
     strawberry.enum(_enum)
@@ -43,5 +45,6 @@ __all__ = [
     "Frequency",
     "MappingRelationship",
     "MissingReason",
+    "ReportKind",
     "ReviewDecision",
 ]

@@ -10,11 +10,11 @@ from graph.queries import results as r
 from service.graphql.enums import MissingReason
 from service.graphql.loading import GqlInfo, load_node
 from service.graphql.model_types import convert, object_type
-from service.graphql.nodes import Asset, Control
+from service.graphql.nodes import Asset, Control, Vendor
 from service.graphql.pagination import Connection, slice_connection
 
 
-@object_type(r.MissingEvidenceRow, ids=("control_id", "asset_id"), keep_as="row")
+@object_type(r.MissingEvidenceRow, ids=("control_id", "asset_id", "vendor_id"), keep_as="row")
 class MissingEvidenceRow:
     row: strawberry.Private[r.MissingEvidenceRow]
 
@@ -25,6 +25,10 @@ class MissingEvidenceRow:
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
         return await load_node(info, Asset, self.row.asset_id)
+
+    @strawberry.field
+    async def vendor(self, info: GqlInfo) -> Vendor | None:
+        return await load_node(info, Vendor, self.row.vendor_id)
 
 
 @strawberry.type

@@ -68,6 +68,9 @@ class ControlInput:
 
     satisfies: list[strawberry.ID] = strawberry.field(default_factory=list, description="Criterion ids.")
     applies_to: list[strawberry.ID] = strawberry.field(default_factory=list, description="Asset ids.")
+    relies_on: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Vendor ids whose reports stand in for it (required when carved out)."
+    )
 
 
 @input_type(VendorModel)

@@ -100,15 +100,16 @@ class Mutation(SecurityMutation):
         await _write(info, {"depends_on": [properties(link) for link in links]})
         return await _reload(info, Asset, sorted({link.source for link in links}))
 
-    @strawberry.mutation(description="Create or update controls, with optional criteria and assets to link.")
+    @strawberry.mutation(description="Create or update controls, with optional criteria, assets and vendors to link.")
     async def upsert_controls(self, info: GqlInfo, controls: list[ControlInput]) -> list[Control]:
         check_batch("controls", controls)
         await _write(
             info,
             {
-                "controls": [properties(c, exclude=("satisfies", "applies_to")) for c in controls],
+                "controls": [properties(c, exclude=("satisfies", "applies_to", "relies_on")) for c in controls],
                 "satisfies": [{"source": c.id, "target": k} for c in controls for k in c.satisfies],
                 "applies_to": [{"source": c.id, "target": a} for c in controls for a in c.applies_to],
+                "relies_on": [{"source": c.id, "target": v} for c in controls for v in c.relies_on],
             },
         )
         return await _reload(info, Control, [c.id for c in controls])

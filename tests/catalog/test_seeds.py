@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph.bundle import Bundle, read_bundle_file
-from graph.model import ControlStatus, CoverageStatus, Label, Rel
+from graph.model import ControlStatus, CoverageStatus, Label, Rel, ReportKind, Vendor
 from graph.queries import coverage, evidence_gaps, missing_evidence
 from graph.queries.results import MissingEvidenceReport
 from graph.rules.evaluation import EvidenceState
@@ -89,8 +89,7 @@ def test_demo_coverage_has_every_status_with_a_healthy_majority(seeded: Embedded
     rows = {row.criterion_id: row for row in report.criteria}
     # uncovered: only a planned or not-applicable control satisfies it
     assert rows[f"{SOC2}:P5.1"].status is CoverageStatus.UNCOVERED
-    assert rows[f"{SOC2}:CC6.4"].status is CoverageStatus.UNCOVERED
-    assert all(f.status is not ControlStatus.IMPLEMENTED for f in rows[f"{SOC2}:CC6.4"].controls)
+    assert rows[f"{SOC2}:P6.7"].status is CoverageStatus.UNCOVERED
     # partial: one of its implemented controls has expired evidence
     assert rows[f"{SOC2}:CC9.2"].status is CoverageStatus.PARTIAL
 
@@ -98,7 +97,9 @@ def test_demo_coverage_has_every_status_with_a_healthy_majority(seeded: Embedded
 def test_demo_missing_evidence_has_every_reason(seeded: EmbeddedStore) -> None:
     report = missing_evidence(seeded, DEMO_NOW)
     reasons = {row.reason for row in report.rows}
-    assert reasons == set(EvidenceState) - {EvidenceState.OK}
+    # Every evidence reason; the vendor-report reasons come when the cloud provider's report lapses.
+    vendor_reasons = {EvidenceState.VENDOR_REPORT_EXPIRED, EvidenceState.VENDOR_REPORT_MISSING}
+    assert reasons == set(EvidenceState) - {EvidenceState.OK} - vendor_reasons
     by_pair = {(row.control_id, row.asset_id): row for row in report.rows}
     stale = by_pair[("AGC-OV-03", "mdl-nw-assist")]
     assert stale.reason is EvidenceState.STALE
@@ -217,3 +218,29 @@ def test_the_rebased_demo_tells_the_same_story_whatever_the_hour_it_starts(
     then = coverage(seeded, SOC2, DEMO_REFERENCE)
     assert now.totals == then.totals
     assert [(r.criterion_id, r.status) for r in now.criteria] == [(r.criterion_id, r.status) for r in then.criteria]
+
+
+# The cloud provider's SOC 2 Type II report, written around the demo's reference instant like
+# every demo date (rebased with them by `serve --demo`).
+CLOUD_REPORT_ENDS = datetime(2027, 3, 31, tzinfo=UTC)
+
+
+def test_demo_cc6_4_is_carved_out_to_the_cloud_provider_until_its_report_lapses(seeded: EmbeddedStore) -> None:
+    cloud = seeded.get_nodes(Label.VENDOR, ["ven-cumulus-cloud"])["ven-cumulus-cloud"]
+    assert isinstance(cloud, Vendor) and cloud.report_kind is ReportKind.SOC2_TYPE2
+    assert cloud.report_valid_until == CLOUD_REPORT_ENDS
+    assert seeded.related(Rel.RELIES_ON, ["AGC-INF-06"]) == {"AGC-INF-06": ["ven-cumulus-cloud"]}
+    row = {r.criterion_id: r for r in coverage(seeded, SOC2, DEMO_NOW).criteria}[f"{SOC2}:CC6.4"]
+    assert (row.status, row.carved_out) == (CoverageStatus.COVERED, True)
+    assert [(f.control_id, f.status, f.effective) for f in row.controls] == [
+        ("AGC-INF-06", ControlStatus.CARVED_OUT, True)
+    ]
+    assert not [r for r in missing_evidence(seeded, DEMO_NOW).rows if r.control_id == "AGC-INF-06"]
+    # At the report's end (and after it) the carve-out no longer stands in: missing, naming the vendor.
+    for after in (CLOUD_REPORT_ENDS, CLOUD_REPORT_ENDS + timedelta(days=1)):
+        late = {r.criterion_id: r for r in coverage(seeded, SOC2, after).criteria}[f"{SOC2}:CC6.4"]
+        assert (late.status, late.carved_out) == (CoverageStatus.PARTIAL, True)
+        rows = [r for r in missing_evidence(seeded, after, SOC2).rows if r.control_id == "AGC-INF-06"]
+        assert [(r.vendor_id, r.reason, r.since) for r in rows] == [
+            ("ven-cumulus-cloud", EvidenceState.VENDOR_REPORT_EXPIRED, CLOUD_REPORT_ENDS)
+        ]

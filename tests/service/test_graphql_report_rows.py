@@ -18,7 +18,7 @@ from tests.graphs import GraphBuilder, day
 
 ADMIN = Principal(actor="test", roles=frozenset({Role.ADMIN}), rate_key="test")
 ROW_FIELDS = (
-    "criterionId ref title category parentId isLeaf assessable status derived reason"
+    "criterionId ref title category parentId isLeaf assessable status carvedOut derived reason"
     " controls { controlId title status effective reason }"
     " via { criterionId relationship neighbourStatus candidate }"
 )
@@ -87,6 +87,7 @@ def test_the_dashboard_request_gets_its_criteria_as_json_rows(store: EmbeddedSto
             "isLeaf",
             "assessable",
             "status",
+            "carvedOut",
             "derived",
             "reason",
             "controls",

@@ -25,7 +25,7 @@ from graph.queries import blast_radius, coverage, crosswalk, evidence_gaps, impa
 from graph.store import Assumption, GraphStore
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
-from tests.reference_coverage import reference_coverage
+from tests.reference_coverage import reference_carve_outs, reference_coverage
 from tests.reference_gaps import reference_gaps
 from tests.stores.neo4j_launcher import Neo4jServer
 from tests.strategies import GraphCase, T, graph_cases
@@ -168,14 +168,24 @@ def _against_reference(both: Pair, case: GraphCase) -> None:
     controls = [c.id for c in bundle.controls]
     for at, framework in product(case.times, case.frameworks):
         verdicts = both.embedded.control_verdicts(controls, at)
-        expected = reference_coverage(bundle, framework, {k: v.effective for k, v in verdicts.items()})
-        failing = {s.control_id for s in both.embedded.control_states(None, at)}
+        carve_outs = reference_carve_outs(bundle, at)  # carved-out controls judged by the reference
+        effective = {k: v.effective for k, v in verdicts.items()} | carve_outs.effective
+        expected = reference_coverage(bundle, framework, effective)
+        failing = {s.control_id for s in both.embedded.control_states(None, at)} - carve_outs.effective.keys()
+        failing |= {k for k, ok in carve_outs.effective.items() if not ok}
         for store in (both.embedded, both.neo4j):
             report = coverage(store, framework, at)
             assert {r.criterion_id: r.status.value for r in report.criteria} == expected.statuses, (framework, at)
+            assert {r.criterion_id for r in report.criteria if r.carved_out} == expected.carved_out, (framework, at)
             assert report.totals.model_dump() == expected.totals, (framework, at)
             missing = {r.control_id for r in missing_evidence(store, at, framework).rows}
             assert missing == failing & expected.controls, (framework, at)
+            vendor_rows = {
+                (r.control_id, r.vendor_id, r.reason.value, r.since)
+                for r in missing_evidence(store, at).rows
+                if r.vendor_id is not None
+            }
+            assert vendor_rows == carve_outs.rows, at
         both.asked += 1
 
 

@@ -24,6 +24,7 @@ export type ControlKind =
   | 'PREVENTIVE';
 
 export type ControlStatus =
+  | 'CARVED_OUT'
   | 'IMPLEMENTED'
   | 'NOT_APPLICABLE'
   | 'PLANNED';
@@ -39,7 +40,9 @@ export type EvidenceState =
   | 'OK'
   | 'PENDING_REVIEW'
   | 'REJECTED'
-  | 'STALE';
+  | 'STALE'
+  | 'VENDOR_REPORT_EXPIRED'
+  | 'VENDOR_REPORT_MISSING';
 
 export type EvidenceStatus =
   | 'ACCEPTED'

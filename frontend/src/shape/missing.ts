@@ -10,6 +10,8 @@ export const REASON_ORDER: readonly EvidenceState[] = [
   "PENDING_REVIEW",
   "REJECTED",
   "NEVER_COLLECTED",
+  "VENDOR_REPORT_EXPIRED",
+  "VENDOR_REPORT_MISSING",
 ];
 
 export const REASON_LABEL: Readonly<Record<EvidenceState, string>> = {
@@ -19,6 +21,8 @@ export const REASON_LABEL: Readonly<Record<EvidenceState, string>> = {
   PENDING_REVIEW: "Pending review",
   REJECTED: "Rejected",
   NEVER_COLLECTED: "Never collected",
+  VENDOR_REPORT_EXPIRED: "Vendor report expired (carve-out)",
+  VENDOR_REPORT_MISSING: "Vendor report missing (carve-out)",
 };
 
 /** The owner filter's value for controls without an owner. */

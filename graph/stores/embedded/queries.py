@@ -11,6 +11,7 @@ from graph.model import Asset, Control, ControlStatus, Criterion, Evidence, Labe
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.rules.evaluation import is_stale, is_valid, to_micros
 from graph.store import Assumption
+from graph.stores.carve_outs import carved_out_verdict, vendor_rows
 from graph.stores.common import mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.control_index import ControlIndex, id_of
 from graph.stores.embedded.adjacency import Adjacency
@@ -71,6 +72,10 @@ class QueryNeeds:
             control: Control | None = self._graph.nodes[Label.CONTROL].get(control_id)
             if control is None:
                 continue
+            if control.status is ControlStatus.CARVED_OUT:
+                assets = len(self._graph.targets[Rel.APPLIES_TO].get(control_id, ()))
+                verdicts[control_id] = carved_out_verdict(control_id, assets, self._vendor_rows(control_id, at))
+                continue
             if control.status is not ControlStatus.IMPLEMENTED:
                 verdicts[control_id] = ControlVerdict(
                     control_id=control_id,
@@ -91,11 +96,19 @@ class QueryNeeds:
         rows: list[ControlAssetState] = []
         for control_id in ids:
             control: Control | None = graph.nodes[Label.CONTROL].get(control_id)
+            if control is not None and control.status is ControlStatus.CARVED_OUT:
+                rows += self._vendor_rows(control_id, at)
+                continue
             if control is None or control.status is not ControlStatus.IMPLEMENTED:
                 continue
             index = self._caches.index(control_id)
             rows += index.states(at, graph.changed, self._assumed(index, assume)).failing
         return rows
+
+    def _vendor_rows(self, control_id: str, at: datetime) -> list[ControlAssetState]:
+        vendors = self._graph.nodes[Label.VENDOR]
+        reports = [(v, vendors[v].report_valid_until) for v in self._graph.out(control_id, Rel.RELIES_ON)]
+        return vendor_rows(control_id, reports, at)
 
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
         if asset_id not in self._graph.nodes[Label.ASSET]:

@@ -15,6 +15,7 @@ ACCEPTED = EvidenceStatus.ACCEPTED.value
 PENDING = EvidenceStatus.PENDING.value
 REJECTED = EvidenceStatus.REJECTED.value
 IMPLEMENTED = ControlStatus.IMPLEMENTED.value
+CARVED_OUT = ControlStatus.CARVED_OUT.value
 
 
 def seek(var: str, label: str) -> str:
@@ -346,6 +347,26 @@ WITH c, eLo, eHi, max(cLo) AS cLo, min(cHi) AS cHi,
 RETURN c.id AS control, rows, {_INTERVAL}"""
 )
 
+# The controls missing evidence can name: implemented and carved-out ones.
 IMPLEMENTED_CONTROLS = (
-    f"MATCH (c:{Label.CONTROL}) WHERE c.status = '{IMPLEMENTED}' RETURN c.id AS id ORDER BY c.{ORDER}"
+    f"MATCH (c:{Label.CONTROL}) WHERE c.status IN ['{IMPLEMENTED}', '{CARVED_OUT}'] "
+    f"RETURN c.id AS id ORDER BY c.{ORDER}"
+)
+
+# One row per carved-out control among `$ids` (DESIGN.md "Carved-out control"): each vendor it
+# relies on whose report is not valid at $at (valid: `report_valid_until > $at`) as
+# [vendor, state, since in microseconds] in natural order of vendor, and `[lo, hi)` around $at
+# bounded by the vendors' `report_valid_until`, the only instants where the answer moves.
+CARVED_OUT_STATES_OF = (
+    f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}}) {seek('c', Label.CONTROL)} "
+    f"WHERE c.status = '{CARVED_OUT}' "
+    f"WITH c, COUNT {{ (c)-[:{Rel.APPLIES_TO}]->() }} AS assets "
+    f"OPTIONAL MATCH (c)-[:{Rel.RELIES_ON}]->(v) "
+    f"WITH c, assets, v, v.report_valid_until AS until ORDER BY v.{ORDER} "
+    "WITH c, assets, "
+    "collect(CASE WHEN v IS NOT NULL AND (until IS NULL OR until <= $at) THEN "
+    f"[v.id, CASE WHEN until IS NULL THEN '{EvidenceState.VENDOR_REPORT_MISSING}' "
+    f"ELSE '{EvidenceState.VENDOR_REPORT_EXPIRED}' END, {_micros('until')}] END) AS rows, "
+    "max(CASE WHEN until <= $at THEN until END) AS lo, min(CASE WHEN until > $at THEN until END) AS hi "
+    f"RETURN c.id AS control, assets, rows, {_micros('lo')} AS lo, {_micros('hi')} AS hi"
 )

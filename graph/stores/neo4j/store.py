@@ -35,11 +35,13 @@ from graph.model import (
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.rules.evaluation import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
+from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import memo, reads, writes
 from graph.stores.neo4j.access import Neo4jAccessStore
+from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records
 from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
@@ -252,7 +254,12 @@ class Neo4jStore:
                 control_id=record["id"], status=record["status"], assets=record["assets"], failing=failing
             )
             timed[record["id"]] = memo.Timed(record["lo"], record["hi"], verdict)
+        for control, (assets, lo, hi, rows) in self._carved_out(ids, at, assume).items():
+            timed[control] = memo.Timed(lo, hi, carved_out_verdict(control, assets, rows))
         return timed
+
+    def _carved_out(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, CarvedOut]:
+        return carved_out_records(self._read(reads.CARVED_OUT_STATES_OF, ids=ids, **self._state_params(at, assume)))
 
     def control_states(
         self, control_ids: Collection[str] | None, at: datetime, assume: Assumption | None = None
@@ -272,7 +279,7 @@ class Neo4jStore:
     def _states(
         self, ids: list[str], at: datetime, assume: Assumption | None
     ) -> dict[str, memo.Timed[list[ControlAssetState]]]:
-        # Controls not implemented (or absent) have no failing pair at any instant.
+        # Controls neither implemented nor carved out (or absent) have no failing pair at any instant.
         timed: dict[str, memo.Timed[list[ControlAssetState]]] = {i: memo.Timed(None, None, []) for i in ids}
         for record in self._read(reads.CONTROL_STATES_OF, ids=ids, **self._state_params(at, assume)):
             control = record["control"]
@@ -286,6 +293,8 @@ class Neo4jStore:
                 for asset, state, since in record["rows"]
             ]
             timed[control] = memo.Timed(record["lo"], record["hi"], rows)
+        for control, (_assets, lo, hi, vendor_rows) in self._carved_out(ids, at, assume).items():
+            timed[control] = memo.Timed(lo, hi, vendor_rows)
         return timed
 
     def _remembered(
