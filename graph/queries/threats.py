@@ -31,7 +31,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from graph.errors import NotFoundError
-from graph.model import Asset, AssetKind, Control, ControlStatus, Label, NodeModel, Rel, Threat, natural_key
+from graph.model import Asset, AssetKind, Control, Label, NodeModel, Rel, Threat, natural_key
 from graph.queries.results import (
     AssetExposure,
     ControlVerdict,
@@ -141,7 +141,7 @@ def _exposure(
     in_scope = [c for c in mitigating if not scope.get(c.id) or asset.id in scope[c.id]]
     if any(verdicts[c.id].effective for c in in_scope):
         status = MitigationStatus.MITIGATED
-    elif any(c.status is ControlStatus.IMPLEMENTED for c in in_scope):
+    elif any(c.status.counts_as_implemented for c in in_scope):  # carved out counts as implemented
         status = MitigationStatus.PARTIAL
     else:
         status = MitigationStatus.UNMITIGATED

@@ -170,3 +170,14 @@ def test_the_demo_public_chat_endpoint_has_mitigated_and_unmitigated_techniques(
     org = threat_view(store, DEMO_REFERENCE)
     assert len(org.techniques) >= len(view.techniques)
     assert org.mitigated + org.partial + org.unmitigated == len(org.techniques)
+
+
+def test_a_carved_out_control_counts_as_implemented_when_its_vendor_report_lapses(store: GraphStore) -> None:
+    """DESIGN.md "Carved-out control": it counts as implemented, so a lapsed report leaves the
+    technique partly mitigated (as an implemented control without valid evidence would), not open."""
+    b = GraphBuilder().asset("ep", kind="endpoint").vendor("cloud", report_valid_until=day(5))
+    b.control("co", status="carved_out", applies_to=["ep"]).relies_on("co", "cloud")
+    threat(b, "T9", ["endpoint"], ["co"])
+    b.write_to(store)
+    assert statuses(threat_view(store, day(4), "ep"))["T9"] is MITIGATED
+    assert statuses(threat_view(store, day(5), "ep"))["T9"] is PARTIAL
