@@ -56,6 +56,8 @@ class _Raw:
     ev_status: list[int] = field(default_factory=list)
     superseded: set[str] = field(default_factory=set)
     covers: list[tuple[str, str]] = field(default_factory=list)
+    relies: list[tuple[str, str]] = field(default_factory=list)  # carved-out control -> vendor
+    reports: dict[str, int | None] = field(default_factory=dict)  # vendor -> report_valid_until (µs)
 
 
 _STATUS = {EvidenceStatus.ACCEPTED: 0, EvidenceStatus.PENDING: 1, EvidenceStatus.REJECTED: 2}
@@ -76,6 +78,9 @@ class Collector:
         for k in bundle.criteria:
             raw.criteria[k.id] = (k.framework, k.parent)
         raw.vendors += [v.id for v in bundle.vendors]
+        for v in bundle.vendors:
+            raw.reports[v.id] = to_micros(v.report_valid_until) if v.report_valid_until is not None else None
+        raw.relies += [(link.source, link.target) for link in bundle.relies_on]
         raw.depends += [(d.source, d.target) for d in bundle.depends_on]
         raw.applies += [(link.source, link.target) for link in bundle.applies_to]
         raw.satisfies += [(link.source, link.target) for link in bundle.satisfies]
@@ -125,6 +130,15 @@ class Baseline:
         self.implemented = np.array(
             [raw.controls[c][0] is ControlStatus.IMPLEMENTED for c in self.control_ids], dtype=bool
         )
+        # Carved-out controls (DESIGN.md): implemented, effective while every relied-on report is valid.
+        self.carved = np.array([raw.controls[c][0] is ControlStatus.CARVED_OUT for c in self.control_ids], dtype=bool)
+        relied: dict[int, set[str]] = {}
+        for c, v in raw.relies:
+            relied.setdefault(control_at[c], set()).add(v)
+        self.relied = {
+            c: [(v, raw.reports.get(v)) for v in sorted(vs, key=lambda i: (natural_key(i), i))]
+            for c, vs in relied.items()
+        }
         self.na_control = np.array(
             [raw.controls[c][0] is ControlStatus.NOT_APPLICABLE for c in self.control_ids], dtype=bool
         )
@@ -290,12 +304,26 @@ class Baseline:
         live = self.implemented[control]
         return control[live], asset[live], state[live], since[live]
 
+    def _vendor_rows(self, at: int) -> dict[int, list[tuple[str, int | None]]]:
+        """Per carved-out control, (reason, since) of each relied-on vendor without a valid report."""
+        rows: dict[int, list[tuple[str, int | None]]] = {}
+        for c in np.flatnonzero(self.carved).tolist():
+            rows[c] = [
+                ("VENDOR_REPORT_MISSING", None) if until is None else ("VENDOR_REPORT_EXPIRED", until)
+                for _vendor, until in self.relied.get(c, [])
+                if until is None or until <= at
+            ]
+        return rows
+
     def coverage(self, framework_id: str, at: datetime) -> list[tuple[str, str]]:
         """(criterion, status) of the framework's criteria in catalog order."""
         control, _asset, state, _since = self._states(to_micros(at))
         failing = np.bincount(control[state != 0], minlength=len(self.control_ids)) > 0
-        effective = (self.implemented & ~failing).astype(np.int64)
-        implemented = self.implemented.astype(np.int64)
+        carved_ok = np.zeros(len(self.control_ids), dtype=bool)
+        for c, rows in self._vendor_rows(to_micros(at)).items():
+            carved_ok[c] = bool(self.relied.get(c)) and not rows
+        effective = ((self.implemented & ~failing) | carved_ok).astype(np.int64)
+        implemented = (self.implemented | self.carved).astype(np.int64)
         n_impl = self.satisfied_by @ implemented
         n_eff = self.satisfied_by @ effective
         n_any = np.diff(self.satisfied_by.indptr)
@@ -345,8 +373,8 @@ class Baseline:
         failing = state != 0
         control, asset, state, since = control[failing], asset[failing], state[failing], since[failing]
         order = np.lexsort((asset, control))
-        return [
-            (self.control_ids[c], self.asset_ids[a] if a >= 0 else None, _STATE_NAMES[s], None if t == NONE else t)
+        rows = [
+            (c, self.control_ids[c], self.asset_ids[a] if a >= 0 else None, _STATE_NAMES[s], None if t == NONE else t)
             for c, a, s, t in zip(
                 control[order].tolist(),
                 asset[order].tolist(),
@@ -355,6 +383,10 @@ class Baseline:
                 strict=True,
             )
         ]
+        for c, vendor_rows in self._vendor_rows(to_micros(at)).items():
+            rows += [(c, self.control_ids[c], None, reason, until) for reason, until in vendor_rows]
+        rows.sort(key=lambda row: row[0])  # stable: a control's rows keep their order
+        return [row[1:] for row in rows]
 
     @staticmethod
     def same_missing(rows: list[Any], bound: list[tuple[str, str | None, str, int | None]]) -> bool:

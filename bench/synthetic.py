@@ -330,16 +330,21 @@ class SyntheticOrg:
         return data
 
     def documents(self, chunk: int = 50_000) -> Iterator[dict[str, Any]]:
-        """Bundle documents in dependency order: catalog, vendors and assets, relationships,
+        """Bundle documents in dependency order: vendors, the catalog (with the RELIES_ON links of
+        its carved-out controls, which may not be written without them), assets, relationships,
         then evidence (each item with its COVERS edges, never split across documents)."""
-        yield self.catalog_document()
+        carved_out = {c.id for c in self.controls if c.status is ControlStatus.CARVED_OUT}
         yield {"vendors": self.vendors}
+        yield {
+            **self.catalog_document(),
+            "relies_on": [{"source": s, "target": t} for s, t in self.relies_on if s in carved_out],
+        }
         for start in range(0, len(self.assets), chunk):
             yield {"assets": self.assets[start : start + chunk]}
         links: list[tuple[str, dict[str, Any]]] = [
             *(("depends_on", {"source": s, "target": t, "kind": k}) for s, t, k in self.depends),
             *(("provided_by", {"source": s, "target": t}) for s, t in self.provided_by),
-            *(("relies_on", {"source": s, "target": t}) for s, t in self.relies_on),
+            *(("relies_on", {"source": s, "target": t}) for s, t in self.relies_on if s not in carved_out),
             *(("applies_to", {"source": c, "target": a}) for c in sorted(self.scope) for a in self.scope[c]),
         ]
         for start in range(0, len(links), chunk):
