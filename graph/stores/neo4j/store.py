@@ -36,7 +36,7 @@ from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourho
 from graph.rules.evaluation import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
-from graph.stores.common import check_where, mapping_from_row, mappings_in_order, natural_order, stale_in_order
+from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import memo, reads, writes
@@ -44,17 +44,13 @@ from graph.stores.neo4j.access import Neo4jAccessStore
 from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records
 from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.schema import schema_statements
-from graph.stores.neo4j.values import from_db, node_model, to_db, where_values
+from graph.stores.neo4j.values import from_db, mappings_of, node_model, to_db, unique_ids, where_values
 
 T = TypeVar("T")
 
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 # Edges carried as node fields are exported with their nodes, not as lists of their own.
 _FIELD_RELS = {rel for fields in NODE_EDGE_FIELDS.values() for rel in fields.values()}
-
-
-def _unique(ids: Collection[str]) -> list[str]:
-    return list(dict.fromkeys(ids))
 
 
 class Neo4jStore:
@@ -121,13 +117,13 @@ class Neo4jStore:
         self.connection.write(lambda tx: writes.run_delete_asset(tx, asset_id))
 
     def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
-        ids = _unique(asset_ids)
+        ids = unique_ids(asset_ids)
         if ids:
             self.connection.write(lambda tx: writes.run_set_changed_at(tx, ids, at))
 
     # -- reads --------------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
-        wanted = _unique(ids)
+        wanted = unique_ids(ids)
         if not wanted:
             return {}
         found = {}
@@ -158,7 +154,7 @@ class Neo4jStore:
         return count
 
     def related(self, rel: Rel, ids: Collection[str], *, reverse: bool = False) -> dict[str, list[str]]:
-        wanted = _unique(ids)
+        wanted = unique_ids(ids)
         found: dict[str, list[str]] = {i: [] for i in wanted}
         if wanted:
             for record in self._read(reads.related(rel, reverse), ids=wanted):
@@ -166,7 +162,7 @@ class Neo4jStore:
         return found
 
     def evidence_reviews(self, evidence_ids: Collection[str]) -> dict[str, list[EvidenceReview]]:
-        wanted = _unique(evidence_ids)
+        wanted = unique_ids(evidence_ids)
         if not wanted:
             return {}
         found = evidence_rules.reviews_by_evidence(self._read(evidence_rules.READ_REVIEWS, ids=wanted))
@@ -198,7 +194,7 @@ class Neo4jStore:
         return [node_model(Label.CRITERION, record["props"]) for record in records]  # type: ignore[misc]
 
     def satisfying_controls(self, criterion_ids: Collection[str]) -> dict[str, list[Control]]:
-        wanted = _unique(criterion_ids)
+        wanted = unique_ids(criterion_ids)
         if not wanted:
             return {}
         return {
@@ -207,11 +203,11 @@ class Neo4jStore:
         }
 
     def mappings_touching(self, criterion_ids: Collection[str]) -> list[Mapping]:
-        wanted = _unique(criterion_ids)
-        return _mappings(self._read(reads.MAPPINGS_TOUCHING, ids=wanted)) if wanted else []
+        wanted = unique_ids(criterion_ids)
+        return mappings_of(self._read(reads.MAPPINGS_TOUCHING, ids=wanted)) if wanted else []
 
     def mappings_between(self, framework_a: str, framework_b: str) -> list[Mapping]:
-        return _mappings(self._read(reads.MAPPINGS_BETWEEN, a=framework_a, b=framework_b))
+        return mappings_of(self._read(reads.MAPPINGS_BETWEEN, a=framework_a, b=framework_b))
 
     def _state_params(self, at: datetime, assume: Assumption | None) -> dict[str, Any]:
         return {
@@ -233,7 +229,7 @@ class Neo4jStore:
     def control_verdicts(
         self, control_ids: Collection[str], at: datetime, assume: Assumption | None = None
     ) -> dict[str, ControlVerdict]:
-        wanted = _unique(control_ids)
+        wanted = unique_ids(control_ids)
         if not wanted:
             return {}
         version = None if assume else self._version()
@@ -270,7 +266,7 @@ class Neo4jStore:
                 version, ("implemented",), lambda: [r["id"] for r in self._read(reads.IMPLEMENTED_CONTROLS)], len
             )
         else:
-            wanted = sorted(_unique(control_ids), key=order_key)
+            wanted = sorted(unique_ids(control_ids), key=order_key)
         if not wanted:
             return []
         found = self._remembered(version, "states", wanted, at, assume, self._states)
@@ -343,7 +339,7 @@ class Neo4jStore:
         return distances
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
-        ids = _unique(asset_ids)
+        ids = unique_ids(asset_ids)
         return self._memo.cached(
             self._version(),
             ("neighbourhood", frozenset(ids)),
@@ -364,7 +360,7 @@ class Neo4jStore:
     def accepted_evidence_times(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[datetime]]:
-        wanted = _unique(control_ids)
+        wanted = unique_ids(control_ids)
         times: dict[str, list[datetime]] = {i: [] for i in wanted}
         if wanted:
             records = self._read(reads.ACCEPTED_EVIDENCE_TIMES, ids=wanted, start=to_db(start), end=to_db(end))
@@ -375,7 +371,7 @@ class Neo4jStore:
     def accepted_evidence_periods(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
-        wanted = _unique(control_ids)
+        wanted = unique_ids(control_ids)
         periods: dict[str, list[tuple[datetime, datetime, datetime]]] = {i: [] for i in wanted}
         if wanted:
             records = self._read(reads.ACCEPTED_EVIDENCE_PERIODS, ids=wanted, start=to_db(start), end=to_db(end))
@@ -386,7 +382,7 @@ class Neo4jStore:
         return periods
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
-        wanted = _unique(asset_ids)
+        wanted = unique_ids(asset_ids)
         if not wanted:
             return []
         records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=_FREQUENCY_DAYS)
@@ -396,7 +392,3 @@ class Neo4jStore:
                 for record in records
             ]
         )
-
-
-def _mappings(records: list[Record]) -> list[Mapping]:
-    return mappings_in_order(mapping_from_row(r["source"], r["target"], r.data()) for r in records)

@@ -6,15 +6,18 @@ Datetimes go over Bolt as DATETIME in UTC, so Cypher compares them as instants; 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, get_args
 
 import neo4j.time
+from neo4j import Record
 from pydantic import AwareDatetime
 
-from graph.model import NODE_MODELS, Label, NodeModel, order_key
+from graph.model import NODE_MODELS, Label, Mapping, NodeModel, order_key
 from graph.rules.evaluation import to_micros
+from graph.stores.common import mapping_from_row, mappings_in_order
 from graph.stores.neo4j.schema import ORDER
 
 
@@ -94,3 +97,13 @@ def types_in(annotation: Any) -> set[Any]:
         if origin is not None:
             stack.append(origin)
     return found
+
+
+def unique_ids(ids: Collection[str]) -> list[str]:
+    """The ids once each, in the order first given (a Cypher list parameter)."""
+    return list(dict.fromkeys(ids))
+
+
+def mappings_of(records: list[Record]) -> list[Mapping]:
+    """Crosswalk mappings from rows of (source, target, properties), in the stores' shared order."""
+    return mappings_in_order(mapping_from_row(r["source"], r["target"], r.data()) for r in records)
