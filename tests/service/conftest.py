@@ -20,8 +20,10 @@ import uvicorn
 
 from graph.access.keys import Role, new_key
 from graph.store import GraphStore
+from graph.stores.embedded import EmbeddedStore
 from service.app import create_app
 from service.settings import Settings
+from tests.graphs import GraphBuilder, day
 
 
 def free_port() -> int:
@@ -103,3 +105,15 @@ def live(store: GraphStore) -> Iterator[LiveServer]:
     """The app on a real socket, serving the parametrized `store`."""
     with serving(store) as server:
         yield server
+
+
+@pytest.fixture
+def served() -> Iterator[LiveServer]:
+    """The app serving one small graph on the embedded store: for the limits and refusals that sit
+    in front of the store, which one backend is enough to exercise (a module may define its own)."""
+    store = EmbeddedStore()
+    b = GraphBuilder().framework("fw").criterion("C1").asset("m")
+    store.write(b.control("k", satisfies=["fw:C1"], applies_to=["m"]).evidence("k", day(0)).bundle())
+    with serving(store) as server:
+        yield server
+    store.close()

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from graph.stores.embedded import EmbeddedStore
 from service.settings import Settings
-from tests.graphs import GraphBuilder, day
 from tests.service.conftest import LiveServer, serving
 
 COVERAGE = 'query($at: DateTime) { coverage(framework: "fw", asOf: $at) { totals { total } } }'
-
-
-@pytest.fixture
-def served() -> Iterator[LiveServer]:
-    # These refusals sit in front of the store: one backend is enough to exercise them.
-    store = EmbeddedStore()
-    b = GraphBuilder().framework("fw").criterion("C1").asset("m")
-    store.write(b.control("k", satisfies=["fw:C1"], applies_to=["m"]).evidence("k", day(0)).bundle())
-    with serving(store) as live:
-        yield live
-    store.close()
 
 
 def cursor(text: str) -> str:

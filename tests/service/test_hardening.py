@@ -5,24 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from graph.access.keys import Role
 from graph.stores.embedded import EmbeddedStore
 from service.settings import Settings
-from tests.graphs import GraphBuilder, day
 from tests.service.conftest import LiveServer, serving
-
-
-@pytest.fixture
-def served() -> Iterator[LiveServer]:
-    # These limits sit in front of the store: one backend is enough to exercise them.
-    store = EmbeddedStore()
-    b = GraphBuilder().framework("fw").criterion("C1").asset("m")
-    store.write(b.control("k", satisfies=["fw:C1"], applies_to=["m"]).evidence("k", day(0)).bundle())
-    with serving(store) as live:
-        yield live
-    store.close()
 
 
 def serve_with(settings: Settings) -> serving:  # type: ignore[valid-type]

@@ -1,8 +1,10 @@
-"""The carved-out controls' answers read back from `reads.CARVED_OUT_STATES_OF`."""
+"""Failing (control, asset or vendor) rows read back from Cypher: the evidence states of
+`reads.CONTROL_STATES_OF` and the carved-out controls' vendor rows of `reads.CARVED_OUT_STATES_OF`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from neo4j import Record
 
@@ -13,19 +15,22 @@ from graph.rules.evaluation import EvidenceState, from_micros
 CarvedOut = tuple[int, int | None, int | None, list[ControlAssetState]]
 
 
+def state_rows(control: str, rows: Iterable[list[Any]], *, by_vendor: bool = False) -> list[ControlAssetState]:
+    """A control's failing rows as Cypher returns them, `[asset or vendor id, state, since µs]`."""
+    return [
+        ControlAssetState(
+            control_id=control,
+            asset_id=None if by_vendor else key,
+            state=EvidenceState(state),
+            since=None if since is None else from_micros(since),
+            vendor_id=key if by_vendor else None,
+        )
+        for key, state, since in rows
+    ]
+
+
 def carved_out_records(records: Iterable[Record]) -> dict[str, CarvedOut]:
-    found: dict[str, CarvedOut] = {}
-    for record in records:
-        control = record["control"]
-        rows = [
-            ControlAssetState(
-                control_id=control,
-                asset_id=None,
-                state=EvidenceState(state),
-                since=None if since is None else from_micros(since),
-                vendor_id=vendor,
-            )
-            for vendor, state, since in record["rows"]
-        ]
-        found[control] = (record["assets"], record["lo"], record["hi"], rows)
-    return found
+    return {
+        r["control"]: (r["assets"], r["lo"], r["hi"], state_rows(r["control"], r["rows"], by_vendor=True))
+        for r in records
+    }

@@ -41,7 +41,7 @@ from graph.stores.neo4j import access as access_store
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import memo, reads, writes
 from graph.stores.neo4j.access import Neo4jAccessStore
-from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records
+from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records, state_rows
 from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import from_db, mappings_of, node_model, to_db, unique_ids, where_values
@@ -278,17 +278,9 @@ class Neo4jStore:
         # Controls neither implemented nor carved out (or absent) have no failing pair at any instant.
         timed: dict[str, memo.Timed[list[ControlAssetState]]] = {i: memo.Timed(None, None, []) for i in ids}
         for record in self._read(reads.CONTROL_STATES_OF, ids=ids, **self._state_params(at, assume)):
-            control = record["control"]
-            rows = [
-                ControlAssetState(
-                    control_id=control,
-                    asset_id=asset,
-                    state=EvidenceState(state),
-                    since=None if since is None else from_micros(since),
-                )
-                for asset, state, since in record["rows"]
-            ]
-            timed[control] = memo.Timed(record["lo"], record["hi"], rows)
+            timed[record["control"]] = memo.Timed(
+                record["lo"], record["hi"], state_rows(record["control"], record["rows"])
+            )
         for control, (_assets, lo, hi, vendor_rows) in self._carved_out(ids, at, assume).items():
             timed[control] = memo.Timed(lo, hi, vendor_rows)
         return timed
