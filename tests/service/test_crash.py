@@ -26,7 +26,7 @@ from graph.model import Label
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from tests.service.test_durability import AUTH, server
-from tests.stores.neo4j_launcher import LocalNeo4j, Neo4jServer, ServerUnavailable
+from tests.stores.neo4j_launcher import LocalNeo4j, Neo4jServer, private_server
 
 WRITERS = 8
 ROUNDS = 3
@@ -159,14 +159,8 @@ def test_killed_service_on_neo4j_keeps_every_acknowledged_write(tmp_path: Path, 
 @pytest.fixture
 def own_neo4j(tmp_path: Path) -> Iterator[LocalNeo4j]:
     """A Neo4j of this test's own (it is killed), never the session's."""
-    local = LocalNeo4j(tmp_path / "neo4j")
-    try:
-        local.start()
-    except ServerUnavailable as error:
-        local.stop()
-        pytest.fail(f"cannot start a dedicated Neo4j: {error}", pytrace=False)
-    yield local
-    local.stop()
+    with private_server(tmp_path / "neo4j") as local:
+        yield local
 
 
 @pytest.mark.neo4j

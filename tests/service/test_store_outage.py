@@ -16,7 +16,7 @@ from graph.stores.neo4j import Neo4jStore
 from service.settings import Settings
 from tests.graphs import GraphBuilder
 from tests.service.conftest import LiveServer, serving
-from tests.stores.neo4j_launcher import LocalNeo4j, ServerUnavailable
+from tests.stores.neo4j_launcher import LocalNeo4j, ServerUnavailable, private_server
 
 pytestmark = pytest.mark.neo4j
 
@@ -26,14 +26,8 @@ WRITE = 'mutation { upsertAssets(assets: [{id: "b", kind: MODEL, name: "B"}]) { 
 
 @pytest.fixture
 def private_neo4j(tmp_path: Path) -> Iterator[LocalNeo4j]:
-    local = LocalNeo4j(tmp_path / "neo4j")
-    try:
-        local.start()
-    except ServerUnavailable as error:
-        local.stop()
-        pytest.fail(f"cannot start a private Neo4j: {error}", pytrace=False)
-    yield local
-    local.stop()
+    with private_server(tmp_path / "neo4j") as local:
+        yield local
 
 
 def start(local: LocalNeo4j) -> None:

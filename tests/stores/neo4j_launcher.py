@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,21 @@ def from_env() -> Neo4jServer | None:
         os.environ.get("NEO4J_DATABASE") or None,
         "NEO4J_URI",
     )
+
+
+@contextlib.contextmanager
+def private_server(directory: Path) -> Iterator[LocalNeo4j]:
+    """A Neo4j of the caller's own in `directory` (for tests that stop or kill it, never the
+    session's), stopped afterwards; failing to start fails the test, never skips it."""
+    import pytest
+
+    local = LocalNeo4j(directory)
+    try:
+        local.start()
+    except ServerUnavailable as error:
+        local.stop()
+        pytest.fail(f"cannot start a private Neo4j: {error}", pytrace=False)
+    try:
+        yield local
+    finally:
+        local.stop()

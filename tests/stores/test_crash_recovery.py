@@ -21,7 +21,7 @@ from graph.bundle import Bundle, dump_bundle
 from graph.model import Label
 from graph.stores.neo4j import Neo4jStore
 from tests.graphs import GraphBuilder, day
-from tests.stores.neo4j_launcher import REPO, LocalNeo4j, ServerUnavailable
+from tests.stores.neo4j_launcher import REPO, LocalNeo4j, ServerUnavailable, private_server
 
 pytestmark = pytest.mark.neo4j
 
@@ -45,14 +45,8 @@ print("done", flush=True)
 @pytest.fixture(scope="module")
 def dedicated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
     """One server for the module (each test kills and restarts it), never the session's one."""
-    local = LocalNeo4j(tmp_path_factory.mktemp("crash") / "neo4j")
-    try:
-        local.start()
-    except ServerUnavailable as error:
-        local.stop()
-        pytest.fail(f"cannot start a dedicated Neo4j for the crash tests: {error}", pytrace=False)
-    yield local
-    local.stop()
+    with private_server(tmp_path_factory.mktemp("crash") / "neo4j") as local:
+        yield local
 
 
 @pytest.fixture
