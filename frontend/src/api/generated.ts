@@ -64,6 +64,12 @@ export type MappingRelationship =
   | 'SUBSET_OF'
   | 'SUPERSET_OF';
 
+export type ReportKind =
+  | 'ISO27001'
+  | 'OTHER'
+  | 'SOC2_TYPE1'
+  | 'SOC2_TYPE2';
+
 /** What a caller may do; see docs/security.md for the table. */
 export type Role =
   | 'ADMIN'
@@ -102,7 +108,7 @@ export type CriterionQueryVariables = Exact<{
 }>;
 
 
-export type CriterionQuery = { criterion: { id: string, ref: string, title: string, category: string, description: string, framework: { id: string, name: string } | null, parent: { id: string, ref: string, title: string } | null, children: Array<{ id: string, ref: string, title: string }>, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, assets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, kind: AssetKind, changedAt: string | null } }> }, evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, status: EvidenceStatus, uri: string, covers: Array<{ id: string }> } }> } }>, mappings: Array<{ otherId: string, relationship: MappingRelationship, strength: number, rationale: string, other: { id: string, ref: string, title: string, framework: { id: string, name: string } | null } | null }> } | null };
+export type CriterionQuery = { criterion: { id: string, ref: string, title: string, category: string, description: string, framework: { id: string, name: string } | null, parent: { id: string, ref: string, title: string } | null, children: Array<{ id: string, ref: string, title: string }>, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, vendors: Array<{ id: string, name: string, reportKind: ReportKind | null, reportValidUntil: string | null }>, assets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, kind: AssetKind, changedAt: string | null } }> }, evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, uri: string, covers: Array<{ id: string }> } }> } }>, mappings: Array<{ otherId: string, relationship: MappingRelationship, strength: number, rationale: string, other: { id: string, ref: string, title: string, framework: { id: string, name: string } | null } | null }> } | null };
 
 export type CriterionCoverageQueryVariables = Exact<{
   framework: string;
@@ -110,11 +116,11 @@ export type CriterionCoverageQueryVariables = Exact<{
 }>;
 
 
-export type CriterionCoverageQuery = { coverage: { frameworkId: string, asOf: string, totals: { total: number, covered: number, partial: number, uncovered: number }, byCategory: Array<{ category: string, total: number, covered: number, partial: number, uncovered: number }>, criteria: Array<{ criterionId: string, ref: string, title: string, category: string, parentId: string | null, isLeaf: boolean, assessable: boolean, status: CoverageStatus, derived: boolean, reason: string, controls: Array<{ controlId: string, title: string, status: ControlStatus, effective: boolean, reason: string }>, via: Array<{ criterionId: string, relationship: MappingRelationship, neighbourStatus: CoverageStatus, candidate: CoverageStatus, criterion: { ref: string, title: string, framework: { id: string, name: string } | null } | null }> }> } };
+export type CriterionCoverageQuery = { coverage: { frameworkId: string, asOf: string, totals: { total: number, covered: number, partial: number, uncovered: number }, byCategory: Array<{ category: string, total: number, covered: number, partial: number, uncovered: number }>, criteria: Array<{ criterionId: string, ref: string, title: string, category: string, parentId: string | null, isLeaf: boolean, assessable: boolean, status: CoverageStatus, carvedOut: boolean, derived: boolean, reason: string, controls: Array<{ controlId: string, title: string, status: ControlStatus, effective: boolean, reason: string }>, via: Array<{ criterionId: string, relationship: MappingRelationship, neighbourStatus: CoverageStatus, candidate: CoverageStatus, criterion: { ref: string, title: string, framework: { id: string, name: string } | null } | null }> }> } };
 
 export type ControlAssetFragment = { id: string, name: string, kind: AssetKind, changedAt: string | null };
 
-export type ControlEvidenceFragment = { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, status: EvidenceStatus, uri: string, covers: Array<{ id: string }> };
+export type ControlEvidenceFragment = { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, uri: string, covers: Array<{ id: string }> };
 
 export type ControlAssetsQueryVariables = Exact<{
   id: string;
@@ -132,7 +138,7 @@ export type ControlEvidenceQueryVariables = Exact<{
 }>;
 
 
-export type ControlEvidenceQuery = { control: { evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, status: EvidenceStatus, uri: string, covers: Array<{ id: string }> } }> } } | null };
+export type ControlEvidenceQuery = { control: { evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, uri: string, covers: Array<{ id: string }> } }> } } | null };
 
 export type AssetsQueryVariables = Exact<{
   first: number | null | undefined;
@@ -160,7 +166,9 @@ export type MissingQueryVariables = Exact<{
 }>;
 
 
-export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }>, rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, reason: EvidenceState, since: string | null, control: { title: string, owner: string } | null, asset: { name: string } | null } }> } } };
+export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }>, rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } };
+
+export type OperatingEvidenceFragment = { evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } };
 
 export type GapsQueryVariables = Exact<{
   framework: string | null | undefined;
@@ -172,7 +180,7 @@ export type GapsQueryVariables = Exact<{
 }>;
 
 
-export type GapsQuery = { evidenceGaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } };
+export type GapsQuery = { evidenceGaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } };
 
 export type CrosswalkQueryVariables = Exact<{
   source: string;

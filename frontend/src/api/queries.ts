@@ -90,6 +90,7 @@ const CRITERION = /* GraphQL */ `query Criterion($id: ID!, $first: Int) {
       children { id ref title }
       controls {
         id title owner status frequency kind automated
+        vendors { id name reportKind reportValidUntil }
         assets(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlAsset } } }
         evidence(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...ControlEvidence } } }
       }
@@ -117,7 +118,7 @@ export async function fetchCriterionPage(
       /* GraphQL */ `query CriterionCoverage($framework: ID!, $asOf: DateTime) {
         coverage(framework: $framework, asOf: $asOf) {
           frameworkId asOf totals { total covered partial uncovered } byCategory { category total covered partial uncovered }
-          criteria { criterionId ref title category parentId isLeaf assessable status derived reason
+          criteria { criterionId ref title category parentId isLeaf assessable status carvedOut derived reason
             controls { controlId title status effective reason }
             via { criterionId relationship neighbourStatus candidate criterion { ref title framework { id name } } } }
         }
@@ -141,7 +142,7 @@ export async function fetchCriterionPage(
 const CONTROL_ASSET = /* GraphQL */ `
   fragment ControlAsset on Asset { id name kind changedAt }`;
 const CONTROL_EVIDENCE = /* GraphQL */ `
-  fragment ControlEvidence on Evidence { id title kind collectedAt validUntil status uri covers { id } }`;
+  fragment ControlEvidence on Evidence { id title kind collectedAt validUntil periodStart periodEnd status uri covers { id } }`;
 const NO_PAGE = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
 
 const CONTROL_ASSETS = /* GraphQL */ `query ControlAssets($id: ID!, $first: Int, $after: String) {
@@ -258,7 +259,7 @@ export async function fetchMissingEvidence(
           frameworkId asOf totalCount byReason { reason count }
           rows(first: $first, after: $after, reason: $reason) {
             totalCount pageInfo { hasNextPage endCursor }
-            edges { node { controlId control { title owner } assetId asset { name } reason since } }
+            edges { node { controlId control { title owner } assetId asset { name } vendorId vendor { name reportKind reportValidUntil } reason since } }
           }
         }
       }`,
@@ -274,6 +275,24 @@ export async function fetchMissingEvidence(
 
 export type GapsPage = G.GapsQuery["evidenceGaps"];
 
+/** Enough of a control's evidence to say what operated each interval (collected in it, or observing
+ * it). The first page only: an interval the API counts but these items do not explain is shown by
+ * its count. */
+const OPERATING_EVIDENCE = /* GraphQL */ `
+  fragment OperatingEvidence on Control {
+    evidence(first: 100) { totalCount edges { node { id collectedAt periodStart periodEnd status supersededBy { id } } } }
+  }`;
+
+const GAPS = /* GraphQL */ `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
+      evidenceGaps(framework: $framework, start: $start, end: $end) {
+        totalGaps start end
+        controls(first: $first, after: $after, withGapsOnly: $withGapsOnly) {
+          totalCount pageInfo { hasNextPage endCursor }
+          edges { node { controlId control { title ...OperatingEvidence } frequency gaps intervals { start end evidenceCount isGap } } }
+        }
+      }
+    }`;
+
 export async function fetchEvidenceGaps(
   framework: string | null,
   start: string,
@@ -285,15 +304,7 @@ export async function fetchEvidenceGaps(
 ): Promise<GapsPage> {
   const data = await gql<G.GapsQuery>(
     "load the evidence gaps for the period",
-    /* GraphQL */ `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
-      evidenceGaps(framework: $framework, start: $start, end: $end) {
-        totalGaps start end
-        controls(first: $first, after: $after, withGapsOnly: $withGapsOnly) {
-          totalCount pageInfo { hasNextPage endCursor }
-          edges { node { controlId control { title } frequency gaps intervals { start end evidenceCount isGap } } }
-        }
-      }
-    }`,
+    GAPS + OPERATING_EVIDENCE,
     { framework, start, end, first, after, withGapsOnly },
     options,
   );

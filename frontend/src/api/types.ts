@@ -17,6 +17,7 @@ export type {
   EvidenceStatus,
   Frequency,
   MappingRelationship,
+  ReportKind,
 } from "./generated";
 
 export type Framework = NodeOf<G.FrameworksQuery["frameworks"]>;
@@ -39,6 +40,8 @@ export type CoverageReport = Omit<G.CoverageQuery["coverage"], "criteria"> & { c
 
 export type CriterionDetail = NonNullable<G.CriterionQuery["criterion"]>;
 export type ControlDetail = CriterionDetail["controls"][number];
+/** A subservice organization a (carved-out) control relies on, with its report. */
+export type ControlVendor = ControlDetail["vendors"][number];
 export type CriterionMapping = CriterionDetail["mappings"][number];
 export type ControlAsset = G.ControlAssetFragment;
 export type ControlEvidence = G.ControlEvidenceFragment;
@@ -53,6 +56,8 @@ export type MissingEvidenceRow = NodeOf<MissingEvidence["rows"]>;
 
 export type ControlPeriod = NodeOf<G.GapsQuery["evidenceGaps"]["controls"]>;
 export type GapInterval = ControlPeriod["intervals"][number];
+/** An evidence item of a period's control: when it was collected and what span it observed. */
+export type OperatingEvidence = NodeOf<G.OperatingEvidenceFragment["evidence"]>;
 
 export type CrosswalkRow = NodeOf<G.CrosswalkQuery["crosswalk"]["rows"]>;
 

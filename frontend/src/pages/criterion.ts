@@ -1,7 +1,8 @@
 /** 2. Criterion drill-down: controls, their assets and evidence windows, why the status, mappings. */
 import { fetchCriterionPage } from "../api/queries";
-import type { ControlDetail, ControlFinding, CriterionCoverage, CriterionDetail } from "../api/types";
+import type { ControlDetail, ControlFinding, ControlVendor, CriterionCoverage, CriterionDetail } from "../api/types";
 import { buildHash, criterionHash } from "../router";
+import { REPORT_STATE_LABEL, reportName, reportState } from "../shape/carveout";
 import { compareRefs } from "../shape/coverage";
 import { RELATIONSHIP_LABEL, RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
 import { asOfFromDateInput, formatDate, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
@@ -12,9 +13,10 @@ import {
   frequencyDays,
   sortEvidenceNewestFirst,
 } from "../shape/evidence";
+import { observedLabel, observedSpan } from "../shape/observation";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
-import { field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
+import { carvedOutFlag, field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 export const criterionPage: Page = {
@@ -94,6 +96,7 @@ function summary(c: CriterionDetail, row: CriterionCoverage | null, asOf: string
       "p",
       { class: "criterion-status" },
       row ? statusBadge(row.status) : tag("no status"),
+      row?.carvedOut ? [" ", carvedOutFlag()] : null,
       " ",
       h(
         "span",
@@ -225,6 +228,7 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
             )
           : null,
       ),
+      observedCell(ev),
       h("td", null, tag(VALIDITY_LABEL[validity], validity === "VALID" ? "good" : "bad")),
       h(
         "td",
@@ -255,6 +259,7 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
       `Owner: ${control.owner || "none"} · ${control.status.toLowerCase().replace("_", " ")} · ${control.frequency.toLowerCase()} · ${control.kind.toLowerCase()}${control.automated ? " · automated" : ""}`,
     ),
     finding ? h("p", { class: "finding", "data-testid": "control-reason" }, finding.reason) : null,
+    control.status === "CARVED_OUT" ? reliesOn(control, at) : null,
     h("h4", null, `Assets in scope (${control.assets.totalCount})`),
     assets.length
       ? h(
@@ -279,11 +284,64 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
     evRows.length
       ? scrollTable(
           `Evidence for ${control.id}`,
-          ["Evidence", "Status", "Collected", "Valid until", `At ${formatDate(at.toISOString())}`, "Covers"],
+          [
+            "Evidence",
+            "Status",
+            "Collected",
+            "Valid until",
+            "Observed",
+            `At ${formatDate(at.toISOString())}`,
+            "Covers",
+          ],
           evRows,
         )
-      : emptyState("No evidence was ever recorded for this control."),
+      : emptyState(
+          control.status === "CARVED_OUT"
+            ? "Carved out: the subservice organization's report stands in; no evidence of its own is expected."
+            : "No evidence was ever recorded for this control.",
+        ),
     more(evRows.length, control.evidence.totalCount, "evidence items"),
+  );
+}
+
+/** The span a monitoring export observed (it operates every Type II interval the span overlaps). */
+function observedCell(ev: { periodStart: string | null; periodEnd: string | null }): HTMLElement {
+  const span = observedSpan(ev);
+  if (!span) return h("td", { class: "muted" }, "—");
+  return h(
+    "td",
+    { "data-observed-start": span.start, "data-observed-end": span.end },
+    h("time", { datetime: span.start }, formatDate(span.start)),
+    " → ",
+    h("time", { datetime: span.end }, formatDate(span.end)),
+    h("span", { class: "visually-hidden" }, ` (${observedLabel(span)})`),
+  );
+}
+
+/** A carved-out control's subservice organizations, each with its report and whether it still stands in at `at`. */
+function reliesOn(control: ControlDetail, at: Date): HTMLElement {
+  const vendors = [...control.vendors].sort((a, b) => a.name.localeCompare(b.name));
+  const item = (v: ControlVendor): HTMLElement => {
+    const state = reportState(v, at);
+    return h(
+      "li",
+      { "data-vendor": v.id, "data-report": state },
+      h("strong", null, v.name),
+      h("span", { class: "muted small" }, ` ${v.id}`),
+      ` · ${reportName(v.reportKind)}`,
+      v.reportValidUntil
+        ? [" valid until ", h("time", { datetime: v.reportValidUntil }, formatDate(v.reportValidUntil)), " "]
+        : " ",
+      tag(REPORT_STATE_LABEL[state], state === "VALID" ? "good" : "bad"),
+    );
+  };
+  return h(
+    "div",
+    { class: "relies-on", "data-testid": "relies-on" },
+    h("h4", null, `Carved out to (${vendors.length})`),
+    vendors.length
+      ? h("ul", { class: "chips", "aria-label": `Subservice organizations ${control.id} relies on` }, vendors.map(item))
+      : h("p", { class: "bad" }, "Relies on no vendor: nothing stands in for its evidence."),
   );
 }
 

@@ -3,6 +3,7 @@ import { fetchMissingEvidence } from "../api/queries";
 import type { EvidenceState, Framework, MissingEvidenceReport, MissingEvidenceRow } from "../api/types";
 import { asOfFromDateInput, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import {
+  DAYS_COLUMN,
   REASON_LABEL,
   REASON_ORDER,
   WORKLIST_COLUMNS,
@@ -130,9 +131,16 @@ export const missingPage: Page = {
         const trs = shown.map((row) =>
           h(
             "tr",
-            { "data-control": row.controlId, "data-asset": row.assetId ?? "", "data-reason": row.reason },
+            {
+              "data-control": row.controlId,
+              "data-asset": row.assetId ?? "",
+              "data-vendor": row.vendorId ?? "",
+              "data-reason": row.reason,
+            },
             worklistCells(row, asOf).map((cell, i) =>
-              i === 0 ? h("th", { scope: "row" }, cell) : h("td", { class: i === 7 ? "num" : undefined }, cell),
+              i === 0
+                ? h("th", { scope: "row" }, cell)
+                : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
             ),
           ),
         );

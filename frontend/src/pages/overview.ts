@@ -1,12 +1,13 @@
 /** 1. Overview: per framework, coverage totals, the per-category breakdown, worst criteria first. */
 import { fetchCoverage } from "../api/queries";
-import type { CoverageReport, Framework } from "../api/types";
+import type { CoverageReport, CoverageRow, Framework } from "../api/types";
 import { criterionHash } from "../router";
+import { carvedOutCriteria } from "../shape/carveout";
 import { orderCategories, orderFrameworks, percent, worstCriteria } from "../shape/coverage";
 import { asOfFromDateInput, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
-import { countsList, coverageBar, field, pageHeader, scrollTable, statusBadge } from "../ui/widgets";
+import { carvedOutFlag, countsList, coverageBar, field, pageHeader, scrollTable, statusBadge } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 const WORST_SHOWN = 10;
@@ -201,6 +202,7 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
               ` ${c.title}`,
             ),
             c.derived ? h("span", { class: "tag" }, "via crosswalk") : null,
+            c.carvedOut ? carvedOutFlag() : null,
             h("span", { class: "muted small reason" }, c.reason),
           ),
         ),
@@ -222,5 +224,37 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
     });
     attention.append(more);
   }
+  const carved = carvedOutCriteria(report.criteria);
+  if (carved.length > 0) attention.append(carvedOutList(carved, asOf));
   return [summary, categories, attention];
+}
+
+/** Criteria whose controls are all carved out, whatever their status: a SOC 2 report lists them apart. */
+function carvedOutList(rows: readonly CoverageRow[], asOf: string | null): HTMLElement {
+  return h(
+    "div",
+    { class: "carved-out" },
+    h("h3", null, "Carved out to subservice organizations ", h("span", { class: "muted" }, `(${rows.length})`)),
+    h(
+      "ul",
+      { class: "worst-list", "data-testid": "carved-out-criteria" },
+      rows.map((c) =>
+        h(
+          "li",
+          { "data-criterion": c.criterionId, "data-status": c.status },
+          statusBadge(c.status),
+          " ",
+          carvedOutFlag(),
+          " ",
+          h(
+            "a",
+            { href: criterionHash(c.criterionId, asOf ? asOf.slice(0, 10) : null) },
+            h("strong", null, c.ref),
+            ` ${c.title}`,
+          ),
+          h("span", { class: "muted small reason" }, c.reason),
+        ),
+      ),
+    ),
+  );
 }

@@ -2,7 +2,7 @@
 import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
 import type { ControlPeriod } from "../api/types";
 import { defaultPeriod, formatDate, isDateInputValue, periodRange } from "../shape/dates";
-import { gapShare, monthTicks, timelineSegments } from "../shape/timeline";
+import { gapShare, monthTicks, timelineSegments, type TimelineSegment } from "../shape/timeline";
 import { orderFrameworks } from "../shape/coverage";
 import { h, replace, svg } from "../ui/dom";
 import { emptyState } from "../ui/states";
@@ -167,15 +167,28 @@ function legend(): HTMLElement {
     { class: "legend small" },
     h("span", { class: "swatch swatch-ok", "aria-hidden": "true" }),
     " evidence collected in the interval ",
+    h("span", { class: "swatch swatch-observed", "aria-hidden": "true" }),
+    " observed by a monitoring period ",
     h("span", { class: "swatch swatch-gap", "aria-hidden": "true" }),
     " gap (no accepted evidence)",
   );
 }
 
+const SEGMENT_CLASS: Readonly<Record<TimelineSegment["kind"], string>> = {
+  gap: "seg-gap",
+  observed: "seg-observed",
+  collected: "seg-ok",
+  evidenced: "seg-ok",
+};
+/** Runs listed in words under a bar; a bar with more says how many it leaves out. */
+const RUNS_LISTED = 8;
+
 function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement {
-  const segments = timelineSegments(cp.intervals, start, end, WIDTH);
+  const evidence = cp.control?.evidence.edges.map((e) => e.node) ?? [];
+  const segments = timelineSegments(cp.intervals, start, end, WIDTH, evidence);
   const share = gapShare(cp.intervals);
   const label = `${cp.controlId}: ${cp.gaps} of ${cp.intervals.length} ${cp.frequency} intervals are gaps (${share}%)`;
+  const span = (seg: TimelineSegment): string => `${formatDate(seg.start)} → ${formatDate(seg.end)}`;
   const bar = svg(
     "svg",
     {
@@ -193,16 +206,29 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
           y: 0,
           width: Math.max(s.width, 0.5).toFixed(2),
           height: HEIGHT,
-          class: s.isGap ? "seg-gap" : "seg-ok",
+          class: SEGMENT_CLASS[s.kind],
           "data-gap": s.isGap ? "1" : "0",
+          "data-kind": s.kind,
         },
-        svg(
-          "title",
-          {},
-          `${formatDate(s.start)} → ${formatDate(s.end)}: ${s.isGap ? `${s.intervals} interval${s.intervals > 1 ? "s" : ""} without evidence` : `${s.evidenceCount} evidence item${s.evidenceCount === 1 ? "" : "s"}`}`,
-        ),
+        svg("title", {}, `${span(s)}: ${s.label}`),
       ),
     ),
+  );
+  // The same runs in words, for readers who cannot hover a bar (and for screen readers).
+  const runs = h(
+    "ul",
+    { class: "operations muted small", "aria-label": `How ${cp.controlId}'s intervals were operated` },
+    segments.slice(0, RUNS_LISTED).map((s) =>
+      h(
+        "li",
+        {
+          "data-kind": s.kind,
+          "data-observed-by": s.operation.observedBy.join(" ") || undefined,
+        },
+        `${span(s)}: ${s.label}`,
+      ),
+    ),
+    segments.length > RUNS_LISTED ? h("li", null, `and ${segments.length - RUNS_LISTED} more runs`) : null,
   );
   return h(
     "div",
@@ -227,6 +253,7 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
       ),
     ),
     bar,
+    runs,
   );
 }
 

@@ -1,5 +1,6 @@
 /** The missing-evidence worklist: filter, sort, and the CSV of what is shown. */
 import type { EvidenceState, MissingEvidenceRow } from "../api/types";
+import { reportName } from "./carveout";
 import { toCsv } from "./csv";
 import { daysBetween, formatDate } from "./dates";
 
@@ -60,7 +61,16 @@ function bySinceAscNullLast(a: MissingEvidenceRow, b: MissingEvidenceRow): numbe
 }
 
 function byIds(a: MissingEvidenceRow, b: MissingEvidenceRow): number {
-  return a.controlId.localeCompare(b.controlId) || (a.assetId ?? "").localeCompare(b.assetId ?? "");
+  return (
+    a.controlId.localeCompare(b.controlId) ||
+    (a.assetId ?? "").localeCompare(b.assetId ?? "") ||
+    (a.vendorId ?? "").localeCompare(b.vendorId ?? "")
+  );
+}
+
+/** A row's identity: a control and an asset, a vendor (carve-out rows), or neither (control-wide). */
+export function rowKey(row: Pick<MissingEvidenceRow, "controlId" | "assetId" | "vendorId">): string {
+  return `${row.controlId}|${row.assetId ?? ""}|${row.vendorId ?? ""}`;
 }
 
 /**
@@ -87,10 +97,34 @@ export const WORKLIST_COLUMNS = [
   "Owner",
   "Asset",
   "Asset name",
+  "Vendor",
+  "Vendor name",
   "Reason",
   "Since",
   "Days overdue",
 ] as const;
+
+/** Index of the "Days overdue" column (numeric, right-aligned). */
+export const DAYS_COLUMN = WORKLIST_COLUMNS.indexOf("Days overdue");
+
+/**
+ * The reason in words. A carve-out row names the subservice organization and its report: the
+ * control relies on that report, so the fix is a new report from the vendor, not evidence.
+ */
+export function reasonText(row: MissingEvidenceRow): string {
+  const vendor = row.vendor?.name ?? row.vendorId ?? "the vendor";
+  const report = reportName(row.vendor?.reportKind);
+  if (row.reason === "VENDOR_REPORT_EXPIRED")
+    return `${REASON_LABEL[row.reason]}: ${vendor}'s ${report} ran to ${formatDate(row.since ?? row.vendor?.reportValidUntil)}`;
+  if (row.reason === "VENDOR_REPORT_MISSING") return `${REASON_LABEL[row.reason]}: ${vendor} has no ${report} on file`;
+  return REASON_LABEL[row.reason];
+}
+
+/** Where the row's name cell says "(control-wide)": a row for neither an asset nor a vendor. */
+function assetName(row: MissingEvidenceRow): string {
+  if (row.assetId) return row.asset?.name ?? "";
+  return row.vendorId ? "" : "(control-wide)";
+}
 
 /** The cells of one row, exactly as the table shows them (and the CSV writes them). */
 export function worklistCells(row: MissingEvidenceRow, asOf: string): string[] {
@@ -100,8 +134,10 @@ export function worklistCells(row: MissingEvidenceRow, asOf: string): string[] {
     row.control?.title ?? "",
     ownerOf(row),
     row.assetId ?? "",
-    row.asset?.name ?? (row.assetId ? "" : "(control-wide)"),
-    REASON_LABEL[row.reason],
+    assetName(row),
+    row.vendorId ?? "",
+    row.vendorId ? (row.vendor?.name ?? "") : "",
+    reasonText(row),
     row.since ? formatDate(row.since) : "",
     days === null ? "" : String(days),
   ];

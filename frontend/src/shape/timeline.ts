@@ -1,6 +1,14 @@
 /** Geometry of a Type II period timeline: one bar per control, gap runs highlighted. */
 import type { GapInterval } from "../api/types";
 import { toDateInputValue } from "./dates";
+import {
+  intervalOperation,
+  operationKind,
+  operationLabel,
+  type IntervalOperation,
+  type OperatingItem,
+  type OperationKind,
+} from "./observation";
 
 export interface TimelineSegment {
   x: number;
@@ -11,6 +19,12 @@ export interface TimelineSegment {
   /** How many expected intervals the segment merges. */
   intervals: number;
   evidenceCount: number;
+  /** How its intervals were operated: by an observation period, by items collected in them, … */
+  kind: OperationKind;
+  /** The items that operated them (see shape/observation.ts). */
+  operation: IntervalOperation;
+  /** What a reader is told about the segment ("observed by …", "collected …", "gap: …"). */
+  label: string;
 }
 
 function scale(start: number, end: number, width: number): (t: number) => number {
@@ -18,33 +32,52 @@ function scale(start: number, end: number, width: number): (t: number) => number
   return (t) => (span > 0 ? ((Math.min(Math.max(t, start), end) - start) / span) * width : 0);
 }
 
+type Run = Omit<TimelineSegment, "x" | "width" | "label">;
+
 /**
- * Merge consecutive intervals of the same kind (gap / evidenced) into segments and place them
- * on [0, width] for the period [periodStart, periodEnd). Segments are contiguous when the
- * intervals are, and never leave the period.
+ * Merge consecutive intervals operated the same way (gap, observed, collected) into segments and
+ * place them on [0, width] for the period [periodStart, periodEnd). Segments are contiguous when
+ * the intervals are, and never leave the period. `evidence` (the control's items) says what
+ * operated each interval; without it a non-gap run only carries the API's evidence count.
  */
 export function timelineSegments(
   intervals: readonly GapInterval[],
   periodStart: string,
   periodEnd: string,
   width: number,
+  evidence: readonly OperatingItem[] = [],
 ): TimelineSegment[] {
   const x = scale(Date.parse(periodStart), Date.parse(periodEnd), width);
   const sorted = [...intervals].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-  const runs: { isGap: boolean; start: string; end: string; intervals: number; evidenceCount: number }[] = [];
+  const runs: Run[] = [];
   for (const iv of sorted) {
+    const operation = iv.isGap ? { observedBy: [], collected: [] } : intervalOperation(iv, evidence);
+    const kind = operationKind(iv.isGap, operation);
     const last = runs[runs.length - 1];
-    if (last && last.isGap === iv.isGap && Date.parse(last.end) === Date.parse(iv.start)) {
+    if (last && last.kind === kind && Date.parse(last.end) === Date.parse(iv.start)) {
       last.end = iv.end;
       last.intervals += 1;
       last.evidenceCount += iv.evidenceCount;
+      for (const id of operation.observedBy)
+        if (!last.operation.observedBy.includes(id)) last.operation.observedBy.push(id);
+      for (const c of operation.collected)
+        if (!last.operation.collected.some((o) => o.id === c.id)) last.operation.collected.push(c);
     } else {
-      runs.push({ isGap: iv.isGap, start: iv.start, end: iv.end, intervals: 1, evidenceCount: iv.evidenceCount });
+      runs.push({
+        isGap: iv.isGap,
+        start: iv.start,
+        end: iv.end,
+        intervals: 1,
+        evidenceCount: iv.evidenceCount,
+        kind,
+        operation,
+      });
     }
   }
   return runs.map((r) => {
     const x0 = x(Date.parse(r.start));
-    return { ...r, x: x0, width: x(Date.parse(r.end)) - x0 };
+    const label = operationLabel(r.kind, r.operation, r.intervals, r.evidenceCount);
+    return { ...r, x: x0, width: x(Date.parse(r.end)) - x0, label };
   });
 }
 

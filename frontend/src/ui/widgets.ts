@@ -11,6 +11,19 @@ export function tag(text: string, kind = "neutral"): HTMLElement {
   return h("span", { class: `tag tag-${kind}` }, text);
 }
 
+/** The flag beside a carved-out criterion's status: its controls are the subservice organizations'. */
+export function carvedOutFlag(): HTMLElement {
+  return h(
+    "span",
+    {
+      class: "tag tag-carved",
+      "data-testid": "carved-out",
+      title: "Every control counting for it is carved out: a subservice organization's report stands in for evidence",
+    },
+    "carved out",
+  );
+}
+
 /** A stacked bar with a text equivalent (the bar itself is hidden from screen readers). */
 export function coverageBar(counts: StatusCounts, label: string): HTMLElement {
   const s = barShares(counts);

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { EvidenceState, MissingEvidenceRow } from "../../src/api/types";
+import type { EvidenceState, MissingEvidenceRow, ReportKind } from "../../src/api/types";
 import { parseCsv } from "../../src/shape/csv";
 import {
   NO_OWNER,
   WORKLIST_COLUMNS,
   daysOverdue,
+  reasonText,
+  rowKey,
   filterRows,
   owners,
   sortRows,
@@ -24,6 +26,8 @@ const row = (
   control: { title: `${controlId} title`, owner },
   assetId,
   asset: assetId ? { name: `${assetId} name` } : null,
+  vendorId: null,
+  vendor: null,
   reason,
   since,
 });
@@ -78,8 +82,8 @@ describe("cells and CSV", () => {
     const parsed = parseCsv(worklistCsv(shown, asOf));
     expect(parsed[0]).toEqual([...WORKLIST_COLUMNS]);
     expect(parsed.slice(1)).toEqual(shown.map((r) => worklistCells(r, asOf)));
-    expect(parsed[1]).toEqual(["C2", "C2 title", "sre", "a2", "a2 name", "Expired", "2026-10-01", "50"]);
-    expect(parsed.at(-1)).toEqual(["C1", "C1 title", "ml", "", "(control-wide)", "Never collected", "", ""]);
+    expect(parsed[1]).toEqual(["C2", "C2 title", "sre", "a2", "a2 name", "", "", "Expired", "2026-10-01", "50"]);
+    expect(parsed.at(-1)).toEqual(["C1", "C1 title", "ml", "", "(control-wide)", "", "", "Never collected", "", ""]);
   });
 
   it("escapes awkward titles", () => {
@@ -87,12 +91,63 @@ describe("cells and CSV", () => {
     odd.control!.title = 'Backups "nightly", checked';
     const text = worklistCsv([odd], asOf);
     expect(text.split("\r\n")[1]).toBe(
-      'C9,"Backups ""nightly"", checked","ops, team",a9,a9 name,Expired,2026-11-01,19',
+      'C9,"Backups ""nightly"", checked","ops, team",a9,a9 name,,,Expired,2026-11-01,19',
     );
   });
 
   it("names the file after the framework and day", () => {
     expect(worklistFileName("soc2-tsc-2017", asOf)).toBe("missing-evidence-soc2-tsc-2017-2026-11-20.csv");
     expect(worklistFileName(null, asOf)).toBe("missing-evidence-all-2026-11-20.csv");
+  });
+});
+
+describe("carve-out rows (a vendor instead of an asset)", () => {
+  const asOf = "2027-04-20T00:00:00Z";
+  const vendorRow = (
+    reason: EvidenceState,
+    vendorId: string,
+    name: string,
+    reportKind: ReportKind | null,
+    since: string | null,
+  ): MissingEvidenceRow => ({
+    ...row("AGC-INF-06", reason, since, "infra"),
+    vendorId,
+    vendor: { name, reportKind, reportValidUntil: since },
+  });
+  const expired = vendorRow(
+    "VENDOR_REPORT_EXPIRED",
+    "ven-cloud",
+    "Cumulus Cloud",
+    "SOC2_TYPE2",
+    "2027-04-10T01:48:00Z",
+  );
+  const missing = vendorRow("VENDOR_REPORT_MISSING", "ven-dc", '=HYPERLINK("x")', null, null);
+
+  it("shows the vendor's id and name in the vendor columns, nothing in the asset ones", () => {
+    const cells = worklistCells(expired, asOf);
+    expect(cells.slice(3, 7)).toEqual(["", "", "ven-cloud", "Cumulus Cloud"]);
+    expect(cells.at(-1)).toBe("9");
+  });
+
+  it("says in words which report lapsed, and that a missing one is missing", () => {
+    expect(reasonText(expired)).toBe(
+      "Vendor report expired (carve-out): Cumulus Cloud's SOC 2 Type II report ran to 2027-04-10",
+    );
+    expect(reasonText({ ...missing, vendor: { ...missing.vendor!, name: "Rackhouse" } })).toBe(
+      "Vendor report missing (carve-out): Rackhouse has no report on file",
+    );
+  });
+
+  it("keeps two vendors of one control apart", () => {
+    expect(rowKey(expired)).not.toBe(rowKey(missing));
+    expect(sortRows([missing, expired], "overdue").map((r) => r.vendorId)).toEqual(["ven-cloud", "ven-dc"]);
+  });
+
+  it("exports the vendor column, a formula-like vendor name neutralised", () => {
+    const parsed = parseCsv(worklistCsv([expired, missing], asOf));
+    expect(parsed[0]).toContain("Vendor");
+    const vendorCol = parsed[0]!.indexOf("Vendor");
+    expect(parsed.slice(1).map((r) => r[vendorCol])).toEqual(["ven-cloud", "ven-dc"]);
+    expect(parsed[2]![vendorCol + 1]).toBe('\'=HYPERLINK("x")');
   });
 });
