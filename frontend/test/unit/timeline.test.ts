@@ -93,3 +93,49 @@ describe("monthTicks", () => {
     expect(gapShare([])).toBe(0);
   });
 });
+
+describe("timelineSegments with the control's evidence", () => {
+  const ev = (id: string, collectedAt: string, span: [string, string] | null = null) => ({
+    id,
+    collectedAt,
+    periodStart: span?.[0] ?? null,
+    periodEnd: span?.[1] ?? null,
+    status: "ACCEPTED",
+    supersededBy: null,
+  });
+  // Days 0–4 observed by a monitoring export, day 4 a gap (an outage), days 5–6 by a daily item each.
+  const intervals = [
+    iv(0, 1, false),
+    iv(1, 2, false),
+    iv(2, 3, false),
+    iv(3, 4, true),
+    iv(4, 5, false),
+    iv(5, 6, false),
+  ];
+  const evidence = [
+    ev("EXPORT-Q1", "2026-01-03T23:00:00Z", [day(0), "2026-01-03T23:00:00Z"]),
+    ev("DAILY-5", `${day(4).slice(0, 10)}T09:00:00Z`),
+    ev("DAILY-6", `${day(5).slice(0, 10)}T09:00:00Z`),
+  ];
+  const segs = timelineSegments(intervals, day(0), day(6), 600, evidence);
+
+  it("tells intervals observed by a period from those operated by collected items", () => {
+    expect(segs.map((s) => [s.kind, s.intervals])).toEqual([
+      ["observed", 3],
+      ["gap", 1],
+      ["collected", 2],
+    ]);
+    expect(segs[0]!.operation.observedBy).toEqual(["EXPORT-Q1"]);
+    expect(segs[0]!.label).toBe("observed by EXPORT-Q1");
+    expect(segs[2]!.label).toBe("collected 2026-01-05, 2026-01-06");
+    expect(segs[1]!.label).toBe("gap: 1 interval without accepted evidence");
+  });
+
+  it("without evidence, still splits only on gaps (the API's counts)", () => {
+    expect(timelineSegments(intervals, day(0), day(6), 600).map((s) => s.kind)).toEqual([
+      "evidenced",
+      "gap",
+      "evidenced",
+    ]);
+  });
+});
