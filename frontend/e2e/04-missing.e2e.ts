@@ -7,6 +7,7 @@ import { api, launch, open, settled, visit, type Session } from "./support";
 interface Row {
   controlId: string;
   assetId: string | null;
+  vendorId: string | null;
   reason: string;
   since: string | null;
   control: { owner: string } | null;
@@ -17,7 +18,7 @@ async function missing(framework: string | null, reason: string | null = null) {
     missingEvidence: { totalCount: number; rows: { totalCount: number; edges: { node: Row }[] } };
   }>(
     `query($f: ID, $r: EvidenceState) { missingEvidence(framework: $f) { totalCount
-      rows(first: 500, reason: $r) { totalCount edges { node { controlId assetId reason since control { owner } } } } } }`,
+      rows(first: 500, reason: $r) { totalCount edges { node { controlId assetId vendorId reason since control { owner } } } } } }`,
     { f: framework, r: reason },
   );
   return data.missingEvidence;
@@ -29,7 +30,8 @@ async function tableRows(s: Session): Promise<string[][]> {
   );
 }
 
-const key = (r: { controlId: string; assetId: string | null }) => `${r.controlId}|${r.assetId ?? ""}`;
+const key = (r: { controlId: string; assetId: string | null; vendorId: string | null }) =>
+  `${r.controlId}|${r.assetId ?? ""}|${r.vendorId ?? ""}`;
 
 describe("missing-evidence worklist", () => {
   let browser: Browser;
@@ -47,7 +49,9 @@ describe("missing-evidence worklist", () => {
     await settled(s.page);
     expect(Number(await s.page.textContent('[data-testid="total-count"]'))).toBe(all.totalCount);
     const shown = await s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) =>
-      trs.map((tr) => `${tr.getAttribute("data-control")}|${tr.getAttribute("data-asset")}`),
+      trs.map(
+        (tr) => `${tr.getAttribute("data-control")}|${tr.getAttribute("data-asset")}|${tr.getAttribute("data-vendor")}`,
+      ),
     );
     expect([...shown].sort()).toEqual(all.rows.edges.map((e) => key(e.node)).sort());
     // since ascending, rows without one last
