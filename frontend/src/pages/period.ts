@@ -25,7 +25,7 @@ export const periodPage: Page = {
     ctx.root.append(
       pageHeader(
         "Type II period",
-        "Over an audit period, each control expects accepted evidence in every interval of its frequency; an interval without any is a gap.",
+        "Over an audit period, each control expects accepted evidence in every interval of its frequency, collected in it or observing it (a monitoring export's period); an interval without any is a gap.",
       ),
       form,
       h("section", { class: "card" }, summary, list, pager),
