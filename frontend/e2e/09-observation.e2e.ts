@@ -129,6 +129,14 @@ describe("evidence observation periods", () => {
       expect([...new Set(named)]).toEqual(observers(node));
       const words = await s.page.$$eval(`${row} .operations li`, (lis) => lis.map((li) => li.textContent ?? ""));
       expect(words.some((w) => /: observed by EV-/.test(w))).toBe(true);
+      // Each run names its first observer with the span that export observed.
+      const runs = await s.page.$$eval(`${row} .operations li[data-kind="observed"]`, (lis) =>
+        lis.map((li) => ({ ids: li.getAttribute("data-observed-by")!.split(" "), text: li.textContent ?? "" })),
+      );
+      for (const run of runs) {
+        const ev = node.control.evidence.edges.find((e) => e.node.id === run.ids[0])!.node;
+        expect(run.text).toContain(`${ev.id} (${ev.periodStart!.slice(0, 10)} → ${ev.periodEnd!.slice(0, 10)})`);
+      }
       expect(words.filter((w) => w.includes("gap:"))).toHaveLength(
         await s.page.locator(`${row} rect[data-kind="gap"]`).count(),
       );

@@ -83,12 +83,16 @@ function some(names: readonly string[], max: number): string {
   return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
 }
 
-/** "observed by ev-1, ev-2", "collected 2026-01-05, 2026-02-03", … for a run of intervals. */
+/**
+ * "observed by ev-1, ev-2", "collected 2026-01-05, 2026-02-03", … for a run of intervals. With
+ * `spans` (the items' observed spans by id), each observer is followed by its span.
+ */
 export function operationLabel(
   kind: OperationKind,
   op: IntervalOperation,
   intervals: number,
   evidenceCount: number,
+  spans: ReadonlyMap<string, ObservedSpan> = new Map(),
 ): string {
   const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
   switch (kind) {
@@ -96,7 +100,11 @@ export function operationLabel(
       return `gap: ${plural(intervals, "interval")} without accepted evidence`;
     case "observed": {
       const also = op.collected.length ? `; also collected ${some(collectedDays(op), 3)}` : "";
-      return `observed by ${some(op.observedBy, 3)}${also}`;
+      const named = op.observedBy.map((id) => {
+        const span = spans.get(id);
+        return span ? `${id} (${formatDate(span.start)} → ${formatDate(span.end)})` : id;
+      });
+      return `observed by ${some(named, 3)}${also}`;
     }
     case "collected":
       return `collected ${some(collectedDays(op), 3)}`;

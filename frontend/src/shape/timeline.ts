@@ -3,9 +3,11 @@ import type { GapInterval } from "../api/types";
 import { toDateInputValue } from "./dates";
 import {
   intervalOperation,
+  observedSpan,
   operationKind,
   operationLabel,
   type IntervalOperation,
+  type ObservedSpan,
   type OperatingItem,
   type OperationKind,
 } from "./observation";
@@ -74,9 +76,14 @@ export function timelineSegments(
       });
     }
   }
+  const spans = new Map<string, ObservedSpan>();
+  for (const ev of evidence) {
+    const span = observedSpan(ev);
+    if (span) spans.set(ev.id, span);
+  }
   return runs.map((r) => {
     const x0 = x(Date.parse(r.start));
-    const label = operationLabel(r.kind, r.operation, r.intervals, r.evidenceCount);
+    const label = operationLabel(r.kind, r.operation, r.intervals, r.evidenceCount, spans);
     return { ...r, x: x0, width: x(Date.parse(r.end)) - x0, label };
   });
 }

@@ -126,7 +126,8 @@ describe("timelineSegments with the control's evidence", () => {
       ["collected", 2],
     ]);
     expect(segs[0]!.operation.observedBy).toEqual(["EXPORT-Q1"]);
-    expect(segs[0]!.label).toBe("observed by EXPORT-Q1");
+    // Each observer with the span it observed (its end exclusive, as the API gives it).
+    expect(segs[0]!.label).toBe("observed by EXPORT-Q1 (2026-01-01 → 2026-01-03)");
     expect(segs[2]!.label).toBe("collected 2026-01-05, 2026-01-06");
     expect(segs[1]!.label).toBe("gap: 1 interval without accepted evidence");
   });
