@@ -117,6 +117,18 @@ describe("carved-out criteria", () => {
     expect(await s.page.getAttribute(li, "data-report")).toBe("EXPIRED");
     expect(await s.page.textContent(li)).toContain("report expired");
 
+    // The overview that day: CC6.4 needs attention, still flagged as the subservice organization's.
+    await visit(s.page, `#/overview?asOf=${after}`);
+    await s.page.waitForSelector(`section[data-framework="${SOC2}"][data-loaded]`);
+    await settled(s.page);
+    const section = `section[data-framework="${SOC2}"]`;
+    const showAll = s.page.locator(`${section} .attention button`);
+    if (await showAll.count()) await showAll.click();
+    const worst = `${section} [data-testid="worst-criteria"] li[data-criterion="${CC64}"]`;
+    expect(await s.page.getAttribute(worst, "data-status")).toBe(cc64.status);
+    expect(await s.page.locator(`${worst} [data-testid="carved-out"]`).count()).toBe(cc64.carvedOut ? 1 : 0);
+    expect(await s.page.textContent(`${worst} .reason`)).toBe(cc64.reason);
+
     const expected = await api<{
       missingEvidence: { rows: { edges: { node: { controlId: string; vendorId: string; since: string } }[] } };
     }>(
