@@ -36,7 +36,7 @@ export interface IntervalOperation {
 }
 
 /** Only accepted, non-superseded items operate an interval (as the API counts them). */
-function counts(ev: OperatingItem): boolean {
+function mayOperate(ev: OperatingItem): boolean {
   return ev.status === "ACCEPTED" && !ev.supersededBy;
 }
 
@@ -54,7 +54,7 @@ export function intervalOperation(
   const observedBy: string[] = [];
   const collected: { id: string; at: string }[] = [];
   for (const ev of evidence) {
-    if (!counts(ev)) continue;
+    if (!mayOperate(ev)) continue;
     const span = observedSpan(ev);
     if (span && Date.parse(span.start) < e && Date.parse(span.end) > s) {
       observedBy.push(ev.id);
