@@ -107,6 +107,9 @@ class GraphStore(Protocol):
         """Up to `first` of the asset's changes, newest first (`at` desc, then id desc), those after
         the change with id `after` (one query)."""
 
+    def count_changes(self, asset_id: str) -> int:
+        """How many changes the asset's history holds."""
+
     def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
         """`changed_at(a, at)` of each asset that has a change at or before `at` (one round trip)."""
 

@@ -207,6 +207,10 @@ class EmbeddedStore:
         with self._lock:
             return self._graph.asset_changes(asset_id, first, after)
 
+    def count_changes(self, asset_id: str) -> int:
+        with self._lock:
+            return len(self._graph.changes.get(asset_id, ()))
+
     def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
         with self._lock:
             found = self._graph.latest_changes(asset_ids, to_micros(at))

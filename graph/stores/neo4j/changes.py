@@ -50,6 +50,8 @@ SET a.change_times = times
 
 DELETE_WITH = f"MATCH (c:{CHANGE} {{asset: $id}}) DETACH DELETE c"
 
+COUNT = f"MATCH (c:{CHANGE} {{asset: $asset}}) RETURN count(c) AS n"
+
 EXPORT = f"MATCH (c:{CHANGE}) RETURN properties(c) AS props"
 
 PAGE = f"""

@@ -193,6 +193,9 @@ class Neo4jStore:
     def asset_changes(self, asset_id: str, first: int, after: str | None = None) -> list[Change]:
         return changes.page(self._read, asset_id, first, after) if first > 0 else []
 
+    def count_changes(self, asset_id: str) -> int:
+        return int(self._read(changes.COUNT, asset=asset_id)[0]["n"])
+
     def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
         wanted = unique_ids(asset_ids)
         return changes.latest(self._read, wanted, at) if wanted else {}
