@@ -238,3 +238,12 @@ def unstamped(bundle: Bundle) -> Bundle:
     """The bundle with its changes' `recorded_at` / `recorded_by` (stamped at write time) left out."""
     changes = [c.model_copy(update={"recorded_at": None, "recorded_by": None}) for c in bundle.changes]
     return bundle.model_copy(update={"changes": changes})
+
+
+def comparable(bundle: Bundle) -> Bundle:
+    """`unstamped`, and the changes' ids left out too (`recordChange` makes fresh ones per store)."""
+    changes = sorted(
+        (c.model_copy(update={"id": None}) for c in unstamped(bundle).changes),
+        key=lambda c: (c.asset, c.at, c.propagated_from or "", c.kind.value, c.note or ""),
+    )
+    return bundle.model_copy(update={"changes": changes})
