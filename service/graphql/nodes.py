@@ -122,7 +122,7 @@ class Control:
 class Asset:
     node: strawberry.Private[m.Asset]
 
-    @strawberry.field(description="When it last changed: its latest change at or before now; null: never.")
+    @strawberry.field(description=m.Asset.model_fields["changed_at"].description)
     async def changed_at(self, info: GqlInfo) -> DateTime | None:
         info.context.read_clock = True  # an answer about "now" is never remembered
         return await info.context.loaders.changed_now.load(self.node.id)
