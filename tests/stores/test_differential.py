@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 from graph.bundle import Bundle
 from graph.model import EDGE_ENDPOINTS, Label
 from graph.queries import blast_radius, coverage, crosswalk, evidence_gaps, impact, missing_evidence, record_change
+from graph.rules.evaluation import EvidenceState
 from graph.store import Assumption, GraphStore
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
 from tests.graphs import comparable, unstamped
-from tests.reference_changes import reference_changed_at
+from tests.reference_changes import reference_changed_at, reference_stale_pairs
 from tests.reference_coverage import reference_carve_outs, reference_coverage
 from tests.reference_gaps import reference_gaps
 from tests.stores.neo4j_launcher import Neo4jServer
@@ -175,6 +176,12 @@ def _histories(both: Pair, bundle: Bundle, case: GraphCase) -> None:
         expected = reference_changed_at(bundle, at)
         answer = both.same(f"latest_changes {at}", lambda s, t=at: s.latest_changes([*assets, "missing-id"], t))
         assert answer == expected, f"latest_changes {at}: {answer} != reference {expected}"
+        stale = {
+            (s.control_id, s.asset_id, s.since)
+            for s in both.same(f"control_states {at} (stale)", lambda s, t=at: s.control_states(None, t))
+            if s.state is EvidenceState.STALE
+        }
+        assert stale == reference_stale_pairs(bundle, at), f"STALE pairs at {at}"
 
 
 def _history_pages(store: GraphStore, asset: str) -> list[Any]:
