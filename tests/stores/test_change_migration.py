@@ -1,16 +1,19 @@
 """A store written before change histories (assets with a `changed_at` property) opens and keeps
-those values as changes: embedded (raw SQLite rows of the old format) and Neo4j (raw Cypher)."""
+those values as changes: embedded (raw SQLite rows of the old format) and Neo4j (raw Cypher); and
+SQLite itself keeps a history append-only, whatever writes the file."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
-from graph.model import ChangeKind, derived_change_id
+from graph.bundle import Bundle
+from graph.model import Asset, ChangeKind, derived_change_id
 from graph.queries import missing_evidence
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
@@ -85,3 +88,20 @@ def test_an_old_neo4j_store_keeps_its_changed_at_as_a_change(
         finally:
             opened.close()
     assert cypher(raw, "MATCH (a:Asset {id: 'm'}) RETURN a.changed_at AS at") == [{"at": None}]
+
+
+def test_sqlite_refuses_to_edit_a_change_or_drop_it_while_its_asset_exists(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "graph.sqlite"
+    store = EmbeddedStore(path)
+    store.write(Bundle(assets=[Asset(id="m", kind="model", name="m", changed_at=day(1))]))
+    store.write(Bundle(assets=[Asset(id="n", kind="model", name="n", changed_at=day(1))]))
+    store.close()
+    with closing(sqlite3.connect(path)) as db:
+        with pytest.raises(sqlite3.DatabaseError, match="never edited"), db:
+            db.execute("UPDATE asset_changes SET data = '{}' WHERE asset = 'm'")
+        with pytest.raises(sqlite3.DatabaseError, match="never deleted while its asset exists"), db:
+            db.execute("DELETE FROM asset_changes WHERE asset = 'm'")
+        with db:  # with its asset gone, its history may go (what delete_asset does, in one transaction)
+            db.execute("DELETE FROM nodes WHERE label = 'Asset' AND id = 'n'")
+            db.execute("DELETE FROM asset_changes WHERE asset = 'n'")
+        assert [asset for (asset,) in db.execute("SELECT asset FROM asset_changes")] == ["m"]
