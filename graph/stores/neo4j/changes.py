@@ -72,6 +72,7 @@ RETURN a.id AS id, reduce(m = past[0], t IN past | CASE WHEN t > m THEN t ELSE m
 
 # Stores written before change histories: an asset's `changed_at` property becomes a change.
 LEGACY = f"MATCH (a:{Label.ASSET}) WHERE a.changed_at IS NOT NULL RETURN a.id AS id, a.changed_at AS at"
+LEGACY_ANY = f"MATCH (a:{Label.ASSET}) WHERE a.changed_at IS NOT NULL RETURN a.id AS id LIMIT 1"
 UNSET_LEGACY = f"UNWIND $ids AS id MATCH (a:{Label.ASSET} {{id: id}}) REMOVE a.changed_at"
 
 

@@ -66,7 +66,8 @@ class Neo4jStore:
         try:
             schema = [*schema_statements(), *changes.schema_statements(), *access_store.schema_statements()]
             self.connection.ensure_schema([*schema, *memo.schema_statements()])
-            self.connection.write(changes.migrate)  # a store written before change histories
+            if self.connection.read(changes.LEGACY_ANY):  # a store written before change histories
+                self.connection.write(changes.migrate)
         except BaseException:
             self.connection.close()
             raise
