@@ -3,6 +3,8 @@ connection, newest first (cursor: the last change's id, so a page reads only wha
 
 from __future__ import annotations
 
+import strawberry
+
 from graph import model as m
 from service.graphql.loading import GqlInfo
 from service.graphql.model_types import convert, object_type
@@ -11,7 +13,8 @@ from service.graphql.pagination import Connection, Edge, PageInfo, decode_cursor
 
 @object_type(m.Change, ids=("id", "asset", "propagated_from"), description="One recorded change of an asset.")
 class Change:
-    pass
+    # Every recorded change has an id (the model's is optional only for a bundle's input).
+    id: strawberry.ID = strawberry.field(description="Unique id of the recorded change.")
 
 
 async def change_connection(info: GqlInfo, asset_id: str, first: int | None, after: str | None) -> Connection[Change]:
@@ -20,7 +23,10 @@ async def change_connection(info: GqlInfo, asset_id: str, first: int | None, aft
     store = info.context.store
     found = await info.context.call(store.asset_changes, asset_id, size + 1, after_id)
     total = await info.context.call(store.count_changes, asset_id)
-    edges = [Edge(node=convert(Change, c), cursor=encode_cursor("change", c.id or "")) for c in found[:size]]
+    edges = [
+        Edge(node=convert(Change, c, id=strawberry.ID(c.id or "")), cursor=encode_cursor("change", c.id or ""))
+        for c in found[:size]
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
