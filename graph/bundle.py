@@ -20,6 +20,7 @@ from graph.errors import FieldProblem, InvalidInputError
 from graph.model import (
     NODE_EDGE_FIELDS,
     Asset,
+    Change,
     Control,
     Criterion,
     Dependency,
@@ -38,6 +39,7 @@ from graph.model import (
     Vendor,
     dependency_edge,
     mapping_edge,
+    natural_key,
 )
 
 # "assets[3].kind" -> ("assets", "3"): the list and index a field path starts with.
@@ -92,6 +94,10 @@ class Bundle(BaseModel):
         default_factory=list,
         description="Reviews of evidence, appended: per item, the latest (by `at`, then list order) sets its status.",
     )
+    changes: list[Change] = Field(
+        default_factory=list,
+        description="Changes of assets, appended, never edited (an asset's `changed_at` is shorthand for one).",
+    )
 
     def nodes(self) -> Iterator[tuple[Label, NodeModel]]:
         for list_name, label in NODE_LISTS.items():
@@ -114,7 +120,9 @@ class Bundle(BaseModel):
             yield mapping_edge(m)
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in (*NODE_LISTS, *LINK_LISTS, "depends_on", "mappings", "reviews"))
+        return not any(
+            getattr(self, name) for name in (*NODE_LISTS, *LINK_LISTS, "depends_on", "mappings", "reviews", "changes")
+        )
 
     def merged(self, other: Bundle) -> Bundle:
         data = self.model_dump()
@@ -125,11 +133,16 @@ class Bundle(BaseModel):
 
 
 def bundle_from_graph(
-    nodes: Iterable[tuple[Label, NodeModel]], edges: Iterable[Edge], reviews: Iterable[EvidenceReview] = ()
+    nodes: Iterable[tuple[Label, NodeModel]],
+    edges: Iterable[Edge],
+    reviews: Iterable[EvidenceReview] = (),
+    changes: Iterable[Change] = (),
 ) -> Bundle:
     """Build the canonical bundle (sorted by id) of a graph's nodes and edges; `reviews` in the
-    order they were recorded (kept among reviews of one item at one instant)."""
-    lists: dict[str, list[Any]] = {name: [] for name in Bundle.model_fields if name not in ("format", "reviews")}
+    order they were recorded (kept among reviews of one item at one instant); `changes` in natural
+    order of asset, then by `at`, then id."""
+    skip = ("format", "reviews", "changes")
+    lists: dict[str, list[Any]] = {name: [] for name in Bundle.model_fields if name not in skip}
     label_list = {label: name for name, label in NODE_LISTS.items()}
     for label, node in nodes:
         lists[label_list[label]].append(node)
@@ -154,7 +167,8 @@ def bundle_from_graph(
         # PART_OF, CHILD_OF and EVIDENCES travel as node fields.
     for items in lists.values():
         items.sort(key=lambda item: (item.source, item.target) if not hasattr(item, "id") else (item.id, ""))
-    return Bundle(**lists, reviews=sorted(reviews, key=lambda r: (r.evidence, r.at)))
+    ordered_changes = sorted(changes, key=lambda c: (natural_key(c.asset), c.at, c.id or ""))
+    return Bundle(**lists, reviews=sorted(reviews, key=lambda r: (r.evidence, r.at)), changes=ordered_changes)
 
 
 def bundle_json_schema() -> dict[str, Any]:

@@ -90,6 +90,7 @@ def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle
     return bundle.model_copy(
         update={
             "assets": [a.model_copy(update={"changed_at": moved(a.changed_at)}) for a in bundle.assets],
+            "changes": [c.model_copy(update={"at": c.at + shift}) for c in bundle.changes],
             "vendors": [
                 v.model_copy(update={"report_valid_until": moved(v.report_valid_until)}) for v in bundle.vendors
             ],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graph.access.store import AccessStore
 from graph.bundle import Bundle
-from graph.model import Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
+from graph.model import Change, Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
     from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # the queries import this module; their result types are only
 
 @dataclass(frozen=True)
 class Assumption:
-    """A change supposed, not written: these assets read as `changed_at = at` (for `impact`)."""
+    """A change supposed, not written: evaluated at `changed_at`, these assets read as changed
+    then (for `impact`)."""
 
     assets: frozenset[str]
     changed_at: datetime
@@ -74,12 +75,13 @@ class GraphStore(Protocol):
         (`ConflictError`) whatever the flag (`graph.stores.embedded.guards`).
         Either way `graph.checks.write_rules` holds, `bundle.reviews` are appended (a review already
         recorded is not appended twice), each evidence item's status is its latest review's, and
-        an asset's `changed_at` never moves back."""
+        `bundle.changes` (with the assets' `changed_at` shorthand) are appended to the assets'
+        histories (`graph.checks.change_history`): a recorded change again is nothing, an edited one
+        a `ConflictError`; an asset upserted keeps its history."""
 
-    def delete_asset(self, asset_id: str) -> None: ...
-
-    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
-        """Set the assets' change time to `at`, unless one is later already (it never moves back)."""
+    def delete_asset(self, asset_id: str) -> None:
+        """Remove the asset, its edges and its change history (the deletion itself is in the audit
+        log; a deleted asset answers no question, and export -> load still round-trips)."""
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -100,6 +102,16 @@ class GraphStore(Protocol):
         """For each id, the reviews of that evidence item in the order they were recorded."""
 
     def export(self) -> Bundle: ...
+
+    def asset_changes(self, asset_id: str, first: int, after: str | None = None) -> list[Change]:
+        """Up to `first` of the asset's changes, newest first (`at` desc, then id desc), those after
+        the change with id `after` (one query)."""
+
+    def count_changes(self, asset_id: str) -> int:
+        """How many changes the asset's history holds."""
+
+    def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
+        """`changed_at(a, at)` of each asset that has a change at or before `at` (one round trip)."""
 
     # -- query needs ----------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]: ...

@@ -71,6 +71,11 @@ class GraphBuilder:
         self._add("assets", {"id": aid, "kind": kind, "name": aid, "changed_at": changed_at})
         return self
 
+    def change(self, aid: str, at: datetime, *, kind: str = "other", cid: str | None = None) -> GraphBuilder:
+        """One more record in the asset's change history (`cid` None: the derived id)."""
+        self._add("changes", {"id": cid, "asset": aid, "at": at, "kind": kind})
+        return self
+
     def depends(self, source: str, target: str, kind: str = "calls") -> GraphBuilder:
         self._add("depends_on", {"source": source, "target": target, "kind": kind})
         return self
@@ -216,3 +221,29 @@ def sample_graph() -> GraphBuilder:
     b.data["frameworks"][0].update(version="2017", publisher="AICPA")
     b.data["vendors"][0].update(service="GPU hosting", risk_tier="high", report_valid_until=day(90))
     return b
+
+
+def changes_at(asset_ids: list[str], at: datetime) -> Bundle:
+    """A change of each asset at `at`, as `recordChange` writes them (ids derived here)."""
+    return Bundle.model_validate({"changes": [{"asset": a, "at": at} for a in asset_ids]})
+
+
+def changed_at(store: Any, asset_id: str, at: datetime | None = None) -> datetime | None:
+    """changed_at(a, T) as the store answers it (T None: far in the future, i.e. the latest)."""
+    moment = at if at is not None else datetime(9999, 1, 1, tzinfo=UTC)
+    return store.latest_changes([asset_id], moment).get(asset_id)  # type: ignore[no-any-return]
+
+
+def unstamped(bundle: Bundle) -> Bundle:
+    """The bundle with its changes' `recorded_at` / `recorded_by` (stamped at write time) left out."""
+    changes = [c.model_copy(update={"recorded_at": None, "recorded_by": None}) for c in bundle.changes]
+    return bundle.model_copy(update={"changes": changes})
+
+
+def comparable(bundle: Bundle) -> Bundle:
+    """`unstamped`, and the changes' ids left out too (`recordChange` makes fresh ones per store)."""
+    changes = sorted(
+        (c.model_copy(update={"id": None}) for c in unstamped(bundle).changes),
+        key=lambda c: (c.asset, c.at, c.propagated_from or "", c.kind.value, c.note or ""),
+    )
+    return bundle.model_copy(update={"changes": changes})

@@ -9,7 +9,7 @@ from typing import Any
 
 from graph.bundle import Bundle
 from graph.store import GraphStore
-from tests.graphs import GraphBuilder, day
+from tests.graphs import GraphBuilder, changes_at, day
 
 INSTANTS = [day(n) for n in (-40, -1, 0, 0.5, 1, 5, 29, 31, 33, 60, 95, 200)]
 LAST = day(1)  # warmed up last, so the first instant checked after a change is one remembered
@@ -60,7 +60,8 @@ CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     ),
     "the frequency changes": lambda s: s.write(GraphBuilder().control("k-scoped", frequency="annual").bundle()),
     "an asset is written with a change": lambda s: s.write(GraphBuilder().asset("a1", changed_at=day(0.5)).bundle()),
-    "set_changed_at": lambda s: s.set_changed_at(["a2", "a3"], day(0.4)),
+    "changes are recorded": lambda s: s.write(changes_at(["a2", "a3"], day(0.4))),
+    "a change is back-dated before another": lambda s: s.write(changes_at(["a1"], day(-0.5))),
     "an asset is deleted": lambda s: s.delete_asset("a3"),
     "evidence moves to another control": lambda s: s.write(
         # (an item without COVERS: k-wide applies to no asset, so e-a1 could not move there)

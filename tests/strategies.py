@@ -19,6 +19,7 @@ from graph.model import (
     FREQUENCY_DAYS,
     MAX_CLOCK_SKEW,
     AssetKind,
+    ChangeKind,
     ControlStatus,
     DependencyKind,
     EvidenceStatus,
@@ -202,6 +203,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             for asset in _subset(draw, applied[control], max_size=3):
                 data["covers"].append({"source": eid, "target": asset})
 
+    _histories(draw, data)
     # Crosswalk: any criterion pair, both directions allowed, all four relationships.
     for source, target in _pairs(draw, criteria, criteria, max_size=10):
         data["mappings"].append(
@@ -217,7 +219,9 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
     update = _update(draw, data, frameworks, criteria, controls, assets, criterion_rows)
     times = [T, *draw(st.lists(instants(), min_size=1, max_size=2))]
     changes = [
-        ChangeRequest(asset_id=draw(st.sampled_from(assets)), at=draw(instants()), propagate=draw(st.booleans()))
+        ChangeRequest(
+            asset_id=draw(st.sampled_from(assets)), at=draw(recorded_instants()), propagate=draw(st.booleans())
+        )
         for _ in range(draw(st.integers(1, 2)))
     ]
     return GraphCase(
@@ -229,6 +233,35 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         times=times,
         changes=changes,
     )
+
+
+def _histories(draw: st.DrawFn, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Change histories (DESIGN.md "Changes and staleness") beside the `changed_at` shorthand:
+    up to three more changes per asset, in any order (back-dated ones too), often at an evidence
+    item's `collected_at` or at another change's instant, a few with ids of their own or
+    propagated from another asset."""
+    assets = [row["id"] for row in data["assets"]]
+    collected = [row["collected_at"] for row in data["evidence"]]
+    shorthand = {(row["id"], row["changed_at"], None) for row in data["assets"]}
+    moments = recorded_instants() | st.sampled_from(collected) if collected else recorded_instants()
+    for aid in assets:
+        for n in range(draw(st.integers(0, 3))):
+            made = [c["at"] for c in data["changes"] if c["asset"] == aid]
+            at = draw(st.sampled_from(made) | moments) if made else draw(moments)
+            source = draw(st.none() | st.sampled_from(assets))
+            # Without an id, the same (asset, at, propagated_from) is the same change: a second
+            # one of another kind would be an edit, refused; it gets an id of its own instead.
+            taken = {(c["asset"], c["at"], c["propagated_from"]) for c in data["changes"]} | shorthand
+            derived = (aid, at, source) not in taken
+            data["changes"].append(
+                {
+                    "id": None if derived and draw(st.integers(0, 3)) else f"chg-{aid}-{n}",
+                    "asset": aid,
+                    "at": at,
+                    "kind": draw(st.sampled_from(list(ChangeKind))).value,
+                    "propagated_from": source,
+                }
+            )
 
 
 def observation_period(draw: st.DrawFn, collected: datetime) -> dict[str, datetime]:

@@ -59,6 +59,8 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         wanted[source_label].add(source)
         wanted[target_label].add(target)
     wanted[Label.EVIDENCE].update(review.evidence for review in bundle.reviews)
+    wanted[Label.ASSET].update(c.asset for c in bundle.changes)
+    wanted[Label.ASSET].update(c.propagated_from for c in bundle.changes if c.propagated_from is not None)
     known = {label: in_bundle[label] | _lookup(existing, label, wanted[label] - in_bundle[label]) for label in Label}
 
     for path, rel, source, target in references:
@@ -75,6 +77,11 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
     for index, review in enumerate(bundle.reviews):
         if review.evidence not in known[Label.EVIDENCE]:
             problems.append(FieldProblem(f"reviews[{index}].evidence", f"Evidence '{review.evidence}' does not exist"))
+    for index, change in enumerate(bundle.changes):
+        # A change belongs to an asset's history: both ends must be assets (bundle or store).
+        for field, asset_id in (("asset", change.asset), ("propagated_from", change.propagated_from)):
+            if asset_id is not None and asset_id not in known[Label.ASSET]:
+                problems.append(FieldProblem(f"changes[{index}].{field}", f"Asset '{asset_id}' does not exist"))
     problems += duplicate_mapping_problems(bundle)
     problems += hierarchy_problems(bundle)
     if problems:

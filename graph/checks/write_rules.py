@@ -2,8 +2,8 @@
 (API, bundle loads, CLI, imports) after `graph.checks.references.check_bundle`, before a byte is written:
 
 - no recorded instant lies more than `MAX_CLOCK_SKEW` past the server's clock: evidence
-  `collected_at` and `period_end`, an asset's `changed_at`, a review's `at` (a future record would count, or
-  refuse to go stale, before it happened);
+  `collected_at` and `period_end`, an asset's `changed_at`, a change's `at`, a review's `at` (a
+  future record would count, or refuse to go stale, before it happened);
 - an evidence item supersedes only an item of its own control (a correction of another control's
   evidence would silently remove that control's proof);
 - `covers` names only assets the evidence's control applies to (DESIGN.md "Evidence scope");
@@ -57,6 +57,7 @@ def future_problems(bundle: Bundle, now: datetime) -> list[FieldProblem]:
         *((f"evidence[{i}].period_end", e.period_end) for i, e in enumerate(bundle.evidence)),
         *((f"assets[{i}].changed_at", a.changed_at) for i, a in enumerate(bundle.assets)),
         *((f"reviews[{i}].at", r.at) for i, r in enumerate(bundle.reviews)),
+        *((f"changes[{i}].at", c.at) for i, c in enumerate(bundle.changes)),
     ]
     return [
         FieldProblem(

@@ -1,12 +1,23 @@
 """The graph model of DESIGN.md, described once (each name re-exported from its module here).
 
 - `graph.model.nodes`: labels, relationship types, field enums and the node models;
+- `graph.model.changes`: an asset's change history (`Change`), append-only;
 - `graph.model.edges`: relationships, and those with properties of their own (mappings, dependencies);
 - `graph.model.ordering`: ids in natural order, and the order key the stores sort by.
 """
 
 from __future__ import annotations
 
+from graph.model.changes import (
+    Change,
+    ChangeKind,
+    derived_change_id,
+    earliest_after,
+    latest_at_or_before,
+    new_change_id,
+    shorthand_change,
+    with_id,
+)
 from graph.model.edges import (
     Dependency,
     Edge,
@@ -70,6 +81,8 @@ __all__ = [
     "Actor",
     "Asset",
     "AssetKind",
+    "Change",
+    "ChangeKind",
     "Control",
     "ControlKind",
     "ControlStatus",
@@ -99,12 +112,18 @@ __all__ = [
     "Vendor",
     "after_key",
     "dependency_edge",
+    "derived_change_id",
+    "earliest_after",
     "id_of_order_key",
+    "latest_at_or_before",
     "latest_review",
     "mapping_edge",
     "natural_key",
+    "new_change_id",
     "node_edges",
     "now_utc",
     "order_key",
+    "shorthand_change",
     "to_utc",
+    "with_id",
 ]

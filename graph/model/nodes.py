@@ -255,7 +255,8 @@ class Asset(_Node):
     classification: Annotated[str, Field(max_length=100)] = Field(default="", description="Data sensitivity.")
     criticality: Annotated[str, Field(max_length=100)] = Field(default="", description="How much depends on it.")
     changed_at: UtcDatetime | None = Field(
-        default=None, description="When it last changed (its latest Change record); none: never."
+        default=None,
+        description="When it last changed (its latest Change at or before now); written, one Change at this instant.",
     )
 
 

@@ -1,16 +1,18 @@
 """Change impact: what recording a change of an asset would do, and recording it.
 
-Rule (docs/design.md): `recordChange(asset, at, propagate = true)` sets `changed_at = at` on the
-asset and, when propagating, on every asset in its blast radius. `impact(change)` returns what
-`recordChange` would do, writing nothing: the assets touched, the evidence that becomes stale
-(valid and not stale at `at` now, stale at `at` after the change), and per framework the
-criteria whose status moves, before -> after, at `at`.
+Rule (docs/design.md): `recordChange(asset, at, propagate = true, kind, note)` appends a `Change`
+at `at` to the asset's history and, when propagating, one to every asset in its blast radius
+(`propagated_from` = the asset). `impact(change)` returns what `recordChange` would do, writing
+nothing: the assets touched, the evidence that becomes stale (valid and not stale at `at` now,
+stale at `at` after the change), and per framework the criteria whose status moves, before ->
+after, at `at`. Evaluated at `at`, a touched asset's `changed_at(a, at)` is `at` after the change.
 """
 
 from __future__ import annotations
 
+from graph.bundle import Bundle
 from graph.errors import NotFoundError
-from graph.model import Label, natural_key
+from graph.model import Change, Label, natural_key, new_change_id, now_utc
 from graph.queries.coverage import evaluate_coverage, plan_coverage
 from graph.queries.results import (
     ChangeRequest,
@@ -122,5 +124,20 @@ def record_change(store: GraphStore, change: ChangeRequest) -> ImpactReport:
     StatusCounts(total=2, covered=0, partial=2, uncovered=0)
     """
     report = impact(store, change)
-    store.set_changed_at(report.assets, change.at)
+    now = now_utc()
+    changes = [
+        Change(
+            id=new_change_id(),
+            asset=asset_id,
+            at=change.at,
+            kind=change.kind,
+            note=change.note,
+            propagated_from=None if asset_id == change.asset_id else change.asset_id,
+            recorded_at=now,
+            recorded_by=change.recorded_by,
+        )
+        for asset_id in report.assets
+    ]
+    # One write: every record or none, audited with the mutation that asked for it.
+    store.write(Bundle(changes=changes), immutable_evidence=True)
     return report.model_copy(update={"recorded": True})

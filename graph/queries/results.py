@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.model import (
     AssetKind,
+    ChangeKind,
     ControlStatus,
     CoverageStatus,
     MappingRelationship,
@@ -187,6 +188,9 @@ class ChangeRequest(_Result):
     asset_id: str
     at: UtcDatetime
     propagate: bool = True
+    kind: ChangeKind = ChangeKind.OTHER
+    note: str | None = None
+    recorded_by: str | None = None  # the caller's actor; none: the audited write's, if any
 
 
 class ControlVerdict(_Result):

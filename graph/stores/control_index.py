@@ -7,23 +7,32 @@ again on every question.
 
 The states of a control's (control, asset) pairs at T only change when T crosses one of a few
 instants: an item's `collected_at` (it starts to exist as of T), an accepted item's end (it stops
-being valid), an asset's `changed_at` (it becomes stale). Every rule is of the form "T >= that
+being valid), each change of an asset (`changed_at(a, T)` moves: it becomes stale). Every rule is of the form "T >= that
 instant", so the states are the same for every T in `[lo, hi)`, the nearest such instants on
 either side of the T asked for; the index keeps that interval with the states and answers any T
 inside it without folding again. The store drops the index on any write that touches the
-control's evidence, scope or node, and the remembered states on a change of its assets'
-`changed_at` (graph/stores/embedded/caches.py, `affected_controls`); tests/graph/test_control_index.py
+control's evidence, scope or node, and the remembered states when its assets gain a
+change (graph/stores/embedded/caches.py, `affected_controls`); tests/graph/test_control_index.py
 holds both to answering what a fresh store answers.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from graph.model import Control, ControlStatus, Evidence, EvidenceStatus, id_of_order_key, order_key
+from graph.model import (
+    Control,
+    ControlStatus,
+    Evidence,
+    EvidenceStatus,
+    earliest_after,
+    id_of_order_key,
+    latest_at_or_before,
+    order_key,
+)
 from graph.queries.results import ControlAssetState, ControlVerdict
 from graph.rules.evaluation import (
     EvidenceItem,
@@ -130,21 +139,21 @@ class ControlIndex:
         self._last = None
 
     def states(
-        self, at: datetime, changed: Mapping[str, int], overrides: Mapping[str, int] | None = None
+        self, at: datetime, changed: Mapping[str, Sequence[int]], overrides: Mapping[str, int] | None = None
     ) -> ControlStates:
-        """The verdict and failing pairs at `at`; `changed` holds `changed_at` (microseconds) of
-        the assets that have one, `overrides` replaces it for some (a supposed change: never
-        remembered)."""
+        """The verdict and failing pairs at `at`; `changed` holds the sorted change instants
+        (microseconds) of the assets that have any, `overrides` a supposed `changed_at` at `at`
+        for some (a supposed change: never remembered)."""
         at_micros = to_micros(at)
         last = self._last
         if overrides is None and last is not None and last.lo <= at_micros < last.hi:
             return last
-        found = self._compute(at_micros, changed if overrides is None else {**changed, **overrides})
+        found = self._compute(at_micros, changed, overrides or {})
         if overrides is None:
             self._last = found
         return found
 
-    def _compute(self, at: int, changed_at: Mapping[str, int]) -> ControlStates:
+    def _compute(self, at: int, history: Mapping[str, Sequence[int]], overrides: Mapping[str, int]) -> ControlStates:
         # Unscoped items are folded once; each asset's own items are folded on top of them.
         u_valid, u_expired, u_pending, u_rejected, lo, hi = fold(self.unscoped, at)
         rows: list[Row] = []
@@ -162,8 +171,8 @@ class ControlIndex:
             unchanged = evidence_state(u_valid, u_expired, u_pending, u_rejected, None, at)
             for asset_id in self.assets:
                 mine = scoped.get(asset_id)
-                changed = changed_at.get(asset_id)
-                if not mine and changed is None:
+                instants = history.get(asset_id)
+                if not mine and not instants and asset_id not in overrides:
                     state, since = unchanged
                 else:
                     if mine:
@@ -172,11 +181,15 @@ class ControlIndex:
                         )
                     else:
                         valid, expired, pending, rejected = u_valid, u_expired, u_pending, u_rejected
-                    if changed is not None:
-                        if changed <= at:
+                    # changed_at(a, T): the latest change at or before T; the states hold until the next.
+                    changed = overrides.get(asset_id)
+                    if changed is None and instants:
+                        changed = latest_at_or_before(instants, at)
+                        following = earliest_after(instants, at)
+                        if changed is not None:
                             lo = max(lo, changed)
-                        else:
-                            hi = min(hi, changed)
+                        if following is not None:
+                            hi = min(hi, following)
                     state, since = evidence_state(valid, expired, pending, rejected, changed, at)
                 if state is not ok:
                     rows.append((asset_id, state, since))

@@ -29,6 +29,12 @@ class Loaders:
         self._related: dict[tuple[Rel, bool], DataLoader[str, list[str]]] = {}
         self.mappings: DataLoader[str, list[Mapping]] = DataLoader(load_fn=self._load_mappings)
         self.reviews: DataLoader[str, list[EvidenceReview]] = DataLoader(load_fn=self._load_reviews)
+        self.changed_now: DataLoader[str, datetime | None] = DataLoader(load_fn=self._load_changed_now)
+
+    async def _load_changed_now(self, ids: list[str]) -> list[datetime | None]:
+        """changed_at(a, now) of a batch of assets: one store call for a page of N assets."""
+        found = await asyncio.to_thread(self._store.latest_changes, ids, now_utc())
+        return [found.get(i) for i in ids]
 
     async def _load_reviews(self, ids: list[str]) -> list[list[EvidenceReview]]:
         found = await asyncio.to_thread(self._store.evidence_reviews, ids)
@@ -49,6 +55,7 @@ class Loaders:
         self._related.clear()
         self.mappings = DataLoader(load_fn=self._load_mappings)
         self.reviews = DataLoader(load_fn=self._load_reviews)
+        self.changed_now = DataLoader(load_fn=self._load_changed_now)
 
     def node(self, label: Label) -> DataLoader[str, NodeModel | None]:
         if label not in self._nodes:

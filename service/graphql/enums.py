@@ -6,6 +6,7 @@ import strawberry
 
 from graph.model import (
     AssetKind,
+    ChangeKind,
     ControlKind,
     ControlStatus,
     CoverageStatus,
@@ -20,6 +21,8 @@ from graph.rules.evaluation import EvidenceState
 
 for _enum in (
     AssetKind,
+    ChangeKind,
+    ChangeKind,
     ControlKind,
     ControlStatus,
     CoverageStatus,
@@ -37,6 +40,7 @@ MissingReason = EvidenceState
 
 __all__ = [
     "AssetKind",
+    "ChangeKind",
     "ControlKind",
     "ControlStatus",
     "CoverageStatus",

@@ -11,17 +11,19 @@ import strawberry
 from graph.bundle import Bundle, parse_bundle
 from graph.checks.evidence_immutability import content_sha256
 from graph.errors import FieldProblem, InvalidInputError
+from graph.model import MAX_CLOCK_SKEW, now_utc
 from graph.model import Asset as AssetModel
 from graph.model import Control as ControlModel
 from graph.model import Evidence as EvidenceModel
 from graph.model import Vendor as VendorModel
 from graph.queries.results import ChangeRequest
-from service.graphql.enums import DependencyKind, EvidenceStatus
+from service.graphql.enums import ChangeKind, DependencyKind, EvidenceStatus
 from service.graphql.errors import camel_path
 from service.graphql.model_types import input_type
 from service.graphql.scalars import DateTime
 
 MAX_BATCH = 1000
+MAX_NOTE = 10_000  # as graph.model.Text
 
 
 @input_type(
@@ -29,7 +31,8 @@ MAX_BATCH = 1000
     optional=True,
     notes={"kind": "Required for a new asset.", "name": "Required for a new asset."},
     description="An asset. Updating a stored one, a field left out keeps its stored value (null clears a text "
-    "field); `changedAt` never moves back: an older one, or null, keeps the stored time.",
+    "field). `changedAt`, if given, appends one change at that instant to its history; the history itself is "
+    "never touched by an upsert.",
 )
 class AssetInput:
     if TYPE_CHECKING:  # derived from the model (input_type); named here for the type checker
@@ -45,7 +48,7 @@ class AssetInput:
             if value is None:
                 if name in _CLEARABLE:
                     values[name] = ""
-                continue  # changed_at: the store keeps the stored time; kind, name: kept (or missing)
+                continue  # changed_at: no change recorded; kind, name: kept (or missing)
             values[name] = value.value if hasattr(value, "value") else value
         return values
 
@@ -129,9 +132,32 @@ class ChangeInput:
     asset: strawberry.ID
     at: DateTime
     propagate: bool = True
+    kind: ChangeKind = ChangeKind.OTHER
+    note: str | None = None
 
-    def request(self) -> ChangeRequest:
-        return ChangeRequest(asset_id=self.asset, at=self.at, propagate=self.propagate)
+    def request(self, recorded_by: str | None = None) -> ChangeRequest:
+        """The change asked for (what `impact` supposes: any instant)."""
+        return ChangeRequest(
+            asset_id=self.asset,
+            at=self.at,
+            propagate=self.propagate,
+            kind=self.kind,
+            note=self.note,
+            recorded_by=recorded_by,
+        )
+
+    def record(self, recorded_by: str | None) -> ChangeRequest:
+        """The change to record: `at` past the server's clock plus the skew is refused (`change.at`)."""
+        latest = now_utc() + MAX_CLOCK_SKEW
+        if self.at > latest:
+            raise InvalidInputError.one(
+                "change.at",
+                f"{self.at.isoformat()} lies in the future: at most {MAX_CLOCK_SKEW.seconds // 60} minutes past "
+                "the server's clock is accepted",
+            )
+        if self.note is not None and len(self.note) > MAX_NOTE:
+            raise InvalidInputError.one("change.note", f"may be at most {MAX_NOTE} characters")
+        return self.request(recorded_by)
 
 
 def check_batch(field: str, items: list[Any]) -> None:

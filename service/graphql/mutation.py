@@ -194,6 +194,8 @@ class Mutation(SecurityMutation):
 
     @strawberry.mutation(description="Record a change of an asset (and, propagating, of its blast radius).")
     async def record_change(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:
-        report = await info.context.call(queries.record_change, info.context.store, change.request())
+        principal = info.context.principal
+        request = change.record(principal.actor if principal is not None else None)
+        report = await info.context.call(queries.record_change, info.context.store, request)
         info.context.loaders.forget()
         return ImpactReport.of(report)

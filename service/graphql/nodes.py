@@ -10,6 +10,7 @@ import strawberry
 
 from graph import model as m
 from graph.model import Label, Rel
+from service.graphql.changes import Change, change_connection
 from service.graphql.enums import MappingRelationship
 from service.graphql.loading import (
     GqlInfo,
@@ -21,6 +22,7 @@ from service.graphql.loading import (
 )
 from service.graphql.model_types import convert, object_type
 from service.graphql.pagination import Connection
+from service.graphql.scalars import DateTime
 
 
 @node_type(Label.FRAMEWORK)
@@ -119,6 +121,15 @@ class Control:
 @node_type(Label.ASSET)
 class Asset:
     node: strawberry.Private[m.Asset]
+
+    @strawberry.field(description=m.Asset.model_fields["changed_at"].description)
+    async def changed_at(self, info: GqlInfo) -> DateTime | None:
+        info.context.read_clock = True  # an answer about "now" is never remembered
+        return await info.context.loaders.changed_now.load(self.node.id)
+
+    @strawberry.field(description="Its change history, newest first.")
+    async def changes(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Change]:
+        return await change_connection(info, self.node.id, first, after)
 
     @strawberry.field(description="Assets this one depends on.")
     async def depends_on(self, info: GqlInfo) -> list[Asset]:

@@ -6,6 +6,7 @@ import strawberry
 
 from graph import queries
 from service.graphql.blast_radius_report import BlastRadius
+from service.graphql.changes import Change, change_connection
 from service.graphql.coverage_report import CoverageReport
 from service.graphql.crosswalk_report import CrosswalkReport
 from service.graphql.enums import AssetKind, ControlStatus
@@ -61,6 +62,12 @@ class Query(SecurityQuery):
     @strawberry.field
     async def asset(self, info: GqlInfo, id: strawberry.ID) -> Asset | None:
         return await load_node(info, Asset, id)
+
+    @strawberry.field(description="An asset's change history, newest first.")
+    async def changes(
+        self, info: GqlInfo, asset: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> Connection[Change]:
+        return await change_connection(info, asset, first, after)
 
     @strawberry.field
     async def vendors(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Vendor]:

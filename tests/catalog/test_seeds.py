@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph.bundle import Bundle, read_bundle_file
-from graph.model import ControlStatus, CoverageStatus, Label, Rel, ReportKind, Vendor
+from graph.model import Change, ControlStatus, CoverageStatus, Label, Rel, ReportKind, Vendor
 from graph.queries import coverage, evidence_gaps, missing_evidence
 from graph.queries.results import MissingEvidenceReport
 from graph.rules.evaluation import EvidenceState
@@ -244,3 +244,9 @@ def test_demo_cc6_4_is_carved_out_to_the_cloud_provider_until_its_report_lapses(
         assert [(r.vendor_id, r.reason, r.since) for r in rows] == [
             ("ven-cumulus-cloud", EvidenceState.VENDOR_REPORT_EXPIRED, CLOUD_REPORT_ENDS)
         ]
+
+
+def test_rebasing_moves_a_bundles_change_history_too() -> None:
+    history = Bundle(changes=[Change(asset="m", at=DEMO_REFERENCE - timedelta(days=2), note="retrained")])
+    rebased = rebase_dates(history, DEMO_REFERENCE, DEMO_REFERENCE + timedelta(days=3))
+    assert [(c.at, c.note) for c in rebased.changes] == [(DEMO_REFERENCE + timedelta(days=1), "retrained")]

@@ -12,7 +12,7 @@ from graph.errors import ConflictError, InvalidInputError, NotFoundError
 from graph.model import Label
 from graph.queries import blast_radius, coverage, missing_evidence
 from graph.stores.embedded import EmbeddedStore
-from tests.graphs import GraphBuilder, day, sample_graph
+from tests.graphs import GraphBuilder, changed_at, changes_at, day, sample_graph
 
 
 @pytest.fixture
@@ -78,14 +78,14 @@ def test_updates_deletes_and_changes_survive_reopen(db: Path) -> None:
     with pytest.raises(ConflictError, match="evidence is immutable"):
         store.write(GraphBuilder().control("ctl-policy").evidence("ctl-monitor", day(0), eid="ev-policy").bundle())
     store.delete_asset("gpu")
-    store.set_changed_at(["dataset"], day(2))
+    store.write(changes_at(["dataset"], day(2)))
     exported = store.export()
     store.close()
     again = reopen(db)
     try:
         assert again.export() == exported
         assert again.get_nodes(Label.ASSET, ["gpu"]) == {}
-        assert again.get_nodes(Label.ASSET, ["dataset"])["dataset"].changed_at == day(2)  # type: ignore[union-attr]
+        assert changed_at(again, "dataset") == day(2)
         [evidence] = [e for e in again.export().evidence if e.id == "ev-policy"]
         assert evidence.control == "ctl-policy"
         assert again.get_nodes(Label.CONTROL, ["ctl-policy"])["ctl-policy"].status.value == "planned"  # type: ignore[union-attr]
@@ -138,8 +138,8 @@ def test_failed_delete_and_change_do_not_touch_the_file(db: Path, opened: Embedd
         opened.delete_asset("model")
     with pytest.raises(NotFoundError):
         opened.delete_asset("nope")
-    with pytest.raises(NotFoundError):
-        opened.set_changed_at(["model", "nope"], day(1))
+    with pytest.raises(InvalidInputError):
+        opened.write(changes_at(["model", "nope"], day(1)))
     assert file_bytes(db) == on_disk
     opened.close()
     again = reopen(db)

@@ -11,7 +11,7 @@ from graph.checks.references import check_bundle, edge_references
 from graph.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
 from graph.model import Label, Rel
 from graph.store import GraphStore
-from tests.graphs import T0, GraphBuilder, day, sample_graph
+from tests.graphs import T0, GraphBuilder, changes_at, day, sample_graph
 
 
 def base(store: GraphStore) -> Bundle:
@@ -306,17 +306,18 @@ def test_a_deleted_asset_can_be_written_again(store: GraphStore) -> None:
     assert store.related(Rel.DEPENDS_ON, ["gpu"], reverse=True) == {"gpu": []}
 
 
-def test_set_changed_at_with_an_unknown_asset_changes_nothing(store: GraphStore) -> None:
+def test_a_change_of_an_unknown_asset_records_nothing(store: GraphStore) -> None:
     before = base(store)
-    with pytest.raises(NotFoundError):
-        store.set_changed_at(["dataset", "nope"], day(1))
+    with pytest.raises(InvalidInputError, match=r"changes\[1\]\.asset"):
+        store.write(changes_at(["dataset", "nope"], day(1)))
     assert store.export() == before
 
 
-def test_set_changed_at_sets_every_given_asset(store: GraphStore) -> None:
+def test_changes_are_recorded_for_every_given_asset(store: GraphStore) -> None:
     base(store)
-    store.set_changed_at(["dataset", "gpu"], day(1))
-    nodes = store.get_nodes(Label.ASSET, ["dataset", "gpu", "model"])
-    assert nodes["dataset"].changed_at == day(1)  # type: ignore[union-attr]
-    assert nodes["gpu"].changed_at == day(1)  # type: ignore[union-attr]
-    assert nodes["model"].changed_at == day(-3)  # type: ignore[union-attr]
+    store.write(changes_at(["dataset", "gpu"], day(1)))
+    assert store.latest_changes(["dataset", "gpu", "model"], day(2)) == {
+        "dataset": day(1),
+        "gpu": day(1),
+        "model": day(-3),
+    }

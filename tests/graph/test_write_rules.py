@@ -16,7 +16,7 @@ from graph.model import Evidence, EvidenceStatus, Label, Rel, now_utc
 from graph.queries import missing_evidence
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
-from tests.graphs import T0, GraphBuilder, day
+from tests.graphs import T0, GraphBuilder, changed_at, changes_at, day
 
 
 def org() -> GraphBuilder:
@@ -222,12 +222,12 @@ def test_no_write_moves_an_asset_change_time_back_or_makes_stale_evidence_fresh(
         return row.reason.value
 
     assert m_reason() == "STALE"
-    store.write(GraphBuilder().asset("m").bundle())  # no changed_at: it is not cleared
-    store.write(GraphBuilder().asset("m", changed_at=day(2)).bundle())  # older: the newer stays
-    store.set_changed_at(["m"], day(3))  # a back-dated change does not move it back either
-    [asset] = store.get_nodes(Label.ASSET, ["m"]).values()
-    assert asset.changed_at == day(5)  # type: ignore[union-attr]
+    store.write(GraphBuilder().asset("m").bundle())  # no changed_at: the history is untouched
+    store.write(GraphBuilder().asset("m", changed_at=day(2)).bundle())  # older: one more change
+    store.write(changes_at(["m"], day(3)))  # a back-dated change does not move it back either
+    assert changed_at(store, "m", day(6)) == day(5)
     assert m_reason() == "STALE"
     store.write(GraphBuilder().asset("m", changed_at=day(7)).bundle())
-    store.set_changed_at(["m"], day(8))
-    assert store.export().assets[1].changed_at == day(8)
+    store.write(changes_at(["m"], day(8)))
+    assert changed_at(store, "m") == day(8)
+    assert [c.at for c in store.asset_changes("m", 10)] == [day(8), day(7), day(5), day(3), day(2)]

@@ -7,11 +7,10 @@ from datetime import datetime
 import pytest
 
 from graph.errors import NotFoundError
-from graph.model import Label
 from graph.queries import coverage, impact, missing_evidence, record_change
 from graph.queries.results import ChangeRequest, ImpactReport
 from graph.store import GraphStore
-from tests.graphs import T0, GraphBuilder, day, statuses
+from tests.graphs import T0, GraphBuilder, changes_at, day, statuses
 
 AT = day(5)
 
@@ -130,7 +129,7 @@ def test_a_change_of_an_asset_without_dependents(store: GraphStore) -> None:
 
 def test_already_stale_evidence_is_not_listed(store: GraphStore) -> None:
     estate().write_to(store)
-    store.set_changed_at(["dataset"], day(2))
+    store.write(changes_at(["dataset"], day(2)))
     report = impact(store, change(propagate=False))
     assert stale(report) == []
     assert moves(report) == {"soc": {}}  # soc:2 was already PARTIAL
@@ -185,20 +184,24 @@ def test_record_change_returns_the_impact_report_marked_recorded(store: GraphSto
     assert recorded.model_copy(update={"recorded": False}) == predicted
 
 
-def test_record_change_sets_changed_at_on_every_touched_asset(store: GraphStore) -> None:
+def test_record_change_appends_a_change_to_every_touched_asset(store: GraphStore) -> None:
     estate().write_to(store)
     record_change(store, change())
-    changed = {
-        a.id: a.changed_at for a in store.get_nodes(Label.ASSET, ["dataset", "model", "endpoint", "gpu"]).values()
-    }  # type: ignore[union-attr]
-    assert changed == {"dataset": AT, "model": AT, "endpoint": AT, "gpu": None}
+    assert store.latest_changes(["dataset", "model", "endpoint", "gpu"], AT) == {
+        "dataset": AT,
+        "model": AT,
+        "endpoint": AT,
+    }
+    [model_change] = store.asset_changes("model", 5)
+    assert model_change.propagated_from == "dataset"
+    [own] = store.asset_changes("dataset", 5)
+    assert own.propagated_from is None and own.id is not None and own.id.startswith("chg-")
 
 
 def test_record_change_without_propagation_sets_only_the_asset(store: GraphStore) -> None:
     estate().write_to(store)
     record_change(store, change(propagate=False))
-    changed = {a.id: a.changed_at for a in store.export().assets}
-    assert changed == {"dataset": AT, "model": None, "endpoint": None, "gpu": None}
+    assert store.latest_changes(["dataset", "model", "endpoint", "gpu"], AT) == {"dataset": AT}
 
 
 def test_coverage_after_recording_equals_the_predicted_after(store: GraphStore) -> None:

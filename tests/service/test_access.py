@@ -36,6 +36,7 @@ CALLS: dict[str, str] = {
     "Query.control": '{ control(id: "k") { id } }',
     "Query.assets": "{ assets { totalCount } }",
     "Query.asset": '{ asset(id: "m") { id } }',
+    "Query.changes": '{ changes(asset: "m") { totalCount } }',
     "Query.vendors": "{ vendors { totalCount } }",
     "Query.evidence": '{ evidence(id: "e1") { id } }',
     "Query.threats": "{ threats { totalCount } }",

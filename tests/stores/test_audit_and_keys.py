@@ -12,7 +12,7 @@ from graph.access.keys import Role, new_key
 from graph.access.store import AccessStore
 from graph.errors import ConflictError, InvalidInputError, NotFoundError
 from graph.store import GraphStore
-from tests.graphs import GraphBuilder
+from tests.graphs import GraphBuilder, changes_at
 
 
 def draft(operation: str = "Mutation.upsertAssets", outcome: str = "ok", actor: str = "key:test") -> AuditDraft:
@@ -91,7 +91,7 @@ def test_a_failed_write_inside_audited_leaves_no_entry(store: GraphStore) -> Non
 def test_only_the_first_write_of_a_block_carries_the_entry(store: GraphStore) -> None:
     with audited(draft()) as pending:
         store.write(GraphBuilder().asset("a").bundle())
-        store.set_changed_at(["a"], datetime(2026, 6, 1, tzinfo=UTC))
+        store.write(changes_at(["a"], datetime(2026, 6, 1, tzinfo=UTC)))
     assert pending.entry is not None and store.access.audit_count() == 1
 
 

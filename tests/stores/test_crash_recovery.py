@@ -20,7 +20,7 @@ from neo4j import GraphDatabase
 from graph.bundle import Bundle, dump_bundle
 from graph.model import Label
 from graph.stores.neo4j import Neo4jStore
-from tests.graphs import GraphBuilder, day
+from tests.graphs import GraphBuilder, changed_at, changes_at, day
 from tests.stores.neo4j_launcher import REPO, LocalNeo4j, ServerUnavailable, private_server
 
 pytestmark = pytest.mark.neo4j
@@ -176,7 +176,7 @@ def test_an_acknowledged_write_survives_sigkill(server: LocalNeo4j) -> None:
     )
     store = store_of(server)
     store.write(bundle)
-    store.set_changed_at(["model"], day(0))
+    store.write(changes_at(["model"], day(0)))
     exported = store.export()
     store.close()
     server.kill()  # right after the acknowledgement: no clean shutdown, no checkpoint
@@ -185,7 +185,7 @@ def test_an_acknowledged_write_survives_sigkill(server: LocalNeo4j) -> None:
     store = store_of(server)
     try:
         assert store.export() == exported
-        assert store.get_nodes(Label.ASSET, ["model"])["model"].changed_at == day(0)  # type: ignore[union-attr]
+        assert changed_at(store, "model") == day(0)
     finally:
         store.close()
 

@@ -18,7 +18,7 @@ from graph.access.audit import AuditDraft
 from graph.store import Assumption
 from graph.stores.neo4j import Neo4jStore, reads
 from graph.stores.neo4j import memo as memo_mod
-from tests.graphs import GraphBuilder, day, just_before
+from tests.graphs import GraphBuilder, changes_at, day, just_before
 from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate
 from tests.stores.neo4j_launcher import Neo4jServer
 
@@ -119,7 +119,7 @@ def test_remembered_answers_hold_only_between_the_instants_that_change_them(
     three: tuple[Neo4jStore, Neo4jStore, Neo4jStore],
 ) -> None:
     reader, _writer, truth = three
-    reader.set_changed_at(["a2"], day(3))  # a change after some instants asked: a bound too
+    reader.write(changes_at(["a2"], day(3)))  # a change after some instants asked: a bound too
     boundaries = [day(-10), day(-5), day(-2), day(-10 + 31), day(-5 + 31), day(-20 + 92), day(0.2), day(1.2), day(3)]
     for boundary in boundaries:
         for at in (just_before(boundary), boundary, just_before(boundary), boundary):
@@ -152,7 +152,7 @@ def test_audit_and_key_writes_do_not_move_the_version(three: tuple[Neo4jStore, N
     assert version is not None
     writer.access.append_audit(AuditDraft(actor="t", role="admin", operation="test", input_digest="0" * 64))
     assert reader._version() == version
-    writer.set_changed_at(["a1"], day(1))
+    writer.write(changes_at(["a1"], day(1)))
     assert reader._version() != version
 
 

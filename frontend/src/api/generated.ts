@@ -15,8 +15,18 @@ export type AssetKind =
 export type ChangeInput = {
   asset: string;
   at: string;
+  kind: ChangeKind;
+  note: string | null | undefined;
   propagate: boolean;
 };
+
+export type ChangeKind =
+  | 'CONFIG'
+  | 'DATA'
+  | 'INFRA'
+  | 'OTHER'
+  | 'REDEPLOY'
+  | 'RETRAIN';
 
 export type ControlKind =
   | 'CORRECTIVE'

@@ -22,15 +22,17 @@ from graph.checks.evidence_immutability import RecordedEvidence
 from graph.model import (
     EDGE_ENDPOINTS,
     NODE_EDGE_FIELDS,
-    Asset,
+    Change,
     Edge,
     Evidence,
     EvidenceReview,
     Label,
     NodeModel,
     Rel,
+    latest_at_or_before,
     latest_review,
     natural_key,
+    shorthand_change,
 )
 from graph.rules.evaluation import to_micros
 from graph.stores.common import check_where, natural_order
@@ -46,7 +48,10 @@ class Adjacency:
         self.sources: dict[Rel, dict[str, dict[str, None]]] = {rel: {} for rel in Rel}
         self.dependencies: nx.DiGraph = nx.DiGraph()  # DEPENDS_ON among assets, for traversal
         self.nodes: dict[Label, dict[str, Any]] = {label: {} for label in Label}
-        self.changed: dict[str, int] = {}  # changed_at (microseconds) of the assets that have one
+        # Per asset: its changes by (at, id), and their instants (microseconds), sorted.
+        self.changes: dict[str, list[Change]] = {}
+        self.changed: dict[str, list[int]] = {}
+        self.change_by_id: dict[str, Change] = {}
         self.reviews: dict[str, list[EvidenceReview]] = {}  # per evidence id, in the order recorded
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
         self._asset_rank: dict[str, int] | None = None  # asset id -> place in `natural_order`
@@ -59,12 +64,20 @@ class Adjacency:
             self._forget_order(label)
             if label is Label.ASSET:
                 self.dependencies.add_node(node.id)
+        if label is Label.ASSET and node.changed_at is not None:
+            # A row written before change histories (read-only open of an old data dir): the
+            # shorthand, as a change; a writable open has converted it on disk already (record.py).
+            self.add_change(shorthand_change(node))
+            node = node.model_copy(update={"changed_at": None})
         self.nodes[label][node.id] = node
-        if label is Label.ASSET:
-            if node.changed_at is not None:
-                self.changed[node.id] = to_micros(node.changed_at)
-            else:
-                self.changed.pop(node.id, None)
+
+    def add_change(self, change: Change | None) -> None:
+        """Append a recorded change to its asset's history (a recorded id again: nothing)."""
+        if change is None or change.id is None or change.id in self.change_by_id:
+            return
+        self.change_by_id[change.id] = change
+        bisect.insort(self.changes.setdefault(change.asset, []), change, key=lambda c: (c.at, c.id or ""))
+        bisect.insort(self.changed.setdefault(change.asset, []), to_micros(change.at))
 
     def _reviewed(self, evidence: Evidence) -> Evidence:
         """The item with the status its latest review gave it (as recorded when never reviewed)."""
@@ -114,6 +127,9 @@ class Adjacency:
                     self.drop_edge(rel, source, asset_id)
         self.dependencies.remove_node(asset_id)
         del self.nodes[Label.ASSET][asset_id]
+        for change in self.changes.pop(asset_id, ()):
+            if change.id is not None:
+                del self.change_by_id[change.id]
         self.changed.pop(asset_id, None)
         self._forget_order(Label.ASSET)
 
@@ -145,19 +161,6 @@ class Adjacency:
                 reviewed = evidence_id in self.reviews
                 found[evidence_id] = RecordedEvidence(evidence=node, covers=covers, reviewed=reviewed)
         return found
-
-    def keep_changed_at(self, node: NodeModel) -> NodeModel:
-        """An upsert never moves an asset's change time back (or clears it): evidence made stale
-        by a change stays stale."""
-        if not isinstance(node, Asset):
-            return node
-        asset = node
-        stored: Asset | None = self.nodes[Label.ASSET].get(asset.id)
-        if stored is None or stored.changed_at is None:
-            return asset
-        if asset.changed_at is not None and asset.changed_at >= stored.changed_at:
-            return asset
-        return asset.model_copy(update={"changed_at": stored.changed_at})
 
     def new_reviews(self, reviews: list[EvidenceReview]) -> list[EvidenceReview]:
         """The reviews not recorded yet: loading the same reviews again (a retry, an export loaded
@@ -243,7 +246,25 @@ class Adjacency:
             for target, data in targets.items()
         ]
         reviews = [review for found in self.reviews.values() for review in found]
-        return bundle_from_graph(nodes, edges, reviews)
+        return bundle_from_graph(nodes, edges, reviews, self.change_by_id.values())
+
+    def asset_changes(self, asset_id: str, first: int, after: str | None) -> list[Change]:
+        """Up to `first` of the asset's changes, newest first (at desc, then id desc), after the
+        change whose id is `after`."""
+        newest_first = self.changes.get(asset_id, [])[::-1]
+        if after is not None:
+            ids = [c.id for c in newest_first]
+            newest_first = newest_first[ids.index(after) + 1 :] if after in ids else []
+        return newest_first[:first]
+
+    def latest_changes(self, asset_ids: Collection[str], at: int) -> dict[str, int]:
+        """Per asset with a change at or before `at` (microseconds), the latest such instant."""
+        found = {}
+        for asset_id in asset_ids:
+            latest = latest_at_or_before(self.changed.get(asset_id, ()), at)
+            if latest is not None:
+                found[asset_id] = latest
+        return found
 
 
 def edge_rows(bundle: Bundle) -> Iterator[EdgeRow]:

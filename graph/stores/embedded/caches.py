@@ -4,7 +4,8 @@ Per control, an index of its current evidence (graph/stores/control_index.py) is
 use and dropped by every write that could change it (`affected_controls`); it answers evidence
 states, period gaps and blast-radius evidence without walking the graph again, and remembers the
 states of the last instant asked for as long as they cannot differ. Neighbourhoods asked for are
-remembered until the next write (they depend on neither time nor `changed_at`).
+remembered until the next write (they depend on neither time nor change histories); the
+remembered states of the controls of an asset that gains a change are forgotten (`forget_states`).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class Caches:
 
     def forget_states(self, control_ids: Collection[str]) -> None:
         """Drop the states the controls' indexes remember: their evidence is the same, but the
-        staleness of it may not be (an asset's `changed_at` moved)."""
+        staleness of it may not be (one of their assets gained a change)."""
         for control_id in control_ids:
             index = self._indexes.get(control_id)
             if index is not None:

@@ -1,7 +1,8 @@
 """SQLite's own refusals of what DESIGN.md forbids for evidence, whoever writes the file.
 
 Recorded evidence is never rewritten or deleted, its links never change, reviews are only
-appended, and no item is superseded twice (triggers and unique indexes, made at every writable
+appended, and no item is superseded twice; an asset's changes are appended, never edited, and
+go only with their asset (triggers and unique indexes, made at every writable
 open so an existing data dir gets the current field list)."""
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ BEGIN SELECT RAISE(ABORT, 'a review is never rewritten: record a new review'); E
 DROP TRIGGER IF EXISTS evidence_reviews_are_never_deleted;
 CREATE TRIGGER evidence_reviews_are_never_deleted BEFORE DELETE ON evidence_reviews
 BEGIN SELECT RAISE(ABORT, 'a review is never deleted: record a new review'); END;
+DROP TRIGGER IF EXISTS asset_changes_are_append_only;
+CREATE TRIGGER asset_changes_are_append_only BEFORE UPDATE ON asset_changes
+BEGIN SELECT RAISE(ABORT, 'change is never edited: record a new change'); END;
+DROP TRIGGER IF EXISTS asset_changes_go_only_with_their_asset;
+CREATE TRIGGER asset_changes_go_only_with_their_asset BEFORE DELETE ON asset_changes
+WHEN EXISTS (SELECT 1 FROM nodes WHERE label = 'Asset' AND id = OLD.asset)
+BEGIN SELECT RAISE(ABORT, 'change is never deleted while its asset exists'); END;
 CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence ON edges (target) WHERE type = 'SUPERSEDES';
 CREATE UNIQUE INDEX IF NOT EXISTS one_correction_per_evidence_node
     ON nodes (json_extract(data, '$.supersedes')) WHERE label = 'Evidence';
@@ -61,6 +69,8 @@ def guard_refusal(error: sqlite3.IntegrityError) -> Exception:
     text = str(error)
     if text.startswith("evidence is immutable"):
         return ConflictError(f"evidence: {text}")
+    if text.startswith("change is never"):
+        return ConflictError(f"changes: a {text}")
     if "one_correction_per_evidence" in text or text == "UNIQUE constraint failed: edges.target":
         return ConflictError(
             "evidence.supersedes: the evidence it names is already superseded; supersede that one instead"

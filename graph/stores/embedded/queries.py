@@ -7,9 +7,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import datetime
 
-from graph.model import Asset, Control, ControlStatus, Criterion, Evidence, Label, Mapping, Rel, natural_key
+from graph.model import (
+    Control,
+    ControlStatus,
+    Criterion,
+    Evidence,
+    Label,
+    Mapping,
+    Rel,
+    latest_at_or_before,
+    natural_key,
+)
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
-from graph.rules.evaluation import is_stale, is_valid, to_micros
+from graph.rules.evaluation import from_micros, is_stale, is_valid, to_micros
 from graph.store import Assumption
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
 from graph.stores.common import mapping_from_row, mappings_in_order, natural_order, stale_in_order
@@ -171,6 +181,7 @@ class QueryNeeds:
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         graph = self._graph
         touched = set(asset_ids)
+        at_micros = to_micros(at)
         found = []
         for control_id in graph.controls_of_assets(touched):
             control: Control = graph.nodes[Label.CONTROL][control_id]
@@ -183,7 +194,8 @@ class QueryNeeds:
                     continue
                 scope = set(graph.out(evidence_id, Rel.COVERS)) or in_scope_assets
                 for asset_id in in_scope_assets & scope:
-                    asset: Asset = graph.nodes[Label.ASSET][asset_id]
-                    if not is_stale(evidence.collected_at, asset.changed_at, at):
+                    changed = latest_at_or_before(graph.changed.get(asset_id, ()), at_micros)
+                    changed_at = from_micros(changed) if changed is not None else None
+                    if not is_stale(evidence.collected_at, changed_at, at):
                         found.append(StaleEvidence(evidence_id=evidence_id, control_id=control_id, asset_id=asset_id))
         return stale_in_order(found)

@@ -18,10 +18,11 @@ from typing import Any
 
 from graph.access.audit import pending_audit
 from graph.errors import ConflictError
-from graph.model import EDGE_ENDPOINTS, Label, Rel
+from graph.model import EDGE_ENDPOINTS, Change, Label, Rel
 from graph.stores.data_dir_lock import DataDirLock
 from graph.stores.embedded.access_tables import ACCESS_SCHEMA, append_entry
 from graph.stores.embedded.guards import evidence_guards, guard_refusal
+from graph.stores.embedded.migration import migrate_changed_at
 
 GRAPH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -36,6 +37,9 @@ CREATE INDEX IF NOT EXISTS edges_by_target ON edges (type, target);
 -- status in memory is the latest review's. IF NOT EXISTS: an older data dir gains it at open.
 CREATE TABLE IF NOT EXISTS evidence_reviews (seq INTEGER PRIMARY KEY, evidence TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS evidence_reviews_by_evidence ON evidence_reviews (evidence, seq);
+-- Asset change histories, appended (guards.py: never updated; deleted only with their asset).
+CREATE TABLE IF NOT EXISTS asset_changes (id TEXT PRIMARY KEY, asset TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS asset_changes_by_asset ON asset_changes (asset);
 """
 
 EdgeRow = tuple[Rel, str, str, dict[str, Any]]  # (type, source, target, properties)
@@ -107,18 +111,17 @@ class SqliteRecord:
         on_review: Callable[[str], None],
         on_node: Callable[[Label, str], None],
         on_edge: Callable[[Rel, str, str, dict[str, Any]], None],
+        on_change: Callable[[str], None],
     ) -> None:
-        """Hand every review, then every node, then every edge as stored (JSON text, properties
-        parsed) to the callbacks."""
+        """Hand every review, then every node, then every edge, then every asset change as stored
+        (JSON text, properties parsed) to the callbacks."""
         # One read transaction: reviews, nodes and edges from the same snapshot, even while another
         # process (the writer, when this store is read-only) commits between the reads.
         with self.lock:
             self._db.execute("BEGIN")
             try:
                 # A read-only open of a data dir written before reviews existed has no such table.
-                has_reviews = self._db.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_reviews'"
-                ).fetchone()
+                has_reviews = _has_table(self._db, "evidence_reviews")
                 for (data,) in (
                     self._db.execute("SELECT data FROM evidence_reviews ORDER BY seq") if has_reviews else ()
                 ):
@@ -128,11 +131,19 @@ class SqliteRecord:
                 rels = {rel.value: rel for rel in Rel}
                 for rel, source, target, data in self._db.execute("SELECT type, source, target, data FROM edges"):
                     on_edge(rels[rel], source, target, NO_PROPERTIES if data == "{}" else json.loads(data))
+                # A read-only open of a data dir written before change histories has no such table.
+                if _has_table(self._db, "asset_changes"):
+                    for (data,) in self._db.execute("SELECT data FROM asset_changes"):
+                        on_change(data)
             finally:
                 self._db.execute("COMMIT")
 
 
 NO_PROPERTIES: dict[str, Any] = {}
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 def write_rows(
@@ -141,9 +152,10 @@ def write_rows(
     replaced: list[tuple[Rel, str, str]],
     edges: list[EdgeRow],
     reviews: list[Any],
+    changes: list[Change],
 ) -> None:
     """A bundle's rows: nodes upserted, replaced single-valued edges deleted, edges upserted,
-    reviews appended."""
+    reviews and asset changes appended."""
     cursor.executemany(
         "INSERT INTO nodes (label, id, data) VALUES (?, ?, ?) "
         "ON CONFLICT (label, id) DO UPDATE SET data = excluded.data",
@@ -165,23 +177,26 @@ def write_rows(
         "INSERT INTO evidence_reviews (evidence, data) VALUES (?, ?)",
         [(review.evidence, review.model_dump_json()) for review in reviews],
     )
+    insert_changes(cursor, changes)
+
+
+def insert_changes(cursor: sqlite3.Cursor, changes: list[Change]) -> None:
+    cursor.executemany(
+        "INSERT INTO asset_changes (id, asset, data) VALUES (?, ?, ?)",
+        [(change.id, change.asset, change.model_dump_json()) for change in changes],
+    )
 
 
 def delete_asset_rows(cursor: sqlite3.Cursor, asset_id: str) -> None:
-    """The asset's row and every edge at either end of it."""
+    """The asset's row, every edge at either end of it, and its change history (the guard lets a
+    history go only once its asset row is gone: a deleted asset answers no question)."""
     cursor.execute("DELETE FROM nodes WHERE label = ? AND id = ?", (Label.ASSET.value, asset_id))
+    cursor.execute("DELETE FROM asset_changes WHERE asset = ?", (asset_id,))
     for rel, (source_label, target_label) in EDGE_ENDPOINTS.items():
         if source_label is Label.ASSET:
             cursor.execute("DELETE FROM edges WHERE type = ? AND source = ?", (rel.value, asset_id))
         if target_label is Label.ASSET:
             cursor.execute("DELETE FROM edges WHERE type = ? AND target = ?", (rel.value, asset_id))
-
-
-def update_node_rows(cursor: sqlite3.Cursor, label: Label, nodes: list[Any]) -> None:
-    cursor.executemany(
-        "UPDATE nodes SET data = ? WHERE label = ? AND id = ?",
-        [(node.model_dump_json(), label.value, node.id) for node in nodes],
-    )
 
 
 def _connect(path: Path | None, read_only: bool) -> sqlite3.Connection:
@@ -198,6 +213,7 @@ def _connect(path: Path | None, read_only: bool) -> sqlite3.Connection:
     # FULL: a write acknowledged to the caller survives a crash of the process or the machine.
     db.execute("PRAGMA synchronous=FULL")
     db.executescript(GRAPH_SCHEMA + ACCESS_SCHEMA)
+    migrate_changed_at(db)
     try:
         db.executescript(evidence_guards())
     except sqlite3.IntegrityError:

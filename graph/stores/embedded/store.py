@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graph.bundle import Bundle
+from graph.checks.change_history import change_ids, new_changes, normalized
 from graph.checks.evidence_immutability import check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.checks.references import check_bundle
 from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError, NotFoundError
 from graph.model import (
     NODE_MODELS,
+    Change,
     Control,
     Criterion,
     Evidence,
@@ -31,14 +33,16 @@ from graph.model import (
     Mapping,
     NodeModel,
     Rel,
+    now_utc,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.rules.evaluation import from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.embedded.access import EmbeddedAccessStore
 from graph.stores.embedded.adjacency import Adjacency, edge_rows
 from graph.stores.embedded.caches import Caches
 from graph.stores.embedded.queries import QueryNeeds
-from graph.stores.embedded.record import SqliteRecord, delete_asset_rows, update_node_rows, write_rows
+from graph.stores.embedded.record import SqliteRecord, delete_asset_rows, write_rows
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -103,8 +107,11 @@ class EmbeddedStore:
         def on_node(label: Label, data: str) -> None:
             self._graph.put_node(label, NODE_MODELS[label].model_validate_json(data))
 
+        def on_change(data: str) -> None:
+            self._graph.add_change(Change.model_validate_json(data))
+
         # Reviews come first: `put_node` gives each evidence item the status of its latest review.
-        self._record.replay(on_review, on_node, self._graph.put_edge)
+        self._record.replay(on_review, on_node, self._graph.put_edge, on_change)
 
     # -- writes -----------------------------------------------------------------------------
     @_moves_version
@@ -112,7 +119,11 @@ class EmbeddedStore:
         graph = self._graph
         with self._lock:
             check_bundle(bundle, graph.existing)
-            check_write_rules(bundle, self)
+            now = now_utc()
+            check_write_rules(bundle, self, now)
+            bundle = normalized(bundle, now)
+            known = {i: graph.change_by_id[i] for i in change_ids(bundle) if i in graph.change_by_id}
+            changes = new_changes(bundle, known)
             repeated: list[Evidence] = []
             if immutable_evidence:
                 targets = supersede_targets(bundle)
@@ -121,13 +132,13 @@ class EmbeddedStore:
                 check_immutable(bundle, recorded, superseded_by)
                 repeated = [e for e in bundle.evidence if e.id in recorded]
                 bundle = without_recorded(bundle, recorded)
-            nodes = [(label, graph.keep_changed_at(node)) for label, node in bundle.nodes()]
+            nodes = list(bundle.nodes())
             reviews = graph.new_reviews(bundle.reviews)
             edges = list(edge_rows(bundle))
             replaced = graph.replaced_edges(nodes)
             affected = self._caches.affected_controls(bundle)
             with self._record.transaction() as cursor:
-                write_rows(cursor, nodes, replaced, edges, reviews)
+                write_rows(cursor, nodes, replaced, edges, reviews, changes)
             for rel, source, target in replaced:
                 graph.drop_edge(rel, source, target)
             for review in reviews:
@@ -138,7 +149,11 @@ class EmbeddedStore:
                 graph.put_node(Label.EVIDENCE, graph.nodes[Label.EVIDENCE][evidence_id])
             for rel, source, target, props in edges:
                 graph.put_edge(rel, source, target, props)
+            for change in changes:
+                graph.add_change(change)
             self._caches.forget(affected)
+            # Their evidence is the same; its staleness may not be (graph/stores/embedded/caches.py).
+            self._caches.forget_states(graph.controls_of_assets({c.asset for c in changes}))
             # A repeated item counts as written (its edges too), as the Neo4j store writes it again.
             repeated_edges = sum(2 if e.supersedes is not None else 1 for e in repeated)  # EVIDENCES, SUPERSEDES
             return WriteSummary(nodes=len(nodes) + len(repeated), edges=len(edges) + repeated_edges)
@@ -160,23 +175,6 @@ class EmbeddedStore:
                 delete_asset_rows(cursor, asset_id)
             self._caches.forget(graph.controls_of_assets([asset_id]))  # before its APPLIES_TO edges go
             graph.remove_asset(asset_id)
-
-    @_moves_version
-    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
-        graph = self._graph
-        with self._lock:
-            missing = sorted(set(asset_ids) - graph.nodes[Label.ASSET].keys())
-            if missing:
-                raise NotFoundError(Label.ASSET.value, missing[0], "asset")
-            updated = [
-                graph.keep_changed_at(graph.nodes[Label.ASSET][a].model_copy(update={"changed_at": at}))
-                for a in asset_ids
-            ]
-            with self._record.transaction() as cursor:
-                update_node_rows(cursor, Label.ASSET, updated)
-            for node in updated:
-                graph.put_node(Label.ASSET, node)
-            self._caches.forget_states(graph.controls_of_assets(asset_ids))
 
     # -- reads (adjacency.py) ----------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -204,6 +202,19 @@ class EmbeddedStore:
     def export(self) -> Bundle:
         with self._lock:
             return self._graph.export()
+
+    def asset_changes(self, asset_id: str, first: int, after: str | None = None) -> list[Change]:
+        with self._lock:
+            return self._graph.asset_changes(asset_id, first, after)
+
+    def count_changes(self, asset_id: str) -> int:
+        with self._lock:
+            return len(self._graph.changes.get(asset_id, ()))
+
+    def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
+        with self._lock:
+            found = self._graph.latest_changes(asset_ids, to_micros(at))
+        return {asset_id: from_micros(moment) for asset_id, moment in found.items()}
 
     # -- query needs (queries.py) -------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:

@@ -186,7 +186,22 @@ _VALID_BEFORE_AT = (
     f"e.status = '{ACCEPTED}' AND e.collected_at < $at AND {CURRENT} "
     "AND $at < coalesce(e.valid_until, e.collected_at + duration({days: $freqDays[c.frequency]}))"
 )
-_FRESH = "NOT (a.changed_at IS NOT NULL AND e.collected_at < a.changed_at AND a.changed_at <= $at)"
+
+
+def _change_around(pick: str, better: str) -> str:
+    """Of asset a's change instants (`change_times`, graph/stores/neo4j/changes.py), the one that
+    `pick`s (compared to $at) and is `better` than the others so far; null: none."""
+    return (
+        "reduce(m = null, t IN coalesce(a.change_times, []) | "
+        f"CASE WHEN t {pick} $at AND (m IS NULL OR t {better} m) THEN t ELSE m END)"
+    )
+
+
+# changed_at(a, $at): the latest change at or before $at; and the earliest after it.
+CHANGED_AT = _change_around("<=", ">")
+NEXT_CHANGE = _change_around(">", "<")
+# Not stale for a at $at: no change of a after the evidence was collected and at or before $at.
+_FRESH = f"NOT coalesce(e.collected_at < {CHANGED_AT}, false)"
 
 # Two halves, each linear in what it reads: unscoped evidence is read once per control and paired
 # with the control's touched assets; scoped evidence is reached from each touched asset.
@@ -291,9 +306,10 @@ CALL (c, scoped) {{
 }}
 WITH c, a, live, eLo, eHi,
      {_merged("Valid")}, {_merged("Expired")}, {_merged("Pend")}, {_merged("Rej")},
-     CASE WHEN a IS NULL THEN null WHEN a.id IN $assumed THEN $assumedAt ELSE a.changed_at END AS changed
-WITH c, a, live, eLo, eHi,
-     CASE WHEN changed <= $at THEN changed END AS cLo, CASE WHEN changed > $at THEN changed END AS cHi,
+     CASE WHEN a IS NULL THEN null WHEN a.id IN $assumed THEN $assumedAt ELSE {CHANGED_AT} END AS changed,
+     CASE WHEN a IS NULL OR a.id IN $assumed THEN null ELSE {NEXT_CHANGE} END AS cHi
+WITH c, a, live, eLo, eHi, cHi,
+     CASE WHEN changed <= $at THEN changed END AS cLo,
      CASE
        WHEN valid IS NOT NULL AND NOT (changed IS NOT NULL AND valid < changed AND changed <= $at)
          THEN '{EvidenceState.OK}'
@@ -320,7 +336,7 @@ def _micros(instant: str) -> str:
 
 
 # `[lo, hi)`: the instants around $at between which the answer of the control stays the same
-# (null: unbounded), from its evidence and its assets' `changed_at`; graph/stores/neo4j/memo.py.
+# (null: unbounded), from its evidence and its assets' change instants around $at; graph/stores/neo4j/memo.py.
 _INTERVAL = (
     f"{_micros('CASE WHEN eLo IS NULL OR cLo > eLo THEN cLo ELSE eLo END')} AS lo, "
     f"{_micros('CASE WHEN eHi IS NULL OR cHi < eHi THEN cHi ELSE eHi END')} AS hi"

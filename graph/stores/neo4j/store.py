@@ -15,12 +15,14 @@ from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 
 from graph.bundle import Bundle, bundle_from_graph
+from graph.checks.change_history import normalized
 from graph.checks.references import check_bundle
 from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError
 from graph.model import (
     FREQUENCY_DAYS,
     NODE_EDGE_FIELDS,
+    Change,
     Control,
     Criterion,
     Edge,
@@ -30,6 +32,7 @@ from graph.model import (
     NodeModel,
     Rel,
     after_key,
+    now_utc,
     order_key,
 )
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
@@ -38,8 +41,8 @@ from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
+from graph.stores.neo4j import changes, memo, reads, writes
 from graph.stores.neo4j import evidence as evidence_rules
-from graph.stores.neo4j import memo, reads, writes
 from graph.stores.neo4j.access import Neo4jAccessStore
 from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records, state_rows
 from graph.stores.neo4j.connection import Neo4jConnection
@@ -61,9 +64,10 @@ class Neo4jStore:
         self.access = Neo4jAccessStore(self.connection)
         self._memo = memo.ReadMemo()
         try:
-            self.connection.ensure_schema(
-                [*schema_statements(), *access_store.schema_statements(), *memo.schema_statements()]
-            )
+            schema = [*schema_statements(), *changes.schema_statements(), *access_store.schema_statements()]
+            self.connection.ensure_schema([*schema, *memo.schema_statements()])
+            if self.connection.read(changes.LEGACY_ANY):  # a store written before change histories
+                self.connection.write(changes.migrate)
         except BaseException:
             self.connection.close()
             raise
@@ -88,7 +92,9 @@ class Neo4jStore:
 
     def write(self, bundle: Bundle, *, immutable_evidence: bool = False) -> WriteSummary:
         check_bundle(bundle, self._existing)
-        check_write_rules(bundle, self)
+        now = now_utc()
+        check_write_rules(bundle, self, now)
+        bundle = normalized(bundle, now)
         plan = writes.plan_write(bundle)
 
         def work(tx: ManagedTransaction) -> writes.WritePlan:
@@ -99,6 +105,7 @@ class Neo4jStore:
                 if written is not bundle:  # it repeats recorded items: written again as stored
                     written_plan = writes.plan_write(written)
             writes.run_write(tx, written_plan, stored)
+            changes.write_changes(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
             return written_plan
 
@@ -115,11 +122,6 @@ class Neo4jStore:
 
     def delete_asset(self, asset_id: str) -> None:
         self.connection.write(lambda tx: writes.run_delete_asset(tx, asset_id))
-
-    def set_changed_at(self, asset_ids: Collection[str], at: datetime) -> None:
-        ids = unique_ids(asset_ids)
-        if ids:
-            self.connection.write(lambda tx: writes.run_set_changed_at(tx, ids, at))
 
     # -- reads --------------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -186,7 +188,18 @@ class Neo4jStore:
             for record in self._read(reads.export_edges(rel))
         ]
         reviews = [evidence_rules.review_of(r["props"]) for r in self._read(evidence_rules.EXPORT_REVIEWS)]
-        return bundle_from_graph(nodes, edges, reviews)
+        history = [changes.change_of(r["props"]) for r in self._read(changes.EXPORT)]
+        return bundle_from_graph(nodes, edges, reviews, history)
+
+    def asset_changes(self, asset_id: str, first: int, after: str | None = None) -> list[Change]:
+        return changes.page(self._read, asset_id, first, after) if first > 0 else []
+
+    def count_changes(self, asset_id: str) -> int:
+        return int(self._read(changes.COUNT, asset=asset_id)[0]["n"])
+
+    def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
+        wanted = unique_ids(asset_ids)
+        return changes.latest(self._read, wanted, at) if wanted else {}
 
     # -- query needs ------------------------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:

@@ -30,6 +30,7 @@ from graph.model import (
     mapping_edge,
     order_key,
 )
+from graph.stores.neo4j.changes import DELETE_WITH as DELETE_CHANGES_WITH
 from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.schema import KIND_LABELS, ORDER, endpoints
 from graph.stores.neo4j.values import epoch_pair, to_db, types_in
@@ -69,12 +70,10 @@ def _upsert(label: Label) -> str:
     # as an upsert in the embedded store replaces the whole node.
     text = f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n = row.props{_set_times(label)}"
     if label is Label.ASSET:
-        # An upsert never moves an asset's change time back (or clears it): stale stays stale.
+        # An upsert never touches an asset's history (changes.py keeps `change_times`): stale stays stale.
         text = (
-            f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) WITH n, row, n.changed_at AS kept "
-            f"SET n = row.props{_set_times(label)} "
-            "SET n.changed_at = CASE WHEN kept IS NOT NULL AND (n.changed_at IS NULL OR n.changed_at < kept) "
-            "THEN kept ELSE n.changed_at END"
+            f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) WITH n, row, n.change_times AS kept "
+            f"SET n = row.props{_set_times(label)} SET n.change_times = kept"
         )
         # Keep exactly one kind label (`:Asset:Model`), also when a re-upsert changes the kind.
         text += " REMOVE n:" + ":".join(KIND_LABELS.values())
@@ -151,13 +150,6 @@ OPTIONAL MATCH (e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a)
 RETURN a IS NOT NULL AS found, collect(e.id) AS covering
 """
 DETACH_DELETE_ASSET = f"MATCH (a:{Label.ASSET} {{id: $id}}) {seek('a', Label.ASSET)} DETACH DELETE a"
-
-SET_CHANGED_AT = f"""
-UNWIND $ids AS id
-OPTIONAL MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
-SET a.changed_at = CASE WHEN a.changed_at IS NOT NULL AND a.changed_at > $at THEN a.changed_at ELSE $at END
-RETURN id, a IS NOT NULL AS found
-"""
 
 
 @dataclass
@@ -313,10 +305,5 @@ def run_delete_asset(tx: ManagedTransaction, asset_id: str) -> None:
             f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
         )
     tx.run(DETACH_DELETE_ASSET, id=asset_id).consume()
-
-
-def run_set_changed_at(tx: ManagedTransaction, asset_ids: list[str], at: datetime) -> None:
-    found = {record["id"]: record["found"] for record in tx.run(SET_CHANGED_AT, ids=asset_ids, at=to_db(at))}
-    missing = sorted(i for i, ok in found.items() if not ok)
-    if missing:
-        raise NotFoundError(Label.ASSET.value, missing[0], "asset")  # raising rolls the updates back
+    # Its history goes with it: a deleted asset answers no question (the deletion is audit-logged).
+    tx.run(DELETE_CHANGES_WITH, id=asset_id).consume()
