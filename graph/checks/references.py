@@ -59,6 +59,9 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         wanted[source_label].add(source)
         wanted[target_label].add(target)
     wanted[Label.EVIDENCE].update(review.evidence for review in bundle.reviews)
+    scope_references = list(engagement_references(bundle))
+    for _path, label, target in scope_references:
+        wanted[label].add(target)
     known = {label: in_bundle[label] | _lookup(existing, label, wanted[label] - in_bundle[label]) for label in Label}
 
     for path, rel, source, target in references:
@@ -75,10 +78,21 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
     for index, review in enumerate(bundle.reviews):
         if review.evidence not in known[Label.EVIDENCE]:
             problems.append(FieldProblem(f"reviews[{index}].evidence", f"Evidence '{review.evidence}' does not exist"))
+    for path, label, target in scope_references:
+        if target not in known[label]:
+            problems.append(FieldProblem(path, f"{label.value} '{target}' does not exist"))
     problems += duplicate_mapping_problems(bundle)
     problems += hierarchy_problems(bundle)
     if problems:
         raise InvalidInputError(problems)
+
+
+def engagement_references(bundle: Bundle) -> Iterator[tuple[str, Label, str]]:
+    """(path, label, id) of every node an engagement names: stored as properties, checked as edges."""
+    for index, engagement in enumerate(bundle.engagements):
+        yield f"engagements[{index}].framework", Label.FRAMEWORK, engagement.framework
+        for j, asset in enumerate(engagement.assets):
+            yield f"engagements[{index}].assets[{j}]", Label.ASSET, asset
 
 
 def duplicate_mapping_problems(bundle: Bundle) -> list[FieldProblem]:

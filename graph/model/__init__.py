@@ -1,6 +1,8 @@
 """The graph model of DESIGN.md, described once (each name re-exported from its module here).
 
 - `graph.model.nodes`: labels, relationship types, field enums and the node models;
+- `graph.model.engagements`: the engagement (an audit) and its kind;
+- `graph.model.registry`: every node model by label;
 - `graph.model.edges`: relationships, and those with properties of their own (mappings, dependencies);
 - `graph.model.ordering`: ids in natural order, and the order key the stores sort by.
 """
@@ -16,13 +18,12 @@ from graph.model.edges import (
     mapping_edge,
     node_edges,
 )
+from graph.model.engagements import Engagement, EngagementKind
 from graph.model.nodes import (
     EDGE_ENDPOINTS,
     FREQUENCY_DAYS,
-    LABEL_OF,
     MAX_CLOCK_SKEW,
     NODE_EDGE_FIELDS,
-    NODE_MODELS,
     Actor,
     Asset,
     AssetKind,
@@ -41,7 +42,6 @@ from graph.model.nodes import (
     MappingRelationship,
     Name,
     NodeId,
-    NodeModel,
     Rel,
     ReportKind,
     ReviewDecision,
@@ -59,6 +59,7 @@ from graph.model.ordering import (
     natural_key,
     order_key,
 )
+from graph.model.registry import LABEL_OF, NODE_MODELS, NodeModel
 
 __all__ = [
     "EDGE_ENDPOINTS",
@@ -78,6 +79,8 @@ __all__ = [
     "Dependency",
     "DependencyKind",
     "Edge",
+    "Engagement",
+    "EngagementKind",
     "Evidence",
     "EvidenceReview",
     "EvidenceStatus",

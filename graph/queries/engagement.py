@@ -1,0 +1,187 @@
+"""An engagement's answers: scoped coverage, gap counts, missing evidence and gaps.
+
+Rule (DESIGN.md "Engagement (an audit)"): categories in scope are the listed ones (empty: all),
+plus `Security` for SOC 2; the boundary is the listed assets and everything they depend on,
+transitively (empty: every asset). In scope: the assessable criteria of those categories and
+the controls behind them (SATISFIES, or for a criterion with none the crosswalk neighbours'
+controls) that apply to no asset or to at least one boundary asset, each judged over its
+boundary assets only. The reference instant is `as_of` (type1) or `min(period_end, now)` (type2).
+
+SOC 2 is the framework `soc2-tsc-2017` or any framework whose criteria use only the Trust
+Services Categories, Security among them (an imported or renamed copy of the TSC): there the
+common criteria (Security) are mandatory whatever the organization picks.
+
+Pure functions over the `GraphStore` protocol, reusing coverage, missing-evidence and gap code,
+so both stores answer alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from graph.errors import NotFoundError
+from graph.model import Control, Criterion, Engagement, EngagementKind, Label, Rel, natural_key, now_utc
+from graph.queries.coverage import CoveragePlan, evaluate_coverage, plan_coverage
+from graph.queries.evidence_gaps import check_period, control_gaps
+from graph.queries.missing_evidence import missing_evidence_report
+from graph.queries.results import ControlVerdict, CoverageReport, EvidenceGapsReport, MissingEvidenceReport
+from graph.rules.evaluation import EvidenceState
+from graph.store import GraphStore
+
+SOC2_FRAMEWORK = "soc2-tsc-2017"
+SECURITY = "Security"
+TSC_CATEGORIES = frozenset({SECURITY, "Availability", "Processing Integrity", "Confidentiality", "Privacy"})
+
+
+@dataclass(frozen=True)
+class EngagementReport:
+    """What `engagement(id)` answers, besides the engagement itself."""
+
+    engagement: Engagement
+    reference_instant: datetime
+    categories: list[str]  # in scope, sorted
+    boundary: list[str]  # asset ids, natural order
+    coverage: CoverageReport  # in-scope assessable criteria only, judged over the boundary
+    gap_counts: dict[str, int]  # per in-scope criterion (type2; empty for type1)
+    missing_evidence: MissingEvidenceReport
+    gaps: EvidenceGapsReport | None  # type2 only
+
+
+def is_soc2(framework_id: str, criteria: Iterable[Criterion]) -> bool:
+    categories = {c.category for c in criteria if c.category}
+    return framework_id == SOC2_FRAMEWORK or (SECURITY in categories and categories <= TSC_CATEGORIES)
+
+
+def reference_instant(engagement: Engagement, now: datetime | None = None) -> datetime:
+    if engagement.kind is EngagementKind.TYPE1:
+        assert engagement.as_of is not None  # the model requires it for type1
+        return engagement.as_of
+    assert engagement.period_end is not None  # the model requires it for type2
+    return min(engagement.period_end, now if now is not None else now_utc())
+
+
+def scope_categories(engagement: Engagement, criteria: list[Criterion]) -> set[str]:
+    every = {c.category for c in criteria}
+    if not engagement.categories:
+        return every
+    chosen = set(engagement.categories)
+    if is_soc2(engagement.framework, criteria) and SECURITY in every:
+        chosen.add(SECURITY)
+    return chosen
+
+
+def boundary(store: GraphStore, engagement: Engagement) -> set[str]:
+    if engagement.assets:
+        return store.dependency_closure(engagement.assets)
+    return set(_all_ids(store, Label.ASSET))
+
+
+def get_engagement(store: GraphStore, engagement_id: str, field: str = "id") -> Engagement:
+    found = store.get_nodes(Label.ENGAGEMENT, [engagement_id]).get(engagement_id)
+    if not isinstance(found, Engagement):
+        raise NotFoundError(Label.ENGAGEMENT.value, engagement_id, field)
+    return found
+
+
+def engagement_report(store: GraphStore, engagement: Engagement, now: datetime | None = None) -> EngagementReport:
+    """Scoped coverage at the reference instant, gap counts over a type2 period, scoped missing
+    evidence and gaps, for one engagement.
+
+    Examples
+    --------
+    >>> report = engagement_report(store, get_engagement(store, "soc2-type2-2026"))
+    >>> report.coverage.totals, report.boundary
+    (StatusCounts(total=2, covered=1, partial=1, uncovered=0), ['ep-chat', 'model-1'])
+    """
+    at = reference_instant(engagement, now)
+    plan = plan_coverage(store, engagement.framework)
+    categories = scope_categories(engagement, plan.criteria)
+    assets = boundary(store, engagement)
+    scoped, behind = _scoped_plan(store, plan, categories, assets)
+    controls = {c.id: c for group in scoped.all_controls.values() for c in group}
+    ordered = [controls[k] for k in sorted(controls, key=natural_key)]
+    states = [
+        s
+        for s in (store.control_states(list(controls), at) if controls else [])
+        if s.asset_id is None or s.asset_id in assets  # vendor rows have no asset: they always count
+    ]
+    applies = store.related(Rel.APPLIES_TO, list(controls)) if controls else {}
+    failing: dict[str, Counter[EvidenceState]] = {}
+    for s in states:
+        failing.setdefault(s.control_id, Counter())[s.state] += 1
+    verdicts = {
+        c.id: ControlVerdict(
+            control_id=c.id,
+            status=c.status,
+            assets=sum(a in assets for a in applies.get(c.id, [])),
+            failing=dict(failing.get(c.id, {})),
+        )
+        for c in ordered
+    }
+    gaps: EvidenceGapsReport | None = None
+    gap_counts: dict[str, int] = {}
+    if engagement.kind is EngagementKind.TYPE2:
+        assert engagement.period_start is not None and engagement.period_end is not None
+        check_period(engagement.period_start, engagement.period_end, "periodEnd")
+        periods = control_gaps(store, ordered, engagement.period_start, engagement.period_end)
+        gaps = EvidenceGapsReport(
+            framework=engagement.framework, start=engagement.period_start, end=engagement.period_end, controls=periods
+        )
+        per_control = {p.control_id: p.gaps for p in periods}
+        gap_counts = {k: sum(per_control.get(c, 0) for c in ids) for k, ids in behind.items()}
+    return EngagementReport(
+        engagement=engagement,
+        reference_instant=at,
+        categories=sorted(categories),
+        boundary=sorted(assets, key=natural_key),
+        coverage=evaluate_coverage(scoped, at, verdicts),
+        gap_counts=gap_counts,
+        missing_evidence=missing_evidence_report(states, at, engagement.framework),
+        gaps=gaps,
+    )
+
+
+def _scoped_plan(
+    store: GraphStore, plan: CoveragePlan, categories: set[str], assets: set[str]
+) -> tuple[CoveragePlan, dict[str, list[str]]]:
+    """The plan cut to in-scope criteria and controls, and per criterion the controls behind it."""
+    criteria = [c for c in plan.criteria if plan.tree.is_assessable(c.id) and c.category in categories]
+    control_ids = plan.control_ids
+    applies = store.related(Rel.APPLIES_TO, control_ids) if control_ids else {}
+    in_scope = {k for k in control_ids if not applies.get(k) or any(a in assets for a in applies[k])}
+
+    def cut(groups: dict[str, list[Control]]) -> dict[str, list[Control]]:
+        # A criterion keeps its key when its controls all drop out: it has SATISFIES edges, so it
+        # is judged directly (UNCOVERED), not through the crosswalk.
+        return {k: [c for c in group if c.id in in_scope] for k, group in groups.items()}
+
+    satisfying, all_controls = cut(plan.satisfying), cut(plan.all_controls)
+    behind: dict[str, list[str]] = {}
+    for criterion in criteria:
+        if criterion.id in satisfying:
+            behind[criterion.id] = [c.id for c in satisfying[criterion.id]]
+        else:
+            neighbours = plan.neighbours.get(criterion.id, [])
+            behind[criterion.id] = sorted({c.id for n, _ in neighbours for c in all_controls.get(n, [])})
+    wanted = set(behind) | {n for k in behind if k not in satisfying for n, _ in plan.neighbours.get(k, [])}
+    scoped = replace(
+        plan,
+        criteria=criteria,
+        satisfying={k: v for k, v in satisfying.items() if k in behind},
+        all_controls={k: v for k, v in all_controls.items() if k in wanted},
+    )
+    return scoped, behind
+
+
+def _all_ids(store: GraphStore, label: Label) -> list[str]:
+    ids: list[str] = []
+    after: str | None = None
+    while True:
+        page = store.list_nodes(label, first=1000, after=after)
+        ids.extend(n.id for n in page)
+        if len(page) < 1000:
+            return ids
+        after = page[-1].id
