@@ -22,18 +22,49 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from graph.errors import NotFoundError
-from graph.model import Control, Criterion, Engagement, EngagementKind, Label, Rel, natural_key, now_utc
+from graph.model import Control, CoverageStatus, Criterion, Engagement, EngagementKind, Label, Rel, natural_key, now_utc
 from graph.queries.coverage import CoveragePlan, evaluate_coverage, plan_coverage
 from graph.queries.evidence_gaps import check_period, control_gaps
 from graph.queries.missing_evidence import missing_evidence_report
-from graph.queries.results import ControlVerdict, CoverageReport, EvidenceGapsReport, MissingEvidenceReport
+from graph.queries.results import (
+    CategoryCounts,
+    ControlVerdict,
+    EvidenceGapsReport,
+    MissingEvidenceReport,
+    StatusCounts,
+)
 from graph.rules.evaluation import EvidenceState
 from graph.store import GraphStore
 
 SOC2_FRAMEWORK = "soc2-tsc-2017"
 SECURITY = "Security"
 TSC_CATEGORIES = frozenset({SECURITY, "Availability", "Processing Integrity", "Confidentiality", "Privacy"})
+
+
+class EngagementCriterion(BaseModel):
+    """One in-scope criterion of an engagement: its status at the reference instant and, for
+    type2, the period gap intervals of the in-scope controls behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    criterion_id: str
+    ref: str
+    title: str
+    category: str
+    status: CoverageStatus
+    carved_out: bool = Field(description="Every control counting as implemented behind it is carved out.")
+    gap_count: int = Field(description="Type II: gap intervals over the period, summed over its in-scope controls.")
+
+
+class EngagementCoverage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    totals: StatusCounts
+    by_category: list[CategoryCounts]
+    criteria: list[EngagementCriterion]
 
 
 @dataclass(frozen=True)
@@ -44,8 +75,7 @@ class EngagementReport:
     reference_instant: datetime
     categories: list[str]  # in scope, sorted
     boundary: list[str]  # asset ids, natural order
-    coverage: CoverageReport  # in-scope assessable criteria only, judged over the boundary
-    gap_counts: dict[str, int]  # per in-scope criterion (type2; empty for type1)
+    coverage: EngagementCoverage  # in-scope assessable criteria only, judged over the boundary
     missing_evidence: MissingEvidenceReport
     gaps: EvidenceGapsReport | None  # type2 only
 
@@ -90,11 +120,6 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
     """Scoped coverage at the reference instant, gap counts over a type2 period, scoped missing
     evidence and gaps, for one engagement.
 
-    Examples
-    --------
-    >>> report = engagement_report(store, get_engagement(store, "soc2-type2-2026"))
-    >>> report.coverage.totals, report.boundary
-    (StatusCounts(total=2, covered=1, partial=1, uncovered=0), ['ep-chat', 'model-1'])
     """
     at = reference_instant(engagement, now)
     plan = plan_coverage(store, engagement.framework)
@@ -132,13 +157,28 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
         )
         per_control = {p.control_id: p.gaps for p in periods}
         gap_counts = {k: sum(per_control.get(c, 0) for c in ids) for k, ids in behind.items()}
+    judged = evaluate_coverage(scoped, at, verdicts)
     return EngagementReport(
         engagement=engagement,
         reference_instant=at,
         categories=sorted(categories),
         boundary=sorted(assets, key=natural_key),
-        coverage=evaluate_coverage(scoped, at, verdicts),
-        gap_counts=gap_counts,
+        coverage=EngagementCoverage(
+            totals=judged.totals,
+            by_category=judged.by_category,
+            criteria=[
+                EngagementCriterion(
+                    criterion_id=row.criterion_id,
+                    ref=row.ref,
+                    title=row.title,
+                    category=row.category,
+                    status=row.status,
+                    carved_out=row.carved_out,
+                    gap_count=gap_counts.get(row.criterion_id, 0),
+                )
+                for row in judged.criteria
+            ],
+        ),
         missing_evidence=missing_evidence_report(states, at, engagement.framework),
         gaps=gaps,
     )
