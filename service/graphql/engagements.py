@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 import strawberry
 
@@ -37,22 +36,19 @@ class EngagementCoverage:
     pass
 
 
-# One report per engagement and request, however many of its fields are asked.
-_REPORTS: WeakKeyDictionary[object, dict[str, asyncio.Task[q.EngagementReport]]] = WeakKeyDictionary()
-
-
 @node_type(Label.ENGAGEMENT, description="One audit: a framework, Type I at an instant or Type II over a period.")
 class Engagement:
     node: strawberry.Private[m.Engagement]
+    # One report per engagement object (one per resolution), however many of its fields are asked.
+    report_task: strawberry.Private[asyncio.Future[q.EngagementReport] | None] = None
 
     async def _report(self, info: GqlInfo) -> q.EngagementReport:
-        tasks = _REPORTS.setdefault(info.context, {})
-        if self.node.id not in tasks:
+        if self.report_task is None:
             # A type2 period may end in the future: then the answer is as of now (not to be remembered).
             now = info.context.as_of(None) if self.node.kind is EngagementKind.TYPE2 else None
             call = info.context.call(q.engagement_report, info.context.store, self.node, now)
-            tasks[self.node.id] = asyncio.ensure_future(call)
-        return await tasks[self.node.id]
+            self.report_task = asyncio.ensure_future(call)
+        return await self.report_task
 
     @strawberry.field(description="as_of (type1), or the earlier of period_end and now (type2).")
     async def reference_instant(self, info: GqlInfo) -> datetime:

@@ -128,7 +128,7 @@ def test_all_categories_and_every_asset_equal_the_framework_answers(store: Graph
 @pytest.mark.parametrize(
     ("fields", "field", "reason"),
     [
-        ({"kind": "type2", "as_of": None, "period_start": day(0)}, "engagements[0].as_of", ""),
+        ({"kind": "type2", "period_start": day(0), "period_end": day(1)}, "engagements[0].as_of", "type1 only"),
         ({"kind": "type2", "period_start": day(0), "period_end": day(-1)}, "engagements[0].period_end", "later"),
         ({"kind": "type1", "as_of": None}, "engagements[0].as_of", "required"),
         ({"kind": "type1", "period_start": day(0)}, "engagements[0].period_start", "type2 only"),
