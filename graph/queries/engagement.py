@@ -80,12 +80,33 @@ class EngagementReport:
     gaps: EvidenceGapsReport | None  # type2 only
 
 
-def is_soc2(framework_id: str, criteria: Iterable[Criterion]) -> bool:
+def _is_soc2(framework_id: str, criteria: Iterable[Criterion]) -> bool:
     categories = {c.category for c in criteria if c.category}
     return framework_id == SOC2_FRAMEWORK or (SECURITY in categories and categories <= TSC_CATEGORIES)
 
 
 def reference_instant(engagement: Engagement, now: datetime | None = None) -> datetime:
+    """The instant an engagement is judged at: `as_of`, or `min(period_end, now)`.
+
+    Parameters
+    ----------
+    engagement : Engagement
+        The engagement.
+    now : datetime or None
+        The server's clock (None: read it now).
+
+    Returns
+    -------
+    datetime
+        `as_of` for type1; for type2 its period's end, or now while the period runs.
+
+    Examples
+    --------
+    >>> audit = Engagement(id="a", name="A", framework="soc2", kind="type2",
+    ...                    period_start=datetime(2026, 6, 1, tzinfo=UTC), period_end=datetime(2027, 6, 1, tzinfo=UTC))
+    >>> reference_instant(audit, now=at) == at
+    True
+    """
     if engagement.kind is EngagementKind.TYPE1:
         assert engagement.as_of is not None  # the model requires it for type1
         return engagement.as_of
@@ -93,23 +114,46 @@ def reference_instant(engagement: Engagement, now: datetime | None = None) -> da
     return min(engagement.period_end, now if now is not None else now_utc())
 
 
-def scope_categories(engagement: Engagement, criteria: list[Criterion]) -> set[str]:
+def _scope_categories(engagement: Engagement, criteria: list[Criterion]) -> set[str]:
     every = {c.category for c in criteria}
     if not engagement.categories:
         return every
     chosen = set(engagement.categories)
-    if is_soc2(engagement.framework, criteria) and SECURITY in every:
+    if _is_soc2(engagement.framework, criteria) and SECURITY in every:
         chosen.add(SECURITY)
     return chosen
 
 
-def boundary(store: GraphStore, engagement: Engagement) -> set[str]:
+def _boundary(store: GraphStore, engagement: Engagement) -> set[str]:
     if engagement.assets:
         return store.dependency_closure(engagement.assets)
     return set(_all_ids(store, Label.ASSET))
 
 
 def get_engagement(store: GraphStore, engagement_id: str, field: str = "id") -> Engagement:
+    """The stored engagement, or `NotFoundError` naming `field`.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    engagement_id : str
+        Its id.
+    field : str
+        The input field named by the error.
+
+    Returns
+    -------
+    Engagement
+        The engagement as stored.
+
+    Examples
+    --------
+    >>> get_engagement(store, "nope")
+    Traceback (most recent call last):
+    ...
+    graph.errors.NotFoundError: id: Engagement 'nope' does not exist
+    """
     found = store.get_nodes(Label.ENGAGEMENT, [engagement_id]).get(engagement_id)
     if not isinstance(found, Engagement):
         raise NotFoundError(Label.ENGAGEMENT.value, engagement_id, field)
@@ -120,11 +164,34 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
     """Scoped coverage at the reference instant, gap counts over a type2 period, scoped missing
     evidence and gaps, for one engagement.
 
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    engagement : Engagement
+        The engagement (stored or not); its framework must exist (`NotFoundError`, `framework`).
+    now : datetime or None
+        The server's clock, for a type2 period still running (None: read it now).
+
+    Returns
+    -------
+    EngagementReport
+        The reference instant, the categories and boundary in scope, coverage of the in-scope
+        criteria with their gap counts, the missing evidence in scope and (type2) the gaps.
+
+    Examples
+    --------
+    >>> audit = Engagement(id="a", name="A", framework="soc2", kind="type1", as_of=at, assets=["mdl-chat"])
+    >>> report = engagement_report(store, audit)
+    >>> report.boundary, report.coverage.totals
+    (['ds-transcripts', 'mdl-chat'], StatusCounts(total=2, covered=1, partial=0, uncovered=1))
+    >>> report.missing_evidence.rows
+    []
     """
     at = reference_instant(engagement, now)
     plan = plan_coverage(store, engagement.framework)
-    categories = scope_categories(engagement, plan.criteria)
-    assets = boundary(store, engagement)
+    categories = _scope_categories(engagement, plan.criteria)
+    assets = _boundary(store, engagement)
     scoped, behind = _scoped_plan(store, plan, categories, assets)
     controls = {c.id: c for group in scoped.all_controls.values() for c in group}
     ordered = [controls[k] for k in sorted(controls, key=natural_key)]

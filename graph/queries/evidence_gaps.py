@@ -64,7 +64,28 @@ def evidence_gaps(
 
 
 def check_period(start: datetime, end: datetime, field: str = "end") -> None:
-    """Refuse an empty or backwards period, or one that would explode into intervals."""
+    """Refuse an empty or backwards period, or one that would explode into intervals.
+
+    Parameters
+    ----------
+    start, end : datetime
+        The period `[start, end)`.
+    field : str
+        The input field named by the error (`end`; an engagement's `periodEnd`).
+
+    Returns
+    -------
+    None
+        Raises `InvalidInputError` naming `field` when `end` is not later than `start` or the
+        period spans more than `MAX_PERIOD_DAYS`.
+
+    Examples
+    --------
+    >>> check_period(at, at)
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInputError: end: must be later than start
+    """
     if end <= start:
         raise InvalidInputError.one(field, "must be later than start")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -72,8 +93,28 @@ def check_period(start: datetime, end: datetime, field: str = "end") -> None:
 
 
 def control_gaps(store: GraphStore, controls: Iterable[Control], start: datetime, end: datetime) -> list[ControlPeriod]:
-    """Per implemented control among `controls` (in the order given), its intervals over
-    `[start, end)` and its gaps: the rule above, for a framework's controls or an engagement's."""
+    """The rule above for the given controls: a framework's, every control, or an engagement's.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    controls : Iterable[Control]
+        The controls to judge; only the implemented ones are expected to operate.
+    start, end : datetime
+        The period `[start, end)` (checked by the caller: `check_period`).
+
+    Returns
+    -------
+    list[ControlPeriod]
+        Per implemented control, in the order given: its intervals and its number of gaps.
+
+    Examples
+    --------
+    >>> [control] = store.get_nodes(Label.CONTROL, ["MON-02"]).values()
+    >>> [(p.control_id, p.gaps) for p in control_gaps(store, [control], at - timedelta(days=62), at)]
+    [('MON-02', 2)]
+    """
     implemented = [c for c in controls if c.status is ControlStatus.IMPLEMENTED]
     ids = [c.id for c in implemented]
     times = store.accepted_evidence_times(ids, start, end) if implemented else {}

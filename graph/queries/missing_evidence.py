@@ -54,8 +54,29 @@ def missing_evidence(store: GraphStore, at: datetime, framework_id: str | None =
 def missing_evidence_report(
     states: Iterable[ControlAssetState], at: datetime, framework_id: str | None
 ) -> MissingEvidenceReport:
-    """The report of failing (control, asset) pairs: one row each, in the order given (an
-    engagement passes the pairs of its scope, `missing_evidence` every pair of its controls)."""
+    """The report of failing (control, asset) pairs: one row each, in the order given.
+
+    Parameters
+    ----------
+    states : Iterable[ControlAssetState]
+        The failing pairs (`GraphStore.control_states`): every pair of the controls asked, or an
+        engagement's pairs on its boundary.
+    at : datetime
+        The instant they were judged at.
+    framework_id : str or None
+        The framework the report is for, if any.
+
+    Returns
+    -------
+    MissingEvidenceReport
+        One row per pair, with its reason and since when.
+
+    Examples
+    --------
+    >>> report = missing_evidence_report(store.control_states(["MON-02"], at), at, None)
+    >>> [(r.control_id, r.asset_id, r.reason.value) for r in report.rows]
+    [('MON-02', 'ep-chat', 'NEVER_COLLECTED')]
+    """
     return MissingEvidenceReport(
         framework=framework_id,
         as_of=at,
