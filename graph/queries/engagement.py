@@ -192,7 +192,9 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
     plan = plan_coverage(store, engagement.framework)
     categories = _scope_categories(engagement, plan.criteria)
     assets = _boundary(store, engagement)
-    scoped, behind = _scoped_plan(store, plan, categories, assets)
+    control_ids = plan.control_ids
+    applies = store.related(Rel.APPLIES_TO, control_ids) if control_ids else {}
+    scoped, behind = _scoped_plan(plan, categories, assets, applies)
     controls = {c.id: c for group in scoped.all_controls.values() for c in group}
     ordered = [controls[k] for k in sorted(controls, key=natural_key)]
     states = [
@@ -200,7 +202,6 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
         for s in (store.control_states(list(controls), at) if controls else [])
         if s.asset_id is None or s.asset_id in assets  # vendor rows have no asset: they always count
     ]
-    applies = store.related(Rel.APPLIES_TO, list(controls)) if controls else {}
     failing: dict[str, Counter[EvidenceState]] = {}
     for s in states:
         failing.setdefault(s.control_id, Counter())[s.state] += 1
@@ -252,13 +253,11 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
 
 
 def _scoped_plan(
-    store: GraphStore, plan: CoveragePlan, categories: set[str], assets: set[str]
+    plan: CoveragePlan, categories: set[str], assets: set[str], applies: dict[str, list[str]]
 ) -> tuple[CoveragePlan, dict[str, list[str]]]:
     """The plan cut to in-scope criteria and controls, and per criterion the controls behind it."""
     criteria = [c for c in plan.criteria if plan.tree.is_assessable(c.id) and c.category in categories]
-    control_ids = plan.control_ids
-    applies = store.related(Rel.APPLIES_TO, control_ids) if control_ids else {}
-    in_scope = {k for k in control_ids if not applies.get(k) or any(a in assets for a in applies[k])}
+    in_scope = {k for k in plan.control_ids if not applies.get(k) or any(a in assets for a in applies[k])}
 
     def cut(groups: dict[str, list[Control]]) -> dict[str, list[Control]]:
         # A criterion keeps its key when its controls all drop out: it has SATISFIES edges, so it
