@@ -26,6 +26,7 @@ from graph.model import (
     Dependency,
     DependencyKind,
     Edge,
+    Engagement,
     Evidence,
     EvidenceReview,
     Framework,
@@ -66,6 +67,7 @@ NODE_LISTS: dict[str, Label] = {
     "vendors": Label.VENDOR,
     "threats": Label.THREAT,
     "evidence": Label.EVIDENCE,
+    "engagements": Label.ENGAGEMENT,
 }
 
 
@@ -82,6 +84,7 @@ class Bundle(BaseModel):
     vendors: list[Vendor] = Field(default_factory=list)
     threats: list[Threat] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    engagements: list[Engagement] = Field(default_factory=list, description="Audits: a framework, a period, a scope.")
     satisfies: list[Link] = Field(default_factory=list, description="Control satisfies criterion.")
     applies_to: list[Link] = Field(default_factory=list, description="Control applies to asset.")
     depends_on: list[Dependency] = Field(default_factory=list, description="Asset depends on asset.")

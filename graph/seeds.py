@@ -105,5 +105,15 @@ def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle
                 )
                 for e in bundle.evidence
             ],
+            "engagements": [
+                g.model_copy(
+                    update={
+                        "as_of": moved(g.as_of),
+                        "period_start": moved(g.period_start),
+                        "period_end": moved(g.period_end),
+                    }
+                )
+                for g in bundle.engagements
+            ],
         }
     )

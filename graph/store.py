@@ -138,6 +138,10 @@ class GraphStore(Protocol):
         """`asset_id` at 0 and every asset with a DEPENDS_ON path to it, at shortest distance,
         in order of distance and then natural order of id (ties broken by the id)."""
 
+    def dependency_closure(self, asset_ids: Collection[str]) -> set[str]:
+        """The assets among `asset_ids` that exist and every asset they depend on, transitively
+        (forward DEPENDS_ON): an engagement's system boundary. One round trip for any number."""
+
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         """Controls applying to the assets, their criteria and frameworks, the assets' vendors
         and the evidence of those controls whose scope includes any of the assets."""

@@ -150,6 +150,11 @@ class GraphBuilder:
         self._add("relies_on", {"source": control, "target": vendor})
         return self
 
+    def engagement(self, gid: str, fw: str = "fw", **fields: Any) -> GraphBuilder:
+        """An engagement (DESIGN.md "Engagement"); `fields`: kind, as_of, period_*, categories, assets."""
+        self._add("engagements", {"id": gid, "name": gid, "framework": fw, "kind": "type1", **fields})
+        return self
+
     def write_to(self, store: Any) -> Any:
         """Write the bundle into `store` (any `GraphStore`) and return the store."""
         store.write(self.bundle())

@@ -216,6 +216,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
             }
         )
 
+    _engagements(draw, data, frameworks, assets)
     update = _update(draw, data, frameworks, criteria, controls, assets, criterion_rows)
     times = [T, *draw(st.lists(instants(), min_size=1, max_size=2))]
     changes = [
@@ -336,3 +337,28 @@ def _update(
     for source, target in _pairs(draw, controls, assets, max_size=2):
         update["applies_to"].append({"source": source, "target": target})
     return Bundle.model_validate(update)
+
+
+def _engagements(
+    draw: st.DrawFn, data: dict[str, list[dict[str, Any]]], frameworks: list[str], assets: list[str]
+) -> None:
+    """Engagements (DESIGN.md "Engagement"): Type I at a query-time-like instant or Type II over a
+    period around T; categories among those the framework's criteria have (often none: all);
+    a boundary of a few assets (often none: every asset)."""
+    for i in range(1, draw(st.integers(0, 2)) + 1):
+        framework = draw(st.sampled_from(frameworks))
+        present = sorted({c["category"] for c in data["criteria"] if c["framework"] == framework and c["category"]})
+        row: dict[str, Any] = {
+            "id": f"audit-{i}",
+            "name": f"Audit {i}",
+            "framework": framework,
+            "categories": draw(st.lists(st.sampled_from(present), unique=True)) if present else [],
+            "assets": _subset(draw, assets, max_size=3) if draw(st.booleans()) else [],
+        }
+        if draw(st.booleans()):
+            row.update(kind="type1", as_of=draw(instants()))
+        else:
+            start = T - timedelta(days=draw(st.integers(20, 120)))
+            end = draw(instants())  # often past `now` (T + 2 days): then the answer is as of now
+            row.update(kind="type2", period_start=start, period_end=end if end > start else start + timedelta(days=1))
+        data["engagements"].append(row)

@@ -24,6 +24,7 @@ QUERY_MODULES: list[ModuleType] = [
         "blast_radius",
         "coverage",
         "crosswalk",
+        "engagement",
         "evidence_gaps",
         "impact",
         "missing_evidence",

@@ -61,6 +61,9 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
     wanted[Label.EVIDENCE].update(review.evidence for review in bundle.reviews)
     wanted[Label.ASSET].update(c.asset for c in bundle.changes)
     wanted[Label.ASSET].update(c.propagated_from for c in bundle.changes if c.propagated_from is not None)
+    scope_references = list(engagement_references(bundle))
+    for _path, label, target in scope_references:
+        wanted[label].add(target)
     known = {label: in_bundle[label] | _lookup(existing, label, wanted[label] - in_bundle[label]) for label in Label}
 
     for path, rel, source, target in references:
@@ -82,10 +85,21 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         for field, asset_id in (("asset", change.asset), ("propagated_from", change.propagated_from)):
             if asset_id is not None and asset_id not in known[Label.ASSET]:
                 problems.append(FieldProblem(f"changes[{index}].{field}", f"Asset '{asset_id}' does not exist"))
+    for path, label, target in scope_references:
+        if target not in known[label]:
+            problems.append(FieldProblem(path, f"{label.value} '{target}' does not exist"))
     problems += duplicate_mapping_problems(bundle)
     problems += hierarchy_problems(bundle)
     if problems:
         raise InvalidInputError(problems)
+
+
+def engagement_references(bundle: Bundle) -> Iterator[tuple[str, Label, str]]:
+    """(path, label, id) of every node an engagement names: stored as properties, checked as edges."""
+    for index, engagement in enumerate(bundle.engagements):
+        yield f"engagements[{index}].framework", Label.FRAMEWORK, engagement.framework
+        for j, asset in enumerate(engagement.assets):
+            yield f"engagements[{index}].assets[{j}]", Label.ASSET, asset
 
 
 def duplicate_mapping_problems(bundle: Bundle) -> list[FieldProblem]:

@@ -8,7 +8,8 @@
   evidence would silently remove that control's proof);
 - `covers` names only assets the evidence's control applies to (DESIGN.md "Evidence scope");
 - nobody reviews an item they recorded (DESIGN.md "Evidence review");
-- a carved-out control relies on at least one vendor (DESIGN.md "Carved-out control").
+- a carved-out control relies on at least one vendor (DESIGN.md "Carved-out control");
+- an engagement's categories are categories of its framework (graph/checks/engagement_rules.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime
 from typing import Protocol
 
 from graph.bundle import Bundle
+from graph.checks.engagement_rules import category_problems
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError
 from graph.model import MAX_CLOCK_SKEW, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
 
@@ -37,6 +39,7 @@ def check_write_rules(bundle: Bundle, stored: StoredGraph, now: datetime | None 
     problems += supersede_problems(bundle, evidence)
     problems += scope_problems(bundle, evidence, stored)
     problems += carve_out_problems(bundle, stored)
+    problems += category_problems(bundle, stored)
     if problems:
         raise InvalidInputError(problems)
     for index, review in enumerate(bundle.reviews):

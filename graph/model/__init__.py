@@ -2,6 +2,8 @@
 
 - `graph.model.nodes`: labels, relationship types, field enums and the node models;
 - `graph.model.changes`: an asset's change history (`Change`), append-only;
+- `graph.model.engagements`: the engagement (an audit) and its kind;
+- `graph.model.registry`: every node model by label;
 - `graph.model.edges`: relationships, and those with properties of their own (mappings, dependencies);
 - `graph.model.ordering`: ids in natural order, and the order key the stores sort by.
 """
@@ -27,13 +29,12 @@ from graph.model.edges import (
     mapping_edge,
     node_edges,
 )
+from graph.model.engagements import Engagement, EngagementKind
 from graph.model.nodes import (
     EDGE_ENDPOINTS,
     FREQUENCY_DAYS,
-    LABEL_OF,
     MAX_CLOCK_SKEW,
     NODE_EDGE_FIELDS,
-    NODE_MODELS,
     Actor,
     Asset,
     AssetKind,
@@ -52,7 +53,6 @@ from graph.model.nodes import (
     MappingRelationship,
     Name,
     NodeId,
-    NodeModel,
     Rel,
     ReportKind,
     ReviewDecision,
@@ -70,6 +70,7 @@ from graph.model.ordering import (
     natural_key,
     order_key,
 )
+from graph.model.registry import LABEL_OF, NODE_MODELS, NodeModel
 
 __all__ = [
     "EDGE_ENDPOINTS",
@@ -91,6 +92,8 @@ __all__ = [
     "Dependency",
     "DependencyKind",
     "Edge",
+    "Engagement",
+    "EngagementKind",
     "Evidence",
     "EvidenceReview",
     "EvidenceStatus",

@@ -2,8 +2,9 @@
 
 Every node label and relationship type is an enum member here, and every node is a frozen
 pydantic model whose fields each carry a description. The stores derive their writes,
-constraints and indexes from `NODE_MODELS` and `EDGE_ENDPOINTS`; the bundle format, its JSON
-Schema and the GraphQL types derive from the same models.
+constraints and indexes from `NODE_MODELS` (graph/model/registry.py, with the node models of
+other modules) and `EDGE_ENDPOINTS`; the bundle format, its JSON Schema and the GraphQL types
+derive from the same models.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Label(StrEnum):
     VENDOR = "Vendor"
     EVIDENCE = "Evidence"
     THREAT = "Threat"
+    ENGAGEMENT = "Engagement"
 
 
 class Rel(StrEnum):
@@ -372,20 +374,6 @@ class Threat(_Node):
             raise ValueError("names a kind more than once")
         return kinds
 
-
-NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat
-
-NODE_MODELS: dict[Label, type[_Node]] = {
-    Label.FRAMEWORK: Framework,
-    Label.CRITERION: Criterion,
-    Label.CONTROL: Control,
-    Label.ASSET: Asset,
-    Label.VENDOR: Vendor,
-    Label.EVIDENCE: Evidence,
-    Label.THREAT: Threat,
-}
-
-LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODELS.items()}
 
 # Edges stored as properties of a node model (one per node, so the node carries it).
 NODE_EDGE_FIELDS: dict[Label, dict[str, Rel]] = {

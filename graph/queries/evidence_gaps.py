@@ -11,6 +11,7 @@ expected to operate.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from graph.errors import InvalidInputError
@@ -52,15 +53,68 @@ def evidence_gaps(
     >>> [(c.control_id, c.gaps, len(c.intervals)) for c in period.controls]
     [('AC-01', 1, 2), ('MON-02', 2, 2)]
     """
-    if end <= start:
-        raise InvalidInputError.one("end", "must be later than start")
-    if (end - start).days > MAX_PERIOD_DAYS:
-        raise InvalidInputError.one("end", f"a period may span at most {MAX_PERIOD_DAYS} days")
+    check_period(start, end)
     if framework_id is not None:
         require_framework(store, framework_id)
         controls = framework_controls(store, framework_id)
     else:
         controls = _all_controls(store)
+    periods = control_gaps(store, controls, start, end)
+    return EvidenceGapsReport(framework=framework_id, start=start, end=end, controls=periods)
+
+
+def check_period(start: datetime, end: datetime, field: str = "end") -> None:
+    """Refuse an empty or backwards period, or one that would explode into intervals.
+
+    Parameters
+    ----------
+    start, end : datetime
+        The period `[start, end)`.
+    field : str
+        The input field named by the error (`end`; an engagement's `periodEnd`).
+
+    Returns
+    -------
+    None
+        Raises `InvalidInputError` naming `field` when `end` is not later than `start` or the
+        period spans more than `MAX_PERIOD_DAYS`.
+
+    Examples
+    --------
+    >>> check_period(at, at)
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInputError: end: must be later than start
+    """
+    if end <= start:
+        raise InvalidInputError.one(field, "must be later than start")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise InvalidInputError.one(field, f"a period may span at most {MAX_PERIOD_DAYS} days")
+
+
+def control_gaps(store: GraphStore, controls: Iterable[Control], start: datetime, end: datetime) -> list[ControlPeriod]:
+    """The rule above for the given controls: a framework's, every control, or an engagement's.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    controls : Iterable[Control]
+        The controls to judge; only the implemented ones are expected to operate.
+    start, end : datetime
+        The period `[start, end)` (checked by the caller: `check_period`).
+
+    Returns
+    -------
+    list[ControlPeriod]
+        Per implemented control, in the order given: its intervals and its number of gaps.
+
+    Examples
+    --------
+    >>> [control] = store.get_nodes(Label.CONTROL, ["MON-02"]).values()
+    >>> [(p.control_id, p.gaps) for p in control_gaps(store, [control], at - timedelta(days=62), at)]
+    [('MON-02', 2)]
+    """
     implemented = [c for c in controls if c.status is ControlStatus.IMPLEMENTED]
     ids = [c.id for c in implemented]
     times = store.accepted_evidence_times(ids, start, end) if implemented else {}
@@ -86,7 +140,7 @@ def evidence_gaps(
                 gaps=sum(1 for i in intervals if i.is_gap),
             )
         )
-    return EvidenceGapsReport(framework=framework_id, start=start, end=end, controls=periods)
+    return periods
 
 
 def _add_observations(

@@ -11,10 +11,11 @@ only the controls its coverage depends on, directly or through the crosswalk rul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from graph.queries.coverage import require_framework
-from graph.queries.results import MissingEvidenceReport, MissingEvidenceRow
+from graph.queries.results import ControlAssetState, MissingEvidenceReport, MissingEvidenceRow
 from graph.queries.scope import framework_controls
 from graph.store import GraphStore
 
@@ -47,6 +48,35 @@ def missing_evidence(store: GraphStore, at: datetime, framework_id: str | None =
         require_framework(store, framework_id)
         control_ids = [c.id for c in framework_controls(store, framework_id)]
     states = store.control_states(control_ids, at) if control_ids != [] else []
+    return missing_evidence_report(states, at, framework_id)
+
+
+def missing_evidence_report(
+    states: Iterable[ControlAssetState], at: datetime, framework_id: str | None
+) -> MissingEvidenceReport:
+    """The report of failing (control, asset) pairs: one row each, in the order given.
+
+    Parameters
+    ----------
+    states : Iterable[ControlAssetState]
+        The failing pairs (`GraphStore.control_states`): every pair of the controls asked, or an
+        engagement's pairs on its boundary.
+    at : datetime
+        The instant they were judged at.
+    framework_id : str or None
+        The framework the report is for, if any.
+
+    Returns
+    -------
+    MissingEvidenceReport
+        One row per pair, with its reason and since when.
+
+    Examples
+    --------
+    >>> report = missing_evidence_report(store.control_states(["MON-02"], at), at, None)
+    >>> [(r.control_id, r.asset_id, r.reason.value) for r in report.rows]
+    [('MON-02', 'ep-chat', 'NEVER_COLLECTED')]
+    """
     return MissingEvidenceReport(
         framework=framework_id,
         as_of=at,

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from collections.abc import Mapping as Row
 from typing import Any, get_origin
 
-from graph.errors import InvalidInputError
+from graph.errors import ConflictError, InvalidInputError
 from graph.model import NODE_MODELS, Label, Mapping, MappingRelationship, id_of_order_key, order_key
 from graph.queries.results import StaleEvidence
 
@@ -51,3 +51,13 @@ def mappings_in_order(mappings: Iterable[Mapping]) -> list[Mapping]:
 def stale_in_order(found: Collection[StaleEvidence]) -> list[StaleEvidence]:
     """`becoming_stale`'s rows in the protocol's order: by evidence, then asset, each natural."""
     return sorted(found, key=lambda s: (order_key(s.evidence_id), order_key(s.asset_id)))
+
+
+def refuse_if_in_boundary(asset_id: str, engagements: Collection[str]) -> None:
+    """An engagement names its boundary by asset id: deleting one would silently shrink an audit."""
+    if engagements:
+        names = sorted(engagements)
+        raise ConflictError(
+            f"asset: '{asset_id}' is in the boundary of engagement {', '.join(names[:5])}"
+            f"{' and more' if len(names) > 5 else ''}; remove it from the engagement first"
+        )

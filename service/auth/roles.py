@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.crosswalk": READ,
     "Query.impact": READ,
     "Query.threatView": READ,
+    "Query.engagements": READ,
+    "Query.engagement": READ,
     # -- the audit log and keys ---------------------------------------------------------------------
     "Query.auditLog": AUDIT,
     "Query.auditLogVerification": AUDIT,
@@ -60,6 +62,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Mutation.mapControl": EDIT,
     "Mutation.applyControl": EDIT,
     "Mutation.upsertVendors": EDIT,
+    "Mutation.upsertEngagements": EDIT,
     "Mutation.recordEvidence": RECORD_EVIDENCE,
     "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/checks/write_rules.py)
     "Mutation.createApiKey": ADMINISTER,

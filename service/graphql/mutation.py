@@ -13,6 +13,7 @@ from graph.errors import FieldProblem, ForbiddenError, InvalidInputError, NotFou
 from graph.model import Asset as AssetModel
 from graph.model import Control as ControlModel
 from graph.model import EvidenceStatus, Label, ReviewDecision, now_utc
+from service.graphql.engagements import EngagementMutation
 from service.graphql.errors import camel_path
 from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import (
@@ -79,7 +80,7 @@ class DeletePayload:
 
 
 @strawberry.type
-class Mutation(SecurityMutation):
+class Mutation(SecurityMutation, EngagementMutation):
     @strawberry.mutation(description="Create or update assets (properties only; see linkAssets).")
     async def upsert_assets(self, info: GqlInfo, assets: list[AssetInput]) -> list[Asset]:
         check_batch("assets", assets)

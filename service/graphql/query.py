@@ -9,6 +9,7 @@ from service.graphql.blast_radius_report import BlastRadius
 from service.graphql.changes import Change, change_connection
 from service.graphql.coverage_report import CoverageReport
 from service.graphql.crosswalk_report import CrosswalkReport
+from service.graphql.engagements import EngagementQuery
 from service.graphql.enums import AssetKind, ControlStatus
 from service.graphql.evidence_reports import EvidenceGapsReport, MissingEvidenceReport
 from service.graphql.impact_report import ImpactReport
@@ -22,7 +23,7 @@ from service.graphql.threats import ThreatView
 
 
 @strawberry.type
-class Query(SecurityQuery):
+class Query(SecurityQuery, EngagementQuery):
     @strawberry.field
     async def frameworks(
         self, info: GqlInfo, first: int | None = None, after: str | None = None

@@ -47,6 +47,8 @@ CALLS: dict[str, str] = {
     "Query.crosswalk": '{ crosswalk(source: "fw", target: "fw") { rows { totalCount } } }',
     "Query.impact": f'{{ impact(change: {{asset: "m", at: "{AT}"}}) {{ recorded }} }}',
     "Query.threatView": '{ threatView(asset: "m") { total } }',
+    "Query.engagements": "{ engagements { totalCount } }",
+    "Query.engagement": '{ engagement(id: "g") { id } }',
     "Query.auditLog": "{ auditLog(first: 1) { totalCount } }",
     "Query.auditLogVerification": "{ auditLogVerification { ok } }",
     "Query.apiKeys": "{ apiKeys { id } }",
@@ -59,6 +61,10 @@ CALLS: dict[str, str] = {
     "Mutation.mapControl": 'mutation { mapControl(control: "k", criteria: ["fw:C1"]) { id } }',
     "Mutation.applyControl": 'mutation { applyControl(control: "k", assets: ["m"]) { id } }',
     "Mutation.upsertVendors": 'mutation { upsertVendors(vendors: [{id: "v", name: "V"}]) { id } }',
+    "Mutation.upsertEngagements": (
+        'mutation { upsertEngagements(engagements: [{id: "g", name: "G", framework: "fw", kind: TYPE1,'
+        f' asOf: "{AT}"}}]) {{ id }} }}'
+    ),
     "Mutation.recordEvidence": (
         'mutation { recordEvidence(evidence: {id: "e9", title: "t", control: "k",'
         f' collectedAt: "{AT}", sha256: "{DIGEST}"}}) {{ id sha256 }} }}'

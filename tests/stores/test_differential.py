@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from graph.bundle import Bundle
 from graph.model import EDGE_ENDPOINTS, Label
 from graph.queries import blast_radius, coverage, crosswalk, evidence_gaps, impact, missing_evidence, record_change
+from graph.queries.engagement import engagement_report
 from graph.rules.evaluation import EvidenceState
 from graph.store import Assumption, GraphStore
 from graph.stores.embedded import EmbeddedStore
@@ -29,6 +30,7 @@ from graph.stores.neo4j import Neo4jStore
 from tests.graphs import comparable, unstamped
 from tests.reference_changes import reference_changed_at, reference_stale_pairs
 from tests.reference_coverage import reference_carve_outs, reference_coverage
+from tests.reference_engagement import reference_engagement, reference_instant
 from tests.reference_gaps import reference_gaps
 from tests.stores.neo4j_launcher import Neo4jServer
 from tests.strategies import GraphCase, T, graph_cases
@@ -101,6 +103,7 @@ def test_neo4j_answers_every_question_as_the_embedded_store(neo4j: Neo4jStore, c
         _protocol_reads(both, case, data)
         _queries(both, case, data)
         _against_reference(both, case)
+        _engagements_against_reference(both)
         change = case.changes[0]
         both.same(f"record_change {change}", lambda s: record_change(s, change))
         both.same("export after the change", lambda s: comparable(s.export()))
@@ -223,6 +226,30 @@ def _against_reference(both: Pair, case: GraphCase) -> None:
                 if r.vendor_id is not None
             }
             assert vendor_rows == carve_outs.rows, at
+        both.asked += 1
+
+
+def _engagements_against_reference(both: Pair) -> None:
+    """Both stores answer each engagement alike, and as the independent reference does
+    (tests/reference_engagement.py); `now` is fixed, so a period ending later is cut the same."""
+    bundle = both.embedded.export()
+    now = T + timedelta(days=2)
+    for engagement in bundle.engagements:
+        both.same(f"engagement {engagement.id}", lambda s, g=engagement: engagement_report(s, g, now))
+        at = reference_instant(engagement, now)
+        carve_outs = reference_carve_outs(bundle, at)
+        failing = both.embedded.control_states(None, at)
+        expected = reference_engagement(bundle, engagement, failing, carve_outs.effective)
+        for store in (both.embedded, both.neo4j):
+            found = engagement_report(store, engagement, now)
+            assert found.reference_instant == at
+            assert set(found.boundary) == expected.boundary, engagement
+            assert {r.criterion_id: r.status.value for r in found.coverage.criteria} == expected.statuses, engagement
+            assert {r.criterion_id for r in found.coverage.criteria if r.carved_out} == expected.carved_out
+            rows = {(r.control_id, r.asset_id, r.vendor_id) for r in found.missing_evidence.rows}
+            assert rows == expected.rows, engagement
+            if expected.gap_counts:
+                assert {r.criterion_id: r.gap_count for r in found.coverage.criteria} == expected.gap_counts
         both.asked += 1
 
 

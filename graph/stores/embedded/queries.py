@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import datetime
 
+import networkx as nx
+
 from graph.model import (
     Control,
     ControlStatus,
@@ -134,6 +136,14 @@ class QueryNeeds:
             frontier = sorted(found, key=rank.__getitem__)  # each level in natural order: protocol order
             distance.update(dict.fromkeys(frontier, depth))
         return distance
+
+    def dependency_closure(self, asset_ids: Collection[str]) -> set[str]:
+        assets, dependencies = self._graph.nodes[Label.ASSET], self._graph.dependencies
+        found = {a for a in asset_ids if a in assets}
+        for a in list(found):
+            if a in dependencies:
+                found |= nx.descendants(dependencies, a)
+        return found
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         assets = frozenset(asset_ids)

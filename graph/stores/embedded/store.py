@@ -38,6 +38,7 @@ from graph.model import (
 from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.rules.evaluation import from_micros, to_micros
 from graph.store import Assumption, WriteSummary
+from graph.stores.common import refuse_if_in_boundary
 from graph.stores.embedded.access import EmbeddedAccessStore
 from graph.stores.embedded.adjacency import Adjacency, edge_rows
 from graph.stores.embedded.caches import Caches
@@ -171,6 +172,9 @@ class EmbeddedStore:
                     f"asset: '{asset_id}' is the scope of evidence {', '.join(covering[:5])}"
                     f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
                 )
+            refuse_if_in_boundary(
+                asset_id, [e.id for e in graph.nodes[Label.ENGAGEMENT].values() if asset_id in e.assets]
+            )
             with self._record.transaction() as cursor:
                 delete_asset_rows(cursor, asset_id)
             self._caches.forget(graph.controls_of_assets([asset_id]))  # before its APPLIES_TO edges go
@@ -248,6 +252,10 @@ class EmbeddedStore:
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
         with self._lock:
             return self._queries.dependents(asset_id, max_depth)
+
+    def dependency_closure(self, asset_ids: Collection[str]) -> set[str]:
+        with self._lock:
+            return self._queries.dependency_closure(asset_ids)
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         with self._lock:

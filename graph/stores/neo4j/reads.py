@@ -123,6 +123,14 @@ ACCEPTED_EVIDENCE_PERIODS = (
 # -- blast radius --------------------------------------------------------------------------------
 
 
+# An engagement's boundary: `*0..` keeps the listed assets; DISTINCT right after the expansion
+# lets the planner prune it breadth-first (each asset visited once, as `dependents` below).
+DEPENDENCY_CLOSURE = (
+    f"UNWIND $ids AS id MATCH (a:{Label.ASSET} {{id: id}}) {seek('a', Label.ASSET)} "
+    f"MATCH (a)-[:{Rel.DEPENDS_ON}*0..]->(b:{Label.ASSET}) RETURN DISTINCT b.id AS id"
+)
+
+
 def dependents(max_depth: int | None) -> str:
     """Shortest DEPENDS_ON distance of every asset that reaches `$id`.
 

@@ -343,6 +343,9 @@ class Neo4jStore:
         distances.update({record["id"]: record["distance"] for record in records if record["id"] is not None})
         return distances
 
+    def dependency_closure(self, asset_ids: Collection[str]) -> set[str]:
+        return {record["id"] for record in self._read(reads.DEPENDENCY_CLOSURE, ids=unique_ids(asset_ids))}
+
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         ids = unique_ids(asset_ids)
         return self._memo.cached(

@@ -30,6 +30,7 @@ from graph.model import (
     mapping_edge,
     order_key,
 )
+from graph.stores.common import refuse_if_in_boundary
 from graph.stores.neo4j.changes import DELETE_WITH as DELETE_CHANGES_WITH
 from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.schema import KIND_LABELS, ORDER, endpoints
@@ -147,7 +148,9 @@ EDGES = {
 DELETE_ASSET = f"""
 OPTIONAL MATCH (a:{Label.ASSET} {{id: $id}}) {seek("a", Label.ASSET)}
 OPTIONAL MATCH (e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a)
-RETURN a IS NOT NULL AS found, collect(e.id) AS covering
+WITH a, collect(e.id) AS covering
+OPTIONAL MATCH (g:{Label.ENGAGEMENT}) WHERE $id IN g.assets
+RETURN a IS NOT NULL AS found, covering, collect(g.id) AS engagements
 """
 DETACH_DELETE_ASSET = f"MATCH (a:{Label.ASSET} {{id: $id}}) {seek('a', Label.ASSET)} DETACH DELETE a"
 
@@ -304,6 +307,7 @@ def run_delete_asset(tx: ManagedTransaction, asset_id: str) -> None:
             f"asset: '{asset_id}' is the scope of evidence {', '.join(covering[:5])}"
             f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
         )
+    refuse_if_in_boundary(asset_id, record["engagements"])
     tx.run(DETACH_DELETE_ASSET, id=asset_id).consume()
     # Its history goes with it: a deleted asset answers no question (the deletion is audit-logged).
     tx.run(DELETE_CHANGES_WITH, id=asset_id).consume()

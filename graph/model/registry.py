@@ -1,0 +1,21 @@
+"""Every node model by label: the one place that knows the models of all graph/model modules."""
+
+from __future__ import annotations
+
+from graph.model.engagements import Engagement
+from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Label, Threat, Vendor, _Node
+
+NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat | Engagement
+
+NODE_MODELS: dict[Label, type[_Node]] = {
+    Label.FRAMEWORK: Framework,
+    Label.CRITERION: Criterion,
+    Label.CONTROL: Control,
+    Label.ASSET: Asset,
+    Label.VENDOR: Vendor,
+    Label.EVIDENCE: Evidence,
+    Label.THREAT: Threat,
+    Label.ENGAGEMENT: Engagement,
+}
+
+LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODELS.items()}
