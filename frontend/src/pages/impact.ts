@@ -76,7 +76,13 @@ export const impactPage: Page = {
             at.focus();
             return;
           }
-          const change: ChangeInput = { asset: asset.value, at: when, propagate: propagate.checked };
+          const change: ChangeInput = {
+            asset: asset.value,
+            at: when,
+            kind: "OTHER",
+            note: null,
+            propagate: propagate.checked,
+          };
           ctx.setParams({ asset: change.asset, at: at.value, propagate: change.propagate ? null : "0" });
           void load(
             result,
