@@ -14,18 +14,16 @@ from typing import Any, TypeVar
 from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 
-from graph.bundle import Bundle, bundle_from_graph
+from graph.bundle import Bundle
 from graph.checks.change_history import normalized
 from graph.checks.references import check_bundle
 from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError
 from graph.model import (
     FREQUENCY_DAYS,
-    NODE_EDGE_FIELDS,
     Change,
     Control,
     Criterion,
-    Edge,
     EvidenceReview,
     Label,
     Mapping,
@@ -46,14 +44,13 @@ from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
 from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records, state_rows
 from graph.stores.neo4j.connection import Neo4jConnection
+from graph.stores.neo4j.export import export_bundle
 from graph.stores.neo4j.schema import schema_statements
-from graph.stores.neo4j.values import from_db, mappings_of, node_model, to_db, unique_ids, where_values
+from graph.stores.neo4j.values import mappings_of, node_model, to_db, unique_ids, where_values
 
 T = TypeVar("T")
 
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
-# Edges carried as node fields are exported with their nodes, not as lists of their own.
-_FIELD_RELS = {rel for fields in NODE_EDGE_FIELDS.values() for rel in fields.values()}
 
 
 class Neo4jStore:
@@ -171,25 +168,7 @@ class Neo4jStore:
         return {i: found.get(i, []) for i in wanted}
 
     def export(self) -> Bundle:
-        nodes = [
-            (label, node_model(label, record["props"]))
-            for label in Label
-            for record in self._read(reads.export_nodes(label))
-        ]
-        edges = [
-            Edge(
-                type=rel,
-                source=record["source"],
-                target=record["target"],
-                properties={k: from_db(v) for k, v in record["props"].items()},
-            )
-            for rel in Rel
-            if rel not in _FIELD_RELS
-            for record in self._read(reads.export_edges(rel))
-        ]
-        reviews = [evidence_rules.review_of(r["props"]) for r in self._read(evidence_rules.EXPORT_REVIEWS)]
-        history = [changes.change_of(r["props"]) for r in self._read(changes.EXPORT)]
-        return bundle_from_graph(nodes, edges, reviews, history)
+        return export_bundle(self._read)
 
     def asset_changes(self, asset_id: str, first: int, after: str | None = None) -> list[Change]:
         return changes.page(self._read, asset_id, first, after) if first > 0 else []
