@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graph.model import Control, EngagementKind, Evidence, Label, Rel, natural_key
+from graph.model import Control, EngagementKind, Evidence, Frequency, Label, Rel, natural_key
 from graph.queries.engagement import EngagementReport
 from graph.reports.csv_cells import Cell, csv_chunks
 from graph.reports.source import PackageSource
+from graph.rules.evaluation import evidence_end
 
 COVERAGE_HEADER = (
     "criterion_id",
@@ -39,34 +40,43 @@ GAPS_HEADER = ("control_id", "control_frequency", "interval_start", "interval_en
 CROSSWALK_HEADER = ("criterion_id", "neighbour_id", "relationship", "neighbour_status", "candidate_status")
 
 
-def exists_at_reference(report: EngagementReport, item: Evidence) -> bool:
-    """Type I: collected at or before `as_of`; type II: collected before the period's end (an item
-    collected after it belongs to no question the engagement asks)."""
+def belongs_to_engagement(report: EngagementReport, item: Evidence, frequency: Frequency) -> bool:
+    """Type I: collected at or before `as_of`. Type II: collected before the period's end and
+    speaking for some of the period: collected in it, observing part of it, or still valid at its
+    start (an annual review done the month before counts; last decade's does not)."""
     engagement = report.engagement
-    if engagement.kind is EngagementKind.TYPE2:
-        assert engagement.period_end is not None
-        return item.collected_at < engagement.period_end
-    return item.collected_at <= report.reference_instant
+    if engagement.kind is EngagementKind.TYPE1:
+        return item.collected_at <= report.reference_instant
+    start, end = engagement.period_start, engagement.period_end
+    assert start is not None and end is not None  # the model requires them for type2
+    if item.collected_at >= end:
+        return False
+    observed_into = item.period_end is not None and item.period_end > start
+    return item.collected_at >= start or observed_into or evidence_end(item, frequency) > start
 
 
 def scoped_evidence(source: PackageSource, control_ids: list[str]) -> dict[str, list[Evidence]]:
-    """Per control, its evidence in scope of the boundary as of the engagement (an item with no
+    """Per control, its evidence in scope of the boundary that belongs to the engagement (an item with no
     COVERS edge speaks for every asset of its control; with some, for those), ordered by when it
     was collected. One round trip per relationship for the whole list."""
     store, boundary = source.store, set(source.report.boundary)
     by_control = store.related(Rel.EVIDENCES, control_ids, reverse=True) if control_ids else {}
+    controls = store.get_nodes(Label.CONTROL, control_ids) if control_ids else {}
     ids = [e for ids in by_control.values() for e in ids]
     items = store.get_nodes(Label.EVIDENCE, ids) if ids else {}
     covers = store.related(Rel.COVERS, ids) if ids else {}
     scoped: dict[str, list[Evidence]] = {}
     for control_id in control_ids:
         found = [items[e] for e in by_control.get(control_id, []) if e in items]
+        control = controls[control_id]
+        assert isinstance(control, Control)
+        frequency = control.frequency
         scoped[control_id] = sorted(
             (
                 e
                 for e in found
                 if isinstance(e, Evidence)
-                and exists_at_reference(source.report, e)
+                and belongs_to_engagement(source.report, e, frequency)
                 and (not covers.get(e.id) or any(a in boundary for a in covers[e.id]))
             ),
             key=lambda e: (e.collected_at, natural_key(e.id)),

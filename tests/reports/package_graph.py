@@ -47,6 +47,8 @@ def package_graph(kind: str = "type2") -> GraphBuilder:
     b.evidence("k1", day(3), eid="e-new")
     b.data["evidence"][-1]["supersedes"] = "e-old"
     b.evidence("k1", day(70), eid="e-later")  # after the engagement: not part of it
+    b.evidence("k1", day(-10), eid="e-lead")  # before a type2 period, still valid at its start
+    b.evidence("k1", day(-200), eid="e-ancient")  # long expired when a type2 period starts
     if kind == "type2":
         b.engagement("audit", kind="type2", period_start=day(0), period_end=day(62), assets=["m"])
     else:

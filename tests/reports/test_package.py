@@ -61,11 +61,13 @@ def test_coverage_matrix_rows_per_criterion_control_and_evidence_in_scope(store:
     rows = read_csv(written(store, tmp_path) / "coverage-matrix.csv")
     triples = [(r["criterion_id"], r["control_id"], r["evidence_id"]) for r in rows]
     # C1: k1's evidence of the period in its collection order (not e-elsewhere, covering only an
-    # asset outside the boundary; not e-later, collected after the period); k-out is out of scope.
+    # asset outside the boundary; not e-later, collected after the period; not e-ancient, expired
+    # before it began; e-lead, still valid at its start, is in); k-out is out of scope.
     # C2: k2 with no evidence keeps its row; so does C4 with no control in scope. C3 (crosswalk)
     # lists k1 again, behind it through O1.
     assert [t for t in triples if t[0] == "fw:C1"] == [
-        ("fw:C1", "k1", e) for e in ["e-formula", "e-plus", "e-minus", "e-old", "e-minus-sum", "e-new", "e-at", "e-tab"]
+        ("fw:C1", "k1", e)
+        for e in ["e-lead", "e-formula", "e-plus", "e-minus", "e-old", "e-minus-sum", "e-new", "e-at", "e-tab"]
     ]
     assert [t for t in triples if t[0] == "fw:C2"] == [("fw:C2", "k2", "")]
     assert [t for t in triples if t[0] == "fw:C3"] == [("fw:C3", *t[1:]) for t in triples if t[0] == "fw:C1"]
@@ -118,7 +120,7 @@ def test_a_type1_package_has_no_gaps_file(store: GraphStore, tmp_path: Path) -> 
     assert not (out / "gaps.csv").exists()
     assert verified_manifest(out)["reference_instant"] == "2026-06-11T00:00:00Z"
     ids = {r["evidence_id"] for r in read_csv(out / "coverage-matrix.csv")}
-    assert "e-formula" in ids and "e-later" not in ids
+    assert {"e-formula", "e-ancient", "e-lead"} <= ids and "e-later" not in ids  # all collected by as_of
 
 
 def test_assessment_results_are_valid_oscal(store: GraphStore, tmp_path: Path) -> None:
@@ -138,7 +140,7 @@ def test_assessment_results_are_valid_oscal(store: GraphStore, tmp_path: Path) -
     behind_c1 = [observations[r.observation_uuid] for r in findings["C1"].related_observations or []]
     (k1,) = behind_c1
     evidence = k1.relevant_evidence or []
-    assert len(evidence) == 8
+    assert len(evidence) == 9
     formula = next(e for e in evidence if e.href == "https://evidence.test/e-formula")
     props = {p.name: p.value for p in formula.props or []}
     assert props["evidence-id"] == "e-formula" and len(props["sha256"]) == 64
