@@ -29,6 +29,7 @@ from service.auth.roles import Principal
 from service.graphql.context import Context
 from service.graphql.remembered import RememberingRouter
 from service.graphql.schema import build_schema
+from service.package_route import package
 from service.request_body import GraphQLRequestCheck
 from service.rest_errors import HANDLERS
 from service.routes import bundle, probes
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.include_router(probes)
     app.include_router(bundle)
+    app.include_router(package)
     if settings.frontend_dir is not None:
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="dashboard")
 

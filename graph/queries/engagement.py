@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +32,7 @@ from graph.queries.missing_evidence import missing_evidence_report
 from graph.queries.results import (
     CategoryCounts,
     ControlVerdict,
+    CrosswalkCandidate,
     EvidenceGapsReport,
     MissingEvidenceReport,
     StatusCounts,
@@ -78,6 +79,10 @@ class EngagementReport:
     coverage: EngagementCoverage  # in-scope assessable criteria only, judged over the boundary
     missing_evidence: MissingEvidenceReport
     gaps: EvidenceGapsReport | None  # type2 only
+    # For the auditor's package (graph/reports/): per in-scope criterion the in-scope controls
+    # behind it, and for those judged through the crosswalk rule the neighbours that were weighed.
+    controls_behind: dict[str, list[str]] = field(default_factory=dict)
+    crosswalk: dict[str, list[CrosswalkCandidate]] = field(default_factory=dict)
 
 
 def _is_soc2(framework_id: str, criteria: Iterable[Criterion]) -> bool:
@@ -249,6 +254,8 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
         ),
         missing_evidence=missing_evidence_report(states, at, engagement.framework),
         gaps=gaps,
+        controls_behind=behind,
+        crosswalk={row.criterion_id: row.via for row in judged.criteria if row.via},
     )
 
 

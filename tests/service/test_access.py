@@ -74,7 +74,12 @@ CALLS: dict[str, str] = {
     "Mutation.revokeApiKey": 'mutation { revokeApiKey(id: "0000000000000000") { id } }',
 }
 
-ROUTES = ["GET /api/export", "GET /api/schema/bundle.json", "GET /openapi.json"]
+ROUTES = [
+    "GET /api/export",
+    "GET /api/engagements/{engagement_id}/package",
+    "GET /api/schema/bundle.json",
+    "GET /openapi.json",
+]
 
 
 def seeded(store: GraphStore) -> None:
