@@ -104,7 +104,7 @@ export const periodPage: Page = {
             (data) => {
               list.dataset.loaded = "true";
               if (!data) return void replace(list, emptyState(`There is no engagement ${id}.`));
-              replace(scope, engagementScope(data));
+              replace(scope, engagementScope(data, frameworks));
               if (!data.gaps) return void replace(list, emptyState("A Type I engagement has no period: no gaps."));
               renderPage(data.gaps, after);
             },
@@ -200,7 +200,8 @@ export const periodPage: Page = {
 };
 
 /** The chosen engagement's period and scope above its gaps, with a link to its page. */
-function engagementScope(e: EngagementScope): HTMLElement {
+function engagementScope(e: EngagementScope, frameworks: readonly Framework[]): HTMLElement {
+  const framework = frameworks.find((f) => f.id === e.framework)?.name ?? e.framework;
   return h(
     "div",
     { "data-engagement": e.id },
@@ -208,7 +209,7 @@ function engagementScope(e: EngagementScope): HTMLElement {
       "p",
       null,
       h("a", { href: engagementHash(e.id) }, h("strong", null, e.name)),
-      ` · ${e.framework} · ${engagementWhen(e)}.`,
+      ` · ${framework} · ${engagementWhen(e)}.`,
     ),
     h(
       "p",
