@@ -235,6 +235,7 @@ describe("engagements", () => {
     );
     const notes = await texts(s.page, '[data-testid="change-history"] tbody tr td:nth-child(3)');
     expect(notes).toEqual(history.changes.edges.map((e) => e.node.note ?? "—"));
+    await screenshot(s.page, "asset-history");
     expect(s.problems).toEqual([]);
   });
 });

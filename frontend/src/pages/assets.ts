@@ -77,8 +77,9 @@ export const assetsPage: Page = {
         "Find an asset and see its blast radius: every asset depending on it, and the controls, criteria, frameworks, vendors and evidence they touch.",
       ),
       form,
-      split,
+      // Above the blast radius, whose lists run long: a change is what makes that radius matter.
       historyCard,
+      split,
     );
 
     let all: AssetSummary[] = [];
