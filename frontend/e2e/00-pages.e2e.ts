@@ -17,6 +17,11 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: "period", hash: "#/period", ready: '[data-testid="timelines"][data-loaded]' },
   { name: "crosswalk", hash: "#/crosswalk", ready: '[data-testid="crosswalk"][data-loaded]' },
   { name: "impact", hash: "#/impact?asset=inf-gpu-cluster", ready: '[data-testid="impact"][data-loaded]' },
+  {
+    name: "engagement",
+    hash: "#/engagement/soc2-type2-model-serving",
+    ready: '[data-testid="engagement"][data-loaded]',
+  },
 ];
 
 describe.each([

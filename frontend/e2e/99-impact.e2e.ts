@@ -37,7 +37,22 @@ function minuteAgo(): { input: string; iso: string } {
   return { input, iso: `${input}:00Z` };
 }
 
+const NOTE = "e2e: retrained on the November data";
+
+async function changes(
+  asset: string,
+  first: number,
+): Promise<{ totalCount: number; edges: { node: { id: string } }[] }> {
+  const data = await api<{ changes: { totalCount: number; edges: { node: { id: string } }[] } }>(
+    "query($a: ID!, $n: Int) { changes(asset: $a, first: $n) { totalCount edges { node { id } } } }",
+    { a: asset, n: first },
+  );
+  return data.changes;
+}
+
 describe("change impact", () => {
+  /** The asset the first test changed (the history tests read it). */
+  let changed: string | null = null;
   let browser: Browser;
   let s: Session;
   beforeAll(async () => {
@@ -75,6 +90,8 @@ describe("change impact", () => {
     await visit(s.page, `#/impact?asset=${asset}`);
     await s.page.waitForSelector('select[name="asset"]');
     await s.page.fill('input[name="at"]', at.input);
+    await s.page.selectOption('select[name="kind"]', "RETRAIN");
+    await s.page.fill('input[name="note"]', NOTE);
     await s.page.getByRole("button", { name: "Preview impact" }).click();
     await s.page.waitForSelector('[data-testid="impact"][data-loaded]');
     await settled(s.page);
@@ -130,6 +147,57 @@ describe("change impact", () => {
       if (fw && fw.changes.length > 0) expect(shown).toEqual(fw.after);
     }
     expect(moved).toBeGreaterThan(0);
+
+    // The asset's history shows the change, newest first, with its kind and note; an asset in its
+    // blast radius shows the change it followed, linking back.
+    changed = asset;
+    const history = await changes(asset, 10);
+    await visit(s.page, `#/assets?asset=${asset}`);
+    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
+    await settled(s.page);
+    const top = '[data-testid="change-history"] tbody tr:first-child';
+    expect(await s.page.getAttribute(top, "data-change")).toBe(history.edges[0]!.node.id);
+    expect(await s.page.getAttribute(top, "data-kind")).toBe("RETRAIN");
+    expect(await s.page.textContent(`${top} td:nth-child(3)`)).toBe(NOTE);
+    expect(await s.page.getAttribute('[data-testid="changed-at"] time', "datetime")).toBe(at.iso);
+    const follower = expected.assetIds.find((id) => id !== asset);
+    expect(follower).toBeDefined(); // the change moved coverage through its blast radius
+    await visit(s.page, `#/assets?asset=${follower}`);
+    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
+    await settled(s.page);
+    expect(await s.page.getAttribute(`${top} td[data-propagated-from] a`, "href")).toBe(`#/assets?asset=${asset}`);
+    expect(s.problems).toEqual([]);
+  });
+
+  it("pages through a long change history with 'More'", async () => {
+    expect(changed).not.toBeNull();
+    const asset = changed!;
+    // Back-dated changes, one an hour, without propagation: enough for a second page.
+    for (let i = 1; i <= 10; i++) {
+      const when = new Date(Date.now() - i * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+      await api(`mutation($c: ChangeInput!) { recordChange(change: $c) { recorded } }`, {
+        c: { asset, at: when, propagate: false, kind: "CONFIG", note: `e2e back-dated ${i}` },
+      });
+    }
+    const all = await changes(asset, 100);
+    expect(all.totalCount).toBeGreaterThan(10);
+    await visit(s.page, `#/assets?asset=${asset}`);
+    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
+    await settled(s.page);
+    const rows = '[data-testid="change-history"] tbody tr';
+    expect(await s.page.$$eval(rows, (trs) => trs.length)).toBe(10);
+    while (await s.page.isVisible('[data-testid="more-changes"]')) {
+      const before = await s.page.$$eval(rows, (trs) => trs.length);
+      await s.page.click('[data-testid="more-changes"]');
+      await s.page.waitForFunction(([sel, n]) => document.querySelectorAll(sel as string).length > (n as number), [
+        rows,
+        before,
+      ] as const);
+    }
+    expect(await s.page.$$eval(rows, (trs) => trs.map((tr) => tr.getAttribute("data-change")))).toEqual(
+      all.edges.map((e) => e.node.id),
+    );
+    expect(Number(await s.page.textContent('[data-testid="change-count"]'))).toBe(all.totalCount);
     expect(s.problems).toEqual([]);
   });
 

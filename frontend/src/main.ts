@@ -3,6 +3,7 @@ import "./styles.css";
 import { assetsPage } from "./pages/assets";
 import { criterionPage } from "./pages/criterion";
 import { crosswalkPage } from "./pages/crosswalk";
+import { engagementPage } from "./pages/engagement";
 import { impactPage } from "./pages/impact";
 import { missingPage } from "./pages/missing";
 import { overviewPage } from "./pages/overview";
@@ -24,6 +25,7 @@ const PAGES: Record<PageName, Page> = {
   period: periodPage,
   crosswalk: crosswalkPage,
   impact: impactPage,
+  engagement: engagementPage,
 };
 
 const NAV: { page: PageName; label: string }[] = [
@@ -146,7 +148,8 @@ function start(): void {
     const route = parseHash(window.location.hash);
     const page = PAGES[route.page];
     for (const [name, a] of links) {
-      if (name === route.page || (route.page === "criterion" && name === "overview"))
+      // A criterion or an engagement is reached from the overview.
+      if (name === route.page || ((route.page === "criterion" || route.page === "engagement") && name === "overview"))
         a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     }

@@ -1,6 +1,7 @@
 /** Hash routes: `#/<page>[/<id>][?k=v&…]`. Pure parse/format so links and tests agree. */
 
-export type PageName = "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact";
+export type PageName =
+  "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact" | "engagement";
 
 export const PAGES: readonly PageName[] = [
   "overview",
@@ -10,11 +11,12 @@ export const PAGES: readonly PageName[] = [
   "period",
   "crosswalk",
   "impact",
+  "engagement",
 ];
 
 export interface Route {
   page: PageName;
-  /** The path segment after the page (criterion id), decoded. */
+  /** The path segment after the page (criterion or engagement id), decoded. */
   id: string | null;
   params: Record<string, string>;
 }
@@ -51,3 +53,5 @@ export function buildHash(
 }
 
 export const criterionHash = (id: string, asOf?: string | null): string => buildHash("criterion", id, { asOf });
+export const engagementHash = (id: string): string => buildHash("engagement", id);
+export const assetHash = (id: string): string => buildHash("assets", null, { asset: id });

@@ -278,7 +278,7 @@ export type GapsPage = G.GapsQuery["evidenceGaps"];
 /** Enough of a control's evidence to say what operated each interval (collected in it, or observing
  * it). The first page only: an interval the API counts but these items do not explain is shown by
  * its count. */
-const OPERATING_EVIDENCE = /* GraphQL */ `
+export const OPERATING_EVIDENCE = /* GraphQL */ `
   fragment OperatingEvidence on Control {
     evidence(first: 100) { totalCount edges { node { id collectedAt periodStart periodEnd status supersededBy { id } } } }
   }`;

@@ -63,3 +63,16 @@ export type CrosswalkRow = NodeOf<G.CrosswalkQuery["crosswalk"]["rows"]>;
 
 export type ImpactReport = G.ImpactFieldsFragment;
 export type FrameworkDelta = ImpactReport["frameworks"][number];
+
+export type EngagementSummary = NodeOf<G.EngagementsQuery["engagements"]>;
+export type EngagementKind = EngagementSummary["kind"];
+export type EngagementScope = G.EngagementScopeFragment;
+export type EngagementDetail = NonNullable<G.EngagementQuery["engagement"]>;
+export type EngagementCriterion = EngagementDetail["coverage"]["criteria"][number];
+export type EngagementGapsSummary = NonNullable<EngagementDetail["gaps"]>;
+export type EngagementGapControl = NodeOf<EngagementGapsSummary["controls"]>;
+/** An engagement's scope with one page of its period gaps (null for Type I). */
+export type EngagementGaps = NonNullable<G.EngagementGapsQuery["engagement"]>;
+
+export type AssetHistory = NonNullable<G.AssetChangesQuery["asset"]>;
+export type AssetChange = NodeOf<AssetHistory["changes"]>;

@@ -1,4 +1,7 @@
-/** 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches. */
+/**
+ * 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches,
+ * and its change history.
+ */
 import { fetchBlastRadius, listAssets } from "../api/queries";
 import type { AssetKind, AssetSummary, BlastRadius } from "../api/types";
 import { buildHash, criterionHash } from "../router";
@@ -11,6 +14,7 @@ import { blastGraph, kindColour, type BlastGraphHandle } from "../ui/blast-graph
 import { append, h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, pageHeader, scrollTable, select, tag } from "../ui/widgets";
+import { showHistory } from "./asset-history";
 import { load, type Page, type PageContext } from "./page";
 
 const RESULTS_PAGE = 12;
@@ -51,6 +55,8 @@ export const assetsPage: Page = {
     );
     const results = h("div", { class: "asset-results", "data-testid": "asset-results" });
     const detail = h("div", { class: "blast", "data-testid": "blast", tabindex: "-1" });
+    const history = h("div", { class: "asset-history", "data-testid": "asset-history" });
+    const historyCard = h("section", { class: "card", "aria-label": "Change history", hidden: true }, history);
     const split = h(
       "div",
       { class: "split" },
@@ -71,6 +77,8 @@ export const assetsPage: Page = {
         "Find an asset and see its blast radius: every asset depending on it, and the controls, criteria, frameworks, vendors and evidence they touch.",
       ),
       form,
+      // Above the blast radius, whose lists run long: a change is what makes that radius matter.
+      historyCard,
       split,
     );
 
@@ -176,11 +184,18 @@ export const assetsPage: Page = {
       );
     };
 
+    const showAssetHistory = (): void => {
+      historyCard.hidden = !selected;
+      if (selected) showHistory(history, selected, ctx.signal);
+      else replace(history);
+    };
+
     const chooseAsset = (id: string): void => {
       selected = id;
       ctx.setParams(paramsNow(), true);
       renderResults();
       showBlast();
+      showAssetHistory();
       detail.focus();
     };
     // Same-page asset links select without reloading the page (new-tab clicks still follow the href).
@@ -208,6 +223,7 @@ export const assetsPage: Page = {
     });
     loadAssets();
     showBlast();
+    showAssetHistory();
   },
 };
 

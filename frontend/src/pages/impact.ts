@@ -2,6 +2,7 @@
 import { fetchCoverageTotals, fetchImpact, listAssets, recordChange, type ChangeInput } from "../api/queries";
 import type { Framework, ImpactReport, StatusCounts } from "../api/types";
 import { buildHash, criterionHash } from "../router";
+import { CHANGE_KIND_LABEL, CHANGE_KINDS, isChangeKind } from "../shape/changes";
 import { signed } from "../shape/coverage";
 import { formatDateTime, fromDateTimeInputValue, toDateTimeInputValue } from "../shape/dates";
 import { countDeltas, direction, groupStale, sortDeltas } from "../shape/impact";
@@ -56,10 +57,18 @@ export const impactPage: Page = {
           id: "propagate",
           checked: p.propagate !== "0",
         });
+        const kind = select(
+          "kind",
+          CHANGE_KINDS.map((k) => ({ value: k, label: CHANGE_KIND_LABEL[k] })),
+          isChangeKind(p.kind) ? p.kind : "OTHER",
+        );
+        const note = h("input", { type: "text", name: "note", maxlength: 500, value: p.note ?? "" });
         const preview = h("button", { type: "submit", class: "button" }, "Preview impact");
         form.append(
           field("Asset", asset),
           field("Changed at (UTC)", at),
+          field("Kind of change", kind),
+          field("Note", note, "What changed, in a few words (kept in the asset's history)."),
           h(
             "div",
             { class: "field field-check" },
@@ -79,11 +88,17 @@ export const impactPage: Page = {
           const change: ChangeInput = {
             asset: asset.value,
             at: when,
-            kind: "OTHER",
-            note: null,
             propagate: propagate.checked,
+            kind: isChangeKind(kind.value) ? kind.value : "OTHER",
+            note: note.value.trim() || null,
           };
-          ctx.setParams({ asset: change.asset, at: at.value, propagate: change.propagate ? null : "0" });
+          ctx.setParams({
+            asset: change.asset,
+            at: at.value,
+            propagate: change.propagate ? null : "0",
+            kind: change.kind === "OTHER" ? null : change.kind,
+            note: change.note,
+          });
           void load(
             result,
             "the impact preview",

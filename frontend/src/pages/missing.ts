@@ -3,14 +3,11 @@ import { fetchMissingEvidence } from "../api/queries";
 import type { EvidenceState, Framework, MissingEvidenceReport, MissingEvidenceRow } from "../api/types";
 import { asOfFromDateInput, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import {
-  DAYS_COLUMN,
   REASON_LABEL,
   REASON_ORDER,
-  WORKLIST_COLUMNS,
   filterRows,
   owners,
   sortRows,
-  worklistCells,
   worklistCsv,
   worklistFileName,
   type WorklistSort,
@@ -18,7 +15,8 @@ import {
 import { orderFrameworks } from "../shape/coverage";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
-import { downloadText, field, frameworkOptions, pageHeader, scrollTable, select } from "../ui/widgets";
+import { downloadText, field, frameworkOptions, pageHeader, select } from "../ui/widgets";
+import { reasonCounts, worklistTable } from "../ui/worklist";
 import { load, type Page } from "./page";
 
 export const missingPage: Page = {
@@ -106,15 +104,7 @@ export const missingPage: Page = {
             h("time", { datetime: report.asOf }, formatDateTime(report.asOf)),
             ". ",
           ),
-          h(
-            "ul",
-            { class: "reason-counts", "aria-label": "Missing by reason" },
-            [...report.byReason]
-              .sort((a, b) => REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason))
-              .map((r) =>
-                h("li", { "data-reason": r.reason, "data-count": r.count }, `${REASON_LABEL[r.reason]}: ${r.count}`),
-              ),
-          ),
+          reasonCounts(report.byReason),
         );
         if (shown.length === 0) {
           replace(
@@ -127,27 +117,7 @@ export const missingPage: Page = {
           );
           return;
         }
-        const asOf = report.asOf;
-        const trs = shown.map((row) =>
-          h(
-            "tr",
-            {
-              "data-control": row.controlId,
-              "data-asset": row.assetId ?? "",
-              "data-vendor": row.vendorId ?? "",
-              "data-reason": row.reason,
-            },
-            worklistCells(row, asOf).map((cell, i) =>
-              i === 0
-                ? h("th", { scope: "row" }, cell)
-                : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
-            ),
-          ),
-        );
-        replace(
-          table,
-          scrollTable("Missing evidence rows", WORKLIST_COLUMNS, trs, { "data-testid": "worklist-table" }),
-        );
+        replace(table, worklistTable("Missing evidence rows", shown, report.asOf, "worklist-table"));
       };
 
       let ownerWanted = p.owner ?? "";

@@ -1,9 +1,11 @@
 /** 1. Overview: per framework, coverage totals, the per-category breakdown, worst criteria first. */
+import { listEngagements } from "../api/engagements";
 import { fetchCoverage } from "../api/queries";
 import type { CoverageReport, CoverageRow, Framework } from "../api/types";
-import { criterionHash } from "../router";
+import { criterionHash, engagementHash } from "../router";
 import { carvedOutCriteria } from "../shape/carveout";
 import { orderCategories, orderFrameworks, percent, worstCriteria } from "../shape/coverage";
+import { engagementWhen } from "../shape/engagement";
 import { asOfFromDateInput, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
@@ -27,11 +29,18 @@ export const overviewPage: Page = {
       todayButton,
     );
     form.addEventListener("submit", (e) => e.preventDefault());
+    const engagements = h("section", {
+      class: "card engagements",
+      "aria-labelledby": "engagements-h",
+      "data-testid": "overview-engagements",
+    });
     ctx.root.append(
       pageHeader("Coverage overview", "Which criteria are met by implemented controls with valid, current evidence."),
       form,
+      engagements,
       body,
     );
+    showEngagements(ctx, engagements);
 
     let frameworks: Framework[] = [];
     const refresh = (): void => {
@@ -89,6 +98,35 @@ export const overviewPage: Page = {
     });
   },
 };
+
+/** The audits under way, each linking to its engagement page; hidden while there are none. */
+function showEngagements(ctx: PageContext, card: HTMLElement): void {
+  const slot = h("div");
+  card.append(h("h2", { id: "engagements-h" }, "Engagements"), slot);
+  void load(
+    slot,
+    "engagements",
+    ctx.signal,
+    () => listEngagements({ signal: ctx.signal }),
+    (list) => {
+      card.hidden = list.length === 0;
+      slot.append(
+        h(
+          "ul",
+          { class: "engagement-list" },
+          list.map((e) =>
+            h(
+              "li",
+              { "data-engagement": e.id },
+              h("a", { href: engagementHash(e.id) }, h("strong", null, e.name)),
+              h("span", { class: "muted small" }, ` · ${e.framework} · ${engagementWhen(e)}`),
+            ),
+          ),
+        ),
+      );
+    },
+  );
+}
 
 function frameworkSection(ctx: PageContext, fw: Framework, asOf: string | null, glance: HTMLElement): HTMLElement {
   const headingId = `fw-${fw.id}`;

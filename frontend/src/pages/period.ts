@@ -1,6 +1,12 @@
-/** 5. Type II period view: each control's expected evidence intervals over a period, gaps highlighted. */
+/**
+ * 5. Type II period view: each control's expected evidence intervals over a period, gaps highlighted.
+ * The period is a Type II engagement's (scoped to it; the first one by default) or a custom one.
+ */
+import { fetchEngagementGaps, listEngagements } from "../api/engagements";
 import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
-import type { ControlPeriod } from "../api/types";
+import type { ControlPeriod, EngagementScope, EngagementSummary, Framework } from "../api/types";
+import { engagementHash } from "../router";
+import { CUSTOM_PERIOD, engagementWhen, periodChoice, type2Engagements } from "../shape/engagement";
 import { defaultPeriod, formatDate, isDateInputValue, periodRange } from "../shape/dates";
 import { gapShare, monthTicks, timelineSegments, type TimelineSegment } from "../shape/timeline";
 import { orderFrameworks } from "../shape/coverage";
@@ -19,6 +25,7 @@ export const periodPage: Page = {
     const p = ctx.route.params;
     const def = defaultPeriod(ctx.now());
     const form = h("form", { class: "toolbar", "aria-label": "Audit period" });
+    const scope = h("div", { class: "period-scope", "data-testid": "period-scope" });
     const summary = h("div", { class: "period-summary", "aria-live": "polite" });
     const list = h("div", { class: "timelines", "data-testid": "timelines" });
     const pager = h("nav", { class: "pager", "aria-label": "Controls pages" });
@@ -28,10 +35,23 @@ export const periodPage: Page = {
         "Over an audit period, each control expects accepted evidence in every interval of its frequency, collected in it or observing it (a monitoring export's period); an interval without any is a gap.",
       ),
       form,
-      h("section", { class: "card" }, summary, list, pager),
+      h("section", { class: "card" }, scope, summary, list, pager),
     );
 
-    void load(form, "frameworks", ctx.signal, ctx.frameworks, (frameworks) => {
+    const loadChoices = (): Promise<[Framework[], EngagementSummary[]]> =>
+      Promise.all([ctx.frameworks(), listEngagements({ signal: ctx.signal })]);
+    void load(form, "frameworks and engagements", ctx.signal, loadChoices, ([frameworks, engagements]) => {
+      const type2 = type2Engagements(engagements);
+      const chosen = periodChoice(p, engagements);
+      const picker = select(
+        "engagement",
+        [
+          ...type2.map((e) => ({ value: e.id, label: e.name })),
+          ...(chosen && !type2.some((e) => e.id === chosen) ? [{ value: chosen, label: chosen }] : []),
+          { value: CUSTOM_PERIOD, label: "Custom period" },
+        ],
+        chosen ?? CUSTOM_PERIOD,
+      );
       const fw = select(
         "framework",
         [{ value: "", label: "All controls" }, ...frameworkOptions(frameworks)],
@@ -51,10 +71,11 @@ export const periodPage: Page = {
       });
       const gapsOnly = h("input", { type: "checkbox", name: "gapsOnly", checked: p.gapsOnly === "1" });
       const apply = h("button", { type: "submit", class: "button" }, "Show period");
+      // The custom period's own fields; an engagement brings its framework and period.
+      const custom = [field("Framework", fw), field("From (UTC day)", start), field("To (UTC day, inclusive)", end)];
       form.append(
-        field("Framework", fw),
-        field("From (UTC day)", start),
-        field("To (UTC day, inclusive)", end),
+        field("Engagement", picker, "A Type II engagement's period and scope, or a custom period."),
+        ...custom,
         h(
           "div",
           { class: "field field-check" },
@@ -63,25 +84,46 @@ export const periodPage: Page = {
         ),
         h("div", { class: "field field-button" }, apply),
       );
+      const engagement = (): string | null => (picker.value === CUSTOM_PERIOD ? null : picker.value);
 
       // Cursors of the pages before the current one, for "Previous".
       let cursors: (string | null)[] = [null];
       const show = (after: string | null): void => {
+        const id = engagement();
+        for (const f of custom) f.hidden = id !== null;
+        replace(pager);
+        replace(summary);
+        if (id !== null) {
+          replace(scope);
+          ctx.setParams({ engagement: id, gapsOnly: gapsOnly.checked ? "1" : null });
+          void load(
+            list,
+            "the engagement's gaps",
+            ctx.signal,
+            () => fetchEngagementGaps(id, PAGE_SIZE, after, gapsOnly.checked, { signal: ctx.signal }),
+            (data) => {
+              list.dataset.loaded = "true";
+              if (!data) return void replace(list, emptyState(`There is no engagement ${id}.`));
+              replace(scope, engagementScope(data, frameworks));
+              if (!data.gaps) return void replace(list, emptyState("A Type I engagement has no period: no gaps."));
+              renderPage(data.gaps, after);
+            },
+          );
+          return;
+        }
+        replace(scope);
         if (!start.value || !end.value || start.value > end.value) {
           replace(list, emptyState("Pick a period whose start is on or before its end."));
-          replace(summary);
-          replace(pager);
           return;
         }
         ctx.setParams({
+          engagement: CUSTOM_PERIOD,
           framework: fw.value || null,
           start: start.value,
           end: end.value,
           gapsOnly: gapsOnly.checked ? "1" : null,
         });
         const range = periodRange(start.value, end.value);
-        replace(pager);
-        replace(summary);
         void load(
           list,
           "the evidence gaps",
@@ -143,23 +185,39 @@ export const periodPage: Page = {
         replace(pager, prev, h("span", { class: "muted" }, `Page ${pageNo} of ${pages}`), next);
       };
 
+      const restart = (): void => {
+        cursors = [null];
+        show(null);
+      };
       form.addEventListener("submit", (e) => {
         e.preventDefault();
-        cursors = [null];
-        show(null);
+        restart();
       });
-      gapsOnly.addEventListener("change", () => {
-        cursors = [null];
-        show(null);
-      });
-      fw.addEventListener("change", () => {
-        cursors = [null];
-        show(null);
-      });
+      for (const control of [gapsOnly, fw, picker]) control.addEventListener("change", restart);
       show(null);
     });
   },
 };
+
+/** The chosen engagement's period and scope above its gaps, with a link to its page. */
+function engagementScope(e: EngagementScope, frameworks: readonly Framework[]): HTMLElement {
+  const framework = frameworks.find((f) => f.id === e.framework)?.name ?? e.framework;
+  return h(
+    "div",
+    { "data-engagement": e.id },
+    h(
+      "p",
+      null,
+      h("a", { href: engagementHash(e.id) }, h("strong", null, e.name)),
+      ` · ${framework} · ${engagementWhen(e)}.`,
+    ),
+    h(
+      "p",
+      { class: "muted small" },
+      `Categories in scope: ${e.categoriesInScope.join(", ") || "all"}. Boundary: ${e.boundary.length} asset${e.boundary.length === 1 ? "" : "s"}.`,
+    ),
+  );
+}
 
 function legend(): HTMLElement {
   return h(

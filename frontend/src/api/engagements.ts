@@ -1,0 +1,140 @@
+/**
+ * The documents of the engagement pages and the asset's change history, each wrapped in a typed
+ * function (typed like ./queries.ts: graphql-codegen reads these literals too).
+ */
+import { fetchAll, gql, type RequestOptions } from "./client";
+import type * as G from "./generated";
+import { OPERATING_EVIDENCE } from "./queries";
+import type { AssetHistory, EngagementDetail, EngagementGaps, EngagementSummary, MissingEvidenceRow } from "./types";
+
+export async function listEngagements(options?: RequestOptions): Promise<EngagementSummary[]> {
+  const { nodes } = await fetchAll<EngagementSummary>(async (first, after) => {
+    const data = await gql<G.EngagementsQuery>(
+      "list the engagements",
+      /* GraphQL */ `query Engagements($first: Int, $after: String) {
+        engagements(first: $first, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor }
+          edges { node { id name framework kind asOf periodStart periodEnd } }
+        }
+      }`,
+      { first, after },
+      options,
+    );
+    return data.engagements;
+  });
+  return nodes;
+}
+
+const ENGAGEMENT_SCOPE = /* GraphQL */ `
+  fragment EngagementScope on Engagement {
+    id name framework kind asOf periodStart periodEnd referenceInstant categoriesInScope boundary
+  }`;
+
+/** The engagement page: scope, readiness, the missing-evidence summary and the gaps in brief. */
+const ENGAGEMENT = /* GraphQL */ `query Engagement($id: ID!) {
+    engagement(id: $id) {
+      ...EngagementScope
+      coverage {
+        totals { total covered partial uncovered }
+        byCategory { category total covered partial uncovered }
+        criteria { criterionId ref title category status carvedOut gapCount }
+      }
+      missingEvidence { frameworkId asOf totalCount byReason { reason count } }
+      gaps {
+        start end totalGaps
+        controls(first: 100, withGapsOnly: true) {
+          totalCount edges { node { controlId control { title } frequency gaps intervals { isGap } } }
+        }
+      }
+    }
+  }`;
+
+/** The engagement's missing-evidence rows: the worklist's row, scoped. */
+const ENGAGEMENT_MISSING = /* GraphQL */ `query EngagementMissing($id: ID!, $first: Int, $after: String) {
+    engagement(id: $id) {
+      missingEvidence {
+        rows(first: $first, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor }
+          edges { node { controlId control { title owner } assetId asset { name } vendorId vendor { name reportKind reportValidUntil } reason since } }
+        }
+      }
+    }
+  }`;
+
+const NO_ROWS = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
+
+/** The engagement with every scoped missing-evidence row; null when there is no such engagement. */
+export async function fetchEngagement(
+  id: string,
+  options?: RequestOptions,
+): Promise<{ engagement: EngagementDetail; missing: MissingEvidenceRow[] } | null> {
+  const [detail, rows] = await Promise.all([
+    gql<G.EngagementQuery>(`load engagement ${id}`, ENGAGEMENT + ENGAGEMENT_SCOPE, { id }, options),
+    fetchAll<MissingEvidenceRow>(async (first, after) => {
+      const data = await gql<G.EngagementMissingQuery>(
+        `load the missing evidence of engagement ${id}`,
+        ENGAGEMENT_MISSING,
+        { id, first, after },
+        options,
+      );
+      return data.engagement?.missingEvidence.rows ?? NO_ROWS;
+    }, 500),
+  ]);
+  return detail.engagement ? { engagement: detail.engagement, missing: rows.nodes } : null;
+}
+
+const ENGAGEMENT_GAPS = /* GraphQL */ `query EngagementGaps($id: ID!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
+    engagement(id: $id) {
+      ...EngagementScope
+      gaps {
+        totalGaps start end
+        controls(first: $first, after: $after, withGapsOnly: $withGapsOnly) {
+          totalCount pageInfo { hasNextPage endCursor }
+          edges { node { controlId control { title ...OperatingEvidence } frequency gaps intervals { start end evidenceCount isGap } } }
+        }
+      }
+    }
+  }`;
+
+/** One page of an engagement's scoped period gaps (the Type II page); null when there is no such engagement. */
+export async function fetchEngagementGaps(
+  id: string,
+  first: number,
+  after: string | null,
+  withGapsOnly: boolean,
+  options?: RequestOptions,
+): Promise<EngagementGaps | null> {
+  const data = await gql<G.EngagementGapsQuery>(
+    `load the gaps of engagement ${id}`,
+    ENGAGEMENT_GAPS + ENGAGEMENT_SCOPE + OPERATING_EVIDENCE,
+    { id, first, after, withGapsOnly },
+    options,
+  );
+  return data.engagement;
+}
+
+const ASSET_CHANGES = /* GraphQL */ `query AssetChanges($asset: ID!, $first: Int, $after: String) {
+    asset(id: $asset) {
+      id name changedAt
+      changes(first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { id at kind note propagatedFrom recordedAt recordedBy } }
+      }
+    }
+  }`;
+
+/** One page of an asset's change history, newest first; null when there is no such asset. */
+export async function fetchAssetChanges(
+  asset: string,
+  first: number,
+  after: string | null,
+  options?: RequestOptions,
+): Promise<AssetHistory | null> {
+  const data = await gql<G.AssetChangesQuery>(
+    `load the change history of ${asset}`,
+    ASSET_CHANGES,
+    { asset, first, after },
+    options,
+  );
+  return data.asset;
+}

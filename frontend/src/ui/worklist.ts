@@ -1,0 +1,43 @@
+/** The missing-evidence worklist's table, shared by the worklist page and the engagement page. */
+import type { MissingEvidenceReport, MissingEvidenceRow } from "../api/types";
+import { DAYS_COLUMN, REASON_LABEL, REASON_ORDER, WORKLIST_COLUMNS, worklistCells } from "../shape/missing";
+import { h } from "./dom";
+import { scrollTable } from "./widgets";
+
+/** One table row per worklist row, cells as `worklistCells` writes them (the control is the row header). */
+export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string): HTMLTableRowElement[] {
+  return rows.map((row) =>
+    h(
+      "tr",
+      {
+        "data-control": row.controlId,
+        "data-asset": row.assetId ?? "",
+        "data-vendor": row.vendorId ?? "",
+        "data-reason": row.reason,
+      },
+      worklistCells(row, asOf).map((cell, i) =>
+        i === 0 ? h("th", { scope: "row" }, cell) : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
+      ),
+    ),
+  );
+}
+
+export function worklistTable(
+  caption: string,
+  rows: readonly MissingEvidenceRow[],
+  asOf: string,
+  testid: string,
+): HTMLElement {
+  return scrollTable(caption, WORKLIST_COLUMNS, worklistRows(rows, asOf), { "data-testid": testid });
+}
+
+/** How many rows each reason has, in DESIGN order. */
+export function reasonCounts(byReason: MissingEvidenceReport["byReason"]): HTMLElement {
+  return h(
+    "ul",
+    { class: "reason-counts", "aria-label": "Missing by reason" },
+    [...byReason]
+      .sort((a, b) => REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason))
+      .map((r) => h("li", { "data-reason": r.reason, "data-count": r.count }, `${REASON_LABEL[r.reason]}: ${r.count}`)),
+  );
+}

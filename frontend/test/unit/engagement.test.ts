@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { buildHash, engagementHash, parseHash } from "../../src/router";
+import {
+  CUSTOM_PERIOD,
+  criterionAsOfDay,
+  engagementWhen,
+  periodChoice,
+  type2Engagements,
+} from "../../src/shape/engagement";
+
+const T1 = { id: "iso-t1", kind: "TYPE1" as const };
+const T2 = { id: "soc2-t2", kind: "TYPE2" as const };
+const T2B = { id: "soc2-t2-b", kind: "TYPE2" as const };
+
+describe("the Type II page's period choice", () => {
+  it("defaults to the first Type II engagement, skipping Type I", () => {
+    expect(periodChoice({}, [T1, T2, T2B])).toBe("soc2-t2");
+    expect(type2Engagements([T1, T2, T2B])).toEqual([T2, T2B]);
+  });
+
+  it("is a custom period when there is no Type II engagement", () => {
+    expect(periodChoice({}, [])).toBeNull();
+    expect(periodChoice({}, [T1])).toBeNull();
+  });
+
+  it("keeps the URL's choice: an engagement, or custom", () => {
+    expect(periodChoice({ engagement: "soc2-t2-b" }, [T2, T2B])).toBe("soc2-t2-b");
+    expect(periodChoice({ engagement: CUSTOM_PERIOD }, [T2])).toBeNull();
+  });
+
+  it("reads a link with a framework or days but no engagement as a custom period", () => {
+    expect(periodChoice({ framework: "soc2-tsc-2017" }, [T2])).toBeNull();
+    expect(periodChoice({ start: "2026-01-01", end: "2026-06-30" }, [T2])).toBeNull();
+    expect(periodChoice({ gapsOnly: "1" }, [T2])).toBe("soc2-t2");
+  });
+});
+
+describe("engagement facts in words", () => {
+  it("says a Type II's period (end excluded) and a Type I's instant, in UTC", () => {
+    expect(
+      engagementWhen({
+        kind: "TYPE2",
+        asOf: null,
+        periodStart: "2025-11-20T12:00:00Z",
+        periodEnd: "2026-11-20T12:00:00Z",
+      }),
+    ).toBe("Type II, 2025-11-20 12:00 UTC to 2026-11-20 12:00 UTC (end excluded)");
+    expect(engagementWhen({ kind: "TYPE1", asOf: "2026-06-30T23:59:59Z", periodStart: null, periodEnd: null })).toBe(
+      "Type I, as of 2026-06-30 23:59 UTC",
+    );
+  });
+
+  it("links criteria at the reference instant's day when it is past, at now otherwise", () => {
+    const now = new Date("2026-11-30T14:00:00Z");
+    expect(criterionAsOfDay("2026-06-30T12:00:00Z", now)).toBe("2026-06-30");
+    expect(criterionAsOfDay("2026-11-30T09:00:00Z", now)).toBeNull();
+    expect(criterionAsOfDay("2027-01-01T00:00:00Z", now)).toBeNull();
+  });
+});
+
+describe("engagement routes", () => {
+  it("round-trips an engagement id", () => {
+    expect(parseHash(engagementHash("soc2-type2-model-serving"))).toEqual({
+      page: "engagement",
+      id: "soc2-type2-model-serving",
+      params: {},
+    });
+  });
+
+  it("deep-links the Type II page's choice", () => {
+    expect(parseHash(buildHash("period", null, { engagement: "soc2-t2", gapsOnly: "1" })).params).toEqual({
+      engagement: "soc2-t2",
+      gapsOnly: "1",
+    });
+  });
+});
