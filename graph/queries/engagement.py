@@ -75,7 +75,7 @@ class EngagementReport:
     engagement: Engagement
     reference_instant: datetime
     categories: list[str]  # in scope, sorted
-    boundary: list[str]  # asset ids, natural order
+    boundary: list[str] | None  # asset ids, natural order; None: every asset (none listed)
     coverage: EngagementCoverage  # in-scope assessable criteria only, judged over the boundary
     missing_evidence: MissingEvidenceReport
     gaps: EvidenceGapsReport | None  # type2 only
@@ -129,10 +129,16 @@ def _scope_categories(engagement: Engagement, criteria: list[Criterion]) -> set[
     return chosen
 
 
-def _boundary(store: GraphStore, engagement: Engagement) -> set[str]:
-    if engagement.assets:
-        return store.dependency_closure(engagement.assets)
-    return set(_all_ids(store, Label.ASSET))
+def _boundary(store: GraphStore, engagement: Engagement) -> set[str] | None:
+    """The listed assets and all they depend on; None when none is listed: every asset is in, and
+    is not read into memory to say so."""
+    return store.dependency_closure(engagement.assets) if engagement.assets else None
+
+
+def in_boundary(asset_id: str | None, boundary: set[str] | None) -> bool:
+    """Whether a (control, asset) row counts: rows without an asset (a control on no asset, a
+    vendor's report) always do."""
+    return asset_id is None or boundary is None or asset_id in boundary
 
 
 def get_engagement(store: GraphStore, engagement_id: str, field: str = "id") -> Engagement:
@@ -203,9 +209,7 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
     controls = {c.id: c for group in scoped.all_controls.values() for c in group}
     ordered = [controls[k] for k in sorted(controls, key=natural_key)]
     states = [
-        s
-        for s in (store.control_states(list(controls), at) if controls else [])
-        if s.asset_id is None or s.asset_id in assets  # vendor rows have no asset: they always count
+        s for s in (store.control_states(list(controls), at) if controls else []) if in_boundary(s.asset_id, assets)
     ]
     failing: dict[str, Counter[EvidenceState]] = {}
     for s in states:
@@ -214,7 +218,7 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
         c.id: ControlVerdict(
             control_id=c.id,
             status=c.status,
-            assets=sum(a in assets for a in applies.get(c.id, [])),
+            assets=sum(in_boundary(a, assets) for a in applies.get(c.id, [])),
             failing=dict(failing.get(c.id, {})),
         )
         for c in ordered
@@ -235,7 +239,7 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
         engagement=engagement,
         reference_instant=at,
         categories=sorted(categories),
-        boundary=sorted(assets, key=natural_key),
+        boundary=sorted(assets, key=natural_key) if assets is not None else None,
         coverage=EngagementCoverage(
             totals=judged.totals,
             by_category=judged.by_category,
@@ -260,11 +264,11 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
 
 
 def _scoped_plan(
-    plan: CoveragePlan, categories: set[str], assets: set[str], applies: dict[str, list[str]]
+    plan: CoveragePlan, categories: set[str], assets: set[str] | None, applies: dict[str, list[str]]
 ) -> tuple[CoveragePlan, dict[str, list[str]]]:
     """The plan cut to in-scope criteria and controls, and per criterion the controls behind it."""
     criteria = [c for c in plan.criteria if plan.tree.is_assessable(c.id) and c.category in categories]
-    in_scope = {k for k in plan.control_ids if not applies.get(k) or any(a in assets for a in applies[k])}
+    in_scope = {k for k in plan.control_ids if not applies.get(k) or any(in_boundary(a, assets) for a in applies[k])}
 
     def cut(groups: dict[str, list[Control]]) -> dict[str, list[Control]]:
         # A criterion keeps its key when its controls all drop out: it has SATISFIES edges, so it
@@ -287,14 +291,3 @@ def _scoped_plan(
         all_controls={k: v for k, v in all_controls.items() if k in wanted},
     )
     return scoped, behind
-
-
-def _all_ids(store: GraphStore, label: Label) -> list[str]:
-    ids: list[str] = []
-    after: str | None = None
-    while True:
-        page = store.list_nodes(label, first=1000, after=after)
-        ids.extend(n.id for n in page)
-        if len(page) < 1000:
-            return ids
-        after = page[-1].id

@@ -107,7 +107,7 @@ def _head(source: PackageSource, target_ids: dict[str, str]) -> dict[str, Any]:
                 "title": _line(f"{engagement.name} ({engagement.kind.value})"),
                 "description": f"Coverage of {report.coverage.totals.total} in-scope criteria of "
                 f"{engagement.framework} "
-                f"at {iso_z(report.reference_instant)}, over the boundary of {len(report.boundary)} asset(s).",
+                f"at {iso_z(report.reference_instant)}, over {_boundary_words(report.boundary)}.",
                 "start": iso_z(start),
                 "end": iso_z(end),
                 "props": _props(("reference-instant", iso_z(report.reference_instant))),
@@ -183,3 +183,7 @@ def _array(key: str, items: Iterator[dict[str, Any]]) -> Iterator[bytes]:
         yield (prefix + json.dumps(item, ensure_ascii=False)).encode("utf-8")
     if not first:
         yield b"\n]"
+
+
+def _boundary_words(boundary: list[str] | None) -> str:
+    return "every asset" if boundary is None else f"the boundary of {len(boundary)} asset(s)"

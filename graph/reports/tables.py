@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graph.model import Control, EngagementKind, Evidence, Frequency, Label, Rel, natural_key
-from graph.queries.engagement import EngagementReport
+from graph.queries.engagement import EngagementReport, in_boundary
 from graph.reports.csv_cells import Cell, csv_chunks
 from graph.reports.source import PackageSource
 from graph.rules.evaluation import evidence_end
@@ -59,7 +59,7 @@ def scoped_evidence(source: PackageSource, control_ids: list[str]) -> dict[str, 
     """Per control, its evidence in scope of the boundary that belongs to the engagement (an item with no
     COVERS edge speaks for every asset of its control; with some, for those), ordered by when it
     was collected. One round trip per relationship for the whole list."""
-    store, boundary = source.store, set(source.report.boundary)
+    store, boundary = source.store, set(source.report.boundary) if source.report.boundary is not None else None
     by_control = store.related(Rel.EVIDENCES, control_ids, reverse=True) if control_ids else {}
     controls = store.get_nodes(Label.CONTROL, control_ids) if control_ids else {}
     ids = [e for ids in by_control.values() for e in ids]
@@ -77,7 +77,7 @@ def scoped_evidence(source: PackageSource, control_ids: list[str]) -> dict[str, 
                 for e in found
                 if isinstance(e, Evidence)
                 and belongs_to_engagement(source.report, e, frequency)
-                and (not covers.get(e.id) or any(a in boundary for a in covers[e.id]))
+                and (not covers.get(e.id) or any(in_boundary(a, boundary) for a in covers[e.id]))
             ),
             key=lambda e: (e.collected_at, natural_key(e.id)),
         )

@@ -58,9 +58,13 @@ class Engagement:
     async def categories_in_scope(self, info: GqlInfo) -> list[str]:
         return (await self._report(info)).categories
 
-    @strawberry.field(description="The assets in scope: those listed and all they depend on (natural order).")
-    async def boundary(self, info: GqlInfo) -> list[strawberry.ID]:
-        return [strawberry.ID(a) for a in (await self._report(info)).boundary]
+    @strawberry.field(
+        description="The assets in scope: those listed and all they depend on (natural order); "
+        "null when the engagement lists none: every asset is in scope."
+    )
+    async def boundary(self, info: GqlInfo) -> list[strawberry.ID] | None:
+        found = (await self._report(info)).boundary
+        return [strawberry.ID(a) for a in found] if found is not None else None
 
     @strawberry.field(description="Status of each in-scope criterion at the reference instant, with gap counts.")
     async def coverage(self, info: GqlInfo) -> EngagementCoverage:

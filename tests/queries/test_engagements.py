@@ -57,6 +57,8 @@ def test_a_boundary_that_excludes_an_asset_removes_its_missing_evidence_rows(sto
     assert rows(scoped) == set()
     assert statuses(scoped) == {"fw:C1": "COVERED", "fw:C2": "COVERED", "fw:C3": "UNCOVERED"}
     assert statuses(report(store, "all")) == {"fw:C1": "PARTIAL", "fw:C2": "COVERED", "fw:C3": "PARTIAL"}
+    # Listing no asset puts every asset in scope, said as such rather than by listing them all.
+    assert report(store, "all").boundary is None
 
 
 def test_a_control_applying_to_no_asset_stays_in_scope_and_counts_its_own_row(store: GraphStore) -> None:

@@ -100,14 +100,14 @@ export type EngagementsQueryVariables = Exact<{
 
 export type EngagementsQuery = { engagements: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null } }> } };
 
-export type EngagementScopeFragment = { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> };
+export type EngagementScopeFragment = { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null };
 
 export type EngagementQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type EngagementQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string>, coverage: { totals: { total: number, covered: number, partial: number, uncovered: number }, byCategory: Array<{ category: string, total: number, covered: number, partial: number, uncovered: number }>, criteria: Array<{ criterionId: string, ref: string, title: string, category: string, status: CoverageStatus, carvedOut: boolean, gapCount: number }> }, missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }> }, gaps: { start: string, end: string, totalGaps: number, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string } | null, intervals: Array<{ isGap: boolean }> } }> } } | null } | null };
+export type EngagementQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null, coverage: { totals: { total: number, covered: number, partial: number, uncovered: number }, byCategory: Array<{ category: string, total: number, covered: number, partial: number, uncovered: number }>, criteria: Array<{ criterionId: string, ref: string, title: string, category: string, status: CoverageStatus, carvedOut: boolean, gapCount: number }> }, missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }> }, gaps: { start: string, end: string, totalGaps: number, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string } | null, intervals: Array<{ isGap: boolean }> } }> } } | null } | null };
 
 export type EngagementMissingQueryVariables = Exact<{
   id: string;
@@ -126,7 +126,7 @@ export type EngagementGapsQueryVariables = Exact<{
 }>;
 
 
-export type EngagementGapsQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string>, gaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } | null } | null };
+export type EngagementGapsQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null, gaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } | null } | null };
 
 export type AssetChangesQueryVariables = Exact<{
   asset: string;

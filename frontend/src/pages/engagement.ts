@@ -4,7 +4,7 @@ import type { EngagementCriterion, EngagementDetail, Framework, MissingEvidenceR
 import { assetHash, buildHash, criterionHash } from "../router";
 import { compareRefs, orderCategories } from "../shape/coverage";
 import { formatDateTime } from "../shape/dates";
-import { KIND_LABEL, criterionAsOfDay, engagementWhen } from "../shape/engagement";
+import { KIND_LABEL, boundaryWords, criterionAsOfDay, engagementWhen } from "../shape/engagement";
 import { sortRows } from "../shape/missing";
 import { h, replace, type Child } from "../ui/dom";
 import { emptyState } from "../ui/states";
@@ -106,12 +106,12 @@ function scopeCard(e: EngagementDetail, frameworks: readonly Framework[]): HTMLE
           e.categoriesInScope.map((c) => h("li", { "data-category": c }, c)),
         ),
       ),
-      item("Boundary", "boundary", `${e.boundary.length} asset${e.boundary.length === 1 ? "" : "s"}`),
+      item("Boundary", "boundary", boundaryWords(e.boundary)),
     ),
     h(
       "ul",
       { class: "boundary-assets", "aria-label": "Assets in the boundary", "data-testid": "boundary" },
-      e.boundary.map((a) => h("li", { "data-asset": a }, h("a", { href: assetHash(a) }, a))),
+      (e.boundary ?? []).map((a) => h("li", { "data-asset": a }, h("a", { href: assetHash(a) }, a))),
     ),
   );
 }

@@ -6,7 +6,7 @@ import { fetchEngagementGaps, listEngagements } from "../api/engagements";
 import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
 import type { ControlPeriod, EngagementScope, EngagementSummary, Framework } from "../api/types";
 import { engagementHash } from "../router";
-import { CUSTOM_PERIOD, engagementWhen, periodChoice, type2Engagements } from "../shape/engagement";
+import { CUSTOM_PERIOD, boundaryWords, engagementWhen, periodChoice, type2Engagements } from "../shape/engagement";
 import { defaultPeriod, formatDate, isDateInputValue, periodRange } from "../shape/dates";
 import { gapShare, monthTicks, timelineSegments, type TimelineSegment } from "../shape/timeline";
 import { orderFrameworks } from "../shape/coverage";
@@ -214,7 +214,7 @@ function engagementScope(e: EngagementScope, frameworks: readonly Framework[]): 
     h(
       "p",
       { class: "muted small" },
-      `Categories in scope: ${e.categoriesInScope.join(", ") || "all"}. Boundary: ${e.boundary.length} asset${e.boundary.length === 1 ? "" : "s"}.`,
+      `Categories in scope: ${e.categoriesInScope.join(", ") || "all"}. Boundary: ${boundaryWords(e.boundary)}.`,
     ),
   );
 }

@@ -41,3 +41,9 @@ export function criterionAsOfDay(referenceInstant: string, now: Date): string | 
   if (Number.isNaN(t) || t >= startOfUtcDay(now).getTime()) return null;
   return toDateInputValue(new Date(t));
 }
+
+/** The boundary in words: the API answers null when the engagement lists no asset (every asset is in scope). */
+export function boundaryWords(boundary: readonly string[] | null): string {
+  if (boundary === null) return "every asset";
+  return `${boundary.length} asset${boundary.length === 1 ? "" : "s"}`;
+}

@@ -6,6 +6,7 @@ import {
   engagementWhen,
   periodChoice,
   type2Engagements,
+  boundaryWords,
 } from "../../src/shape/engagement";
 
 const T1 = { id: "iso-t1", kind: "TYPE1" as const };
@@ -72,5 +73,16 @@ describe("engagement routes", () => {
       engagement: "soc2-t2",
       gapsOnly: "1",
     });
+  });
+});
+
+describe("boundaryWords", () => {
+  it("says every asset when the engagement lists none (the API answers null)", () => {
+    expect(boundaryWords(null)).toBe("every asset");
+  });
+  it("counts the assets of a listed boundary", () => {
+    expect(boundaryWords([])).toBe("0 assets");
+    expect(boundaryWords(["ep-a"])).toBe("1 asset");
+    expect(boundaryWords(["ep-a", "mdl-a"])).toBe("2 assets");
   });
 });
