@@ -106,3 +106,16 @@ def engagement_population(store: GraphStore, engagement: Engagement, control_id:
     items = store.accepted_evidence_items(control_id, engagement.period_start, engagement.period_end)
     units = population_units(items, engagement.period_start, engagement.period_end, control, boundary)
     return Population(engagement=engagement, control=control, units=units)
+
+
+def unit_of_key(key: str, collected_at: datetime, control: Control, engagement: Engagement) -> PopulationUnit:
+    """A recorded unit key read back as a unit (a sample's items): `<id>@<interval start>` names
+    the interval of the control's frequency starting there, cut at the period's end."""
+    evidence_id, sep, start_text = key.rpartition("@")
+    if not sep:
+        return PopulationUnit(key, key, collected_at)
+    start = datetime.fromisoformat(start_text)
+    end = start + control.frequency.interval
+    if engagement.period_end is not None:
+        end = min(end, engagement.period_end)
+    return PopulationUnit(key, evidence_id, collected_at, start, end)

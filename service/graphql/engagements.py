@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -20,6 +20,9 @@ from service.graphql.inputs import check_batch, properties, to_bundle
 from service.graphql.loading import GqlInfo, load_node, load_nodes, node_connection, node_type
 from service.graphql.model_types import convert, input_type, object_type
 from service.graphql.pagination import Connection
+
+if TYPE_CHECKING:
+    from service.graphql.samples import Sample
 
 __all__ = ["CategoryCounts", "StatusCounts"]  # imported for their registration only
 
@@ -69,6 +72,12 @@ class Engagement:
     @strawberry.field(description="Missing evidence of in-scope controls on boundary assets, at the reference instant.")
     async def missing_evidence(self, info: GqlInfo) -> MissingEvidenceReport:
         return MissingEvidenceReport.of((await self._report(info)).missing_evidence)
+
+    @strawberry.field(description="The auditors' recorded samples of this engagement, oldest first.")
+    async def samples(self, info: GqlInfo) -> list[Annotated[Sample, strawberry.lazy("service.graphql.samples")]]:
+        from service.graphql.samples import engagement_samples  # samples import this module's neighbours
+
+        return await engagement_samples(info, self.node.id)
 
     @strawberry.field(description="Type II: period gaps of the in-scope controls; null for type1.")
     async def gaps(self, info: GqlInfo) -> EvidenceGapsReport | None:

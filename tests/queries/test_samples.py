@@ -148,7 +148,7 @@ def test_same_seed_is_idempotent_another_is_a_conflict_a_redraw_keeps_both(store
     first = draw(store, "c-weekly", "alpha")
     assert draw(store, "c-weekly", "alpha") == first
     before = comparable(store.export())
-    with pytest.raises(ConflictError, match="^seed: .*never silently redrawn"):
+    with pytest.raises(ConflictError, match=r"^seed: .*never silently redrawn"):
         draw(store, "c-weekly", "beta")
     with pytest.raises(InvalidInputError) as no_reason:
         draw(store, "c-weekly", "beta", redraw=True)
