@@ -20,9 +20,7 @@ from tests.graphs import GraphBuilder, comparable, day
 
 def audit(b: GraphBuilder, **fields: Any) -> GraphBuilder:
     """A type2 audit of `fw` over [day 0, day 93): three monthly intervals, boundary mdl-a."""
-    return b.engagement(
-        "audit", kind="type2", period_start=day(0), period_end=day(93), assets=["mdl-a"], **fields
-    )
+    return b.engagement("audit", kind="type2", period_start=day(0), period_end=day(93), assets=["mdl-a"], **fields)
 
 
 def observed(eid: str, control: str, start: float, end: float, collected: float) -> dict[str, Any]:
