@@ -186,3 +186,20 @@ def test_engagement_sample_sizes_are_validated_naming_the_field() -> None:
     fields = {p.field for p in refused.value.problems}
     assert any(f.startswith("engagements[0].sample_sizes.weekly") for f in fields), fields
     assert any("hourly" in f for f in fields), fields
+
+
+def test_the_demo_sample_is_the_draw_of_its_seed_on_the_rebased_demo(store: GraphStore) -> None:
+    from graph.model import now_utc
+    from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
+
+    store.write(rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc()), immutable_evidence=True)
+    [recorded] = recorded_samples(store, "soc2-type2-model-serving", "AGC-CHG-02")
+    assert recorded.id == "smp-demo-agc-chg-02" and recorded.drawn_at <= now_utc()
+    population = engagement_population(store, get_engagement(store, recorded.engagement), recorded.control)
+    assert recorded.population_size == len(population.keys) > recorded.size == 2
+    assert set(recorded.items) <= set(population.keys)
+    from graph.queries.sampling import draw_keys
+
+    assert draw_keys(recorded.seed, recorded.engagement, recorded.control, population.keys, 2) == recorded.items
+    # Drawing again with the recorded seed returns the recorded sample, unchanged.
+    assert record_sample(store, SampleRequest(recorded.engagement, recorded.control, recorded.seed)) == recorded
