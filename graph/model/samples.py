@@ -36,7 +36,8 @@ class Sample(_Node):
     size: int = Field(ge=0, description="How many units were drawn (the frequency's size, at most the population).")
     population_size: int = Field(ge=0, description="How many units the population had when drawn.")
     items: Annotated[list[UnitKey], Field(max_length=10_000)] = Field(
-        default_factory=list, description="The drawn population unit keys, in natural order."
+        default_factory=list,
+        description="The drawn population units, in natural order of key (recorded as their keys).",
     )
     drawn_at: UtcDatetime = Field(description="When it was drawn.")
     drawn_by: Actor | None = Field(default=None, description="Who drew it; stamped by the server (the caller).")

@@ -48,7 +48,7 @@ class PopulationUnit:
 class Sample:
     node: strawberry.Private[m.Sample]
 
-    @strawberry.field(description="The drawn units in natural order of key, with their evidence (batched).")
+    @strawberry.field(description=m.Sample.model_fields["items"].description)
     async def items(self, info: GqlInfo) -> list[PopulationUnit]:
         loaders = info.context.loaders
         engagement = await loaders.node(Label.ENGAGEMENT).load(self.node.engagement)
