@@ -52,6 +52,7 @@ def edges_graph() -> Bundle:
         observed("e-obs", "k", 20, 40, 41),  # overlaps intervals 0 and 1
         observed("e-edge", "k", 50, 62, 62),  # ends exactly at interval 2's start: interval 1 only
         observed("e-before", "k", -20, 0, 0),  # ends exactly at the period's start: nothing
+        observed("e-late", "k", 85, 100, 100),  # collected after the period: counts in the interval it overlaps
     ]
     return Bundle.model_validate(data)
 
@@ -62,6 +63,7 @@ def test_population_edges(store: GraphStore) -> None:
     assert population.keys == [
         "e-both",
         "e-edge@2026-07-02T00:00:00Z",
+        "e-late@2026-08-02T00:00:00Z",
         "e-new",
         "e-obs@2026-06-01T00:00:00Z",
         "e-obs@2026-07-02T00:00:00Z",
@@ -203,3 +205,18 @@ def test_the_demo_sample_is_the_draw_of_its_seed_on_the_rebased_demo(store: Grap
     assert draw_keys(recorded.seed, recorded.engagement, recorded.control, population.keys, 2) == recorded.items
     # Drawing again with the recorded seed returns the recorded sample, unchanged.
     assert record_sample(store, SampleRequest(recorded.engagement, recorded.control, recorded.seed)) == recorded
+
+
+def test_both_stores_draw_the_same_items_from_the_same_graph(store: GraphStore) -> None:
+    from graph.stores.embedded import EmbeddedStore
+
+    reference = EmbeddedStore()
+    for target in (store, reference):
+        store_graph = many([Frequency.DAILY], 30)
+        target.write(store_graph.bundle())
+    try:
+        here, there = draw(store, "c-daily", "same"), draw(reference, "c-daily", "same")
+        assert (here.id, here.items, here.population_size) == (there.id, there.items, there.population_size)
+        assert len(here.items) == 25
+    finally:
+        reference.close()
