@@ -46,12 +46,12 @@ class Population:
         return [unit.key for unit in self.units]
 
 
-def iso_z(moment: datetime) -> str:
+def _iso_z(moment: datetime) -> str:
     """An instant as ISO-8601 in UTC ending in Z (the interval part of a unit key)."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def population_units(
+def _population_units(
     items: list[AcceptedItem], start: datetime, end: datetime, control: Control, boundary: set[str]
 ) -> list[PopulationUnit]:
     """The rule above over one control's accepted items (the store's `accepted_evidence_items`)."""
@@ -62,7 +62,7 @@ def population_units(
             continue  # it speaks only for assets outside the audited system
         if item.period_start is not None and item.period_end is not None:
             units.extend(
-                PopulationUnit(f"{item.evidence_id}@{iso_z(lower)}", item.evidence_id, item.collected_at, lower, upper)
+                PopulationUnit(f"{item.evidence_id}@{_iso_z(lower)}", item.evidence_id, item.collected_at, lower, upper)
                 for lower, upper in intervals
                 if lower < item.period_end and item.period_start < upper
             )
@@ -91,8 +91,14 @@ def engagement_population(store: GraphStore, engagement: Engagement, control_id:
 
     Examples
     --------
-    >>> engagement_population(store, type2_audit, "AC-01").keys
+    >>> audit = Engagement(id="audit", name="A", framework="soc2", kind="type2",
+    ...                    period_start=datetime(2026, 10, 1, tzinfo=UTC), period_end=datetime(2026, 12, 1, tzinfo=UTC))
+    >>> engagement_population(store, audit, "AC-01").keys
     ['ev-1']
+    >>> engagement_population(store, audit, "nope")
+    Traceback (most recent call last):
+    ...
+    graph.errors.NotFoundError: control: Control 'nope' does not exist
     """
     if engagement.kind is not EngagementKind.TYPE2:
         raise InvalidInputError.one("engagement", f"'{engagement.id}' is type1: a population is over a type2 period")
@@ -104,13 +110,37 @@ def engagement_population(store: GraphStore, engagement: Engagement, control_id:
     if control_id not in controls:
         raise InvalidInputError.one("control", f"'{control_id}' is not in the scope of engagement '{engagement.id}'")
     items = store.accepted_evidence_items(control_id, engagement.period_start, engagement.period_end)
-    units = population_units(items, engagement.period_start, engagement.period_end, control, boundary)
+    units = _population_units(items, engagement.period_start, engagement.period_end, control, boundary)
     return Population(engagement=engagement, control=control, units=units)
 
 
 def unit_of_key(key: str, collected_at: datetime, control: Control, engagement: Engagement) -> PopulationUnit:
-    """A recorded unit key read back as a unit (a sample's items): `<id>@<interval start>` names
-    the interval of the control's frequency starting there, cut at the period's end."""
+    """A recorded unit key read back as a unit (a sample's items).
+
+    Parameters
+    ----------
+    key : str
+        A unit key: an evidence id, or `<id>@<interval start>` (the interval of the control's
+        frequency starting there, cut at the period's end).
+    collected_at : datetime
+        When its evidence item was collected.
+    control, engagement : Control, Engagement
+        The sampled control (its frequency) and engagement (its period's end).
+
+    Returns
+    -------
+    PopulationUnit
+        The unit, as the population listed it.
+
+    Examples
+    --------
+    >>> audit = Engagement(id="audit", name="A", framework="soc2", kind="type2",
+    ...                    period_start=datetime(2026, 10, 1, tzinfo=UTC), period_end=datetime(2026, 12, 1, tzinfo=UTC))
+    >>> control = store.get_nodes(Label.CONTROL, ["MON-02"])["MON-02"]
+    >>> unit = unit_of_key("ev-9@2026-11-01T00:00:00Z", at, control, audit)
+    >>> unit.evidence_id, unit.interval_end.isoformat()
+    ('ev-9', '2026-12-01T00:00:00+00:00')
+    """
     evidence_id, sep, start_text = key.rpartition("@")
     if not sep:
         return PopulationUnit(key, key, collected_at)

@@ -60,7 +60,9 @@ def sample_size(engagement: Engagement, control: Control) -> int:
 
     Examples
     --------
-    >>> sample_size(type2_audit, ac01)
+    >>> audit = Engagement(id="audit", name="A", framework="soc2", kind="type2", sample_sizes={"weekly": 9},
+    ...                    period_start=datetime(2026, 10, 1, tzinfo=UTC), period_end=datetime(2026, 12, 1, tzinfo=UTC))
+    >>> sample_size(audit, store.get_nodes(Label.CONTROL, ["AC-01"])["AC-01"])  # monthly
     2
     """
     return engagement.sample_sizes.get(control.frequency, DEFAULT_SAMPLE_SIZES[control.frequency])
@@ -95,7 +97,27 @@ def draw_keys(seed: str, engagement_id: str, control_id: str, keys: list[str], s
 
 
 def recorded_samples(store: GraphStore, engagement_id: str, control_id: str | None = None) -> list[Sample]:
-    """The samples recorded for an engagement (and control), oldest first."""
+    """The samples recorded for an engagement (and control), oldest first.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    engagement_id : str
+        The engagement.
+    control_id : str or None
+        Only this control's samples; None: every control's.
+
+    Returns
+    -------
+    list[Sample]
+        By `drawn_at`, then natural order of id (a redraw after the sample it replaces).
+
+    Examples
+    --------
+    >>> recorded_samples(store, "audit")
+    []
+    """
     where = {"engagement": engagement_id} | ({"control": control_id} if control_id is not None else {})
     found: list[Sample] = []
     after: str | None = None
@@ -127,8 +149,14 @@ def record_sample(store: GraphStore, request: SampleRequest, now: datetime | Non
 
     Examples
     --------
-    >>> record_sample(store, SampleRequest("audit", "AC-01", "s1", "cli:ann")).items
-    ['ev-1']
+    >>> audit = Engagement(id="audit", name="A", framework="soc2", kind="type2",
+    ...                    period_start=datetime(2026, 10, 1, tzinfo=UTC), period_end=datetime(2026, 12, 1, tzinfo=UTC))
+    >>> _ = store.write(Bundle(engagements=[audit]))
+    >>> drawn = record_sample(store, SampleRequest("audit", "AC-01", "s1", "cli:ann"))
+    >>> drawn.items, drawn.size, drawn.population_size, drawn.drawn_by
+    (['ev-1'], 1, 1, 'cli:ann')
+    >>> record_sample(store, SampleRequest("audit", "AC-01", "s1")) == drawn
+    True
     """
     if not 1 <= len(request.seed) <= 200:
         raise InvalidInputError.one("seed", "must be 1 to 200 characters")
