@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -20,9 +20,7 @@ from service.graphql.inputs import check_batch, properties, to_bundle
 from service.graphql.loading import GqlInfo, load_node, load_nodes, node_connection, node_type
 from service.graphql.model_types import convert, input_type, object_type
 from service.graphql.pagination import Connection
-
-if TYPE_CHECKING:
-    from service.graphql.samples import Sample
+from service.graphql.samples import Sample, engagement_samples
 
 __all__ = ["CategoryCounts", "StatusCounts"]  # imported for their registration only
 
@@ -74,9 +72,7 @@ class Engagement:
         return MissingEvidenceReport.of((await self._report(info)).missing_evidence)
 
     @strawberry.field(description="The auditors' recorded samples of this engagement, oldest first.")
-    async def samples(self, info: GqlInfo) -> list[Annotated[Sample, strawberry.lazy("service.graphql.samples")]]:
-        from service.graphql.samples import engagement_samples  # samples import this module's neighbours
-
+    async def samples(self, info: GqlInfo) -> list[Sample]:
         return await engagement_samples(info, self.node.id)
 
     @strawberry.field(description="Type II: period gaps of the in-scope controls; null for type1.")
