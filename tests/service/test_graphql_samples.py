@@ -81,3 +81,28 @@ def test_population_pages_and_refusals_name_fields(store: GraphStore, live: Live
     }
     refused = live.as_role(Role.EDITOR).error(upsert, {"g": [bad]})
     assert "engagements[0].sampleSizes.weekly" in refused["message"], refused
+
+
+def test_samples_and_their_items_load_in_batches(store: GraphStore) -> None:
+    from graph.queries.sampling import SampleRequest, record_sample
+    from tests.service.conftest import serving
+    from tests.service.counting_store import CountingStore
+
+    b = GraphBuilder().framework().criterion("C1").asset("mdl-a")
+    for c in ("k1", "k2", "k3"):
+        b.control(c, frequency="weekly", satisfies=["fw:C1"], applies_to=["mdl-a"])
+        for i in range(6):
+            b.evidence(c, day(i * 7 + 1), eid=f"{c}-e{i}")
+    b.engagement("audit", kind="type2", period_start=day(0), period_end=day(60))
+    store.write(b.bundle())
+    for c in ("k1", "k2", "k3"):
+        record_sample(store, SampleRequest("audit", c, "s", "auditor:ann"))
+    counting = CountingStore(store)
+    with serving(counting) as live:
+        found = live.data('{ engagement(id: "audit") { samples { control items { key evidence { id title } } } } }')
+    samples = found["engagement"]["samples"]
+    assert [len(s["items"]) for s in samples] == [5, 5, 5]
+    assert all(i["evidence"]["id"] == i["key"] for s in samples for i in s["items"])
+    # One read of the samples, then one per label (engagement, control, evidence), however many items.
+    assert counting.calls["list_nodes"] == 1
+    assert counting.calls["get_nodes"] <= 3, counting.calls
