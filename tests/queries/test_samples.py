@@ -220,3 +220,20 @@ def test_both_stores_draw_the_same_items_from_the_same_graph(store: GraphStore) 
         assert len(here.items) == 25
     finally:
         reference.close()
+
+
+def test_a_second_first_draw_or_a_fork_is_refused_by_the_write_itself(store: GraphStore) -> None:
+    """What a race of two draws would write: refused whole in the write's transaction."""
+    many([Frequency.WEEKLY], 30).write_to(store)
+    first = draw(store, "c-weekly", "alpha")
+    before = comparable(store.export())
+    rival = first.model_copy(update={"id": "smp-rival", "seed": "beta"})
+    with pytest.raises(ConflictError, match=r"^samples\[0\]\.seed: .*never silently redrawn"):
+        store.write(Bundle(samples=[rival]), immutable_evidence=True)
+    one = first.model_copy(update={"id": "smp-r1", "seed": "b", "redraw_of": first.id, "reason": "r"})
+    two = first.model_copy(update={"id": "smp-r2", "seed": "c", "redraw_of": first.id, "reason": "r"})
+    with pytest.raises(ConflictError, match=r"^samples\[1\]\.redraw_of: "):
+        store.write(Bundle(samples=[one, two]), immutable_evidence=True)
+    assert comparable(store.export()) == before
+    store.write(Bundle(samples=[one]), immutable_evidence=True)  # one redraw of the latest: recorded
+    assert [s.id for s in recorded_samples(store, "audit", "c-weekly")] == [first.id, "smp-r1"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graph.bundle import Bundle
-from graph.checks.append_only import check_samples_append_only, without_recorded_samples
+from graph.checks.append_only import recorded_samples_removed
 from graph.checks.change_history import change_ids, new_changes, normalized
 from graph.checks.evidence_immutability import check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.checks.references import check_bundle
@@ -126,11 +126,7 @@ class EmbeddedStore:
             bundle = normalized(bundle, now)
             known = {i: graph.change_by_id[i] for i in change_ids(bundle) if i in graph.change_by_id}
             changes = new_changes(bundle, known)
-            recorded_samples = {
-                s.id: graph.nodes[Label.SAMPLE][s.id] for s in bundle.samples if s.id in graph.nodes[Label.SAMPLE]
-            }
-            check_samples_append_only(bundle, recorded_samples)
-            bundle = without_recorded_samples(bundle, recorded_samples)
+            bundle = recorded_samples_removed(bundle, graph.nodes[Label.SAMPLE])
             repeated: list[Evidence] = []
             if immutable_evidence:
                 targets = supersede_targets(bundle)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from neo4j import ManagedTransaction, Record
 
 from graph.bundle import Bundle
-from graph.checks.append_only import check_samples_append_only, without_recorded_samples
+from graph.checks.append_only import (
+    check_sample_chains,
+    check_samples_append_only,
+    sample_groups,
+    without_recorded_samples,
+)
 from graph.model import Label, Rel, Sample, natural_key
 from graph.queries.results import AcceptedItem
 from graph.stores.neo4j.reads import ACCEPTED, CURRENT, get_nodes, seek
@@ -37,16 +42,33 @@ def accepted_items(records: list[Record]) -> list[AcceptedItem]:
     return sorted(items, key=lambda item: (item.collected_at, natural_key(item.evidence_id)))
 
 
+# SET takes each engagement's write lock: concurrent draws for one engagement go one after the
+# other, so the second sees the first's sample (check_sample_chains).
+_LOCK_ENGAGEMENTS = (
+    f"UNWIND $ids AS id MATCH (g:{Label.ENGAGEMENT} {{id: id}}) {seek('g', Label.ENGAGEMENT)} "
+    "SET g._lock = true REMOVE g._lock"
+)
+_GROUP_SAMPLES = (
+    f"UNWIND $groups AS pair MATCH (s:{Label.SAMPLE}) WHERE s.engagement = pair[0] AND s.control = pair[1] "
+    "RETURN properties(s) AS props"
+)
+
+
+def _samples(records: list[Record]) -> list[Sample]:
+    found = [node_model(Label.SAMPLE, dict(record["props"])) for record in records]
+    return [s for s in found if isinstance(s, Sample)]
+
+
 def check_in_transaction(tx: ManagedTransaction, bundle: Bundle, stored: set[str]) -> Bundle:
-    """Refuse (rolling back) a sample recorded again with other content; return the bundle
-    without the samples it repeats. `stored`: the bundle's sample ids the database holds."""
-    ids = sorted({s.id for s in bundle.samples} & stored)
-    if not ids:
+    """Refuse (rolling back) a sample recorded again with other content, or a second draw of one
+    engagement and control; return the bundle without the samples it repeats. `stored`: the
+    bundle's sample ids the database holds."""
+    if not bundle.samples:
         return bundle
-    recorded: dict[str, Sample] = {}
-    for record in tx.run(get_nodes(Label.SAMPLE), ids=ids):
-        sample = node_model(Label.SAMPLE, dict(record["props"]))
-        assert isinstance(sample, Sample)
-        recorded[sample.id] = sample
+    groups = sample_groups(bundle)
+    tx.run(_LOCK_ENGAGEMENTS, ids=sorted({engagement for engagement, _ in groups})).consume()
+    check_sample_chains(bundle, _samples(list(tx.run(_GROUP_SAMPLES, groups=[list(g) for g in groups]))))
+    ids = sorted({s.id for s in bundle.samples} & stored)
+    recorded = {s.id: s for s in _samples(list(tx.run(get_nodes(Label.SAMPLE), ids=ids)))} if ids else {}
     check_samples_append_only(bundle, recorded)
     return without_recorded_samples(bundle, recorded)
