@@ -36,6 +36,7 @@ from graph.model import (
     MappingRelationship,
     NodeModel,
     Rel,
+    Sample,
     Threat,
     Vendor,
     dependency_edge,
@@ -68,6 +69,7 @@ NODE_LISTS: dict[str, Label] = {
     "threats": Label.THREAT,
     "evidence": Label.EVIDENCE,
     "engagements": Label.ENGAGEMENT,
+    "samples": Label.SAMPLE,
 }
 
 
@@ -85,6 +87,9 @@ class Bundle(BaseModel):
     threats: list[Threat] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     engagements: list[Engagement] = Field(default_factory=list, description="Audits: a framework, a period, a scope.")
+    samples: list[Sample] = Field(
+        default_factory=list, description="Auditors' recorded samples of Type II populations (append-only)."
+    )
     satisfies: list[Link] = Field(default_factory=list, description="Control satisfies criterion.")
     applies_to: list[Link] = Field(default_factory=list, description="Control applies to asset.")
     depends_on: list[Dependency] = Field(default_factory=list, description="Asset depends on asset.")

@@ -115,5 +115,6 @@ def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle
                 )
                 for g in bundle.engagements
             ],
+            "samples": [s.model_copy(update={"drawn_at": s.drawn_at + shift}) for s in bundle.samples],
         }
     )

@@ -18,7 +18,7 @@ from graph.bundle import Bundle
 from graph.model import Change, Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
-    from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+    from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,10 @@ class GraphStore(Protocol):
     ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
         """Per control, `(period_start, period_end, collected_at)` of its accepted, current
         evidence whose observation period overlaps `[start, end)`, sorted."""
+
+    def accepted_evidence_items(self, control_id: str, start: datetime, end: datetime) -> list[AcceptedItem]:
+        """The control's accepted, non-superseded evidence collected in `[start, end)` or whose
+        observation period overlaps it, with ids and scope, by (collected_at, id) (one query)."""
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         """(evidence, control, asset) triples valid and fresh at `at` now, that a change of the

@@ -22,6 +22,7 @@ from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_f
 from graph.store import GraphStore
 from graph.stores.data_dir_lock import DataDirLock
 from service.cli_report import report
+from service.cli_samples import sample
 from service.cli_security import audit_app, cli_draft, keys_app
 from service.settings import Settings
 
@@ -29,6 +30,7 @@ app = typer.Typer(help="Attestgraph: a compliance knowledge graph for AI systems
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.command()(report)
+app.command()(sample)
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1

@@ -28,6 +28,8 @@ QUERY_MODULES: list[ModuleType] = [
         "evidence_gaps",
         "impact",
         "missing_evidence",
+        "population",
+        "sampling",
         "scope",
         "threats",
     )

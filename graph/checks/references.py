@@ -95,11 +95,17 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
 
 
 def engagement_references(bundle: Bundle) -> Iterator[tuple[str, Label, str]]:
-    """(path, label, id) of every node an engagement names: stored as properties, checked as edges."""
+    """(path, label, id) of every node an engagement or a sample names: stored as properties,
+    checked as edges."""
     for index, engagement in enumerate(bundle.engagements):
         yield f"engagements[{index}].framework", Label.FRAMEWORK, engagement.framework
         for j, asset in enumerate(engagement.assets):
             yield f"engagements[{index}].assets[{j}]", Label.ASSET, asset
+    for index, sample in enumerate(bundle.samples):
+        yield f"samples[{index}].engagement", Label.ENGAGEMENT, sample.engagement
+        yield f"samples[{index}].control", Label.CONTROL, sample.control
+        if sample.redraw_of is not None:
+            yield f"samples[{index}].redraw_of", Label.SAMPLE, sample.redraw_of
 
 
 def duplicate_mapping_problems(bundle: Bundle) -> list[FieldProblem]:

@@ -71,8 +71,10 @@ from graph.model.ordering import (
     order_key,
 )
 from graph.model.registry import LABEL_OF, NODE_MODELS, NodeModel
+from graph.model.samples import DEFAULT_SAMPLE_SIZES, Sample, derived_sample_id
 
 __all__ = [
+    "DEFAULT_SAMPLE_SIZES",
     "EDGE_ENDPOINTS",
     "FREQUENCY_DAYS",
     "LABEL_OF",
@@ -109,6 +111,7 @@ __all__ = [
     "Rel",
     "ReportKind",
     "ReviewDecision",
+    "Sample",
     "Text",
     "Threat",
     "UtcDatetime",
@@ -116,6 +119,7 @@ __all__ = [
     "after_key",
     "dependency_edge",
     "derived_change_id",
+    "derived_sample_id",
     "earliest_after",
     "id_of_order_key",
     "latest_at_or_before",

@@ -7,13 +7,14 @@ stored as properties: an engagement names its scope, it does not take part in tr
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from graph.model.nodes import Name, NodeId, UtcDatetime, _Node
+from graph.model.nodes import Frequency, Name, NodeId, UtcDatetime, _Node
 
 
 class EngagementKind(StrEnum):
@@ -52,6 +53,18 @@ class Engagement(_Node):
         default_factory=list,
         description="The system boundary: these assets and all they depend on, transitively; empty: every asset.",
     )
+
+    sample_sizes: dict[Frequency, Annotated[int, Field(ge=1, le=10_000)]] = Field(
+        default_factory=dict,
+        description="Type II sample size per control frequency, overriding the defaults (annual 1, semiannual 1, "
+        "quarterly 2, monthly 2, weekly 5, daily 25, continuous 25).",
+    )
+
+    @field_validator("sample_sizes", mode="before")
+    @classmethod
+    def _sizes_from_text(cls, sizes: object) -> object:
+        # A store without map properties (Neo4j) keeps the mapping as its JSON text.
+        return json.loads(sizes) if isinstance(sizes, str) else sizes
 
     @field_validator("categories", "assets")
     @classmethod

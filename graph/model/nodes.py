@@ -52,6 +52,7 @@ class Label(StrEnum):
     EVIDENCE = "Evidence"
     THREAT = "Threat"
     ENGAGEMENT = "Engagement"
+    SAMPLE = "Sample"
 
 
 class Rel(StrEnum):

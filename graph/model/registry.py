@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from graph.model.engagements import Engagement
 from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Label, Threat, Vendor, _Node
+from graph.model.samples import Sample
 
-NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat | Engagement
+NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat | Engagement | Sample
 
 NODE_MODELS: dict[Label, type[_Node]] = {
     Label.FRAMEWORK: Framework,
@@ -16,6 +17,7 @@ NODE_MODELS: dict[Label, type[_Node]] = {
     Label.EVIDENCE: Evidence,
     Label.THREAT: Threat,
     Label.ENGAGEMENT: Engagement,
+    Label.SAMPLE: Sample,
 }
 
 LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODELS.items()}

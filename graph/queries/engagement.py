@@ -291,3 +291,34 @@ def _scoped_plan(
         all_controls={k: v for k, v in all_controls.items() if k in wanted},
     )
     return scoped, behind
+
+
+def engagement_scope(store: GraphStore, engagement: Engagement) -> tuple[dict[str, Control], set[str] | None]:
+    """The in-scope controls (by id) of an engagement and its boundary, as `engagement_report` decides.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    engagement : Engagement
+        The engagement; its framework must exist (`NotFoundError`, `framework`).
+
+    Returns
+    -------
+    tuple[dict[str, Control], set[str] | None]
+        The controls behind its in-scope criteria that apply to no asset or to a boundary asset,
+        and the boundary's asset ids (None: every asset, when the engagement lists none).
+
+    Examples
+    --------
+    >>> audit = Engagement(id="a", name="A", framework="soc2", kind="type1", as_of=at, assets=["mdl-chat"])
+    >>> controls, boundary = engagement_scope(store, audit)
+    >>> sorted(controls), sorted(boundary)
+    (['AC-01'], ['ds-transcripts', 'mdl-chat'])
+    """
+    plan = plan_coverage(store, engagement.framework)
+    categories = _scope_categories(engagement, plan.criteria)
+    assets = _boundary(store, engagement)
+    applies = store.related(Rel.APPLIES_TO, plan.control_ids) if plan.control_ids else {}
+    scoped, _ = _scoped_plan(plan, categories, assets, applies)
+    return {c.id: c for group in scoped.all_controls.values() for c in group}, assets

@@ -275,3 +275,13 @@ class ThreatView(_Result):
     mitigated: int
     partial: int
     unmitigated: int
+
+
+class AcceptedItem(_Result):
+    """One accepted, non-superseded evidence item of a control, as a population needs it."""
+
+    evidence_id: str
+    collected_at: datetime
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+    covers: list[str] = Field(default_factory=list, description="Its scope (sorted); empty: all the control's assets.")

@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.threatView": READ,
     "Query.engagements": READ,
     "Query.engagement": READ,
+    "Query.engagementPopulation": READ,
     # -- the audit log and keys ---------------------------------------------------------------------
     "Query.auditLog": AUDIT,
     "Query.auditLogVerification": AUDIT,
@@ -63,6 +64,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Mutation.applyControl": EDIT,
     "Mutation.upsertVendors": EDIT,
     "Mutation.upsertEngagements": EDIT,
+    "Mutation.engagementSample": AUDIT,  # the auditor's selection is itself evidence
     "Mutation.recordEvidence": RECORD_EVIDENCE,
     "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/checks/write_rules.py)
     "Mutation.createApiKey": ADMINISTER,

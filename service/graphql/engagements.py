@@ -20,6 +20,7 @@ from service.graphql.inputs import check_batch, properties, to_bundle
 from service.graphql.loading import GqlInfo, load_node, load_nodes, node_connection, node_type
 from service.graphql.model_types import convert, input_type, object_type
 from service.graphql.pagination import Connection
+from service.graphql.samples import Sample, engagement_samples
 
 __all__ = ["CategoryCounts", "StatusCounts"]  # imported for their registration only
 
@@ -73,6 +74,10 @@ class Engagement:
     @strawberry.field(description="Missing evidence of in-scope controls on boundary assets, at the reference instant.")
     async def missing_evidence(self, info: GqlInfo) -> MissingEvidenceReport:
         return MissingEvidenceReport.of((await self._report(info)).missing_evidence)
+
+    @strawberry.field(description="The auditors' recorded samples of this engagement, oldest first.")
+    async def samples(self, info: GqlInfo) -> list[Sample]:
+        return await engagement_samples(info, self.node.id)
 
     @strawberry.field(description="Type II: period gaps of the in-scope controls; null for type1.")
     async def gaps(self, info: GqlInfo) -> EvidenceGapsReport | None:

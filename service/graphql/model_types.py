@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import strawberry
 from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
+from strawberry.scalars import JSON
 
 T = TypeVar("T")
 
@@ -58,6 +59,8 @@ def graphql_annotation(annotation: Any, *, as_id: bool = False) -> Any:
         return functools.reduce(operator.or_, [graphql_annotation(a, as_id=as_id) for a in get_args(annotation)])
     if origin is list:
         return list[graphql_annotation(get_args(annotation)[0], as_id=as_id)]  # type: ignore[misc]
+    if origin is dict:  # a mapping (e.g. an engagement's sample sizes) as a JSON object, keys as written
+        return JSON
     if annotation is AwareDatetime:
         return datetime
     if as_id and annotation is str:

@@ -29,6 +29,7 @@ from service.graphql.inputs import (
 )
 from service.graphql.loading import GqlInfo, N, load_nodes
 from service.graphql.nodes import Asset, Control, Evidence, Vendor
+from service.graphql.samples import SampleMutation
 from service.graphql.security import SecurityMutation
 
 
@@ -80,7 +81,7 @@ class DeletePayload:
 
 
 @strawberry.type
-class Mutation(SecurityMutation, EngagementMutation):
+class Mutation(SecurityMutation, EngagementMutation, SampleMutation):
     @strawberry.mutation(description="Create or update assets (properties only; see linkAssets).")
     async def upsert_assets(self, info: GqlInfo, assets: list[AssetInput]) -> list[Asset]:
         check_batch("assets", assets)

@@ -17,13 +17,14 @@ from service.graphql.inputs import ChangeInput
 from service.graphql.loading import GqlInfo, load_node, node_connection
 from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Threat, Vendor
 from service.graphql.pagination import Connection
+from service.graphql.samples import SampleQuery
 from service.graphql.scalars import DateTime
 from service.graphql.security import SecurityQuery
 from service.graphql.threats import ThreatView
 
 
 @strawberry.type
-class Query(SecurityQuery, EngagementQuery):
+class Query(SecurityQuery, EngagementQuery, SampleQuery):
     @strawberry.field
     async def frameworks(
         self, info: GqlInfo, first: int | None = None, after: str | None = None

@@ -49,6 +49,7 @@ CALLS: dict[str, str] = {
     "Query.threatView": '{ threatView(asset: "m") { total } }',
     "Query.engagements": "{ engagements { totalCount } }",
     "Query.engagement": '{ engagement(id: "g") { id } }',
+    "Query.engagementPopulation": '{ engagementPopulation(engagement: "g", control: "k") { totalCount } }',
     "Query.auditLog": "{ auditLog(first: 1) { totalCount } }",
     "Query.auditLogVerification": "{ auditLogVerification { ok } }",
     "Query.apiKeys": "{ apiKeys { id } }",
@@ -65,6 +66,7 @@ CALLS: dict[str, str] = {
         'mutation { upsertEngagements(engagements: [{id: "g", name: "G", framework: "fw", kind: TYPE1,'
         f' asOf: "{AT}"}}]) {{ id }} }}'
     ),
+    "Mutation.engagementSample": 'mutation { engagementSample(engagement: "g", control: "k", seed: "s") { id } }',
     "Mutation.recordEvidence": (
         'mutation { recordEvidence(evidence: {id: "e9", title: "t", control: "k",'
         f' collectedAt: "{AT}", sha256: "{DIGEST}"}}) {{ id sha256 }} }}'

@@ -163,6 +163,11 @@ def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
         "accepted_evidence_periods",
         lambda s: s.accepted_evidence_periods([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
     )
+    for control in [*controls, "missing-id"]:
+        both.same(
+            f"accepted_evidence_items {control}",
+            lambda s, c=control: s.accepted_evidence_items(c, T - timedelta(days=92), T + timedelta(days=1)),
+        )
     _histories(both, bundle, case)
     for asset, depth in product([*assets, "missing-id"], [None, 0, 1, 2]):
         both.same(f"dependents {asset} {depth}", lambda s, a=asset, d=depth: s.dependents(a, d))

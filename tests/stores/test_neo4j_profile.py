@@ -141,6 +141,7 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
     """Planner choices follow statistics; EXPLAIN on a 2,000-asset graph keeps them honest."""
     from graph.model import Label, Rel
     from graph.stores.neo4j import writes
+    from graph.stores.neo4j.samples import ACCEPTED_EVIDENCE_ITEMS
 
     states = {"at": T0, "freqDays": {f.value: d for f, d in FREQUENCY_DAYS.items()}, "assumed": [], "assumedAt": None}
     queries: dict[str, tuple[str, dict[str, Any]]] = {
@@ -153,6 +154,7 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
         "framework_criteria": (reads.FRAMEWORK_CRITERIA, {"framework": "fw"}),
         "accepted_evidence_times": (reads.ACCEPTED_EVIDENCE_TIMES, {"ids": ["small-ctl"], "start": T0, "end": T0}),
         "accepted_evidence_periods": (reads.ACCEPTED_EVIDENCE_PERIODS, {"ids": ["small-ctl"], "start": T0, "end": T0}),
+        "accepted_evidence_items": (ACCEPTED_EVIDENCE_ITEMS, {"id": "small-ctl", "start": T0, "end": T0}),
         "neighbourhood": (reads.NEIGHBOURHOOD, {"ids": ["small-1"]}),
         "dependents": (reads.dependents(None), {"id": "small-1"}),
         "dependents 2": (reads.dependents(2), {"id": "small-1"}),

@@ -14,13 +14,14 @@ from graph.model import (
     ControlStatus,
     Criterion,
     Evidence,
+    EvidenceStatus,
     Label,
     Mapping,
     Rel,
     latest_at_or_before,
     natural_key,
 )
-from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.rules.evaluation import from_micros, is_stale, is_valid, to_micros
 from graph.store import Assumption
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
@@ -187,6 +188,28 @@ class QueryNeeds:
             else []
             for control_id in control_ids
         }
+
+    def accepted_evidence_items(self, control_id: str, start: datetime, end: datetime) -> list[AcceptedItem]:
+        graph = self._graph
+        if control_id not in graph.nodes[Label.CONTROL]:
+            return []
+        found = []
+        for evidence_id in graph.into(control_id, Rel.EVIDENCES):
+            e: Evidence = graph.nodes[Label.EVIDENCE][evidence_id]
+            if e.status is not EvidenceStatus.ACCEPTED or graph.superseded(evidence_id):
+                continue
+            observed = e.period_start is not None and e.period_end is not None
+            if start <= e.collected_at < end or (observed and e.period_start < end and start < e.period_end):  # type: ignore[operator]
+                found.append(
+                    AcceptedItem.model_construct(
+                        evidence_id=evidence_id,
+                        collected_at=e.collected_at,
+                        period_start=e.period_start,
+                        period_end=e.period_end,
+                        covers=sorted(graph.out(evidence_id, Rel.COVERS)),
+                    )
+                )
+        return sorted(found, key=lambda item: (item.collected_at, natural_key(item.evidence_id)))
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         graph = self._graph

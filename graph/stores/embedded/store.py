@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graph.bundle import Bundle
+from graph.checks.append_only import recorded_samples_removed
 from graph.checks.change_history import change_ids, new_changes, normalized
 from graph.checks.evidence_immutability import check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.checks.references import check_bundle
@@ -35,7 +36,7 @@ from graph.model import (
     Rel,
     now_utc,
 )
-from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.rules.evaluation import from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.common import refuse_if_in_boundary
@@ -125,6 +126,7 @@ class EmbeddedStore:
             bundle = normalized(bundle, now)
             known = {i: graph.change_by_id[i] for i in change_ids(bundle) if i in graph.change_by_id}
             changes = new_changes(bundle, known)
+            bundle = recorded_samples_removed(bundle, graph.nodes[Label.SAMPLE])
             repeated: list[Evidence] = []
             if immutable_evidence:
                 targets = supersede_targets(bundle)
@@ -272,6 +274,10 @@ class EmbeddedStore:
     ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
         with self._lock:
             return self._queries.accepted_evidence_periods(control_ids, start, end)
+
+    def accepted_evidence_items(self, control_id: str, start: datetime, end: datetime) -> list[AcceptedItem]:
+        with self._lock:
+            return self._queries.accepted_evidence_items(control_id, start, end)
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         with self._lock:

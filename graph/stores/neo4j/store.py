@@ -33,7 +33,7 @@ from graph.model import (
     now_utc,
     order_key,
 )
-from graph.queries.results import ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
 from graph.rules.evaluation import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
@@ -41,6 +41,7 @@ from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
 from graph.stores.neo4j import changes, memo, reads, writes
 from graph.stores.neo4j import evidence as evidence_rules
+from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
 from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records, state_rows
 from graph.stores.neo4j.connection import Neo4jConnection
@@ -96,11 +97,10 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> writes.WritePlan:
             stored = writes.stored_ids(tx, plan)
-            written, written_plan = bundle, plan
-            if immutable_evidence:
-                written = evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
-                if written is not bundle:  # it repeats recorded items: written again as stored
-                    written_plan = writes.plan_write(written)
+            written = sample_rules.check_in_transaction(tx, bundle, stored.get(Label.SAMPLE, set()))
+            if immutable_evidence:  # repeated items are written again as stored
+                written = evidence_rules.check_in_transaction(tx, written, stored.get(Label.EVIDENCE, set()))
+            written_plan = plan if written is bundle else writes.plan_write(written)
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
@@ -336,37 +336,32 @@ class Neo4jStore:
 
     def _neighbourhood(self, ids: list[str]) -> Neighbourhood:
         [record] = self._read(reads.NEIGHBOURHOOD, ids=ids)
-        return Neighbourhood(
-            controls=natural_order(record["controls"]),
-            criteria=natural_order(record["criteria"]),
-            frameworks=natural_order(record["frameworks"]),
-            vendors=natural_order(record["vendors"]),
-            evidence=natural_order(record["evidence"]),
-        )
+        return Neighbourhood.model_validate({name: natural_order(record[name]) for name in Neighbourhood.model_fields})
 
     def accepted_evidence_times(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[datetime]]:
         wanted = unique_ids(control_ids)
-        times: dict[str, list[datetime]] = {i: [] for i in wanted}
-        if wanted:
-            records = self._read(reads.ACCEPTED_EVIDENCE_TIMES, ids=wanted, start=to_db(start), end=to_db(end))
-            for record in records:
-                times[record["id"]] = sorted(from_micros(t) for t in record["times"])
-        return times
+        window = {"ids": wanted, "start": to_db(start), "end": to_db(end)}
+        found = {r["id"]: r["times"] for r in (self._read(reads.ACCEPTED_EVIDENCE_TIMES, **window) if wanted else [])}
+        return {i: sorted(from_micros(t) for t in found.get(i, [])) for i in wanted}
 
     def accepted_evidence_periods(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
         wanted = unique_ids(control_ids)
-        periods: dict[str, list[tuple[datetime, datetime, datetime]]] = {i: [] for i in wanted}
-        if wanted:
-            records = self._read(reads.ACCEPTED_EVIDENCE_PERIODS, ids=wanted, start=to_db(start), end=to_db(end))
-            for record in records:
-                periods[record["id"]] = sorted(
-                    (from_micros(lo), from_micros(hi), from_micros(at)) for lo, hi, at in record["periods"]
-                )
-        return periods
+        window = {"ids": wanted, "start": to_db(start), "end": to_db(end)}
+        found = {
+            r["id"]: r["periods"] for r in (self._read(reads.ACCEPTED_EVIDENCE_PERIODS, **window) if wanted else [])
+        }
+        return {
+            i: sorted((from_micros(lo), from_micros(hi), from_micros(at)) for lo, hi, at in found.get(i, []))
+            for i in wanted
+        }
+
+    def accepted_evidence_items(self, control_id: str, start: datetime, end: datetime) -> list[AcceptedItem]:
+        found = self._read(sample_rules.ACCEPTED_EVIDENCE_ITEMS, id=control_id, start=to_db(start), end=to_db(end))
+        return sample_rules.accepted_items(found)
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         wanted = unique_ids(asset_ids)

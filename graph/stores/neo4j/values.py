@@ -6,6 +6,7 @@ Datetimes go over Bolt as DATETIME in UTC, so Cypher compares them as instants; 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -27,6 +28,8 @@ def to_db(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return value.astimezone(UTC)
+    if isinstance(value, dict):  # Neo4j has no map properties: e.g. an engagement's sample sizes, as JSON
+        return json.dumps({str(to_db(k)): to_db(v) for k, v in value.items()}, sort_keys=True)
     if isinstance(value, list | tuple):
         return [to_db(item) for item in value]  # e.g. a threat's asset kinds
     return value
