@@ -20,6 +20,7 @@ from graph.errors import FieldProblem, InvalidInputError
 from graph.model import (
     NODE_EDGE_FIELDS,
     Asset,
+    AuditException,
     Change,
     Control,
     Criterion,
@@ -36,6 +37,7 @@ from graph.model import (
     MappingRelationship,
     NodeModel,
     Rel,
+    Remediation,
     Threat,
     Vendor,
     dependency_edge,
@@ -68,6 +70,8 @@ NODE_LISTS: dict[str, Label] = {
     "threats": Label.THREAT,
     "evidence": Label.EVIDENCE,
     "engagements": Label.ENGAGEMENT,
+    "audit_exceptions": Label.AUDIT_EXCEPTION,
+    "remediations": Label.REMEDIATION,
 }
 
 
@@ -85,6 +89,12 @@ class Bundle(BaseModel):
     threats: list[Threat] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     engagements: list[Engagement] = Field(default_factory=list, description="Audits: a framework, a period, a scope.")
+    audit_exceptions: list[AuditException] = Field(
+        default_factory=list, description="Exceptions an auditor found, appended, never edited (corrections supersede)."
+    )
+    remediations: list[Remediation] = Field(
+        default_factory=list, description="Remediation of exceptions, appended: per exception the latest is current."
+    )
     satisfies: list[Link] = Field(default_factory=list, description="Control satisfies criterion.")
     applies_to: list[Link] = Field(default_factory=list, description="Control applies to asset.")
     depends_on: list[Dependency] = Field(default_factory=list, description="Asset depends on asset.")

@@ -52,6 +52,8 @@ class Label(StrEnum):
     EVIDENCE = "Evidence"
     THREAT = "Threat"
     ENGAGEMENT = "Engagement"
+    AUDIT_EXCEPTION = "AuditException"
+    REMEDIATION = "Remediation"
 
 
 class Rel(StrEnum):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from graph.model.engagements import Engagement
+from graph.model.exceptions import AuditException, Remediation
 from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Label, Threat, Vendor, _Node
 
-NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat | Engagement
+NodeModel = (
+    Framework | Criterion | Control | Asset | Vendor | Evidence | Threat | Engagement | AuditException | Remediation
+)
 
 NODE_MODELS: dict[Label, type[_Node]] = {
     Label.FRAMEWORK: Framework,
@@ -16,6 +19,8 @@ NODE_MODELS: dict[Label, type[_Node]] = {
     Label.EVIDENCE: Evidence,
     Label.THREAT: Threat,
     Label.ENGAGEMENT: Engagement,
+    Label.AUDIT_EXCEPTION: AuditException,
+    Label.REMEDIATION: Remediation,
 }
 
 LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODELS.items()}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graph.bundle import Bundle
+from graph.checks import append_only
 from graph.checks.change_history import change_ids, new_changes, normalized
 from graph.checks.evidence_immutability import check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.checks.references import check_bundle
@@ -123,6 +124,7 @@ class EmbeddedStore:
             now = now_utc()
             check_write_rules(bundle, self, now)
             bundle = normalized(bundle, now)
+            bundle = append_only.without_repeats(append_only.stamped(bundle, now), self.get_nodes)
             known = {i: graph.change_by_id[i] for i in change_ids(bundle) if i in graph.change_by_id}
             changes = new_changes(bundle, known)
             repeated: list[Evidence] = []
