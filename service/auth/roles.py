@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.threatView": READ,
     "Query.engagements": READ,
     "Query.engagement": READ,
+    "Query.auditExceptions": READ,
     # -- the audit log and keys ---------------------------------------------------------------------
     "Query.auditLog": AUDIT,
     "Query.auditLogVerification": AUDIT,
@@ -64,6 +65,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Mutation.upsertVendors": EDIT,
     "Mutation.upsertEngagements": EDIT,
     "Mutation.recordEvidence": RECORD_EVIDENCE,
+    # Audit findings are the auditor's, their remediation the company's: neither records the other's.
+    "Mutation.recordException": AUDIT,
+    "Mutation.recordRemediation": EDIT,
     "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/checks/write_rules.py)
     "Mutation.createApiKey": ADMINISTER,
     "Mutation.revokeApiKey": ADMINISTER,
