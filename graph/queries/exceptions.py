@@ -211,3 +211,57 @@ def open_exception_ids(states: Iterable[ExceptionState]) -> dict[str, list[str]]
         if s.is_open:
             found.setdefault(s.exception.control, []).append(s.exception.id)
     return found
+
+
+def exception_row(state: ExceptionState, at: datetime) -> dict[str, object]:
+    """One exception as a flat row of JSON-ready values, judged at `at` (the CLI prints these;
+    a CSV has the same columns).
+
+    Parameters
+    ----------
+    state : ExceptionState
+        The exception with its history.
+    at : datetime
+        The instant T of `open` and `overdue`.
+
+    Returns
+    -------
+    dict
+        id, engagement, control, evidence, severity, found_at, description, supersedes,
+        superseded_by, open, overdue, and the current remediation's id, status, owner, due,
+        closed_at (None without one), with recorded_at / recorded_by of the exception.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> found = AuditException(id="x1", engagement="g", control="AC-01", description="no sign-off",
+    ...                        severity="deficiency", found_at=datetime(2026, 11, 2, tzinfo=UTC))
+    >>> row = exception_row(ExceptionState(found, [], None), at)
+    >>> row["open"], row["overdue"], row["status"]
+    (True, False, None)
+    """
+    e, current = state.exception, state.current
+
+    def instant(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "id": e.id,
+        "engagement": e.engagement,
+        "control": e.control,
+        "evidence": e.evidence,
+        "severity": e.severity.value,
+        "found_at": instant(e.found_at),
+        "description": e.description,
+        "supersedes": e.supersedes,
+        "superseded_by": state.superseded_by,
+        "open": state.is_open,
+        "overdue": state.is_overdue(at),
+        "remediation": current.id if current else None,
+        "status": current.status.value if current else None,
+        "owner": current.owner if current else None,
+        "due": instant(current.due if current else None),
+        "closed_at": instant(current.closed_at if current else None),
+        "recorded_at": instant(e.recorded_at),
+        "recorded_by": e.recorded_by,
+    }
