@@ -73,15 +73,15 @@ class ExceptionPage:
     ids: list[str] = field(default_factory=list)  # every matching id, in order (for cursors)
 
 
-def remediation_order(r: Remediation) -> tuple[datetime, str]:
+def _remediation_order(r: Remediation) -> tuple[datetime, str]:
     assert r.recorded_at is not None  # the store stamps every record
     return (r.recorded_at, r.id)
 
 
-def histories(remediations: Iterable[Remediation]) -> dict[str, list[Remediation]]:
+def _histories(remediations: Iterable[Remediation]) -> dict[str, list[Remediation]]:
     """Per exception id, its remediations oldest first (the last one is current)."""
     found: dict[str, list[Remediation]] = {}
-    for r in sorted(remediations, key=remediation_order):
+    for r in sorted(remediations, key=_remediation_order):
         found.setdefault(r.exception, []).append(r)
     return found
 
@@ -108,7 +108,7 @@ def remediation_histories(store: GraphStore, exception_ids: Collection[str]) -> 
     """
     wanted = set(exception_ids)
     every = store.list_nodes(Label.REMEDIATION, first=MAX_RECORDS)
-    return histories(r for r in every if isinstance(r, Remediation) and r.exception in wanted)
+    return _histories(r for r in every if isinstance(r, Remediation) and r.exception in wanted)
 
 
 def exception_states(
@@ -146,7 +146,7 @@ def exception_states(
     return [ExceptionState(e, history.get(e.id, []), superseded_by.get(e.id)) for e in ordered]
 
 
-def matches(state: ExceptionState, wanted: ExceptionFilter, at: datetime) -> bool:
+def _matches(state: ExceptionState, wanted: ExceptionFilter, at: datetime) -> bool:
     """Whether an exception passes every filter given, at `at`."""
     current = state.current
     checks = (
@@ -196,7 +196,7 @@ def list_exceptions(
     kept = [
         s
         for s in exception_states(store, engagement=wanted.engagement, control=wanted.control)
-        if matches(s, wanted, at)
+        if _matches(s, wanted, at)
     ]
     ids = [s.exception.id for s in kept]
     start = ids.index(after) + 1 if after in ids else (len(ids) if after is not None else 0)
@@ -205,7 +205,23 @@ def list_exceptions(
 
 
 def open_exception_ids(states: Iterable[ExceptionState]) -> dict[str, list[str]]:
-    """Per control, the ids of its open exceptions (in listing order)."""
+    """Per control, the ids of its open exceptions (in listing order).
+
+    Parameters
+    ----------
+    states : iterable of ExceptionState
+        Exceptions as `exception_states` lists them.
+
+    Returns
+    -------
+    dict of str to list of str
+        Per control with any open exception, their ids.
+
+    Examples
+    --------
+    >>> open_exception_ids(exception_states(store, engagement="nope"))
+    {}
+    """
     found: dict[str, list[str]] = {}
     for s in states:
         if s.is_open:
