@@ -2,7 +2,8 @@
 every write after the reference checks (graph/checks/write_rules.py calls `exception_problems`):
 
 - the evidence it names is evidence of its control (another control's item proves nothing here);
-- a correction supersedes an exception of the same engagement and control;
+- a correction supersedes an exception of the same engagement and control, never itself, and
+  one that nothing supersedes yet (corrections form a chain, never a fork, as evidence's do);
 - its control is in the engagement's scope (graph/queries/engagement.py `in_scope_control_ids`).
   The scope is read from the store, so it is checked when the bundle adds records only (the API,
   a load of records); a bundle that also writes the graph the scope is made of (a whole seed
@@ -49,8 +50,33 @@ def exception_problems(bundle: Bundle, store: GraphStore) -> list[FieldProblem]:
                     f"'{replaced.control}': a correction keeps both",
                 )
             )
+    problems += chain_problems(bundle, store)
     if not any(getattr(bundle, name) for name in SCOPE_LISTS):
         problems += scope_problems(bundle, store)
+    return problems
+
+
+def chain_problems(bundle: Bundle, store: GraphStore) -> list[FieldProblem]:
+    """A correction names another exception, one not corrected yet (by the store or the bundle)."""
+    problems: list[FieldProblem] = []
+    claimed: dict[str, str] = {}
+    for index, item in enumerate(bundle.audit_exceptions):
+        target = item.supersedes
+        if target is None:
+            continue
+        path = f"audit_exceptions[{index}].supersedes"
+        if target == item.id:
+            problems.append(FieldProblem(path, f"exception '{item.id}' cannot supersede itself"))
+            continue
+        stored = [e.id for e in store.list_nodes(Label.AUDIT_EXCEPTION, first=2, where={"supersedes": target})]
+        others = sorted({*stored, *([claimed[target]] if target in claimed else [])} - {item.id})
+        if others:
+            problems.append(
+                FieldProblem(
+                    path, f"exception '{target}' is already superseded by '{others[0]}'; supersede that one instead"
+                )
+            )
+        claimed[target] = item.id
     return problems
 
 

@@ -156,10 +156,20 @@ def test_a_superseded_exception_stays_listed_and_counts_for_nothing(store: Graph
     assert listed(live, open=True) == ["x1b"]
     assert listed(live, overdue=True) == []  # x1's remediation is overdue, but x1 counts for nothing
     assert listed(live, open=False) == ["x1"]
-    # A correction keeps the engagement and the control.
-    error = live.error(RECORD, {"e": exception("x1c", control="K4", supersedes="x1b")})
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert [p["field"] for p in error["extensions"]["fields"]] == ["exception.supersedes"]
+    # A correction keeps the engagement and the control, corrects the latest correction, never itself.
+    refusals = [
+        exception("x1c", control="K4", supersedes="x1b"),
+        exception("x1d", supersedes="x1"),  # x1b corrects x1 already: a chain, never a fork
+        exception("x1e", supersedes="x1e"),
+    ]
+    before = store.export()
+    for item in refusals:
+        error = live.error(RECORD, {"e": item})
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert [p["field"] for p in error["extensions"]["fields"]] == ["exception.supersedes"], error
+    assert store.export() == before
+    live.data(RECORD, {"e": exception("x1f", supersedes="x1b")})
+    assert listed(live, open=True) == ["x1f"]
 
 
 def test_filters_order_and_pages(store: GraphStore, live: LiveServer) -> None:
