@@ -14,7 +14,7 @@ from graph.checks import change_history
 from graph.checks.append_only import stamped
 from graph.checks.append_only import without_repeats as checked
 from graph.model import Label, NodeModel
-from graph.stores.neo4j import reads
+from graph.stores.neo4j import reads, writes
 from graph.stores.neo4j.values import node_model
 
 
@@ -34,3 +34,12 @@ def without_repeats(tx: ManagedTransaction, bundle: Bundle) -> Bundle:
 def normalized(bundle: Bundle, now: datetime) -> Bundle:
     """The bundle's changes as records and every appended record stamped (`now`, the caller)."""
     return stamped(change_history.normalized(bundle, now), now)
+
+
+def planned(
+    tx: ManagedTransaction, bundle: Bundle, written: Bundle, plan: writes.WritePlan
+) -> tuple[Bundle, writes.WritePlan]:
+    """What to write of `bundle` (`written`: its evidence as recorded) once repeated records are
+    dropped, and its plan: `plan` while nothing changed, else planned again."""
+    written = without_repeats(tx, written)
+    return written, plan if written is bundle else writes.plan_write(written)

@@ -101,9 +101,7 @@ class Neo4jStore:
             written, written_plan = bundle, plan
             if immutable_evidence:
                 written = evidence_rules.check_in_transaction(tx, bundle, stored.get(Label.EVIDENCE, set()))
-            written = appended.without_repeats(tx, written)
-            if written is not bundle:  # it repeats recorded items: written again as stored, or not at all
-                written_plan = writes.plan_write(written)
+            written, written_plan = appended.planned(tx, bundle, written, plan)
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
