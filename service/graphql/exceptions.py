@@ -30,16 +30,31 @@ class Remediation:
     pass
 
 
-@node_type(Label.AUDIT_EXCEPTION, description="An exception an auditor found; append-only, corrections supersede.")
+@node_type(
+    Label.AUDIT_EXCEPTION,
+    ids=("engagement", "control", "evidence", "supersedes"),
+    description="An exception an auditor found; append-only, corrections supersede.",
+)
 class AuditException:
     node: strawberry.Private[m.AuditException]
     # Known when listed (the listing read them); else loaded in one batch per request.
     history: strawberry.Private[list[m.Remediation] | None] = None
+    # Known when listed; else read (a recorded exception, returned alone).
+    superseder: strawberry.Private[str | None] = None
+    superseder_known: strawberry.Private[bool] = False
 
     async def _history(self, info: GqlInfo) -> list[m.Remediation]:
         if self.history is None:
             self.history = await info.context.loaders.remediations.load(self.node.id)
         return self.history
+
+    @strawberry.field(description="The exception that corrects this one, if any: then this one counts for nothing.")
+    async def superseded_by(self, info: GqlInfo) -> strawberry.ID | None:
+        if not self.superseder_known:
+            where = {"supersedes": self.node.id}
+            found = await info.context.call(info.context.store.list_nodes, Label.AUDIT_EXCEPTION, first=1, where=where)
+            self.superseder, self.superseder_known = (found[0].id if found else None), True
+        return strawberry.ID(self.superseder) if self.superseder is not None else None
 
     @strawberry.field(description="Its remediation records, oldest first.")
     async def remediations(self, info: GqlInfo) -> list[Remediation]:
@@ -122,7 +137,13 @@ class ExceptionQuery:
         )
         edges = [
             Edge(
-                node=convert(AuditException, s.exception, history=s.remediations),
+                node=convert(
+                    AuditException,
+                    s.exception,
+                    history=s.remediations,
+                    superseder=s.superseded_by,
+                    superseder_known=True,
+                ),
                 cursor=encode_cursor("exception", s.exception.id),
             )
             for s in page.rows

@@ -153,6 +153,11 @@ def test_a_superseded_exception_stays_listed_and_counts_for_nothing(store: Graph
     live.data(REMEDIATE, {"r": remediation("r1", "x1", due=day(2).isoformat())})
     live.data(RECORD, {"e": exception("x1b", supersedes="x1", severity="SIGNIFICANT_DEFICIENCY")})
     assert listed(live) == ["x1", "x1b"]
+    shown = live.data("{ auditExceptions { edges { node { id supersedes supersededBy } } } }")["auditExceptions"]
+    assert [e["node"] for e in shown["edges"]] == [
+        {"id": "x1", "supersedes": None, "supersededBy": "x1b"},
+        {"id": "x1b", "supersedes": "x1", "supersededBy": None},
+    ]
     assert listed(live, open=True) == ["x1b"]
     assert listed(live, overdue=True) == []  # x1's remediation is overdue, but x1 counts for nothing
     assert listed(live, open=False) == ["x1"]
