@@ -21,12 +21,12 @@ def test_exceptions_prints_json_rows_filtered_by_open_and_overdue(tmp_path: Path
     listed = runner.invoke(app, ["exceptions", "soc2-type2-model-serving", *data])
     assert listed.exit_code == 0, listed.output
     (row,) = [json.loads(line) for line in listed.output.splitlines()]
-    assert row["id"] == "exc-demo-agc-inf-03" and row["control"] == "AGC-INF-03"
+    assert row["id"] == "exc-demo-agc-chg-02" and row["control"] == "AGC-CHG-02"
     assert row["open"] is True and row["overdue"] is False
-    assert (row["status"], row["owner"]) == ("open", "Platform SRE lead")
+    assert (row["status"], row["owner"]) == ("open", "Head of platform engineering")
 
     opened = runner.invoke(app, ["exceptions", "soc2-type2-model-serving", "--open", *data])
-    assert [json.loads(line)["id"] for line in opened.output.splitlines()] == ["exc-demo-agc-inf-03"]
+    assert [json.loads(line)["id"] for line in opened.output.splitlines()] == ["exc-demo-agc-chg-02"]
     overdue = runner.invoke(app, ["exceptions", "soc2-type2-model-serving", "--overdue", *data])
     assert overdue.exit_code == 0 and overdue.output == ""
 

@@ -107,6 +107,7 @@ def test_the_demo_has_an_open_exception_with_a_remediation_under_way(store: Grap
     page = list_exceptions(store, ExceptionFilter(engagement.id, open=True), now)
     (state,) = page.rows
     exc = state.exception
+    assert (exc.control, exc.evidence) == ("AGC-CHG-02", "EV-CHG-02-2026-06-10")  # drawn in the demo's sample
     assert exc.control in in_scope_control_ids(store, engagement)
     evidence = store.get_nodes(Label.EVIDENCE, [exc.evidence or ""])
     assert getattr(evidence[exc.evidence or ""], "control", None) == exc.control
