@@ -20,6 +20,7 @@ from graph.errors import FieldProblem, InvalidInputError
 from graph.model import (
     NODE_EDGE_FIELDS,
     Asset,
+    AuditException,
     Change,
     Control,
     Criterion,
@@ -36,6 +37,7 @@ from graph.model import (
     MappingRelationship,
     NodeModel,
     Rel,
+    Remediation,
     Sample,
     Threat,
     Vendor,
@@ -70,6 +72,8 @@ NODE_LISTS: dict[str, Label] = {
     "evidence": Label.EVIDENCE,
     "engagements": Label.ENGAGEMENT,
     "samples": Label.SAMPLE,
+    "audit_exceptions": Label.AUDIT_EXCEPTION,
+    "remediations": Label.REMEDIATION,
 }
 
 
@@ -89,6 +93,12 @@ class Bundle(BaseModel):
     engagements: list[Engagement] = Field(default_factory=list, description="Audits: a framework, a period, a scope.")
     samples: list[Sample] = Field(
         default_factory=list, description="Auditors' recorded samples of Type II populations (append-only)."
+    )
+    audit_exceptions: list[AuditException] = Field(
+        default_factory=list, description="Exceptions an auditor found, appended, never edited (corrections supersede)."
+    )
+    remediations: list[Remediation] = Field(
+        default_factory=list, description="Remediation of exceptions, appended: per exception the latest is current."
     )
     satisfies: list[Link] = Field(default_factory=list, description="Control satisfies criterion.")
     applies_to: list[Link] = Field(default_factory=list, description="Control applies to asset.")

@@ -116,5 +116,15 @@ def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle
                 for g in bundle.engagements
             ],
             "samples": [s.model_copy(update={"drawn_at": s.drawn_at + shift}) for s in bundle.samples],
+            "audit_exceptions": [
+                x.model_copy(update={"found_at": x.found_at + shift, "recorded_at": moved(x.recorded_at)})
+                for x in bundle.audit_exceptions
+            ],
+            "remediations": [
+                r.model_copy(
+                    update={"due": r.due + shift, "closed_at": moved(r.closed_at), "recorded_at": moved(r.recorded_at)}
+                )
+                for r in bundle.remediations
+            ],
         }
     )

@@ -34,6 +34,7 @@ app.command()(sample)
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
+MAX_ROWS = 1_000_000  # `exceptions` prints every row: an engagement has tens
 
 DataDir = Annotated[Optional[Path], typer.Option(help="Embedded store folder (default: ./data).")]  # noqa: UP045
 
@@ -327,6 +328,32 @@ def import_(
     else:
         skipped = f" ({summary.skipped} no-relationship maps skipped)" if summary.skipped else ""
         typer.echo(f"imported {summary.mappings} crosswalk mappings from {file}{skipped}")
+
+
+@app.command()
+def exceptions(
+    engagement: Annotated[str, typer.Argument(help="The engagement's id.")],
+    open_only: Annotated[bool, typer.Option("--open", help="Only open exceptions.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue ones (open, past their due).")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Print an engagement's audit exceptions as JSON rows, one a line (found_at, then id), as of now."""
+    from graph.queries.engagement import get_engagement
+    from graph.queries.exceptions import ExceptionFilter, exception_row, list_exceptions
+
+    settings = Settings.from_env(data_dir=data_dir)
+    try:
+        store = settings.open_store(read_only=True)
+        try:
+            get_engagement(store, engagement, "ENGAGEMENT")
+            wanted = ExceptionFilter(engagement, open=True if open_only else None, overdue=True if overdue else None)
+            page = list_exceptions(store, wanted, first=MAX_ROWS)
+        finally:
+            store.close()
+    except AttestgraphError as error:
+        _fail(error)
+    for state in page.rows:
+        typer.echo(json.dumps(exception_row(state, page.at), ensure_ascii=False))
 
 
 @app.command()

@@ -26,6 +26,7 @@ QUERY_MODULES: list[ModuleType] = [
         "crosswalk",
         "engagement",
         "evidence_gaps",
+        "exceptions",
         "impact",
         "missing_evidence",
         "population",

@@ -1,92 +1,113 @@
-"""Append-only records other than evidence (today: samples): recorded once, never edited.
+"""Append-only records (audit exceptions, remediations): an id once recorded says what it said.
 
-The rule is evidence's (graph/checks/evidence_immutability.py) without scope or supersession:
-an id recorded again with the same content is a retry and writes nothing (its first recording,
-who and when, stays); with any other content the whole write is refused, naming the field.
-Both stores call these inside the transaction that writes the bundle, which also holds the
-samples of one engagement and control to one chain (`check_sample_chains`): one first draw, each
-redraw replacing one sample; so two draws racing with different seeds cannot both be recorded.
+Written once for every record kind and both stores, as evidence immutability is
+(graph/checks/evidence_immutability.py builds on `RecordConflict` and `first_difference`):
+
+- `stamped` gives each record without `recorded_at` / `recorded_by` the server's instant (one
+  microsecond apart in list order, so "latest by recorded_at" keeps the write order of a bundle,
+  and survives export -> load) and the caller the audit log names;
+- `without_repeats` refuses, whole, a record whose id is recorded with other content (naming the
+  first field that differs) and drops the records repeated exactly: a retry is a no-op that keeps
+  the first recording's stamps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime, timedelta
 
+from pydantic import BaseModel
+
+from graph.access.audit import pending_audit
 from graph.bundle import Bundle
-from graph.checks.evidence_immutability import EvidenceConflict
-from graph.model import Sample
+from graph.errors import ConflictError
+from graph.model import Label, NodeModel
 
-# How a sample was recorded, not what it says: a retry may differ here.
-SAMPLE_RECORDING_FIELDS = frozenset({"drawn_at", "drawn_by"})
-SAMPLE_CONTENT_FIELDS = tuple(name for name in Sample.model_fields if name not in SAMPLE_RECORDING_FIELDS)
+# Bundle list -> label of the records nobody edits; each record's stamps are how it was recorded.
+RECORD_LISTS: dict[str, Label] = {"audit_exceptions": Label.AUDIT_EXCEPTION, "remediations": Label.REMEDIATION}
+STAMPS = frozenset({"recorded_at", "recorded_by"})
+
+# Which of `ids` of `label` are stored, as stored (a store's `get_nodes`, or the same inside a transaction).
+StoredRecords = Callable[[Label, Collection[str]], Mapping[str, NodeModel]]
 
 
-def check_samples_append_only(bundle: Bundle, recorded: Mapping[str, Sample]) -> None:
-    """Raise a `ConflictError` (an `EvidenceConflict`: same shape, field and reason) unless every
-    sample of the bundle already recorded says exactly what it said. `recorded`: the stored
-    samples among the bundle's ids."""
-    for index, sample in enumerate(bundle.samples):
-        old = recorded.get(sample.id)
-        if old is None:
-            continue
-        for name in SAMPLE_CONTENT_FIELDS:
-            if getattr(old, name) != getattr(sample, name):
-                raise EvidenceConflict(
-                    f"samples[{index}].{name}",
-                    f"sample '{sample.id}' is already recorded with another {name}; a sample is never edited "
-                    "(draw again with redraw and a reason: the old one stays)",
+class RecordConflict(ConflictError):
+    """An attempt to change a recorded item; names the field as the bundle spells it.
+
+    `reason` may quote what is stored; `public_reason` says the same without quoting it, for
+    callers who may not read it."""
+
+    def __init__(self, field: str, reason: str, public_reason: str | None = None) -> None:
+        self.field = field
+        self.reason = reason
+        self.public_reason = reason if public_reason is None else public_reason
+        super().__init__(f"{field}: {reason}")
+
+    def withholding_stored_values(self) -> RecordConflict:
+        return type(self)(self.field, self.public_reason)
+
+
+def first_difference(old: BaseModel, new: BaseModel, fields: Collection[str]) -> str | None:
+    """The first of `fields` (in their order) whose values differ between two recordings."""
+    return next((name for name in fields if getattr(old, name) != getattr(new, name)), None)
+
+
+def shown(value: object) -> str:
+    """A stored value quoted in a conflict message (shortened)."""
+    text = str(getattr(value, "value", value))
+    return f"'{text[:80]}'" if value is not None else "nothing"
+
+
+def has_records(bundle: Bundle) -> bool:
+    return any(getattr(bundle, name) for name in RECORD_LISTS)
+
+
+def stamped(bundle: Bundle, now: datetime) -> Bundle:
+    """The bundle with every record stamped (unchanged, the same object, when it has none)."""
+    if not has_records(bundle):
+        return bundle
+    pending = pending_audit()
+    actor = pending.draft.actor if pending is not None else None
+    update: dict[str, list[NodeModel]] = {}
+    tick = 0
+    for name in RECORD_LISTS:
+        items = []
+        for item in getattr(bundle, name):
+            stamps: dict[str, object] = {}
+            if item.recorded_at is None:
+                stamps["recorded_at"] = now + timedelta(microseconds=tick)
+                tick += 1
+            if item.recorded_by is None and actor is not None:
+                stamps["recorded_by"] = actor
+            items.append(item.model_copy(update=stamps) if stamps else item)
+        update[name] = items
+    return bundle.model_copy(update=update)
+
+
+def without_repeats(bundle: Bundle, stored: StoredRecords) -> Bundle:
+    """The bundle minus the records it repeats exactly; `RecordConflict` when one would edit a record."""
+    if not has_records(bundle):
+        return bundle
+    update: dict[str, list[NodeModel]] = {}
+    for name, label in RECORD_LISTS.items():
+        items: list[NodeModel] = getattr(bundle, name)
+        recorded = stored(label, [item.id for item in items]) if items else {}
+        fields = [f for f in type(items[0]).model_fields if f not in STAMPS] if items else []
+        kept = []
+        for index, item in enumerate(items):
+            old = recorded.get(item.id)
+            if old is None:
+                kept.append(item)
+                continue
+            differing = first_difference(old, item, fields)
+            if differing is not None:
+                kind = label.value
+                raise RecordConflict(
+                    f"{name}[{index}].{differing}",
+                    f"{kind} '{item.id}' is already recorded with {differing} = {shown(getattr(old, differing))}; "
+                    f"a {kind} record is never edited: record a new one",
+                    f"{kind} '{item.id}' is already recorded with another {differing}; "
+                    f"a {kind} record is never edited: record a new one",
                 )
-
-
-def without_recorded_samples(bundle: Bundle, recorded: Mapping[str, Sample]) -> Bundle:
-    """The bundle minus the samples it repeats (once checked): a retry writes nothing over them."""
-    if not any(s.id in recorded for s in bundle.samples):
-        return bundle
-    return bundle.model_copy(update={"samples": [s for s in bundle.samples if s.id not in recorded]})
-
-
-def sample_groups(bundle: Bundle) -> list[tuple[str, str]]:
-    """The (engagement, control) pairs the bundle's samples belong to, sorted."""
-    return sorted({(s.engagement, s.control) for s in bundle.samples})
-
-
-def check_sample_chains(bundle: Bundle, stored: Iterable[Sample]) -> None:
-    """Raise a `ConflictError` naming the bundle's sample that would record a second first draw,
-    or a second redraw of one sample, of an engagement and control. `stored`: the recorded samples
-    of `sample_groups(bundle)` (read in the write's transaction, after locking them)."""
-    roots: dict[tuple[str, str], str] = {}
-    replaced: dict[str, str] = {}
-    for sample in stored:
-        if sample.redraw_of is None:
-            roots[(sample.engagement, sample.control)] = sample.id
-        else:
-            replaced[sample.redraw_of] = sample.id
-    recorded = {s.id for s in stored}
-    for index, sample in enumerate(bundle.samples):
-        if sample.id in recorded:
-            continue
-        group = (sample.engagement, sample.control)
-        if sample.redraw_of is None:
-            taken = roots.setdefault(group, sample.id)
-            field, why = "seed", f"sample '{taken}' is already recorded"
-        else:
-            taken = replaced.setdefault(sample.redraw_of, sample.id)
-            field, why = "redraw_of", f"sample '{sample.redraw_of}' is already redrawn by '{taken}'"
-        if taken != sample.id:
-            raise EvidenceConflict(
-                f"samples[{index}].{field}",
-                f"{why} for engagement '{sample.engagement}' and control '{sample.control}'; "
-                "a sample is never silently redrawn (redraw its latest, with a reason)",
-            )
-
-
-def recorded_samples_removed(bundle: Bundle, held: Mapping[str, Sample]) -> Bundle:
-    """Every rule above against a store that holds all its samples in memory (`held`, by id):
-    the bundle without the samples it repeats, or a `ConflictError`."""
-    if not bundle.samples:
-        return bundle
-    groups = set(sample_groups(bundle))
-    check_sample_chains(bundle, [s for s in held.values() if (s.engagement, s.control) in groups])
-    recorded = {s.id: held[s.id] for s in bundle.samples if s.id in held}
-    check_samples_append_only(bundle, recorded)
-    return without_recorded_samples(bundle, recorded)
+        update[name] = kept
+    return bundle.model_copy(update=update)

@@ -22,24 +22,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from graph.bundle import Bundle
-from graph.errors import ConflictError
+from graph.checks.append_only import RecordConflict, first_difference, shown
 from graph.model import Evidence
 
 
-class EvidenceConflict(ConflictError):
+class EvidenceConflict(RecordConflict):
     """An attempt to change recorded evidence; names the field as the bundle spells it.
 
     `reason` may quote what is stored (a title, a digest, a scope, another item's id) for callers
     who may read it; `public_reason` says the same without quoting it, for callers who may not."""
-
-    def __init__(self, field: str, reason: str, public_reason: str | None = None) -> None:
-        self.field = field
-        self.reason = reason
-        self.public_reason = reason if public_reason is None else public_reason
-        super().__init__(f"{field}: {reason}")
-
-    def withholding_stored_values(self) -> EvidenceConflict:
-        return EvidenceConflict(self.field, self.public_reason)
 
 
 @dataclass(frozen=True)
@@ -105,14 +96,14 @@ def check_immutable(
         old = recorded.get(item.id)
         if old is not None:
             compared = CONTENT_FIELDS if old.reviewed else (*CONTENT_FIELDS, "status")
-            for name in compared:
-                if getattr(old.evidence, name) != getattr(item, name):
-                    raise EvidenceConflict(
-                        f"evidence[{index}].{name}",
-                        f"evidence '{item.id}' is already recorded with {name} = "
-                        f"{_shown(getattr(old.evidence, name))}; {_correct(item.id)}",
-                        f"evidence '{item.id}' is already recorded with another {name}; {_correct(item.id)}",
-                    )
+            name = first_difference(old.evidence, item, compared)
+            if name is not None:
+                raise EvidenceConflict(
+                    f"evidence[{index}].{name}",
+                    f"evidence '{item.id}' is already recorded with {name} = "
+                    f"{shown(getattr(old.evidence, name))}; {_correct(item.id)}",
+                    f"evidence '{item.id}' is already recorded with another {name}; {_correct(item.id)}",
+                )
             if scope.get(item.id, set()) != set(old.covers):
                 raise EvidenceConflict(
                     f"evidence[{index}].covers",
@@ -151,11 +142,6 @@ def _check_no_cycle(bundle: Bundle) -> None:
                 )
             seen.add(current)
             current = links.get(current)
-
-
-def _shown(value: object) -> str:
-    text = str(getattr(value, "value", value))
-    return f"'{text[:80]}'" if value is not None else "nothing"
 
 
 def content_sha256(content: bytes) -> str:

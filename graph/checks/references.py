@@ -61,7 +61,7 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
     wanted[Label.EVIDENCE].update(review.evidence for review in bundle.reviews)
     wanted[Label.ASSET].update(c.asset for c in bundle.changes)
     wanted[Label.ASSET].update(c.propagated_from for c in bundle.changes if c.propagated_from is not None)
-    scope_references = list(engagement_references(bundle))
+    scope_references = [*engagement_references(bundle), *record_references(bundle)]
     for _path, label, target in scope_references:
         wanted[label].add(target)
     known = {label: in_bundle[label] | _lookup(existing, label, wanted[label] - in_bundle[label]) for label in Label}
@@ -106,6 +106,21 @@ def engagement_references(bundle: Bundle) -> Iterator[tuple[str, Label, str]]:
         yield f"samples[{index}].control", Label.CONTROL, sample.control
         if sample.redraw_of is not None:
             yield f"samples[{index}].redraw_of", Label.SAMPLE, sample.redraw_of
+
+
+def record_references(bundle: Bundle) -> Iterator[tuple[str, Label, str]]:
+    """(path, label, id) of every node an audit exception or remediation names (properties too)."""
+    for index, exc in enumerate(bundle.audit_exceptions):
+        yield f"audit_exceptions[{index}].engagement", Label.ENGAGEMENT, exc.engagement
+        yield f"audit_exceptions[{index}].control", Label.CONTROL, exc.control
+        if exc.evidence is not None:
+            yield f"audit_exceptions[{index}].evidence", Label.EVIDENCE, exc.evidence
+        if exc.supersedes is not None:
+            yield f"audit_exceptions[{index}].supersedes", Label.AUDIT_EXCEPTION, exc.supersedes
+    for index, rem in enumerate(bundle.remediations):
+        yield f"remediations[{index}].exception", Label.AUDIT_EXCEPTION, rem.exception
+        for j, evidence in enumerate(rem.evidence):
+            yield f"remediations[{index}].evidence[{j}]", Label.EVIDENCE, evidence
 
 
 def duplicate_mapping_problems(bundle: Bundle) -> list[FieldProblem]:

@@ -9,7 +9,9 @@
 - `covers` names only assets the evidence's control applies to (DESIGN.md "Evidence scope");
 - nobody reviews an item they recorded (DESIGN.md "Evidence review");
 - a carved-out control relies on at least one vendor (DESIGN.md "Carved-out control");
-- an engagement's categories are categories of its framework (graph/checks/engagement_rules.py).
+- an engagement's categories are categories of its framework (graph/checks/engagement_rules.py);
+- an audit exception names its control's evidence, corrects one of its own engagement and
+  control, and its control is in the engagement's scope (graph/checks/exception_rules.py).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from typing import Protocol
 
 from graph.bundle import Bundle
 from graph.checks.engagement_rules import category_problems
+from graph.checks.exception_rules import exception_problems
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError
 from graph.model import MAX_CLOCK_SKEW, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
+from graph.store import GraphStore
 
 
 class StoredGraph(Protocol):
@@ -32,7 +36,7 @@ class StoredGraph(Protocol):
     def related(self, rel: Rel, ids: Collection[str], *, reverse: bool = False) -> dict[str, list[str]]: ...
 
 
-def check_write_rules(bundle: Bundle, stored: StoredGraph, now: datetime | None = None) -> None:
+def check_write_rules(bundle: Bundle, stored: GraphStore, now: datetime | None = None) -> None:
     """Raise `InvalidInputError` (every problem, each naming its field) or `ForbiddenError`."""
     problems = future_problems(bundle, now if now is not None else now_utc())
     evidence = _evidence_involved(bundle, stored)
@@ -40,6 +44,7 @@ def check_write_rules(bundle: Bundle, stored: StoredGraph, now: datetime | None 
     problems += scope_problems(bundle, evidence, stored)
     problems += carve_out_problems(bundle, stored)
     problems += category_problems(bundle, stored)
+    problems += exception_problems(bundle, stored)
     if problems:
         raise InvalidInputError(problems)
     for index, review in enumerate(bundle.reviews):
@@ -61,6 +66,8 @@ def future_problems(bundle: Bundle, now: datetime) -> list[FieldProblem]:
         *((f"assets[{i}].changed_at", a.changed_at) for i, a in enumerate(bundle.assets)),
         *((f"reviews[{i}].at", r.at) for i, r in enumerate(bundle.reviews)),
         *((f"changes[{i}].at", c.at) for i, c in enumerate(bundle.changes)),
+        *((f"audit_exceptions[{i}].found_at", e.found_at) for i, e in enumerate(bundle.audit_exceptions)),
+        *((f"remediations[{i}].closed_at", r.closed_at) for i, r in enumerate(bundle.remediations)),
     ]
     return [
         FieldProblem(

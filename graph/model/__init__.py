@@ -3,6 +3,7 @@
 - `graph.model.nodes`: labels, relationship types, field enums and the node models;
 - `graph.model.changes`: an asset's change history (`Change`), append-only;
 - `graph.model.engagements`: the engagement (an audit) and its kind;
+- `graph.model.exceptions`: audit exceptions and their remediation, append-only;
 - `graph.model.registry`: every node model by label;
 - `graph.model.edges`: relationships, and those with properties of their own (mappings, dependencies);
 - `graph.model.ordering`: ids in natural order, and the order key the stores sort by.
@@ -30,6 +31,14 @@ from graph.model.edges import (
     node_edges,
 )
 from graph.model.engagements import Engagement, EngagementKind
+from graph.model.exceptions import (
+    AuditException,
+    ExceptionSeverity,
+    Remediation,
+    RemediationStatus,
+    new_exception_id,
+    new_remediation_id,
+)
 from graph.model.nodes import (
     EDGE_ENDPOINTS,
     FREQUENCY_DAYS,
@@ -84,6 +93,7 @@ __all__ = [
     "Actor",
     "Asset",
     "AssetKind",
+    "AuditException",
     "Change",
     "ChangeKind",
     "Control",
@@ -99,6 +109,7 @@ __all__ = [
     "Evidence",
     "EvidenceReview",
     "EvidenceStatus",
+    "ExceptionSeverity",
     "Framework",
     "Frequency",
     "Label",
@@ -109,6 +120,8 @@ __all__ = [
     "NodeId",
     "NodeModel",
     "Rel",
+    "Remediation",
+    "RemediationStatus",
     "ReportKind",
     "ReviewDecision",
     "Sample",
@@ -127,6 +140,8 @@ __all__ = [
     "mapping_edge",
     "natural_key",
     "new_change_id",
+    "new_exception_id",
+    "new_remediation_id",
     "node_edges",
     "now_utc",
     "order_key",

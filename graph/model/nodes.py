@@ -53,6 +53,8 @@ class Label(StrEnum):
     THREAT = "Threat"
     ENGAGEMENT = "Engagement"
     SAMPLE = "Sample"
+    AUDIT_EXCEPTION = "AuditException"
+    REMEDIATION = "Remediation"
 
 
 class Rel(StrEnum):

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from graph.model.engagements import Engagement
+from graph.model.exceptions import AuditException, Remediation
 from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Label, Threat, Vendor, _Node
 from graph.model.samples import Sample
 
-NodeModel = Framework | Criterion | Control | Asset | Vendor | Evidence | Threat | Engagement | Sample
+NodeModel = (
+    Framework
+    | Criterion
+    | Control
+    | Asset
+    | Vendor
+    | Evidence
+    | Threat
+    | Engagement
+    | Sample
+    | AuditException
+    | Remediation
+)
 
 NODE_MODELS: dict[Label, type[_Node]] = {
     Label.FRAMEWORK: Framework,
@@ -18,6 +31,8 @@ NODE_MODELS: dict[Label, type[_Node]] = {
     Label.THREAT: Threat,
     Label.ENGAGEMENT: Engagement,
     Label.SAMPLE: Sample,
+    Label.AUDIT_EXCEPTION: AuditException,
+    Label.REMEDIATION: Remediation,
 }
 
 LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODELS.items()}

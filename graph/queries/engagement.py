@@ -28,6 +28,7 @@ from graph.errors import NotFoundError
 from graph.model import Control, CoverageStatus, Criterion, Engagement, EngagementKind, Label, Rel, natural_key, now_utc
 from graph.queries.coverage import CoveragePlan, evaluate_coverage, plan_coverage
 from graph.queries.evidence_gaps import check_period, control_gaps
+from graph.queries.exceptions import exception_states, open_exception_ids
 from graph.queries.missing_evidence import missing_evidence_report
 from graph.queries.results import (
     CategoryCounts,
@@ -58,6 +59,13 @@ class EngagementCriterion(BaseModel):
     status: CoverageStatus
     carved_out: bool = Field(description="Every control counting as implemented behind it is carved out.")
     gap_count: int = Field(description="Type II: gap intervals over the period, summed over its in-scope controls.")
+    open_exceptions: int = Field(
+        default=0, description="Open audit exceptions of this engagement on the in-scope controls behind it."
+    )
+    open_exception_ids: list[str] = Field(
+        default_factory=list,
+        description="Their ids (per control in natural order, then by found_at): why it needs attention.",
+    )
 
 
 class EngagementCoverage(BaseModel):
@@ -171,6 +179,35 @@ def get_engagement(store: GraphStore, engagement_id: str, field: str = "id") -> 
     return found
 
 
+def in_scope_control_ids(store: GraphStore, engagement: Engagement) -> set[str]:
+    """The ids of the controls behind an engagement's in-scope criteria (over its boundary).
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    engagement : Engagement
+        The engagement (stored or not); its framework must exist.
+
+    Returns
+    -------
+    set of str
+        The in-scope controls: those an audit exception of the engagement may name.
+
+    Examples
+    --------
+    >>> audit = Engagement(id="a", name="A", framework="soc2", kind="type1", as_of=at, assets=["mdl-chat"])
+    >>> sorted(in_scope_control_ids(store, audit))
+    ['AC-01']
+    """
+    plan = plan_coverage(store, engagement.framework)
+    categories = _scope_categories(engagement, plan.criteria)
+    assets = _boundary(store, engagement)
+    applies = store.related(Rel.APPLIES_TO, plan.control_ids) if plan.control_ids else {}
+    _, behind = _scoped_plan(plan, categories, assets, applies)
+    return {c for ids in behind.values() for c in ids}
+
+
 def engagement_report(store: GraphStore, engagement: Engagement, now: datetime | None = None) -> EngagementReport:
     """Scoped coverage at the reference instant, gap counts over a type2 period, scoped missing
     evidence and gaps, for one engagement.
@@ -235,6 +272,11 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
         per_control = {p.control_id: p.gaps for p in periods}
         gap_counts = {k: sum(per_control.get(c, 0) for c in ids) for k, ids in behind.items()}
     judged = evaluate_coverage(scoped, at, verdicts)
+    open_by_control = open_exception_ids(exception_states(store, engagement=engagement.id))
+    open_by_criterion = {
+        k: [i for c in sorted(set(ids), key=natural_key) for i in open_by_control.get(c, [])]
+        for k, ids in behind.items()
+    }
     return EngagementReport(
         engagement=engagement,
         reference_instant=at,
@@ -252,6 +294,8 @@ def engagement_report(store: GraphStore, engagement: Engagement, now: datetime |
                     status=row.status,
                     carved_out=row.carved_out,
                     gap_count=gap_counts.get(row.criterion_id, 0),
+                    open_exceptions=len(open_by_criterion.get(row.criterion_id, [])),
+                    open_exception_ids=open_by_criterion.get(row.criterion_id, []),
                 )
                 for row in judged.criteria
             ],

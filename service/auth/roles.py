@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.engagements": READ,
     "Query.engagement": READ,
     "Query.engagementPopulation": READ,
+    "Query.auditExceptions": READ,
     # -- the audit log and keys ---------------------------------------------------------------------
     "Query.auditLog": AUDIT,
     "Query.auditLogVerification": AUDIT,
@@ -66,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Mutation.upsertEngagements": EDIT,
     "Mutation.engagementSample": AUDIT,  # the auditor's selection is itself evidence
     "Mutation.recordEvidence": RECORD_EVIDENCE,
+    # Audit findings are the auditor's, their remediation the company's: neither records the other's.
+    "Mutation.recordException": AUDIT,
+    "Mutation.recordRemediation": EDIT,
     "Mutation.reviewEvidence": EDIT,  # and never the actor that recorded the item (graph/checks/write_rules.py)
     "Mutation.createApiKey": ADMINISTER,
     "Mutation.revokeApiKey": ADMINISTER,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph.model import EvidenceReview, Label, Mapping, NodeModel, Rel, now_utc
+from graph.model import EvidenceReview, Label, Mapping, NodeModel, Rel, Remediation, now_utc
+from graph.queries.exceptions import remediation_histories
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -30,6 +31,12 @@ class Loaders:
         self.mappings: DataLoader[str, list[Mapping]] = DataLoader(load_fn=self._load_mappings)
         self.reviews: DataLoader[str, list[EvidenceReview]] = DataLoader(load_fn=self._load_reviews)
         self.changed_now: DataLoader[str, datetime | None] = DataLoader(load_fn=self._load_changed_now)
+        self.remediations: DataLoader[str, list[Remediation]] = DataLoader(load_fn=self._load_remediations)
+
+    async def _load_remediations(self, ids: list[str]) -> list[list[Remediation]]:
+        """The remediation histories of a batch of exceptions, oldest first: one store read."""
+        found = await asyncio.to_thread(remediation_histories, self._store, ids)
+        return [found.get(i, []) for i in ids]
 
     async def _load_changed_now(self, ids: list[str]) -> list[datetime | None]:
         """changed_at(a, now) of a batch of assets: one store call for a page of N assets."""
@@ -56,6 +63,7 @@ class Loaders:
         self.mappings = DataLoader(load_fn=self._load_mappings)
         self.reviews = DataLoader(load_fn=self._load_reviews)
         self.changed_now = DataLoader(load_fn=self._load_changed_now)
+        self.remediations = DataLoader(load_fn=self._load_remediations)
 
     def node(self, label: Label) -> DataLoader[str, NodeModel | None]:
         if label not in self._nodes:

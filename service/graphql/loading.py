@@ -23,16 +23,19 @@ GqlInfo = Info[Context, None]
 _LABEL_OF: dict[type, Label] = {}
 
 
-def node_type(label: Label, *, description: str | None = None) -> Callable[[type[N]], type[N]]:
+def node_type(
+    label: Label, *, description: str | None = None, ids: tuple[str, ...] = ()
+) -> Callable[[type[N]], type[N]]:
     """The GraphQL type of a label's nodes: the model's fields, and the class's relationship resolvers.
 
     The class declares `node: strawberry.Private[<model>]` (the domain node, which its resolvers
     read) and a resolver for each edge the model carries as a field (a criterion's `framework`).
+    `ids`: more fields shown as ID (references a record keeps as properties).
     """
 
     def decorate(cls: type[N]) -> type[N]:
-        ids = ("id", *NODE_EDGE_FIELDS.get(label, {}))
-        typed = object_type(NODE_MODELS[label], ids=ids, keep_as="node", description=description)(cls)
+        shown = ("id", *NODE_EDGE_FIELDS.get(label, {}), *ids)
+        typed = object_type(NODE_MODELS[label], ids=shown, keep_as="node", description=description)(cls)
         _LABEL_OF[typed] = label
         return typed
 

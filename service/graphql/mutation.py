@@ -8,13 +8,14 @@ import strawberry
 
 from graph import queries
 from graph.access.keys import Role
-from graph.checks.evidence_immutability import EvidenceConflict
+from graph.checks.append_only import RecordConflict
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError, NotFoundError
 from graph.model import Asset as AssetModel
 from graph.model import Control as ControlModel
 from graph.model import EvidenceStatus, Label, ReviewDecision, now_utc
 from service.graphql.engagements import EngagementMutation
 from service.graphql.errors import camel_path
+from service.graphql.exceptions import ExceptionMutation
 from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import (
     AssetInput,
@@ -37,12 +38,12 @@ async def _write(info: GqlInfo, data: dict[str, Any]) -> None:
     bundle = to_bundle(data)
     try:
         await info.context.call(info.context.store.write, bundle, immutable_evidence=True)
-    except EvidenceConflict as conflict:
+    except RecordConflict as conflict:
         principal = info.context.principal
         if principal is None or not principal.reads_graph:
             # An evidence-collector may record evidence but not read it: name the field, not its value.
             conflict = conflict.withholding_stored_values()
-        raise EvidenceConflict(camel_path(conflict.field), conflict.reason) from None
+        raise type(conflict)(camel_path(conflict.field), conflict.reason) from None
     info.context.loaders.forget()
 
 
@@ -81,7 +82,7 @@ class DeletePayload:
 
 
 @strawberry.type
-class Mutation(SecurityMutation, EngagementMutation, SampleMutation):
+class Mutation(SecurityMutation, EngagementMutation, SampleMutation, ExceptionMutation):
     @strawberry.mutation(description="Create or update assets (properties only; see linkAssets).")
     async def upsert_assets(self, info: GqlInfo, assets: list[AssetInput]) -> list[Asset]:
         check_batch("assets", assets)

@@ -12,6 +12,7 @@ from service.graphql.crosswalk_report import CrosswalkReport
 from service.graphql.engagements import EngagementQuery
 from service.graphql.enums import AssetKind, ControlStatus
 from service.graphql.evidence_reports import EvidenceGapsReport, MissingEvidenceReport
+from service.graphql.exceptions import ExceptionQuery
 from service.graphql.impact_report import ImpactReport
 from service.graphql.inputs import ChangeInput
 from service.graphql.loading import GqlInfo, load_node, node_connection
@@ -24,7 +25,7 @@ from service.graphql.threats import ThreatView
 
 
 @strawberry.type
-class Query(SecurityQuery, EngagementQuery, SampleQuery):
+class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery):
     @strawberry.field
     async def frameworks(
         self, info: GqlInfo, first: int | None = None, after: str | None = None

@@ -50,6 +50,7 @@ CALLS: dict[str, str] = {
     "Query.engagements": "{ engagements { totalCount } }",
     "Query.engagement": '{ engagement(id: "g") { id } }',
     "Query.engagementPopulation": '{ engagementPopulation(engagement: "g", control: "k") { totalCount } }',
+    "Query.auditExceptions": '{ auditExceptions(engagement: "g", open: true) { totalCount } }',
     "Query.auditLog": "{ auditLog(first: 1) { totalCount } }",
     "Query.auditLogVerification": "{ auditLogVerification { ok } }",
     "Query.apiKeys": "{ apiKeys { id } }",
@@ -72,6 +73,14 @@ CALLS: dict[str, str] = {
         f' collectedAt: "{AT}", sha256: "{DIGEST}"}}) {{ id sha256 }} }}'
     ),
     "Mutation.reviewEvidence": 'mutation { reviewEvidence(id: "e1", decision: ACCEPTED, note: "ok") { id status } }',
+    "Mutation.recordException": (
+        'mutation { recordException(exception: {id: "x9", engagement: "g", control: "k", description: "d",'
+        f' severity: DEFICIENCY, foundAt: "{AT}"}}) {{ id }} }}'
+    ),
+    "Mutation.recordRemediation": (
+        'mutation { recordRemediation(remediation: {id: "r9", exception: "x9", owner: "o", plan: "p",'
+        f' status: OPEN, due: "{AT}"}}) {{ id }} }}'
+    ),
     "Mutation.createApiKey": 'mutation { createApiKey(name: "made in the walk", role: VIEWER) { secret } }',
     "Mutation.revokeApiKey": 'mutation { revokeApiKey(id: "0000000000000000") { id } }',
 }

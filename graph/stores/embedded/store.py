@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graph.bundle import Bundle
-from graph.checks.append_only import recorded_samples_removed
+from graph.checks import append_only
 from graph.checks.change_history import change_ids, new_changes, normalized
 from graph.checks.evidence_immutability import check_immutable, supersede_targets, touched_ids, without_recorded
 from graph.checks.references import check_bundle
+from graph.checks.sample_records import recorded_samples_removed
 from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError, NotFoundError
 from graph.model import (
@@ -124,6 +125,7 @@ class EmbeddedStore:
             now = now_utc()
             check_write_rules(bundle, self, now)
             bundle = normalized(bundle, now)
+            bundle = append_only.without_repeats(append_only.stamped(bundle, now), self.get_nodes)
             known = {i: graph.change_by_id[i] for i in change_ids(bundle) if i in graph.change_by_id}
             changes = new_changes(bundle, known)
             bundle = recorded_samples_removed(bundle, graph.nodes[Label.SAMPLE])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from neo4j import ManagedTransaction, Record
 
 from graph.bundle import Bundle
-from graph.checks.append_only import (
+from graph.checks.sample_records import (
     check_sample_chains,
     check_samples_append_only,
     sample_groups,

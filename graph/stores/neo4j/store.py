@@ -15,7 +15,6 @@ from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 
 from graph.bundle import Bundle
-from graph.checks.change_history import normalized
 from graph.checks.references import check_bundle
 from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError
@@ -39,7 +38,7 @@ from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
-from graph.stores.neo4j import changes, memo, reads, writes
+from graph.stores.neo4j import appended, changes, memo, reads, writes
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
@@ -92,7 +91,7 @@ class Neo4jStore:
         check_bundle(bundle, self._existing)
         now = now_utc()
         check_write_rules(bundle, self, now)
-        bundle = normalized(bundle, now)
+        bundle = appended.normalized(bundle, now)
         plan = writes.plan_write(bundle)
 
         def work(tx: ManagedTransaction) -> writes.WritePlan:
@@ -100,7 +99,7 @@ class Neo4jStore:
             written = sample_rules.check_in_transaction(tx, bundle, stored.get(Label.SAMPLE, set()))
             if immutable_evidence:  # repeated items are written again as stored
                 written = evidence_rules.check_in_transaction(tx, written, stored.get(Label.EVIDENCE, set()))
-            written_plan = plan if written is bundle else writes.plan_write(written)
+            written, written_plan = appended.planned(tx, bundle, written, plan)
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
