@@ -145,7 +145,27 @@ def _boundary(store: GraphStore, engagement: Engagement) -> set[str] | None:
 
 def in_boundary(asset_id: str | None, boundary: set[str] | None) -> bool:
     """Whether a (control, asset) row counts: rows without an asset (a control on no asset, a
-    vendor's report) always do."""
+    vendor's report) always do.
+
+    Parameters
+    ----------
+    asset_id : str or None
+        The row's asset (None: the row is about no asset).
+    boundary : set[str] or None
+        The engagement's boundary (None: every asset, when it lists none).
+
+    Returns
+    -------
+    bool
+        True when the row is in scope.
+
+    Examples
+    --------
+    >>> in_boundary("mdl-chat", {"mdl-chat"}), in_boundary("ep-x", {"mdl-chat"}), in_boundary("ep-x", None)
+    (True, False, True)
+    >>> in_boundary(None, {"mdl-chat"})
+    True
+    """
     return asset_id is None or boundary is None or asset_id in boundary
 
 

@@ -62,6 +62,9 @@ REMEMBERED_FIELDS = frozenset(
         "impact",
         "threatView",
         "auditExceptions",  # without `at` it reads the clock, and such an answer is never remembered
+        "engagements",  # a type2 engagement's report reads the clock (its period may still run): likewise
+        "engagement",
+        "engagementPopulation",
     }
 )
 # Root fields read from outside the graph (the audit log, the keys) or about the caller.
