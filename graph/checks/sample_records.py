@@ -1,6 +1,6 @@
-"""Append-only records other than evidence (today: samples): recorded once, never edited.
+"""Samples: append-only records (graph/checks/append_only.py), held to one chain per engagement and control.
 
-The rule is evidence's (graph/checks/evidence_immutability.py) without scope or supersession:
+The rule is every record's (graph/checks/append_only.py) with a sample's own stamps:
 an id recorded again with the same content is a retry and writes nothing (its first recording,
 who and when, stays); with any other content the whole write is refused, naming the field.
 Both stores call these inside the transaction that writes the bundle, which also holds the
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from graph.bundle import Bundle
-from graph.checks.evidence_immutability import EvidenceConflict
+from graph.checks.append_only import RecordConflict, first_difference
 from graph.model import Sample
 
 # How a sample was recorded, not what it says: a retry may differ here.
@@ -22,20 +22,20 @@ SAMPLE_CONTENT_FIELDS = tuple(name for name in Sample.model_fields if name not i
 
 
 def check_samples_append_only(bundle: Bundle, recorded: Mapping[str, Sample]) -> None:
-    """Raise a `ConflictError` (an `EvidenceConflict`: same shape, field and reason) unless every
+    """Raise a `ConflictError` (a `RecordConflict`, naming the field) unless every
     sample of the bundle already recorded says exactly what it said. `recorded`: the stored
     samples among the bundle's ids."""
     for index, sample in enumerate(bundle.samples):
         old = recorded.get(sample.id)
         if old is None:
             continue
-        for name in SAMPLE_CONTENT_FIELDS:
-            if getattr(old, name) != getattr(sample, name):
-                raise EvidenceConflict(
-                    f"samples[{index}].{name}",
-                    f"sample '{sample.id}' is already recorded with another {name}; a sample is never edited "
-                    "(draw again with redraw and a reason: the old one stays)",
-                )
+        name = first_difference(old, sample, SAMPLE_CONTENT_FIELDS)
+        if name is not None:
+            raise RecordConflict(
+                f"samples[{index}].{name}",
+                f"sample '{sample.id}' is already recorded with another {name}; a sample is never edited "
+                "(draw again with redraw and a reason: the old one stays)",
+            )
 
 
 def without_recorded_samples(bundle: Bundle, recorded: Mapping[str, Sample]) -> Bundle:
@@ -73,7 +73,7 @@ def check_sample_chains(bundle: Bundle, stored: Iterable[Sample]) -> None:
             taken = replaced.setdefault(sample.redraw_of, sample.id)
             field, why = "redraw_of", f"sample '{sample.redraw_of}' is already redrawn by '{taken}'"
         if taken != sample.id:
-            raise EvidenceConflict(
+            raise RecordConflict(
                 f"samples[{index}].{field}",
                 f"{why} for engagement '{sample.engagement}' and control '{sample.control}'; "
                 "a sample is never silently redrawn (redraw its latest, with a reason)",
