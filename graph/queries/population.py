@@ -51,10 +51,11 @@ def _iso_z(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _population_units(
+def population_units(
     items: list[AcceptedItem], start: datetime, end: datetime, control: Control, boundary: set[str] | None
 ) -> list[PopulationUnit]:
-    """The rule above over one control's accepted items (the store's `accepted_evidence_items`)."""
+    """The rule above over one control's accepted items (the store's `accepted_evidence_items`);
+    public so the package lists every in-scope control's population without re-reading the scope."""
     intervals = period_intervals(start, end, control.frequency)
     units: list[PopulationUnit] = []
     for item in items:
@@ -110,7 +111,7 @@ def engagement_population(store: GraphStore, engagement: Engagement, control_id:
     if control_id not in controls:
         raise InvalidInputError.one("control", f"'{control_id}' is not in the scope of engagement '{engagement.id}'")
     items = store.accepted_evidence_items(control_id, engagement.period_start, engagement.period_end)
-    units = _population_units(items, engagement.period_start, engagement.period_end, control, boundary)
+    units = population_units(items, engagement.period_start, engagement.period_end, control, boundary)
     return Population(engagement=engagement, control=control, units=units)
 
 
