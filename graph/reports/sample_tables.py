@@ -1,17 +1,19 @@
 """The package's Type II population and sample CSV files (issue 14 item 3).
 
-`populations.csv` lists every unit of every in-scope control's population, as
-graph/queries/population.py defines it (one evidence read per control, never one per unit), and
-whether the control's current sample (its latest recorded draw) selected it. `samples.csv`
-lists every sample recorded for the engagement, a redrawn one too, one row per drawn unit with
-its evidence item's URI and SHA-256 (one read of the samples, one of their evidence items).
+`populations.csv` lists every unit of every in-scope control's population (controls in natural
+order of id), as graph/queries/population.py defines it (one evidence read per control, never one
+per unit), and whether the control's current sample (its latest recorded draw) selected it.
+`samples.csv` lists every sample recorded for the engagement, a redrawn one too, one row per
+drawn unit with its evidence item's URI and SHA-256 (one read of the samples, one of their
+evidence items).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graph.model import Control, Evidence, Label, Sample
+from graph.model import Control, Evidence, Label, Sample, natural_key
+from graph.queries.engagement import engagement_scope
 from graph.queries.population import population_units, unit_of_key
 from graph.queries.sampling import recorded_samples
 from graph.reports.csv_cells import Cell, csv_chunks
@@ -49,13 +51,6 @@ SAMPLES_HEADER = (
 )
 
 
-def in_scope_control_ids(source: PackageSource) -> list[str]:
-    """The in-scope controls, in the order the coverage matrix first lists them."""
-    report = source.report
-    behind = report.controls_behind
-    return list(dict.fromkeys(c for row in report.coverage.criteria for c in behind.get(row.criterion_id, [])))
-
-
 def current_samples(samples: list[Sample]) -> dict[str, Sample]:
     """Per control, its latest sample (`recorded_samples` lists them oldest first): a redraw
     replaces the sample it redraws, which stays listed."""
@@ -66,13 +61,11 @@ def _population_rows(source: PackageSource) -> Iterator[list[Cell]]:
     engagement = source.report.engagement
     start, end = engagement.period_start, engagement.period_end
     assert start is not None and end is not None  # listed for type2 engagements only
-    boundary = set(source.report.boundary) if source.report.boundary is not None else None
-    control_ids = in_scope_control_ids(source)
-    controls = source.store.get_nodes(Label.CONTROL, control_ids) if control_ids else {}
+    # The scope the population functions check a control against, read once for every control.
+    controls, boundary = engagement_scope(source.store, engagement)
     current = current_samples(recorded_samples(source.store, engagement.id))
-    for control_id in control_ids:
+    for control_id in sorted(controls, key=natural_key):
         control = controls[control_id]
-        assert isinstance(control, Control)
         items = source.store.accepted_evidence_items(control_id, start, end)
         sample = current.get(control_id)
         drawn = set(sample.items) if sample is not None else set()
