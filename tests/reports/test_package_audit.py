@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from trestle.oscal.assessment_results import AssessmentResults
 from trestle.oscal.poam import PlanOfActionAndMilestones
@@ -17,11 +18,14 @@ from graph.queries.engagement import get_engagement
 from graph.queries.exceptions import ExceptionFilter, list_exceptions
 from graph.queries.population import engagement_population
 from graph.queries.sampling import SampleRequest, record_sample
+from graph.reports.exception_tables import exceptions_table, remediation_table
 from graph.reports.package import package_source, write_folder
-from graph.reports.poam import NO_OPEN_EXCEPTION
+from graph.reports.poam import NO_OPEN_EXCEPTION, poam
+from graph.reports.sample_tables import populations_table, samples_table
 from graph.store import GraphStore
 from tests.graphs import day
 from tests.reports.package_graph import read_csv, verified_manifest, write_package_graph
+from tests.service.counting_store import CountingStore
 
 GENERATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)  # day(92): after the period (day 0 to 62)
 CMD = "=cmd|' /C calc'!A0"
@@ -209,3 +213,27 @@ def test_a_type1_package_has_no_populations_or_samples(store: GraphStore, tmp_pa
     }
     omitted = [f["name"] for f in verified_manifest(out)["omitted"]]
     assert omitted == ["gaps.csv", "populations.csv", "samples.csv", "poam.json"]
+
+
+def test_the_audit_files_read_the_store_per_control_not_per_unit(store: GraphStore, tmp_path: Path) -> None:
+    write_package_graph(store)
+    write_audit_records(store)
+    for n in range(20):  # more units: the same reads
+        store.write(parse_bundle({"evidence": [evidence_of("k1", f"e-more-{n}", day(10 + n))]}))
+    counting = CountingStore(store)
+    source = package_source(cast(GraphStore, counting), "audit", GENERATED)
+    counting.calls.clear()
+    b"".join(populations_table(source))
+    assert counting.calls["accepted_evidence_items"] == 2  # k1 and k2, the in-scope controls
+    assert counting.calls["list_nodes"] == 1  # the samples
+    counting.calls.clear()
+    assert b"".join(samples_table(source)).count(b"\r\n") == 5  # header, two samples of two items
+    assert counting.calls == {"list_nodes": 1, "get_nodes": 2}  # the samples, their controls, their evidence
+    counting.calls.clear()
+    for table in (exceptions_table, remediation_table, poam):
+        b"".join(table(source))
+    assert counting.calls["list_nodes"] == 2  # exceptions and remediations, once for every file
+
+
+def evidence_of(control: str, eid: str, at: datetime) -> dict[str, object]:
+    return {"id": eid, "title": eid, "control": control, "collected_at": at, "status": "accepted", "sha256": "0" * 64}
