@@ -55,8 +55,9 @@ def report(
         typer.Option(hidden=True, help="Stamp the package as made at this UTC instant (tests, reproductions)."),
     ] = None,
 ) -> None:
-    """Write an engagement's audit package: coverage matrix, Type II gaps, crosswalk (CSV), OSCAL
-    assessment results and a manifest with the SHA-256 of each file and the audit-log head."""
+    """Write an engagement's audit package: coverage matrix, Type II gaps, populations and samples,
+    crosswalk, exceptions and remediation (CSV), OSCAL assessment results and POA&M, and a manifest
+    with the SHA-256 of each file and the audit-log head."""
     stamp = generated_at.replace(tzinfo=UTC) if generated_at else None  # typer's datetimes are naive: UTC
     try:
         _check_out(out, force)

@@ -51,10 +51,35 @@ def _iso_z(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _population_units(
+def population_units(
     items: list[AcceptedItem], start: datetime, end: datetime, control: Control, boundary: set[str] | None
 ) -> list[PopulationUnit]:
-    """The rule above over one control's accepted items (the store's `accepted_evidence_items`)."""
+    """The rule above over one control's accepted items; public so the auditor's package lists
+    every in-scope control's population without re-reading the engagement's scope per control.
+
+    Parameters
+    ----------
+    items : list[AcceptedItem]
+        The control's accepted items over the period (the store's `accepted_evidence_items`).
+    start, end : datetime
+        The engagement's period.
+    control : Control
+        The control (its frequency sets the intervals an observing item is counted in).
+    boundary : set of str or None
+        The engagement's boundary (None: every asset).
+
+    Returns
+    -------
+    list[PopulationUnit]
+        The units in natural order of key.
+
+    Examples
+    --------
+    >>> start, end = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)
+    >>> control = store.get_nodes(Label.CONTROL, ["AC-01"])["AC-01"]
+    >>> [u.key for u in population_units(store.accepted_evidence_items("AC-01", start, end), start, end, control, None)]
+    ['ev-1']
+    """
     intervals = period_intervals(start, end, control.frequency)
     units: list[PopulationUnit] = []
     for item in items:
@@ -110,7 +135,7 @@ def engagement_population(store: GraphStore, engagement: Engagement, control_id:
     if control_id not in controls:
         raise InvalidInputError.one("control", f"'{control_id}' is not in the scope of engagement '{engagement.id}'")
     items = store.accepted_evidence_items(control_id, engagement.period_start, engagement.period_end)
-    units = _population_units(items, engagement.period_start, engagement.period_end, control, boundary)
+    units = population_units(items, engagement.period_start, engagement.period_end, control, boundary)
     return Population(engagement=engagement, control=control, units=units)
 
 

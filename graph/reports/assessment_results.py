@@ -5,7 +5,9 @@ One result over the engagement's period (type2) or at its instant (type1), with 
 in-scope control (its evidence in scope as relevant-evidence: href the item's URI, its SHA-256 and
 id as properties in our namespace) and one finding per in-scope criterion (target: the criterion
 under the id the exported catalog gives it; satisfied when COVERED, else not-satisfied), related
-to the observations of the controls behind it.
+to the observations of the controls behind it. Open audit exceptions are `open-exception`
+properties (one per id) of their control's observation and of the findings of the criteria it
+stands behind; poam.json holds them in full.
 
 The document streams: the head, then one observation per line, then one finding per line, so the
 evidence of every control is never held at once.
@@ -61,7 +63,11 @@ def _observation(source: PackageSource, control: Control, items: list[Evidence])
         "title": _line(f"{control.id} {control.title}"),
         "description": f"Control {control.id} ({control.status.value}, {control.frequency.value}): "
         f"{len(items)} evidence item(s) in scope of the engagement.",
-        "props": _props(("control-id", control.id), ("control-status", control.status.value)),
+        "props": _props(
+            ("control-id", control.id),
+            ("control-status", control.status.value),
+            *(("open-exception", e) for e in source.open_exceptions_by_control.get(control.id, [])),
+        ),
         "methods": ["EXAMINE"],
         "types": ["control-objective"],
         "collected": iso_z(source.report.reference_instant),
@@ -147,6 +153,7 @@ def _findings(source: PackageSource, target_ids: dict[str, str]) -> Iterator[dic
                 ("criterion-id", row.criterion_id),
                 ("coverage-status", row.status.value),
                 ("carved-out", "true" if row.carved_out else "false"),
+                *(("open-exception", e) for e in row.open_exception_ids),
             ),
             "target": {
                 "type": "objective-id",

@@ -2,9 +2,11 @@
 ways out (a folder for the CLI, a streamed ZIP for HTTP), byte for byte the same files.
 
 Adding a file is one entry in `FILES`: a name, a writer from the `PackageSource` to byte chunks,
-and whether the engagement has one (the Type II gaps do not exist for a Type I engagement). The
-manifest comes last: the SHA-256 of every other file, computed as it streams, and the audit
-log's head at export time, so the auditor can later show the log was not cut after it.
+and whether the engagement has one, with why not (the Type II gaps do not exist for a Type I
+engagement; a POA&M needs an open exception). The manifest comes last: the SHA-256 of every other
+file, computed as it streams, each file left out with its reason, the instant exceptions are
+judged open and overdue at, and the audit log's head at export time, so the auditor can later
+show the log was not cut after it.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.model import EngagementKind
-from graph.queries.engagement import EngagementReport, engagement_report, get_engagement
+from graph.queries.engagement import engagement_report, get_engagement
 from graph.reports.assessment_results import assessment_results
 from graph.reports.csv_cells import iso_z
+from graph.reports.exception_tables import exceptions_table, remediation_table
+from graph.reports.poam import NO_OPEN_EXCEPTION, has_open_exceptions, poam
+from graph.reports.sample_tables import populations_table, samples_table
 from graph.reports.source import PackageSource
 from graph.reports.tables import coverage_matrix, crosswalk_table, gaps_table
 from graph.store import GraphStore
@@ -34,18 +39,26 @@ MANIFEST = "manifest.json"
 class PackageFile:
     name: str
     write: Callable[[PackageSource], Iterator[bytes]]
-    applies: Callable[[EngagementReport], bool] = lambda _report: True
+    applies: Callable[[PackageSource], bool] = lambda _source: True
+    absent_because: str = ""  # the manifest's reason when it does not apply
 
 
-def _type2(report: EngagementReport) -> bool:
-    return report.engagement.kind is EngagementKind.TYPE2
+def _type2(source: PackageSource) -> bool:
+    return source.report.engagement.kind is EngagementKind.TYPE2
 
+
+TYPE1_ONLY = "A Type I engagement has no period: no intervals, populations or samples."
 
 FILES: list[PackageFile] = [
     PackageFile("coverage-matrix.csv", coverage_matrix),
-    PackageFile("gaps.csv", gaps_table, _type2),
+    PackageFile("gaps.csv", gaps_table, _type2, TYPE1_ONLY),
     PackageFile("crosswalk.csv", crosswalk_table),
+    PackageFile("populations.csv", populations_table, _type2, TYPE1_ONLY),
+    PackageFile("samples.csv", samples_table, _type2, TYPE1_ONLY),
+    PackageFile("exceptions.csv", exceptions_table),
+    PackageFile("remediation.csv", remediation_table),
     PackageFile("assessment-results.json", assessment_results),
+    PackageFile("poam.json", poam, has_open_exceptions, NO_OPEN_EXCEPTION),
 ]
 
 
@@ -66,6 +79,10 @@ def manifest(source: PackageSource, hashes: dict[str, str]) -> bytes:
         "generated_at": iso_z(source.generated_at),
         "reference_instant": iso_z(source.report.reference_instant),
         "files": [{"name": name, "sha256": digest} for name, digest in hashes.items()],
+        "omitted": [{"name": f.name, "reason": f.absent_because} for f in FILES if f.name not in hashes],
+        # Exceptions are found and remediated in fieldwork, after the period: judged when the
+        # package is made, not at the reference instant (graph/reports/exception_tables.py).
+        "exceptions_judged_at": iso_z(source.generated_at),
         "audit_log_head": {"seq": head[0].seq, "hash": head[0].hash} if head else None,
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -76,7 +93,7 @@ def _written(source: PackageSource, open_file: Callable[[str], AbstractContextMa
     file's name) so a caller can pass on what was written so far."""
     hashes: dict[str, str] = {}
     for entry in FILES:
-        if not entry.applies(source.report):
+        if not entry.applies(source):
             continue
         sha = hashlib.sha256()
         with open_file(entry.name) as out:

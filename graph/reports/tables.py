@@ -26,6 +26,7 @@ COVERAGE_HEADER = (
     "control_status",
     "control_owner",
     "control_frequency",
+    "open_exceptions",
     "evidence_id",
     "evidence_title",
     "evidence_collected_at",
@@ -90,7 +91,7 @@ def _superseded_by(items: list[Evidence]) -> dict[str, str]:
 
 
 def _coverage_rows(source: PackageSource) -> Iterator[list[Cell]]:
-    report = source.report
+    report, open_exceptions = source.report, source.open_exceptions_by_control
     for row in report.coverage.criteria:
         control_ids = report.controls_behind.get(row.criterion_id, [])
         controls = source.store.get_nodes(Label.CONTROL, control_ids) if control_ids else {}
@@ -109,6 +110,7 @@ def _coverage_rows(source: PackageSource) -> Iterator[list[Cell]]:
                 control.status,
                 control.owner,
                 control.frequency,
+                " ".join(open_exceptions.get(control_id, [])) or None,
             ]
             items = evidence.get(control_id, [])
             if not items:
@@ -131,7 +133,8 @@ def _coverage_rows(source: PackageSource) -> Iterator[list[Cell]]:
 
 def coverage_matrix(source: PackageSource) -> Iterator[bytes]:
     """One row per (in-scope criterion, in-scope control behind it, evidence item of that control
-    in scope); a criterion or control with nothing below it still gets its row, cells left empty."""
+    in scope); a criterion or control with nothing below it still gets its row, cells left empty.
+    `open_exceptions`: the ids of the engagement's open exceptions on the control, space-separated."""
     return csv_chunks(COVERAGE_HEADER, _coverage_rows(source))
 
 

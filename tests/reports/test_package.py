@@ -35,7 +35,17 @@ def test_every_file_is_sealed_by_the_manifest_with_the_audit_log_head(store: Gra
     head = store.access.append_audit(AuditDraft(actor="test", role="admin", operation="x", input_digest=digest({})))
     out = tmp_path / "package"
     names = write_folder(package_source(store, "audit", GENERATED), out)
-    assert names == ["coverage-matrix.csv", "gaps.csv", "crosswalk.csv", "assessment-results.json", "manifest.json"]
+    assert names == [
+        "coverage-matrix.csv",
+        "gaps.csv",
+        "crosswalk.csv",
+        "populations.csv",
+        "samples.csv",
+        "exceptions.csv",
+        "remediation.csv",
+        "assessment-results.json",
+        "manifest.json",
+    ]  # no poam.json: no open exception (tests/reports/test_package_audit.py)
     manifest = verified_manifest(out)
     assert manifest["engagement"] == "audit"
     assert manifest["generated_at"] == "2026-09-01T12:00:00Z"
