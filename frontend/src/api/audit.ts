@@ -104,6 +104,9 @@ const AUDIT_EXCEPTIONS = /* GraphQL */ `query AuditExceptions($engagement: ID!, 
     }
   }`;
 
+/** Each exception brings its remediation history: pages of 50 stay well within the API's cost limit. */
+const EXCEPTIONS_PAGE = 50;
+
 export interface ExceptionFilters {
   open: boolean | null;
   overdue: boolean | null;
@@ -125,7 +128,7 @@ export async function fetchExceptions(
       options,
     );
     return data.auditExceptions;
-  });
+  }, EXCEPTIONS_PAGE);
   return nodes;
 }
 
