@@ -4,64 +4,9 @@
  * the demo exception with its in-progress remediation; a viewer sees all of it and no form.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { api, attrs, keyFor, launch, open, screenshot, settled, texts, visit, type Session } from "./support";
-
-const DEMO = "soc2-type2-model-serving";
-
-interface Sample {
-  id: string;
-  control: string;
-  seed: string;
-  size: number;
-  populationSize: number;
-  redrawOf: string | null;
-  items: { key: string; collectedAt: string; evidence: { id: string; uri: string } | null }[];
-}
-
-interface Exception {
-  id: string;
-  control: string;
-  evidence: string | null;
-  severity: string;
-  description: string;
-  current: { owner: string; status: string; due: string } | null;
-}
-
-export async function samples(): Promise<Sample[]> {
-  const data = await api<{ engagement: { samples: Sample[] } }>(
-    `query($id: ID!) { engagement(id: $id) { samples { id control seed size populationSize redrawOf
-      items { key collectedAt evidence { id uri } } } } }`,
-    { id: DEMO },
-  );
-  return data.engagement.samples;
-}
-
-export async function population(control: string): Promise<number> {
-  const data = await api<{ engagementPopulation: { totalCount: number } }>(
-    "query($e: ID!, $c: ID!) { engagementPopulation(engagement: $e, control: $c, first: 0) { totalCount } }",
-    { e: DEMO, c: control },
-  );
-  return data.engagementPopulation.totalCount;
-}
-
-export async function exceptions(open: boolean | null = null): Promise<Exception[]> {
-  const data = await api<{ auditExceptions: { edges: { node: Exception }[] } }>(
-    `query($e: ID!, $o: Boolean) { auditExceptions(engagement: $e, open: $o, first: 500) {
-      edges { node { id control evidence severity description current { owner status due } } } } }`,
-    { e: DEMO, o: open },
-  );
-  return data.auditExceptions.edges.map((e) => e.node);
-}
-
-/** The engagement page, loaded with its samples table and exception list. */
-export async function openEngagement(page: Page, query = ""): Promise<void> {
-  await visit(page, `#/engagement/${DEMO}${query}`);
-  await page.waitForSelector('[data-testid="engagement"][data-loaded]');
-  await page.waitForSelector('[data-testid="sample-table"][data-loaded]');
-  await page.waitForSelector('[data-testid="exception-list"][data-loaded]');
-  await settled(page);
-}
+import type { Browser } from "playwright-core";
+import { DEMO, exceptions, openEngagement, population, samples } from "./audit-api";
+import { api, attrs, keyFor, launch, open, screenshot, texts, type Session } from "./support";
 
 describe("the audit on the engagement page", () => {
   let browser: Browser;
