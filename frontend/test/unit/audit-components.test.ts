@@ -5,6 +5,7 @@ import { setApiKey, clearApiKey } from "../../src/api/credentials";
 import { fetchPackage, packageFileName } from "../../src/api/package";
 import type { AuditException, EngagementDetail } from "../../src/api/types";
 import { exceptionsCard } from "../../src/pages/engagement-exceptions";
+import { samplesCard } from "../../src/pages/engagement-samples";
 import type { PageContext } from "../../src/pages/page";
 import { h } from "../../src/ui/dom";
 import { showWriteError } from "../../src/ui/form-errors";
@@ -216,5 +217,78 @@ describe("the exceptions section", () => {
       "exception.description: is required",
     );
     expect((fetch as unknown as ReturnType<typeof vi.fn>).mock.calls.length).toBe(calls);
+  });
+});
+
+describe("the samples section", () => {
+  const recorded = {
+    id: "s1",
+    control: "K1",
+    seed: "fieldwork",
+    size: 1,
+    populationSize: 3,
+    drawnAt: "2026-11-20T10:00:00Z",
+    drawnBy: "key:a (auditor)",
+    redrawOf: null,
+    reason: null,
+    items: [
+      {
+        key: "EV-1",
+        intervalStart: null,
+        intervalEnd: null,
+        collectedAt: "2026-06-20T11:55:00Z",
+        evidence: { id: "EV-1", title: "June review", uri: "https://evidence.example/EV-1" },
+      },
+    ],
+  };
+
+  function stubPopulation(): ReturnType<typeof vi.fn> {
+    const mock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ data: { p0: { totalCount: 3 } } }), {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        }),
+    );
+    vi.stubGlobal("fetch", mock);
+    return mock;
+  }
+
+  it("shows each control's population and recorded sample, and no draw form to a reader", async () => {
+    stubPopulation();
+    const card = samplesCard(ctx(), ENGAGEMENT, { samples: [recorded], onChange: vi.fn() }, false);
+    document.body.append(card);
+    await vi.waitFor(() => expect(card.querySelector('[data-testid="sample-table"][data-loaded]')).not.toBeNull());
+    const row = card.querySelector('tr[data-control="K1"]') as HTMLElement;
+    expect(row.dataset.population).toBe("3");
+    expect(row.dataset.sample).toBe("s1");
+    expect(row.querySelector("a[data-evidence-link]")!.getAttribute("href")).toBe("https://evidence.example/EV-1");
+    expect(row.textContent).toContain("collected 2026-06-20 11:55 UTC");
+    expect(card.querySelector('[data-testid="draw-form"]')).toBeNull();
+  });
+
+  it("never redraws a recorded sample silently: another seed is refused on the redraw field, unsent", async () => {
+    const mock = stubPopulation();
+    const card = samplesCard(ctx(), ENGAGEMENT, { samples: [recorded], onChange: vi.fn() }, true);
+    document.body.append(card);
+    await vi.waitFor(() => expect(card.querySelector('[data-testid="sample-table"][data-loaded]')).not.toBeNull());
+    const form = card.querySelector('[data-testid="draw-form"]') as HTMLFormElement;
+    expect(form.querySelector('[data-testid="recorded-note"]')!.textContent).toContain("seed fieldwork");
+    const redraw = form.querySelector('[name="redraw"]') as HTMLInputElement;
+    expect(redraw.disabled).toBe(false);
+    (form.querySelector('[name="seed"]') as HTMLInputElement).value = "another";
+    const sent = mock.mock.calls.length;
+    form.requestSubmit();
+    expect(redraw.getAttribute("aria-invalid")).toBe("true");
+    expect(form.querySelector('[data-testid="draw-message"]')!.textContent).toContain(
+      "redraw: a sample with seed fieldwork",
+    );
+    expect(mock.mock.calls.length).toBe(sent);
+    // Ticking redraw asks for the reason, still without sending.
+    redraw.checked = true;
+    redraw.dispatchEvent(new Event("change"));
+    form.requestSubmit();
+    expect(form.querySelector('[name="reason"]')!.getAttribute("aria-invalid")).toBe("true");
+    expect(mock.mock.calls.length).toBe(sent);
   });
 });
