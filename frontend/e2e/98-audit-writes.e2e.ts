@@ -6,10 +6,27 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { exceptions, openEngagement, population, samples } from "./audit-api";
-import { attrs, keyFor, launch, open, screenshot, type Session } from "./support";
+import type { Browser, Page } from "playwright-core";
+import { DEMO, exceptions, openEngagement, population, samples } from "./audit-api";
+import { api, attrs, keyFor, launch, open, screenshot, type Session } from "./support";
 import { zipEntries, zipFile } from "./zip";
+
+/** Each in-scope criterion's open exceptions, as the API counts them and as the page's criteria rows show them. */
+async function openCounts(): Promise<Record<string, number>> {
+  const data = await api<{ engagement: { coverage: { criteria: { criterionId: string; openExceptions: number }[] } } }>(
+    "query($id: ID!) { engagement(id: $id) { coverage { criteria { criterionId openExceptions } } } }",
+    { id: DEMO },
+  );
+  return Object.fromEntries(data.engagement.coverage.criteria.map((c) => [c.criterionId, c.openExceptions]));
+}
+
+async function shownCounts(page: Page): Promise<Record<string, number>> {
+  return page.$$eval('[data-testid="engagement-criteria"] tr[data-criterion]', (trs) =>
+    Object.fromEntries(
+      trs.map((tr) => [tr.getAttribute("data-criterion"), Number(tr.getAttribute("data-open-exceptions"))]),
+    ),
+  );
+}
 
 const DESCRIPTION = `e2e: the October review has no approver at all (${Date.now()})`;
 
@@ -91,8 +108,8 @@ describe("the audit's writes on the engagement page", () => {
     await auditor.page.click(`${form} button[type="submit"]`);
     await auditor.page.waitForSelector('[data-testid="exception-message"] [data-exception]');
     recorded = await auditor.page.getAttribute('[data-testid="exception-message"] [data-exception]', "data-exception");
-    const api = (await exceptions()).find((x) => x.id === recorded)!;
-    expect(api).toMatchObject({
+    const listed = (await exceptions()).find((x) => x.id === recorded)!;
+    expect(listed).toMatchObject({
       control: demo.control,
       evidence: item,
       severity: "SIGNIFICANT_DEFICIENCY",
@@ -103,6 +120,16 @@ describe("the audit's writes on the engagement page", () => {
     const entry = `[data-exception="${recorded}"]`;
     expect(await auditor.page.getAttribute(entry, "data-open")).toBe("1");
     expect(await auditor.page.textContent(`${entry} [data-testid="current-remediation"]`)).toBe("none yet");
+    // The criteria behind the control count it at once, as the API does.
+    const counts = await openCounts();
+    await auditor.page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll("[data-open-exceptions]")].some(
+          (tr) => Number(tr.getAttribute("data-open-exceptions")) === n,
+        ),
+      Math.max(...Object.values(counts)),
+    );
+    expect(await shownCounts(auditor.page)).toEqual(counts);
     expect(auditor.problems).toEqual([]);
   });
 
@@ -162,8 +189,19 @@ describe("the audit's writes on the engagement page", () => {
     expect(await attrs(editor.page, '[data-testid="exception-list"] li[data-exception]', "data-exception")).toEqual(
       (await exceptions(true)).map((x) => x.id),
     );
-    const api = (await exceptions(false)).find((x) => x.id === recorded)!;
-    expect(api.current).toMatchObject({ status: "REMEDIATED", owner: "Head of platform engineering" });
+    const closedNow = (await exceptions(false)).find((x) => x.id === recorded)!;
+    expect(closedNow.current).toMatchObject({ status: "REMEDIATED", owner: "Head of platform engineering" });
+    const counts = await openCounts();
+    await editor.page.waitForFunction(
+      (n) =>
+        Math.max(
+          ...[...document.querySelectorAll("[data-open-exceptions]")].map((tr) =>
+            Number(tr.getAttribute("data-open-exceptions")),
+          ),
+        ) === n,
+      Math.max(...Object.values(counts)),
+    );
+    expect(await shownCounts(editor.page)).toEqual(counts);
 
     // Without the filter it is listed as closed, with its remediation.
     await editor.page.selectOption('[data-testid="exception-filters"] select[name="open"]', "");

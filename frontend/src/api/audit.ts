@@ -5,7 +5,15 @@
  */
 import { fetchAll, gql, type RequestOptions } from "./client";
 import type * as G from "./generated";
-import type { AuditException, ExceptionInput, ExceptionSeverity, Remediation, RemediationInput, Sample } from "./types";
+import type {
+  AuditException,
+  ExceptionInput,
+  ExceptionSeverity,
+  OpenExceptions,
+  Remediation,
+  RemediationInput,
+  Sample,
+} from "./types";
 
 const SAMPLE_FIELDS = /* GraphQL */ `
   fragment SampleFields on Sample {
@@ -83,6 +91,21 @@ export async function drawSample(request: DrawRequest, options?: RequestOptions)
     options,
   );
   return data.engagementSample;
+}
+
+const OPEN_EXCEPTIONS = /* GraphQL */ `query EngagementOpenExceptions($id: ID!) {
+    engagement(id: $id) { coverage { criteria { criterionId openExceptions openExceptionIds } } }
+  }`;
+
+/** Each in-scope criterion's open exceptions, asked again after an exception or remediation is recorded. */
+export async function fetchOpenExceptions(engagement: string, options?: RequestOptions): Promise<OpenExceptions[]> {
+  const data = await gql<G.EngagementOpenExceptionsQuery>(
+    `count the open exceptions of engagement ${engagement}`,
+    OPEN_EXCEPTIONS,
+    { id: engagement },
+    options,
+  );
+  return data.engagement?.coverage.criteria ?? [];
 }
 
 const REMEDIATION_FIELDS = /* GraphQL */ `

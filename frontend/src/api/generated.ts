@@ -162,6 +162,13 @@ export type DrawSampleMutationVariables = Exact<{
 
 export type DrawSampleMutation = { engagementSample: { id: string, control: string, seed: string, size: number, populationSize: number, drawnAt: string, drawnBy: string | null, redrawOf: string | null, reason: string | null, items: Array<{ key: string, intervalStart: string | null, intervalEnd: string | null, collectedAt: string, evidence: { id: string, title: string, uri: string } | null }> } };
 
+export type EngagementOpenExceptionsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EngagementOpenExceptionsQuery = { engagement: { coverage: { criteria: Array<{ criterionId: string, openExceptions: number, openExceptionIds: Array<string> }> } } | null };
+
 export type RemediationFieldsFragment = { id: string, exception: string, owner: string, due: string, plan: string, status: RemediationStatus, closedAt: string | null, evidence: Array<string>, recordedAt: string | null, recordedBy: string | null };
 
 export type ExceptionFieldsFragment = { id: string, engagement: string, control: string, evidence: string | null, description: string, severity: ExceptionSeverity, foundAt: string, supersedes: string | null, supersededBy: string | null, recordedAt: string | null, recordedBy: string | null, current: { id: string, exception: string, owner: string, due: string, plan: string, status: RemediationStatus, closedAt: string | null, evidence: Array<string>, recordedAt: string | null, recordedBy: string | null } | null, remediations: Array<{ id: string, exception: string, owner: string, due: string, plan: string, status: RemediationStatus, closedAt: string | null, evidence: Array<string>, recordedAt: string | null, recordedBy: string | null }> };

@@ -89,3 +89,5 @@ export type Sample = G.SampleFieldsFragment;
 export type SampleItem = Sample["items"][number];
 export type AuditException = G.ExceptionFieldsFragment;
 export type Remediation = G.RemediationFieldsFragment;
+/** An in-scope criterion's open exceptions (re-asked after an audit write). */
+export type OpenExceptions = NonNullable<G.EngagementOpenExceptionsQuery["engagement"]>["coverage"]["criteria"][number];

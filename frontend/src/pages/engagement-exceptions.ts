@@ -26,6 +26,8 @@ export const EXCEPTIONS_HEADING = "exceptions-h";
 export interface ExceptionsAccess {
   record: boolean;
   remediate: boolean;
+  /** Called after an exception or a remediation was recorded (the criteria's open counts follow). */
+  written(): void;
 }
 
 export interface ExceptionsCard {
@@ -54,7 +56,10 @@ export function exceptionsCard(
         ctx,
         e,
         () => samples,
-        () => refresh(),
+        () => {
+          refresh();
+          access.written();
+        },
       )
     : null;
   const element = sectionCard(
@@ -81,7 +86,10 @@ export function exceptionsCard(
       ctx.signal,
       () => fetchExceptions(e.id, filters, { signal: ctx.signal }),
       (found) => {
-        renderList(ctx, list, found, samples, access, refresh);
+        renderList(ctx, list, found, samples, access, () => {
+          refresh();
+          access.written();
+        });
         list.dataset.loaded = "true";
       },
     );
@@ -160,7 +168,8 @@ function renderList(
   found: readonly AuditException[],
   samples: readonly Sample[],
   access: ExceptionsAccess,
-  refresh: () => void,
+  /** After a remediation was recorded. */
+  written: () => void,
 ): void {
   const uris = new Map<string, string | null>();
   for (const s of samples) for (const i of s.items) if (i.evidence) uris.set(i.evidence.id, i.evidence.uri);
@@ -176,7 +185,7 @@ function renderList(
       ? h(
           "ol",
           { class: "exceptions" },
-          found.map((x) => exceptionEntry(ctx, x, uris, access, refresh)),
+          found.map((x) => exceptionEntry(ctx, x, uris, access, written)),
         )
       : emptyState("No exception matches these filters."),
   );
@@ -187,7 +196,7 @@ function exceptionEntry(
   x: AuditException,
   uris: ReadonlyMap<string, string | null>,
   access: ExceptionsAccess,
-  refresh: () => void,
+  written: () => void,
 ): HTMLElement {
   const { open, overdue } = exceptionStanding(x, ctx.now());
   const headingId = `exception-${x.id}-h`;
@@ -249,7 +258,7 @@ function exceptionEntry(
           ),
         )
       : null,
-    access.remediate ? remediationForm(ctx, x, refresh) : null,
+    access.remediate ? remediationForm(ctx, x, written) : null,
   );
 }
 

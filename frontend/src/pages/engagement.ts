@@ -2,10 +2,17 @@
  * An engagement: its scope, the readiness of its in-scope criteria (with their open exceptions),
  * populations and samples, exceptions and remediation, the package, scoped missing evidence and gaps.
  */
-import { fetchSamples } from "../api/audit";
+import { fetchOpenExceptions, fetchSamples } from "../api/audit";
 import { fetchEngagement } from "../api/engagements";
 import type { Me } from "../api/queries";
-import type { EngagementCriterion, EngagementDetail, Framework, MissingEvidenceRow, Sample } from "../api/types";
+import type {
+  EngagementCriterion,
+  EngagementDetail,
+  Framework,
+  MissingEvidenceRow,
+  OpenExceptions,
+  Sample,
+} from "../api/types";
 import { assetHash, buildHash, criterionHash } from "../router";
 import { canAudit, canRemediate, whoAmI } from "../session";
 import { openExceptionsWords } from "../shape/audit";
@@ -76,9 +83,15 @@ function renderEngagement(
   audit: { me: Me; samples: Sample[] },
 ): void {
   document.title = `${e.name} · Attestgraph`;
+  const readiness = readinessCard(ctx, e, () => exceptions.showOpen());
   const exceptions = exceptionsCard(ctx, e, audit.samples, {
     record: canAudit(audit.me),
     remediate: canRemediate(audit.me),
+    written: () =>
+      fetchOpenExceptions(e.id, { signal: ctx.signal }).then(
+        (rows) => updateOpenExceptions(readiness, e, rows, () => exceptions.showOpen()),
+        () => undefined, // the counts stay as they were; the next visit reads them again
+      ),
   });
   const samples = samplesCard(
     ctx,
@@ -89,7 +102,7 @@ function renderEngagement(
   slot.append(
     pageHeader(e.name, `${engagementWhen(e)}. Everything below is scoped to its categories and boundary.`),
     scopeCard(e, frameworks),
-    readinessCard(ctx, e, () => exceptions.showOpen()),
+    readiness,
     samples,
     exceptions.element,
   );
@@ -205,12 +218,32 @@ function criterionRow(
     h("td", null, row.category),
     h("td", null, statusBadge(row.status), row.carvedOut ? [" ", carvedOutFlag()] : null),
     h("td", { class: `num ${row.gapCount ? "bad" : ""}`.trim(), "data-testid": "gaps" }, row.gapCount),
-    h("td", null, row.openExceptions ? openExceptionsLink(e, row, showOpen) : h("span", { class: "muted" }, "none")),
+    h("td", { "data-testid": "exceptions" }, openExceptionsCell(e, row, showOpen)),
   );
 }
 
+function openExceptionsCell(e: EngagementDetail, row: OpenExceptions, showOpen: () => void): HTMLElement {
+  return row.openExceptions ? openExceptionsLink(e, row, showOpen) : h("span", { class: "muted" }, "none");
+}
+
+/** The criteria rows' open exceptions, as asked again after an audit write. */
+function updateOpenExceptions(
+  readiness: HTMLElement,
+  e: EngagementDetail,
+  rows: readonly OpenExceptions[],
+  showOpen: () => void,
+): void {
+  for (const row of rows) {
+    const tr = readiness.querySelector<HTMLElement>(`tr[data-criterion="${CSS.escape(row.criterionId)}"]`);
+    const cell = tr?.querySelector('[data-testid="exceptions"]');
+    if (!tr || !cell) continue;
+    tr.dataset.openExceptions = String(row.openExceptions);
+    replace(cell, openExceptionsCell(e, row, showOpen));
+  }
+}
+
 /** "1 open exception": a deep link to the open filter; on this page it filters in place and scrolls there. */
-function openExceptionsLink(e: EngagementDetail, row: EngagementCriterion, showOpen: () => void): HTMLElement {
+function openExceptionsLink(e: EngagementDetail, row: OpenExceptions, showOpen: () => void): HTMLElement {
   return h(
     "a",
     {

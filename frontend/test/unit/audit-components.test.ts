@@ -174,7 +174,7 @@ async function renderCard(access: { record: boolean; remediate: boolean }): Prom
         ),
     ),
   );
-  const card = exceptionsCard(ctx(), ENGAGEMENT, [], access).element;
+  const card = exceptionsCard(ctx(), ENGAGEMENT, [], { ...access, written: vi.fn() }).element;
   document.body.append(card);
   await vi.waitFor(() => expect(card.querySelector('[data-testid="exception-list"][data-loaded]')).not.toBeNull());
   return card;
