@@ -82,8 +82,32 @@ describe("the audit on the engagement page", () => {
     await s.page.waitForSelector('[data-testid="exception-list"][data-loaded]');
     expect(await s.page.inputValue('[data-testid="exception-filters"] select[name="open"]')).toBe("1");
     expect(await attrs(s.page, '[data-testid="exception-list"] li[data-exception]', "data-exception")).toEqual(
-      (await exceptions(true)).map((x) => x.id),
+      (await exceptions({ open: true })).map((x) => x.id),
     );
+
+    // Severity and owner filter as the API does, and stay in the URL.
+    const listed = async (): Promise<string[]> => {
+      await s.page.waitForSelector('[data-testid="exception-list"][data-loaded]');
+      return attrs(s.page, '[data-testid="exception-list"] li[data-exception]', "data-exception");
+    };
+    await s.page.selectOption('[data-testid="exception-filters"] select[name="open"]', "");
+    await s.page.selectOption('[data-testid="exception-filters"] select[name="severity"]', "MATERIAL_WEAKNESS");
+    await s.page.waitForFunction(() => location.hash.includes("severity=MATERIAL_WEAKNESS"));
+    expect(await listed()).toEqual((await exceptions({ severity: "MATERIAL_WEAKNESS" })).map((x) => x.id));
+    await s.page.selectOption('[data-testid="exception-filters"] select[name="severity"]', demo.severity);
+    await s.page.waitForFunction((v) => location.hash.includes(`severity=${v}`), demo.severity);
+    expect(await listed()).toEqual((await exceptions({ severity: demo.severity })).map((x) => x.id));
+    expect(await listed()).toContain(demo.id);
+    await s.page.fill('[data-testid="exception-filters"] input[name="owner"]', demo.current!.owner);
+    await s.page.press('[data-testid="exception-filters"] input[name="owner"]', "Enter");
+    await s.page.waitForFunction(() => location.hash.includes("owner="));
+    expect(await listed()).toEqual(
+      (await exceptions({ severity: demo.severity, owner: demo.current!.owner })).map((x) => x.id),
+    );
+    await s.page.fill('[data-testid="exception-filters"] input[name="owner"]', "nobody at all");
+    await s.page.press('[data-testid="exception-filters"] input[name="owner"]', "Enter");
+    await s.page.waitForFunction(() => location.hash.includes("owner=nobody"));
+    expect(await listed()).toEqual([]);
     await screenshot(s.page, "engagement-audit");
     expect(s.problems).toEqual([]);
   });

@@ -187,9 +187,9 @@ describe("the audit's writes on the engagement page", () => {
       recorded,
     );
     expect(await attrs(editor.page, '[data-testid="exception-list"] li[data-exception]', "data-exception")).toEqual(
-      (await exceptions(true)).map((x) => x.id),
+      (await exceptions({ open: true })).map((x) => x.id),
     );
-    const closedNow = (await exceptions(false)).find((x) => x.id === recorded)!;
+    const closedNow = (await exceptions({ open: false })).find((x) => x.id === recorded)!;
     expect(closedNow.current).toMatchObject({ status: "REMEDIATED", owner: "Head of platform engineering" });
     const counts = await openCounts();
     await editor.page.waitForFunction(

@@ -40,11 +40,19 @@ export async function population(control: string): Promise<number> {
   return data.engagementPopulation.totalCount;
 }
 
-export async function exceptions(open: boolean | null = null): Promise<Exception[]> {
+export interface Filters {
+  open?: boolean;
+  overdue?: boolean;
+  owner?: string;
+  severity?: string;
+}
+
+export async function exceptions(filters: Filters = {}): Promise<Exception[]> {
   const data = await api<{ auditExceptions: { edges: { node: Exception }[] } }>(
-    `query($e: ID!, $o: Boolean) { auditExceptions(engagement: $e, open: $o, first: 500) {
-      edges { node { id control evidence severity description current { owner status due } } } } }`,
-    { e: DEMO, o: open },
+    `query($e: ID!, $o: Boolean, $d: Boolean, $w: String, $s: ExceptionSeverity) {
+      auditExceptions(engagement: $e, open: $o, overdue: $d, owner: $w, severity: $s, first: 500) {
+        edges { node { id control evidence severity description current { owner status due } } } } }`,
+    { e: DEMO, o: filters.open, d: filters.overdue, w: filters.owner, s: filters.severity },
   );
   return data.auditExceptions.edges.map((e) => e.node);
 }

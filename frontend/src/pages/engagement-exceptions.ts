@@ -86,6 +86,7 @@ export function exceptionsCard(
       ctx.signal,
       () => fetchExceptions(e.id, filters, { signal: ctx.signal }),
       (found) => {
+        filterForm.knowOwners(found);
         renderList(ctx, list, found, samples, access, () => {
           refresh();
           access.written();
@@ -115,7 +116,7 @@ export function exceptionsCard(
 function filtersForm(
   initial: ExceptionFilters,
   onChange: (f: ExceptionFilters) => void,
-): { element: HTMLElement; set(f: ExceptionFilters): void } {
+): { element: HTMLElement; set(f: ExceptionFilters): void; knowOwners(found: readonly AuditException[]): void } {
   const status = select(
     "open",
     [
@@ -131,7 +132,10 @@ function filtersForm(
     [{ value: "", label: "Any severity" }, ...SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABEL[s] }))],
     null,
   );
-  const owner = h("input", { type: "search", name: "owner", autocomplete: "off" });
+  // The owner filter is an exact match: offer the owners of the exceptions seen so far.
+  const owners = h("datalist", { id: "exception-owners" });
+  const known = new Set<string>();
+  const owner = h("input", { type: "search", name: "owner", autocomplete: "off", list: owners.id });
   const set = (f: ExceptionFilters): void => {
     status.value = f.open === null ? "" : f.open ? "1" : "0";
     overdue.checked = !!f.overdue;
@@ -153,13 +157,21 @@ function filtersForm(
     h("div", { class: "field field-check" }, overdue, h("label", { for: "exceptions-overdue" }, "Overdue only")),
     field("Severity", severity),
     field("Remediation owner", owner, "Exact name; Enter applies it."),
+    owners,
   );
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     onChange(read());
   });
   for (const el of [status, overdue, severity, owner]) el.addEventListener("change", () => onChange(read()));
-  return { element: form, set };
+  const knowOwners = (found: readonly AuditException[]): void => {
+    for (const x of found) for (const r of x.remediations) known.add(r.owner);
+    replace(
+      owners,
+      [...known].sort().map((o) => h("option", { value: o })),
+    );
+  };
+  return { element: form, set, knowOwners };
 }
 
 function renderList(
