@@ -147,7 +147,7 @@ describe("engagements", () => {
         carvedOut: tr.getAttribute("data-carved-out") === "1",
         gapCount: Number(tr.getAttribute("data-gaps")),
         flagged: !!tr.querySelector('[data-testid="carved-out"]'),
-        shownGaps: Number(tr.lastElementChild!.textContent),
+        shownGaps: Number(tr.querySelector('[data-testid="gaps"]')!.textContent),
         link: tr.querySelector("a")!.getAttribute("href")!,
       })),
     );

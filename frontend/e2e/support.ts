@@ -73,8 +73,8 @@ export interface Session {
   problems: string[];
 }
 
-/** A fresh browser context; signed in (the run's key in sessionStorage) unless `signedIn` is false. */
-export async function open(browser: Browser, viewport = DESKTOP, signedIn = true): Promise<Session> {
+/** A fresh browser context; signed in (`key`, by default the run's admin key, in sessionStorage) unless `signedIn` is false. */
+export async function open(browser: Browser, viewport = DESKTOP, signedIn = true, key = apiKey()): Promise<Session> {
   const context = await browser.newContext({
     viewport,
     acceptDownloads: true,
@@ -84,7 +84,7 @@ export async function open(browser: Browser, viewport = DESKTOP, signedIn = true
   if (signedIn) {
     await context.addInitScript((key) => {
       if (!sessionStorage.getItem("attestgraph.apiKey")) sessionStorage.setItem("attestgraph.apiKey", key);
-    }, apiKey());
+    }, key);
   }
   const page = await context.newPage();
   const problems: string[] = [];
@@ -123,6 +123,15 @@ export async function attrs(page: Page, selector: string, name: string): Promise
 /** UTC day n days before now, as YYYY-MM-DD. */
 export function daysAgo(n: number): string {
   return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A new API key of `role` (VIEWER, EDITOR, AUDITOR, …), made with the run's admin key. */
+export async function keyFor(role: string, name: string): Promise<string> {
+  const data = await api<{ createApiKey: { secret: string } }>(
+    "mutation($n: String!, $r: Role!) { createApiKey(name: $n, role: $r) { secret } }",
+    { n: name, r: role },
+  );
+  return data.createApiKey.secret;
 }
 
 export interface Counts {

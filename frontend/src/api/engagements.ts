@@ -37,7 +37,7 @@ const ENGAGEMENT = /* GraphQL */ `query Engagement($id: ID!) {
       coverage {
         totals { total covered partial uncovered }
         byCategory { category total covered partial uncovered }
-        criteria { criterionId ref title category status carvedOut gapCount }
+        criteria { criterionId ref title category status carvedOut gapCount openExceptions openExceptionIds }
       }
       missingEvidence { frameworkId asOf totalCount byReason { reason count } }
       gaps {
@@ -45,6 +45,7 @@ const ENGAGEMENT = /* GraphQL */ `query Engagement($id: ID!) {
         controls(first: 100, withGapsOnly: true) {
           totalCount edges { node { controlId control { title } frequency gaps intervals { isGap } } }
         }
+        inScope: controls(first: 500) { totalCount edges { node { controlId control { title } frequency } } }
       }
     }
   }`;

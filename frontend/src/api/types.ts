@@ -76,3 +76,18 @@ export type EngagementGaps = NonNullable<G.EngagementGapsQuery["engagement"]>;
 
 export type AssetHistory = NonNullable<G.AssetChangesQuery["asset"]>;
 export type AssetChange = NodeOf<AssetHistory["changes"]>;
+
+export type {
+  AuditExceptionInput as ExceptionInput,
+  ExceptionSeverity,
+  RemediationInput,
+  RemediationStatus,
+} from "./generated";
+/** An in-scope control of a Type II engagement (the sample card's rows, the exception form's picker). */
+export type InScopeControl = NodeOf<EngagementGapsSummary["inScope"]>;
+export type Sample = G.SampleFieldsFragment;
+export type SampleItem = Sample["items"][number];
+export type AuditException = G.ExceptionFieldsFragment;
+export type Remediation = G.RemediationFieldsFragment;
+/** An in-scope criterion's open exceptions (re-asked after an audit write). */
+export type OpenExceptions = NonNullable<G.EngagementOpenExceptionsQuery["engagement"]>["coverage"]["criteria"][number];

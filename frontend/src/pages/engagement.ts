@@ -1,15 +1,40 @@
-/** An engagement: its scope, the readiness of its in-scope criteria, scoped missing evidence and gaps. */
+/**
+ * An engagement: its scope, the readiness of its in-scope criteria (with their open exceptions),
+ * populations and samples, exceptions and remediation, the package, scoped missing evidence and gaps.
+ */
+import { fetchOpenExceptions, fetchSamples } from "../api/audit";
 import { fetchEngagement } from "../api/engagements";
-import type { EngagementCriterion, EngagementDetail, Framework, MissingEvidenceRow } from "../api/types";
+import type { Me } from "../api/queries";
+import type {
+  EngagementCriterion,
+  EngagementDetail,
+  Framework,
+  MissingEvidenceRow,
+  OpenExceptions,
+  Sample,
+} from "../api/types";
 import { assetHash, buildHash, criterionHash } from "../router";
+import { canAudit, canRemediate, whoAmI } from "../session";
+import { openExceptionsWords } from "../shape/audit";
 import { compareRefs, orderCategories } from "../shape/coverage";
 import { formatDateTime } from "../shape/dates";
 import { KIND_LABEL, boundaryWords, criterionAsOfDay, engagementWhen } from "../shape/engagement";
 import { sortRows } from "../shape/missing";
 import { h, replace, type Child } from "../ui/dom";
 import { emptyState } from "../ui/states";
-import { carvedOutFlag, countsList, coverageBar, pageHeader, scrollTable, statusBadge } from "../ui/widgets";
+import {
+  carvedOutFlag,
+  countsList,
+  coverageBar,
+  pageHeader,
+  scrollTable,
+  sectionCard,
+  statusBadge,
+} from "../ui/widgets";
 import { reasonCounts, worklistTable } from "../ui/worklist";
+import { exceptionsCard } from "./engagement-exceptions";
+import { packageCard } from "./engagement-package";
+import { samplesCard } from "./engagement-samples";
 import { load, type Page, type PageContext } from "./page";
 
 export const engagementPage: Page = {
@@ -30,13 +55,19 @@ export const engagementPage: Page = {
       body,
       `engagement ${id}`,
       ctx.signal,
-      () => Promise.all([fetchEngagement(id, { signal: ctx.signal }), ctx.frameworks()]),
-      ([found, frameworks]) => {
+      () =>
+        Promise.all([
+          fetchEngagement(id, { signal: ctx.signal }),
+          ctx.frameworks(),
+          whoAmI({ signal: ctx.signal }),
+          fetchSamples(id, { signal: ctx.signal }),
+        ]),
+      ([found, frameworks, me, samples]) => {
         if (!found) {
           replace(body, pageHeader("Engagement"), emptyState(`There is no engagement ${id}.`));
           return;
         }
-        renderEngagement(ctx, body, found.engagement, found.missing, frameworks);
+        renderEngagement(ctx, body, found.engagement, found.missing, frameworks, { me, samples });
         body.dataset.loaded = "true";
       },
     );
@@ -49,24 +80,35 @@ function renderEngagement(
   e: EngagementDetail,
   missing: MissingEvidenceRow[],
   frameworks: readonly Framework[],
+  audit: { me: Me; samples: Sample[] },
 ): void {
   document.title = `${e.name} · Attestgraph`;
+  const readiness = readinessCard(ctx, e, () => exceptions.showOpen());
+  const exceptions = exceptionsCard(ctx, e, audit.samples, {
+    record: canAudit(audit.me),
+    remediate: canRemediate(audit.me),
+    written: () =>
+      fetchOpenExceptions(e.id, { signal: ctx.signal }).then(
+        (rows) => updateOpenExceptions(readiness, e, rows, () => exceptions.showOpen()),
+        () => undefined, // the counts stay as they were; the next visit reads them again
+      ),
+  });
+  const samples = samplesCard(
+    ctx,
+    e,
+    { samples: audit.samples, onChange: (next) => exceptions.samplesChanged(next) },
+    canAudit(audit.me),
+  );
   slot.append(
     pageHeader(e.name, `${engagementWhen(e)}. Everything below is scoped to its categories and boundary.`),
     scopeCard(e, frameworks),
-    readinessCard(ctx, e),
-    missingCard(e, missing),
-    gapsCard(e),
+    readiness,
+    samples,
+    exceptions.element,
   );
-}
-
-function card(id: string, title: string, testid: string, ...children: Child[]): HTMLElement {
-  return h(
-    "section",
-    { class: "card", "aria-labelledby": id, "data-testid": testid },
-    h("h2", { id }, title),
-    ...children,
-  );
+  // The package is the auditor's (service/auth/roles.py: AUDIT); others are not offered it.
+  if (canAudit(audit.me)) slot.append(packageCard(ctx, e));
+  slot.append(missingCard(e, missing), gapsCard(e));
 }
 
 function scopeCard(e: EngagementDetail, frameworks: readonly Framework[]): HTMLElement {
@@ -86,7 +128,7 @@ function scopeCard(e: EngagementDetail, frameworks: readonly Framework[]): HTMLE
           h("time", { datetime: e.periodEnd ?? "" }, formatDateTime(e.periodEnd)),
           " (end excluded)",
         );
-  return card(
+  return sectionCard(
     "scope-h",
     "Scope",
     "scope",
@@ -116,7 +158,7 @@ function scopeCard(e: EngagementDetail, frameworks: readonly Framework[]): HTMLE
   );
 }
 
-function readinessCard(ctx: PageContext, e: EngagementDetail): HTMLElement {
+function readinessCard(ctx: PageContext, e: EngagementDetail, showOpen: () => void): HTMLElement {
   const c = e.coverage;
   const asOf = criterionAsOfDay(e.referenceInstant, ctx.now());
   const categories = orderCategories(c.byCategory, c.criteria).map((cat) =>
@@ -130,8 +172,10 @@ function readinessCard(ctx: PageContext, e: EngagementDetail): HTMLElement {
       h("td", { class: "num", "data-count": "total" }, cat.total),
     ),
   );
-  const criteria = [...c.criteria].sort((a, b) => compareRefs(a.ref, b.ref)).map((row) => criterionRow(row, asOf));
-  return card(
+  const criteria = [...c.criteria]
+    .sort((a, b) => compareRefs(a.ref, b.ref))
+    .map((row) => criterionRow(e, row, asOf, showOpen));
+  return sectionCard(
     "readiness-h",
     "Readiness",
     "readiness",
@@ -147,14 +191,19 @@ function readinessCard(ctx: PageContext, e: EngagementDetail): HTMLElement {
       },
     ),
     criteria.length
-      ? scrollTable("In-scope criteria", ["Criterion", "Title", "Category", "Status", "Gaps"], criteria, {
+      ? scrollTable("In-scope criteria", ["Criterion", "Title", "Category", "Status", "Gaps", "Exceptions"], criteria, {
           "data-testid": "engagement-criteria",
         })
       : emptyState("No criterion is in scope."),
   );
 }
 
-function criterionRow(row: EngagementCriterion, asOf: string | null): HTMLTableRowElement {
+function criterionRow(
+  e: EngagementDetail,
+  row: EngagementCriterion,
+  asOf: string | null,
+  showOpen: () => void,
+): HTMLTableRowElement {
   return h(
     "tr",
     {
@@ -162,18 +211,58 @@ function criterionRow(row: EngagementCriterion, asOf: string | null): HTMLTableR
       "data-status": row.status,
       "data-carved-out": row.carvedOut ? "1" : "0",
       "data-gaps": row.gapCount,
+      "data-open-exceptions": row.openExceptions,
     },
     h("th", { scope: "row" }, h("a", { href: criterionHash(row.criterionId, asOf) }, row.ref)),
     h("td", null, row.title),
     h("td", null, row.category),
     h("td", null, statusBadge(row.status), row.carvedOut ? [" ", carvedOutFlag()] : null),
-    h("td", { class: `num ${row.gapCount ? "bad" : ""}`.trim() }, row.gapCount),
+    h("td", { class: `num ${row.gapCount ? "bad" : ""}`.trim(), "data-testid": "gaps" }, row.gapCount),
+    h("td", { "data-testid": "exceptions" }, openExceptionsCell(e, row, showOpen)),
+  );
+}
+
+function openExceptionsCell(e: EngagementDetail, row: OpenExceptions, showOpen: () => void): HTMLElement {
+  return row.openExceptions ? openExceptionsLink(e, row, showOpen) : h("span", { class: "muted" }, "none");
+}
+
+/** The criteria rows' open exceptions, as asked again after an audit write. */
+function updateOpenExceptions(
+  readiness: HTMLElement,
+  e: EngagementDetail,
+  rows: readonly OpenExceptions[],
+  showOpen: () => void,
+): void {
+  for (const row of rows) {
+    const tr = readiness.querySelector<HTMLElement>(`tr[data-criterion="${CSS.escape(row.criterionId)}"]`);
+    const cell = tr?.querySelector('[data-testid="exceptions"]');
+    if (!tr || !cell) continue;
+    tr.dataset.openExceptions = String(row.openExceptions);
+    replace(cell, openExceptionsCell(e, row, showOpen));
+  }
+}
+
+/** "1 open exception": a deep link to the open filter; on this page it filters in place and scrolls there. */
+function openExceptionsLink(e: EngagementDetail, row: OpenExceptions, showOpen: () => void): HTMLElement {
+  return h(
+    "a",
+    {
+      href: buildHash("engagement", e.id, { open: "1" }),
+      class: "bad",
+      "data-testid": "open-exceptions",
+      title: row.openExceptionIds.join(", "),
+      onclick: (event: Event) => {
+        event.preventDefault();
+        showOpen();
+      },
+    },
+    openExceptionsWords(row.openExceptions),
   );
 }
 
 function missingCard(e: EngagementDetail, rows: MissingEvidenceRow[]): HTMLElement {
   const report = e.missingEvidence;
-  return card(
+  return sectionCard(
     "missing-h",
     "Missing evidence",
     "engagement-missing",
@@ -199,7 +288,7 @@ function missingCard(e: EngagementDetail, rows: MissingEvidenceRow[]): HTMLEleme
 
 function gapsCard(e: EngagementDetail): HTMLElement {
   if (!e.gaps)
-    return card(
+    return sectionCard(
       "gaps-h",
       "Period gaps",
       "engagement-gaps",
@@ -216,7 +305,7 @@ function gapsCard(e: EngagementDetail): HTMLElement {
       h("td", { class: "num" }, `${node.gaps} of ${node.intervals.length}`),
     ),
   );
-  return card(
+  return sectionCard(
     "gaps-h",
     "Period gaps",
     "engagement-gaps",

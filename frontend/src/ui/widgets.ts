@@ -88,6 +88,16 @@ export function frameworkOptions(frameworks: readonly Framework[]): { value: str
   return frameworks.map((f) => ({ value: f.id, label: f.name }));
 }
 
+/** A page section: a card labelled by its h2. */
+export function sectionCard(id: string, title: string, testid: string, ...children: Child[]): HTMLElement {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": id, "data-testid": testid },
+    h("h2", { id }, title),
+    ...children,
+  );
+}
+
 export function pageHeader(title: string, lead?: string): HTMLElement {
   return h(
     "header",
@@ -124,7 +134,12 @@ export function scrollTable(
 
 /** Hand a text file to the browser as a download. */
 export function downloadText(fileName: string, text: string, mime = "text/csv;charset=utf-8"): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  downloadBlob(fileName, new Blob([text], { type: mime }));
+}
+
+/** Hand a file to the browser as a download, through an object URL. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = h("a", { href: url, download: fileName, class: "visually-hidden" });
   document.body.append(a);
   a.click();
