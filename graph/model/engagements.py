@@ -57,13 +57,15 @@ class Engagement(_Node):
     sample_sizes: dict[Frequency, Annotated[int, Field(ge=1, le=10_000)]] = Field(
         default_factory=dict,
         description="Type II sample size per control frequency, overriding the defaults (annual 1, semiannual 1, "
-        "quarterly 2, monthly 2, weekly 5, daily 25, continuous 25).",
+        "quarterly 2, monthly 2, weekly 5, daily 25, continuous 25); null: none.",
     )
 
     @field_validator("sample_sizes", mode="before")
     @classmethod
     def _sizes_from_text(cls, sizes: object) -> object:
-        # A store without map properties (Neo4j) keeps the mapping as its JSON text.
+        # A store without map properties (Neo4j) keeps the mapping as its JSON text; null: no override.
+        if sizes is None:
+            return {}
         return json.loads(sizes) if isinstance(sizes, str) else sizes
 
     @field_validator("categories", "assets")

@@ -184,6 +184,9 @@ def input_type(
         text = _description(info, note)
         if optional:
             return strawberry.field(default=strawberry.UNSET, description=text)
+        if _is_mapping(info.annotation):
+            # A JSON default ({}) has no GraphQL literal: graphql-core cannot print it in the schema.
+            return strawberry.field(default=None, description=text)
         if info.default_factory is not None:
             return strawberry.field(default_factory=info.default_factory, description=text)
         if not info.is_required():
@@ -200,14 +203,21 @@ def input_type(
             notes=notes or {},
             make_field=make_field,
         )
-        if optional:
-            annotations = cls.__annotations__
-            for name in model.model_fields:
-                if name in annotations and name not in ids and name not in exclude:
-                    annotations[name] = annotations[name] | None
+        annotations = cls.__annotations__
+        for name, info in model.model_fields.items():
+            wanted = name in annotations and name not in ids and name not in exclude
+            if wanted and (optional or _is_mapping(info.annotation)):
+                annotations[name] = annotations[name] | None
         return strawberry.input(cls, description=description)
 
     return decorate
+
+
+def _is_mapping(annotation: Any) -> bool:
+    """Whether a model field holds a mapping (shown as JSON; its model takes null as empty)."""
+    if get_origin(annotation) is Annotated:
+        return _is_mapping(get_args(annotation)[0])
+    return get_origin(annotation) is dict
 
 
 def convert(cls: type[T], value: BaseModel, **extra: Any) -> T:

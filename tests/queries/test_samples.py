@@ -188,6 +188,9 @@ def test_engagement_sample_sizes_are_validated_naming_the_field() -> None:
     fields = {p.field for p in refused.value.problems}
     assert any(f.startswith("engagements[0].sample_sizes.weekly") for f in fields), fields
     assert any("hourly" in f for f in fields), fields
+    # Null means no override (the GraphQL input's default: a JSON {} has no GraphQL literal).
+    data["engagements"][0]["sample_sizes"] = None
+    assert parse_bundle(data).engagements[0].sample_sizes == {}
 
 
 def test_the_demo_sample_is_the_draw_of_its_seed_on_the_rebased_demo(store: GraphStore) -> None:
