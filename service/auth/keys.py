@@ -2,7 +2,8 @@
 
 Key records are cached for a few seconds (`ATTESTGRAPH_KEY_CACHE_SECONDS`, default 5) so a
 request does not cost a store round trip; a key revoked through the API stops working at once
-in this process, and a key revoked by the CLI (another process) within that many seconds.
+in this process, and one revoked by the CLI or through another worker of `serve --workers N`
+(another process) within that many seconds.
 """
 
 from __future__ import annotations
