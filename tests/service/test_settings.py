@@ -36,6 +36,8 @@ DOCUMENTED = {
     "ATTESTGRAPH_MAX_QUERY_COST": ("900", "max_query_cost", 900),
     "ATTESTGRAPH_KEY_CACHE_SECONDS": ("0.5", "key_cache_seconds", 0.5),
     "ATTESTGRAPH_FORWARDED_ALLOW_IPS": ("10.0.0.5, 10.1.0.0/16", "forwarded_allow_ips", ("10.0.0.5", "10.1.0.0/16")),
+    "ATTESTGRAPH_WORKERS": ("4", "workers", 4),
+    "ATTESTGRAPH_WORKER_HEADER": ("true", "worker_header", True),
 }
 
 

@@ -19,8 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
+from graph.access.keys import Role, new_key, parse_key
 from graph.model import Label
+from graph.store import GraphStore
 from graph.stores.neo4j import Neo4jStore
+from service.auth.keys import bootstrap_admin_key
 from tests.conftest import SCRATCH_LABEL
 from tests.service.conftest import free_port
 from tests.stores.neo4j_launcher import Neo4jServer
@@ -186,3 +189,38 @@ def test_several_workers_on_the_embedded_store_are_refused_naming_the_option(tmp
     assert done.returncode == 2 and "ATTESTGRAPH_WORKERS" in done.stderr
     done = subprocess.run(command, env={**env, "ATTESTGRAPH_WORKERS": "0"}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "ATTESTGRAPH_WORKERS" in done.stderr and "greater than or equal to 1" in done.stderr
+
+
+class ReadBeforeTheOtherCommitted:
+    """The real access store, but its first `get_key` answers as if read just before another
+    starting worker committed the same key (the interleaving of a race, made certain)."""
+
+    def __init__(self, access: Any) -> None:
+        self.access = access
+        self.first = True
+
+    def get_key(self, key_id: str) -> Any:
+        if self.first:
+            self.first = False
+            return None
+        return self.access.get_key(key_id)
+
+    def put_key(self, record: Any) -> None:
+        self.access.put_key(record)
+
+
+@dataclass
+class Racing:
+    access: ReadBeforeTheOtherCommitted
+
+
+def test_workers_starting_together_store_the_bootstrap_key_once(store: GraphStore) -> None:
+    key = new_key(Role.ADMIN, "ops")[1]
+    assert bootstrap_admin_key(store, key) is not None  # the worker that won
+    late = Racing(ReadBeforeTheOtherCommitted(store.access))
+    assert bootstrap_admin_key(late, key) is None  # type: ignore[arg-type]  # found it after all
+    assert [k.id for k in store.access.list_keys()] == [parse_key(key)[0]]  # type: ignore[index]
+    # A different key under a taken id is still refused.
+    other = key[:-1] + ("A" if key[-1] != "A" else "B")
+    with pytest.raises(ValueError, match="taken by another key"):
+        bootstrap_admin_key(Racing(ReadBeforeTheOtherCommitted(store.access)), other)  # type: ignore[arg-type]
