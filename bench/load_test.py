@@ -55,6 +55,7 @@ class Figures:
     max_ms: float = 0.0
     error_samples: list[str] = field(default_factory=list)
     answers_per_worker: dict[str, int] = field(default_factory=dict)  # pid -> answers (X-Attestgraph-Worker)
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)  # "write" or a read's root field -> n, p50, p99
 
 
 def free_port() -> int:
@@ -122,12 +123,14 @@ def drive(
     upsert new assets `<tag>-<client>-<n>` (a new tag per run on one database keeps them new)."""
     figures = Figures(clients=clients, duration_s=duration)
     latencies: list[float] = []
+    kinds: dict[str, list[float]] = {}
     lock = threading.Lock()
     stop_at = time.monotonic() + duration
 
     def client(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
         local: list[float] = []
+        local_kinds: dict[str, list[float]] = {}
         reads = writes = errors = 0
         samples: list[str] = []
         answered: dict[str, int] = {}
@@ -141,9 +144,11 @@ def drive(
                         f'name: "Load {index} {n}"}}]) {{ id }} }}'
                     )
                     writes += 1
+                    kind = "write"
                 else:
                     query = rng.choice(READS)
                     reads += 1
+                    kind = query.strip("{ ").split("(")[0].split(" ")[0]
                 started = time.perf_counter()
                 try:
                     response = http.post(f"{url}/graphql", json={"query": query})
@@ -154,12 +159,15 @@ def drive(
                 except (httpx.HTTPError, ValueError) as error:
                     ok, detail = False, repr(error)
                 local.append(time.perf_counter() - started)
+                local_kinds.setdefault(kind, []).append(local[-1])
                 if not ok:
                     errors += 1
                     if len(samples) < 3:
                         samples.append(detail)
         with lock:
             latencies.extend(local)
+            for kind, taken in local_kinds.items():
+                kinds.setdefault(kind, []).extend(taken)
             figures.reads += reads
             figures.writes += writes
             figures.errors += errors
@@ -176,6 +184,13 @@ def drive(
     elapsed = time.monotonic() - began
     figures.requests = len(latencies)
     figures.throughput_rps = round(figures.requests / elapsed, 1)
+    for kind, taken in sorted(kinds.items()):
+        ordered = sorted(taken)
+        figures.by_kind[kind] = {
+            "n": len(ordered),
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+        }
     if latencies:
         ordered = sorted(latencies)
         figures.p50_ms = round(statistics.median(ordered) * 1000, 1)

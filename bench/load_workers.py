@@ -43,8 +43,9 @@ class Visibility:
     stale: int = 0  # reads (by any worker) that did not see the write just acknowledged
 
 
-def check_visibility(url: str, key: str, tag: str, rounds: int = VISIBILITY_ROUNDS) -> Visibility:
+def check_visibility(url: str, key: str, tag: str, workers: int, rounds: int = VISIBILITY_ROUNDS) -> Visibility:
     seen = Visibility()
+    tries = TRIES_FOR_ANOTHER_WORKER if workers > 1 else 1  # one worker: no other to wait for
     headers = {"Authorization": f"Bearer {key}", "Connection": "close"}  # a new connection each time
 
     def post(query: str) -> tuple[dict[str, Any], str]:
@@ -61,7 +62,7 @@ def check_visibility(url: str, key: str, tag: str, rounds: int = VISIBILITY_ROUN
             f'mutation {{ upsertAssets(assets: [{{id: "{asset}", kind: DATASET, name: "V {n}"}}]) {{ id }} }}'
         )
         seen.rounds += 1
-        for _ in range(TRIES_FOR_ANOTHER_WORKER):
+        for _ in range(tries):
             data, reader = post(f'{{ asset(id: "{asset}") {{ id }} }}')
             visible = data["asset"] is not None
             seen.stale += not visible
@@ -136,7 +137,7 @@ def _one(
     tag = f"w{workers}-{int(time.time())}"
     print(f"[load] {workers} worker(s) ...", flush=True)
     with serve(env, [*args, "--workers", str(workers)]) as (url, key):
-        visibility = check_visibility(url, key, f"{tag}-seen")
+        visibility = check_visibility(url, key, f"{tag}-seen", workers)
         warm_up(url, key, 2 * workers)
         figures: Figures = drive(url, key, clients, duration, write_ratio, seed=7, tag=tag)
     run = {"workers": workers, "load_average": [round(x, 2) for x in os.getloadavg()], **asdict(figures)}
@@ -174,6 +175,20 @@ def markdown(result: dict[str, Any]) -> str:
             f"{'yes' if run['p99_under_250ms'] else 'no'} | {run['errors']} | {per_worker} | "
             f"{run['load_average'][0]} | {crossed}; stale reads {seen['stale']} of {seen['rounds']} rounds |"
         )
+    kinds = sorted({kind for run in result["runs"] for kind in run["by_kind"]})
+    lines += [
+        "",
+        "p50 / p99 ms by request kind (a read by its root field):",
+        "",
+        "| workers | " + " | ".join(kinds) + " |",
+        "|---:|" + "---:|" * len(kinds),
+    ]
+    for run in result["runs"]:
+        cells = [
+            f"{run['by_kind'][k]['p50_ms']} / {run['by_kind'][k]['p99_ms']}" if k in run["by_kind"] else ""
+            for k in kinds
+        ]
+        lines.append(f"| {run['workers']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
