@@ -22,10 +22,13 @@ import pytest
 from graph.access.keys import Role, new_key, parse_key
 from graph.model import Label
 from graph.store import GraphStore
+from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
 from service.auth.keys import bootstrap_admin_key
+from service.settings import Settings
 from tests.conftest import SCRATCH_LABEL
 from tests.service.conftest import free_port
+from tests.service.conftest import serving as in_process
 from tests.stores.neo4j_launcher import Neo4jServer
 
 KEY = re.compile(r"(ag_[0-9a-f]{16}_[A-Za-z0-9_-]{43})")
@@ -224,3 +227,16 @@ def test_workers_starting_together_store_the_bootstrap_key_once(store: GraphStor
     other = key[:-1] + ("A" if key[-1] != "A" else "B")
     with pytest.raises(ValueError, match="taken by another key"):
         bootstrap_admin_key(Racing(ReadBeforeTheOtherCommitted(store.access)), other)  # type: ignore[arg-type]
+
+
+def test_answers_name_their_worker_only_when_the_setting_is_on() -> None:
+    store = EmbeddedStore()
+    try:
+        with in_process(store) as off:
+            assert "x-attestgraph-worker" not in off.client.get(f"{off.url}/healthz").headers
+        with in_process(store, Settings(rate_limit=0, worker_header=True)) as on:
+            assert on.client.get(f"{on.url}/healthz").headers["x-attestgraph-worker"] == str(os.getpid())
+            refused = httpx.post(f"{on.url}/graphql", json={"query": "{ __typename }"})  # no credential
+            assert refused.status_code == 401 and refused.headers["x-attestgraph-worker"] == str(os.getpid())
+    finally:
+        store.close()
