@@ -15,6 +15,7 @@ Workers share nothing but the database. What each keeps in memory and why that i
   (graph/stores/neo4j/memo.py) are keyed by the `:GraphVersion` node, read from the database on
   every request: a write through any worker is seen by the next read through any other;
 - parsed and validated documents (service/graphql/documents.py): a function of the text alone;
+- OIDC signing keys (service/auth/oidc.py): each worker fetches and caches the issuer's JWKS;
 - the rate limit is counted per worker (service/auth/rate_limit.py): a caller whose connections
   land on k workers may make up to k times ATTESTGRAPH_RATE_LIMIT; put a shared limiter in front
   for a hard global limit;
