@@ -97,10 +97,16 @@ def test_bad_values_are_refused_naming_the_variable(clean_env: pytest.MonkeyPatc
     clean_env.setenv("ATTESTGRAPH_STORE", "mongo")
     clean_env.setenv("ATTESTGRAPH_RATE_LIMIT", "-1")
     clean_env.setenv("ATTESTGRAPH_MAX_BODY_BYTES", "lots")
+    clean_env.setenv("ATTESTGRAPH_WORKERS", "0")
     with pytest.raises(InvalidInputError) as refused:
         Settings.from_env()
     fields = {problem.field for problem in refused.value.problems}
-    assert fields == {"ATTESTGRAPH_STORE", "ATTESTGRAPH_RATE_LIMIT", "ATTESTGRAPH_MAX_BODY_BYTES"}
+    assert fields == {
+        "ATTESTGRAPH_STORE",
+        "ATTESTGRAPH_RATE_LIMIT",
+        "ATTESTGRAPH_MAX_BODY_BYTES",
+        "ATTESTGRAPH_WORKERS",
+    }
     assert "mongo" in str(refused.value)
 
 
