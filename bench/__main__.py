@@ -1,4 +1,5 @@
-"""`python -m bench run --scales S,M [--stores embedded,neo4j]`: see bench/README.md."""
+"""`python -m bench run --scales S,M [--stores embedded,neo4j]`, `python -m bench load --workers 1,4`:
+see bench/README.md."""
 
 from __future__ import annotations
 
@@ -32,7 +33,21 @@ def main(argv: list[str] | None = None) -> None:
     one.add_argument("--neo4j-uri")
     one.add_argument("--json", type=Path, required=True)
     one.add_argument("--load-only", action="store_true")
+    served = commands.add_parser(
+        "load", help="the load test against `serve --workers N` for each N (bench/load_workers.py)"
+    )
+    served.add_argument("--store", default="neo4j", choices=["embedded", "neo4j"])
+    served.add_argument("--workers", default="1,4", help="comma-separated worker counts (default 1,4)")
+    served.add_argument("--scale", default="S", choices=sorted(SCALES))
+    served.add_argument("--clients", type=int, default=16)
+    served.add_argument("--duration", type=float, default=20.0, help="seconds per worker count")
+    served.add_argument("--write-ratio", type=float, default=0.2)
+    served.add_argument("--neo4j-port", type=int, help="Bolt port of the dedicated Neo4j server (default: a free one)")
+    served.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.command == "load":
+        _load(parser, args)
+        return
     if args.command == "run":
         scales = [s.strip() for s in args.scales.split(",") if s.strip()]
         stores = [s.strip() for s in args.stores.split(",") if s.strip()]
@@ -43,6 +58,24 @@ def main(argv: list[str] | None = None) -> None:
     else:
         result = run_one(args.scale, args.store, args.seed, args.repeat, args.budget, args.neo4j_uri, args.load_only)
         args.json.write_text(json.dumps(result, default=str))
+
+
+def _load(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    from bench import load_workers
+
+    try:
+        counts = [int(n) for n in args.workers.split(",") if n.strip()]
+    except ValueError:
+        parser.error(f"--workers: comma-separated whole numbers, not '{args.workers}'")
+    if not counts or min(counts) < 1:
+        parser.error("--workers: each count must be 1 or more")
+    if args.store == "embedded" and max(counts) > 1:
+        parser.error("--workers: the embedded store is served by one process; use --store neo4j for more")
+    result = load_workers.run(
+        args.store, counts, args.scale, args.clients, args.duration, args.write_ratio, args.neo4j_port
+    )
+    print(load_workers.markdown(result))
+    print(f"written: {load_workers.write(result, args.out)}")
 
 
 if __name__ == "__main__":

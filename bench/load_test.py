@@ -21,6 +21,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -52,9 +54,11 @@ class Figures:
     p99_ms: float = 0.0
     max_ms: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+    answers_per_worker: dict[str, int] = field(default_factory=dict)  # pid -> answers (X-Attestgraph-Worker)
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)  # "write" or a read's root field -> n, p50, p99
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -62,31 +66,44 @@ def _free_port() -> int:
 
 
 def run(clients: int = 16, duration: float = 10.0, write_ratio: float = 0.2, seed: int = 7) -> Figures:
+    """The embedded store in a temporary folder, `serve --demo`, one process."""
+    with (
+        tempfile.TemporaryDirectory() as data_dir,
+        serve({"ATTESTGRAPH_STORE": "embedded"}, ["--demo", "--data-dir", data_dir]) as (url, key),
+    ):
+        return drive(url, key, clients, duration, write_ratio, seed)
+
+
+@contextmanager
+def serve(env: dict[str, str], args: list[str]) -> Iterator[tuple[str, str]]:
+    """`attestgraph serve` with `args` and `env` on a free loopback port, with an operator-supplied
+    admin key, the rate limit off (this measures the service, not the limiter) and each answer
+    naming its worker; yields (url, key) once ready, stops it (SIGTERM) afterwards."""
     key = new_key(Role.ADMIN, "load test")[1]
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = {
-            **os.environ,
-            "ATTESTGRAPH_STORE": "embedded",
-            "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY": key,
-            "ATTESTGRAPH_RATE_LIMIT": "0",
-        }
-        command = [sys.executable, "-m", "service", "serve", "--demo", "--data-dir", data_dir, "--port", str(port)]
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        **env,
+        "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY": key,
+        "ATTESTGRAPH_RATE_LIMIT": "0",
+        "ATTESTGRAPH_WORKER_HEADER": "true",
+    }
+    command = [sys.executable, "-m", "service", "serve", "--port", str(port), *args]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_ready(url, server)
+        yield url, key
+    finally:
+        server.terminate()
         try:
-            _wait_ready(url, server)
-            return _drive(url, key, clients, duration, write_ratio, seed)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a busy machine, several workers
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("the server exited before it was ready")
@@ -96,51 +113,67 @@ def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise RuntimeError("the server was not ready within 120 s")
+    raise RuntimeError("the server was not ready within 300 s")
 
 
-def _drive(url: str, key: str, clients: int, duration: float, write_ratio: float, seed: int) -> Figures:
+def drive(
+    url: str, key: str, clients: int, duration: float, write_ratio: float, seed: int, tag: str = "load"
+) -> Figures:
+    """`clients` threads, each on its own keep-alive connection, for `duration` seconds; writes
+    upsert new assets `<tag>-<client>-<n>` (a new tag per run on one database keeps them new)."""
     figures = Figures(clients=clients, duration_s=duration)
     latencies: list[float] = []
+    kinds: dict[str, list[float]] = {}
     lock = threading.Lock()
     stop_at = time.monotonic() + duration
 
     def client(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
         local: list[float] = []
+        local_kinds: dict[str, list[float]] = {}
         reads = writes = errors = 0
         samples: list[str] = []
+        answered: dict[str, int] = {}
         with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {key}"}) as http:
             n = 0
             while time.monotonic() < stop_at:
                 if rng.random() < write_ratio:
                     n += 1
                     query = (
-                        f'mutation {{ upsertAssets(assets: [{{id: "load-{index}-{n}", kind: DATASET, '
+                        f'mutation {{ upsertAssets(assets: [{{id: "{tag}-{index}-{n}", kind: DATASET, '
                         f'name: "Load {index} {n}"}}]) {{ id }} }}'
                     )
                     writes += 1
+                    kind = "write"
                 else:
                     query = rng.choice(READS)
                     reads += 1
+                    kind = query.strip("{ ").split("(")[0].split(" ")[0]
                 started = time.perf_counter()
                 try:
                     response = http.post(f"{url}/graphql", json={"query": query})
+                    worker = response.headers.get("x-attestgraph-worker", "?")
+                    answered[worker] = answered.get(worker, 0) + 1
                     ok = response.status_code == 200 and "errors" not in response.json()
                     detail = response.text[:200]
                 except (httpx.HTTPError, ValueError) as error:
                     ok, detail = False, repr(error)
                 local.append(time.perf_counter() - started)
+                local_kinds.setdefault(kind, []).append(local[-1])
                 if not ok:
                     errors += 1
                     if len(samples) < 3:
                         samples.append(detail)
         with lock:
             latencies.extend(local)
+            for kind, taken in local_kinds.items():
+                kinds.setdefault(kind, []).extend(taken)
             figures.reads += reads
             figures.writes += writes
             figures.errors += errors
             figures.error_samples.extend(samples[: max(0, 5 - len(figures.error_samples))])
+            for worker, count in answered.items():
+                figures.answers_per_worker[worker] = figures.answers_per_worker.get(worker, 0) + count
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     began = time.monotonic()
@@ -151,6 +184,13 @@ def _drive(url: str, key: str, clients: int, duration: float, write_ratio: float
     elapsed = time.monotonic() - began
     figures.requests = len(latencies)
     figures.throughput_rps = round(figures.requests / elapsed, 1)
+    for kind, taken in sorted(kinds.items()):
+        ordered = sorted(taken)
+        figures.by_kind[kind] = {
+            "n": len(ordered),
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+        }
     if latencies:
         ordered = sorted(latencies)
         figures.p50_ms = round(statistics.median(ordered) * 1000, 1)

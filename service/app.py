@@ -34,10 +34,14 @@ from service.request_body import GraphQLRequestCheck
 from service.rest_errors import HANDLERS
 from service.routes import bundle, probes
 from service.settings import Settings
+from service.worker_header import WorkerHeader
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """Build the app; with `store` given the caller owns it (tests), else it opens the configured one."""
+    """Build the app; with `store` given the caller owns it (tests), else it opens the configured one.
+
+    `attestgraph serve` has uvicorn call this with no arguments in each worker process
+    (service/cli_serve.py): every worker builds its own app and store from the environment."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Attestgraph",
@@ -81,6 +85,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             max_age=600,
         )
     app.add_middleware(SecurityHeaders)
+    if settings.worker_header:
+        app.add_middleware(WorkerHeader)  # outermost: on every answer, refusals included
     return app
 
 

@@ -4,31 +4,28 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
 
 from graph.access.audit import audited
-from graph.access.keys import Role
 from graph.bundle import bundle_json_schema, dump_bundle, read_bundle_file
 from graph.checks.file_loads import require_digests
 from graph.checks.references import check_bundle
 from graph.errors import AttestgraphError, FieldProblem, InvalidInputError
 from graph.model import now_utc
-from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, read_seed_files, rebase_dates
-from graph.store import GraphStore
-from graph.stores.data_dir_lock import DataDirLock
+from graph.seeds import DEMO_REFERENCE, read_seed_files, rebase_dates
 from service.cli_report import report
 from service.cli_samples import sample
 from service.cli_security import audit_app, cli_draft, keys_app
+from service.cli_serve import serve
 from service.settings import Settings
 
 app = typer.Typer(help="Attestgraph: a compliance knowledge graph for AI systems.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.command()(serve)
 app.command()(report)
 app.command()(sample)
 
@@ -50,98 +47,6 @@ def _fail(error: AttestgraphError) -> NoReturn:
     else:
         typer.echo(f"error: {error}", err=True)
     raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    data_dir: DataDir = None,
-    demo: Annotated[bool, typer.Option(help="Load the seed catalog and demo org first if the store is empty.")] = False,
-) -> None:
-    """Run the API and the dashboard."""
-    import uvicorn
-
-    from service.app import create_app
-
-    settings = Settings.from_env(data_dir=data_dir)
-    # The data dir is this server's alone from now until it stops (graph/stores/data_dir_lock.py).
-    with _data_dir_lock(settings):
-        try:
-            store = settings.open_store()
-            try:
-                if demo:
-                    _load_demo_if_empty(store)
-                _first_admin_key(store, settings, create=demo)
-            finally:
-                store.close()
-        except AttestgraphError as error:
-            _fail(error)
-        uvicorn.run(
-            create_app(settings),
-            host=host,
-            port=port,
-            log_level="info",
-            # Explicit, so uvicorn's default (trust X-Forwarded-For from 127.0.0.1, or its own
-            # FORWARDED_ALLOW_IPS variable) never applies: only the proxies the operator lists.
-            proxy_headers=bool(settings.forwarded_allow_ips),
-            forwarded_allow_ips=list(settings.forwarded_allow_ips),
-        )
-
-
-@contextmanager
-def _data_dir_lock(settings: Settings) -> Iterator[None]:
-    """Hold the embedded data dir's write lock for the block (nothing to hold for Neo4j)."""
-    if settings.store != "embedded":
-        yield
-        return
-    lock = DataDirLock(settings.data_dir)
-    try:
-        lock.acquire()
-    except AttestgraphError as error:
-        _fail(error)
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> None:
-    """Make sure someone can call the server: store ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY if given; with
-    --demo and no key at all, create an admin key and print it, this once."""
-    from service.auth.keys import bootstrap_admin_key
-    from service.cli_security import create_key
-
-    if settings.bootstrap_admin_key:
-        try:
-            bootstrap_admin_key(store, settings.bootstrap_admin_key.get_secret_value())
-        except ValueError as error:
-            _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
-        return
-    if store.access.list_keys():
-        return
-    if not create:
-        typer.echo("no API key exists yet: create one with `attestgraph keys create --role admin --name <you>`")
-        return
-    key = create_key(store, Role.ADMIN, "first admin (serve --demo)")
-    typer.echo("=" * 78)
-    typer.echo("Created the first admin API key. It is shown this once; only its hash is stored:")
-    typer.echo(f"\n    {key}\n")
-    typer.echo("Paste it into the dashboard, or send it as  Authorization: Bearer <key>")
-    typer.echo("=" * 78)
-
-
-def _load_demo_if_empty(store: object) -> None:
-    from graph.model import Label
-    from graph.store import GraphStore
-
-    assert isinstance(store, GraphStore)
-    if store.count_nodes(Label.FRAMEWORK) > 0:
-        typer.echo("store already holds a graph; not loading the demo again")
-        return
-    bundle = rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc())
-    summary = store.write(bundle)
-    typer.echo(f"loaded the seed catalog and demo org: {summary.nodes} nodes, {summary.edges} relationships")
 
 
 @app.command()

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # Addresses (or CIDRs, or *) of reverse proxies whose X-Forwarded-For/-Proto is believed.
     # Empty: none, so no caller can choose the address the rate limit and the audit log see.
     forwarded_allow_ips: CommaList = ()
+    # -- processes (`attestgraph serve --workers`, service/cli_serve.py) --------------------------
+    workers: int = Field(1, ge=1)  # service processes; above 1 only on Neo4j (one process owns a SQLite file)
+    # Each response names the process that answered (`X-Attestgraph-Worker: <pid>`): for tests and
+    # load balancing checks, off by default so answers say nothing about the process layout.
+    worker_header: bool = False
 
     @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod

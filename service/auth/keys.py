@@ -2,7 +2,8 @@
 
 Key records are cached for a few seconds (`ATTESTGRAPH_KEY_CACHE_SECONDS`, default 5) so a
 request does not cost a store round trip; a key revoked through the API stops working at once
-in this process, and a key revoked by the CLI (another process) within that many seconds.
+in this process, and one revoked by the CLI or through another worker of `serve --workers N`
+(another process) within that many seconds.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import time
 
 from graph.access.keys import ApiKey, Role, key_from_string, looks_like_key, matches, parse_key
+from graph.errors import ConflictError
 from graph.store import GraphStore
 from service.auth.oidc import OidcVerifier
 from service.auth.roles import Principal
@@ -59,12 +61,16 @@ class Authenticator:
 
 def bootstrap_admin_key(store: GraphStore, full_key: str) -> ApiKey | None:
     """Store an operator-supplied admin key (ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY) unless it exists;
-    the new record, or None if it was there already."""
+    the new record, or None if it was there already. Safe when several processes start at once
+    (each worker's lifespan runs it): the store's unique key id lets one of them create it."""
     record = key_from_string(full_key, Role.ADMIN, "bootstrap admin (ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY)")
     existing = store.access.get_key(record.id)
-    if existing is not None:
-        if existing.hash != record.hash:
-            raise ValueError("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: its key id is taken by another key")
-        return None
-    store.access.put_key(record)
-    return record
+    if existing is None:
+        try:
+            store.access.put_key(record)
+            return record
+        except ConflictError:  # another process starting beside this one stored it first
+            existing = store.access.get_key(record.id)
+    if existing is None or existing.hash != record.hash:
+        raise ValueError("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: its key id is taken by another key")
+    return None

@@ -1,7 +1,8 @@
 """A token bucket per caller, in memory: right for one service process.
 
-With several processes behind a load balancer each enforces its own buckets (the effective limit
-multiplies); put a shared limiter (the proxy, or Redis) in front for a hard global limit.
+With several processes (`serve --workers N`, or servers behind a load balancer) each enforces its
+own buckets: a caller whose connections land on k processes may make up to k times the rate.
+Put a shared limiter (the proxy, or Redis) in front for a hard global limit.
 """
 
 from __future__ import annotations

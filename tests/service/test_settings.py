@@ -36,6 +36,8 @@ DOCUMENTED = {
     "ATTESTGRAPH_MAX_QUERY_COST": ("900", "max_query_cost", 900),
     "ATTESTGRAPH_KEY_CACHE_SECONDS": ("0.5", "key_cache_seconds", 0.5),
     "ATTESTGRAPH_FORWARDED_ALLOW_IPS": ("10.0.0.5, 10.1.0.0/16", "forwarded_allow_ips", ("10.0.0.5", "10.1.0.0/16")),
+    "ATTESTGRAPH_WORKERS": ("4", "workers", 4),
+    "ATTESTGRAPH_WORKER_HEADER": ("true", "worker_header", True),
 }
 
 
@@ -95,10 +97,16 @@ def test_bad_values_are_refused_naming_the_variable(clean_env: pytest.MonkeyPatc
     clean_env.setenv("ATTESTGRAPH_STORE", "mongo")
     clean_env.setenv("ATTESTGRAPH_RATE_LIMIT", "-1")
     clean_env.setenv("ATTESTGRAPH_MAX_BODY_BYTES", "lots")
+    clean_env.setenv("ATTESTGRAPH_WORKERS", "0")
     with pytest.raises(InvalidInputError) as refused:
         Settings.from_env()
     fields = {problem.field for problem in refused.value.problems}
-    assert fields == {"ATTESTGRAPH_STORE", "ATTESTGRAPH_RATE_LIMIT", "ATTESTGRAPH_MAX_BODY_BYTES"}
+    assert fields == {
+        "ATTESTGRAPH_STORE",
+        "ATTESTGRAPH_RATE_LIMIT",
+        "ATTESTGRAPH_MAX_BODY_BYTES",
+        "ATTESTGRAPH_WORKERS",
+    }
     assert "mongo" in str(refused.value)
 
 

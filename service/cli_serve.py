@@ -1,0 +1,158 @@
+"""`attestgraph serve`: the API and the dashboard, in one process or in `--workers N`.
+
+Every process, one or many, builds its app the same way: uvicorn imports `service.app:create_app`
+as a factory, which reads the settings from the environment and opens its own store in its
+lifespan (so `--data-dir` is handed on as ATTESTGRAPH_DATA_DIR). With N > 1 uvicorn's supervisor
+binds the socket, spawns N workers that accept from it (the kernel spreads connections among
+them), restarts a worker that dies, and on SIGTERM or SIGINT stops them all and exits.
+
+What runs once runs here, in the supervisor, before any worker exists: the store's schema (the
+store opened here creates it), the demo load and the first admin key. The workers' lifespans
+then only find them (storing ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY again is a no-op when it exists).
+
+Workers share nothing but the database. What each keeps in memory and why that is right:
+- answers remembered per graph version (service/graphql/remembered.py) and the Neo4j read memo
+  (graph/stores/neo4j/memo.py) are keyed by the `:GraphVersion` node, read from the database on
+  every request: a write through any worker is seen by the next read through any other;
+- parsed and validated documents (service/graphql/documents.py): a function of the text alone;
+- OIDC signing keys (service/auth/oidc.py): each worker fetches and caches the issuer's JWKS;
+- the rate limit is counted per worker (service/auth/rate_limit.py): a caller whose connections
+  land on k workers may make up to k times ATTESTGRAPH_RATE_LIMIT; put a shared limiter in front
+  for a hard global limit;
+- API keys are cached per worker for ATTESTGRAPH_KEY_CACHE_SECONDS (service/auth/keys.py): a key
+  revoked through one worker is refused at once there and by the others within that many
+  seconds, as after a revocation from the CLI (0 makes every worker ask the store each time).
+
+The embedded store is served by one process only: its data dir is one writer's (a lock,
+graph/stores/data_dir_lock.py), and its indexes live in that process's memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from graph.access.keys import Role
+from graph.errors import AttestgraphError, InvalidInputError
+from graph.model import Label, now_utc
+from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
+from graph.store import GraphStore
+from graph.stores.data_dir_lock import DataDirLock
+from service.settings import PREFIX, Settings
+
+APP_FACTORY = "service.app:create_app"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    data_dir: Annotated[Optional[Path], typer.Option(help="Embedded store folder (default: ./data).")] = None,  # noqa: UP045
+    demo: Annotated[bool, typer.Option(help="Load the seed catalog and demo org first if the store is empty.")] = False,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Service processes sharing the port (Neo4j store only; env ATTESTGRAPH_WORKERS)."),
+    ] = None,
+) -> None:
+    """Run the API and the dashboard."""
+    import uvicorn
+
+    from service.cli import _fail  # the one place that turns errors into messages and exit codes
+
+    try:
+        settings = Settings.from_env(data_dir=data_dir, workers=workers)
+    except AttestgraphError as error:
+        _fail(error)
+    if settings.store == "embedded" and settings.workers > 1:
+        _fail(
+            InvalidInputError.one(
+                "--workers" if workers is not None else f"{PREFIX}WORKERS",
+                f"the embedded store is served by one process (it alone owns {settings.data_dir}/attestgraph.sqlite3); "
+                "use 1, or the Neo4j store (ATTESTGRAPH_STORE=neo4j) for several workers",
+            )
+        )
+    # The workers read their settings from the environment: hand on what the options said.
+    os.environ[f"{PREFIX}DATA_DIR"] = str(settings.data_dir)
+    os.environ[f"{PREFIX}WORKERS"] = str(settings.workers)
+    # The data dir is this server's alone from now until it stops (graph/stores/data_dir_lock.py).
+    with _data_dir_lock(settings):
+        try:
+            store = settings.open_store()
+            try:
+                if demo:
+                    _load_demo_if_empty(store)
+                _first_admin_key(store, settings, create=demo)
+            finally:
+                store.close()
+        except AttestgraphError as error:
+            _fail(error)
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            workers=settings.workers,
+            host=host,
+            port=port,
+            log_level="info",
+            # Explicit, so uvicorn's default (trust X-Forwarded-For from 127.0.0.1, or its own
+            # FORWARDED_ALLOW_IPS variable) never applies: only the proxies the operator lists.
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=list(settings.forwarded_allow_ips),
+        )
+
+
+@contextmanager
+def _data_dir_lock(settings: Settings) -> Iterator[None]:
+    """Hold the embedded data dir's write lock for the block (nothing to hold for Neo4j)."""
+    from service.cli import _fail
+
+    if settings.store != "embedded":
+        yield
+        return
+    lock = DataDirLock(settings.data_dir)
+    try:
+        lock.acquire()
+    except AttestgraphError as error:
+        _fail(error)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> None:
+    """Make sure someone can call the server: store ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY if given; with
+    --demo and no key at all, create an admin key and print it, this once."""
+    from service.auth.keys import bootstrap_admin_key
+    from service.cli import _fail
+    from service.cli_security import create_key
+
+    if settings.bootstrap_admin_key:
+        try:
+            bootstrap_admin_key(store, settings.bootstrap_admin_key.get_secret_value())
+        except ValueError as error:
+            _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
+        return
+    if store.access.list_keys():
+        return
+    if not create:
+        typer.echo("no API key exists yet: create one with `attestgraph keys create --role admin --name <you>`")
+        return
+    key = create_key(store, Role.ADMIN, "first admin (serve --demo)")
+    typer.echo("=" * 78)
+    typer.echo("Created the first admin API key. It is shown this once; only its hash is stored:")
+    typer.echo(f"\n    {key}\n")
+    typer.echo("Paste it into the dashboard, or send it as  Authorization: Bearer <key>")
+    typer.echo("=" * 78)
+
+
+def _load_demo_if_empty(store: GraphStore) -> None:
+    if store.count_nodes(Label.FRAMEWORK) > 0:
+        typer.echo("store already holds a graph; not loading the demo again")
+        return
+    bundle = rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc())
+    summary = store.write(bundle)
+    typer.echo(f"loaded the seed catalog and demo org: {summary.nodes} nodes, {summary.edges} relationships")
