@@ -20,6 +20,8 @@ QUERIES = [
     ("dashboard_direct", "the direct call it wraps"),
     ("dashboard_graphql_new_instant", "dashboard request, a new instant each call"),
     ("dashboard_direct_new_instant", "the direct call it wraps, a new instant each call"),
+    ("record_evidence", "recordEvidence (one item, the write alone)"),
+    ("record_change_hub", "recordChange of the hub with propagation"),
 ]
 
 

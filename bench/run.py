@@ -224,6 +224,9 @@ def run_one(
         result["queries"]["coverage_soc2_after_write"] = attempt_after_writes(
             store, lambda: queries.coverage(store, SOC2, REFERENCE), repeat, budget_s
         )
+        from bench.writes import time_writes
+
+        result["queries"].update(time_writes(store, SOC2, shape.hub, repeat, budget_s, figures))
         store.close()
         return result
     finally:

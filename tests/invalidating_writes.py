@@ -5,6 +5,7 @@ both stores' memory tests start from, the instants they ask at, and the writes t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from graph.bundle import Bundle
@@ -42,6 +43,23 @@ def link(name: str, source: str, target: str) -> Bundle:
     return Bundle.model_validate({name: [{"source": source, "target": target}]})
 
 
+def review(evidence: str, decision: str, at: datetime) -> dict[str, Any]:
+    return {"evidence": evidence, "decision": decision, "reviewer": "reviewer@example.com", "at": at}
+
+
+def new_item_reviewed() -> Bundle:
+    """A new item and its review in one write (the item is read once both are applied)."""
+    data = GraphBuilder().evidence("k-scoped", day(0.6), covers=["a1"], status="pending", eid="e-reviewed").data
+    return Bundle.model_validate({**data, "reviews": [review("e-reviewed", "rejected", day(0.65))]})
+
+
+def new_item_and_its_correction() -> Bundle:
+    """Two new items of a warm index in one write, the second correcting the first."""
+    b = GraphBuilder().evidence("k-scoped", day(0.6), covers=["a2"], eid="e-wrong")
+    b.evidence("k-scoped", day(0.62), covers=["a2"], status="rejected", eid="e-right")
+    return with_fields(b, supersedes="e-wrong").bundle()
+
+
 # Each write of `estate()` a store's memory must see at once.
 CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     "new unscoped evidence": lambda s: s.write(GraphBuilder().evidence("k-wide", day(0.7), eid="e-unscoped").bundle()),
@@ -72,4 +90,30 @@ CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     ),
     "scope added to recorded evidence": lambda s: s.write(link("covers", "e-old", "a2")),
     "a dependency is added": lambda s: s.write(GraphBuilder().depends("a4", "a3").bundle()),
+    # New items added to a warm index in place (the embedded store): as the API records them.
+    "new evidence with a period, recorded immutably": lambda s: s.write(
+        with_fields(
+            GraphBuilder().evidence("k-scoped", day(0.6), covers=["a1", "a2"], eid="e-period"),
+            period_start=day(-30),
+            period_end=day(0.5),
+        ).bundle(),
+        immutable_evidence=True,
+    ),
+    "new evidence valid until a date": lambda s: s.write(
+        GraphBuilder().evidence("k-daily", day(0.8), valid_until=day(3), covers=["a3"], eid="e-until").bundle(),
+        immutable_evidence=True,
+    ),
+    "new pending evidence": lambda s: s.write(
+        GraphBuilder().evidence("k-wide", day(0.3), status="pending", eid="e-new-pending").bundle()
+    ),
+    "new evidence and its review in one write": lambda s: s.write(new_item_reviewed(), immutable_evidence=True),
+    "new evidence and its correction in one write": lambda s: s.write(
+        new_item_and_its_correction(), immutable_evidence=True
+    ),
+    "a review rejects accepted evidence": lambda s: s.write(
+        Bundle.model_validate({"reviews": [review("e-a2", "rejected", day(0.5))]})
+    ),
+    "a review accepts pending evidence": lambda s: s.write(
+        Bundle.model_validate({"reviews": [review("e-pending", "accepted", day(0.5))]})
+    ),
 }

@@ -10,15 +10,15 @@ instants: an item's `collected_at` (it starts to exist as of T), an accepted ite
 being valid), each change of an asset (`changed_at(a, T)` moves: it becomes stale). Every rule is of the form "T >= that
 instant", so the states are the same for every T in `[lo, hi)`, the nearest such instants on
 either side of the T asked for; the index keeps that interval with the states and answers any T
-inside it without folding again. The store drops the index on any write that touches the
-control's evidence, scope or node, and the remembered states when its assets gain a
-change (graph/stores/embedded/caches.py, `affected_controls`); tests/graph/test_control_index.py
+inside it without folding again. The store adds a new item in place (`add`), drops the index
+on any other write that touches the control's evidence, scope or node, and the remembered states
+when its assets gain a change (graph/stores/embedded/caches.py, `affected_controls`); tests/graph/test_control_index.py
 holds both to answering what a fresh store answers.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,7 +106,7 @@ class ControlIndex:
         self.status = control.status
         self.assets = assets  # the assets it applies to, in natural order
         self.asset_set = frozenset(assets)
-        span = interval_micros(control.frequency)
+        span = self._span = interval_micros(control.frequency)
         self.unscoped: list[EvidenceItem] = []
         self.unscoped_ids: list[str] = []
         self.scoped: dict[str, list[EvidenceItem]] = {}
@@ -136,6 +136,32 @@ class ControlIndex:
         self._scoped_keys: dict[str, list[str]] = {}
 
     def forget_states(self) -> None:
+        self._last = None
+
+    def add(self, record: EvidenceRecord) -> None:
+        """One new current item, added in place (what a one-item write costs, not a rebuild of
+        every item): the fold is order-free, the instants are kept sorted, and the states
+        remembered are forgotten (the item may move them)."""
+        evidence = record.evidence
+        item = evidence_item(evidence, self._span)
+        keyed = self._unscoped_keys is not None  # once keys are made, the ids are dropped
+        if record.covers:
+            for asset_id in record.covers:
+                self.scoped.setdefault(asset_id, []).append(item)
+                if keyed:
+                    self._scoped_keys.setdefault(asset_id, []).append(sort_key(evidence.id))
+                else:
+                    self.scoped_ids.setdefault(asset_id, []).append(evidence.id)
+        else:
+            self.unscoped.append(item)
+            if self._unscoped_keys is not None:
+                self._unscoped_keys.append(sort_key(evidence.id))
+            else:
+                self.unscoped_ids.append(evidence.id)
+        if evidence.status is EvidenceStatus.ACCEPTED:
+            insort(self.accepted, evidence.collected_at)
+            if evidence.period_start is not None and evidence.period_end is not None:
+                insort(self.periods, (evidence.period_start, evidence.period_end, evidence.collected_at))
         self._last = None
 
     def states(

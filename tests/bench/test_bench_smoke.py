@@ -16,6 +16,7 @@ def test_bench_runs_at_a_tiny_scale(tmp_path: Path) -> None:
     [run] = report["runs"]
     assert run["load"]["nodes"] > 0 and run["memory"]["rss_loaded_mb"] > 0
     asked = {"coverage_soc2", "coverage_soc2_after_write", "blast_radius_hub", "impact_hub", "dashboard_graphql"}
+    asked |= {"record_evidence", "record_change_hub"}
     assert asked <= set(run["queries"])
     assert not [name for name, figures in run["queries"].items() if "error" in figures]
     assert all(bound["agrees"] for name, bound in run["baselines"].items() if name != "prepare_s")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from graph.errors import ConflictError
 from graph.model import Label
+from graph.stores.control_index import ControlIndex
 from graph.stores.embedded import EmbeddedStore
 from tests.graphs import day
 from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate
@@ -88,6 +89,27 @@ def test_changes_one_after_another_are_each_seen() -> None:
         with contextlib.suppress(ConflictError):
             CHANGES[name](store)
         check_against_fresh(store)
+
+
+@pytest.mark.parametrize("change", ["new scoped evidence", "new unscoped evidence", "new pending evidence"])
+def test_a_new_item_is_added_to_its_warm_index_not_rebuilt(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collector's write costs its item: no control's index is built again to answer after it."""
+    from graph.stores.embedded import caches
+
+    built: list[str] = []
+
+    def counted(control: Any, *rest: Any) -> ControlIndex:
+        built.append(control.id)
+        return ControlIndex(control, *rest)
+
+    store = estate().write_to(EmbeddedStore())
+    warm(store)
+    monkeypatch.setattr(caches, "ControlIndex", counted)
+    apply(store, change)
+    for at in [LAST, *INSTANTS]:
+        answers(store, at)
+    assert built == []
+    check_against_fresh(store)
 
 
 def test_remembered_states_hold_only_between_the_instants_that_change_them() -> None:

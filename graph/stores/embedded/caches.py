@@ -1,16 +1,20 @@
 """What the embedded store remembers between writes, and what each write makes it forget.
 
 Per control, an index of its current evidence (graph/stores/control_index.py) is built on first
-use and dropped by every write that could change it (`affected_controls`); it answers evidence
-states, period gaps and blast-radius evidence without walking the graph again, and remembers the
-states of the last instant asked for as long as they cannot differ. Neighbourhoods asked for are
-remembered until the next write (they depend on neither time nor change histories); the
-remembered states of the controls of an asset that gains a change are forgotten (`forget_states`).
+use; a write of new evidence items adds them to it in place, any other write that could change
+it drops it (`affected_controls`, `apply`): a collector's write costs its items, not a rebuild
+of every item of the control, and the first question after it refolds that control only. The
+index answers evidence states, period gaps and blast-radius evidence without walking the graph
+again, and remembers the states of the last instant asked for as long as they cannot differ.
+Neighbourhoods asked for are remembered until the next write (they depend on neither time nor
+change histories); the remembered states of the controls of an asset that gains a change are
+forgotten (`forget_states`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from graph.bundle import Bundle
 from graph.model import Control, Label, Rel, natural_key
@@ -70,27 +74,59 @@ class Caches:
             if index is not None:
                 index.forget_states()
 
-    def affected_controls(self, bundle: Bundle) -> set[str]:
-        """Every control whose evidence index the bundle could change, judged before it is applied:
-        the controls written or scoped, those of the evidence written (old and new), of the
-        evidence it supersedes or scopes, and those applying to the assets written."""
-        affected = {c.id for c in bundle.controls} | {link.source for link in bundle.applies_to}
-        control_of = self._graph.targets[Rel.EVIDENCES]
+    def affected_controls(self, bundle: Bundle) -> WritePlan:
+        """What the bundle does to the evidence indexes, judged before it is applied.
+
+        Rebuilt: every control whose index it could change otherwise than by adding new items:
+        the controls written or scoped, those of the evidence rewritten (old and new), of the
+        evidence superseded or newly scoped or reviewed, and those applying to the assets written.
+        Appended: the new items (an id not recorded yet, superseding nothing) of the other
+        controls, added to their index in place once written (`append`)."""
+        graph = self._graph
+        rebuilt = {c.id for c in bundle.controls} | {link.source for link in bundle.applies_to}
+        control_of = graph.targets[Rel.EVIDENCES]
+        recorded = graph.nodes[Label.EVIDENCE]
         in_bundle = {e.id: e.control for e in bundle.evidence}
+        appended: dict[str, list[str]] = {}
         for item in bundle.evidence:
-            affected.add(item.control)
-            affected.update(control_of.get(item.id, ()))
+            if item.supersedes is None and item.id not in recorded and item.id not in control_of:
+                appended.setdefault(item.control, []).append(item.id)
+                continue
+            rebuilt.add(item.control)
+            rebuilt.update(control_of.get(item.id, ()))
             if item.supersedes is not None:
-                affected.update(control_of.get(item.supersedes, ()))
+                rebuilt.update(control_of.get(item.supersedes, ()))
                 if item.supersedes in in_bundle:
-                    affected.add(in_bundle[item.supersedes])
+                    rebuilt.add(in_bundle[item.supersedes])
+        # A new item's own COVERS links and reviews in the same bundle are read once it is written.
         for link in bundle.covers:
-            affected.update(control_of.get(link.source, ()))
-            if link.source in in_bundle:
-                affected.add(in_bundle[link.source])
-        affected |= self._graph.controls_of_assets([a.id for a in bundle.assets])
+            rebuilt.update(control_of.get(link.source, ()))
         for review in bundle.reviews:
-            affected.update(control_of.get(review.evidence, ()))
-            if review.evidence in in_bundle:
-                affected.add(in_bundle[review.evidence])
-        return affected
+            rebuilt.update(control_of.get(review.evidence, ()))
+        rebuilt |= graph.controls_of_assets([a.id for a in bundle.assets])
+        return WritePlan(rebuilt, {c: ids for c, ids in appended.items() if c not in rebuilt})
+
+    def apply(self, plan: WritePlan) -> None:
+        """After the bundle is in the graph: drop the indexes to rebuild, add the new items to
+        the others (a control without an index yet builds it on first use, with them)."""
+        self.forget(plan.rebuilt)
+        graph = self._graph
+        superseded = graph.sources[Rel.SUPERSEDES]
+        covers = graph.targets[Rel.COVERS]
+        evidence = graph.nodes[Label.EVIDENCE]
+        for control_id, ids in plan.appended.items():
+            index = self._indexes.get(control_id)
+            if index is None:
+                continue
+            for evidence_id in ids:
+                if evidence_id not in superseded:  # corrected within the same bundle: counts for nothing
+                    index.add(EvidenceRecord(evidence[evidence_id], tuple(covers.get(evidence_id, ()))))
+
+
+@dataclass(frozen=True, slots=True)
+class WritePlan:
+    """Per write: the controls whose index is rebuilt on next use, and per other control the
+    ids of the new evidence items added to its index in place."""
+
+    rebuilt: set[str]
+    appended: dict[str, list[str]]

@@ -156,7 +156,7 @@ class EmbeddedStore:
                 graph.put_edge(rel, source, target, props)
             for change in changes:
                 graph.add_change(change)
-            self._caches.forget(affected)
+            self._caches.apply(affected)
             # Their evidence is the same; its staleness may not be (graph/stores/embedded/caches.py).
             self._caches.forget_states(graph.controls_of_assets({c.asset for c in changes}))
             # A repeated item counts as written (its edges too), as the Neo4j store writes it again.
