@@ -19,7 +19,7 @@ holds both to answering what a fresh store answers.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +35,7 @@ from graph.model import (
 )
 from graph.queries.results import ControlAssetState, ControlVerdict
 from graph.rules.evaluation import (
+    ACCEPTED,
     EvidenceItem,
     EvidenceState,
     evidence_item,
@@ -227,15 +228,41 @@ class ControlIndex:
         )
         return ControlStates(self.control_id, lo, hi, verdict, rows)
 
-    def evidence_for(self, assets: Collection[str], into: set[str]) -> None:
-        """Add the sort keys (`sort_key`) of the items whose scope includes any of `assets`
-        (unscoped items: always)."""
+    def _keys(self) -> tuple[list[str], dict[str, list[str]]]:
+        """The sort keys of the unscoped items and of each asset's, parallel to their items."""
         if self._unscoped_keys is None:
             self._unscoped_keys = [sort_key(i) for i in self.unscoped_ids]
             self._scoped_keys = {a: [sort_key(i) for i in ids] for a, ids in self.scoped_ids.items()}
             self.unscoped_ids, self.scoped_ids = [], {}  # the keys end in the ids: keep one copy
-        into.update(self._unscoped_keys)
-        scoped_keys = self._scoped_keys
+        return self._unscoped_keys, self._scoped_keys
+
+    def valid_at(self, at: int, assets: Collection[str]) -> Iterator[tuple[str, str, int]]:
+        """(sort key, asset, collected_at) per item valid at `at` (accepted, collected before
+        `at`, not ended) and per asset of `assets` in the control's scope that it scopes (an
+        unscoped item: each of them): the items a change of those assets at `at` makes stale,
+        unless already stale."""
+        unscoped_keys, scoped_keys = self._keys()
+        unscoped = [
+            (key, collected)
+            for (collected, end, status), key in zip(self.unscoped, unscoped_keys, strict=True)
+            if status == ACCEPTED and collected < at < end
+        ]
+        for asset_id in assets:
+            if asset_id not in self.asset_set:
+                continue
+            for key, collected in unscoped:
+                yield key, asset_id, collected
+            mine = self.scoped.get(asset_id)
+            if mine:
+                for (collected, end, status), key in zip(mine, scoped_keys[asset_id], strict=True):
+                    if status == ACCEPTED and collected < at < end:
+                        yield key, asset_id, collected
+
+    def evidence_for(self, assets: Collection[str], into: set[str]) -> None:
+        """Add the sort keys (`sort_key`) of the items whose scope includes any of `assets`
+        (unscoped items: always)."""
+        unscoped_keys, scoped_keys = self._keys()
+        into.update(unscoped_keys)
         if len(scoped_keys) <= len(assets):
             for asset_id, keys in scoped_keys.items():
                 if asset_id in assets:

@@ -22,11 +22,11 @@ from graph.model import (
     natural_key,
 )
 from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
-from graph.rules.evaluation import from_micros, is_stale, is_valid, to_micros
+from graph.rules.evaluation import to_micros
 from graph.store import Assumption
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
-from graph.stores.common import mapping_from_row, mappings_in_order, natural_order, stale_in_order
-from graph.stores.control_index import ControlIndex, id_of
+from graph.stores.common import mapping_from_row, mappings_in_order, natural_order
+from graph.stores.control_index import ControlIndex, id_of, sort_key
 from graph.stores.embedded.adjacency import Adjacency
 from graph.stores.embedded.caches import Caches
 
@@ -212,23 +212,23 @@ class QueryNeeds:
         return sorted(found, key=lambda item: (item.collected_at, natural_key(item.evidence_id)))
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
+        # From the controls' indexes: only the items valid at `at` are looked at, not every item.
         graph = self._graph
         touched = set(asset_ids)
         at_micros = to_micros(at)
-        found = []
+        changed: dict[str, int | None] = {}
+        asset_keys: dict[str, str] = {}
+        rows: list[tuple[str, str, str, str]] = []  # (evidence key, asset key, control, asset)
         for control_id in graph.controls_of_assets(touched):
-            control: Control = graph.nodes[Label.CONTROL][control_id]
-            in_scope_assets = touched.intersection(graph.out(control_id, Rel.APPLIES_TO))
-            for evidence_id in graph.into(control_id, Rel.EVIDENCES):
-                if graph.superseded(evidence_id):
-                    continue
-                evidence: Evidence = graph.nodes[Label.EVIDENCE][evidence_id]
-                if not (evidence.collected_at < at and is_valid(evidence, control.frequency, at)):
-                    continue
-                scope = set(graph.out(evidence_id, Rel.COVERS)) or in_scope_assets
-                for asset_id in in_scope_assets & scope:
-                    changed = latest_at_or_before(graph.changed.get(asset_id, ()), at_micros)
-                    changed_at = from_micros(changed) if changed is not None else None
-                    if not is_stale(evidence.collected_at, changed_at, at):
-                        found.append(StaleEvidence(evidence_id=evidence_id, control_id=control_id, asset_id=asset_id))
-        return stale_in_order(found)
+            for key, asset_id, collected in self._caches.index(control_id).valid_at(at_micros, touched):
+                if asset_id not in changed:
+                    changed[asset_id] = latest_at_or_before(graph.changed.get(asset_id, ()), at_micros)
+                    asset_keys[asset_id] = sort_key(asset_id)
+                moment = changed[asset_id]
+                if moment is None or not collected < moment <= at_micros:  # not stale yet (`is_stale`)
+                    rows.append((key, asset_keys[asset_id], control_id, asset_id))
+        rows.sort()  # the protocol's order: by evidence, then asset, each natural (`stale_in_order`)
+        return [
+            StaleEvidence.model_construct(evidence_id=id_of(key), control_id=control_id, asset_id=asset_id)
+            for key, _asset_key, control_id, asset_id in rows
+        ]
