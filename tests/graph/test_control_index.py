@@ -39,6 +39,8 @@ def answers(store: EmbeddedStore, at: datetime) -> dict[str, Any]:
         "around": store.neighbourhood(assets).model_dump(),
         "around_a1": store.neighbourhood(["a1"]).model_dump(),
         "dependents": {a: store.dependents(a, None) for a in assets},
+        "stale": [s.model_dump() for s in store.becoming_stale(assets, at)],
+        "stale_a1_a3": [s.model_dump() for s in store.becoming_stale(["a1", "a3"], at)],
         "around_dependents_a1": store.neighbourhood(store.dependents("a1", None)).model_dump()
         if "a1" in assets
         else None,
