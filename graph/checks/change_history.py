@@ -27,7 +27,9 @@ def normalized(bundle: Bundle, now: datetime) -> Bundle:
     changes = [with_id(c) for c in bundle.changes]
     changes += [c for c in (shorthand_change(a) for a in bundle.assets) if c is not None]
     stamped = [
-        c.model_copy(
+        c
+        if c.recorded_at is not None and (c.recorded_by is not None or actor is None)  # already stamped: no copy
+        else c.model_copy(
             update={
                 "recorded_at": c.recorded_at if c.recorded_at is not None else now,
                 "recorded_by": c.recorded_by if c.recorded_by is not None else actor,
