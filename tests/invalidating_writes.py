@@ -110,10 +110,10 @@ CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     "new evidence and its correction in one write": lambda s: s.write(
         new_item_and_its_correction(), immutable_evidence=True
     ),
-    "a review rejects accepted evidence": lambda s: s.write(
+    "review: an accepted item is rejected": lambda s: s.write(
         Bundle.model_validate({"reviews": [review("e-a2", "rejected", day(0.5))]})
     ),
-    "a review accepts pending evidence": lambda s: s.write(
+    "review: a pending item is accepted": lambda s: s.write(
         Bundle.model_validate({"reviews": [review("e-pending", "accepted", day(0.5))]})
     ),
 }
