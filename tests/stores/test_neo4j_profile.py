@@ -17,7 +17,7 @@ from neo4j import GraphDatabase
 
 from graph.bundle import Bundle
 from graph.model import FREQUENCY_DAYS
-from graph.stores.neo4j import Neo4jStore, reads
+from graph.stores.neo4j import Neo4jStore, radius, reads
 from tests.graphs import T0, GraphBuilder, day
 from tests.stores.neo4j_launcher import Neo4jServer
 
@@ -101,8 +101,8 @@ def blast_radius_hits(server: Neo4jServer, asset: str) -> tuple[int, int]:
         reached = list(store.dependents(asset, None))
     finally:
         store.close()
-    dependents = db_hits(server, reads.dependents(None), id=asset)
-    around = db_hits(server, reads.NEIGHBOURHOOD, ids=reached)
+    dependents = db_hits(server, radius.dependents(None), id=asset)
+    around = db_hits(server, radius.NEIGHBOURHOOD, ids=reached)
     print(f"{asset}: dependents {dependents}, neighbourhood {around}")
     stale = db_hits(
         server,
@@ -155,9 +155,9 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
         "accepted_evidence_times": (reads.ACCEPTED_EVIDENCE_TIMES, {"ids": ["small-ctl"], "start": T0, "end": T0}),
         "accepted_evidence_periods": (reads.ACCEPTED_EVIDENCE_PERIODS, {"ids": ["small-ctl"], "start": T0, "end": T0}),
         "accepted_evidence_items": (ACCEPTED_EVIDENCE_ITEMS, {"id": "small-ctl", "start": T0, "end": T0}),
-        "neighbourhood": (reads.NEIGHBOURHOOD, {"ids": ["small-1"]}),
-        "dependents": (reads.dependents(None), {"id": "small-1"}),
-        "dependents 2": (reads.dependents(2), {"id": "small-1"}),
+        "neighbourhood": (radius.NEIGHBOURHOOD, {"ids": ["small-1"]}),
+        "dependents": (radius.dependents(None), {"id": "small-1"}),
+        "dependents 2": (radius.dependents(2), {"id": "small-1"}),
         "existing_ids": (writes.existing_ids(Label.ASSET), {"ids": ["small-1"]}),
         **{f"get_nodes {label}": (reads.get_nodes(label), {"ids": ["small-1"]}) for label in Label},
         **{
