@@ -124,6 +124,13 @@ class ReadMemo:
                 _key, (dropped, _value) = self._entries.popitem(last=False)
                 self._weight -= dropped
 
+    def remember(self, version: Version, key: tuple[Any, ...], value: Any, rows: int = 0) -> None:
+        """`put`, for a value read in the same statement as `version`: adopted first, as `get` does."""
+        with self._lock:
+            adopted = self._adopt(version)
+        if adopted:
+            self.put(version, key, value, rows)
+
     def cached(
         self, version: Version, key: tuple[Any, ...], compute: Callable[[], V], weigh: Callable[[V], int] | None = None
     ) -> V:

@@ -351,7 +351,7 @@ class Neo4jStore:
             if not record["found"]:
                 return None
             found = radius.radius_of(asset_id, record)
-            self._memo.put(version, key, found, len(found.distances) + len(found.around.evidence))
+            self._memo.remember(version, key, found, len(found.distances) + len(found.around.evidence))
             return found
         raise AssertionError("unreachable: an unknown version computes")
 
