@@ -18,7 +18,14 @@ from graph.bundle import Bundle
 from graph.model import Change, Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
-    from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+    from graph.queries.results import (
+        AcceptedItem,
+        ControlAssetState,
+        ControlVerdict,
+        Neighbourhood,
+        Radius,
+        StaleEvidence,
+    )
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,11 @@ class GraphStore(Protocol):
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         """Controls applying to the assets, their criteria and frameworks, the assets' vendors
         and the evidence of those controls whose scope includes any of the assets."""
+
+    def blast_radius(self, asset_id: str, max_depth: int | None) -> Radius | None:
+        """`dependents(asset_id, max_depth)` and the `neighbourhood` of those assets, in one call
+        (Neo4j: one round trip, the graph version's check included); None: no such asset.
+        `max_depth` is None or 0 or more."""
 
     def accepted_evidence_times(
         self, control_ids: Collection[str], start: datetime, end: datetime

@@ -43,16 +43,16 @@ def blast_radius(store: GraphStore, asset_id: str, max_depth: int | None = None)
     """
     if max_depth is not None and max_depth < 0:
         raise InvalidInputError.one("maxDepth", "must be 0 or more")
-    if not store.get_nodes(Label.ASSET, [asset_id]):
+    radius = store.blast_radius(asset_id, max_depth)  # one round trip on Neo4j
+    if radius is None:
         raise NotFoundError(Label.ASSET.value, asset_id, "asset")
-    distances = store.dependents(asset_id, max_depth)
-    around = store.neighbourhood(distances.keys())
+    around = radius.around
     return BlastRadius(
         asset_id=asset_id,
         max_depth=max_depth,
         # Already in order (distance, then natural order of id): see `GraphStore.dependents`. Plain
         # dicts, validated in one pass by pydantic's core: cheaper than a model per asset (bench/README.md).
-        assets=[{"asset_id": a, "distance": d} for a, d in distances.items()],
+        assets=[{"asset_id": a, "distance": d} for a, d in radius.distances.items()],
         controls=around.controls,
         criteria=around.criteria,
         frameworks=around.frameworks,

@@ -225,6 +225,15 @@ class Neighbourhood(_Result):
     evidence: list[str]
 
 
+class Radius(_Result):
+    """What a store answers for a blast radius (`GraphStore.blast_radius`): the asset at 0 and its
+    dependents at their shortest distance, in order of distance then natural order of id, and
+    the neighbourhood of all of them."""
+
+    distances: dict[str, int]
+    around: Neighbourhood
+
+
 class EvidenceTimes(_Result):
     control_id: str
     collected: list[UtcDatetime]

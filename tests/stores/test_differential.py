@@ -171,6 +171,9 @@ def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
     _histories(both, bundle, case)
     for asset, depth in product([*assets, "missing-id"], [None, 0, 1, 2]):
         both.same(f"dependents {asset} {depth}", lambda s, a=asset, d=depth: s.dependents(a, d))
+        # Asked twice: the second answer on Neo4j is the one its statement found still current.
+        for _ in range(2):
+            both.same(f"blast_radius need {asset} {depth}", lambda s, a=asset, d=depth: s.blast_radius(a, d))
 
 
 def _histories(both: Pair, bundle: Bundle, case: GraphCase) -> None:

@@ -28,6 +28,10 @@ pytestmark = pytest.mark.neo4j
 class Unremembered(Neo4jStore):
     """Reads as if no version existed: every answer is computed by Cypher, nothing remembered."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._memo = memo_mod.ReadMemo(capacity=0)  # the blast radius reads its version in its own statement
+
     def _version(self) -> memo_mod.Version:
         return None
 
@@ -81,12 +85,20 @@ def answers(store: Neo4jStore, at: datetime) -> dict[str, Any]:
     }
 
 
+def radii(store: Neo4jStore) -> dict[str, Any]:
+    """Blast radii (one statement each, its version check inside), a missing asset's included."""
+    found = {(a, d): store.blast_radius(a, d) for a in ["a1", "a2", "a3", "a4", "gone"] for d in (None, 0, 1)}
+    return {f"{a} {d}": None if r is None else r.model_dump() for (a, d), r in found.items()}
+
+
 def warm(store: Neo4jStore) -> None:
     for at in [*INSTANTS, LAST]:
         answers(store, at)
+    radii(store)
 
 
 def check(reader: Neo4jStore, truth: Neo4jStore) -> None:
+    assert radii(reader) == radii(truth)
     for at in [LAST, *INSTANTS]:
         assert answers(reader, at) == answers(truth, at), at
 
@@ -193,3 +205,13 @@ def test_the_memo_forgets_the_least_recently_used_past_its_capacity() -> None:
     assert len(memo) == 0
     memo.put(None, ("k", 1), 1)  # no version (no graph write yet): nothing remembered
     assert memo.get(None, ("k", 1)) is None
+
+
+def test_an_answer_read_with_its_version_is_remembered_under_it() -> None:
+    memo = memo_mod.ReadMemo(capacity=10)
+    memo.remember(("epoch", 1), ("r",), "one")  # no `get` before: the version read alongside is adopted
+    assert memo.version_holding(("r",)) == ("epoch", 1) and memo.version_holding(("other",)) is None
+    memo.remember(("epoch", 2), ("s",), "two")  # a newer version drops what the older one held
+    assert memo.version_holding(("r",)) is None and memo.get(("epoch", 2), ("s",)) == "two"
+    memo.remember(None, ("t",), "none")  # no version: nothing remembered
+    assert memo.version_holding(("t",)) is None

@@ -17,7 +17,7 @@ from neo4j import GraphDatabase
 
 from graph.bundle import Bundle
 from graph.model import FREQUENCY_DAYS
-from graph.stores.neo4j import Neo4jStore, reads
+from graph.stores.neo4j import Neo4jStore, memo, radius, reads
 from tests.graphs import T0, GraphBuilder, day
 from tests.stores.neo4j_launcher import Neo4jServer
 
@@ -101,8 +101,8 @@ def blast_radius_hits(server: Neo4jServer, asset: str) -> tuple[int, int]:
         reached = list(store.dependents(asset, None))
     finally:
         store.close()
-    dependents = db_hits(server, reads.dependents(None), id=asset)
-    around = db_hits(server, reads.NEIGHBOURHOOD, ids=reached)
+    dependents = db_hits(server, radius.dependents(None), id=asset)
+    around = db_hits(server, radius.NEIGHBOURHOOD, ids=reached)
     print(f"{asset}: dependents {dependents}, neighbourhood {around}")
     stale = db_hits(
         server,
@@ -131,6 +131,25 @@ def test_blast_radius_of_a_small_component_touches_only_that_component(loaded: N
     assert (small_dependents + small_around) * 50 < big_dependents + big_around
 
 
+def test_the_one_statement_blast_radius_stays_local_and_checks_a_known_version_alone(loaded: Neo4jServer) -> None:
+    """`radius.blast_radius`, the store's one round trip: as local as its two parts, breadth-first
+    (each dependent once), and next to nothing when the caller's remembered version is current."""
+    unknown = {"epoch": None, "n": None}
+    small = db_hits(loaded, radius.blast_radius(None), id="small-3", **unknown)
+    big = db_hits(loaded, radius.blast_radius(None), id="big-0", **unknown)
+    print(f"one statement: small component {small} db hits, big component {big}")
+    assert small < BIG / 2 and small * 50 < big
+    with (
+        GraphDatabase.driver(loaded.uri, auth=(loaded.user, loaded.password)) as driver,
+        driver.session(database=loaded.database) as session,
+    ):
+        [version] = list(session.run(memo.READ))
+        plan = session.run("EXPLAIN " + radius.blast_radius(None), id="big-0", **unknown).consume().plan
+    assert plan is not None and any(op.startswith("VarLengthExpand(Pruning") for op in _operators(plan))
+    known = {"epoch": version["epoch"], "n": version["n"]}
+    assert db_hits(loaded, radius.blast_radius(None), id="big-0", **known) < 20
+
+
 def _operators(plan: dict[str, Any]) -> Iterator[str]:
     yield str(plan["operatorType"]).split("@")[0]
     for child in plan.get("children", []):
@@ -155,9 +174,13 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
         "accepted_evidence_times": (reads.ACCEPTED_EVIDENCE_TIMES, {"ids": ["small-ctl"], "start": T0, "end": T0}),
         "accepted_evidence_periods": (reads.ACCEPTED_EVIDENCE_PERIODS, {"ids": ["small-ctl"], "start": T0, "end": T0}),
         "accepted_evidence_items": (ACCEPTED_EVIDENCE_ITEMS, {"id": "small-ctl", "start": T0, "end": T0}),
-        "neighbourhood": (reads.NEIGHBOURHOOD, {"ids": ["small-1"]}),
-        "dependents": (reads.dependents(None), {"id": "small-1"}),
-        "dependents 2": (reads.dependents(2), {"id": "small-1"}),
+        "neighbourhood": (radius.NEIGHBOURHOOD, {"ids": ["small-1"]}),
+        "dependents": (radius.dependents(None), {"id": "small-1"}),
+        "dependents 2": (radius.dependents(2), {"id": "small-1"}),
+        **{
+            f"blast_radius {depth}": (radius.blast_radius(depth), {"id": "small-1", "epoch": None, "n": None})
+            for depth in (None, 0, 2)
+        },
         "existing_ids": (writes.existing_ids(Label.ASSET), {"ids": ["small-1"]}),
         **{f"get_nodes {label}": (reads.get_nodes(label), {"ids": ["small-1"]}) for label in Label},
         **{

@@ -21,7 +21,7 @@ from graph.model import (
     latest_at_or_before,
     natural_key,
 )
-from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, Radius, StaleEvidence
 from graph.rules.evaluation import to_micros
 from graph.store import Assumption
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
@@ -146,6 +146,12 @@ class QueryNeeds:
             if a in dependencies:
                 found |= nx.descendants(dependencies, a)
         return found
+
+    def blast_radius(self, asset_id: str, max_depth: int | None) -> Radius | None:
+        distances = self.dependents(asset_id, max_depth)
+        if not distances:  # no such asset
+            return None
+        return Radius.model_construct(distances=distances, around=self.neighbourhood(distances.keys()))
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         assets = frozenset(asset_ids)

@@ -37,7 +37,7 @@ from graph.model import (
     Rel,
     now_utc,
 )
-from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, Radius, StaleEvidence
 from graph.rules.evaluation import from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.common import refuse_if_in_boundary
@@ -260,6 +260,10 @@ class EmbeddedStore:
     def dependency_closure(self, asset_ids: Collection[str]) -> set[str]:
         with self._lock:
             return self._queries.dependency_closure(asset_ids)
+
+    def blast_radius(self, asset_id: str, max_depth: int | None) -> Radius | None:
+        with self._lock:
+            return self._queries.blast_radius(asset_id, max_depth)
 
     def neighbourhood(self, asset_ids: Collection[str]) -> Neighbourhood:
         with self._lock:

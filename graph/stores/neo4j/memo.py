@@ -35,7 +35,10 @@ _ID = "graph"
 # A version as read: (epoch, counter), or None while no graph write has made the node yet.
 Version = tuple[str, int] | None
 
-READ = f"OPTIONAL MATCH (g:{LABEL} {{id: '{_ID}'}}) RETURN g.epoch AS epoch, g.n AS n"
+# The version as `epoch` and `n`: also the first clause of a read that checks it in the same
+# statement as it answers (graph/stores/neo4j/radius.py).
+MATCH_VERSION = f"OPTIONAL MATCH (g:{LABEL} {{id: '{_ID}'}}) WITH g.epoch AS epoch, g.n AS n"
+READ = f"{MATCH_VERSION} RETURN epoch, n"
 
 # MERGE under the uniqueness constraint below: concurrent first writes make one node, not two.
 _BUMP = f"MERGE (g:{LABEL} {{id: '{_ID}'}}) ON CREATE SET g.epoch = randomUUID(), g.n = 0 SET g.n = g.n + 1"
@@ -98,6 +101,11 @@ class ReadMemo:
             self._entries.move_to_end(key)
             return found[1]
 
+    def version_holding(self, key: tuple[Any, ...]) -> Version:
+        """The version `key` is remembered under (the memo's current one), or None if it is not."""
+        with self._lock:
+            return self._version if key in self._entries else None
+
     def put(self, version: Version, key: tuple[Any, ...], value: Any, rows: int = 0) -> None:
         """Remember `value` as read under `version` (computed after that version was read, so it
         is at least as new); a reader that saw another version meanwhile leaves it out."""
@@ -115,6 +123,13 @@ class ReadMemo:
             while self._weight > self._capacity:
                 _key, (dropped, _value) = self._entries.popitem(last=False)
                 self._weight -= dropped
+
+    def remember(self, version: Version, key: tuple[Any, ...], value: Any, rows: int = 0) -> None:
+        """`put`, for a value read in the same statement as `version`: adopted first, as `get` does."""
+        with self._lock:
+            adopted = self._adopt(version)
+        if adopted:
+            self.put(version, key, value, rows)
 
     def cached(
         self, version: Version, key: tuple[Any, ...], compute: Callable[[], V], weigh: Callable[[V], int] | None = None

@@ -120,75 +120,16 @@ ACCEPTED_EVIDENCE_PERIODS = (
     "e.collected_at.epochSeconds * 1000000 + e.collected_at.nanosecond / 1000]) AS periods"
 )
 
-# -- blast radius --------------------------------------------------------------------------------
+# -- dependency closure (blast radius: graph/stores/neo4j/radius.py) -----------------------------
 
 
 # An engagement's boundary: `*0..` keeps the listed assets; DISTINCT right after the expansion
-# lets the planner prune it breadth-first (each asset visited once, as `dependents` below).
+# lets the planner prune it breadth-first (each asset visited once, as `radius.dependents`).
 DEPENDENCY_CLOSURE = (
     f"UNWIND $ids AS id MATCH (a:{Label.ASSET} {{id: id}}) {seek('a', Label.ASSET)} "
     f"MATCH (a)-[:{Rel.DEPENDS_ON}*0..]->(b:{Label.ASSET}) RETURN DISTINCT b.id AS id"
 )
 
-
-def dependents(max_depth: int | None) -> str:
-    """Shortest DEPENDS_ON distance of every asset that reaches `$id`.
-
-    `min(length(p))` over a variable-length pattern is planned as a pruning breadth-first
-    expansion (VarLengthExpand(Pruning,BFS)): each node is visited once, so dense cyclic graphs
-    cost O(edges) instead of an explosion of paths, unlike a SHORTEST 1 quantified path pattern
-    (figures in bench/README.md). Cypher takes no parameter
-    for the bound, so it is formatted from a checked int.
-    """
-    if max_depth is not None and (not isinstance(max_depth, int) or max_depth < 1):
-        raise ValueError("max_depth must be an int >= 1 here")
-    hops = "1.." if max_depth is None else f"1..{int(max_depth)}"
-    return (
-        f"MATCH (t:{Label.ASSET} {{id: $id}}) {seek('t', Label.ASSET)} "
-        f"OPTIONAL MATCH p = (t)<-[:{Rel.DEPENDS_ON}*{hops}]-(x:{Label.ASSET}) WHERE x <> t "
-        f"RETURN x.id AS id, x.{ORDER} AS key, min(length(p)) AS distance ORDER BY distance, key"
-    )
-
-
-# Starts from the assets' ids (index seeks) and walks outwards only: the cost is that of the
-# neighbourhood, not of the graph (tests/stores/test_neo4j_profile.py holds it to that).
-NEIGHBOURHOOD = f"""
-UNWIND $ids AS id
-MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
-WITH collect(DISTINCT a) AS assets
-CALL (assets) {{
-  UNWIND assets AS a
-  MATCH (c:{Label.CONTROL})-[:{Rel.APPLIES_TO}]->(a)
-  RETURN collect(DISTINCT c) AS controls
-}}
-CALL (controls) {{
-  UNWIND controls AS c
-  MATCH (c)-[:{Rel.SATISFIES}]->(k:{Label.CRITERION})
-  OPTIONAL MATCH (k)-[:{Rel.PART_OF}]->(f:{Label.FRAMEWORK})
-  RETURN collect(DISTINCT k.id) AS criteria, collect(DISTINCT f.id) AS frameworks
-}}
-CALL (assets) {{
-  UNWIND assets AS a
-  MATCH (a)-[:{Rel.PROVIDED_BY}]->(v:{Label.VENDOR})
-  RETURN collect(DISTINCT v.id) AS vendors
-}}
-// Unscoped evidence of the controls, and scoped evidence reached from the assets it covers (never
-// a scan of every scoped item of a control applying to thousands of assets). The two sets are
-// disjoint; each is collected apart, as a UNION would carry `assets` on every row it keeps.
-CALL (controls) {{
-  UNWIND controls AS c
-  MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-  WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {CURRENT}
-  RETURN collect(e.id) AS unscoped
-}}
-CALL (controls, assets) {{
-  UNWIND assets AS a
-  MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
-  WHERE c IN controls AND {CURRENT}
-  RETURN collect(DISTINCT e.id) AS scoped
-}}
-RETURN [c IN controls | c.id] AS controls, criteria, frameworks, vendors, unscoped + scoped AS evidence
-"""
 
 _VALID_BEFORE_AT = (
     f"e.status = '{ACCEPTED}' AND e.collected_at < $at AND {CURRENT} "

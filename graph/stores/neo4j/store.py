@@ -32,13 +32,13 @@ from graph.model import (
     now_utc,
     order_key,
 )
-from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, StaleEvidence
+from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, Radius, StaleEvidence
 from graph.rules.evaluation import EvidenceState, from_micros, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
-from graph.stores.neo4j import appended, changes, memo, reads, writes
+from graph.stores.neo4j import appended, changes, memo, radius, reads, writes
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
@@ -314,7 +314,7 @@ class Neo4jStore:
         return dict(found)  # the caller's own copy
 
     def _dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
-        records = self._read(reads.dependents(max_depth), id=asset_id)
+        records = self._read(radius.dependents(max_depth), id=asset_id)
         if not records:
             return {}  # no such asset
         distances = {asset_id: 0}
@@ -334,8 +334,26 @@ class Neo4jStore:
         )
 
     def _neighbourhood(self, ids: list[str]) -> Neighbourhood:
-        [record] = self._read(reads.NEIGHBOURHOOD, ids=ids)
-        return Neighbourhood.model_validate({name: natural_order(record[name]) for name in Neighbourhood.model_fields})
+        [record] = self._read(radius.NEIGHBOURHOOD, ids=ids)
+        return radius.neighbourhood_of(record)
+
+    def blast_radius(self, asset_id: str, max_depth: int | None) -> Radius | None:
+        """One statement: the version check, then the answer unless the one remembered holds."""
+        key = ("blast_radius", asset_id, max_depth)
+        for known in (self._memo.version_holding(key), None):  # the second if dropped meanwhile
+            [record] = self._read(radius.blast_radius(max_depth), id=asset_id, **radius.known_params(known))
+            version = memo.version_of(record)
+            if record["known"]:
+                remembered: Radius | None = self._memo.get(version, key)
+                if remembered is not None:
+                    return remembered
+                continue
+            if not record["found"]:
+                return None
+            found = radius.radius_of(asset_id, record)
+            self._memo.remember(version, key, found, len(found.distances) + len(found.around.evidence))
+            return found
+        raise AssertionError("unreachable: an unknown version computes")
 
     def accepted_evidence_times(
         self, control_ids: Collection[str], start: datetime, end: datetime
