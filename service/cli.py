@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -16,6 +16,7 @@ from graph.checks.references import check_bundle
 from graph.errors import AttestgraphError, FieldProblem, InvalidInputError
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, read_seed_files, rebase_dates
+from service.cli_errors import fail
 from service.cli_report import report
 from service.cli_samples import sample
 from service.cli_security import audit_app, cli_draft, keys_app
@@ -29,24 +30,9 @@ app.command()(serve)
 app.command()(report)
 app.command()(sample)
 
-EXIT_INVALID = 2
-EXIT_FAILED = 1
 MAX_ROWS = 1_000_000  # `exceptions` prints every row: an engagement has tens
 
 DataDir = Annotated[Optional[Path], typer.Option(help="Embedded store folder (default: ./data).")]  # noqa: UP045
-
-
-def _fail(error: AttestgraphError) -> NoReturn:
-    problems = error.problems if isinstance(error, InvalidInputError) else None
-    if problems and len(problems) == 1:
-        typer.echo(f"error: {problems[0].field}: {problems[0].reason}", err=True)  # one problem, one line
-    elif problems:
-        typer.echo(f"error: {len(problems)} problem(s)", err=True)
-        for p in problems:
-            typer.echo(f"  {p.field}: {p.reason}", err=True)
-    else:
-        typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
 
 
 @app.command()
@@ -85,7 +71,7 @@ def load(
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     typer.echo(f"loaded {summary.nodes} nodes and {summary.edges} relationships into the {settings.store} store")
 
 
@@ -117,7 +103,7 @@ def _load_each_file(settings: Settings, paths: list[Path], rebase_demo: bool) ->
     except AttestgraphError as error:
         if done:
             typer.echo(f"loaded {done} of {len(files)} files before the failure", err=True)
-        _fail(error)
+        fail(error)
     typer.echo(f"loaded {nodes} nodes and {edges} relationships from {done} files into the {settings.store} store")
 
 
@@ -139,13 +125,13 @@ def export(
     """Write the whole graph as one bundle; `load` of it reproduces the graph exactly."""
     settings = Settings.from_env(data_dir=data_dir)
     if (output is None) == (oscal is None):
-        _fail(InvalidInputError.one("output", "give either a bundle file or --oscal DIR"))
+        fail(InvalidInputError.one("output", "give either a bundle file or --oscal DIR"))
     if oscal is not None:
         _export_oscal(settings, oscal)
         return
     assert output is not None
     if output.suffix not in (".json", ".yaml", ".yml"):
-        _fail(InvalidInputError.one("output", "must end in .json, .yaml or .yml"))
+        fail(InvalidInputError.one("output", "must end in .json, .yaml or .yml"))
     try:
         store = settings.open_store(read_only=True)
         try:
@@ -153,7 +139,7 @@ def export(
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     dump_bundle(bundle, output)
     typer.echo(f"wrote {output}")
 
@@ -168,7 +154,7 @@ def _export_oscal(settings: Settings, directory: Path) -> None:
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     catalogs, collections = len(summary.catalogs), len(summary.collections)
     typer.echo(f"wrote {catalogs} OSCAL catalogs and {collections} mapping collections to {directory}")
 
@@ -201,7 +187,7 @@ def import_(
     """Import one file in one all-or-nothing write: a bundle (like `load`) or, with --oscal, OSCAL."""
     if not oscal:
         if framework_id is not None:
-            _fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))
+            fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))
         load(paths=[file], data_dir=data_dir, rebase_demo=False)
         return
     from graph.oscal import read_oscal, read_oscal_folder, write_import
@@ -221,7 +207,7 @@ def import_(
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     if summary.kind == "folder":
         skipped = f" ({summary.skipped} no-relationship maps skipped)" if summary.skipped else ""
         typer.echo(
@@ -256,7 +242,7 @@ def exceptions(
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     for state in page.rows:
         typer.echo(json.dumps(exception_row(state, page.at), ensure_ascii=False))
 
@@ -274,7 +260,7 @@ def validate(
         except InvalidInputError as error:
             raise provenance.locate(error) from None
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     nodes = sum(1 for _ in bundle.nodes())
     edges = sum(1 for _ in bundle.edges())
     typer.echo(f"ok: {nodes} nodes and {edges} relationships, every reference resolves")

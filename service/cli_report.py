@@ -10,23 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from graph.errors import AttestgraphError, InvalidInputError
 from graph.model import now_utc
 from graph.reports.package import FILES, MANIFEST, package_source, write_folder
+from service.cli_errors import fail
 from service.settings import Settings
-
-EXIT_INVALID = 2
-EXIT_FAILED = 1
-
-
-def _fail(error: AttestgraphError) -> NoReturn:
-    problems = error.problems if isinstance(error, InvalidInputError) else []
-    typer.echo(f"error: {problems[0].field}: {problems[0].reason}" if problems else f"error: {error}", err=True)
-    raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
 
 
 def _check_out(out: Path, force: bool) -> None:
@@ -68,5 +60,5 @@ def report(
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     typer.echo(f"wrote {len(names)} files to {out}: {', '.join(names)}")

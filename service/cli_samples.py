@@ -12,6 +12,7 @@ import typer
 from graph.access.audit import audited
 from graph.errors import AttestgraphError
 from graph.queries.sampling import SampleRequest, record_sample
+from service.cli_errors import fail
 from service.cli_security import cli_draft
 from service.settings import Settings
 
@@ -25,7 +26,6 @@ def sample(
     data_dir: Annotated[Optional[Path], typer.Option(help="Embedded store folder (default: ./data).")] = None,  # noqa: UP045
 ) -> None:
     """Draw and record a reproducible sample of a control's population; print it as JSON."""
-    from service.cli import _fail  # the one place that turns errors into messages and exit codes
 
     draft = cli_draft("sample", {"engagement": engagement, "control": control, "seed": seed, "redraw": redraw})
     try:
@@ -36,5 +36,5 @@ def sample(
         finally:
             store.close()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     typer.echo(json.dumps(drawn.model_dump(mode="json"), indent=2))

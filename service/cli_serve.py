@@ -43,6 +43,7 @@ from graph.model import Label, now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.store import GraphStore
 from graph.stores.data_dir_lock import DataDirLock
+from service.cli_errors import fail
 from service.settings import PREFIX, Settings
 
 APP_FACTORY = "service.app:create_app"
@@ -61,14 +62,12 @@ def serve(
     """Run the API and the dashboard."""
     import uvicorn
 
-    from service.cli import _fail  # the one place that turns errors into messages and exit codes
-
     try:
         settings = Settings.from_env(data_dir=data_dir, workers=workers)
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     if settings.store == "embedded" and settings.workers > 1:
-        _fail(
+        fail(
             InvalidInputError.one(
                 "--workers" if workers is not None else f"{PREFIX}WORKERS",
                 f"the embedded store is served by one process (it alone owns {settings.data_dir}/attestgraph.sqlite3); "
@@ -89,7 +88,7 @@ def serve(
             finally:
                 store.close()
         except AttestgraphError as error:
-            _fail(error)
+            fail(error)
         uvicorn.run(
             APP_FACTORY,
             factory=True,
@@ -107,7 +106,6 @@ def serve(
 @contextmanager
 def _data_dir_lock(settings: Settings) -> Iterator[None]:
     """Hold the embedded data dir's write lock for the block (nothing to hold for Neo4j)."""
-    from service.cli import _fail
 
     if settings.store != "embedded":
         yield
@@ -116,7 +114,7 @@ def _data_dir_lock(settings: Settings) -> Iterator[None]:
     try:
         lock.acquire()
     except AttestgraphError as error:
-        _fail(error)
+        fail(error)
     try:
         yield
     finally:
@@ -127,14 +125,13 @@ def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> 
     """Make sure someone can call the server: store ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY if given; with
     --demo and no key at all, create an admin key and print it, this once."""
     from service.auth.keys import bootstrap_admin_key
-    from service.cli import _fail
     from service.cli_security import create_key
 
     if settings.bootstrap_admin_key:
         try:
             bootstrap_admin_key(store, settings.bootstrap_admin_key.get_secret_value())
         except ValueError as error:
-            _fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
+            fail(InvalidInputError.one("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", str(error)))
         return
     if store.access.list_keys():
         return
