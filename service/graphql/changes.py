@@ -8,7 +8,14 @@ import strawberry
 from graph import model as m
 from service.graphql.loading import GqlInfo
 from service.graphql.model_types import convert, object_type
-from service.graphql.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from service.graphql.pagination import (
+    Connection,
+    Edge,
+    decode_cursor,
+    encode_cursor,
+    fetched_connection,
+    page_size,
+)
 
 
 @object_type(m.Change, ids=("id", "asset", "propagated_from"), description="One recorded change of an asset.")
@@ -27,13 +34,4 @@ async def change_connection(info: GqlInfo, asset_id: str, first: int | None, aft
         Edge(node=convert(Change, c, id=strawberry.ID(c.id or "")), cursor=encode_cursor("change", c.id or ""))
         for c in found[:size]
     ]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(found) > size,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total,
-    )
+    return fetched_connection(edges, len(found), size, after, total)

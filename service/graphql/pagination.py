@@ -105,3 +105,18 @@ def offset_connection(nodes: Sequence[T], start: int, total: int) -> Connection[
         ),
         total_count=total,
     )
+
+
+def fetched_connection(edges: list[Edge[T]], fetched: int, size: int, after: str | None, total: int) -> Connection[T]:
+    """A page whose store read asked for `size + 1` items (`fetched` came back): the extra one
+    only says there is a next page."""
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=fetched > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+    )

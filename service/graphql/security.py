@@ -13,7 +13,14 @@ from graph.access.keys import ApiKey, Role, new_key
 from graph.errors import InvalidInputError
 from graph.model import now_utc
 from service.graphql.loading import GqlInfo
-from service.graphql.pagination import Connection, Edge, PageInfo, decode_position, encode_cursor, page_size
+from service.graphql.pagination import (
+    Connection,
+    Edge,
+    decode_position,
+    encode_cursor,
+    fetched_connection,
+    page_size,
+)
 from service.graphql.scalars import DateTime
 
 strawberry.enum(Role, description="What a caller may do; see docs/security.md for the table.")
@@ -93,16 +100,7 @@ class SecurityQuery:
         )
         total = await info.context.call(store.access.audit_count)
         edges = [Edge(node=AuditEntry.of(e), cursor=encode_cursor("seq", e.seq)) for e in found[:size]]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=total,
-        )
+        return fetched_connection(edges, len(found), size, after, total)
 
     @strawberry.field(description="Walk the whole chain now: is any entry edited, removed or reordered?")
     async def audit_log_verification(self, info: GqlInfo) -> AuditVerification:
