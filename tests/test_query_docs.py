@@ -33,6 +33,7 @@ QUERY_MODULES: list[ModuleType] = [
         "sampling",
         "scope",
         "threats",
+        "vendor_lapse",
     )
 ]
 SECTIONS = ("Parameters\n    ----------", "Returns\n    -------", "Examples\n    --------")

@@ -294,3 +294,12 @@ class AcceptedItem(_Result):
     period_start: datetime | None = None
     period_end: datetime | None = None
     covers: list[str] = Field(default_factory=list, description="Its scope (sorted); empty: all the control's assets.")
+
+
+class VendorLapseReport(_Result):
+    """What a vendor's report lapsing at an instant would cost (`vendor_lapse`)."""
+
+    vendor_id: str
+    at: UtcDatetime
+    controls: list[str] = Field(description="Carved-out controls relying on the vendor, effective before, not after.")
+    frameworks: list[FrameworkDelta]

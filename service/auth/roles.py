@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.asset": READ,
     "Query.changes": READ,
     "Query.vendors": READ,
+    "Query.vendor": READ,
     "Query.evidence": READ,
     "Query.threats": READ,
     # -- the compliance questions (reads; impact writes nothing) -----------------------------------
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.evidenceGaps": READ,
     "Query.crosswalk": READ,
     "Query.impact": READ,
+    "Query.vendorLapse": READ,
     "Query.threatView": READ,
     "Query.engagements": READ,
     "Query.engagement": READ,

@@ -43,6 +43,7 @@ EXPENSIVE: dict[str, int] = {
     "Query.missingEvidence": 500,
     "Query.evidenceGaps": 500,
     "Query.impact": 1_000,
+    "Query.vendorLapse": 1_000,
     "Query.blastRadius": 200,
     "Query.crosswalk": 200,
     "Query.threatView": 500,

@@ -8,7 +8,7 @@ from graph.queries import results as r
 from service.graphql.coverage_report import StatusCounts  # noqa: F401  (registers the nested type first)
 from service.graphql.loading import GqlInfo, load_node, load_nodes
 from service.graphql.model_types import convert, object_type
-from service.graphql.nodes import Asset, Criterion, Evidence, Framework
+from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework
 
 
 @object_type(r.StatusChange, ids=("criterion_id",), keep_as="row")
@@ -48,4 +48,23 @@ class ImpactReport:
 
     @classmethod
     def of(cls, report: r.ImpactReport) -> ImpactReport:
+        return convert(cls, report)
+
+
+@object_type(
+    r.VendorLapseReport,
+    ids=("vendor_id", "controls"),
+    names={"controls": "control_ids"},
+    keep_as="report",
+    description="What a vendor's report lapsing at `at` would cost: the criteria that flip, per framework.",
+)
+class VendorLapseReport:
+    report: strawberry.Private[r.VendorLapseReport]
+
+    @strawberry.field(description="The carved-out controls that would stop being effective.")
+    async def controls(self, info: GqlInfo) -> list[Control]:
+        return await load_nodes(info, Control, list(self.report.controls))
+
+    @classmethod
+    def of(cls, report: r.VendorLapseReport) -> VendorLapseReport:
         return convert(cls, report)

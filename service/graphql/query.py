@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from graph import queries
+from graph.queries.vendor_lapse import vendor_lapse
 from service.graphql.blast_radius_report import BlastRadius
 from service.graphql.changes import Change, change_connection
 from service.graphql.coverage_report import CoverageReport
@@ -13,7 +14,7 @@ from service.graphql.engagements import EngagementQuery
 from service.graphql.enums import AssetKind, ControlStatus
 from service.graphql.evidence_reports import EvidenceGapsReport, MissingEvidenceReport
 from service.graphql.exceptions import ExceptionQuery
-from service.graphql.impact_report import ImpactReport
+from service.graphql.impact_report import ImpactReport, VendorLapseReport
 from service.graphql.inputs import ChangeInput
 from service.graphql.loading import GqlInfo, load_node, node_connection
 from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Threat, Vendor
@@ -77,6 +78,10 @@ class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery):
         return await node_connection(info, Vendor, first, after)
 
     @strawberry.field
+    async def vendor(self, info: GqlInfo, id: strawberry.ID) -> Vendor | None:
+        return await load_node(info, Vendor, id)
+
+    @strawberry.field
     async def evidence(self, info: GqlInfo, id: strawberry.ID) -> Evidence | None:
         return await load_node(info, Evidence, id)
 
@@ -131,6 +136,16 @@ class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery):
     async def impact(self, info: GqlInfo, change: ChangeInput) -> ImpactReport:
         report = await info.context.call(queries.impact, info.context.store, change.request())
         return ImpactReport.of(report)
+
+    @strawberry.field(
+        description="What `vendor`'s report lapsing at `asOf` (default: now) would cost: its carved-out "
+        "controls that stop being effective and the criteria that flip, per framework. Writes nothing."
+    )
+    async def vendor_lapse(
+        self, info: GqlInfo, vendor: strawberry.ID, as_of: DateTime | None = None
+    ) -> VendorLapseReport:
+        report = await info.context.call(vendor_lapse, info.context.store, vendor, info.context.as_of(as_of))
+        return VendorLapseReport.of(report)
 
     @strawberry.field(
         description="ATLAS techniques aimed at `asset`'s kind (no asset: at the organisation's assets) and "

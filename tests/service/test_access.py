@@ -38,6 +38,7 @@ CALLS: dict[str, str] = {
     "Query.asset": '{ asset(id: "m") { id } }',
     "Query.changes": '{ changes(asset: "m") { totalCount } }',
     "Query.vendors": "{ vendors { totalCount } }",
+    "Query.vendor": '{ vendor(id: "v") { id } }',
     "Query.evidence": '{ evidence(id: "e1") { id } }',
     "Query.threats": "{ threats { totalCount } }",
     "Query.coverage": '{ coverage(framework: "fw") { totals { total } } }',
@@ -46,6 +47,7 @@ CALLS: dict[str, str] = {
     "Query.evidenceGaps": f'{{ evidenceGaps(start: "2026-01-01T00:00:00Z", end: "{AT}") {{ totalGaps }} }}',
     "Query.crosswalk": '{ crosswalk(source: "fw", target: "fw") { rows { totalCount } } }',
     "Query.impact": f'{{ impact(change: {{asset: "m", at: "{AT}"}}) {{ recorded }} }}',
+    "Query.vendorLapse": f'{{ vendorLapse(vendor: "v", asOf: "{AT}") {{ controlIds }} }}',
     "Query.threatView": '{ threatView(asset: "m") { total } }',
     "Query.engagements": "{ engagements { totalCount } }",
     "Query.engagement": '{ engagement(id: "g") { id } }',
@@ -94,7 +96,7 @@ ROUTES = [
 
 
 def seeded(store: GraphStore) -> None:
-    b = GraphBuilder().framework("fw").criterion("C1").asset("m").asset("d")
+    b = GraphBuilder().framework("fw").criterion("C1").asset("m").asset("d").vendor("v", ["d"])
     b.control("k", satisfies=["fw:C1"], applies_to=["m"]).evidence("k", day(0), eid="e1")
     store.write(b.bundle())
 
