@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from graph.errors import InvalidInputError
+from graph.errors import InvalidInputError, NotFoundError
 from graph.model import Control, ControlStatus, Label, natural_key, to_utc
 from graph.queries.coverage import require_framework
 from graph.queries.results import ControlPeriod, EvidenceGapsReport, GapInterval
@@ -61,6 +61,37 @@ def evidence_gaps(
         controls = _all_controls(store)
     periods = control_gaps(store, controls, start, end)
     return EvidenceGapsReport(framework=framework_id, start=start, end=end, controls=periods)
+
+
+def control_period(store: GraphStore, control_id: str, start: datetime, end: datetime) -> ControlPeriod | None:
+    """One control's Type II intervals over a period and its gaps (a control's own page).
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to read.
+    control_id : str
+        The control; an unknown id raises `NotFoundError` (field `control`).
+    start, end : datetime
+        The period `[start, end)`, checked as for `evidence_gaps`.
+
+    Returns
+    -------
+    ControlPeriod or None
+        Its intervals and number of gaps; None when the control is not implemented (planned,
+        not applicable and carved-out controls have no gaps).
+
+    Examples
+    --------
+    >>> period = control_period(store, "AC-01", datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    >>> (period.gaps, len(period.intervals))
+    (1, 2)
+    """
+    check_period(start, end)
+    control = store.get_nodes(Label.CONTROL, [control_id]).get(control_id)
+    if not isinstance(control, Control):
+        raise NotFoundError(Label.CONTROL.value, control_id, "control")
+    return next(iter(control_gaps(store, [control], start, end)), None)
 
 
 def check_period(start: datetime, end: datetime, field: str = "end") -> None:

@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.blastRadius": READ,
     "Query.missingEvidence": READ,
     "Query.evidenceGaps": READ,
+    "Query.controlPeriod": READ,
     "Query.crosswalk": READ,
     "Query.impact": READ,
     "Query.vendorLapse": READ,

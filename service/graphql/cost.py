@@ -42,6 +42,7 @@ EXPENSIVE: dict[str, int] = {
     "Query.coverage": 500,
     "Query.missingEvidence": 500,
     "Query.evidenceGaps": 500,
+    "Query.controlPeriod": 50,
     "Query.impact": 1_000,
     "Query.vendorLapse": 1_000,
     "Query.blastRadius": 200,

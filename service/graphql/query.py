@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from graph import queries
+from graph.queries.evidence_gaps import control_period
 from graph.queries.vendor_lapse import vendor_lapse
 from service.graphql.blast_radius_report import BlastRadius
 from service.graphql.changes import Change, change_connection
@@ -12,11 +13,12 @@ from service.graphql.coverage_report import CoverageReport
 from service.graphql.crosswalk_report import CrosswalkReport
 from service.graphql.engagements import EngagementQuery
 from service.graphql.enums import AssetKind, ControlStatus
-from service.graphql.evidence_reports import EvidenceGapsReport, MissingEvidenceReport
+from service.graphql.evidence_reports import ControlPeriod, EvidenceGapsReport, MissingEvidenceReport
 from service.graphql.exceptions import ExceptionQuery
 from service.graphql.impact_report import ImpactReport, VendorLapseReport
 from service.graphql.inputs import ChangeInput
 from service.graphql.loading import GqlInfo, load_node, node_connection
+from service.graphql.model_types import convert
 from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Threat, Vendor
 from service.graphql.pagination import Connection
 from service.graphql.samples import SampleQuery
@@ -126,6 +128,16 @@ class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery):
     ) -> EvidenceGapsReport:
         report = await info.context.call(queries.evidence_gaps, info.context.store, start, end, framework)
         return EvidenceGapsReport.of(report)
+
+    @strawberry.field(
+        description="Type II: one control's expected intervals over [start, end) and its gaps; null for a control "
+        "that is not implemented (it expects no evidence of its own)."
+    )
+    async def control_period(
+        self, info: GqlInfo, control: strawberry.ID, start: DateTime, end: DateTime
+    ) -> ControlPeriod | None:
+        period = await info.context.call(control_period, info.context.store, control, start, end)
+        return convert(ControlPeriod, period) if period else None
 
     @strawberry.field(description="The requirements of `target` that those of `source` map to.")
     async def crosswalk(self, info: GqlInfo, source: strawberry.ID, target: strawberry.ID) -> CrosswalkReport:

@@ -45,6 +45,9 @@ CALLS: dict[str, str] = {
     "Query.blastRadius": '{ blastRadius(asset: "m") { evidenceCount } }',
     "Query.missingEvidence": "{ missingEvidence { totalCount } }",
     "Query.evidenceGaps": f'{{ evidenceGaps(start: "2026-01-01T00:00:00Z", end: "{AT}") {{ totalGaps }} }}',
+    "Query.controlPeriod": (
+        f'{{ controlPeriod(control: "k", start: "2026-01-01T00:00:00Z", end: "{AT}") {{ gaps }} }}'
+    ),
     "Query.crosswalk": '{ crosswalk(source: "fw", target: "fw") { rows { totalCount } } }',
     "Query.impact": f'{{ impact(change: {{asset: "m", at: "{AT}"}}) {{ recorded }} }}',
     "Query.vendorLapse": f'{{ vendorLapse(vendor: "v", asOf: "{AT}") {{ controlIds }} }}',

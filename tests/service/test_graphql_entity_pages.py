@@ -1,6 +1,7 @@
-"""A vendor's page through GraphQL on both stores: `vendor(id)` with its assets and relying
-controls, and `vendorLapse`: what its report lapsing would cost, criteria flipping per framework
-(the crosswalk included), computed by the coverage machinery and writing nothing."""
+"""What the dashboard's vendor and control pages ask, through GraphQL on both stores: `vendor(id)`
+with its assets and relying controls; `vendorLapse`: what its report lapsing would cost, criteria
+flipping per framework (the crosswalk included), computed by the coverage machinery and writing
+nothing; `controlPeriod`: one control's Type II intervals and gaps."""
 
 from __future__ import annotations
 
@@ -106,3 +107,25 @@ def test_vendor_by_id_with_its_assets_and_relying_controls(store: GraphStore) ->
         ("phys", "CARVED_OUT"),
         ("phys2", "CARVED_OUT"),
     ]
+
+
+PERIOD = """{ controlPeriod(control: "%s", start: "%s", end: "%s") {
+    controlId frequency gaps intervals { start evidenceCount isGap } } }"""
+
+
+def test_control_period_is_the_control_s_row_of_the_period_report(store: GraphStore) -> None:
+    graph(store)
+    start, end = day(-62).isoformat(), day(31).isoformat()
+    found = ask(store, PERIOD % ("own", start, end))["controlPeriod"]
+    report = ask(
+        store,
+        f'{{ evidenceGaps(start: "{start}", end: "{end}") {{ controls {{ edges {{ node {{'
+        " controlId frequency gaps intervals { start evidenceCount isGap } } } } } }",
+    )["evidenceGaps"]["controls"]["edges"]
+    assert found == next(e["node"] for e in report if e["node"]["controlId"] == "own")
+    assert (found["gaps"], [i["isGap"] for i in found["intervals"]]) == (2, [True, True, False])
+    # A carved-out control expects no evidence of its own: no period.
+    assert ask(store, PERIOD % ("phys", start, end))["controlPeriod"] is None
+    result = run(store, PERIOD % ("nope", start, end))
+    assert result.errors is not None and result.errors[0].extensions is not None
+    assert result.errors[0].extensions["code"] == "NOT_FOUND" and "control" in result.errors[0].message
