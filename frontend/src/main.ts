@@ -1,14 +1,17 @@
 /** The shell: navigation, hash routing, one page at a time. */
 import "./styles.css";
 import { assetsPage } from "./pages/assets";
+import { controlPage } from "./pages/control";
 import { criterionPage } from "./pages/criterion";
 import { crosswalkPage } from "./pages/crosswalk";
 import { engagementPage } from "./pages/engagement";
+import { evidencePage } from "./pages/evidence";
 import { impactPage } from "./pages/impact";
 import { missingPage } from "./pages/missing";
 import { overviewPage } from "./pages/overview";
 import { frameworksLoader, type Page, type PageContext } from "./pages/page";
 import { periodPage } from "./pages/period";
+import { vendorPage } from "./pages/vendor";
 import { UNAUTHENTICATED_EVENT } from "./api/client";
 import { clearApiKey, getApiKey, setApiKey } from "./api/credentials";
 import { fetchMe, type Me } from "./api/queries";
@@ -26,6 +29,9 @@ const PAGES: Record<PageName, Page> = {
   crosswalk: crosswalkPage,
   impact: impactPage,
   engagement: engagementPage,
+  control: controlPage,
+  vendor: vendorPage,
+  evidence: evidencePage,
 };
 
 const NAV: { page: PageName; label: string }[] = [

@@ -1,7 +1,17 @@
 /** Hash routes: `#/<page>[/<id>][?k=v&…]`. Pure parse/format so links and tests agree. */
 
 export type PageName =
-  "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact" | "engagement";
+  | "overview"
+  | "criterion"
+  | "assets"
+  | "missing"
+  | "period"
+  | "crosswalk"
+  | "impact"
+  | "engagement"
+  | "control"
+  | "vendor"
+  | "evidence";
 
 export const PAGES: readonly PageName[] = [
   "overview",
@@ -12,6 +22,9 @@ export const PAGES: readonly PageName[] = [
   "crosswalk",
   "impact",
   "engagement",
+  "control",
+  "vendor",
+  "evidence",
 ];
 
 export interface Route {
@@ -55,3 +68,6 @@ export function buildHash(
 export const criterionHash = (id: string, asOf?: string | null): string => buildHash("criterion", id, { asOf });
 export const engagementHash = (id: string): string => buildHash("engagement", id);
 export const assetHash = (id: string): string => buildHash("assets", null, { asset: id });
+export const controlHash = (id: string): string => buildHash("control", id);
+export const vendorHash = (id: string): string => buildHash("vendor", id);
+export const evidenceHash = (id: string): string => buildHash("evidence", id);
