@@ -16,6 +16,7 @@ import { emptyState } from "../ui/states";
 import { field, pageHeader, scrollTable, select, tag } from "../ui/widgets";
 import { showHistory } from "./asset-history";
 import { load, type Page, type PageContext } from "./page";
+import { assetLink, controlLink, evidenceLink, vendorLink } from "../ui/links";
 
 const RESULTS_PAGE = 12;
 const KINDS: readonly AssetKind[] = [
@@ -262,7 +263,7 @@ function renderBlast(
         ),
       ),
       h("td", null, a.asset?.kind.toLowerCase() ?? ""),
-      h("td", null, h("code", null, a.assetId)),
+      h("td", null, assetLink(a.assetId)),
     ),
   );
   const list = <T>(title: string, testid: string, items: T[], item: (t: T) => HTMLElement): HTMLElement =>
@@ -280,8 +281,8 @@ function renderBlast(
     return h(
       "tr",
       { "data-evidence": ev.id },
-      h("th", { scope: "row" }, ev.title),
-      h("td", null, ev.control?.id ?? ""),
+      h("th", { scope: "row" }, evidenceLink(ev.id), h("div", { class: "small" }, ev.title)),
+      h("td", null, ev.control ? controlLink(ev.control.id) : ""),
       h("td", null, `${formatDate(win.start)} → ${formatDate(win.end)}${win.computed ? "*" : ""}`),
       h("td", null, tag(validity.toLowerCase().replace(/_/g, " "), validity === "VALID" ? "good" : "bad")),
     );
@@ -312,7 +313,7 @@ function renderBlast(
           h(
             "li",
             { "data-control": c.id },
-            h("strong", null, c.id),
+            controlLink(c.id, h("strong", null, c.id)),
             ` ${c.title}`,
             h("span", { class: "muted small" }, c.owner ? ` · ${c.owner}` : ""),
           ),
@@ -334,7 +335,7 @@ function renderBlast(
         h(
           "li",
           { "data-vendor": v.id },
-          h("strong", null, v.name),
+          vendorLink(v.id, h("strong", null, v.name)),
           h("span", { class: "muted small" }, ` ${v.service}${v.riskTier ? ` · risk ${v.riskTier}` : ""}`),
         ),
       ),

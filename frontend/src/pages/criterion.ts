@@ -16,6 +16,7 @@ import {
 import { observedLabel, observedSpan } from "../shape/observation";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
+import { assetLink, controlLink, evidenceLink, vendorLink } from "../ui/links";
 import { carvedOutFlag, field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
@@ -46,7 +47,7 @@ export const criterionPage: Page = {
         { class: "breadcrumbs", "aria-label": "Breadcrumb" },
         h("a", { href: buildHash("overview") }, "Overview"),
         " / ",
-        h("span", null, id),
+        h("span", { "aria-current": "page" }, id),
       ),
       header,
       form,
@@ -212,7 +213,7 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
         "th",
         { scope: "row" },
         ev.uri ? h("a", { href: ev.uri, rel: "noopener noreferrer", target: "_blank" }, ev.title) : ev.title,
-        h("div", { class: "muted small" }, ev.id),
+        h("div", { class: "small" }, evidenceLink(ev.id)),
       ),
       h("td", null, ev.status.toLowerCase()),
       h("td", null, h("time", { datetime: win.start }, formatDate(win.start))),
@@ -247,7 +248,7 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
       { id: `ctl-${control.id}` },
       control.title,
       " ",
-      h("span", { class: "muted" }, control.id),
+      controlLink(control.id),
       " ",
       finding
         ? tag(finding.effective ? "effective" : "not effective", finding.effective ? "good" : "bad")
@@ -269,7 +270,7 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
             h(
               "li",
               { "data-asset": a.id },
-              h("a", { href: buildHash("assets", null, { asset: a.id }) }, a.name),
+              assetLink(a.id, a.name),
               h(
                 "span",
                 { class: "muted small" },
@@ -326,8 +327,7 @@ function reliesOn(control: ControlDetail, at: Date): HTMLElement {
     return h(
       "li",
       { "data-vendor": v.id, "data-report": state },
-      h("strong", null, v.name),
-      h("span", { class: "muted small" }, ` ${v.id}`),
+      vendorLink(v.id, h("strong", null, v.name)),
       ` · ${reportName(v.reportKind)}`,
       v.reportValidUntil
         ? [" valid until ", h("time", { datetime: v.reportValidUntil }, formatDate(v.reportValidUntil)), " "]

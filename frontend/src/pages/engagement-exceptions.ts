@@ -20,6 +20,7 @@ import { emptyState } from "../ui/states";
 import { field, sectionCard, select, tag } from "../ui/widgets";
 import { exceptionForm, remediationForm } from "./exception-forms";
 import { load, type PageContext } from "./page";
+import { controlLink } from "../ui/links";
 
 export const EXCEPTIONS_HEADING = "exceptions-h";
 
@@ -227,7 +228,9 @@ function exceptionEntry(
       "h3",
       { id: headingId },
       tag(SEVERITY_LABEL[x.severity], x.severity === "DEFICIENCY" ? "neutral" : "bad"),
-      ` ${x.control} `,
+      " ",
+      controlLink(x.control),
+      " ",
       h("span", { class: "muted small" }, x.id),
       open ? null : [" ", tag(x.supersededBy ? `superseded by ${x.supersededBy}` : "closed", "good")],
     ),

@@ -12,6 +12,7 @@ import { clearProblems, showProblems, showWriteError } from "../ui/form-errors";
 import { field, scrollTable, sectionCard, select } from "../ui/widgets";
 import { evidenceLink } from "../ui/evidence-link";
 import { load, type PageContext } from "./page";
+import { controlLink } from "../ui/links";
 
 export interface SamplesState {
   samples: Sample[];
@@ -97,7 +98,7 @@ function controlRow(
     h(
       "th",
       { scope: "row" },
-      c.controlId,
+      controlLink(c.controlId),
       h("span", { class: "muted small title-rest" }, ` ${c.control?.title ?? ""}`),
     ),
     h("td", null, c.frequency.toLowerCase()),

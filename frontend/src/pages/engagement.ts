@@ -36,6 +36,7 @@ import { exceptionsCard } from "./engagement-exceptions";
 import { packageCard } from "./engagement-package";
 import { samplesCard } from "./engagement-samples";
 import { load, type Page, type PageContext } from "./page";
+import { controlLink } from "../ui/links";
 
 export const engagementPage: Page = {
   title: "Engagement",
@@ -299,7 +300,7 @@ function gapsCard(e: EngagementDetail): HTMLElement {
     h(
       "tr",
       { "data-control": node.controlId, "data-gaps": node.gaps },
-      h("th", { scope: "row" }, node.controlId),
+      h("th", { scope: "row" }, controlLink(node.controlId)),
       h("td", null, node.control?.title ?? ""),
       h("td", null, node.frequency.toLowerCase()),
       h("td", { class: "num" }, `${node.gaps} of ${node.intervals.length}`),

@@ -11,6 +11,7 @@ import { emptyState, errorState } from "../ui/states";
 import { countsList, field, pageHeader, scrollTable, select, statusBadge } from "../ui/widgets";
 import { canRecordChanges, getMe } from "../session";
 import { load, type Page, type PageContext } from "./page";
+import { assetLink, controlLink, evidenceLink } from "../ui/links";
 
 export const impactPage: Page = {
   title: "Change impact",
@@ -220,13 +221,7 @@ function renderImpact(
       h(
         "ul",
         { class: "chips", "data-testid": "touched-assets" },
-        report.assetIds.map((id) =>
-          h(
-            "li",
-            { "data-asset": id },
-            h("a", { href: buildHash("assets", null, { asset: id }) }, names.get(id) ?? id),
-          ),
-        ),
+        report.assetIds.map((id) => h("li", { "data-asset": id }, assetLink(id, names.get(id) ?? id))),
       ),
       h("h3", null, `Evidence going stale (${stale.length} items)`),
       stale.length
@@ -237,8 +232,8 @@ function renderImpact(
               h(
                 "tr",
                 { "data-evidence": s.evidenceId },
-                h("th", { scope: "row" }, s.first.evidence?.title ?? s.evidenceId),
-                h("td", null, s.controlId),
+                h("th", { scope: "row" }, evidenceLink(s.evidenceId, s.first.evidence?.title ?? s.evidenceId)),
+                h("td", null, controlLink(s.controlId)),
                 h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", ")),
               ),
             ),

@@ -14,6 +14,7 @@ import { h, replace, svg } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, frameworkOptions, pageHeader, select } from "../ui/widgets";
 import { load, type Page } from "./page";
+import { controlLink } from "../ui/links";
 
 const PAGE_SIZE = 20;
 const WIDTH = 1000;
@@ -299,7 +300,7 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
     h(
       "div",
       { class: "timeline-label" },
-      h("strong", null, cp.controlId),
+      controlLink(cp.controlId, h("strong", null, cp.controlId)),
       " ",
       h("span", null, cp.control?.title ?? ""),
       h(

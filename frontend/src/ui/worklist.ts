@@ -1,8 +1,21 @@
 /** The missing-evidence worklist's table, shared by the worklist page and the engagement page. */
 import type { MissingEvidenceReport, MissingEvidenceRow } from "../api/types";
 import { DAYS_COLUMN, REASON_LABEL, REASON_ORDER, WORKLIST_COLUMNS, worklistCells } from "../shape/missing";
-import { h } from "./dom";
+import { h, type Child } from "./dom";
+import { idLink, type IdKind } from "./links";
 import { scrollTable } from "./widgets";
+
+/** The columns holding an id, shown as links to its page (the text stays the cell's, as the CSV writes it). */
+const ID_COLUMNS: ReadonlyMap<number, IdKind> = new Map([
+  [WORKLIST_COLUMNS.indexOf("Control"), "control"],
+  [WORKLIST_COLUMNS.indexOf("Asset"), "asset"],
+  [WORKLIST_COLUMNS.indexOf("Vendor"), "vendor"],
+]);
+
+function cellContent(cell: string, i: number): Child {
+  const kind = ID_COLUMNS.get(i);
+  return kind && cell ? idLink(kind, cell) : cell;
+}
 
 /** One table row per worklist row, cells as `worklistCells` writes them (the control is the row header). */
 export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string): HTMLTableRowElement[] {
@@ -16,7 +29,9 @@ export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string):
         "data-reason": row.reason,
       },
       worklistCells(row, asOf).map((cell, i) =>
-        i === 0 ? h("th", { scope: "row" }, cell) : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
+        i === 0
+          ? h("th", { scope: "row" }, cellContent(cell, i))
+          : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cellContent(cell, i)),
       ),
     ),
   );
