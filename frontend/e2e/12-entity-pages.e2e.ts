@@ -5,8 +5,8 @@
  * page without an error.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { api, attrs, launch, open, settled, texts, visit, type Session } from "./support";
+import type { Browser, Page as Tab } from "playwright-core";
+import { DESKTOP, api, attrs, launch, open, settled, texts, visit, type Session } from "./support";
 
 const CONTROL = "AGC-CHG-02"; // has evidence and the demo's open audit exception
 const EVIDENCE = "EV-CHG-02-2026-06-10"; // the evidence that exception sampled
@@ -15,7 +15,7 @@ const VENDOR = "ven-cumulus-cloud";
 
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
 
-async function follow(page: Page, from: string, link: string): Promise<void> {
+async function follow(page: Tab, from: string, link: string): Promise<void> {
   await visit(page, from);
   await settled(page);
   await page.click(link);
@@ -179,6 +179,11 @@ describe("entity pages", () => {
   });
 });
 
+interface Page<N> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { node: N }[];
+}
+
 /** Every id the API knows of the kinds that have a page. */
 async function knownIds(): Promise<Set<string>> {
   const ids = new Set<string>();
@@ -193,11 +198,15 @@ async function knownIds(): Promise<Set<string>> {
   );
   for (const list of [lists.controls, lists.assets, lists.vendors]) for (const e of list.edges) ids.add(e.node.id);
   for (const { node } of lists.frameworks.edges) {
-    const { framework } = await api<{ framework: { criteria: { edges: { node: { id: string } }[] } } }>(
-      "query($f: ID!) { framework(id: $f) { criteria(first: 1000) { edges { node { id } } } } }",
-      { f: node.id },
-    );
-    for (const e of framework.criteria.edges) ids.add(e.node.id);
+    for (let after: string | null = null; ;) {
+      const { framework }: { framework: { criteria: Page<{ id: string }> } } = await api(
+        "query($f: ID!, $after: String) { framework(id: $f) { criteria(first: 500, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }",
+        { f: node.id, after },
+      );
+      for (const e of framework.criteria.edges) ids.add(e.node.id);
+      if (!framework.criteria.pageInfo.hasNextPage) break;
+      after = framework.criteria.pageInfo.endCursor;
+    }
   }
   // Evidence has no list of its own: its controls' items, a page of controls at a time.
   let after: string | null = null;
@@ -287,6 +296,11 @@ describe("every id is a link", () => {
         expect(await s.page.getAttribute("main", "data-page"), href).toBe(page[kind as keyof typeof page]);
         expect(await s.page.locator(".state-error").count(), href).toBe(0);
         expect(await texts(s.page, ".state-empty p"), href).not.toContainEqual(expect.stringMatching(/^There is no/));
+        if (kind !== "asset" && kind !== "criterion") {
+          // The new pages stay within ~3 screens by default.
+          const height = await s.page.evaluate(() => document.documentElement.scrollHeight);
+          expect(height, href).toBeLessThanOrEqual(3 * DESKTOP.height);
+        }
       }
     }
     expect(s.problems).toEqual([]);
