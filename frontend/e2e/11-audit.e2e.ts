@@ -28,7 +28,13 @@ describe("the audit on the engagement page", () => {
     expect(await s.page.textContent(`${row} [data-testid="seed"]`)).toBe(demo.seed);
     expect(await s.page.textContent(row)).toContain(`${demo.size} of ${demo.populationSize}`);
     expect(await attrs(s.page, `${row} .sample-items li`, "data-key")).toEqual(demo.items.map((i) => i.key));
-    expect(await attrs(s.page, `${row} .sample-items a`, "href")).toEqual(demo.items.map((i) => i.evidence!.uri));
+    // Each drawn item's id opens its evidence page; its file is linked beside it.
+    expect(await attrs(s.page, `${row} .sample-items a[data-evidence-link]`, "href")).toEqual(
+      demo.items.map((i) => i.evidence!.uri),
+    );
+    expect(await attrs(s.page, `${row} .sample-items a[data-id-link="evidence"]`, "href")).toEqual(
+      demo.items.map((i) => `#/evidence/${i.evidence!.id}`),
+    );
     // Every in-scope control has a row; those never sampled say so.
     const rows = await attrs(s.page, '[data-testid="samples"] tr[data-control]', "data-control");
     expect(rows).toContain(demo.control);
@@ -51,7 +57,9 @@ describe("the audit on the engagement page", () => {
     expect(await s.page.getAttribute(entry, "data-open")).toBe("1");
     expect(await s.page.getAttribute(entry, "data-severity")).toBe(demo.severity);
     expect(await s.page.textContent(`${entry} [data-testid="description"]`)).toBe(demo.description);
-    expect(await s.page.textContent(`${entry} [data-testid="exception-evidence"]`)).toBe(demo.evidence ?? "—");
+    expect(await s.page.textContent(`${entry} [data-testid="exception-evidence"] a[data-id-link="evidence"]`)).toBe(
+      demo.evidence,
+    );
     const current = await s.page.textContent(`${entry} [data-testid="current-remediation"]`);
     expect(current).toContain("Open");
     expect(current).toContain(demo.current!.owner);
