@@ -22,6 +22,9 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
     hash: "#/engagement/soc2-type2-model-serving",
     ready: '[data-testid="engagement"][data-loaded]',
   },
+  { name: "control", hash: "#/control/AGC-CHG-02", ready: '[data-testid="control-gaps"][data-loaded]' },
+  { name: "vendor", hash: "#/vendor/ven-cumulus-cloud", ready: '[data-testid="lapse"][data-loaded]' },
+  { name: "evidence", hash: "#/evidence/EV-CHG-02-2026-06-10", ready: '[data-testid="evidence-page"][data-loaded]' },
 ];
 
 describe.each([

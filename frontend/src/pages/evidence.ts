@@ -158,7 +158,7 @@ function reviews(ev: EvidencePage): HTMLElement {
       : emptyState(
           ev.status === "PENDING"
             ? "Not reviewed yet: it counts for nothing until accepted."
-            : "Recorded as accepted by an automated control: no review was needed.",
+            : `No review on record: it was recorded as ${ev.status.toLowerCase()} (an automated control's evidence, or loaded from a bundle).`,
         ),
   );
 }
