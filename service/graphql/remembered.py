@@ -52,14 +52,17 @@ REMEMBERED_FIELDS = frozenset(
         "asset",
         "changes",
         "vendors",
+        "vendor",
         "evidence",
         "threats",
         "coverage",
         "blastRadius",
         "missingEvidence",
         "evidenceGaps",
+        "controlPeriod",
         "crosswalk",
         "impact",
+        "vendorLapse",  # without `asOf` it reads the clock: never remembered then
         "threatView",
         "auditExceptions",  # without `at` it reads the clock, and such an answer is never remembered
         "engagements",  # a type2 engagement's report reads the clock (its period may still run): likewise
