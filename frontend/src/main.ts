@@ -5,6 +5,7 @@ import { criterionPage } from "./pages/criterion";
 import { crosswalkPage } from "./pages/crosswalk";
 import { engagementPage } from "./pages/engagement";
 import { impactPage } from "./pages/impact";
+import { matrixPage } from "./pages/matrix";
 import { missingPage } from "./pages/missing";
 import { overviewPage } from "./pages/overview";
 import { frameworksLoader, type Page, type PageContext } from "./pages/page";
@@ -26,10 +27,12 @@ const PAGES: Record<PageName, Page> = {
   crosswalk: crosswalkPage,
   impact: impactPage,
   engagement: engagementPage,
+  matrix: matrixPage,
 };
 
 const NAV: { page: PageName; label: string }[] = [
   { page: "overview", label: "Overview" },
+  { page: "matrix", label: "Criteria matrix" },
   { page: "assets", label: "Assets" },
   { page: "missing", label: "Missing evidence" },
   { page: "period", label: "Type II period" },
@@ -37,7 +40,12 @@ const NAV: { page: PageName; label: string }[] = [
   { page: "impact", label: "Change impact" },
 ];
 
-function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement>; session: HTMLElement } {
+function shell(): {
+  main: HTMLElement;
+  nav: HTMLElement;
+  links: Map<PageName, HTMLAnchorElement>;
+  session: HTMLElement;
+} {
   const links = new Map<PageName, HTMLAnchorElement>();
   const nav = h(
     "nav",
@@ -74,17 +82,20 @@ function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement>; 
     ),
     main,
   );
-  return { main, links, session };
+  return { main, nav, links, session };
 }
 
 function start(): void {
-  const { main, links, session } = shell();
+  const { main, nav, links, session } = shell();
+  // The pages need a key: no navigation to them while signed out.
+  nav.hidden = !getApiKey();
   let controller: AbortController | null = null;
   let lastPage: PageName | null = null;
   let signingIn = false;
 
   const showSession = (me: Me | null): void => {
     setMe(me);
+    nav.hidden = !me && !getApiKey();
     if (!me) {
       replace(session);
       return;
@@ -116,6 +127,7 @@ function start(): void {
     controller?.abort();
     controller = null;
     signingIn = true;
+    nav.hidden = true;
     document.title = "Sign in · Attestgraph";
     main.replaceChildren(
       signInPanel((key, me, remember) => {

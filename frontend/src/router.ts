@@ -1,7 +1,15 @@
 /** Hash routes: `#/<page>[/<id>][?k=v&…]`. Pure parse/format so links and tests agree. */
 
 export type PageName =
-  "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact" | "engagement";
+  | "overview"
+  | "criterion"
+  | "assets"
+  | "missing"
+  | "period"
+  | "crosswalk"
+  | "impact"
+  | "engagement"
+  | "matrix";
 
 export const PAGES: readonly PageName[] = [
   "overview",
@@ -12,6 +20,7 @@ export const PAGES: readonly PageName[] = [
   "crosswalk",
   "impact",
   "engagement",
+  "matrix",
 ];
 
 export interface Route {

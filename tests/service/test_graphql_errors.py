@@ -30,7 +30,7 @@ BAD_MUTATIONS = [
         "assets[0].id",
     ),
     (
-        'mutation { upsertAssets(assets: [{id: "x", kind: MODEL, name: "n", changedAt: "2026-01-01"}]) { id } }',
+        'mutation { upsertAssets(assets: [{id: "x", kind: MODEL, name: "n", changedAt: "2026-01-01T09:00"}]) { id } }',
         "BAD_USER_INPUT",
         "UTC offset",
     ),

@@ -245,6 +245,22 @@ export type AssetChangesQueryVariables = Exact<{
 
 export type AssetChangesQuery = { asset: { id: string, name: string, changedAt: string | null, changes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, kind: ChangeKind, note: string | null, propagatedFrom: string | null, recordedAt: string | null, recordedBy: string | null } }> } } | null };
 
+export type ControlOwnersQueryVariables = Exact<{
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type ControlOwnersQuery = { controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, owner: string } }> } };
+
+export type MatrixCriterionQueryVariables = Exact<{
+  id: string;
+  first: number | null | undefined;
+}>;
+
+
+export type MatrixCriterionQuery = { criterion: { id: string, ref: string, controls: Array<{ id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string>, evidence: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null } }> } }> } | null };
+
 export type FrameworksQueryVariables = Exact<{
   first: number | null | undefined;
   after: string | null | undefined;

@@ -14,6 +14,7 @@ import {
   sortEvidenceNewestFirst,
 } from "../shape/evidence";
 import { observedLabel, observedSpan } from "../shape/observation";
+import { ownerCell } from "../ui/owner";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { carvedOutFlag, field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
@@ -256,7 +257,9 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
     h(
       "p",
       { class: "muted small" },
-      `Owner: ${control.owner || "none"} · ${control.status.toLowerCase().replace("_", " ")} · ${control.frequency.toLowerCase()} · ${control.kind.toLowerCase()}${control.automated ? " · automated" : ""}`,
+      "Owner: ",
+      ownerCell(control),
+      ` · ${control.status.toLowerCase().replace("_", " ")} · ${control.frequency.toLowerCase()} · ${control.kind.toLowerCase()}${control.automated ? " · automated" : ""}`,
     ),
     finding ? h("p", { class: "finding", "data-testid": "control-reason" }, finding.reason) : null,
     control.status === "CARVED_OUT" ? reliesOn(control, at) : null,

@@ -1,8 +1,12 @@
 /** The missing-evidence worklist's table, shared by the worklist page and the engagement page. */
 import type { MissingEvidenceReport, MissingEvidenceRow } from "../api/types";
 import { DAYS_COLUMN, REASON_LABEL, REASON_ORDER, WORKLIST_COLUMNS, worklistCells } from "../shape/missing";
+import { NO_OWNER } from "../shape/owner";
 import { h } from "./dom";
+import { ownerCell } from "./owner";
 import { scrollTable } from "./widgets";
+
+const OWNER_COLUMN = WORKLIST_COLUMNS.indexOf("Owner");
 
 /** One table row per worklist row, cells as `worklistCells` writes them (the control is the row header). */
 export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string): HTMLTableRowElement[] {
@@ -16,7 +20,11 @@ export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string):
         "data-reason": row.reason,
       },
       worklistCells(row, asOf).map((cell, i) =>
-        i === 0 ? h("th", { scope: "row" }, cell) : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
+        i === 0
+          ? h("th", { scope: "row" }, cell)
+          : i === OWNER_COLUMN && cell === NO_OWNER
+            ? h("td", null, ownerCell({ id: row.controlId, owner: "" }))
+            : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
       ),
     ),
   );

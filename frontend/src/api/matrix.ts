@@ -1,0 +1,47 @@
+/**
+ * The criteria matrix's documents: every control's owner (for the owner filter, one paged list),
+ * and one criterion's controls with their evidence (asked when a row is expanded).
+ */
+import { fetchAll, gql, type RequestOptions } from "./client";
+import type * as G from "./generated";
+
+export type ControlOwner = G.ControlOwnersQuery["controls"]["edges"][number]["node"];
+export type MatrixCriterion = NonNullable<G.MatrixCriterionQuery["criterion"]>;
+export type MatrixControl = MatrixCriterion["controls"][number];
+
+/** Every control's id, owner and domain: the owner filter matches a criterion by its controls' owners. */
+export async function listControlOwners(options?: RequestOptions): Promise<ControlOwner[]> {
+  const { nodes } = await fetchAll<ControlOwner>(async (first, after) => {
+    const data = await gql<G.ControlOwnersQuery>(
+      "list the controls' owners",
+      /* GraphQL */ `query ControlOwners($first: Int, $after: String) {
+        controls(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id owner } } }
+      }`,
+      { first, after },
+      options,
+    );
+    return data.controls;
+  }, 500);
+  return nodes;
+}
+
+export const MATRIX_EVIDENCE_SHOWN = 10;
+
+/** A criterion's controls (all their fields, so an owner can be set from them) and their latest evidence. */
+export async function fetchMatrixCriterion(id: string, options?: RequestOptions): Promise<MatrixCriterion | null> {
+  const data = await gql<G.MatrixCriterionQuery>(
+    `load the controls of ${id}`,
+    /* GraphQL */ `query MatrixCriterion($id: ID!, $first: Int) {
+      criterion(id: $id) {
+        id ref
+        controls {
+          id title description domain owner status frequency kind automated expectedEvidence
+          evidence(first: $first) { totalCount edges { node { id title status collectedAt validUntil } } }
+        }
+      }
+    }`,
+    { id, first: MATRIX_EVIDENCE_SHOWN },
+    options,
+  );
+  return data.criterion;
+}
