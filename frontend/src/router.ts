@@ -1,15 +1,7 @@
 /** Hash routes: `#/<page>[/<id>][?k=v&…]`. Pure parse/format so links and tests agree. */
 
 export type PageName =
-  | "overview"
-  | "criterion"
-  | "assets"
-  | "missing"
-  | "period"
-  | "crosswalk"
-  | "impact"
-  | "engagement"
-  | "matrix";
+  "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact" | "engagement" | "matrix";
 
 export const PAGES: readonly PageName[] = [
   "overview",

@@ -4,7 +4,8 @@ import type { ControlDetail, ControlFinding, ControlVendor, CriterionCoverage, C
 import { buildHash, criterionHash } from "../router";
 import { REPORT_STATE_LABEL, reportName, reportState } from "../shape/carveout";
 import { compareRefs } from "../shape/coverage";
-import { RELATIONSHIP_LABEL, RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
+import { RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
+import { relationshipSentence, strengthTitle, strengthWord } from "../shape/words";
 import { asOfFromDateInput, formatDate, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import {
   VALIDITY_LABEL,
@@ -162,7 +163,7 @@ function why(row: CriterionCoverage | null, ctx: PageContext): HTMLElement {
           ),
         ),
         h("td", null, v.criterion?.framework?.name ?? ""),
-        h("td", null, `${RELATIONSHIP_SYMBOL[v.relationship]} ${RELATIONSHIP_LABEL[v.relationship]}`),
+        h("td", null, relationshipSentence(v.criterion?.ref ?? refOf(v.criterionId), v.relationship, row.ref)),
         h("td", null, statusBadge(v.neighbourStatus)),
         h("td", null, statusBadge(v.candidate)),
       ),
@@ -170,7 +171,7 @@ function why(row: CriterionCoverage | null, ctx: PageContext): HTMLElement {
     section.append(
       scrollTable(
         "Crosswalk candidates (the best one wins)",
-        ["Criterion", "Framework", "It is", "Its status", "Candidate"],
+        ["Criterion", "Framework", "Relationship", "Its status", "Candidate"],
         rows,
       ),
     );
@@ -382,10 +383,10 @@ function mappings(c: CriterionDetail, ctx: PageContext): HTMLElement {
         h(
           "td",
           null,
-          `${c.ref} is ${RELATIONSHIP_LABEL[m.relationship]} it `,
+          `${relationshipSentence(c.ref, m.relationship, m.other?.ref ?? refOf(m.otherId))} `,
           h("span", { "aria-hidden": "true" }, `(${RELATIONSHIP_SYMBOL[m.relationship]})`),
         ),
-        h("td", { class: "num" }, m.strength),
+        h("td", { title: strengthTitle(m.strength), "data-strength": m.strength }, strengthWord(m.strength)),
         h("td", null, m.rationale),
       ),
     );

@@ -43,7 +43,9 @@ export const matrixPage: Page = {
       form,
       h("section", { class: "card" }, summary, body),
     );
-    void load(form, "frameworks", ctx.signal, ctx.frameworks, (frameworks) => controls(ctx, frameworks, form, summary, body));
+    void load(form, "frameworks", ctx.signal, ctx.frameworks, (frameworks) =>
+      controls(ctx, frameworks, form, summary, body),
+    );
   },
 };
 
@@ -291,7 +293,9 @@ function controlList(r: MatrixRow, controls: readonly MatrixControl[]): HTMLElem
                   h("code", null, e.id),
                   ` ${e.title} · ${e.status.toLowerCase()} · collected `,
                   h("time", { datetime: e.collectedAt }, formatDate(e.collectedAt)),
-                  e.validUntil ? [" · valid until ", h("time", { datetime: e.validUntil }, formatDate(e.validUntil))] : null,
+                  e.validUntil
+                    ? [" · valid until ", h("time", { datetime: e.validUntil }, formatDate(e.validUntil))]
+                    : null,
                 ),
               ),
               c.evidence.totalCount > MATRIX_EVIDENCE_SHOWN

@@ -268,7 +268,15 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
   const carved = carvedOutCriteria(report.criteria);
   if (carved.length > 0) attention.append(carvedOutList(carved, asOf));
   // Collapsed by default: the overview stays a page of summaries (printing opens them).
-  return [summary, disclosure(`Categories and criteria needing attention (${worst.length})`, "framework-details", categories, attention)];
+  return [
+    summary,
+    disclosure(
+      `Categories and criteria needing attention (${worst.length})`,
+      "framework-details",
+      categories,
+      attention,
+    ),
+  ];
 }
 
 /** Criteria whose controls are all carved out, whatever their status: a SOC 2 report lists them apart. */

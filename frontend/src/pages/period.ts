@@ -14,6 +14,7 @@ import { h, replace, svg } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, frameworkOptions, pageHeader, select } from "../ui/widgets";
 import { load, type Page } from "./page";
+import { gapsExportButton, type GapsSource } from "./period-export";
 
 const PAGE_SIZE = 20;
 const WIDTH = 1000;
@@ -85,6 +86,13 @@ export const periodPage: Page = {
         h("div", { class: "field field-button" }, apply),
       );
       const engagement = (): string | null => (picker.value === CUSTOM_PERIOD ? null : picker.value);
+      const exported = (): GapsSource | null => {
+        const id = engagement();
+        if (id !== null) return { engagement: id };
+        if (!start.value || !end.value || start.value > end.value) return null;
+        return { framework: fw.value || null, ...periodRange(start.value, end.value) };
+      };
+      form.append(h("div", { class: "field field-button" }, gapsExportButton(exported, ctx.signal)));
 
       // Cursors of the pages before the current one, for "Previous".
       let cursors: (string | null)[] = [null];

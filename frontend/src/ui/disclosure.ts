@@ -5,7 +5,12 @@ export function disclosure(label: string, testid: string, ...content: Child[]): 
   const body = h("div", { class: "collapsible-body", hidden: true, "data-testid": `${testid}-body` }, ...content);
   const button = h(
     "button",
-    { type: "button", class: "button button-secondary disclosure-button", "aria-expanded": "false", "data-testid": testid },
+    {
+      type: "button",
+      class: "button button-secondary disclosure-button",
+      "aria-expanded": "false",
+      "data-testid": testid,
+    },
     h("span", { class: "disclosure-mark", "aria-hidden": "true" }, "▸"),
     ` ${label}`,
   );

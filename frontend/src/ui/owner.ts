@@ -10,11 +10,7 @@ export function ownerCell(control: ControlFields | { id: string; owner?: string 
     { class: "owner owner-none", "data-testid": "no-owner" },
     h("em", null, NO_OWNER),
     " (",
-    h(
-      "a",
-      { href: ownerEditHref(control), title: `Set the owner of ${control.id} (editors and admins)` },
-      "set it",
-    ),
+    h("a", { href: ownerEditHref(control), title: `Set the owner of ${control.id} (editors and admins)` }, "set it"),
     ")",
   );
 }
