@@ -10,7 +10,7 @@ import {
   describeMapping,
   type CrosswalkMatrix,
 } from "../shape/crosswalk";
-import { RELATIONSHIP_VERB, strengthTitle, strengthWord } from "../shape/words";
+import { RELATIONSHIP_VERB, plural, strengthTitle, strengthWord } from "../shape/words";
 import { orderFrameworks } from "../shape/coverage";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
@@ -70,7 +70,7 @@ export const crosswalkPage: Page = {
             for (const option of target.options) {
               const name = frameworks.find((f) => f.id === option.value)?.name ?? option.value;
               option.textContent = byTarget.has(option.value)
-                ? `${name} (${byTarget.get(option.value)} mappings)`
+                ? `${name} (${plural(byTarget.get(option.value)!, "mapping")})`
                 : name;
             }
             const best = [...byTarget.entries()].sort((a, b) => b[1] - a[1])[0];
@@ -130,7 +130,7 @@ function renderCrosswalk(
       "p",
       { class: "muted", "data-testid": "crosswalk-summary" },
       h("span", { "data-testid": "mapping-count" }, totalCount),
-      ` mappings from ${source.name} to ${target.name}: `,
+      ` ${totalCount === 1 ? "mapping" : "mappings"} from ${source.name} to ${target.name}: `,
       (Object.keys(matrix.counts) as (keyof typeof matrix.counts)[])
         .map((k, i) => `${i ? ", " : ""}${matrix.counts[k]} ${RELATIONSHIP_LABEL[k]} (${RELATIONSHIP_SYMBOL[k]})`)
         .join(""),

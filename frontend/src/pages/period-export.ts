@@ -9,7 +9,8 @@ import { downloadText } from "../ui/widgets";
 /** What the page shows: an engagement's period, or a custom one (instants from periodRange). */
 export type GapsSource = { engagement: string } | { framework: string | null; start: string; end: string };
 
-const BATCH = 100;
+// The page's own page size: a page of controls with their intervals stays inside the cost budget.
+const BATCH = 20;
 
 async function everyControlWithGaps(source: GapsSource, signal: AbortSignal): Promise<ControlPeriod[]> {
   const out: ControlPeriod[] = [];

@@ -2,6 +2,7 @@
  * 5. Type II period view: each control's expected evidence intervals over a period, gaps highlighted.
  * The period is a Type II engagement's (scoped to it; the first one by default) or a custom one.
  */
+import { plural } from "../shape/words";
 import { fetchEngagementGaps, listEngagements } from "../api/engagements";
 import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
 import type { ControlPeriod, EngagementScope, EngagementSummary, Framework } from "../api/types";
@@ -157,9 +158,9 @@ export const periodPage: Page = {
             "p",
             null,
             h("strong", { "data-testid": "total-gaps" }, data.totalGaps),
-            ` gap intervals across `,
+            ` gap ${data.totalGaps === 1 ? "interval" : "intervals"} across `,
             h("span", { "data-testid": "control-count" }, conn.totalCount),
-            ` controls, ${formatDate(data.start)} to ${formatDate(new Date(Date.parse(data.end) - 1).toISOString())}.`,
+            ` ${conn.totalCount === 1 ? "control" : "controls"}, ${formatDate(data.start)} to ${formatDate(new Date(Date.parse(data.end) - 1).toISOString())}.`,
           ),
           legend(),
         );
@@ -253,7 +254,7 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
   const evidence = cp.control?.evidence.edges.map((e) => e.node) ?? [];
   const segments = timelineSegments(cp.intervals, start, end, WIDTH, evidence);
   const share = gapShare(cp.intervals);
-  const label = `${cp.controlId}: ${cp.gaps} of ${cp.intervals.length} ${cp.frequency} intervals are gaps (${share}%)`;
+  const label = `${cp.controlId}: ${cp.gaps} of ${plural(cp.intervals.length, `${cp.frequency} interval`)} ${cp.gaps === 1 ? "is a gap" : "are gaps"} (${share}%)`;
   const span = (seg: TimelineSegment): string => `${formatDate(seg.start)} → ${formatDate(seg.end)}`;
   const bar = svg(
     "svg",
@@ -294,7 +295,7 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
         `${span(s)}: ${s.label}`,
       ),
     ),
-    segments.length > RUNS_LISTED ? h("li", null, `and ${segments.length - RUNS_LISTED} more runs`) : null,
+    segments.length > RUNS_LISTED ? h("li", null, `and ${plural(segments.length - RUNS_LISTED, "more run")}`) : null,
   );
   return h(
     "div",
