@@ -6,6 +6,7 @@ import { crosswalkPage } from "./pages/crosswalk";
 import { engagementPage } from "./pages/engagement";
 import { impactPage } from "./pages/impact";
 import { matrixPage } from "./pages/matrix";
+import { ownerPage } from "./pages/owner";
 import { missingPage } from "./pages/missing";
 import { overviewPage } from "./pages/overview";
 import { frameworksLoader, type Page, type PageContext } from "./pages/page";
@@ -28,6 +29,7 @@ const PAGES: Record<PageName, Page> = {
   impact: impactPage,
   engagement: engagementPage,
   matrix: matrixPage,
+  owner: ownerPage,
 };
 
 const NAV: { page: PageName; label: string }[] = [

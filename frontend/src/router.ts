@@ -1,7 +1,16 @@
 /** Hash routes: `#/<page>[/<id>][?k=v&…]`. Pure parse/format so links and tests agree. */
 
 export type PageName =
-  "overview" | "criterion" | "assets" | "missing" | "period" | "crosswalk" | "impact" | "engagement" | "matrix";
+  | "overview"
+  | "criterion"
+  | "assets"
+  | "missing"
+  | "period"
+  | "crosswalk"
+  | "impact"
+  | "engagement"
+  | "matrix"
+  | "owner";
 
 export const PAGES: readonly PageName[] = [
   "overview",
@@ -13,6 +22,7 @@ export const PAGES: readonly PageName[] = [
   "impact",
   "engagement",
   "matrix",
+  "owner",
 ];
 
 export interface Route {

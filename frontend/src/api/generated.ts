@@ -48,6 +48,35 @@ export type ChangeKind =
   | 'REDEPLOY'
   | 'RETRAIN';
 
+export type ControlInput = {
+  /** Asset ids. */
+  appliesTo: Array<string>;
+  /** Operated by a system, which may record accepted evidence. */
+  automated: boolean;
+  /** What the control does and how. */
+  description: string;
+  /** Area it belongs to. */
+  domain: string;
+  /** What an auditor expects to see: kinds and examples. */
+  expectedEvidence: Array<string>;
+  /** How often it operates. */
+  frequency: Frequency;
+  /** Stable key of the node, unique within its label. */
+  id: string;
+  /** Prevents, detects or corrects. */
+  kind: ControlKind;
+  /** Who answers for it. */
+  owner: string;
+  /** Vendor ids whose reports stand in for it (required when carved out). */
+  reliesOn: Array<string>;
+  /** Criterion ids. */
+  satisfies: Array<string>;
+  /** Whether it is in place. */
+  status: ControlStatus;
+  /** Short name of the control. */
+  title: string;
+};
+
 export type ControlKind =
   | 'CORRECTIVE'
   | 'DETECTIVE'
@@ -260,6 +289,22 @@ export type MatrixCriterionQueryVariables = Exact<{
 
 
 export type MatrixCriterionQuery = { criterion: { id: string, ref: string, controls: Array<{ id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string>, evidence: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null } }> } }> } | null };
+
+export type ControlFieldsFragment = { id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> };
+
+export type ControlOwnerQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ControlOwnerQuery = { control: { id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> } | null };
+
+export type SetControlOwnerMutationVariables = Exact<{
+  control: ControlInput;
+}>;
+
+
+export type SetControlOwnerMutation = { upsertControls: Array<{ id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> }> };
 
 export type FrameworksQueryVariables = Exact<{
   first: number | null | undefined;

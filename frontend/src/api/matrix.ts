@@ -45,3 +45,36 @@ export async function fetchMatrixCriterion(id: string, options?: RequestOptions)
   );
   return data.criterion;
 }
+
+const CONTROL_FIELDS = /* GraphQL */ `
+  fragment ControlFields on Control { id title description domain owner status frequency kind automated expectedEvidence }`;
+
+export type ControlFields = G.ControlFieldsFragment;
+
+const CONTROL_OWNER = /* GraphQL */ `query ControlOwner($id: ID!) { control(id: $id) { ...ControlFields } }`;
+const SET_CONTROL_OWNER = /* GraphQL */ `mutation SetControlOwner($control: ControlInput!) {
+    upsertControls(controls: [$control]) { ...ControlFields }
+  }`;
+
+/** A control's own fields (what upsertControls writes); null when there is no such control. */
+export async function fetchControlFields(id: string, options?: RequestOptions): Promise<ControlFields | null> {
+  const data = await gql<G.ControlOwnerQuery>(`load control ${id}`, CONTROL_OWNER + CONTROL_FIELDS, { id }, options);
+  return data.control;
+}
+
+/** Set a control's owner: upsertControls writes every field, so the others go back as they are
+ * (edges are only ever added by it, so none is lost). */
+export async function setControlOwner(
+  control: ControlFields,
+  owner: string,
+  options?: RequestOptions,
+): Promise<ControlFields> {
+  const { id, title, description, domain, status, frequency, kind, automated, expectedEvidence } = control;
+  const data = await gql<G.SetControlOwnerMutation>(
+    `set the owner of ${id}`,
+    SET_CONTROL_OWNER + CONTROL_FIELDS,
+    { control: { id, title, description, domain, status, frequency, kind, automated, expectedEvidence, owner } },
+    options,
+  );
+  return data.upsertControls[0]!;
+}

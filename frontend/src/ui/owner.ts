@@ -1,8 +1,8 @@
 /** An owner in a page: the name, or "no owner set" with a link to where it is set. */
-import { NO_OWNER, ownerEditHref, type ControlFields } from "../shape/owner";
+import { NO_OWNER, ownerEditHash } from "../shape/owner";
 import { h } from "./dom";
 
-export function ownerCell(control: ControlFields | { id: string; owner?: string | null }): HTMLElement {
+export function ownerCell(control: { id: string; owner?: string | null }): HTMLElement {
   const name = control.owner?.trim();
   if (name) return h("span", { class: "owner" }, name);
   return h(
@@ -10,7 +10,7 @@ export function ownerCell(control: ControlFields | { id: string; owner?: string 
     { class: "owner owner-none", "data-testid": "no-owner" },
     h("em", null, NO_OWNER),
     " (",
-    h("a", { href: ownerEditHref(control), title: `Set the owner of ${control.id} (editors and admins)` }, "set it"),
+    h("a", { href: ownerEditHash(control.id), title: `Set the owner of ${control.id} (editors and admins)` }, "set it"),
     ")",
   );
 }

@@ -23,7 +23,7 @@ export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string):
         i === 0
           ? h("th", { scope: "row" }, cell)
           : i === OWNER_COLUMN && cell === NO_OWNER
-            ? h("td", null, ownerCell({ id: row.controlId, owner: "" }))
+            ? h("td", null, ownerCell({ id: row.controlId }))
             : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cell),
       ),
     ),

@@ -11,7 +11,7 @@ import {
   matrixRows,
   naturalCompare,
 } from "../../src/shape/matrix";
-import { NO_OWNER, ownerEditHref, ownerText } from "../../src/shape/owner";
+import { NO_OWNER, checkOwner, ownerEditHash, ownerText } from "../../src/shape/owner";
 
 const row = (ref: string, status: CoverageStatus, category: string, controls: string[]): CoverageRow => ({
   criterionId: `soc2:${ref}`,
@@ -109,27 +109,14 @@ describe("owners", () => {
     expect(ownerText("sre")).toBe("sre");
   });
 
-  it("links to GraphiQL with the upsertControls that sets it, every field carried over", () => {
-    const href = ownerEditHref({
-      id: "k2",
-      title: 'Say "hi"',
-      description: "d",
-      domain: "Access",
-      owner: "",
-      status: "IMPLEMENTED",
-      frequency: "MONTHLY",
-      kind: "DETECTIVE",
-      automated: true,
-      expectedEvidence: ["log"],
+  it("links to the owner page, and refuses an empty owner naming the API's field", () => {
+    expect(ownerEditHash("soc2 ctl/1")).toBe("#/owner/soc2%20ctl%2F1");
+    expect(checkOwner("  ")).toEqual({
+      ok: false,
+      field: "controls.owner",
+      reason: "type who answers for the control",
     });
-    expect(href.startsWith("/graphql?q=")).toBe(true);
-    const doc = decodeURIComponent(href.slice("/graphql?q=".length));
-    expect(doc).toContain('upsertControls(controls: [{ id: "k2", title: "Say \\"hi\\""');
-    expect(doc).toContain("status: IMPLEMENTED, frequency: MONTHLY, kind: DETECTIVE");
-    expect(doc).toContain('automated: true, expectedEvidence: ["log"], owner: ""');
-    const bare = decodeURIComponent(ownerEditHref({ id: "k9" }).slice("/graphql?q=".length));
-    expect(bare).toContain('control(id: "k9")');
-    expect(bare).toContain("mutation SetOwner");
+    expect(checkOwner(" Head of SRE ")).toEqual({ ok: true, value: "Head of SRE" });
   });
 });
 
