@@ -8,8 +8,8 @@ from graph.store import GraphStore
 from tests.graphs import GraphBuilder, day
 from tests.service.conftest import LiveServer
 
-COVERAGE = "query($at: DateTime) { coverage(framework: \"fw\", asOf: $at) { asOf totals { covered partial } } }"
-MISSING = "query($at: DateTime) { missingEvidence(framework: \"fw\", asOf: $at) { asOf totalCount } }"
+COVERAGE = 'query($at: DateTime) { coverage(framework: "fw", asOf: $at) { asOf totals { covered partial } } }'
+MISSING = 'query($at: DateTime) { missingEvidence(framework: "fw", asOf: $at) { asOf totalCount } }'
 
 
 def seeded(store: GraphStore) -> None:
