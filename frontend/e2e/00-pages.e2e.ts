@@ -22,6 +22,8 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
     hash: "#/engagement/soc2-type2-model-serving",
     ready: '[data-testid="engagement"][data-loaded]',
   },
+  { name: "matrix", hash: "#/matrix?framework=soc2-tsc-2017", ready: '[data-testid="criteria-matrix"][data-loaded]' },
+  { name: "owner", hash: "#/owner/AGC-GOV-01", ready: '[data-testid="owner-page"][data-loaded]' },
 ];
 
 describe.each([
