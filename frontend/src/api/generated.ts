@@ -288,7 +288,7 @@ export type MatrixCriterionQueryVariables = Exact<{
 }>;
 
 
-export type MatrixCriterionQuery = { criterion: { id: string, ref: string, controls: Array<{ id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string>, evidence: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null } }> } }> } | null };
+export type MatrixCriterionQuery = { criterion: { id: string, ref: string, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus, evidence: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null } }> } }> } | null };
 
 export type ControlFieldsFragment = { id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> };
 

@@ -27,7 +27,7 @@ export async function listControlOwners(options?: RequestOptions): Promise<Contr
 
 export const MATRIX_EVIDENCE_SHOWN = 10;
 
-/** A criterion's controls (all their fields, so an owner can be set from them) and their latest evidence. */
+/** A criterion's controls and their first evidence items (in id order; the rest are on the criterion page). */
 export async function fetchMatrixCriterion(id: string, options?: RequestOptions): Promise<MatrixCriterion | null> {
   const data = await gql<G.MatrixCriterionQuery>(
     `load the controls of ${id}`,
@@ -35,7 +35,7 @@ export async function fetchMatrixCriterion(id: string, options?: RequestOptions)
       criterion(id: $id) {
         id ref
         controls {
-          id title description domain owner status frequency kind automated expectedEvidence
+          id title owner status
           evidence(first: $first) { totalCount edges { node { id title status collectedAt validUntil } } }
         }
       }
