@@ -2,7 +2,7 @@
 import { listEngagements } from "../api/engagements";
 import { fetchCoverage } from "../api/queries";
 import type { CoverageReport, CoverageRow, Framework } from "../api/types";
-import { criterionHash, engagementHash } from "../router";
+import { buildHash, criterionHash, engagementHash } from "../router";
 import { carvedOutCriteria } from "../shape/carveout";
 import { orderCategories, orderFrameworks, percent, worstCriteria } from "../shape/coverage";
 import { engagementWhen } from "../shape/engagement";
@@ -202,6 +202,11 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
     countsList(totals, "total"),
     coverageBar(totals, "All criteria"),
     h("p", { class: "muted small" }, "As of ", h("time", { datetime: report.asOf }, formatDateTime(report.asOf))),
+    h(
+      "a",
+      { href: buildHash("matrix", null, { framework: report.frameworkId }), "data-testid": "matrix-link" },
+      `All ${totals.total} criteria in the matrix`,
+    ),
   );
 
   const categoryRows = orderCategories(report.byCategory, report.criteria).map((c) =>
