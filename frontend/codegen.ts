@@ -7,7 +7,13 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
   schema: "../docs/schema.graphql",
-  documents: ["src/api/queries.ts", "src/api/engagements.ts", "src/api/audit.ts", "src/api/entities.ts"],
+  documents: [
+    "src/api/queries.ts",
+    "src/api/engagements.ts",
+    "src/api/audit.ts",
+    "src/api/entities.ts",
+    "src/api/matrix.ts",
+  ],
   // Only the `/* GraphQL */` literals are documents: the client's own `gql(what, query)` is no tag.
   pluckConfig: { globalGqlIdentifierName: [], modules: [] },
   generates: {

@@ -25,6 +25,8 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: "control", hash: "#/control/AGC-CHG-02", ready: '[data-testid="control-gaps"][data-loaded]' },
   { name: "vendor", hash: "#/vendor/ven-cumulus-cloud", ready: '[data-testid="lapse"][data-loaded]' },
   { name: "evidence", hash: "#/evidence/EV-CHG-02-2026-06-10", ready: '[data-testid="evidence-page"][data-loaded]' },
+  { name: "matrix", hash: "#/matrix?framework=soc2-tsc-2017", ready: '[data-testid="criteria-matrix"][data-loaded]' },
+  { name: "owner", hash: "#/owner/AGC-GOV-01", ready: '[data-testid="owner-page"][data-loaded]' },
 ];
 
 describe.each([

@@ -105,6 +105,10 @@ describe("overview", () => {
       "Privacy",
     ]);
 
+    // The framework's tables are collapsed by default.
+    expect(await s.page.isHidden(`${section} [data-testid="framework-details-body"]`)).toBe(true);
+    await s.page.click(`${section} [data-testid="framework-details"]`);
+    expect(await s.page.isVisible(`${section} [data-testid="categories"]`)).toBe(true);
     const showAll = s.page.locator(`${section} .attention button`);
     if (await showAll.count()) await showAll.click();
     const shown = await s.page.$$eval(`${section} [data-testid="worst-criteria"] li`, (lis) =>

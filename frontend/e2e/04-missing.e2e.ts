@@ -54,9 +54,11 @@ describe("missing-evidence worklist", () => {
       ),
     );
     expect([...shown].sort()).toEqual(all.rows.edges.map((e) => key(e.node)).sort());
-    // since ascending, rows without one last
-    const since = (k: string) => all.rows.edges.find((e) => key(e.node) === k)!.node.since;
-    const times = shown.map((k) => since(k));
+    // never collected first (the most overdue of all), then since ascending, other rows without one last
+    const node = (k: string) => all.rows.edges.find((e) => key(e.node) === k)!.node;
+    const never = shown.map((k) => node(k).reason === "NEVER_COLLECTED");
+    expect(never).toEqual([...never].sort((a, b) => Number(b) - Number(a)));
+    const times = shown.filter((k) => node(k).reason !== "NEVER_COLLECTED").map((k) => node(k).since);
     const firstNull = times.indexOf(null);
     if (firstNull !== -1) expect(times.slice(firstNull).every((t) => t === null)).toBe(true);
     const dated = times.filter((t): t is string => t !== null).map(Date.parse);
@@ -92,11 +94,11 @@ describe("missing-evidence worklist", () => {
     const owners = await s.page.$$eval('select[name="owner"] option', (os) =>
       os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
     );
-    const expectedOwners = new Set(forSoc2.rows.edges.map((e) => e.node.control?.owner?.trim() || "(no owner)"));
+    const expectedOwners = new Set(forSoc2.rows.edges.map((e) => e.node.control?.owner?.trim() || "no owner set"));
     expect(new Set(owners)).toEqual(expectedOwners);
     const owner = owners[0]!;
     await s.page.selectOption('select[name="owner"]', owner);
-    const want = forSoc2.rows.edges.filter((e) => (e.node.control?.owner?.trim() || "(no owner)") === owner).length;
+    const want = forSoc2.rows.edges.filter((e) => (e.node.control?.owner?.trim() || "no owner set") === owner).length;
     expect(await s.page.locator('[data-testid="worklist-table"] tbody tr').count()).toBe(want);
     expect(new URLSearchParams(new URL(s.page.url()).hash.split("?")[1]).get("owner")).toBe(owner);
   });

@@ -122,6 +122,7 @@ describe("carved-out criteria", () => {
     await s.page.waitForSelector(`section[data-framework="${SOC2}"][data-loaded]`);
     await settled(s.page);
     const section = `section[data-framework="${SOC2}"]`;
+    await s.page.click(`${section} [data-testid="framework-details"]`); // collapsed by default
     const showAll = s.page.locator(`${section} .attention button`);
     if (await showAll.count()) await showAll.click();
     const worst = `${section} [data-testid="worst-criteria"] li[data-criterion="${CC64}"]`;

@@ -7,6 +7,8 @@ import { crosswalkPage } from "./pages/crosswalk";
 import { engagementPage } from "./pages/engagement";
 import { evidencePage } from "./pages/evidence";
 import { impactPage } from "./pages/impact";
+import { matrixPage } from "./pages/matrix";
+import { ownerPage } from "./pages/owner";
 import { missingPage } from "./pages/missing";
 import { overviewPage } from "./pages/overview";
 import { frameworksLoader, type Page, type PageContext } from "./pages/page";
@@ -32,10 +34,13 @@ const PAGES: Record<PageName, Page> = {
   control: controlPage,
   vendor: vendorPage,
   evidence: evidencePage,
+  matrix: matrixPage,
+  owner: ownerPage,
 };
 
 const NAV: { page: PageName; label: string }[] = [
   { page: "overview", label: "Overview" },
+  { page: "matrix", label: "Criteria matrix" },
   { page: "assets", label: "Assets" },
   { page: "missing", label: "Missing evidence" },
   { page: "period", label: "Type II period" },
@@ -43,7 +48,12 @@ const NAV: { page: PageName; label: string }[] = [
   { page: "impact", label: "Change impact" },
 ];
 
-function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement>; session: HTMLElement } {
+function shell(): {
+  main: HTMLElement;
+  nav: HTMLElement;
+  links: Map<PageName, HTMLAnchorElement>;
+  session: HTMLElement;
+} {
   const links = new Map<PageName, HTMLAnchorElement>();
   const nav = h(
     "nav",
@@ -80,17 +90,20 @@ function shell(): { main: HTMLElement; links: Map<PageName, HTMLAnchorElement>; 
     ),
     main,
   );
-  return { main, links, session };
+  return { main, nav, links, session };
 }
 
 function start(): void {
-  const { main, links, session } = shell();
+  const { main, nav, links, session } = shell();
+  // The pages need a key: no navigation to them while signed out.
+  nav.hidden = !getApiKey();
   let controller: AbortController | null = null;
   let lastPage: PageName | null = null;
   let signingIn = false;
 
   const showSession = (me: Me | null): void => {
     setMe(me);
+    nav.hidden = !me && !getApiKey();
     if (!me) {
       replace(session);
       return;
@@ -122,6 +135,7 @@ function start(): void {
     controller?.abort();
     controller = null;
     signingIn = true;
+    nav.hidden = true;
     document.title = "Sign in · Attestgraph";
     main.replaceChildren(
       signInPanel((key, me, remember) => {

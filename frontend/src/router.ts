@@ -11,7 +11,9 @@ export type PageName =
   | "engagement"
   | "control"
   | "vendor"
-  | "evidence";
+  | "evidence"
+  | "matrix"
+  | "owner";
 
 export const PAGES: readonly PageName[] = [
   "overview",
@@ -25,6 +27,8 @@ export const PAGES: readonly PageName[] = [
   "control",
   "vendor",
   "evidence",
+  "matrix",
+  "owner",
 ];
 
 export interface Route {

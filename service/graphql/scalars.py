@@ -1,4 +1,5 @@
-"""GraphQL scalars: times are ISO-8601 instants with an explicit offset, returned in UTC."""
+"""GraphQL scalars: times are ISO-8601 instants with an explicit offset (or a plain date: the start of
+that UTC day), returned in UTC."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ ISO_INSTANT = re.compile(
     re.ASCII,
 )
 
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
 
 def parse_instant(value: object) -> datetime:
     if not isinstance(value, str):
@@ -26,6 +29,9 @@ def parse_instant(value: object) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{shown} is not an ISO-8601 date-time") from None
+    if parsed.tzinfo is None and PLAIN_DATE.fullmatch(value):
+        # A day names one UTC day unambiguously (times are UTC throughout): its first instant.
+        return parsed.replace(tzinfo=UTC)
     if parsed.tzinfo is None:
         raise ValueError(f"{shown} has no UTC offset; add Z or +hh:mm")
     try:
@@ -43,7 +49,10 @@ DateTime = datetime
 
 DATETIME_SCALAR = strawberry.scalar(
     name="DateTime",
-    description="An instant as ISO-8601 with an offset (returned in UTC, e.g. 2026-11-20T12:00:00Z).",
+    description=(
+        "An instant as ISO-8601 with an offset (returned in UTC, e.g. 2026-11-20T12:00:00Z); a plain date"
+        " (2026-11-20) is accepted as the start of that UTC day."
+    ),
     serialize=serialize_instant,
     parse_value=parse_instant,
 )

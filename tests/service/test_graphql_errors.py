@@ -30,7 +30,7 @@ BAD_MUTATIONS = [
         "assets[0].id",
     ),
     (
-        'mutation { upsertAssets(assets: [{id: "x", kind: MODEL, name: "n", changedAt: "2026-01-01"}]) { id } }',
+        'mutation { upsertAssets(assets: [{id: "x", kind: MODEL, name: "n", changedAt: "2026-01-01T09:00"}]) { id } }',
         "BAD_USER_INPUT",
         "UTC offset",
     ),
@@ -108,7 +108,7 @@ def test_deleting_an_asset_that_scopes_evidence_is_a_conflict(store: GraphStore,
 
 BAD_QUERIES = [
     ('{ coverage(framework: "nope") { totals { total } } }', "NOT_FOUND", "framework"),
-    ('{ coverage(framework: "fw", asOf: "2026-06-01") { totals { total } } }', "BAD_USER_INPUT", "UTC offset"),
+    ('{ coverage(framework: "fw", asOf: "2026-06-01T12:00") { totals { total } } }', "BAD_USER_INPUT", "UTC offset"),
     ('{ coverage(framework: "fw", asOf: "garbage") { totals { total } } }', "BAD_USER_INPUT", "garbage"),
     ('{ blastRadius(asset: "ghost") { evidenceCount } }', "NOT_FOUND", "ghost"),
     ('{ blastRadius(asset: "m", maxDepth: -1) { evidenceCount } }', "BAD_USER_INPUT", "maxDepth"),

@@ -48,6 +48,35 @@ export type ChangeKind =
   | 'REDEPLOY'
   | 'RETRAIN';
 
+export type ControlInput = {
+  /** Asset ids. */
+  appliesTo: Array<string>;
+  /** Operated by a system, which may record accepted evidence. */
+  automated: boolean;
+  /** What the control does and how. */
+  description: string;
+  /** Area it belongs to. */
+  domain: string;
+  /** What an auditor expects to see: kinds and examples. */
+  expectedEvidence: Array<string>;
+  /** How often it operates. */
+  frequency: Frequency;
+  /** Stable key of the node, unique within its label. */
+  id: string;
+  /** Prevents, detects or corrects. */
+  kind: ControlKind;
+  /** Who answers for it. */
+  owner: string;
+  /** Vendor ids whose reports stand in for it (required when carved out). */
+  reliesOn: Array<string>;
+  /** Criterion ids. */
+  satisfies: Array<string>;
+  /** Whether it is in place. */
+  status: ControlStatus;
+  /** Short name of the control. */
+  title: string;
+};
+
 export type ControlKind =
   | 'CORRECTIVE'
   | 'DETECTIVE'
@@ -294,6 +323,38 @@ export type EvidencePageQueryVariables = Exact<{
 
 
 export type EvidencePageQuery = { evidence: { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, status: EvidenceStatus, uri: string, sha256: string | null, periodStart: string | null, periodEnd: string | null, recordedBy: string | null, recordedAt: string | null, reviews: Array<{ decision: ReviewDecision, note: string, reviewer: string, at: string }>, control: { id: string, title: string, frequency: Frequency, status: ControlStatus, assets: { totalCount: number, edges: Array<{ node: { id: string, name: string, kind: AssetKind } }> } } | null, supersedes: { id: string, title: string, collectedAt: string, status: EvidenceStatus } | null, supersededBy: { id: string, title: string, collectedAt: string, status: EvidenceStatus } | null, covers: Array<{ id: string, name: string, kind: AssetKind }> } | null };
+
+export type ControlOwnersQueryVariables = Exact<{
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type ControlOwnersQuery = { controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, owner: string } }> } };
+
+export type MatrixCriterionQueryVariables = Exact<{
+  id: string;
+  first: number | null | undefined;
+}>;
+
+
+export type MatrixCriterionQuery = { criterion: { id: string, ref: string, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus, evidence: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null } }> } }> } | null };
+
+export type ControlFieldsFragment = { id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> };
+
+export type ControlOwnerQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ControlOwnerQuery = { control: { id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> } | null };
+
+export type SetControlOwnerMutationVariables = Exact<{
+  control: ControlInput;
+}>;
+
+
+export type SetControlOwnerMutation = { upsertControls: Array<{ id: string, title: string, description: string, domain: string, owner: string, status: ControlStatus, frequency: Frequency, kind: ControlKind, automated: boolean, expectedEvidence: Array<string> }> };
 
 export type FrameworksQueryVariables = Exact<{
   first: number | null | undefined;

@@ -2,6 +2,7 @@
  * 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches,
  * and its change history.
  */
+import { plural } from "../shape/words";
 import { fetchBlastRadius, listAssets } from "../api/queries";
 import type { AssetKind, AssetSummary, BlastRadius } from "../api/types";
 import { buildHash, criterionHash } from "../router";
@@ -95,7 +96,7 @@ export const assetsPage: Page = {
         h(
           "p",
           { class: "muted small", role: "status", "data-testid": "asset-count" },
-          `${matches.length} of ${all.length} assets`,
+          `${matches.length} of ${plural(all.length, "asset")}`,
         ),
       );
       if (matches.length === 0) {
@@ -293,7 +294,14 @@ function renderBlast(
     h(
       "p",
       { class: "muted", "data-testid": "blast-summary" },
-      `${br.assets.totalCount} assets, ${br.controls.length} controls, ${br.criteria.length} criteria, ${br.frameworks.length} frameworks, ${br.vendors.length} vendors, ${br.evidence.totalCount} evidence items`,
+      [
+        plural(br.assets.totalCount, "asset"),
+        plural(br.controls.length, "control"),
+        plural(br.criteria.length, "criterion", "criteria"),
+        plural(br.frameworks.length, "framework"),
+        plural(br.vendors.length, "vendor"),
+        plural(br.evidence.totalCount, "evidence item"),
+      ].join(", "),
       br.assets.totalCount > affected.length ? ` (drawing the nearest ${affected.length})` : "",
       ". ",
       h("a", { href: buildHash("impact", null, { asset: br.assetId }) }, "What if it changed?"),

@@ -4,7 +4,8 @@ import type { ControlDetail, ControlFinding, ControlVendor, CriterionCoverage, C
 import { buildHash, criterionHash } from "../router";
 import { REPORT_STATE_LABEL, reportName, reportState } from "../shape/carveout";
 import { compareRefs } from "../shape/coverage";
-import { RELATIONSHIP_LABEL, RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
+import { RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
+import { relationshipSentence, strengthTitle, strengthWord } from "../shape/words";
 import { asOfFromDateInput, formatDate, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import {
   VALIDITY_LABEL,
@@ -14,6 +15,7 @@ import {
   sortEvidenceNewestFirst,
 } from "../shape/evidence";
 import { observedLabel, observedSpan } from "../shape/observation";
+import { ownerCell } from "../ui/owner";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { assetLink, controlLink, evidenceLink, vendorLink } from "../ui/links";
@@ -162,7 +164,7 @@ function why(row: CriterionCoverage | null, ctx: PageContext): HTMLElement {
           ),
         ),
         h("td", null, v.criterion?.framework?.name ?? ""),
-        h("td", null, `${RELATIONSHIP_SYMBOL[v.relationship]} ${RELATIONSHIP_LABEL[v.relationship]}`),
+        h("td", null, relationshipSentence(v.criterion?.ref ?? refOf(v.criterionId), v.relationship, row.ref)),
         h("td", null, statusBadge(v.neighbourStatus)),
         h("td", null, statusBadge(v.candidate)),
       ),
@@ -170,7 +172,7 @@ function why(row: CriterionCoverage | null, ctx: PageContext): HTMLElement {
     section.append(
       scrollTable(
         "Crosswalk candidates (the best one wins)",
-        ["Criterion", "Framework", "It is", "Its status", "Candidate"],
+        ["Criterion", "Framework", "Relationship", "Its status", "Candidate"],
         rows,
       ),
     );
@@ -257,7 +259,9 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
     h(
       "p",
       { class: "muted small" },
-      `Owner: ${control.owner || "none"} · ${control.status.toLowerCase().replace("_", " ")} · ${control.frequency.toLowerCase()} · ${control.kind.toLowerCase()}${control.automated ? " · automated" : ""}`,
+      "Owner: ",
+      ownerCell(control),
+      ` · ${control.status.toLowerCase().replace("_", " ")} · ${control.frequency.toLowerCase()} · ${control.kind.toLowerCase()}${control.automated ? " · automated" : ""}`,
     ),
     finding ? h("p", { class: "finding", "data-testid": "control-reason" }, finding.reason) : null,
     control.status === "CARVED_OUT" ? reliesOn(control, at) : null,
@@ -379,10 +383,10 @@ function mappings(c: CriterionDetail, ctx: PageContext): HTMLElement {
         h(
           "td",
           null,
-          `${c.ref} is ${RELATIONSHIP_LABEL[m.relationship]} it `,
+          `${relationshipSentence(c.ref, m.relationship, m.other?.ref ?? refOf(m.otherId))} `,
           h("span", { "aria-hidden": "true" }, `(${RELATIONSHIP_SYMBOL[m.relationship]})`),
         ),
-        h("td", { class: "num" }, m.strength),
+        h("td", { title: strengthTitle(m.strength), "data-strength": m.strength }, strengthWord(m.strength)),
         h("td", null, m.rationale),
       ),
     );

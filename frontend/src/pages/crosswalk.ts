@@ -2,11 +2,19 @@
 import { fetchCrosswalk, fetchCrosswalkCounts } from "../api/queries";
 import type { CrosswalkRow, Framework } from "../api/types";
 import { criterionHash } from "../router";
-import { RELATIONSHIP_LABEL, RELATIONSHIP_SYMBOL, crosswalkMatrix, describeMapping } from "../shape/crosswalk";
+import {
+  RELATIONSHIP_LABEL,
+  RELATIONSHIP_SYMBOL,
+  crosswalkCsv,
+  crosswalkMatrix,
+  describeMapping,
+  type CrosswalkMatrix,
+} from "../shape/crosswalk";
+import { RELATIONSHIP_VERB, plural, strengthTitle, strengthWord } from "../shape/words";
 import { orderFrameworks } from "../shape/coverage";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
-import { field, frameworkOptions, pageHeader, scrollTable, select } from "../ui/widgets";
+import { downloadText, field, frameworkOptions, pageHeader, scrollTable, select } from "../ui/widgets";
 import { load, type Page } from "./page";
 
 export const crosswalkPage: Page = {
@@ -62,7 +70,7 @@ export const crosswalkPage: Page = {
             for (const option of target.options) {
               const name = frameworks.find((f) => f.id === option.value)?.name ?? option.value;
               option.textContent = byTarget.has(option.value)
-                ? `${name} (${byTarget.get(option.value)} mappings)`
+                ? `${name} (${plural(byTarget.get(option.value)!, "mapping")})`
                 : name;
             }
             const best = [...byTarget.entries()].sort((a, b) => b[1] - a[1])[0];
@@ -122,7 +130,7 @@ function renderCrosswalk(
       "p",
       { class: "muted", "data-testid": "crosswalk-summary" },
       h("span", { "data-testid": "mapping-count" }, totalCount),
-      ` mappings from ${source.name} to ${target.name}: `,
+      ` ${totalCount === 1 ? "mapping" : "mappings"} from ${source.name} to ${target.name}: `,
       (Object.keys(matrix.counts) as (keyof typeof matrix.counts)[])
         .map((k, i) => `${i ? ", " : ""}${matrix.counts[k]} ${RELATIONSHIP_LABEL[k]} (${RELATIONSHIP_SYMBOL[k]})`)
         .join(""),
@@ -133,13 +141,25 @@ function renderCrosswalk(
     slot.append(emptyState(`No mapping connects ${source.name} and ${target.name}.`));
     return;
   }
+  slot.append(
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button",
+        "data-testid": "export-csv",
+        onclick: () => downloadText(`crosswalk-${source.id}-${target.id}.csv`, crosswalkCsv(sortedRows(rows, matrix))),
+      },
+      "Export CSV",
+    ),
+  );
   const table = h(
     "table",
     { class: "matrix", "data-testid": "crosswalk-matrix" },
     h(
       "caption",
       null,
-      `Rows: ${source.name}; columns: ${target.name}. A cell reads "row is … column", with the mapping's strength.`,
+      `Rows: ${source.name}; columns: ${target.name}. A cell reads "row … column" (hover for the sentence); s, m, w: a strong, medium or weak mapping.`,
     ),
     h(
       "thead",
@@ -181,7 +201,7 @@ function renderCrosswalk(
                   "aria-label": describeMapping(row),
                 },
                 RELATIONSHIP_SYMBOL[row.relationship],
-                h("sub", null, row.strength),
+                h("sub", { "aria-hidden": "true" }, strengthWord(row.strength)[0]),
               ),
             );
           }),
@@ -189,46 +209,40 @@ function renderCrosswalk(
       ),
     ),
   );
-  const list = [...rows]
-    .sort(
-      (a, b) =>
-        matrix.sources.findIndex((s) => s.id === a.sourceId) - matrix.sources.findIndex((s) => s.id === b.sourceId) ||
-        b.strength - a.strength,
-    )
-    .map((r) =>
+  const list = sortedRows(rows, matrix).map((r) =>
+    h(
+      "tr",
+      { "data-source": r.sourceId, "data-target": r.targetId },
       h(
-        "tr",
-        { "data-source": r.sourceId, "data-target": r.targetId },
+        "th",
+        { scope: "row" },
         h(
-          "th",
-          { scope: "row" },
-          h(
-            "a",
-            { href: criterionHash(r.sourceId) },
-            h("strong", null, r.source?.ref ?? r.sourceId),
-            ` ${r.source?.title ?? ""}`,
-          ),
-        ),
-        h("td", null, `${RELATIONSHIP_SYMBOL[r.relationship]} ${RELATIONSHIP_LABEL[r.relationship]}`),
-        h(
-          "td",
-          null,
-          h(
-            "a",
-            { href: criterionHash(r.targetId) },
-            h("strong", null, r.target?.ref ?? r.targetId),
-            ` ${r.target?.title ?? ""}`,
-          ),
-        ),
-        h("td", { class: "num" }, r.strength),
-        h(
-          "td",
-          null,
-          r.rationale,
-          r.inverted ? h("span", { class: "muted small" }, " (read from the other side)") : null,
+          "a",
+          { href: criterionHash(r.sourceId) },
+          h("strong", null, r.source?.ref ?? r.sourceId),
+          ` ${r.source?.title ?? ""}`,
         ),
       ),
-    );
+      h("td", null, `${RELATIONSHIP_SYMBOL[r.relationship]} ${RELATIONSHIP_VERB[r.relationship]}`),
+      h(
+        "td",
+        null,
+        h(
+          "a",
+          { href: criterionHash(r.targetId) },
+          h("strong", null, r.target?.ref ?? r.targetId),
+          ` ${r.target?.title ?? ""}`,
+        ),
+      ),
+      h("td", { title: strengthTitle(r.strength), "data-strength": r.strength }, strengthWord(r.strength)),
+      h(
+        "td",
+        null,
+        r.rationale,
+        r.inverted ? h("span", { class: "muted small" }, " (read from the other side)") : null,
+      ),
+    ),
+  );
   slot.append(
     h(
       "div",
@@ -240,4 +254,10 @@ function renderCrosswalk(
       "data-testid": "crosswalk-list",
     }),
   );
+}
+
+/** The list's order: by source in the matrix's order, strongest first. */
+function sortedRows(rows: readonly CrosswalkRow[], matrix: CrosswalkMatrix): CrosswalkRow[] {
+  const at = new Map(matrix.sources.map((s, i) => [s.id, i]));
+  return [...rows].sort((a, b) => (at.get(a.sourceId) ?? 0) - (at.get(b.sourceId) ?? 0) || b.strength - a.strength);
 }

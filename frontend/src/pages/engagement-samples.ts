@@ -3,6 +3,7 @@
  * size and recorded sample with the drawn items, and the auditor's "Draw sample" form. A recorded
  * sample is shown as it is; drawing another needs "redraw" and a reason (both stay on record).
  */
+import { plural } from "../shape/words";
 import { drawSample, fetchPopulationSizes } from "../api/audit";
 import type { EngagementDetail, InScopeControl, Sample, SampleItem } from "../api/types";
 import { checkDraw, samplesByControl, unitWhen, type ControlSamples } from "../shape/audit";
@@ -213,7 +214,7 @@ function drawForm(
           h(
             "p",
             { class: "good", role: "status", "data-sample": sample.id },
-            `Recorded sample ${sample.id}: ${sample.size} of ${sample.populationSize} items of ${sample.control}.`,
+            `Recorded sample ${sample.id}: ${sample.size} of ${plural(sample.populationSize, "item")} of ${sample.control}.`,
           ),
         );
         redraw.checked = false;

@@ -35,6 +35,7 @@ import { reasonCounts, worklistTable } from "../ui/worklist";
 import { exceptionsCard } from "./engagement-exceptions";
 import { packageCard } from "./engagement-package";
 import { samplesCard } from "./engagement-samples";
+import { printButton } from "../ui/print";
 import { load, type Page, type PageContext } from "./page";
 import { controlLink } from "../ui/links";
 
@@ -102,6 +103,7 @@ function renderEngagement(
   );
   slot.append(
     pageHeader(e.name, `${engagementWhen(e)}. Everything below is scoped to its categories and boundary.`),
+    h("div", { class: "page-actions no-print" }, printButton("this engagement")),
     scopeCard(e, frameworks),
     readiness,
     samples,

@@ -1,4 +1,5 @@
 /** 7. Change impact: what a change of an asset would do, then record it and watch coverage move. */
+import { plural } from "../shape/words";
 import { fetchCoverageTotals, fetchImpact, listAssets, recordChange, type ChangeInput } from "../api/queries";
 import type { Framework, ImpactReport, StatusCounts } from "../api/types";
 import { buildHash, criterionHash } from "../router";
@@ -223,7 +224,7 @@ function renderImpact(
         { class: "chips", "data-testid": "touched-assets" },
         report.assetIds.map((id) => h("li", { "data-asset": id }, assetLink(id, names.get(id) ?? id))),
       ),
-      h("h3", null, `Evidence going stale (${stale.length} items)`),
+      h("h3", null, `Evidence going stale (${plural(stale.length, "item")})`),
       stale.length
         ? scrollTable(
             "Evidence that becomes stale",

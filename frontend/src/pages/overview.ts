@@ -2,12 +2,14 @@
 import { listEngagements } from "../api/engagements";
 import { fetchCoverage } from "../api/queries";
 import type { CoverageReport, CoverageRow, Framework } from "../api/types";
-import { criterionHash, engagementHash } from "../router";
+import { buildHash, criterionHash, engagementHash } from "../router";
 import { carvedOutCriteria } from "../shape/carveout";
 import { orderCategories, orderFrameworks, percent, worstCriteria } from "../shape/coverage";
 import { engagementWhen } from "../shape/engagement";
 import { asOfFromDateInput, formatDateTime, isDateInputValue, toDateInputValue } from "../shape/dates";
 import { h, replace } from "../ui/dom";
+import { disclosure } from "../ui/disclosure";
+import { printButton } from "../ui/print";
 import { emptyState } from "../ui/states";
 import { carvedOutFlag, countsList, coverageBar, field, pageHeader, scrollTable, statusBadge } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
@@ -36,6 +38,7 @@ export const overviewPage: Page = {
     });
     ctx.root.append(
       pageHeader("Coverage overview", "Which criteria are met by implemented controls with valid, current evidence."),
+      h("div", { class: "page-actions no-print" }, printButton("the overview")),
       form,
       engagements,
       body,
@@ -199,6 +202,11 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
     countsList(totals, "total"),
     coverageBar(totals, "All criteria"),
     h("p", { class: "muted small" }, "As of ", h("time", { datetime: report.asOf }, formatDateTime(report.asOf))),
+    h(
+      "a",
+      { href: buildHash("matrix", null, { framework: report.frameworkId }), "data-testid": "matrix-link" },
+      `All ${totals.total} criteria in the matrix`,
+    ),
   );
 
   const categoryRows = orderCategories(report.byCategory, report.criteria).map((c) =>
@@ -264,7 +272,16 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
   }
   const carved = carvedOutCriteria(report.criteria);
   if (carved.length > 0) attention.append(carvedOutList(carved, asOf));
-  return [summary, categories, attention];
+  // Collapsed by default: the overview stays a page of summaries (printing opens them).
+  return [
+    summary,
+    disclosure(
+      `Categories and criteria needing attention (${worst.length})`,
+      "framework-details",
+      categories,
+      attention,
+    ),
+  ];
 }
 
 /** Criteria whose controls are all carved out, whatever their status: a SOC 2 report lists them apart. */

@@ -2,6 +2,7 @@
  * 5. Type II period view: each control's expected evidence intervals over a period, gaps highlighted.
  * The period is a Type II engagement's (scoped to it; the first one by default) or a custom one.
  */
+import { plural } from "../shape/words";
 import { fetchEngagementGaps, listEngagements } from "../api/engagements";
 import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
 import type { ControlPeriod, EngagementScope, EngagementSummary, Framework } from "../api/types";
@@ -15,6 +16,7 @@ import { emptyState } from "../ui/states";
 import { field, frameworkOptions, pageHeader, select } from "../ui/widgets";
 import { load, type Page } from "./page";
 import { controlLink } from "../ui/links";
+import { gapsExportButton, type GapsSource } from "./period-export";
 
 const PAGE_SIZE = 20;
 const WIDTH = 1000;
@@ -86,6 +88,13 @@ export const periodPage: Page = {
         h("div", { class: "field field-button" }, apply),
       );
       const engagement = (): string | null => (picker.value === CUSTOM_PERIOD ? null : picker.value);
+      const exported = (): GapsSource | null => {
+        const id = engagement();
+        if (id !== null) return { engagement: id };
+        if (!start.value || !end.value || start.value > end.value) return null;
+        return { framework: fw.value || null, ...periodRange(start.value, end.value) };
+      };
+      form.append(h("div", { class: "field field-button" }, gapsExportButton(exported, ctx.signal)));
 
       // Cursors of the pages before the current one, for "Previous".
       let cursors: (string | null)[] = [null];
@@ -150,9 +159,9 @@ export const periodPage: Page = {
             "p",
             null,
             h("strong", { "data-testid": "total-gaps" }, data.totalGaps),
-            ` gap intervals across `,
+            ` gap ${data.totalGaps === 1 ? "interval" : "intervals"} across `,
             h("span", { "data-testid": "control-count" }, conn.totalCount),
-            ` controls, ${formatDate(data.start)} to ${formatDate(new Date(Date.parse(data.end) - 1).toISOString())}.`,
+            ` ${conn.totalCount === 1 ? "control" : "controls"}, ${formatDate(data.start)} to ${formatDate(new Date(Date.parse(data.end) - 1).toISOString())}.`,
           ),
           legend(),
         );
@@ -246,7 +255,7 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
   const evidence = cp.control?.evidence.edges.map((e) => e.node) ?? [];
   const segments = timelineSegments(cp.intervals, start, end, WIDTH, evidence);
   const share = gapShare(cp.intervals);
-  const label = `${cp.controlId}: ${cp.gaps} of ${cp.intervals.length} ${cp.frequency} intervals are gaps (${share}%)`;
+  const label = `${cp.controlId}: ${cp.gaps} of ${plural(cp.intervals.length, `${cp.frequency} interval`)} ${cp.gaps === 1 ? "is a gap" : "are gaps"} (${share}%)`;
   const span = (seg: TimelineSegment): string => `${formatDate(seg.start)} → ${formatDate(seg.end)}`;
   const bar = svg(
     "svg",
@@ -287,7 +296,7 @@ function timelineRow(cp: ControlPeriod, start: string, end: string): HTMLElement
         `${span(s)}: ${s.label}`,
       ),
     ),
-    segments.length > RUNS_LISTED ? h("li", null, `and ${segments.length - RUNS_LISTED} more runs`) : null,
+    segments.length > RUNS_LISTED ? h("li", null, `and ${plural(segments.length - RUNS_LISTED, "more run")}`) : null,
   );
   return h(
     "div",

@@ -1,6 +1,8 @@
 /** The crosswalk matrix: source criteria as rows, target criteria as columns, mappings in cells. */
 import type { CrosswalkRow, MappingRelationship } from "../api/types";
 import { compareRefs } from "./coverage";
+import { toCsv } from "./csv";
+import { RELATIONSHIP_VERB, relationshipSentence, strengthWord } from "./words";
 
 export const RELATIONSHIP_SYMBOL: Readonly<Record<MappingRelationship, string>> = {
   EQUAL: "=",
@@ -81,9 +83,41 @@ export function crosswalkMatrix(rows: readonly CrosswalkRow[]): CrosswalkMatrix 
   };
 }
 
-/** "CC6.1 ⊂ A.5.15 (strength 8)": a cell's accessible description. */
+/** "CC6.4 intersects A.7.2 (medium, 5 of 10)": a cell's accessible description. */
 export function describeMapping(row: CrosswalkRow): string {
   const s = row.source?.ref ?? refOf(row.sourceId);
   const t = row.target?.ref ?? refOf(row.targetId);
-  return `${s} is ${RELATIONSHIP_LABEL[row.relationship]} ${t}, strength ${row.strength}`;
+  return `${relationshipSentence(s, row.relationship, t)} (${strengthWord(row.strength)}, ${row.strength} of 10)`;
+}
+
+export const CROSSWALK_COLUMNS = [
+  "Source",
+  "Source ref",
+  "Source title",
+  "Relationship",
+  "Target",
+  "Target ref",
+  "Target title",
+  "Strength",
+  "Strength (1-10)",
+  "Rationale",
+] as const;
+
+/** Every mapping as a CSV row, in the list's order. */
+export function crosswalkCsv(rows: readonly CrosswalkRow[]): string {
+  return toCsv(
+    CROSSWALK_COLUMNS,
+    rows.map((r) => [
+      r.sourceId,
+      r.source?.ref ?? refOf(r.sourceId),
+      r.source?.title ?? "",
+      RELATIONSHIP_VERB[r.relationship],
+      r.targetId,
+      r.target?.ref ?? refOf(r.targetId),
+      r.target?.title ?? "",
+      strengthWord(r.strength),
+      r.strength,
+      r.rationale,
+    ]),
+  );
 }

@@ -3,6 +3,7 @@ import type { EvidenceState, MissingEvidenceRow } from "../api/types";
 import { reportName } from "./carveout";
 import { toCsv } from "./csv";
 import { daysBetween, formatDate } from "./dates";
+import { NO_OWNER, ownerText } from "./owner";
 
 /** The order DESIGN.md checks reasons in (the first that holds is reported). */
 export const REASON_ORDER: readonly EvidenceState[] = [
@@ -26,8 +27,8 @@ export const REASON_LABEL: Readonly<Record<EvidenceState, string>> = {
   VENDOR_REPORT_MISSING: "Vendor report missing (carve-out)",
 };
 
-/** The owner filter's value for controls without an owner. */
-export const NO_OWNER = "(no owner)";
+/** The owner filter's value for controls without an owner ("no owner set"). */
+export { NO_OWNER } from "./owner";
 
 export type WorklistSort = "overdue" | "reason";
 
@@ -37,10 +38,10 @@ export interface WorklistFilter {
 }
 
 export function ownerOf(row: MissingEvidenceRow): string {
-  return row.control?.owner?.trim() || NO_OWNER;
+  return ownerText(row.control?.owner);
 }
 
-/** The distinct owners in the rows, alphabetically, "(no owner)" last. */
+/** The distinct owners in the rows, alphabetically, "no owner set" last. */
 export function owners(rows: readonly MissingEvidenceRow[]): string[] {
   const set = new Set(rows.map(ownerOf));
   const named = [...set].filter((o) => o !== NO_OWNER).sort((a, b) => a.localeCompare(b));
@@ -53,7 +54,10 @@ export function filterRows(rows: readonly MissingEvidenceRow[], filter: Worklist
   );
 }
 
+/** Never collected is the most overdue of all (it has no `since`): first; other rows without one last. */
 function bySinceAscNullLast(a: MissingEvidenceRow, b: MissingEvidenceRow): number {
+  const never = (r: MissingEvidenceRow): number => (r.reason === "NEVER_COLLECTED" ? 0 : 1);
+  if (never(a) !== never(b)) return never(a) - never(b);
   if (a.since === b.since) return 0;
   if (a.since === null) return 1;
   if (b.since === null) return -1;
@@ -74,7 +78,7 @@ export function rowKey(row: Pick<MissingEvidenceRow, "controlId" | "assetId" | "
 }
 
 /**
- * "overdue": longest overdue first (since ascending), rows with no `since` last.
+ * "overdue": never collected first, then longest overdue (since ascending), other rows with no `since` last.
  * "reason": grouped by reason in DESIGN order, longest overdue first within a reason.
  */
 export function sortRows(rows: readonly MissingEvidenceRow[], sort: WorklistSort): MissingEvidenceRow[] {

@@ -1,9 +1,13 @@
 /** The missing-evidence worklist's table, shared by the worklist page and the engagement page. */
 import type { MissingEvidenceReport, MissingEvidenceRow } from "../api/types";
 import { DAYS_COLUMN, REASON_LABEL, REASON_ORDER, WORKLIST_COLUMNS, worklistCells } from "../shape/missing";
+import { NO_OWNER } from "../shape/owner";
 import { h, type Child } from "./dom";
 import { idLink, type IdKind } from "./links";
+import { ownerCell } from "./owner";
 import { scrollTable } from "./widgets";
+
+const OWNER_COLUMN = WORKLIST_COLUMNS.indexOf("Owner");
 
 /** The columns holding an id, shown as links to its page (the text stays the cell's, as the CSV writes it). */
 const ID_COLUMNS: ReadonlyMap<number, IdKind> = new Map([
@@ -31,7 +35,9 @@ export function worklistRows(rows: readonly MissingEvidenceRow[], asOf: string):
       worklistCells(row, asOf).map((cell, i) =>
         i === 0
           ? h("th", { scope: "row" }, cellContent(cell, i))
-          : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cellContent(cell, i)),
+          : i === OWNER_COLUMN && cell === NO_OWNER
+            ? h("td", null, ownerCell({ id: row.controlId }))
+            : h("td", { class: i === DAYS_COLUMN ? "num" : undefined }, cellContent(cell, i)),
       ),
     ),
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CrosswalkRow, MappingRelationship } from "../../src/api/types";
-import { crosswalkMatrix, describeMapping, refOf } from "../../src/shape/crosswalk";
+import { CROSSWALK_COLUMNS, crosswalkCsv, crosswalkMatrix, describeMapping, refOf } from "../../src/shape/crosswalk";
+import { parseCsv } from "../../src/shape/csv";
 
 const mapping = (s: string, t: string, relationship: MappingRelationship, strength = 5): CrosswalkRow => ({
   sourceId: `soc2-tsc-2017:${s}`,
@@ -56,6 +57,27 @@ describe("crosswalkMatrix", () => {
   });
 
   it("describes a cell in words", () => {
-    expect(describeMapping(rows[1]!)).toBe("CC1.10 is subset of A.5.1, strength 4");
+    expect(describeMapping(rows[1]!)).toBe("CC1.10 is a subset of A.5.1 (medium, 4 of 10)");
+  });
+});
+
+describe("crosswalkCsv", () => {
+  it("writes every mapping as a sentence's verb, the strength in a word and its value, formula-safe", () => {
+    const odd = { ...mapping("CC6.4", "A.7.2", "INTERSECTS_WITH", 8), rationale: "=HYPERLINK(1)" };
+    const parsed = parseCsv(crosswalkCsv([odd, mapping("CC1.1", "A.5.1", "EQUAL", 2)]));
+    expect(parsed[0]).toEqual([...CROSSWALK_COLUMNS]);
+    expect(parsed[1]).toEqual([
+      "soc2-tsc-2017:CC6.4",
+      "CC6.4",
+      "CC6.4 title",
+      "intersects",
+      "iso-iec-27001-2022:A.7.2",
+      "A.7.2",
+      "A.7.2 title",
+      "strong",
+      "8",
+      "'=HYPERLINK(1)",
+    ]);
+    expect(parsed[2]!.slice(3, 9)).toEqual(["equals", "iso-iec-27001-2022:A.5.1", "A.5.1", "A.5.1 title", "weak", "2"]);
   });
 });

@@ -41,8 +41,20 @@ const rows = [
 ];
 
 describe("sortRows", () => {
-  it("overdue: since ascending, ties by control, no since last", () => {
-    expect(sortRows(rows, "overdue").map((r) => r.controlId)).toEqual(["C2", "C4", "C3", "C5", "C1"]);
+  it("overdue: never collected first, then since ascending, ties by control", () => {
+    expect(sortRows(rows, "overdue").map((r) => r.controlId)).toEqual(["C1", "C2", "C4", "C3", "C5"]);
+  });
+
+  it("overdue: other rows without a since stay last", () => {
+    const pending = row("C0", "PENDING_REVIEW", null);
+    expect(sortRows([pending, ...rows], "overdue").map((r) => r.controlId)).toEqual([
+      "C1",
+      "C2",
+      "C4",
+      "C3",
+      "C5",
+      "C0",
+    ]);
   });
 
   it("reason: in DESIGN order, then since ascending", () => {
@@ -82,8 +94,8 @@ describe("cells and CSV", () => {
     const parsed = parseCsv(worklistCsv(shown, asOf));
     expect(parsed[0]).toEqual([...WORKLIST_COLUMNS]);
     expect(parsed.slice(1)).toEqual(shown.map((r) => worklistCells(r, asOf)));
-    expect(parsed[1]).toEqual(["C2", "C2 title", "sre", "a2", "a2 name", "", "", "Expired", "2026-10-01", "50"]);
-    expect(parsed.at(-1)).toEqual(["C1", "C1 title", "ml", "", "(control-wide)", "", "", "Never collected", "", ""]);
+    expect(parsed[1]).toEqual(["C1", "C1 title", "ml", "", "(control-wide)", "", "", "Never collected", "", ""]);
+    expect(parsed[2]).toEqual(["C2", "C2 title", "sre", "a2", "a2 name", "", "", "Expired", "2026-10-01", "50"]);
   });
 
   it("escapes awkward titles", () => {
