@@ -145,8 +145,11 @@ export const assetsPage: Page = {
       kind: kind.value || null,
       depth: depth.value || null,
       asset: currentAsset(),
+      change: targetChange,
     });
     let selected: string | null = params.asset ?? null;
+    // A link from the impact page names the change just recorded; choosing another asset drops it.
+    let targetChange: string | null = params.change ?? null;
     const currentAsset = (): string | null => selected;
 
     const loadAssets = (): void => {
@@ -186,12 +189,13 @@ export const assetsPage: Page = {
 
     const showAssetHistory = (): void => {
       historyCard.hidden = !selected;
-      if (selected) showHistory(history, selected, ctx.signal);
+      if (selected) showHistory(history, selected, ctx.signal, targetChange);
       else replace(history);
     };
 
     const chooseAsset = (id: string): void => {
       selected = id;
+      targetChange = null;
       ctx.setParams(paramsNow(), true);
       renderResults();
       showBlast();
