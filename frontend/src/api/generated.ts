@@ -228,13 +228,19 @@ export type EngagementMissingQuery = { engagement: { missingEvidence: { rows: { 
 
 export type EngagementGapsQueryVariables = Exact<{
   id: string;
-  first: number | null | undefined;
-  after: string | null | undefined;
   withGapsOnly: boolean;
 }>;
 
 
-export type EngagementGapsQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null, gaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } | null } | null };
+export type EngagementGapsQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null, gaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, intervalCount: number, control: { title: string, domain: string } | null } }> } } | null } | null };
+
+export type EngagementGapGroupQueryVariables = Exact<{
+  id: string;
+  controlIds: Array<string> | string;
+}>;
+
+
+export type EngagementGapGroupQuery = { engagement: { gaps: { controls: { edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } | null } | null };
 
 export type AssetChangesQueryVariables = Exact<{
   asset: string;
@@ -337,17 +343,29 @@ export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf
 
 export type OperatingEvidenceFragment = { evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } };
 
+export type GapSummaryFragment = { totalGaps: number, start: string, end: string, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, intervalCount: number, control: { title: string, domain: string } | null } }> } };
+
+export type GapGroupFragment = { controls: { edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } };
+
 export type GapsQueryVariables = Exact<{
   framework: string | null | undefined;
   start: string;
   end: string;
-  first: number | null | undefined;
-  after: string | null | undefined;
   withGapsOnly: boolean;
 }>;
 
 
-export type GapsQuery = { evidenceGaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } };
+export type GapsQuery = { evidenceGaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, intervalCount: number, control: { title: string, domain: string } | null } }> } } };
+
+export type GapsGroupQueryVariables = Exact<{
+  framework: string | null | undefined;
+  start: string;
+  end: string;
+  controlIds: Array<string> | string;
+}>;
+
+
+export type GapsGroupQuery = { evidenceGaps: { controls: { edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } };
 
 export type CrosswalkQueryVariables = Exact<{
   source: string;
