@@ -88,7 +88,7 @@ const ENGAGEMENT_GAPS = /* GraphQL */ `query EngagementGaps($id: ID!, $withGapsO
     engagement(id: $id) { ...EngagementScope gaps { ...GapSummary } }
   }`;
 
-const ENGAGEMENT_GAP_GROUP = /* GraphQL */ `query EngagementGapGroup($id: ID!, $controlIds: [ID!]!) {
+const ENGAGEMENT_GAP_GROUP = /* GraphQL */ `query EngagementGapGroup($id: ID!, $controlIds: [ID!]!, $first: Int!) {
     engagement(id: $id) { gaps { ...GapGroup } }
   }`;
 
@@ -116,7 +116,7 @@ export async function fetchEngagementGapGroup(
   const data = await gql<G.EngagementGapGroupQuery>(
     `load the intervals of engagement ${id}'s controls`,
     ENGAGEMENT_GAP_GROUP + GAP_GROUP + OPERATING_EVIDENCE,
-    { id, controlIds },
+    { id, controlIds, first: controlIds.length },
     options,
   );
   return data.engagement?.gaps ?? null;

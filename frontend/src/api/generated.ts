@@ -237,6 +237,7 @@ export type EngagementGapsQuery = { engagement: { id: string, name: string, fram
 export type EngagementGapGroupQueryVariables = Exact<{
   id: string;
   controlIds: Array<string> | string;
+  first: number;
 }>;
 
 
@@ -362,6 +363,7 @@ export type GapsGroupQueryVariables = Exact<{
   start: string;
   end: string;
   controlIds: Array<string> | string;
+  first: number;
 }>;
 
 

@@ -290,21 +290,25 @@ export const GAP_SUMMARY = /* GraphQL */ `
     }
   }`;
 
-/** One group of controls with their intervals and what operated them (a domain, when opened). */
+/** One group of controls with their intervals and what operated them (a domain, when opened). The
+ * service prices a page by its size times the evidence asked of each control: ask GAP_GROUP_SIZE at most. */
 export const GAP_GROUP = /* GraphQL */ `
   fragment GapGroup on EvidenceGapsReport {
-    controls(first: 500, controlIds: $controlIds) {
+    controls(first: $first, controlIds: $controlIds) {
       edges { node { controlId frequency gaps control { title ...OperatingEvidence } intervals { start end evidenceCount isGap } } }
     }
   }`;
 
 export type GapsSummary = G.GapSummaryFragment;
 
+/** Controls asked at once with their intervals and evidence (20 fit the service's cost budget). */
+export const GAP_GROUP_SIZE = 20;
+
 const GAPS = /* GraphQL */ `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $withGapsOnly: Boolean!) {
     evidenceGaps(framework: $framework, start: $start, end: $end) { ...GapSummary }
   }`;
 
-const GAPS_GROUP = /* GraphQL */ `query GapsGroup($framework: ID, $start: DateTime!, $end: DateTime!, $controlIds: [ID!]!) {
+const GAPS_GROUP = /* GraphQL */ `query GapsGroup($framework: ID, $start: DateTime!, $end: DateTime!, $controlIds: [ID!]!, $first: Int!) {
     evidenceGaps(framework: $framework, start: $start, end: $end) { ...GapGroup }
   }`;
 
@@ -334,7 +338,7 @@ export async function fetchEvidenceGapGroup(
   const data = await gql<G.GapsGroupQuery>(
     "load the intervals of the controls",
     GAPS_GROUP + GAP_GROUP + OPERATING_EVIDENCE,
-    { framework, start, end, controlIds },
+    { framework, start, end, controlIds, first: controlIds.length },
     options,
   );
   return data.evidenceGaps;

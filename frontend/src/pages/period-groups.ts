@@ -3,6 +3,7 @@
  * counts), a month axis, and, in an opened domain, each control's months as cells with the runs of
  * its intervals in words.
  */
+import { GAP_GROUP_SIZE } from "../api/queries";
 import type { ControlPeriod, ControlPeriodSummary } from "../api/types";
 import { formatDate } from "../shape/dates";
 import {
@@ -116,9 +117,9 @@ function domainGroup(
       body,
       `the intervals of ${group.domain}`,
       signal,
-      () => loadGroup(ids),
+      () => inChunks(ids, loadGroup),
       (found) => {
-        const byId = new Map((found?.controls.edges ?? []).map((e) => [e.node.controlId, e.node]));
+        const byId = new Map(found.map((node) => [node.controlId, node]));
         body.append(
           ...group.rows.map((r) => {
             const full = byId.get(r.controlId);
@@ -130,6 +131,14 @@ function domainGroup(
     );
   });
   return details;
+}
+
+/** A large domain asked GAP_GROUP_SIZE controls at a time (the service's cost budget), in order. */
+async function inChunks(ids: string[], loadGroup: GroupLoader): Promise<ControlPeriod[]> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += GAP_GROUP_SIZE) chunks.push(ids.slice(i, i + GAP_GROUP_SIZE));
+  const pages = await Promise.all(chunks.map((chunk) => loadGroup(chunk)));
+  return pages.flatMap((page) => page?.controls.edges.map((e) => e.node) ?? []);
 }
 
 function missingRow(r: ControlPeriodSummary): HTMLElement {
