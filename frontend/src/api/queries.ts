@@ -230,7 +230,7 @@ export async function fetchBlastRadius(
       blastRadius(asset: $asset, maxDepth: $maxDepth) {
         assetId
         asset { id name kind }
-        assets(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { node { assetId distance asset { name kind dependsOn { id } controls { id } vendors { id } } } } }
+        assets(first: 300) { totalCount pageInfo { hasNextPage endCursor } edges { node { assetId distance asset { name kind dependsOn { id } controls { id } vendors { id } } } } }
         controls { id title owner status }
         criteria { id ref title framework { id name } }
         frameworks { id name }

@@ -89,3 +89,33 @@ export function groupBy<T>(
   const out = [...groups.entries()].map(([k, list]) => ({ key: k, items: list }));
   return compare ? out.sort((a, b) => compare(a.key, b.key)) : out;
 }
+
+export interface Box {
+  x1: number;
+  y1: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * The zoom and pan that fit `box` (the drawing without its labels) into a `width` × `height`
+ * canvas with room around it for labels (`padX` beside, `padY` above and below). Labels are not
+ * measured: they are drawn at one on-screen size, so fitting them would shrink the drawing
+ * whenever the zoom had been small.
+ */
+export function fitViewport(
+  box: Box,
+  width: number,
+  height: number,
+  padX: number,
+  padY: number,
+  minZoom: number,
+  maxZoom: number,
+): { zoom: number; pan: { x: number; y: number } } {
+  const fitted = Math.min((width - 2 * padX) / Math.max(box.w, 1), (height - 2 * padY) / Math.max(box.h, 1));
+  const zoom = Math.min(maxZoom, Math.max(minZoom, fitted > 0 ? fitted : minZoom));
+  return {
+    zoom,
+    pan: { x: width / 2 - zoom * (box.x1 + box.w / 2), y: height / 2 - zoom * (box.y1 + box.h / 2) },
+  };
+}

@@ -6,7 +6,7 @@
  * technology can read what the canvas shows (the list view beside it says the same in words).
  */
 import type { Core, StylesheetJson } from "cytoscape";
-import { kindsDrawn, labelFontSize, labelSide, type LayerEdge, type LayerNode } from "../shape/blast-view";
+import { fitViewport, kindsDrawn, labelFontSize, labelSide, type LayerEdge, type LayerNode } from "../shape/blast-view";
 import { ringLayout, type RingEdge, type RingNode } from "../shape/rings";
 import { h } from "./dom";
 
@@ -218,7 +218,12 @@ export function blastGraph(
   };
   const fit = (): void => {
     if (!cy) return;
-    cy.fit(cy.elements(":visible"), 30);
+    const box = cy.elements(":visible").boundingBox({ includeLabels: false });
+    const width = cy.width();
+    const height = cy.height();
+    // Room for labels: beside (they may run LABEL_WIDTH_PX wide) and above and below.
+    const padX = Math.min(LABEL_WIDTH_PX * 0.6, width * 0.15);
+    cy.viewport(fitViewport(box, width, height, padX, 36, cy.minZoom(), Math.min(cy.maxZoom(), 1.5)));
     sizeLabels();
   };
   const setLayer = (layer: Layer, on: boolean): void => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { groupBy, kindsDrawn, labelFontSize, labelSide, layerEdges, LABEL_PX } from "../../src/shape/blast-view";
+import {
+  fitViewport,
+  groupBy,
+  kindsDrawn,
+  labelFontSize,
+  labelSide,
+  layerEdges,
+  LABEL_PX,
+} from "../../src/shape/blast-view";
 
 describe("the blast-radius drawing's shape", () => {
   it("links controls to the assets they apply to and assets to their vendors, among those drawn", () => {
@@ -56,5 +64,18 @@ describe("the blast-radius drawing's shape", () => {
         (a, b) => a.localeCompare(b),
       ).map((g) => g.key),
     ).toEqual(["ISO", "SOC 2"]);
+  });
+});
+
+describe("fitting the drawing", () => {
+  it("fits the box into the canvas less the label room, centred, within the zoom limits", () => {
+    const box = { x1: -300, y1: -200, w: 600, h: 400 };
+    const v = fitViewport(box, 1000, 600, 100, 50, 0.05, 4);
+    expect(v.zoom).toBeCloseTo(Math.min(800 / 600, 500 / 400), 9);
+    expect(v.pan).toEqual({ x: 500, y: 300 }); // the box's centre (0, 0) at the canvas's centre
+    expect(fitViewport(box, 1000, 600, 100, 50, 0.05, 1).zoom).toBe(1);
+    expect(fitViewport({ x1: 0, y1: 0, w: 1e6, h: 1e6 }, 1000, 600, 100, 50, 0.05, 4).zoom).toBe(0.05);
+    // A single node (an empty box) still gets a zoom inside the limits.
+    expect(fitViewport({ x1: 0, y1: 0, w: 0, h: 0 }, 1000, 600, 100, 50, 0.05, 4).zoom).toBe(4);
   });
 });
