@@ -195,7 +195,8 @@ function controlRow(cp: ControlPeriod, columns: readonly MonthColumn[], start: s
           "data-month": c.key,
           "data-gaps": c.gaps,
           "data-intervals": c.intervals,
-          title: `${c.label}: ${c.gaps} of ${plural(c.intervals, `${cp.frequency} interval`)} ${c.gaps === 1 ? "is a gap" : "are gaps"}`,
+          // An interval counts in each month it overlaps (a monthly interval rarely starts on the 1st).
+          title: `${c.label}: ${c.gaps} of the ${plural(c.intervals, `${cp.frequency} interval`)} overlapping it ${c.gaps === 1 ? "is a gap" : "are gaps"}`,
         },
         c.gaps > 0 ? String(c.gaps) : "",
       ),
