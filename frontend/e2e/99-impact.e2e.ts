@@ -126,6 +126,9 @@ describe("change impact", () => {
     const name = (await api<{ asset: { name: string } }>("query($a: ID!) { asset(id: $a) { name } }", { a: asset }))
       .asset.name;
     const staleItems = new Set(expected.staleEvidence.map((e) => e.evidenceId)).size;
+    // Every stale item listed (folded when many), and the page within three screens.
+    expect(await s.page.locator('[data-testid="stale-evidence"] tr[data-evidence]').count()).toBe(staleItems);
+    expect(await s.page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(3 * 900);
     const question = `Record a change of ${name} (${asset}) at ${at.input.replace("T", " ")} UTC? ${staleItems} evidence item${staleItems === 1 ? "" : "s"} will go stale.`;
     await s.page.getByRole("button", { name: "Record change…" }).click();
     const dialog = s.page.getByRole("dialog", { name: "Record this change?" });

@@ -128,6 +128,9 @@ export const impactPage: Page = {
   },
 };
 
+/** Stale items listed open up to this many; more are folded. */
+const STALE_OPEN = 8;
+
 function frameworkName(frameworks: readonly Framework[], id: string): string {
   return frameworks.find((f) => f.id === id)?.name ?? id;
 }
@@ -231,19 +234,25 @@ function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: reado
       ),
       h("h3", null, `Evidence going stale (${stale.length} items)`),
       stale.length
-        ? scrollTable(
-            "Evidence that becomes stale",
-            ["Evidence", "Control", "Stale for"],
-            stale.map((s) =>
-              h(
-                "tr",
-                { "data-evidence": s.evidenceId },
-                h("th", { scope: "row" }, s.first.evidence?.title ?? s.evidenceId),
-                h("td", null, s.controlId),
-                h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", ")),
+        ? // A long list folds (open when short), so the record button stays within reach.
+          h(
+            "details",
+            { class: "fold", open: stale.length <= STALE_OPEN },
+            h("summary", null, `The ${stale.length} item${stale.length === 1 ? "" : "s"}, by control`),
+            scrollTable(
+              "Evidence that becomes stale",
+              ["Evidence", "Control", "Stale for"],
+              stale.map((s) =>
+                h(
+                  "tr",
+                  { "data-evidence": s.evidenceId },
+                  h("th", { scope: "row" }, s.first.evidence?.title ?? s.evidenceId),
+                  h("td", null, s.controlId),
+                  h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", ")),
+                ),
               ),
+              { "data-testid": "stale-evidence" },
             ),
-            { "data-testid": "stale-evidence" },
           )
         : emptyState("No valid evidence goes stale."),
     ),
