@@ -86,6 +86,8 @@ describe("change impact", () => {
       expect(before.get(id)).toEqual(await coverageTotals(id));
     }
 
+    const history0 = await changes(asset, 100);
+
     // Preview (writes nothing).
     await visit(s.page, `#/impact?asset=${asset}`);
     await s.page.waitForSelector('select[name="asset"]');
@@ -114,8 +116,34 @@ describe("change impact", () => {
     }
     for (const id of ids) expect(await coverageTotals(id)).toEqual(before.get(id)); // the preview wrote nothing
 
-    // Record.
-    await s.page.getByRole("button", { name: "Record change" }).click();
+    // The record button comes after the preview, and asks first: cancelling writes nothing.
+    expect(
+      await s.page.$eval('[data-testid="impact-preview"]', (preview) => {
+        const button = document.querySelector('[data-testid="record-change"]')!;
+        return !!(preview.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING);
+      }),
+    ).toBe(true);
+    const name = (await api<{ asset: { name: string } }>("query($a: ID!) { asset(id: $a) { name } }", { a: asset }))
+      .asset.name;
+    const staleItems = new Set(expected.staleEvidence.map((e) => e.evidenceId)).size;
+    // Every stale item listed (folded when many), and the page within three screens.
+    expect(await s.page.locator('[data-testid="stale-evidence"] tr[data-evidence]').count()).toBe(staleItems);
+    expect(await s.page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(3 * 900);
+    const question = `Record a change of ${name} (${asset}) at ${at.input.replace("T", " ")} UTC? ${staleItems} evidence item${staleItems === 1 ? "" : "s"} will go stale.`;
+    await s.page.getByRole("button", { name: "Record change…" }).click();
+    const dialog = s.page.getByRole("dialog", { name: "Record this change?" });
+    await dialog.waitFor();
+    expect(await dialog.locator('[data-testid="record-question"]').textContent()).toBe(question);
+    expect(await s.page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel"); // the safe default
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    for (const id of ids) expect(await coverageTotals(id)).toEqual(before.get(id));
+    expect((await changes(asset, 1)).totalCount).toBe(history0.totalCount);
+
+    // Record, confirmed.
+    await s.page.getByRole("button", { name: "Record change…" }).click();
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Record change" }).click();
     await s.page.waitForSelector('[data-testid="impact-recorded"]');
     await s.page.waitForSelector('[data-testid="coverage-now"]');
     const after = new Map<string, Counts>();
@@ -133,6 +161,20 @@ describe("change impact", () => {
       }).toEqual(after.get(id));
     }
     expect(await s.page.textContent('[data-testid="record-change"]')).toBe("Recorded");
+    // No second copy of the preview: one link to the new change in the asset's history.
+    expect(await s.page.locator('[data-testid="impact-recorded"] .delta').count()).toBe(0);
+    expect(await s.page.locator('[data-testid="impact-preview"]').count()).toBe(1);
+    const recorded = (await changes(asset, 100)).edges.map((e) => e.node.id);
+    const newIds = recorded.filter((id) => !history0.edges.some((e) => e.node.id === id));
+    expect(newIds).toHaveLength(1);
+    const link = '[data-testid="recorded-change-link"]';
+    expect(await s.page.getAttribute(link, "href")).toBe(`#/assets?asset=${asset}&change=${newIds[0]}`);
+    await s.page.click(link);
+    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
+    await settled(s.page);
+    const target = `[data-testid="change-history"] tr[data-change="${newIds[0]}"]`;
+    expect(await s.page.getAttribute(target, "aria-current")).toBe("true");
+    await s.page.waitForFunction((sel) => document.activeElement === document.querySelector(`${sel} th`), target);
 
     // The overview moves with it.
     await s.page.click('a[data-nav="overview"]');

@@ -75,17 +75,33 @@ class ControlPeriod:
     async def control(self, info: GqlInfo) -> Control | None:
         return await load_node(info, Control, self.row.control_id)
 
+    @strawberry.field(description="How many intervals the period expects: a summary without the intervals' list.")
+    def interval_count(self) -> int:
+        return len(self.row.intervals)
+
 
 @object_type(r.EvidenceGapsReport, ids=("framework",), names={"framework": "framework_id"}, keep_as="report")
 class EvidenceGapsReport:
     total_gaps: int
     report: strawberry.Private[r.EvidenceGapsReport]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Each control's intervals, in control order; `controlIds` keeps only those controls "
+        "(a dashboard asks for the intervals of one group of controls at a time)."
+    )
     def controls(
-        self, first: int | None = None, after: str | None = None, with_gaps_only: bool = False
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        with_gaps_only: bool = False,
+        control_ids: list[strawberry.ID] | None = None,
     ) -> Connection[ControlPeriod]:
-        periods = [p for p in self.report.controls if p.gaps or not with_gaps_only]
+        wanted = None if control_ids is None else set(control_ids)
+        periods = [
+            p
+            for p in self.report.controls
+            if (p.gaps or not with_gaps_only) and (wanted is None or p.control_id in wanted)
+        ]
         return slice_connection(periods, first, after, lambda period: convert(ControlPeriod, period))
 
     @classmethod

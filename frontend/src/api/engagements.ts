@@ -4,7 +4,7 @@
  */
 import { fetchAll, gql, type RequestOptions } from "./client";
 import type * as G from "./generated";
-import { OPERATING_EVIDENCE } from "./queries";
+import { GAP_GROUP, GAP_SUMMARY, OPERATING_EVIDENCE } from "./queries";
 import type { AssetHistory, EngagementDetail, EngagementGaps, EngagementSummary, MissingEvidenceRow } from "./types";
 
 export async function listEngagements(options?: RequestOptions): Promise<EngagementSummary[]> {
@@ -84,34 +84,42 @@ export async function fetchEngagement(
   return detail.engagement ? { engagement: detail.engagement, missing: rows.nodes } : null;
 }
 
-const ENGAGEMENT_GAPS = /* GraphQL */ `query EngagementGaps($id: ID!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
-    engagement(id: $id) {
-      ...EngagementScope
-      gaps {
-        totalGaps start end
-        controls(first: $first, after: $after, withGapsOnly: $withGapsOnly) {
-          totalCount pageInfo { hasNextPage endCursor }
-          edges { node { controlId control { title ...OperatingEvidence } frequency gaps intervals { start end evidenceCount isGap } } }
-        }
-      }
-    }
+const ENGAGEMENT_GAPS = /* GraphQL */ `query EngagementGaps($id: ID!, $withGapsOnly: Boolean!) {
+    engagement(id: $id) { ...EngagementScope gaps { ...GapSummary } }
   }`;
 
-/** One page of an engagement's scoped period gaps (the Type II page); null when there is no such engagement. */
+const ENGAGEMENT_GAP_GROUP = /* GraphQL */ `query EngagementGapGroup($id: ID!, $controlIds: [ID!]!, $first: Int!) {
+    engagement(id: $id) { gaps { ...GapGroup } }
+  }`;
+
+/** An engagement's scope and its scoped period gaps in brief (the Type II page); null when there is no such engagement. */
 export async function fetchEngagementGaps(
   id: string,
-  first: number,
-  after: string | null,
   withGapsOnly: boolean,
   options?: RequestOptions,
 ): Promise<EngagementGaps | null> {
   const data = await gql<G.EngagementGapsQuery>(
     `load the gaps of engagement ${id}`,
-    ENGAGEMENT_GAPS + ENGAGEMENT_SCOPE + OPERATING_EVIDENCE,
-    { id, first, after, withGapsOnly },
+    ENGAGEMENT_GAPS + ENGAGEMENT_SCOPE + GAP_SUMMARY,
+    { id, withGapsOnly },
     options,
   );
   return data.engagement;
+}
+
+/** The intervals of some of an engagement's in-scope controls (a domain, when opened). */
+export async function fetchEngagementGapGroup(
+  id: string,
+  controlIds: readonly string[],
+  options?: RequestOptions,
+): Promise<G.GapGroupFragment | null> {
+  const data = await gql<G.EngagementGapGroupQuery>(
+    `load the intervals of engagement ${id}'s controls`,
+    ENGAGEMENT_GAP_GROUP + GAP_GROUP + OPERATING_EVIDENCE,
+    { id, controlIds, first: controlIds.length },
+    options,
+  );
+  return data.engagement?.gaps ?? null;
 }
 
 const ASSET_CHANGES = /* GraphQL */ `query AssetChanges($asset: ID!, $first: Int, $after: String) {

@@ -261,13 +261,20 @@ export type EngagementMissingQuery = { engagement: { missingEvidence: { rows: { 
 
 export type EngagementGapsQueryVariables = Exact<{
   id: string;
-  first: number | null | undefined;
-  after: string | null | undefined;
   withGapsOnly: boolean;
 }>;
 
 
-export type EngagementGapsQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null, gaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } | null } | null };
+export type EngagementGapsQuery = { engagement: { id: string, name: string, framework: string, kind: EngagementKind, asOf: string | null, periodStart: string | null, periodEnd: string | null, referenceInstant: string, categoriesInScope: Array<string>, boundary: Array<string> | null, gaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, intervalCount: number, control: { title: string, domain: string } | null } }> } } | null } | null };
+
+export type EngagementGapGroupQueryVariables = Exact<{
+  id: string;
+  controlIds: Array<string> | string;
+  first: number;
+}>;
+
+
+export type EngagementGapGroupQuery = { engagement: { gaps: { controls: { edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } | null } | null };
 
 export type AssetChangesQueryVariables = Exact<{
   asset: string;
@@ -433,7 +440,7 @@ export type BlastQueryVariables = Exact<{
 }>;
 
 
-export type BlastQuery = { blastRadius: { assetId: string, asset: { id: string, name: string, kind: AssetKind } | null, assets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { assetId: string, distance: number, asset: { name: string, kind: AssetKind, dependsOn: Array<{ id: string }> } | null } }> }, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus }>, criteria: Array<{ id: string, ref: string, title: string, framework: { id: string, name: string } | null }>, frameworks: Array<{ id: string, name: string }>, vendors: Array<{ id: string, name: string, service: string, riskTier: string }>, evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null, control: { id: string, frequency: Frequency } | null } }> } } };
+export type BlastQuery = { blastRadius: { assetId: string, asset: { id: string, name: string, kind: AssetKind } | null, assets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { assetId: string, distance: number, asset: { name: string, kind: AssetKind, dependsOn: Array<{ id: string }>, controls: Array<{ id: string }>, vendors: Array<{ id: string }> } | null } }> }, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus }>, criteria: Array<{ id: string, ref: string, title: string, framework: { id: string, name: string } | null }>, frameworks: Array<{ id: string, name: string }>, vendors: Array<{ id: string, name: string, service: string, riskTier: string }>, evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null, control: { id: string, frequency: Frequency } | null } }> } } };
 
 export type MissingQueryVariables = Exact<{
   framework: string | null | undefined;
@@ -448,17 +455,30 @@ export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf
 
 export type OperatingEvidenceFragment = { evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } };
 
+export type GapSummaryFragment = { totalGaps: number, start: string, end: string, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, intervalCount: number, control: { title: string, domain: string } | null } }> } };
+
+export type GapGroupFragment = { controls: { edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } };
+
 export type GapsQueryVariables = Exact<{
   framework: string | null | undefined;
   start: string;
   end: string;
-  first: number | null | undefined;
-  after: string | null | undefined;
   withGapsOnly: boolean;
 }>;
 
 
-export type GapsQuery = { evidenceGaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } };
+export type GapsQuery = { evidenceGaps: { totalGaps: number, start: string, end: string, controls: { totalCount: number, edges: Array<{ node: { controlId: string, frequency: string, gaps: number, intervalCount: number, control: { title: string, domain: string } | null } }> } } };
+
+export type GapsGroupQueryVariables = Exact<{
+  framework: string | null | undefined;
+  start: string;
+  end: string;
+  controlIds: Array<string> | string;
+  first: number;
+}>;
+
+
+export type GapsGroupQuery = { evidenceGaps: { controls: { edges: Array<{ node: { controlId: string, frequency: string, gaps: number, control: { title: string, evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } } | null, intervals: Array<{ start: string, end: string, evidenceCount: number, isGap: boolean }> } }> } } };
 
 export type CrosswalkQueryVariables = Exact<{
   source: string;

@@ -230,7 +230,7 @@ export async function fetchBlastRadius(
       blastRadius(asset: $asset, maxDepth: $maxDepth) {
         assetId
         asset { id name kind }
-        assets(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { node { assetId distance asset { name kind dependsOn { id } } } } }
+        assets(first: 300) { totalCount pageInfo { hasNextPage endCursor } edges { node { assetId distance asset { name kind dependsOn { id } controls { id } vendors { id } } } } }
         controls { id title owner status }
         criteria { id ref title framework { id name } }
         frameworks { id name }
@@ -273,8 +273,6 @@ export async function fetchMissingEvidence(
   return { report: report!, rows: nodes };
 }
 
-export type GapsPage = G.GapsQuery["evidenceGaps"];
-
 /** Enough of a control's evidence to say what operated each interval (collected in it, or observing
  * it). The first page only: an interval the API counts but these items do not explain is shown by
  * its count. */
@@ -283,29 +281,64 @@ export const OPERATING_EVIDENCE = /* GraphQL */ `
     evidence(first: 100) { totalCount edges { node { id collectedAt periodStart periodEnd status supersededBy { id } } } }
   }`;
 
-const GAPS = /* GraphQL */ `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $first: Int, $after: String, $withGapsOnly: Boolean!) {
-      evidenceGaps(framework: $framework, start: $start, end: $end) {
-        totalGaps start end
-        controls(first: $first, after: $after, withGapsOnly: $withGapsOnly) {
-          totalCount pageInfo { hasNextPage endCursor }
-          edges { node { controlId control { title ...OperatingEvidence } frequency gaps intervals { start end evidenceCount isGap } } }
-        }
-      }
-    }`;
+/** Every control of a period in brief (its domain and counts, no intervals): the Type II page's groups. */
+export const GAP_SUMMARY = /* GraphQL */ `
+  fragment GapSummary on EvidenceGapsReport {
+    totalGaps start end
+    controls(first: 500, withGapsOnly: $withGapsOnly) {
+      totalCount edges { node { controlId frequency gaps intervalCount control { title domain } } }
+    }
+  }`;
+
+/** One group of controls with their intervals and what operated them (a domain, when opened). The
+ * service prices a page by its size times the evidence asked of each control: ask GAP_GROUP_SIZE at most. */
+export const GAP_GROUP = /* GraphQL */ `
+  fragment GapGroup on EvidenceGapsReport {
+    controls(first: $first, controlIds: $controlIds) {
+      edges { node { controlId frequency gaps control { title ...OperatingEvidence } intervals { start end evidenceCount isGap } } }
+    }
+  }`;
+
+export type GapsSummary = G.GapSummaryFragment;
+
+/** Controls asked at once with their intervals and evidence (20 fit the service's cost budget). */
+export const GAP_GROUP_SIZE = 20;
+
+const GAPS = /* GraphQL */ `query Gaps($framework: ID, $start: DateTime!, $end: DateTime!, $withGapsOnly: Boolean!) {
+    evidenceGaps(framework: $framework, start: $start, end: $end) { ...GapSummary }
+  }`;
+
+const GAPS_GROUP = /* GraphQL */ `query GapsGroup($framework: ID, $start: DateTime!, $end: DateTime!, $controlIds: [ID!]!, $first: Int!) {
+    evidenceGaps(framework: $framework, start: $start, end: $end) { ...GapGroup }
+  }`;
 
 export async function fetchEvidenceGaps(
   framework: string | null,
   start: string,
   end: string,
-  first: number,
-  after: string | null,
   withGapsOnly: boolean,
   options?: RequestOptions,
-): Promise<GapsPage> {
+): Promise<GapsSummary> {
   const data = await gql<G.GapsQuery>(
     "load the evidence gaps for the period",
-    GAPS + OPERATING_EVIDENCE,
-    { framework, start, end, first, after, withGapsOnly },
+    GAPS + GAP_SUMMARY,
+    { framework, start, end, withGapsOnly },
+    options,
+  );
+  return data.evidenceGaps;
+}
+
+export async function fetchEvidenceGapGroup(
+  framework: string | null,
+  start: string,
+  end: string,
+  controlIds: readonly string[],
+  options?: RequestOptions,
+): Promise<G.GapGroupFragment> {
+  const data = await gql<G.GapsGroupQuery>(
+    "load the intervals of the controls",
+    GAPS_GROUP + GAP_GROUP + OPERATING_EVIDENCE,
+    { framework, start, end, controlIds, first: controlIds.length },
     options,
   );
   return data.evidenceGaps;

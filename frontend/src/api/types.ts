@@ -54,8 +54,11 @@ type MissingEvidence = G.MissingQuery["missingEvidence"];
 export type MissingEvidenceReport = Omit<MissingEvidence, "rows">;
 export type MissingEvidenceRow = NodeOf<MissingEvidence["rows"]>;
 
-export type ControlPeriod = NodeOf<G.GapsQuery["evidenceGaps"]["controls"]>;
+/** A control of a period with its intervals (the Type II page's opened domain). */
+export type ControlPeriod = NodeOf<G.GapGroupFragment["controls"]>;
 export type GapInterval = ControlPeriod["intervals"][number];
+/** A control of a period in brief: its domain and counts. */
+export type ControlPeriodSummary = NodeOf<G.GapSummaryFragment["controls"]>;
 /** An evidence item of a period's control: when it was collected and what span it observed. */
 export type OperatingEvidence = NodeOf<G.OperatingEvidenceFragment["evidence"]>;
 
@@ -71,7 +74,7 @@ export type EngagementDetail = NonNullable<G.EngagementQuery["engagement"]>;
 export type EngagementCriterion = EngagementDetail["coverage"]["criteria"][number];
 export type EngagementGapsSummary = NonNullable<EngagementDetail["gaps"]>;
 export type EngagementGapControl = NodeOf<EngagementGapsSummary["controls"]>;
-/** An engagement's scope with one page of its period gaps (null for Type I). */
+/** An engagement's scope with its period gaps in brief (null for Type I). */
 export type EngagementGaps = NonNullable<G.EngagementGapsQuery["engagement"]>;
 
 export type AssetHistory = NonNullable<G.AssetChangesQuery["asset"]>;

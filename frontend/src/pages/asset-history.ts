@@ -33,22 +33,43 @@ export function changeRow(change: AssetChange): HTMLTableRowElement {
   );
 }
 
-/** Load `asset`'s history into `slot`; "More" appends the next page to the same table. */
-export function showHistory(slot: HTMLElement, asset: string, signal: AbortSignal): void {
+/** Pages read at most to bring a linked change into view (a link from the impact page). */
+const TARGET_PAGES = 20;
+
+/**
+ * Load `asset`'s history into `slot`; "More" appends the next page to the same table. With
+ * `target` (a change id), the pages up to that change are shown and its row is marked and focused.
+ */
+export function showHistory(slot: HTMLElement, asset: string, signal: AbortSignal, target: string | null = null): void {
   void load(
     slot,
     `the change history of ${asset}`,
     signal,
-    () => fetchAssetChanges(asset, HISTORY_PAGE, null, { signal }),
+    () => historyUpTo(asset, target, signal),
     (history) => {
       if (!history) return void replace(slot, emptyState(`There is no asset ${asset}.`));
-      renderHistory(slot, history, signal);
+      renderHistory(slot, history, signal, target);
       slot.dataset.loaded = "true";
     },
   );
 }
 
-function renderHistory(slot: HTMLElement, history: AssetHistory, signal: AbortSignal): void {
+/** The first page, or every page up to the one holding `target`, as one history. */
+async function historyUpTo(asset: string, target: string | null, signal: AbortSignal): Promise<AssetHistory | null> {
+  const first = await fetchAssetChanges(asset, HISTORY_PAGE, null, { signal });
+  if (!first || !target) return first;
+  const edges = [...first.changes.edges];
+  let info = first.changes.pageInfo;
+  for (let page = 1; page < TARGET_PAGES && info.hasNextPage && !edges.some((e) => e.node.id === target); page++) {
+    const next = await fetchAssetChanges(asset, HISTORY_PAGE, info.endCursor, { signal });
+    if (!next) break;
+    edges.push(...next.changes.edges);
+    info = next.changes.pageInfo;
+  }
+  return { ...first, changes: { ...first.changes, edges, pageInfo: info } };
+}
+
+function renderHistory(slot: HTMLElement, history: AssetHistory, signal: AbortSignal, target: string | null): void {
   const changes = history.changes;
   const summary = h(
     "p",
@@ -97,4 +118,18 @@ function renderHistory(slot: HTMLElement, history: AssetHistory, signal: AbortSi
   });
   update(changes.pageInfo.hasNextPage);
   slot.append(table, status, more);
+  const row = target ? [...tbody.rows].find((r) => r.dataset.change === target) : undefined;
+  if (row) {
+    row.classList.add("is-target");
+    row.setAttribute("aria-current", "true");
+    const cell = row.querySelector("th")!;
+    cell.setAttribute("tabindex", "-1");
+    // After the page has laid out: the row scrolls into view with the focus.
+    requestAnimationFrame(() => cell.focus());
+  } else if (target) {
+    slot.insertBefore(
+      h("p", { class: "muted small", role: "status" }, `The change ${target} is not in this asset's recent history.`),
+      table,
+    );
+  }
 }

@@ -4,20 +4,16 @@
  */
 import { plural } from "../shape/words";
 import { fetchBlastRadius, listAssets } from "../api/queries";
-import type { AssetKind, AssetSummary, BlastRadius } from "../api/types";
-import { buildHash, criterionHash } from "../router";
-import { compareRefs } from "../shape/coverage";
-import { formatDate } from "../shape/dates";
-import { evidenceValidity, evidenceWindow } from "../shape/evidence";
-import { blastEdges } from "../shape/rings";
+import type { AssetKind, AssetSummary } from "../api/types";
+import { buildHash } from "../router";
 import { searchAssets } from "../shape/assets";
-import { blastGraph, kindColour, type BlastGraphHandle } from "../ui/blast-graph";
-import { append, h, replace } from "../ui/dom";
+import { kindColour, type BlastGraphHandle } from "../ui/blast-graph";
+import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
-import { field, pageHeader, scrollTable, select, tag } from "../ui/widgets";
+import { field, pageHeader, select } from "../ui/widgets";
 import { showHistory } from "./asset-history";
-import { load, type Page, type PageContext } from "./page";
-import { assetLink, controlLink, evidenceLink, vendorLink } from "../ui/links";
+import { renderBlast } from "./blast-radius";
+import { load, type Page } from "./page";
 
 const RESULTS_PAGE = 12;
 const KINDS: readonly AssetKind[] = [
@@ -147,8 +143,11 @@ export const assetsPage: Page = {
       kind: kind.value || null,
       depth: depth.value || null,
       asset: currentAsset(),
+      change: targetChange,
     });
     let selected: string | null = params.asset ?? null;
+    // A link from the impact page names the change just recorded; choosing another asset drops it.
+    let targetChange: string | null = params.change ?? null;
     const currentAsset = (): string | null => selected;
 
     const loadAssets = (): void => {
@@ -188,12 +187,13 @@ export const assetsPage: Page = {
 
     const showAssetHistory = (): void => {
       historyCard.hidden = !selected;
-      if (selected) showHistory(history, selected, ctx.signal);
+      if (selected) showHistory(history, selected, ctx.signal, targetChange);
       else replace(history);
     };
 
     const chooseAsset = (id: string): void => {
       selected = id;
+      targetChange = null;
       ctx.setParams(paramsNow(), true);
       renderResults();
       showBlast();
@@ -228,139 +228,3 @@ export const assetsPage: Page = {
     showAssetHistory();
   },
 };
-
-function renderBlast(
-  slot: HTMLElement,
-  br: BlastRadius,
-  ctx: PageContext,
-  onSelect: (id: string) => void,
-): BlastGraphHandle {
-  const affected = br.assets.edges.map((e) => e.node);
-  const nodes = affected.map((a) => ({
-    id: a.assetId,
-    distance: a.distance,
-    label: a.asset?.name ?? a.assetId,
-    kind: a.asset?.kind ?? "",
-  }));
-  const edges = blastEdges(
-    affected.map((a) => ({ assetId: a.assetId, dependsOn: (a.asset?.dependsOn ?? []).map((d) => d.id) })),
-  );
-  const graph = blastGraph(nodes, edges, onSelect);
-  const name = br.asset?.name ?? br.assetId;
-  const now = ctx.now();
-
-  const assetRows = affected.map((a) =>
-    h(
-      "tr",
-      { "data-asset": a.assetId, "data-distance": a.distance },
-      h("td", { class: "num" }, a.distance),
-      h(
-        "th",
-        { scope: "row" },
-        h(
-          "a",
-          { href: buildHash("assets", null, { asset: a.assetId }), "data-select-asset": a.assetId },
-          a.asset?.name ?? a.assetId,
-        ),
-      ),
-      h("td", null, a.asset?.kind.toLowerCase() ?? ""),
-      h("td", null, assetLink(a.assetId)),
-    ),
-  );
-  const list = <T>(title: string, testid: string, items: T[], item: (t: T) => HTMLElement): HTMLElement =>
-    h(
-      "section",
-      { class: "blast-list", "data-testid": testid, "data-count": items.length },
-      h("h3", null, `${title} (${items.length})`),
-      items.length ? h("ul", null, items.map(item)) : h("p", { class: "muted" }, "None."),
-    );
-  const evidence = br.evidence.edges.map((e) => e.node);
-  const evRows = evidence.map((ev) => {
-    const freq = ev.control?.frequency ?? "ANNUAL";
-    const win = evidenceWindow(ev.collectedAt, ev.validUntil, freq);
-    const validity = evidenceValidity(ev, freq, now);
-    return h(
-      "tr",
-      { "data-evidence": ev.id },
-      h("th", { scope: "row" }, evidenceLink(ev.id), h("div", { class: "small" }, ev.title)),
-      h("td", null, ev.control ? controlLink(ev.control.id) : ""),
-      h("td", null, `${formatDate(win.start)} → ${formatDate(win.end)}${win.computed ? "*" : ""}`),
-      h("td", null, tag(validity.toLowerCase().replace(/_/g, " "), validity === "VALID" ? "good" : "bad")),
-    );
-  });
-
-  append(slot, [
-    h("h2", null, "Blast radius of ", h("span", { "data-testid": "blast-asset" }, name)),
-    h(
-      "p",
-      { class: "muted", "data-testid": "blast-summary" },
-      [
-        plural(br.assets.totalCount, "asset"),
-        plural(br.controls.length, "control"),
-        plural(br.criteria.length, "criterion", "criteria"),
-        plural(br.frameworks.length, "framework"),
-        plural(br.vendors.length, "vendor"),
-        plural(br.evidence.totalCount, "evidence item"),
-      ].join(", "),
-      br.assets.totalCount > affected.length ? ` (drawing the nearest ${affected.length})` : "",
-      ". ",
-      h("a", { href: buildHash("impact", null, { asset: br.assetId }) }, "What if it changed?"),
-    ),
-    graph.element,
-    scrollTable("Affected assets, nearest first", ["Distance", "Asset", "Kind", "Id"], assetRows, {
-      "data-testid": "blast-assets",
-    }),
-    h(
-      "div",
-      { class: "blast-lists" },
-      list(
-        "Controls",
-        "blast-controls",
-        [...br.controls].sort((a, b) => compareRefs(a.id, b.id)),
-        (c) =>
-          h(
-            "li",
-            { "data-control": c.id },
-            controlLink(c.id, h("strong", null, c.id)),
-            ` ${c.title}`,
-            h("span", { class: "muted small" }, c.owner ? ` · ${c.owner}` : ""),
-          ),
-      ),
-      list(
-        "Criteria",
-        "blast-criteria",
-        [...br.criteria].sort((a, b) => compareRefs(a.id, b.id)),
-        (c) =>
-          h(
-            "li",
-            { "data-criterion": c.id },
-            h("a", { href: criterionHash(c.id) }, h("strong", null, c.ref), ` ${c.title}`),
-            h("span", { class: "muted small" }, ` · ${c.framework?.name ?? ""}`),
-          ),
-      ),
-      list("Frameworks", "blast-frameworks", br.frameworks, (f) => h("li", { "data-framework": f.id }, f.name)),
-      list("Vendors", "blast-vendors", br.vendors, (v) =>
-        h(
-          "li",
-          { "data-vendor": v.id },
-          vendorLink(v.id, h("strong", null, v.name)),
-          h("span", { class: "muted small" }, ` ${v.service}${v.riskTier ? ` · risk ${v.riskTier}` : ""}`),
-        ),
-      ),
-    ),
-    h("h3", null, `Evidence (${br.evidence.totalCount})`),
-    evRows.length
-      ? scrollTable(
-          "Evidence of affected controls (window: collected → end; * computed from frequency)",
-          ["Evidence", "Control", "Window", "Now"],
-          evRows,
-          { "data-testid": "blast-evidence" },
-        )
-      : emptyState("No evidence speaks for these assets."),
-    br.evidence.totalCount > evidence.length
-      ? h("p", { class: "muted small" }, `Showing ${evidence.length} of ${br.evidence.totalCount}.`)
-      : null,
-  ]);
-  slot.dataset.loaded = "true";
-  return graph;
-}

@@ -6,7 +6,17 @@ import { buildHash, criterionHash } from "../router";
 import { CHANGE_KIND_LABEL, CHANGE_KINDS, isChangeKind } from "../shape/changes";
 import { signed } from "../shape/coverage";
 import { formatDateTime, fromDateTimeInputValue, toDateTimeInputValue } from "../shape/dates";
-import { countDeltas, direction, groupStale, sortDeltas } from "../shape/impact";
+import {
+  countDeltas,
+  direction,
+  findRecordedChange,
+  groupStale,
+  recordQuestion,
+  sortDeltas,
+  staleItemCount,
+} from "../shape/impact";
+import { fetchAssetChanges } from "../api/engagements";
+import { confirmDialog } from "../ui/confirm-dialog";
 import { h, replace } from "../ui/dom";
 import { emptyState, errorState } from "../ui/states";
 import { countsList, field, pageHeader, scrollTable, select, statusBadge } from "../ui/widgets";
@@ -107,8 +117,9 @@ export const impactPage: Page = {
             ctx.signal,
             () => fetchImpact(change, { signal: ctx.signal }),
             (report) => {
-              result.append(recordBlock(change, frameworks, ctx));
-              renderImpact(result, report, frameworks, false);
+              // The preview first: the record button after it reads as "having seen this, record it".
+              renderImpact(result, report, frameworks);
+              result.append(recordBlock(change, report, frameworks, ctx));
               result.dataset.loaded = "true";
             },
           );
@@ -119,32 +130,25 @@ export const impactPage: Page = {
   },
 };
 
+/** Stale items listed open up to this many; more are folded. */
+const STALE_OPEN = 8;
+
 function frameworkName(frameworks: readonly Framework[], id: string): string {
   return frameworks.find((f) => f.id === id)?.name ?? id;
 }
 
-function renderImpact(
-  slot: HTMLElement,
-  report: ImpactReport,
-  frameworks: readonly Framework[],
-  recorded: boolean,
-): void {
+function renderImpact(slot: HTMLElement, report: ImpactReport, frameworks: readonly Framework[]): void {
   const names = new Map(report.assets.map((a) => [a.id, a.name]));
   const stale = groupStale(report.staleEvidence);
   const deltas = sortDeltas(report.frameworks);
   slot.append(
     h(
       "section",
-      {
-        class: "card",
-        "aria-labelledby": `impact-h-${recorded ? "r" : "p"}`,
-        "data-testid": recorded ? "impact-recorded" : "impact-preview",
-      },
+      { class: "card", "aria-labelledby": "impact-h-p", "data-testid": "impact-preview" },
       h(
         "h2",
-        { id: `impact-h-${recorded ? "r" : "p"}` },
-        recorded ? "Recorded" : "Preview",
-        ": ",
+        { id: "impact-h-p" },
+        "Preview: ",
         names.get(report.assetId) ?? report.assetId,
         " changed at ",
         h("time", { datetime: report.at }, formatDateTime(report.at)),
@@ -226,31 +230,42 @@ function renderImpact(
       ),
       h("h3", null, `Evidence going stale (${plural(stale.length, "item")})`),
       stale.length
-        ? scrollTable(
-            "Evidence that becomes stale",
-            ["Evidence", "Control", "Stale for"],
-            stale.map((s) =>
-              h(
-                "tr",
-                { "data-evidence": s.evidenceId },
-                h("th", { scope: "row" }, evidenceLink(s.evidenceId, s.first.evidence?.title ?? s.evidenceId)),
-                h("td", null, controlLink(s.controlId)),
-                h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", ")),
+        ? // A long list folds (open when short), so the record button stays within reach.
+          h(
+            "details",
+            { class: "fold", open: stale.length <= STALE_OPEN },
+            h("summary", null, `The ${stale.length} item${stale.length === 1 ? "" : "s"}, by control`),
+            scrollTable(
+              "Evidence that becomes stale",
+              ["Evidence", "Control", "Stale for"],
+              stale.map((s) =>
+                h(
+                  "tr",
+                  { "data-evidence": s.evidenceId },
+                  h("th", { scope: "row" }, evidenceLink(s.evidenceId, s.first.evidence?.title ?? s.evidenceId)),
+                  h("td", null, controlLink(s.controlId)),
+                  h("td", null, s.assetIds.map((a) => names.get(a) ?? a).join(", ")),
+                ),
               ),
+              { "data-testid": "stale-evidence" },
             ),
-            { "data-testid": "stale-evidence" },
           )
         : emptyState("No valid evidence goes stale."),
     ),
   );
 }
 
-function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx: PageContext): HTMLElement {
+function recordBlock(
+  change: ChangeInput,
+  preview: ImpactReport,
+  frameworks: readonly Framework[],
+  ctx: PageContext,
+): HTMLElement {
   const allowed = canRecordChanges();
   const button = h(
     "button",
     { type: "button", class: "button button-danger", "data-testid": "record-change", disabled: !allowed },
-    "Record change",
+    "Record change…",
   );
   const out = h("div", { class: "record-result", "aria-live": "polite" });
   const block = h(
@@ -261,7 +276,7 @@ function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx:
       null,
       "Recording sets the asset's changed-at",
       change.propagate ? " (and that of its blast radius)" : "",
-      ". It is written to the graph and the audit log.",
+      ". It is written to the graph and the audit log, and cannot be undone.",
     ),
     button,
     allowed
@@ -273,22 +288,27 @@ function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx:
         ),
     out,
   );
-  button.addEventListener("click", () => {
+  const assetName = preview.assets.find((a) => a.id === preview.assetId)?.name ?? preview.assetId;
+  const staleItems = staleItemCount(preview.staleEvidence);
+  const record = (): void => {
     button.disabled = true;
+    const sentAt = Date.now();
     void load(
       out,
       "the recorded change",
       ctx.signal,
       async () => {
         const report = await recordChange(change, { signal: ctx.signal });
-        const totals = await Promise.all(
-          frameworks.map(async (f) => [f, await fetchCoverageTotals(f.id, null, { signal: ctx.signal })] as const),
-        );
-        return { report, totals };
+        const [totals, recorded] = await Promise.all([
+          Promise.all(
+            frameworks.map(async (f) => [f, await fetchCoverageTotals(f.id, null, { signal: ctx.signal })] as const),
+          ),
+          locateChange(change, sentAt, ctx.signal),
+        ]);
+        return { report, totals, recorded };
       },
-      ({ report, totals }) => {
-        renderImpact(out, report, frameworks, true);
-        out.append(coverageNow(totals));
+      ({ report, totals, recorded }) => {
+        out.append(recordedNote(report, assetName, recorded), coverageNow(totals));
         button.textContent = "Recorded";
         out.dataset.loaded = "true";
       },
@@ -298,8 +318,79 @@ function recordBlock(change: ChangeInput, frameworks: readonly Framework[], ctx:
       },
       (error: unknown) => replace(out, errorState(error)),
     );
+  };
+  button.addEventListener("click", () => {
+    void confirmDialog({
+      title: "Record this change?",
+      body: [
+        h(
+          "p",
+          { "data-testid": "record-question" },
+          recordQuestion(assetName, preview.assetId, formatDateTime(preview.at), staleItems),
+        ),
+        preview.propagate && preview.assetIds.length > 1
+          ? h(
+              "p",
+              { class: "muted" },
+              `It propagates to ${preview.assetIds.length - 1} more assets of its blast radius.`,
+            )
+          : null,
+      ],
+      confirm: "Record change",
+      testid: "record-dialog",
+    }).then((yes) => {
+      if (yes) record();
+      else button.focus();
+    });
   });
   return block;
+}
+
+/** The new record's id, looked up in the asset's history (the mutation answers with the impact, not the id). */
+async function locateChange(change: ChangeInput, sentAt: number, signal: AbortSignal): Promise<string | null> {
+  const facts = { at: change.at, kind: change.kind ?? "OTHER", note: change.note ?? null, sentAt };
+  let after: string | null = null;
+  // Newest first by instant: a change made now is on the first page; a back-dated one may be further.
+  for (let page = 0; page < LOCATE_PAGES; page++) {
+    const history = await fetchAssetChanges(change.asset, 50, after, { signal });
+    if (!history) return null;
+    const found = findRecordedChange(
+      history.changes.edges.map((e) => e.node),
+      facts,
+    );
+    if (found) return found.id;
+    if (!history.changes.pageInfo.hasNextPage) return null;
+    after = history.changes.pageInfo.endCursor;
+  }
+  return null;
+}
+const LOCATE_PAGES = 10;
+
+/** After recording: where the change now lives, instead of a second copy of the preview. */
+function recordedNote(report: ImpactReport, assetName: string, changeId: string | null): HTMLElement {
+  const others = report.assetIds.length - 1;
+  return h(
+    "section",
+    { class: "card", "data-testid": "impact-recorded", "aria-label": "Recorded" },
+    h(
+      "p",
+      null,
+      h("strong", null, "Recorded: "),
+      `${assetName} changed at `,
+      h("time", { datetime: report.at }, formatDateTime(report.at)),
+      others > 0 ? ` (and ${others} asset${others === 1 ? "" : "s"} of its blast radius)` : "",
+      ". ",
+      h(
+        "a",
+        {
+          href: buildHash("assets", null, { asset: report.assetId, change: changeId }),
+          "data-testid": "recorded-change-link",
+        },
+        changeId ? "See the change in its history" : "See its change history",
+      ),
+      ".",
+    ),
+  );
 }
 
 function coverageNow(totals: readonly (readonly [Framework, StatusCounts])[]): HTMLElement {

@@ -1,6 +1,6 @@
-/** The Type II page's "Export CSV": every gap of the period shown (all pages, not just the one on screen). */
-import { fetchEngagementGaps } from "../api/engagements";
-import { fetchEvidenceGaps, type GapsPage } from "../api/queries";
+/** The Type II page's "Export CSV": every gap of the period shown (every control with a gap, not just the groups open on screen). */
+import { fetchEngagementGapGroup, fetchEngagementGaps } from "../api/engagements";
+import { GAP_GROUP_SIZE, fetchEvidenceGapGroup, fetchEvidenceGaps } from "../api/queries";
 import type { ControlPeriod } from "../api/types";
 import { gapsCsv } from "../shape/gaps-csv";
 import { h } from "../ui/dom";
@@ -9,22 +9,24 @@ import { downloadText } from "../ui/widgets";
 /** What the page shows: an engagement's period, or a custom one (instants from periodRange). */
 export type GapsSource = { engagement: string } | { framework: string | null; start: string; end: string };
 
-// The page's own page size: a page of controls with their intervals stays inside the cost budget.
-const BATCH = 20;
-
+/** The controls with gaps (the summary names them), then their intervals a group of GAP_GROUP_SIZE at a time. */
 async function everyControlWithGaps(source: GapsSource, signal: AbortSignal): Promise<ControlPeriod[]> {
+  const summary =
+    "engagement" in source
+      ? ((await fetchEngagementGaps(source.engagement, true, { signal }))?.gaps ?? null)
+      : await fetchEvidenceGaps(source.framework, source.start, source.end, true, { signal });
+  if (!summary) return [];
+  const ids = summary.controls.edges.map((e) => e.node.controlId);
   const out: ControlPeriod[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: GapsPage | null =
+  for (let i = 0; i < ids.length; i += GAP_GROUP_SIZE) {
+    const batch = ids.slice(i, i + GAP_GROUP_SIZE);
+    const group =
       "engagement" in source
-        ? ((await fetchEngagementGaps(source.engagement, BATCH, after, true, { signal }))?.gaps ?? null)
-        : await fetchEvidenceGaps(source.framework, source.start, source.end, BATCH, after, true, { signal });
-    if (!page) return out;
-    out.push(...page.controls.edges.map((e) => e.node));
-    if (!page.controls.pageInfo.hasNextPage || page.controls.edges.length === 0) return out;
-    after = page.controls.pageInfo.endCursor;
+        ? await fetchEngagementGapGroup(source.engagement, batch, { signal })
+        : await fetchEvidenceGapGroup(source.framework, source.start, source.end, batch, { signal });
+    if (group) out.push(...group.controls.edges.map((e) => e.node));
   }
+  return out;
 }
 
 export function gapsExportButton(source: () => GapsSource | null, signal: AbortSignal): HTMLElement {

@@ -11,18 +11,46 @@ export function type2Engagements<E extends Pick<EngagementSummary, "kind">>(list
   return list.filter((e) => e.kind === "TYPE2");
 }
 
+type Period = Pick<EngagementSummary, "id" | "kind" | "periodStart" | "periodEnd">;
+
 /**
- * The engagement the Type II page shows, or null for a custom period. The URL's `engagement` wins
- * ("custom" included); a link that names a framework or days without one is a custom period (the
- * page's links from before engagements); otherwise the first Type II engagement, if any.
+ * The current Type II engagement at `now`: the one whose period is running (the latest started,
+ * when several are), else the one that ended last (its fieldwork follows its period). An
+ * engagement whose period has not begun is nobody's current one; neither is a Type I.
+ */
+export function currentEngagement<E extends Period>(engagements: readonly E[], now: Date): E | null {
+  const t = now.getTime();
+  const dated = type2Engagements(engagements).filter(
+    (e) => !Number.isNaN(Date.parse(e.periodStart ?? "")) && !Number.isNaN(Date.parse(e.periodEnd ?? "")),
+  );
+  const start = (e: E): number => Date.parse(e.periodStart!);
+  const end = (e: E): number => Date.parse(e.periodEnd!);
+  const latest = (list: E[], key: (e: E) => number): E | null =>
+    list.reduce<E | null>(
+      (best, e) => (!best || key(e) > key(best) || (key(e) === key(best) && e.id < best.id) ? e : best),
+      null,
+    );
+  const running = dated.filter((e) => start(e) <= t && t < end(e));
+  if (running.length) return latest(running, start);
+  return latest(
+    dated.filter((e) => end(e) <= t),
+    end,
+  );
+}
+
+/**
+ * The engagement the Type II page shows, or null for a custom period (the last 12 months). The
+ * URL's `engagement` wins ("custom" included); a link that names a framework or days without one is
+ * a custom period (the page's links from before engagements); otherwise the current engagement.
  */
 export function periodChoice(
   params: Readonly<Record<string, string>>,
-  engagements: readonly Pick<EngagementSummary, "id" | "kind">[],
+  engagements: readonly Period[],
+  now: Date,
 ): string | null {
   if (params.engagement) return params.engagement === CUSTOM_PERIOD ? null : params.engagement;
   if (params.framework || params.start || params.end) return null;
-  return type2Engagements(engagements)[0]?.id ?? null;
+  return currentEngagement(engagements, now)?.id ?? null;
 }
 
 /** "Type II, 2025-11-20 12:00 UTC to 2026-11-20 12:00 UTC (end excluded)" or "Type I, as of …". */

@@ -46,3 +46,51 @@ export function groupStale<T extends { evidenceId: string; controlId: string; as
     (a, b) => a.controlId.localeCompare(b.controlId) || a.evidenceId.localeCompare(b.evidenceId),
   );
 }
+
+/** How many distinct evidence items go stale (the report lists one row per item and asset). */
+export function staleItemCount(rows: readonly { evidenceId: string }[]): number {
+  return new Set(rows.map((r) => r.evidenceId)).size;
+}
+
+/** The confirmation asked before recording: names the asset, the instant and what goes stale. */
+export function recordQuestion(assetName: string, assetId: string, at: string, staleItems: number): string {
+  const name = assetName === assetId ? assetId : `${assetName} (${assetId})`;
+  const items = `${staleItems} evidence item${staleItems === 1 ? "" : "s"}`;
+  return `Record a change of ${name} at ${at}? ${items} will go stale.`;
+}
+
+export interface RecordedChangeFacts {
+  at: string;
+  kind: string;
+  note: string | null;
+  /** The instant just before the mutation was sent: the new record was stamped at or after it. */
+  sentAt: number;
+}
+
+/**
+ * The change the dashboard just recorded, among an asset's history: at the instant asked, of the
+ * kind and note given, not propagated from another asset, stamped after the request left (the
+ * newest such stamp wins: two identical records in a row point at the later).
+ */
+export function findRecordedChange<
+  C extends {
+    id: string;
+    at: string;
+    kind: string;
+    note?: string | null;
+    propagatedFrom?: string | null;
+    recordedAt?: string | null;
+  },
+>(changes: readonly C[], facts: RecordedChangeFacts): C | null {
+  // The service stamps with its own clock: allow it to run a little behind ours.
+  const earliest = facts.sentAt - 60_000;
+  let best: C | null = null;
+  for (const c of changes) {
+    if (Date.parse(c.at) !== Date.parse(facts.at) || c.propagatedFrom || c.kind !== facts.kind) continue;
+    if ((c.note ?? null) !== facts.note) continue;
+    const stamped = c.recordedAt ? Date.parse(c.recordedAt) : Number.NaN;
+    if (!(stamped >= earliest)) continue;
+    if (!best || stamped > Date.parse(best.recordedAt!)) best = c;
+  }
+  return best;
+}

@@ -1,6 +1,5 @@
-/** Geometry of a Type II period timeline: one bar per control, gap runs highlighted. */
+/** Runs of a Type II control's intervals: consecutive intervals operated the same way, merged and placed. */
 import type { GapInterval } from "../api/types";
-import { toDateInputValue } from "./dates";
 import {
   intervalOperation,
   observedSpan,
@@ -86,37 +85,4 @@ export function timelineSegments(
     const label = operationLabel(r.kind, r.operation, r.intervals, r.evidenceCount, spans);
     return { ...r, x: x0, width: x(Date.parse(r.end)) - x0, label };
   });
-}
-
-export interface TimelineTick {
-  x: number;
-  label: string;
-}
-
-/** A tick at the first of every month inside the period (labels "2026-01"), at most `maxTicks`. */
-export function monthTicks(periodStart: string, periodEnd: string, width: number, maxTicks = 13): TimelineTick[] {
-  const start = Date.parse(periodStart);
-  const end = Date.parse(periodEnd);
-  const x = scale(start, end, width);
-  const ticks: TimelineTick[] = [];
-  const d = new Date(start);
-  let cursor = Date.UTC(
-    d.getUTCFullYear(),
-    d.getUTCMonth() + (d.getUTCDate() === 1 && d.getUTCHours() === 0 ? 0 : 1),
-    1,
-  );
-  while (cursor < end) {
-    ticks.push({ x: x(cursor), label: toDateInputValue(new Date(cursor)).slice(0, 7) });
-    const c = new Date(cursor);
-    cursor = Date.UTC(c.getUTCFullYear(), c.getUTCMonth() + 1, 1);
-  }
-  if (ticks.length <= maxTicks) return ticks;
-  const every = Math.ceil(ticks.length / maxTicks);
-  return ticks.filter((_, i) => i % every === 0);
-}
-
-/** Share of the period's intervals that are gaps, as a whole percentage. */
-export function gapShare(intervals: readonly GapInterval[]): number {
-  if (intervals.length === 0) return 0;
-  return Math.round((intervals.filter((i) => i.isGap).length / intervals.length) * 100);
 }

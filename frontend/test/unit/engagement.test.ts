@@ -4,35 +4,51 @@ import {
   CUSTOM_PERIOD,
   criterionAsOfDay,
   engagementWhen,
+  currentEngagement,
   periodChoice,
   type2Engagements,
   boundaryWords,
 } from "../../src/shape/engagement";
 
-const T1 = { id: "iso-t1", kind: "TYPE1" as const };
-const T2 = { id: "soc2-t2", kind: "TYPE2" as const };
-const T2B = { id: "soc2-t2-b", kind: "TYPE2" as const };
+const NOW = new Date("2026-11-30T12:00:00Z");
+const period = (start: string, end: string) => ({ periodStart: `${start}T00:00:00Z`, periodEnd: `${end}T00:00:00Z` });
+const T1 = { id: "iso-t1", kind: "TYPE1" as const, periodStart: null, periodEnd: null };
+const T2 = { id: "soc2-t2", kind: "TYPE2" as const, ...period("2025-12-01", "2026-12-01") };
+const T2B = { id: "soc2-t2-b", kind: "TYPE2" as const, ...period("2024-12-01", "2025-12-01") };
 
 describe("the Type II page's period choice", () => {
-  it("defaults to the first Type II engagement, skipping Type I", () => {
-    expect(periodChoice({}, [T1, T2, T2B])).toBe("soc2-t2");
+  it("defaults to the current Type II engagement, skipping Type I", () => {
+    expect(periodChoice({}, [T1, T2B, T2], NOW)).toBe("soc2-t2");
     expect(type2Engagements([T1, T2, T2B])).toEqual([T2, T2B]);
   });
 
+  it("the current engagement: running now (the latest started), else the one ended last, never a future one", () => {
+    const later = { id: "a-later-start", kind: "TYPE2" as const, ...period("2026-06-01", "2027-06-01") };
+    const future = { id: "future", kind: "TYPE2" as const, ...period("2027-01-01", "2028-01-01") };
+    const ended = { id: "ended", kind: "TYPE2" as const, ...period("2025-06-01", "2026-11-20") };
+    expect(currentEngagement([T2, later, future, ended], NOW)?.id).toBe("a-later-start");
+    expect(currentEngagement([T2B, future, ended], NOW)?.id).toBe("ended"); // the demo's: ended 10 days ago
+    expect(currentEngagement([future, T1], NOW)).toBeNull();
+    expect(periodChoice({}, [future], NOW)).toBeNull(); // none: the custom last 12 months
+    // The period's end is excluded: at that instant it has ended.
+    expect(currentEngagement([T2], new Date("2026-12-01T00:00:00Z"))?.id).toBe("soc2-t2");
+    expect(currentEngagement([T2, ended], new Date("2026-12-01T00:00:00Z"))?.id).toBe("soc2-t2");
+  });
+
   it("is a custom period when there is no Type II engagement", () => {
-    expect(periodChoice({}, [])).toBeNull();
-    expect(periodChoice({}, [T1])).toBeNull();
+    expect(periodChoice({}, [], NOW)).toBeNull();
+    expect(periodChoice({}, [T1], NOW)).toBeNull();
   });
 
   it("keeps the URL's choice: an engagement, or custom", () => {
-    expect(periodChoice({ engagement: "soc2-t2-b" }, [T2, T2B])).toBe("soc2-t2-b");
-    expect(periodChoice({ engagement: CUSTOM_PERIOD }, [T2])).toBeNull();
+    expect(periodChoice({ engagement: "soc2-t2-b" }, [T2, T2B], NOW)).toBe("soc2-t2-b");
+    expect(periodChoice({ engagement: CUSTOM_PERIOD }, [T2], NOW)).toBeNull();
   });
 
   it("reads a link with a framework or days but no engagement as a custom period", () => {
-    expect(periodChoice({ framework: "soc2-tsc-2017" }, [T2])).toBeNull();
-    expect(periodChoice({ start: "2026-01-01", end: "2026-06-30" }, [T2])).toBeNull();
-    expect(periodChoice({ gapsOnly: "1" }, [T2])).toBe("soc2-t2");
+    expect(periodChoice({ framework: "soc2-tsc-2017" }, [T2], NOW)).toBeNull();
+    expect(periodChoice({ start: "2026-01-01", end: "2026-06-30" }, [T2], NOW)).toBeNull();
+    expect(periodChoice({ gapsOnly: "1" }, [T2], NOW)).toBe("soc2-t2");
   });
 });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countDeltas, direction, groupStale, sortDeltas } from "../../src/shape/impact";
+import {
+  countDeltas,
+  direction,
+  findRecordedChange,
+  groupStale,
+  recordQuestion,
+  sortDeltas,
+  staleItemCount,
+} from "../../src/shape/impact";
 import { searchAssets } from "../../src/shape/assets";
 import type { AssetKind } from "../../src/api/types";
 
@@ -81,5 +89,41 @@ describe("searchAssets", () => {
 
   it("returns everything by name for an empty query", () => {
     expect(searchAssets(assets, "  ").map((a) => a.id)).toEqual(["ds-x", "mdl-gpu", "inf-gpu-cluster"]);
+  });
+});
+
+describe("recording a change", () => {
+  it("counts stale evidence items, not item/asset pairs", () => {
+    const rows = [{ evidenceId: "e1" }, { evidenceId: "e1" }, { evidenceId: "e2" }];
+    expect(staleItemCount(rows)).toBe(2);
+    expect(staleItemCount([])).toBe(0);
+  });
+
+  it("asks naming the asset, the instant and the number of items going stale", () => {
+    expect(recordQuestion("Chat model", "mdl-chat", "2026-11-30 10:00 UTC", 3)).toBe(
+      "Record a change of Chat model (mdl-chat) at 2026-11-30 10:00 UTC? 3 evidence items will go stale.",
+    );
+    expect(recordQuestion("mdl-chat", "mdl-chat", "2026-11-30 10:00 UTC", 1)).toBe(
+      "Record a change of mdl-chat at 2026-11-30 10:00 UTC? 1 evidence item will go stale.",
+    );
+  });
+
+  it("finds the change just recorded among the asset's history", () => {
+    const sentAt = Date.parse("2026-11-30T10:05:00Z");
+    const at = "2026-11-30T10:00:00Z";
+    const base = { at, kind: "RETRAIN", note: "n", propagatedFrom: null, recordedAt: "2026-11-30T10:05:01Z" };
+    const history = [
+      { ...base, id: "older", recordedAt: "2026-11-29T09:00:00Z" }, // same facts, recorded yesterday
+      { ...base, id: "followed", propagatedFrom: "other" }, // a propagated copy
+      { ...base, id: "other-kind", kind: "CONFIG" },
+      { ...base, id: "mine" },
+      { ...base, id: "other-at", at: "2026-11-30T09:00:00Z" },
+    ];
+    const facts = { at: "2026-11-30T10:00:00.000Z", kind: "RETRAIN", note: "n", sentAt };
+    expect(findRecordedChange(history, facts)?.id).toBe("mine");
+    expect(findRecordedChange(history, { ...facts, note: null })).toBeNull();
+    // Two identical records in a row: the later one.
+    const twice = [...history, { ...base, id: "again", recordedAt: "2026-11-30T10:05:09Z" }];
+    expect(findRecordedChange(twice, facts)?.id).toBe("again");
   });
 });

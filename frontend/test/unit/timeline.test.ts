@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GapInterval } from "../../src/api/types";
-import { gapShare, monthTicks, timelineSegments } from "../../src/shape/timeline";
+import { timelineSegments } from "../../src/shape/timeline";
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d)).toISOString().replace(".000Z", "Z");
 const iv = (from: number, to: number, isGap: boolean, evidenceCount = isGap ? 0 : 1): GapInterval => ({
@@ -56,41 +56,6 @@ describe("timelineSegments", () => {
 
   it("survives an empty period", () => {
     expect(timelineSegments([], day(0), day(0), 100)).toEqual([]);
-  });
-});
-
-describe("monthTicks", () => {
-  it("marks the first of each month inside the period", () => {
-    const ticks = monthTicks("2025-11-21T00:00:00Z", "2026-11-21T00:00:00Z", 1000);
-    expect(ticks.map((t) => t.label)).toEqual([
-      "2025-12",
-      "2026-01",
-      "2026-02",
-      "2026-03",
-      "2026-04",
-      "2026-05",
-      "2026-06",
-      "2026-07",
-      "2026-08",
-      "2026-09",
-      "2026-10",
-      "2026-11",
-    ]);
-    expect(ticks[0]!.x).toBeGreaterThan(0);
-    expect(ticks.at(-1)!.x).toBeLessThan(1000);
-  });
-
-  it("includes the start when it is a first of the month, and thins long periods", () => {
-    expect(monthTicks("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z", 100).map((t) => t.label)).toEqual([
-      "2026-01",
-      "2026-02",
-    ]);
-    expect(monthTicks("2020-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 100).length).toBeLessThanOrEqual(13);
-  });
-
-  it("gapShare is the share of gap intervals", () => {
-    expect(gapShare([iv(0, 1, true), iv(1, 2, false), iv(2, 3, false), iv(3, 4, false)])).toBe(25);
-    expect(gapShare([])).toBe(0);
   });
 });
 
