@@ -217,6 +217,8 @@ DASHBOARD_CSP = (
     b"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     b"frame-ancestors 'none'"
 )
+# GraphiQL's stylesheet carries its fonts inline (data: URLs); otherwise the dashboard's policy.
+GRAPHIQL_CSP = DASHBOARD_CSP.replace(b"font-src 'self'", b"font-src 'self' data:")
 COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -248,7 +250,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in COMMON_HEADERS if k not in present]
-                policy = API_CSP if is_api and not graphiql_page else DASHBOARD_CSP
+                policy = GRAPHIQL_CSP if graphiql_page else API_CSP if is_api else DASHBOARD_CSP
                 extra.append((b"content-security-policy", policy))
                 if is_api:
                     extra.append((b"cache-control", b"no-store"))
