@@ -139,7 +139,7 @@ function renderCrosswalk(
     h(
       "caption",
       null,
-      `Rows: ${source.name}; columns: ${target.name}. A cell reads "row is … column", with the mapping's strength.`,
+      `Rows: ${source.name}; columns: ${target.name}. A cell reads "row … column" (e.g. "CC6.1 intersects A.5.15"), with the mapping's strength.`,
     ),
     h(
       "thead",

@@ -81,9 +81,17 @@ export function crosswalkMatrix(rows: readonly CrosswalkRow[]): CrosswalkMatrix 
   };
 }
 
-/** "CC6.1 ⊂ A.5.15 (strength 8)": a cell's accessible description. */
+/** The relationship as the verb of a sentence "source … target". */
+export const RELATIONSHIP_VERB: Readonly<Record<MappingRelationship, string>> = {
+  EQUAL: "equals",
+  SUBSET_OF: "is a subset of",
+  SUPERSET_OF: "is a superset of",
+  INTERSECTS_WITH: "intersects",
+};
+
+/** "CC6.1 is a subset of A.5.15, strength 8": a cell's accessible name, read as a sentence. */
 export function describeMapping(row: CrosswalkRow): string {
   const s = row.source?.ref ?? refOf(row.sourceId);
   const t = row.target?.ref ?? refOf(row.targetId);
-  return `${s} is ${RELATIONSHIP_LABEL[row.relationship]} ${t}, strength ${row.strength}`;
+  return `${s} ${RELATIONSHIP_VERB[row.relationship]} ${t}, strength ${row.strength}`;
 }

@@ -56,6 +56,12 @@ describe("crosswalkMatrix", () => {
   });
 
   it("describes a cell in words", () => {
-    expect(describeMapping(rows[1]!)).toBe("CC1.10 is subset of A.5.1, strength 4");
+    expect(describeMapping(rows[1]!)).toBe("CC1.10 is a subset of A.5.1, strength 4");
+    for (const [relationship, sentence] of [
+      ["EQUAL", "S1 equals T1, strength 5"],
+      ["SUPERSET_OF", "S1 is a superset of T1, strength 5"],
+      ["INTERSECTS_WITH", "S1 intersects T1, strength 5"],
+    ] as const)
+      expect(describeMapping({ ...mapping("S1", "T1", relationship), strength: 5 })).toBe(sentence);
   });
 });
