@@ -49,3 +49,22 @@ describe("GraphiQL offline", () => {
     expect(s.problems.filter((p) => !p.includes("401"))).toEqual([]);
   });
 });
+
+/** The real build as the service sends it: every file the two pages load is kept a year, and gzipped above 1 KB. */
+describe("the dashboard's files on a slow link", () => {
+  it.each(["/", "/graphql"])("%s: its page revalidated, its hashed files immutable and compressed", async (path) => {
+    const page = await fetch(`${baseUrl()}${path}`, { headers: { accept: "text/html", "accept-encoding": "gzip" } });
+    expect(page.headers.get("cache-control")).toBe(path === "/" ? "no-cache" : "no-store");
+    const files = [...(await page.text()).matchAll(/(?:src|href)="\.?\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const response = await fetch(`${baseUrl()}/${file}`, { headers: { "accept-encoding": "gzip" } });
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get("cache-control"), file).toBe("public, max-age=31536000, immutable");
+      // Below 1 KB a file is sent as is (gzip would gain next to nothing).
+      if (response.headers.get("content-encoding") !== "gzip")
+        expect((await response.arrayBuffer()).byteLength, file).toBeLessThan(1024);
+      expect(response.headers.get("x-content-type-options"), file).toBe("nosniff");
+    }
+  });
+});
