@@ -112,6 +112,8 @@ def test_a_small_answer_is_sent_as_is(site: LiveServer) -> None:
 def test_graphiql_is_the_dashboards_own_build_served_at_graphql_only(site: LiveServer) -> None:
     page = raw_get(f"{site.url}/graphql", Accept="text/html")
     assert page.status_code == 200 and page.content == IDE
+    policy = page.headers["content-security-policy"]  # its code may come from this service only
+    assert "script-src 'self';" in policy and "connect-src 'self';" in policy
     assert raw_get(f"{site.url}/graphiql.html", Accept="text/html").status_code == 404
 
 
