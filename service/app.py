@@ -18,6 +18,7 @@ from functools import partial
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from graph.store import GraphStore
@@ -27,14 +28,19 @@ from service.auth.oidc import OidcVerifier
 from service.auth.rate_limit import RateLimiter
 from service.auth.roles import Principal
 from service.graphql.context import Context
-from service.graphql.remembered import RememberingRouter
+from service.graphql.ide import IdeRouter, ide_file
 from service.graphql.schema import build_schema
 from service.package_route import package
 from service.request_body import GraphQLRequestCheck
 from service.rest_errors import HANDLERS
 from service.routes import bundle, probes
 from service.settings import Settings
+from service.static_caching import DashboardCaching
 from service.worker_header import WorkerHeader
+
+# Answers smaller than this gain little from gzip (headers dominate); the dashboard's code, the
+# GraphQL answers of its pages and the exports are far larger.
+COMPRESS_FROM_BYTES = 1024
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -56,9 +62,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     graphiql = not settings.production
     schema = build_schema(introspection=not settings.production, max_cost=settings.max_query_cost)
     app.include_router(
-        RememberingRouter(schema, context_getter=context_getter, graphql_ide="graphiql" if graphiql else None),
+        IdeRouter(
+            schema,
+            context_getter=context_getter,
+            graphql_ide="graphiql" if graphiql else None,
+            frontend_dir=settings.frontend_dir,
+        ),
         prefix="/graphql",
     )
+    app.include_router(ide_file)
     app.include_router(probes)
     app.include_router(bundle)
     app.include_router(package)
@@ -66,7 +78,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="dashboard")
 
     # Innermost first: the GraphQL request check, the gate, then CORS (closed unless origins are
-    # configured), then headers.
+    # configured), compression, the dashboard's cache lifetimes, then the security headers (so
+    # compressed answers and refusals carry them too).
     app.add_middleware(GraphQLRequestCheck)
     app.add_middleware(
         Gate,
@@ -84,6 +97,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_credentials=False,
             max_age=600,
         )
+    # Credentials travel in headers, never cookies, so a compressed answer cannot be probed
+    # cross-site for a secret (BREACH needs the browser to attach one by itself).
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES, compresslevel=6)
+    app.add_middleware(DashboardCaching)
     app.add_middleware(SecurityHeaders)
     if settings.worker_header:
         app.add_middleware(WorkerHeader)  # outermost: on every answer, refusals included

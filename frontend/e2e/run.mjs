@@ -40,7 +40,15 @@ function newestMtime(path) {
 
 function buildIfNeeded() {
   const built = join(frontend, "dist", "index.html");
-  const inputs = ["src", "index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json"]
+  const inputs = [
+    "src",
+    "index.html",
+    "graphiql.html",
+    "package.json",
+    "package-lock.json",
+    "vite.config.ts",
+    "tsconfig.json",
+  ]
     .map((p) => join(frontend, p))
     .filter(existsSync);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...inputs.map(newestMtime))) {

@@ -217,6 +217,8 @@ DASHBOARD_CSP = (
     b"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     b"frame-ancestors 'none'"
 )
+# GraphiQL's stylesheet carries its fonts inline (data: URLs); otherwise the dashboard's policy.
+GRAPHIQL_CSP = DASHBOARD_CSP.replace(b"font-src 'self'", b"font-src 'self' data:")
 COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -230,8 +232,8 @@ COMMON_HEADERS = [
 
 class SecurityHeaders:
     """Headers every response carries; API answers are never cached, the dashboard gets a CSP
-    that allows only its own files. (The GraphiQL page, off in production, loads its code from a
-    CDN and gets no CSP.)"""
+    that allows only its own files, and so does the GraphiQL page (off in production), whose code
+    is part of the dashboard's build (service/graphql/ide.py)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -248,8 +250,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in COMMON_HEADERS if k not in present]
-                if not graphiql_page:
-                    extra.append((b"content-security-policy", API_CSP if is_api else DASHBOARD_CSP))
+                policy = GRAPHIQL_CSP if graphiql_page else API_CSP if is_api else DASHBOARD_CSP
+                extra.append((b"content-security-policy", policy))
                 if is_api:
                     extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]

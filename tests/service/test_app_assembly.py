@@ -6,20 +6,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.auth.middleware import Gate, SecurityHeaders
 from service.request_body import GraphQLRequestCheck
 from service.settings import Settings
+from service.static_caching import DashboardCaching
 
 
-def test_middleware_runs_headers_then_cors_then_the_gate_then_the_request_check() -> None:
+def test_middleware_runs_headers_then_caching_compression_cors_the_gate_and_the_request_check() -> None:
     app = create_app(Settings(cors_origins=("https://dash.example",)))
     outermost_first = [m.cls for m in app.user_middleware]
-    assert outermost_first == [SecurityHeaders, CORSMiddleware, Gate, GraphQLRequestCheck]
+    inner = [GZipMiddleware, CORSMiddleware, Gate, GraphQLRequestCheck]
+    assert outermost_first == [SecurityHeaders, DashboardCaching, *inner]
     closed = create_app(Settings())
-    assert [m.cls for m in closed.user_middleware] == [SecurityHeaders, Gate, GraphQLRequestCheck]
+    assert [m.cls for m in closed.user_middleware] == [
+        SecurityHeaders,
+        DashboardCaching,
+        GZipMiddleware,
+        Gate,
+        GraphQLRequestCheck,
+    ]
 
 
 def test_an_app_that_opens_its_store_opens_it_again_after_a_restart(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import { asOfFromDateInput, formatDateTime, isDateInputValue, toDateInputValue }
 import { h, replace } from "../ui/dom";
 import { disclosure } from "../ui/disclosure";
 import { printButton } from "../ui/print";
-import { emptyState } from "../ui/states";
+import { emptyState, loadingState } from "../ui/states";
 import { carvedOutFlag, countsList, coverageBar, field, pageHeader, scrollTable, statusBadge } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
@@ -43,7 +43,7 @@ export const overviewPage: Page = {
       engagements,
       body,
     );
-    showEngagements(ctx, engagements);
+    const engagementsShown = showEngagements(ctx, engagements);
 
     let frameworks: Framework[] = [];
     const refresh = (): void => {
@@ -51,6 +51,7 @@ export const overviewPage: Page = {
       ctx.setParams({ asOf: day && day !== toDateInputValue(ctx.now()) ? day : null });
       const asOf = asOfFromDateInput(day, ctx.now());
       replace(body);
+      body.classList.remove("revealing");
       if (frameworks.length === 0) {
         body.append(
           emptyState(
@@ -88,7 +89,9 @@ export const overviewPage: Page = {
           ),
         ),
       );
-      for (const fw of orderFrameworks(frameworks)) body.append(frameworkSection(ctx, fw, asOf, glance));
+      const loads: Promise<void>[] = [engagementsShown];
+      for (const fw of orderFrameworks(frameworks)) body.append(frameworkSection(ctx, fw, asOf, glance, loads));
+      revealTogether(body, loads);
     };
     dateInput.addEventListener("change", refresh);
     todayButton.addEventListener("click", () => {
@@ -102,11 +105,31 @@ export const overviewPage: Page = {
   },
 };
 
+const reveals = new WeakMap<HTMLElement, number>();
+
+/**
+ * Show the cards of `body` together once every answer in `loads` is in (or failed). Cards that
+ * grew one by one as their answers arrived pushed the others down under the reader (CLS 0.54 on
+ * SOC 2's card); new content appearing at once below what is already shown moves nothing.
+ */
+function revealTogether(body: HTMLElement, loads: Promise<void>[]): void {
+  const token = (reveals.get(body) ?? 0) + 1;
+  reveals.set(body, token);
+  const waiting = loadingState("coverage");
+  body.classList.add("revealing");
+  body.prepend(waiting);
+  void Promise.allSettled(loads).then(() => {
+    if (reveals.get(body) !== token) return; // a later refresh owns the page now
+    waiting.remove();
+    body.classList.remove("revealing");
+  });
+}
+
 /** The audits under way, each linking to its engagement page; hidden while there are none. */
-function showEngagements(ctx: PageContext, card: HTMLElement): void {
+function showEngagements(ctx: PageContext, card: HTMLElement): Promise<void> {
   const slot = h("div");
   card.append(h("h2", { id: "engagements-h" }, "Engagements"), slot);
-  void load(
+  return load(
     slot,
     "engagements",
     ctx.signal,
@@ -131,7 +154,13 @@ function showEngagements(ctx: PageContext, card: HTMLElement): void {
   );
 }
 
-function frameworkSection(ctx: PageContext, fw: Framework, asOf: string | null, glance: HTMLElement): HTMLElement {
+function frameworkSection(
+  ctx: PageContext,
+  fw: Framework,
+  asOf: string | null,
+  glance: HTMLElement,
+  loads: Promise<void>[],
+): HTMLElement {
   const headingId = `fw-${fw.id}`;
   const slot = h("div", { class: "framework-body" });
   const section = h(
@@ -158,7 +187,7 @@ function frameworkSection(ctx: PageContext, fw: Framework, asOf: string | null, 
     h("td", { colspan: "5", class: "muted" }, "Loading…"),
   );
   glance.append(glanceRow);
-  void load(
+  const loaded = load(
     slot,
     `coverage for ${fw.name}`,
     ctx.signal,
@@ -178,17 +207,18 @@ function frameworkSection(ctx: PageContext, fw: Framework, asOf: string | null, 
           h("span", { class: "small muted" }, `${percent(t.covered, t.total)}% covered`),
         ),
       );
-      slot.append(...coverageBody(report, asOf));
+      slot.append(...coverageBody(report, asOf, fw.name));
       section.dataset.loaded = "true";
     },
   ).then(() => {
     if (!section.dataset.loaded && !ctx.signal.aborted)
       glanceRow.lastElementChild!.textContent = "Could not load (see below).";
   });
+  loads.push(loaded);
   return section;
 }
 
-function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[] {
+function coverageBody(report: CoverageReport, asOf: string | null, framework: string): HTMLElement[] {
   const { totals } = report;
   const summary = h(
     "div",
@@ -227,6 +257,8 @@ function coverageBody(report: CoverageReport, asOf: string | null): HTMLElement[
           "data-testid": "categories",
         })
       : emptyState("This framework has no criteria.");
+  // One region per framework card: each needs a name of its own to be told apart by a screen reader.
+  if (categoryRows.length > 0) categories.setAttribute("aria-label", `${framework} by category`);
 
   const worst = worstCriteria(report.criteria);
   const list = h("ol", { class: "worst-list", "data-testid": "worst-criteria" });

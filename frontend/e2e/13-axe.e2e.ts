@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { DASHBOARD_PAGES, type DashboardPage } from "./dashboard-pages";
+import { launch, open, settled, visit, type Session } from "./support";
+
+/** axe-core's WCAG 2.x A/AA rules and its best practices, on every page and main interaction state. */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    // "Every node inside a landmark" costs half of axe's time on a big page; the shell puts all content in <main>.
+    .disableRules(["region"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical" || ALSO_REFUSED.has(v.id))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+// axe reads every node's styles: the crosswalk's matrix takes it a while on a busy machine.
+const AXE_TIMEOUT = 180_000;
+
+/** The crosswalk between two smaller frameworks: the same markup, a matrix axe reads in seconds, not a minute. */
+function lighter(page: DashboardPage): DashboardPage {
+  return page.name === "crosswalk"
+    ? { ...page, hash: "#/crosswalk?source=iso-iec-42001-2023&target=eu-ai-act-2024" }
+    : page;
+}
+
+// Moderate, but a screen reader user cannot tell the framework cards' regions apart without them.
+const ALSO_REFUSED = new Set(["landmark-unique"]);
+
+describe("axe on every page, signed in", () => {
+  let browser: Browser;
+  let s: Session;
+  beforeAll(async () => {
+    browser = await launch();
+    s = await open(browser);
+  });
+  afterAll(async () => browser?.close());
+
+  it.each(DASHBOARD_PAGES.map(lighter))(
+    "$name has no serious or critical violation",
+    async ({ hash, ready }) => {
+      await visit(s.page, hash);
+      await s.page.waitForSelector(ready, { timeout: 30_000 });
+      await settled(s.page);
+      expect(await violations(s.page)).toEqual([]);
+    },
+    AXE_TIMEOUT,
+  );
+
+  it(
+    "the overview with every criterion needing attention shown",
+    async () => {
+      await visit(s.page, "#/overview");
+      await s.page.waitForSelector("section[data-framework][data-loaded]");
+      await settled(s.page);
+      await s.page.locator(".attention button").first().click();
+      expect(await violations(s.page)).toEqual([]);
+    },
+    AXE_TIMEOUT,
+  );
+
+  it(
+    "the asset search narrowed, and the change impact preview",
+    async () => {
+      await visit(s.page, "#/assets");
+      await s.page.waitForSelector('[data-testid="asset-results"] li');
+      await s.page.fill('input[type="search"]', "gpu");
+      await s.page.waitForSelector('[data-testid="asset-count"]');
+      expect(await violations(s.page)).toEqual([]);
+      await visit(s.page, "#/impact?asset=inf-gpu-cluster");
+      await s.page.waitForSelector('[data-testid="impact-preview"]');
+      await settled(s.page);
+      expect(await violations(s.page)).toEqual([]);
+    },
+    AXE_TIMEOUT,
+  );
+});
+
+describe("axe on the pages seen signed out", () => {
+  let browser: Browser;
+  let s: Session;
+  beforeAll(async () => {
+    browser = await launch();
+    s = await open(browser, undefined, false);
+  });
+  afterAll(async () => browser?.close());
+
+  it(
+    "the sign-in page, empty and refusing a wrong key",
+    async () => {
+      await visit(s.page, "#/overview");
+      await s.page.waitForSelector('[data-testid="sign-in"]');
+      expect(await violations(s.page)).toEqual([]);
+      await s.page.fill('input[name="apiKey"]', "not a key");
+      await s.page.getByRole("button", { name: "Sign in" }).click();
+      await s.page.waitForSelector('[data-testid="sign-in-message"]:not(:empty)');
+      expect(await violations(s.page)).toEqual([]);
+    },
+    AXE_TIMEOUT,
+  );
+});
