@@ -82,7 +82,9 @@ def _field(value: Any, where: str) -> str:
     if isinstance(value, list):
         items = [_scalar(item) for item in value]
         if any(ARRAY_DELIMITER in item for item in items):
-            raise InvalidInputError.one(where, "holds the character U+001F, which the bulk load cannot import; load without --bulk")
+            raise InvalidInputError.one(
+                where, "holds the character U+001F, which the bulk load cannot import; load without --bulk"
+            )
         return _quoted(ARRAY_DELIMITER.join(items))
     return _quoted(value) if isinstance(value, str) else _scalar(value)
 

@@ -69,9 +69,13 @@ class LocalServer:
         path = TOOLS / script
         if not path.exists():
             raise StoreUnavailableError(f"{path} does not exist: the bulk load needs the repository's tools/neo4j")
-        done = subprocess.run(["bash", str(path), str(self.home), *args], env=self._env(), capture_output=True, text=True)
+        done = subprocess.run(
+            ["bash", str(path), str(self.home), *args], env=self._env(), capture_output=True, text=True
+        )
         if done.returncode != 0:
-            raise StoreUnavailableError(f"tools/neo4j/{script} failed (exit {done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}")
+            raise StoreUnavailableError(
+                f"tools/neo4j/{script} failed (exit {done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}"
+            )
         return done.stdout
 
     def running(self) -> bool:

@@ -23,7 +23,7 @@ from graph.checks.evidence_immutability import check_immutable
 from graph.checks.references import check_bundle
 from graph.checks.sample_records import check_sample_chains, check_samples_append_only
 from graph.checks.write_rules import check_write_rules
-from graph.model import EDGE_ENDPOINTS, Change, EvidenceReview, Label, Rel
+from graph.model import EDGE_ENDPOINTS, Change, EvidenceReview, Label
 from graph.stores.neo4j import appended, memo, writes
 from graph.stores.neo4j.audit import HEAD_ID, entry_properties
 from graph.stores.neo4j.changes import CHANGE
@@ -74,7 +74,8 @@ def merged(bundles: Iterator[Bundle]) -> Bundle:
             value = getattr(bundle, name)
             if isinstance(value, list) and value:
                 lists.setdefault(name, []).extend(value)
-    return Bundle.model_construct(**{name: lists.get(name, []) for name in Bundle.model_fields if name != "format"})
+    fields: dict[str, Any] = {name: lists.get(name, []) for name in Bundle.model_fields if name != "format"}
+    return Bundle.model_construct(**fields)
 
 
 def checked(bundle: Bundle, now: datetime) -> Bundle:
@@ -105,7 +106,7 @@ def bulk_graph(bundle: Bundle) -> BulkGraph:
         for row in rows:
             props = dict(row["props"])
             props.update({name: _instant(pair) for name, pair in row["times"].items()})
-            labels = (label.value,)
+            labels: tuple[str, ...] = (label.value,)
             if label is Label.ASSET:
                 labels += (KIND_LABELS_BY_VALUE[props["kind"]],)
             for name, value in list(props.items()):
@@ -114,7 +115,12 @@ def bulk_graph(bundle: Bundle) -> BulkGraph:
                     del props[name]
             groups.setdefault(labels, NodeGroup(labels, label.value, "id")).rows.append(props)
     rels = [
-        RelGroup(rel.value, EDGE_ENDPOINTS[rel][0].value, EDGE_ENDPOINTS[rel][1].value, [(s, t, p) for (s, t), p in edges.items()])
+        RelGroup(
+            rel.value,
+            EDGE_ENDPOINTS[rel][0].value,
+            EDGE_ENDPOINTS[rel][1].value,
+            [(s, t, p) for (s, t), p in edges.items()],
+        )
         for rel, edges in plan.edges.items()
     ]
     changes = new_changes(bundle, {})
