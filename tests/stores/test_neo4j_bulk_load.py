@@ -220,3 +220,20 @@ def test_bad_input_is_refused_before_anything_is_written(tmp_path: Path) -> None
     assert [p.field for p in refused.value.problems] == ["covers[0]"]
     assert not never_started.running() and not never_started.has_database()
     assert list(never_started.home.iterdir()) == []  # no CSV file left behind either
+
+
+@pytest.mark.parametrize(
+    ("store", "uri", "reason"),
+    [
+        ("embedded", "bolt://127.0.0.1:7687", "imports into Neo4j only"),
+        ("neo4j", "neo4j+s://graph.example.org:7687", "load a remote server without --bulk"),
+    ],
+)
+def test_the_bulk_path_is_for_the_local_server_only(
+    store: str, uri: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, uri, DEFAULT_PASSWORD)
+    monkeypatch.setenv("ATTESTGRAPH_STORE", store)
+    result = CliRunner().invoke(app, ["load", "--bulk", "--neo4j-home", str(tmp_path), str(SEEDS_DIR / "demo")])
+    assert result.exit_code == 2 and "error: --bulk: " in result.output and reason in result.output
+    assert list(tmp_path.iterdir()) == []

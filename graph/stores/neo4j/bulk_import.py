@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from neo4j import GraphDatabase
+from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.access.audit import pending_audit
 from graph.bundle import Bundle
@@ -34,6 +35,7 @@ from graph.stores.neo4j.bulk_rows import bulk_graph, checked, merged
 TOOLS = Path(__file__).resolve().parents[3] / "tools" / "neo4j"
 MAIN_CLASS = "attestgraph.Neo4jServer"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+READY_PORT = re.compile(r"ATTESTGRAPH_NEO4J_READY .*bolt=bolt://[^:\s]+:(\d+)")
 # The import tool stops at the first bad line: the input was checked, so a bad line is a bug.
 IMPORT_OPTIONS = ["--array-delimiter=U+001F", "--bad-tolerance=0", "--skip-bad-relationships=false", "--strict=true"]
 
@@ -88,9 +90,29 @@ class LocalServer:
     def has_database(self) -> bool:
         return (self.home / "data" / "databases" / "neo4j" / "neostore").exists()
 
+    def listening_port(self) -> int | None:
+        """The Bolt port the running server announced in its log (start.sh's ready line)."""
+        try:
+            found = READY_PORT.search((self.home / "neo4j.log").read_text(errors="replace"))
+        except OSError:
+            return None
+        return int(found.group(1)) if found else None
+
     def node_count(self) -> int:
-        with GraphDatabase.driver(self.uri, auth=("neo4j", self.password)) as driver:
-            records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+        """Nodes in the running server's database (refusing a server of another port than ours)."""
+        port = self.listening_port()
+        if port is not None and port != self.port:
+            raise ConflictError(
+                f"NEO4J_URI: the Neo4j server of {self.home} listens on port {port}, not {self.port}; "
+                "point NEO4J_URI at it"
+            )
+        try:
+            with GraphDatabase.driver(self.uri, auth=("neo4j", self.password)) as driver:
+                records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+        except (Neo4jError, DriverError) as error:
+            raise StoreUnavailableError(
+                f"the Neo4j server of {self.home} at {self.uri} cannot answer: {error}"
+            ) from error
         return int(records[0]["n"])
 
 
