@@ -10,6 +10,7 @@ from typing import Any
 
 from neo4j import Driver
 
+SCRATCH_LABEL = "AttestgraphTestScratch"  # tests/conftest.py's mark on a NEO4J_URI database
 NODES = "MATCH (n) RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props"
 RELS = "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS type, properties(r) AS props"
 
@@ -31,8 +32,8 @@ def raw_graph(
     nodes: dict[str, Any] = {}
     for record in driver.execute_query(NODES, database_=database)[0]:
         labels = tuple(sorted(record["labels"]))
-        if labels == ("AttestgraphTestScratch",):
-            continue  # the tests' mark on a NEO4J_URI database
+        if labels == (SCRATCH_LABEL,):
+            continue
         skipped = set().union(*(ignore.get(label, set()) for label in labels))
         props = tuple(sorted((k, _value(v)) for k, v in record["props"].items() if k not in skipped))
         nodes[record["eid"]] = (labels, props)

@@ -29,7 +29,7 @@ from graph.stores.neo4j import Neo4jStore
 from graph.stores.neo4j.bulk_import import LocalServer, bulk_load
 from service.cli import app
 from tests.stores.neo4j_launcher import DEFAULT_PASSWORD, Neo4jServer, free_port
-from tests.stores.raw_neo4j import differences, raw_graph
+from tests.stores.raw_neo4j import SCRATCH_LABEL, differences, raw_graph
 
 pytestmark = pytest.mark.neo4j
 
@@ -129,6 +129,8 @@ def loaded(
     bulk = LocalServer(tmp_path_factory.mktemp("bulk-neo4j"), free_port(), DEFAULT_PASSWORD)
     online = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
     online.clear()
+    if neo4j_server.origin == "NEO4J_URI":  # keep the tests' mark on a database they were given
+        online.connection.driver.execute_query(f"MERGE (:{SCRATCH_LABEL})", database_=neo4j_server.database)
     online.close()
     try:
         with pytest.MonkeyPatch.context() as monkeypatch:

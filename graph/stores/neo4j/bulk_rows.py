@@ -104,7 +104,7 @@ def bulk_graph(bundle: Bundle) -> BulkGraph:
     empty_lists: dict[tuple[str, str], list[str]] = {}
     for label, rows in plan.nodes.items():
         for row in rows:
-            props = dict(row["props"])
+            props = row["props"]  # the plan is not used again: its rows become ours
             props.update({name: _instant(pair) for name, pair in row["times"].items()})
             labels: tuple[str, ...] = (label.value,)
             if label is Label.ASSET:
