@@ -52,6 +52,8 @@ def _columns(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
     columns: dict[str, str] = {}
     for row in rows:
         for name, value in row.items():
+            if value is None:
+                continue  # no property, as the online write leaves it out
             kind = _type(value)
             if columns.setdefault(name, kind) != kind:
                 raise AssertionError(f"property {name} is stored as {columns[name]} and as {kind}")
