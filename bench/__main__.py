@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     full.add_argument("--out", type=Path, default=RESULTS)
     full.add_argument("--name", default="bench", help="file name of the results (default bench)")
     full.add_argument("--load-only", action="store_true", help="time the load only, no questions")
+    full.add_argument(
+        "--bulk", action="store_true", help="Neo4j: load by bulk import (neo4j-admin database import) instead of Bolt"
+    )
     one = commands.add_parser("one", help="one scale on one store (what `run` starts per pair)")
     one.add_argument("--scale", required=True, choices=sorted(SCALES))
     one.add_argument("--store", required=True, choices=["embedded", "neo4j"])
@@ -33,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     one.add_argument("--neo4j-uri")
     one.add_argument("--json", type=Path, required=True)
     one.add_argument("--load-only", action="store_true")
+    one.add_argument("--bulk-home", type=Path, help="load by bulk import into the stopped server of this data dir")
     served = commands.add_parser(
         "load", help="the load test against `serve --workers N` for each N (bench/load_workers.py)"
     )
@@ -54,9 +58,16 @@ def main(argv: list[str] | None = None) -> None:
         unknown = [s for s in scales if s not in SCALES] + [s for s in stores if s not in ("embedded", "neo4j")]
         if unknown:
             parser.error(f"unknown scale or store: {', '.join(unknown)}")
-        run(scales, stores, args.seed, args.repeat, args.budget, args.neo4j_port, args.out, args.name, args.load_only)
+        if args.bulk and stores != ["neo4j"]:
+            parser.error("--bulk: the bulk import is a Neo4j load; use --stores neo4j")
+        run(
+            scales, stores, args.seed, args.repeat, args.budget, args.neo4j_port, args.out, args.name, args.load_only,
+            args.bulk,
+        )  # fmt: skip
     else:
-        result = run_one(args.scale, args.store, args.seed, args.repeat, args.budget, args.neo4j_uri, args.load_only)
+        result = run_one(
+            args.scale, args.store, args.seed, args.repeat, args.budget, args.neo4j_uri, args.load_only, args.bulk_home
+        )
         args.json.write_text(json.dumps(result, default=str))
 
 

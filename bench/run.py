@@ -182,15 +182,32 @@ def serving(store: GraphStore) -> Iterator[tuple[str, str]]:
 
 # -- one run -----------------------------------------------------------------------------------
 def run_one(
-    scale: str, store_kind: str, seed: int, repeat: int, budget_s: float, neo4j_uri: str | None, load_only: bool = False
+    scale: str,
+    store_kind: str,
+    seed: int,
+    repeat: int,
+    budget_s: float,
+    neo4j_uri: str | None,
+    load_only: bool = False,
+    bulk_home: Path | None = None,
 ) -> dict[str, Any]:
+    """`bulk_home`: load by bulk import into the (stopped, empty) server of that data dir."""
     process = psutil.Process()
     rss_start = process.memory_info().rss
     folder = Path(tempfile.mkdtemp(prefix=f"attestgraph-bench-{scale}-"))
     try:
         org = SyntheticOrg(scale, seed)
-        store = open_store(store_kind, folder, neo4j_uri)
-        load_figures = load(store, org, 50_000, None)
+        if bulk_home is not None:
+            from bench.bulk import bulk_server, load_bulk
+            from graph.stores.neo4j import Neo4jStore
+
+            assert neo4j_uri is not None, "a bulk load needs --neo4j-uri"
+            port = int(neo4j_uri.rsplit(":", 1)[1])
+            load_figures = load_bulk(org, bulk_server(scale, bulk_home, port, NEO4J_PASSWORD, *NEO4J_MEMORY[scale]))
+            store: GraphStore = Neo4jStore(neo4j_uri, "neo4j", NEO4J_PASSWORD)
+        else:
+            store = open_store(store_kind, folder, neo4j_uri)
+            load_figures = load(store, org, 50_000, None)
         shape = org.shape
         del org  # what the service holds is the store, not the generator
         gc.collect()
@@ -384,7 +401,8 @@ def time_baselines(
 
 # -- the dedicated Neo4j server ------------------------------------------------------------------
 @contextmanager
-def neo4j_server(scale: str, port: int) -> Iterator[dict[str, Any]]:
+def neo4j_server(scale: str, port: int, started: bool = True) -> Iterator[dict[str, Any]]:
+    """`started` False: a data dir for a bulk load, which starts the server itself."""
     heap, pagecache = NEO4J_MEMORY[scale]
     home = Path(tempfile.mkdtemp(prefix=f"attestgraph-bench-neo4j-{scale}-"))
     env = {
@@ -397,9 +415,13 @@ def neo4j_server(scale: str, port: int) -> Iterator[dict[str, Any]]:
         "NEO4J_START_TIMEOUT": "600",
     }
     tools = REPO / "tools" / "neo4j"
-    started = subprocess.run(["bash", str(tools / "start.sh"), str(home)], env=env, capture_output=True, text=True)
-    if started.returncode != 0:
-        raise RuntimeError(f"tools/neo4j/start.sh failed:\n{started.stdout[-2000:]}{started.stderr[-2000:]}")
+    done = (
+        subprocess.run(["bash", str(tools / "start.sh"), str(home)], env=env, capture_output=True, text=True)
+        if started
+        else None
+    )
+    if done is not None and done.returncode != 0:
+        raise RuntimeError(f"tools/neo4j/start.sh failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     info = {"uri": f"bolt://127.0.0.1:{port}", "home": home, "heap": heap, "pagecache": pagecache}
     try:
         yield info
@@ -423,7 +445,14 @@ def neo4j_memory(home: Path) -> dict[str, Any]:
 
 # -- the whole run -------------------------------------------------------------------------------
 def child(
-    scale: str, store: str, seed: int, repeat: int, budget: float, neo4j: dict[str, Any] | None, load_only: bool
+    scale: str,
+    store: str,
+    seed: int,
+    repeat: int,
+    budget: float,
+    neo4j: dict[str, Any] | None,
+    load_only: bool,
+    bulk: bool = False,
 ) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
@@ -435,6 +464,8 @@ def child(
         command += ["--neo4j-uri", neo4j["uri"]]
     if load_only:
         command.append("--load-only")
+    if bulk and neo4j is not None:
+        command += ["--bulk-home", str(neo4j["home"])]
     print(f"[bench] {scale} on {store} ...", flush=True)
     t0 = time.perf_counter()
     peak = 0
@@ -470,6 +501,7 @@ def run(
     out_dir: Path,
     name: str,
     load_only: bool = False,
+    bulk: bool = False,
 ) -> dict[str, Any]:
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -479,8 +511,8 @@ def run(
         for store in stores:
             try:
                 if store == "neo4j":
-                    with neo4j_server(scale, port) as server:
-                        runs.append(child(scale, store, seed, repeat, budget, server, load_only))
+                    with neo4j_server(scale, port, started=not bulk) as server:
+                        runs.append(child(scale, store, seed, repeat, budget, server, load_only, bulk))
                 else:
                     runs.append(child(scale, store, seed, repeat, budget, None, load_only))
             except RuntimeError as error:  # reported in the results, and the other pairs still run
@@ -490,7 +522,11 @@ def run(
             (out_dir / f"{name}.partial.json").write_text(json.dumps(runs, indent=2, default=str) + "\n")
     report = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "command": " ".join(["python -m bench run", f"--scales {','.join(scales)}", f"--stores {','.join(stores)}"]),
+        "command": " ".join(
+            ["python -m bench run", f"--scales {','.join(scales)}", f"--stores {','.join(stores)}"]
+            + ["--load-only"] * load_only
+            + ["--bulk"] * bulk
+        ),
         "machine": {
             "cores": os.cpu_count(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     neo4j_user: Annotated[str, _named("NEO4J_USER")] = "neo4j"
     neo4j_password: Annotated[SecretStr, _named("NEO4J_PASSWORD")] = SecretStr("")
     neo4j_database: Annotated[str | None, _named("NEO4J_DATABASE")] = None
+    # Data dir of the server tools/neo4j starts (as its scripts read it): where `load --bulk` imports.
+    neo4j_home_dir: Annotated[Path | None, _named("NEO4J_HOME_DIR")] = None
     frontend_dir: Path | None = None  # from_env: the built dashboard when there is one
     cors_origins: CommaList = ()
     # -- security (docs/security.md) ----------------------------------------------------------
