@@ -1,0 +1,224 @@
+"""Differential test over writes: what a store answers after any sequence of writes is what it
+would answer had it computed everything from scratch.
+
+Each store keeps answers or indexes it updates as writes come (the embedded store's per-control
+evidence index, added to in place; the Neo4j store's read memo; the status timelines of issue
+15). Here a small random graph (tests/write_sequences.py) takes 5–25 random writes through the
+store's public write API as the GraphQL mutations make them (evidence scoped and unscoped, of
+every status, back-dated or current, with or without `valid_until`; reviews; corrections that
+supersede; `recordChange` with and without propagation, back-dated and at instants already in the
+graph; vendor report dates; scope and control edits; asset deletions), with questions between
+them (coverage, missing evidence, period gaps, impact) so that whatever a store remembers is warm
+when the next write lands. Refused writes are part of the sequence, and each must leave the export
+exactly as it was.
+
+Then, at every breakpoint of the final graph (each `collected_at`, each evidence end, each change,
+each vendor `report_valid_until`, each instant a question was asked at) and a microsecond either
+side of it, plus a few random instants, the written store's whole answers (control verdicts,
+failing (control, asset) rows with their reason and since, changed_at, coverage per framework,
+missing evidence with and without a framework, period gaps, impact) must equal
+
+(a) those of a FRESH store of the same backend loaded from the written store's export: nothing
+    warm, every timeline built from scratch; and
+(b) the independent references written from DESIGN.md alone (tests/reference_states.py,
+    reference_changes.py, reference_coverage.py, reference_gaps.py), which share no code with the
+    stores.
+
+Neo4j Community serves one database, which the session's server shares between tests, so the
+fresh store cannot sit beside the written one: the written store's answers are recorded first,
+then the database is emptied and the export loaded into it through a NEW `Neo4jStore` (no
+process memory carried over; `clear()` also drops the graph version, so nothing remembered under
+the old one can match), and the fresh answers are compared with the recorded ones. The embedded
+store's fresh copy is simply a second store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import suppress
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph.bundle import Bundle
+from graph.errors import AttestgraphError
+from graph.queries import coverage, evidence_gaps, impact, missing_evidence
+from graph.queries.results import ChangeRequest
+from graph.store import GraphStore
+from graph.stores.embedded import EmbeddedStore
+from graph.stores.neo4j import Neo4jStore
+from tests.conftest import SCRATCH_LABEL
+from tests.reference_changes import reference_changed_at
+from tests.reference_coverage import reference_coverage
+from tests.reference_gaps import reference_gaps
+from tests.reference_states import Row, reference_rows, reference_verdicts
+from tests.stores.neo4j_launcher import Neo4jServer
+from tests.strategies import US, T, instants
+from tests.write_sequences import Ask, WriteSequence, write_sequences
+
+pytestmark = pytest.mark.neo4j
+
+# Period-gap questions: one around T, one that starts at an interval edge far before it.
+PERIODS = [(T - timedelta(days=100), T + timedelta(days=3)), (T - timedelta(days=400) - US, T - timedelta(days=40))]
+_DAYS = {"continuous": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92, "semiannual": 183, "annual": 366}
+
+
+class Backend:
+    """Opens empty stores of the backend under test, written and fresh, one after the other."""
+
+    def __init__(self, store: GraphStore, request: pytest.FixtureRequest) -> None:
+        self.store = store
+        self.server: Neo4jServer | None = None
+        if isinstance(store, Neo4jStore):
+            self.server = request.getfixturevalue("neo4j_server")
+        self.opened: list[GraphStore] = []
+
+    def empty(self) -> GraphStore:
+        """A new, empty store (Neo4j: the one database emptied, behind a new store object)."""
+        if self.server is None:
+            fresh: GraphStore = EmbeddedStore()
+        else:
+            assert isinstance(self.store, Neo4jStore)
+            self.store.clear()
+            if self.server.origin == "NEO4J_URI":  # keep the scratch mark tests/conftest.py checks
+                self.store.connection.driver.execute_query(f"MERGE (:{SCRATCH_LABEL})", database_=self.server.database)
+            server = self.server
+            fresh = Neo4jStore(server.uri, server.user, server.password, server.database)
+        self.opened.append(fresh)
+        return fresh
+
+    def close(self) -> None:
+        for opened in self.opened:
+            opened.close()
+        self.opened.clear()
+
+
+@pytest.fixture
+def backend(store: GraphStore, request: pytest.FixtureRequest) -> Iterator[Backend]:
+    opened = Backend(store, request)
+    yield opened
+    opened.close()
+
+
+@settings(
+    # ~25 per backend keeps CI near a minute; ATTESTGRAPH_WRITE_SEQUENCES=300 searches deeper.
+    max_examples=int(os.environ.get("ATTESTGRAPH_WRITE_SEQUENCES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(sequence=write_sequences(), extra=st.lists(instants(), max_size=3))
+def test_after_any_writes_a_store_answers_as_a_fresh_one_and_the_reference(
+    backend: Backend, sequence: WriteSequence, extra: list[datetime]
+) -> None:
+    try:
+        written = backend.empty()
+        written.write(sequence.base, immutable_evidence=True)
+        play(written, sequence)
+        final = written.export()
+        moments = breakpoints(final, [*sequence.asked, *extra])
+        recorded = answers(written, final, sequence.frameworks, moments)
+        against_reference(recorded, final, sequence.frameworks, moments)
+
+        fresh = backend.empty()  # Neo4j: `written`'s database is gone now; its answers are recorded
+        fresh.write(final, immutable_evidence=True)
+        assert fresh.export() == final, "the export loads back as it was"
+        for key, answer in answers(fresh, final, sequence.frameworks, moments).items():
+            assert recorded[key] == answer, (
+                f"{key}:\n after the writes: {recorded[key]!r}\n from scratch:     {answer!r}"
+            )
+    finally:
+        backend.close()
+
+
+def play(store: GraphStore, sequence: WriteSequence) -> None:
+    """Each step in turn; a refused write must leave the graph exactly as it was."""
+    for step in sequence.steps:
+        if isinstance(step, Ask):
+            with suppress(AttestgraphError):  # e.g. the impact of an asset deleted earlier: asked all the same
+                step.ask(store)
+            continue
+        before = store.export()
+        try:
+            step.apply(store)
+        except AttestgraphError as refused:
+            assert store.export() == before, f"{step} was refused ({refused}) but changed the graph"
+
+
+def breakpoints(bundle: Bundle, also: list[datetime]) -> list[datetime]:
+    """Every instant where an answer can turn, a microsecond either side, and `also`."""
+    frequency = {c.id: c.frequency.value for c in bundle.controls}
+    found = {T, *also}
+    for e in bundle.evidence:
+        end = e.valid_until or e.collected_at + timedelta(days=_DAYS[frequency[e.control]])
+        found |= {e.collected_at, end}
+    found |= {c.at for c in bundle.changes}
+    found |= {v.report_valid_until for v in bundle.vendors if v.report_valid_until is not None}
+    return sorted({t + d for t in found for d in (-US, timedelta(0), US)})
+
+
+def answers(store: GraphStore, bundle: Bundle, frameworks: list[str], moments: list[datetime]) -> dict[str, Any]:
+    """The store's whole answers to every question, keyed by what was asked."""
+    controls = [c.id for c in bundle.controls]
+    assets = [a.id for a in bundle.assets]
+    found: dict[str, Any] = {}
+    for at in moments:
+        found[f"control_verdicts {at}"] = store.control_verdicts(controls, at)
+        found[f"control_states {at}"] = store.control_states(None, at)
+        found[f"latest_changes {at}"] = store.latest_changes(assets, at)
+        found[f"missing_evidence {at}"] = missing_evidence(store, at)
+        for framework in frameworks:
+            found[f"coverage {framework} {at}"] = coverage(store, framework, at)
+            found[f"missing_evidence {framework} {at}"] = missing_evidence(store, at, framework)
+    for start, end in PERIODS:
+        for within in (None, *frameworks):
+            found[f"evidence_gaps {within} {start}"] = evidence_gaps(store, start, end, within)
+    for asset in assets:
+        found[f"impact {asset}"] = impact(store, ChangeRequest(asset_id=asset, at=T))
+    return found
+
+
+def against_reference(found: dict[str, Any], bundle: Bundle, frameworks: list[str], moments: list[datetime]) -> None:
+    """The answers equal DESIGN.md's rules as the independent references read them."""
+    for at in moments:
+        rows = reference_rows(bundle, at)
+        states = {
+            (s.control_id, s.asset_id, s.state.value, s.since, s.vendor_id) for s in found[f"control_states {at}"]
+        }
+        assert states == rows, f"failing pairs at {at}"
+        assert _rows(found[f"missing_evidence {at}"]) == rows, f"missing evidence at {at}"
+        verdicts = reference_verdicts(bundle, rows)
+        stored = {
+            k: (v.status.value, v.assets, {s.value: n for s, n in v.failing.items()})
+            for k, v in found[f"control_verdicts {at}"].items()
+        }
+        assert stored == verdicts, f"control verdicts at {at}"
+        assert found[f"latest_changes {at}"] == reference_changed_at(bundle, at), f"changed_at at {at}"
+        effective = {
+            k: status in ("implemented", "carved_out") and not failing for k, (status, _, failing) in verdicts.items()
+        }
+        for framework in frameworks:
+            expected = reference_coverage(bundle, framework, effective)
+            report = found[f"coverage {framework} {at}"]
+            assert {r.criterion_id: r.status.value for r in report.criteria} == expected.statuses, (framework, at)
+            assert {r.criterion_id for r in report.criteria if r.carved_out} == expected.carved_out, (framework, at)
+            assert report.totals.model_dump() == expected.totals, (framework, at)
+            scoped = {r for r in rows if r[0] in expected.controls}
+            assert _rows(found[f"missing_evidence {framework} {at}"]) == scoped, (framework, at)
+    effective_now = {
+        k: s in ("implemented", "carved_out") and not f
+        for k, (s, _, f) in reference_verdicts(bundle, reference_rows(bundle, T)).items()
+    }
+    for start, end in PERIODS:
+        for within in (None, *frameworks):
+            scope = None if within is None else reference_coverage(bundle, within, effective_now).controls
+            report = found[f"evidence_gaps {within} {start}"]
+            gaps = {c.control_id: [i.is_gap for i in c.intervals] for c in report.controls}
+            assert gaps == reference_gaps(bundle, start, end, scope), (within, start)
+
+
+def _rows(report: Any) -> set[Row]:
+    return {(r.control_id, r.asset_id, r.reason.value, r.since, r.vendor_id) for r in report.rows}
