@@ -133,6 +133,22 @@ class EditControl:
 
 
 @dataclass(frozen=True)
+class UpsertAsset:
+    """`upsertAssets` with the `changed_at` shorthand (one more change at that instant), its other
+    fields kept; an asset deleted earlier comes back, with a history of that one change."""
+
+    asset: str
+    changed_at: datetime
+
+    def apply(self, store: GraphStore) -> None:
+        found = store.get_nodes(Label.ASSET, [self.asset]).get(self.asset)
+        row = found.model_dump() if found is not None else {"id": self.asset, "kind": "model", "name": self.asset}
+        store.write(
+            Bundle.model_validate({"assets": [{**row, "changed_at": self.changed_at}]}), immutable_evidence=True
+        )
+
+
+@dataclass(frozen=True)
 class DeleteAsset:
     """`deleteAsset`: the asset, its edges and its history go."""
 
@@ -142,7 +158,7 @@ class DeleteAsset:
         store.delete_asset(self.asset)
 
 
-Write = RecordEvidence | Review | RecordChange | VendorReport | ApplyControl | EditControl | DeleteAsset
+Write = RecordEvidence | Review | RecordChange | VendorReport | ApplyControl | EditControl | UpsertAsset | DeleteAsset
 
 
 @dataclass(frozen=True)
@@ -317,17 +333,18 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
             + ["correction", "review", "review"]
             + ["change"] * 3
             + ["vendor", "ask", "ask", "ask"]
-            + ["apply", "control", "delete"]
+            + ["apply", "control", "asset", "delete"]
         )
     )
     if kind in ("evidence", "correction"):
         return _evidence(draw, known, f"ev-w{n}", correction=kind == "correction")
     if kind == "review" and known.control_of:
         return Review(draw(st.sampled_from(sorted(known.control_of))), draw(st.sampled_from(list(ReviewDecision))))
-    if kind == "change":
+    if kind in ("change", "asset"):
         at = draw(_moments(known, recorded=True))
         known.moments.append(at)
-        return RecordChange(draw(st.sampled_from(known.assets)), at, draw(st.booleans()))
+        asset = draw(st.sampled_from(known.assets))
+        return RecordChange(asset, at, draw(st.booleans())) if kind == "change" else UpsertAsset(asset, at)
     if kind == "vendor":
         until = draw(st.none() | _moments(known))
         if until is not None:
