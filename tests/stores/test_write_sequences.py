@@ -1,35 +1,49 @@
 """Differential test over writes: what a store answers after any sequence of writes is what it
-would answer had it computed everything from scratch.
+would answer had it computed everything from scratch, and what DESIGN.md's rules say.
 
-Each store keeps answers or indexes it updates as writes come (the embedded store's per-control
-evidence index, added to in place; the Neo4j store's read memo; the status timelines of issue
-15). Here a small random graph (tests/write_sequences.py) takes 5–25 random writes through the
-store's public write API as the GraphQL mutations make them (evidence scoped and unscoped, of
-every status, back-dated or current, with or without `valid_until`; reviews; corrections that
+Each store keeps answers or indexes it updates as writes come (today the embedded store's
+per-control evidence index, added to in place, with the states it remembers for an interval of
+instants; the Neo4j store's read memo; tomorrow the status timelines of issue 15). Here a small
+random graph (tests/write_sequences.py) takes 5–25 random steps: writes through the store's
+public write API as the GraphQL mutations make them (evidence scoped and unscoped, of every
+status, back-dated or current, with or without `valid_until`; reviews; corrections that
 supersede; `recordChange` with and without propagation, back-dated and at instants already in the
-graph; vendor report dates; scope and control edits; asset deletions), with questions between
-them (coverage, missing evidence, period gaps, impact) so that whatever a store remembers is warm
-when the next write lands. Refused writes are part of the sequence, and each must leave the export
-exactly as it was.
+graph; `upsertAssets` with the `changed_at` shorthand; vendor report dates; `applyControl`;
+control status and frequency edits; asset deletions), and questions between them (coverage,
+missing evidence, period gaps, impact) so that whatever a store remembers is warm when the next
+write lands. It proves:
 
-Then, at every breakpoint of the final graph (each `collected_at`, each evidence end, each change,
-each vendor `report_valid_until`, each instant a question was asked at) and a microsecond either
-side of it, plus a few random instants, the written store's whole answers (control verdicts,
-failing (control, asset) rows with their reason and since, changed_at, coverage per framework,
-missing evidence with and without a framework, period gaps, impact) must equal
-
-(a) those of a FRESH store of the same backend loaded from the written store's export: nothing
-    warm, every timeline built from scratch; and
-(b) the independent references written from DESIGN.md alone (tests/reference_states.py,
-    reference_changes.py, reference_coverage.py, reference_gaps.py), which share no code with the
-    stores.
+1. A refused write (the write rules, unknown ids, a correction of a corrected item...) leaves the
+   graph as it was: the same export (on Neo4j, where an export costs ~15 round trips, the same
+   graph version unless an export is at hand: the version moves in every graph write's
+   transaction).
+2. Every question asked between writes answers as the independent reference does for the graph
+   as it stands then (missing evidence rows, coverage statuses and totals, gap intervals): a
+   write that fails to move a warm cache is caught at the instant the cache is warm for.
+3. After the sequence, at every breakpoint of the final graph (each `collected_at`, each evidence
+   end, each change, each vendor `report_valid_until`, each instant a question was asked at) and
+   a microsecond either side, plus up to three random instants, the written store's whole
+   answers (control verdicts; failing (control, asset) rows with reason and since; changed_at;
+   missing evidence; at the asked instants, T and the random ones also coverage and missing
+   evidence per framework; period gaps over two periods; impact of a change of two assets) equal
+   (a) those of a FRESH store of the same backend loaded from the written store's export: nothing
+       warm, every index, memo or timeline built from scratch; and
+   (b) the independent references written from DESIGN.md alone (tests/reference_states.py,
+       reference_changes.py, reference_coverage.py, reference_gaps.py), which share no code with
+       the stores (impact has no reference of its own: (a) only).
+   The instants the sequence asked at last are asked first, so a store's memory is read while
+   still warm.
 
 Neo4j Community serves one database, which the session's server shares between tests, so the
 fresh store cannot sit beside the written one: the written store's answers are recorded first,
-then the database is emptied and the export loaded into it through a NEW `Neo4jStore` (no
-process memory carried over; `clear()` also drops the graph version, so nothing remembered under
-the old one can match), and the fresh answers are compared with the recorded ones. The embedded
-store's fresh copy is simply a second store.
+then the database is emptied and the export loaded into it through a NEW `Neo4jStore` (no process
+memory carried over; `clear()` also drops the graph version, so nothing remembered under the old
+one can match), and the fresh answers are compared with the recorded ones. The embedded store's
+fresh copy is simply a second store.
+
+Not covered: findings, audit exceptions and engagements (the graphs have none), crosswalk and
+threats (no instant). `test_regression_...` below reproduces a bug the sequences
+found (an export that does not load back); they avoid it until it is fixed.
 """
 
 from __future__ import annotations
