@@ -27,7 +27,7 @@ from graph.queries import coverage, evidence_gaps, impact, missing_evidence, rec
 from graph.queries.results import ChangeRequest
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder
-from tests.strategies import T, instants, observation_period
+from tests.strategies import US, T, instants, observation_period
 
 COLLECTOR, REVIEWER = "collector@example.com", "reviewer@example.com"
 _LATEST = T + timedelta(days=92)  # what is recorded never lies in the future (tests/strategies.py)
@@ -198,6 +198,9 @@ class WriteSequence:
     frameworks: list[str]
     steps: list[Step]
     asked: list[datetime] = field(default_factory=list)  # every instant a question was asked at
+    # The instant each step was about, in order (a write's: its item's collection, its change,
+    # its report date): a store's memory is warm around the last ones.
+    warm: list[datetime] = field(default_factory=list)
 
 
 # -- the graph and the sequence -----------------------------------------------------------------
@@ -215,6 +218,8 @@ class _Known:
     control_of: dict[str, str]
     corrected: set[str] = field(default_factory=set)
     propagated: set[str] = field(default_factory=set)  # assets a recordChange propagated from
+    asked: list[datetime] = field(default_factory=list)  # the instants questions were asked at
+    written: list[datetime] = field(default_factory=list)  # the instant each write was about
     moments: list[datetime] = field(default_factory=lambda: [T])
 
 
@@ -281,12 +286,14 @@ def write_sequences(draw: st.DrawFn) -> WriteSequence:
 
     steps: list[Step] = []
     asked: list[datetime] = []
+    warm: list[datetime] = []
     for n in range(1, draw(st.integers(5, 25)) + 1):
         step = _step(draw, known, n)
         steps.append(step)
         if isinstance(step, Ask):
             asked.append(step.at)
-    return WriteSequence(base=b.bundle(), frameworks=frameworks, steps=steps, asked=asked)
+        warm += known.asked[-1:] if isinstance(step, Ask) else known.written[-1:]
+    return WriteSequence(base=b.bundle(), frameworks=frameworks, steps=steps, asked=asked, warm=warm)
 
 
 def _one_in(draw: st.DrawFn, n: int) -> bool:
@@ -295,10 +302,15 @@ def _one_in(draw: st.DrawFn, n: int) -> bool:
 
 
 def _moments(known: _Known, *, recorded: bool = False) -> st.SearchStrategy[datetime]:
-    """Instants near T, or one already in the graph (an equal instant)."""
+    """Instants near T, or one already in the graph (an equal instant), or just after one (a
+    change a microsecond or a day after an item's collection makes it stale; an item collected
+    then is the newest)."""
     drawn = recorded_instants() if recorded else instants()
-    seen = [m for m in known.moments if not recorded or m <= _LATEST]
-    return (drawn | st.sampled_from(seen)) if seen else drawn
+    seen = [m for m in known.moments if not recorded or m <= _LATEST - timedelta(days=1)]
+    if not seen:
+        return drawn
+    after = st.sampled_from([timedelta(0), timedelta(0), US, timedelta(days=1)])
+    return drawn | st.builds(lambda m, d: m + d, st.sampled_from(seen), after)
 
 
 def _evidence(draw: st.DrawFn, known: _Known, eid: str, *, correction: bool | None) -> RecordEvidence:
@@ -332,6 +344,7 @@ def _evidence(draw: st.DrawFn, known: _Known, eid: str, *, correction: bool | No
     if supersedes is not None:
         known.corrected.add(supersedes)
     known.moments += [collected] + ([valid_until] if valid_until is not None else [])
+    known.written.append(collected)
     return RecordEvidence(eid, control, collected, status, valid_until, tuple(scope), supersedes, period)
 
 
@@ -352,6 +365,7 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
     if kind in ("change", "asset"):
         at = draw(_moments(known, recorded=True))
         known.moments.append(at)
+        known.written.append(at)
         asset = draw(st.sampled_from(known.assets))
         if kind == "asset":
             return UpsertAsset(asset, at)
@@ -363,6 +377,7 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
         until = draw(st.none() | _moments(known))
         if until is not None:
             known.moments.append(until)
+            known.written.append(until)
         return VendorReport(draw(st.sampled_from(known.vendors)), until)
     if kind == "apply":
         control, asset = draw(st.sampled_from(known.controls)), draw(st.sampled_from(known.assets))
@@ -384,5 +399,14 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
     framework = draw(st.sampled_from(known.frameworks)) if what == "coverage" else None
     if what in ("missing", "gaps") and draw(st.booleans()):
         framework = draw(st.sampled_from(known.frameworks))
-    at = draw(_moments(known, recorded=what == "impact"))
+    # Often at the instant the last write was about (a dashboard asks about "now", when collectors
+    # record and assets change), or again at one asked before, where a store's memory is warm;
+    # the instant joins the graph's, so a later write may land exactly on it.
+    warm = [t for t in [*known.written[-1:], *known.asked] if what != "impact" or t <= _LATEST]
+    if warm and not _one_in(draw, 3):
+        at = warm[0] if draw(st.booleans()) else draw(st.sampled_from(warm))  # [0]: the last write's
+    else:
+        at = draw(_moments(known, recorded=what == "impact"))
+    known.asked.append(at)
+    known.moments.append(at)
     return Ask(what, at, framework, asset=draw(st.sampled_from(known.assets)))
