@@ -87,6 +87,7 @@ class Backend:
 
     def __init__(self, store: GraphStore, request: pytest.FixtureRequest) -> None:
         self.store = store
+        self.name = "neo4j" if isinstance(store, Neo4jStore) else "embedded"
         self.server: Neo4jServer | None = None
         if isinstance(store, Neo4jStore):
             self.server = request.getfixturevalue("neo4j_server")
@@ -119,36 +120,45 @@ def backend(store: GraphStore, request: pytest.FixtureRequest) -> Iterator[Backe
     opened.close()
 
 
-@settings(
-    # 25 per backend: ~1.5 s an example on Neo4j in CI; ATTESTGRAPH_WRITE_SEQUENCES=300 searches deeper.
-    max_examples=int(os.environ.get("ATTESTGRAPH_WRITE_SEQUENCES", "25")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(sequence=write_sequences(), extra=st.lists(instants(), max_size=3))
-def test_after_any_writes_a_store_answers_as_a_fresh_one_and_the_reference(
-    backend: Backend, sequence: WriteSequence, extra: list[datetime]
-) -> None:
-    try:
-        written = backend.empty()
-        written.write(sequence.base, immutable_evidence=True)
-        play(written, sequence)
-        final = written.export()
-        # The last instants the steps were about first: a store's memory is warm there.
-        questions = list(dict.fromkeys([*reversed(sequence.warm[-3:]), *sequence.asked, T, *extra]))
-        asked = Asked(breakpoints(final, questions), questions)
-        recorded = answers(written, final, sequence.frameworks, asked)
-        against_reference(recorded, final, sequence.frameworks, asked)
+# Examples per backend: an example costs ~0.1 s on the embedded store and ~1 s on Neo4j (CI), so
+# the embedded store searches further; ATTESTGRAPH_WRITE_SEQUENCES=300 searches deeper on both.
+EXAMPLES = {"embedded": 100, "neo4j": 25}
 
-        fresh = backend.empty()  # Neo4j: `written`'s database is gone now; its answers are recorded
-        fresh.write(final, immutable_evidence=True)
-        assert fresh.export() == final, "the export loads back as it was"
-        for key, answer in answers(fresh, final, sequence.frameworks, asked).items():
-            assert recorded[key] == answer, (
-                f"{key}:\n after the writes: {recorded[key]!r}\n from scratch:     {answer!r}"
-            )
-    finally:
-        backend.close()
+
+def test_after_any_writes_a_store_answers_as_a_fresh_one_and_the_reference(backend: Backend) -> None:
+    examples = int(os.environ.get("ATTESTGRAPH_WRITE_SEQUENCES", EXAMPLES[backend.name]))
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(sequence=write_sequences(), extra=st.lists(instants(), max_size=3))
+    def after_writes(sequence: WriteSequence, extra: list[datetime]) -> None:
+        try:
+            same_answers(backend, sequence, extra)
+        finally:
+            backend.close()
+
+    after_writes()
+
+
+def same_answers(backend: Backend, sequence: WriteSequence, extra: list[datetime]) -> None:
+    written = backend.empty()
+    written.write(sequence.base, immutable_evidence=True)
+    play(written, sequence)
+    final = written.export()
+    # The last instants the steps were about first: a store's memory is warm there.
+    questions = list(dict.fromkeys([*reversed(sequence.warm[-3:]), *sequence.asked, T, *extra]))
+    asked = Asked(breakpoints(final, questions), questions)
+    recorded = answers(written, final, sequence.frameworks, asked)
+    against_reference(recorded, final, sequence.frameworks, asked)
+
+    fresh = backend.empty()  # Neo4j: `written`'s database is gone now; its answers are recorded
+    fresh.write(final, immutable_evidence=True)
+    assert fresh.export() == final, "the export loads back as it was"
+    for key, answer in answers(fresh, final, sequence.frameworks, asked).items():
+        assert recorded[key] == answer, f"{key}:\n after the writes: {recorded[key]!r}\n from scratch:     {answer!r}"
 
 
 @dataclass(frozen=True)
