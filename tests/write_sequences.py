@@ -217,7 +217,6 @@ class _Known:
     applies: dict[str, list[str]]
     control_of: dict[str, str]
     corrected: set[str] = field(default_factory=set)
-    propagated: set[str] = field(default_factory=set)  # assets a recordChange propagated from
     asked: list[datetime] = field(default_factory=list)  # the instants questions were asked at
     written: list[datetime] = field(default_factory=list)  # the instant each write was about
     moments: list[datetime] = field(default_factory=lambda: [T])
@@ -369,10 +368,7 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
         asset = draw(st.sampled_from(known.assets))
         if kind == "asset":
             return UpsertAsset(asset, at)
-        change = RecordChange(asset, at, draw(st.booleans()))
-        if change.propagate:
-            known.propagated.add(asset)
-        return change
+        return RecordChange(asset, at, draw(st.booleans()))
     if kind == "vendor":
         until = draw(st.none() | _moments(known))
         if until is not None:
@@ -389,9 +385,7 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
         if draw(st.booleans()):
             return EditControl(control, frequency=draw(st.sampled_from(_FREQUENCIES)))
         return EditControl(control, status=draw(st.sampled_from(list(ControlStatus))))
-    # Never an asset a change propagated from: its export would not load back (known bug, see
-    # test_regression_an_export_naming_a_deleted_asset_in_propagated_from_loads_back).
-    deletable = [a for a in known.assets if a not in known.propagated]
+    deletable = list(known.assets)
     if kind == "delete" and deletable and _one_in(draw, 3):
         # Rarely: later steps may still name it (refused); scope lists keep it, which only adds refusals.
         return DeleteAsset(draw(st.sampled_from(deletable)))

@@ -60,7 +60,6 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         wanted[target_label].add(target)
     wanted[Label.EVIDENCE].update(review.evidence for review in bundle.reviews)
     wanted[Label.ASSET].update(c.asset for c in bundle.changes)
-    wanted[Label.ASSET].update(c.propagated_from for c in bundle.changes if c.propagated_from is not None)
     scope_references = [*engagement_references(bundle), *record_references(bundle)]
     for _path, label, target in scope_references:
         wanted[label].add(target)
@@ -81,10 +80,12 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
         if review.evidence not in known[Label.EVIDENCE]:
             problems.append(FieldProblem(f"reviews[{index}].evidence", f"Evidence '{review.evidence}' does not exist"))
     for index, change in enumerate(bundle.changes):
-        # A change belongs to an asset's history: both ends must be assets (bundle or store).
-        for field, asset_id in (("asset", change.asset), ("propagated_from", change.propagated_from)):
-            if asset_id is not None and asset_id not in known[Label.ASSET]:
-                problems.append(FieldProblem(f"changes[{index}].{field}", f"Asset '{asset_id}' does not exist"))
+        # A change belongs to an asset's history, so its asset must exist (bundle or store).
+        # `propagated_from` is provenance, not a live edge: the asset a change came from may have
+        # been deleted since (deleteAsset keeps the other assets' histories), and an export must
+        # load back, so it is not looked up.
+        if change.asset not in known[Label.ASSET]:
+            problems.append(FieldProblem(f"changes[{index}].asset", f"Asset '{change.asset}' does not exist"))
     for path, label, target in scope_references:
         if target not in known[label]:
             problems.append(FieldProblem(path, f"{label.value} '{target}' does not exist"))

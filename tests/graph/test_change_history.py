@@ -126,13 +126,16 @@ def test_a_change_in_the_future_is_refused(store: GraphStore) -> None:
     assert store.export() == before
 
 
-def test_a_change_of_an_unknown_asset_or_from_one_is_refused(store: GraphStore) -> None:
+def test_a_change_of_an_unknown_asset_is_refused_but_not_one_from_a_deleted_one(store: GraphStore) -> None:
+    """`propagated_from` is provenance: the asset a change came from may be gone (deleted since)."""
     estate().write_to(store)
     with pytest.raises(InvalidInputError) as error:
         store.write(
             Bundle(changes=[Change(asset="nope", at=day(1)), Change(asset="m", at=day(1), propagated_from="x")])
         )
-    assert [p.field for p in error.value.problems] == ["changes[0].asset", "changes[1].propagated_from"]
+    assert [p.field for p in error.value.problems] == ["changes[0].asset"]
+    store.write(Bundle(changes=[Change(asset="m", at=day(1), propagated_from="x")]))
+    assert [c.propagated_from for c in store.asset_changes("m", 10, None)] == ["x"]
 
 
 def test_the_history_pages_newest_first(store: GraphStore) -> None:

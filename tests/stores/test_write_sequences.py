@@ -59,7 +59,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.bundle import Bundle
-from graph.errors import AttestgraphError, InvalidInputError
+from graph.errors import AttestgraphError
 from graph.queries import coverage, evidence_gaps, impact, missing_evidence, record_change
 from graph.queries.results import ChangeRequest
 from graph.store import GraphStore
@@ -174,17 +174,10 @@ class Asked:
 
 
 @pytest.mark.regression
-@pytest.mark.xfail(
-    raises=InvalidInputError,
-    strict=True,
-    reason="known bug: deleteAsset keeps other assets' changes propagated from the asset, and loading "
-    "the export refuses them (changes[i].propagated_from: Asset '...' does not exist), so export -> "
-    "load no longer round-trips; the write sequences above avoid deleting such an asset until it is fixed",
-)
 def test_regression_an_export_naming_a_deleted_asset_in_propagated_from_loads_back(backend: Backend) -> None:
     """Found by the write sequences: `b` depends on `a`, a change of `a` propagates to `b`, `a` is
-    deleted (nothing refuses it); `b`'s history still names `a` in `propagated_from`, and the
-    export of that graph cannot be loaded into an empty store."""
+    deleted; `b`'s history still names `a` in `propagated_from` (provenance), and the export of
+    that graph loads back into an empty store."""
     store = backend.empty()
     GraphBuilder().asset("a").asset("b").depends("b", "a").write_to(store)
     record_change(store, ChangeRequest(asset_id="a", at=T))
