@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import httpx2
@@ -16,6 +17,7 @@ from graph.access.keys import Role
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.store import GraphStore
+from tests.service.conftest import LiveServer
 from tests.service.mcp_answers import (
     ASSET,
     GRAPHQL,
@@ -24,7 +26,6 @@ from tests.service.mcp_answers import (
     assert_listed_and_refusing,
     assert_tools_agree_with_graphql,
 )
-from tests.service.conftest import LiveServer
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -50,7 +51,10 @@ def test_tools_over_http_answer_as_graphql_does(store: GraphStore, live: LiveSer
         "asset": ASSET,
         "target": ISO42001,
     }
-    graphql = live.data(GRAPHQL, variables)
+    graphql: dict[str, Any] = {}
+    for query in GRAPHQL.values():
+        used = {name: value for name, value in variables.items() if f"${name}" in query}
+        graphql |= live.data(query, used)
     changes = store.count_changes(ASSET)
     viewer = live.as_role(Role.VIEWER)
     assert viewer.key is not None
