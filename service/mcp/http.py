@@ -51,6 +51,13 @@ class McpEndpoint:
 def mcp_route(store_of: Any) -> tuple[Route, MCPServer]:
     """The /mcp route and its server; `running(server)` must wrap the app's lifespan."""
     server = build_server(store_of)
+    return Route(PATH, endpoint=McpEndpoint(server, store_of), methods=METHODS), server
+
+
+@asynccontextmanager
+async def running(server: MCPServer) -> AsyncIterator[None]:
+    """Run the SDK's session manager for the app's lifetime (a route has no lifespan of its own). A
+    manager runs once: each lifespan (an app may be started again) gets a new one."""
     # Host and Origin are not checked here: every request already carries a key the gate checked,
     # which a rebound page in a browser cannot present.
     server.streamable_http_app(
@@ -58,11 +65,5 @@ def mcp_route(store_of: Any) -> tuple[Route, MCPServer]:
         json_response=True,
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
-    return Route(PATH, endpoint=McpEndpoint(server, store_of), methods=METHODS), server
-
-
-@asynccontextmanager
-async def running(server: MCPServer) -> AsyncIterator[None]:
-    """The SDK's session manager runs for the app's lifetime (a mounted route has no lifespan)."""
     async with server.session_manager.run():
         yield
