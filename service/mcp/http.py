@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
@@ -23,7 +22,7 @@ from service.auth.audit_drafts import denial_draft
 from service.auth.middleware import Receive, Scope, Send, send_json
 from service.auth.roles import Principal
 from service.error_codes import code_of
-from service.mcp.server import build_server
+from service.mcp.server import StoreOf, build_server
 
 PATH = "/mcp"
 METHODS = ["GET", "POST", "DELETE"]
@@ -32,7 +31,7 @@ METHODS = ["GET", "POST", "DELETE"]
 class McpEndpoint:
     """The ASGI endpoint: check the caller's role, then hand the request to the SDK's session manager."""
 
-    def __init__(self, server: MCPServer, store_of: Any) -> None:
+    def __init__(self, server: MCPServer, store_of: StoreOf) -> None:
         self.server = server
         self.store_of = store_of
 
@@ -48,7 +47,7 @@ class McpEndpoint:
         await self.server.session_manager.handle_request(scope, receive, send)
 
 
-def mcp_route(store_of: Any) -> tuple[Route, MCPServer]:
+def mcp_route(store_of: StoreOf) -> tuple[Route, MCPServer]:
     """The /mcp route and its server; `running(server)` must wrap the app's lifespan."""
     server = build_server(store_of)
     return Route(PATH, endpoint=McpEndpoint(server, store_of), methods=METHODS), server

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from mcp import Client, StdioServerParameters
@@ -20,7 +21,8 @@ ATTESTGRAPH = str(Path(sys.executable).with_name("attestgraph"))
 
 
 def test_stdio_demo_answers_as_the_api_does() -> None:
-    at = now_utc().replace(microsecond=0).isoformat()
+    now = now_utc().replace(microsecond=0)
+    at, start = now.isoformat(), (now - timedelta(days=90)).isoformat()
     store = EmbeddedStore()
     store.write(rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc()))
     with serving(store) as live:
@@ -37,7 +39,7 @@ def test_stdio_demo_answers_as_the_api_does() -> None:
             for tool, arguments in {
                 "blast_radius": {"asset": ASSET},
                 "missing_evidence": {"framework": SOC2, "as_of": at},
-                "evidence_gaps": {"start": "2026-01-01T00:00:00Z", "end": at},
+                "evidence_gaps": {"start": start, "end": at},
                 "crosswalk": {"source": SOC2, "target": ISO42001},
                 "impact": {"asset": ASSET, "at": at},
             }.items():
