@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from graph.errors import AttestgraphError
+from graph.errors import AttestgraphError, InvalidInputError
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.store import GraphStore
@@ -28,13 +28,22 @@ def mcp(
 ) -> None:
     """Serve the read tools and resources over MCP on stdin/stdout."""
     try:
-        store = demo_store() if demo else Settings.from_env(data_dir=data_dir).open_store(read_only=True)
+        store = demo_store() if demo else open_read_only(Settings.from_env(data_dir=data_dir))
     except AttestgraphError as error:
         fail(error)
     try:
         build_server(lambda: store).run("stdio")
     finally:
         store.close()
+
+
+def open_read_only(settings: Settings) -> GraphStore:
+    # A read-only open of a missing file would answer every question "does not exist".
+    if settings.store == "embedded" and not (settings.data_dir / "attestgraph.sqlite3").exists():
+        raise InvalidInputError.one(
+            "--data-dir", f"{settings.data_dir} holds no store: load one first (attestgraph load) or use --demo"
+        )
+    return settings.open_store(read_only=True)
 
 
 def demo_store() -> GraphStore:

@@ -10,10 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from mcp import Client, StdioServerParameters
+from typer.testing import CliRunner
 
 from graph.model import now_utc
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.stores.embedded import EmbeddedStore
+from service.cli import app
 from tests.service.conftest import serving
 from tests.service.mcp_answers import ASSET, GRAPHQL, ISO42001, SOC2, assert_listed_and_refusing, call
 
@@ -46,3 +48,9 @@ def test_stdio_demo_answers_as_the_api_does() -> None:
                 assert await call(client, tool, arguments)
 
     asyncio.run(ask())
+
+
+def test_a_data_dir_without_a_store_is_refused_naming_the_option(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["mcp", "--data-dir", str(tmp_path / "empty")])
+    assert result.exit_code != 0
+    assert "--data-dir" in result.output and "holds no store" in result.output
