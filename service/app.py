@@ -30,6 +30,7 @@ from service.auth.roles import Principal
 from service.graphql.context import Context
 from service.graphql.ide import IdeRouter, ide_file
 from service.graphql.schema import build_schema
+from service.mcp.http import mcp_route, running
 from service.package_route import package
 from service.request_body import GraphQLRequestCheck
 from service.rest_errors import HANDLERS
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(probes)
     app.include_router(bundle)
     app.include_router(package)
+    route, app.state.mcp = mcp_route(lambda: app.state.store)
+    app.router.routes.append(route)  # before the dashboard's catch-all mount
     if settings.frontend_dir is not None:
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="dashboard")
 
@@ -123,7 +126,8 @@ async def lifespan(app: FastAPI, *, given_store: GraphStore | None) -> AsyncIter
         key = settings.bootstrap_admin_key.get_secret_value()
         await asyncio.to_thread(bootstrap_admin_key, store, key)
     try:
-        yield
+        async with running(app.state.mcp):
+            yield
     finally:
         if given_store is None:
             store.close()

@@ -21,6 +21,7 @@ from service.cli_report import report
 from service.cli_samples import sample
 from service.cli_security import audit_app, cli_draft, keys_app
 from service.cli_serve import serve
+from service.mcp.stdio import mcp
 from service.settings import Settings
 
 app = typer.Typer(help="Attestgraph: a compliance knowledge graph for AI systems.", no_args_is_help=True)
@@ -29,6 +30,7 @@ app.add_typer(audit_app, name="audit")
 app.command()(serve)
 app.command()(report)
 app.command()(sample)
+app.command()(mcp)
 
 MAX_ROWS = 1_000_000  # `exceptions` prints every row: an engagement has tens
 

@@ -30,7 +30,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PROBES = ("/healthz", "/readyz")
-API_PREFIXES = ("/graphql", "/api", "/openapi.json", "/docs", "/redoc")
+API_PREFIXES = ("/graphql", "/mcp", "/api", "/openapi.json", "/docs", "/redoc")
 
 
 class BodyTooLarge(Exception):

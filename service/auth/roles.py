@@ -83,6 +83,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "GET /openapi.json": ANY_ROLE,
     "POST /graphql": ANY_ROLE,  # the gate; each root field is then checked on its own
     "GET /graphql": ANY_ROLE,
+    # The MCP server's read tools (service/mcp/http.py): the graph's readers only.
+    "POST /mcp": READ,
+    "GET /mcp": READ,
+    "DELETE /mcp": READ,
 }
 
 # Answered without a credential (service/auth/middleware.py also lets the dashboard's files through).
