@@ -46,7 +46,7 @@ class AssetInput:
         id: strawberry.ID
     identifiers: list[AssetIdentifierInput] | None = strawberry.field(
         default=strawberry.UNSET,
-        description="What other tools know it by, each unique across assets; the whole list (null clears it).",
+        description=f"{AssetModel.model_fields['identifiers'].description} The whole list; null clears it.",
     )
 
     def merged(self, stored: AssetModel | None) -> dict[str, Any]:

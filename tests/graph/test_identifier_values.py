@@ -21,7 +21,11 @@ from graph.model import AssetIdentifier, AssetKind, openlineage_identifier
         ("ip", " 10.0.0.7", "10.0.0.7"),
         ("url", "HTTPS://API.Example.com:443", "https://api.example.com/"),
         ("url", "http://Host:8080/Path?q=A#frag", "http://host:8080/Path?q=A"),
-        ("arn", "ARN:aws:sagemaker:eu-west-1:123456789012:model/Fraud", "arn:aws:sagemaker:eu-west-1:123456789012:model/Fraud"),
+        (
+            "arn",
+            "ARN:aws:sagemaker:eu-west-1:123456789012:model/Fraud",
+            "arn:aws:sagemaker:eu-west-1:123456789012:model/Fraud",
+        ),
         ("purl", "pkg:PyPI/Django@5.0", "pkg:pypi/django@5.0"),
         ("purl", "pkg:huggingface/acme/fraud-bert@a1b2c3", "pkg:huggingface/acme/fraud-bert@a1b2c3"),
         ("bom_ref", "model-1", "model-1"),

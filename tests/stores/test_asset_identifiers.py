@@ -18,7 +18,12 @@ from graph.stores.embedded import EmbeddedStore
 
 
 def asset(asset_id: str, *identifiers: tuple[str, str], kind: str = "infrastructure") -> dict[str, Any]:
-    return {"id": asset_id, "kind": kind, "name": asset_id, "identifiers": [{"kind": k, "value": v} for k, v in identifiers]}
+    return {
+        "id": asset_id,
+        "kind": kind,
+        "name": asset_id,
+        "identifiers": [{"kind": k, "value": v} for k, v in identifiers],
+    }
 
 
 def write(store: GraphStore, *assets: dict[str, Any]) -> None:
@@ -46,7 +51,9 @@ def test_a_second_asset_claiming_an_identifier_is_refused_and_nothing_is_written
     write(store, asset("gpu", ("ip", "10.0.0.1")))
     before = store.export()
     with pytest.raises(InvalidInputError) as refused:
-        write(store, asset("new", ("hostname", "new.example")), asset("other", ("ip", "10.000.0.1".replace("000", "0"))))
+        write(
+            store, asset("new", ("hostname", "new.example")), asset("other", ("ip", "10.000.0.1".replace("000", "0")))
+        )
     [problem] = refused.value.problems
     assert problem.field == "assets[1].identifiers[0]"
     assert "'ip:10.0.0.1'" in problem.reason and "'gpu'" in problem.reason and "'other'" in problem.reason
