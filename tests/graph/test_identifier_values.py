@@ -79,3 +79,15 @@ def test_kinds_inferred_by_the_documented_rules() -> None:
     assert kind("arn", "arn:aws:ec2:eu-west-1:1:instance/i-1") is AssetKind.INFRASTRUCTURE
     assert inferred_kind(openlineage_identifier("s3://lake", "raw/events")) is AssetKind.DATASET
     assert kind("bom_ref", "component-7") is None
+
+
+def test_the_demo_assets_carry_identifiers_an_importer_matches() -> None:
+    from pathlib import Path
+
+    from graph.seeds import load_seed_bundle
+
+    demo = load_seed_bundle(Path(__file__).parents[2] / "seeds" / "demo" / "demo-org.yaml")
+    held = {i.key: a.id for a in demo.assets for i in a.identifiers}
+    assert held["hostname:gpu-inference-01.prod.demo.example"] == "inf-gpu-cluster"
+    assert held["url:https://chat.demo.example/v1"] == "ep-public-chat"
+    assert held["purl:pkg:huggingface/demo-org/kb-embedder@v3"] == "mdl-embedder"
