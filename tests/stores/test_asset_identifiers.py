@@ -4,17 +4,20 @@ through export and load exactly; and `match_assets` for the importers, with and 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 
 from graph.access.audit import AuditDraft, digest
 from graph.bundle import Bundle
-from graph.errors import InvalidInputError
+from graph.errors import ConflictError, InvalidInputError
 from graph.imports.matching import match_assets, parse_identifiers
 from graph.model import Asset, AssetKind, Label
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
+from graph.stores.neo4j import Neo4jStore
+from tests.stores.conftest import cypher
 
 
 def asset(asset_id: str, *identifiers: tuple[str, str], kind: str = "infrastructure") -> dict[str, Any]:
@@ -156,3 +159,35 @@ def test_creating_an_asset_whose_kind_cannot_be_inferred_is_refused_whole(store:
     assert problem.field == "identifiers[1].kind"
     assert store.count_nodes(Label.ASSET) == 0
     assert store.access.audit_count() == 0
+
+
+def test_concurrent_claims_of_one_identifier_leave_exactly_one_holder(store: GraphStore) -> None:
+    # Each round, two writers claim a fresh key at once: one wins, the other is refused whole.
+    outcomes: list[str] = []
+    for round_ in range(5):
+        key_value = f"10.9.0.{round_}"
+        barrier = threading.Barrier(2)
+
+        def claim(asset_id: str, value: str = key_value, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                write(store, asset(asset_id, ("ip", value)))
+                outcomes.append("ok")
+            except (InvalidInputError, ConflictError):
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=claim, args=(f"r{round_}-{side}",)) for side in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        [holder] = store.assets_by_identifiers([f"ip:{key_value}"]).values()
+        loser = {f"r{round_}-a", f"r{round_}-b"} - {holder}
+        assert store.get_nodes(Label.ASSET, loser) == {}
+    assert sorted(outcomes) == ["ok"] * 5 + ["refused"] * 5
+    if isinstance(store, Neo4jStore):  # one Identifier node per key, one asset per node
+        rows = cypher(
+            store.connection.driver,
+            "MATCH (i:Identifier)<-[r:IDENTIFIED_BY]-() WITH i, count(r) AS n RETURN max(n) AS most, count(i) AS keys",
+        )
+        assert rows == [{"most": 1, "keys": 5}]

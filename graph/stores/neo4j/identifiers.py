@@ -46,12 +46,15 @@ WHERE NOT i.key IN row.keys
 DETACH DELETE i
 """
 
+# CREATE, never MERGE: a MERGE would wait for a concurrent claim of the key to commit and then
+# share its node; a CREATE fails on the constraint instead, the store runs the write again
+# (Neo4jStore.write) and `_TAKEN` then names the holder.
 _CLAIM = f"""
 UNWIND $rows AS row
 MATCH (a:{Label.ASSET} {{id: row.id}})
 UNWIND row.keys AS key
-MERGE (i:{IDENTIFIER} {{key: key}})
-MERGE (a)-[:{IDENTIFIED_BY}]->(i)
+WITH a, key WHERE NOT EXISTS {{ (a)-[:{IDENTIFIED_BY}]->(:{IDENTIFIER} {{key: key}}) }}
+CREATE (a)-[:{IDENTIFIED_BY}]->(:{IDENTIFIER} {{key: key}})
 """
 
 DELETE_OF_ASSET = f"MATCH (:{Label.ASSET} {{id: $id}})-[:{IDENTIFIED_BY}]->(i:{IDENTIFIER}) DETACH DELETE i"
