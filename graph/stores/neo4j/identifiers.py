@@ -15,6 +15,7 @@ from graph.model import Label
 
 IDENTIFIER = "Identifier"
 IDENTIFIED_BY = "IDENTIFIED_BY"
+CHUNK = 5_000  # rows per statement, as graph/stores/neo4j/writes.py: bounds one Bolt message
 
 
 def schema_statements() -> list[tuple[str, str]]:
@@ -66,11 +67,15 @@ def write_identifiers(tx: ManagedTransaction, bundle: Bundle) -> None:
     if not rows:
         return
     written = [row["id"] for row in rows]
-    taken = list(tx.run(_TAKEN, rows=rows, written=written))
+    claiming = [row for row in rows if row["keys"]]
+    chunks = [claiming[i : i + CHUNK] for i in range(0, len(claiming), CHUNK)]
+    taken = [record for chunk in chunks for record in tx.run(_TAKEN, rows=chunk, written=written)]
     if taken:
         raise InvalidInputError(_problems(bundle.assets, [(r["asset"], r["key"], r["holder"]) for r in taken]))
-    tx.run(_DROP, rows=rows).consume()
-    tx.run(_CLAIM, rows=[row for row in rows if row["keys"]]).consume()
+    for start in range(0, len(rows), CHUNK):
+        tx.run(_DROP, rows=rows[start : start + CHUNK]).consume()
+    for chunk in chunks:
+        tx.run(_CLAIM, rows=chunk).consume()
 
 
 def _problems(assets: Sequence[object], taken: list[tuple[str, str, str]]) -> list[FieldProblem]:
