@@ -117,6 +117,10 @@ class GraphStore(Protocol):
     def count_changes(self, asset_id: str) -> int:
         """How many changes the asset's history holds."""
 
+    def assets_by_identifiers(self, keys: Collection[str]) -> dict[str, str]:
+        """For each identifier key (`AssetIdentifier.key`) an asset holds, that asset's id (one
+        indexed round trip for any number; unknown keys left out)."""
+
     def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
         """`changed_at(a, at)` of each asset that has a change at or before `at` (one round trip)."""
 

@@ -115,13 +115,20 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         criteria.extend(mine)
 
     assets = [f"as-{i}" for i in range(1, draw(st.integers(1, 11)) + 1)]
-    for aid in assets:
+    for number, aid in enumerate(assets, start=1):
+        # Identifiers unique per asset, in spellings the stores must normalise alike.
+        identifiers = [
+            {"kind": "hostname", "value": f"{aid.upper()}.Example."},
+            {"kind": "ip", "value": f"10.0.0.{number}"},
+            {"kind": "purl", "value": f"pkg:PyPI/{aid}@1"},
+        ]
         data["assets"].append(
             {
                 "id": aid,
                 "kind": draw(st.sampled_from(list(AssetKind))).value,
                 "name": aid,
                 "changed_at": draw(st.none() | recorded_instants()),
+                "identifiers": draw(st.lists(st.sampled_from(identifiers), unique_by=lambda i: i["kind"], max_size=2)),
             }
         )
     # Chains, cycles and shortcuts: any ordered pair but self-loops.

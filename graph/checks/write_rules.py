@@ -11,7 +11,8 @@
 - a carved-out control relies on at least one vendor (DESIGN.md "Carved-out control");
 - an engagement's categories are categories of its framework (graph/checks/engagement_rules.py);
 - an audit exception names its control's evidence, corrects one of its own engagement and
-  control, and its control is in the engagement's scope (graph/checks/exception_rules.py).
+  control, and its control is in the engagement's scope (graph/checks/exception_rules.py);
+- an asset identifier names one asset (graph/checks/identifier_rules.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Protocol
 from graph.bundle import Bundle
 from graph.checks.engagement_rules import category_problems
 from graph.checks.exception_rules import exception_problems
+from graph.checks.identifier_rules import identifier_problems
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError
 from graph.model import MAX_CLOCK_SKEW, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
 from graph.store import GraphStore
@@ -45,6 +47,7 @@ def check_write_rules(bundle: Bundle, stored: GraphStore, now: datetime | None =
     problems += carve_out_problems(bundle, stored)
     problems += category_problems(bundle, stored)
     problems += exception_problems(bundle, stored)
+    problems += identifier_problems(bundle, stored)
     if problems:
         raise InvalidInputError(problems)
     for index, review in enumerate(bundle.reviews):

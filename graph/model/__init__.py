@@ -39,6 +39,7 @@ from graph.model.exceptions import (
     new_exception_id,
     new_remediation_id,
 )
+from graph.model.identifiers import AssetIdentifier, IdentifierKind, openlineage_identifier
 from graph.model.nodes import (
     EDGE_ENDPOINTS,
     FREQUENCY_DAYS,
@@ -92,6 +93,7 @@ __all__ = [
     "NODE_MODELS",
     "Actor",
     "Asset",
+    "AssetIdentifier",
     "AssetKind",
     "AuditException",
     "Change",
@@ -112,6 +114,7 @@ __all__ = [
     "ExceptionSeverity",
     "Framework",
     "Frequency",
+    "IdentifierKind",
     "Label",
     "Link",
     "Mapping",
@@ -144,6 +147,7 @@ __all__ = [
     "new_remediation_id",
     "node_edges",
     "now_utc",
+    "openlineage_identifier",
     "order_key",
     "shorthand_change",
     "to_utc",

@@ -24,6 +24,8 @@ from pydantic import (
     field_validator,
 )
 
+from graph.model.identifiers import AssetIdentifier
+
 
 def to_utc(value: datetime) -> datetime:
     """Times are compared as UTC instants; keep them in UTC from the boundary on."""
@@ -262,6 +264,9 @@ class Asset(_Node):
     changed_at: UtcDatetime | None = Field(
         default=None,
         description="When it last changed (its latest Change at or before now); written, one Change at this instant.",
+    )
+    identifiers: list[AssetIdentifier] = Field(
+        default_factory=list, max_length=100, description="What other tools know it by; each unique across assets."
     )
 
 

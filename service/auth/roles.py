@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.control": READ,
     "Query.assets": READ,
     "Query.asset": READ,
+    "Query.assetsByIdentifier": READ,
     "Query.changes": READ,
     "Query.vendors": READ,
     "Query.vendor": READ,

@@ -17,7 +17,7 @@ from graph.model import Control as ControlModel
 from graph.model import Evidence as EvidenceModel
 from graph.model import Vendor as VendorModel
 from graph.queries.results import ChangeRequest
-from service.graphql.enums import ChangeKind, DependencyKind, EvidenceStatus
+from service.graphql.enums import ChangeKind, DependencyKind, EvidenceStatus, IdentifierKind
 from service.graphql.errors import camel_path
 from service.graphql.model_types import input_type
 from service.graphql.scalars import DateTime
@@ -26,9 +26,16 @@ MAX_BATCH = 1000
 MAX_NOTE = 10_000  # as graph.model.Text
 
 
+@strawberry.input(description="An asset identifier; its value is normalised for its kind (graph/model/identifiers.py).")
+class AssetIdentifierInput:
+    kind: IdentifierKind
+    value: str
+
+
 @input_type(
     AssetModel,
     optional=True,
+    exclude=("identifiers",),  # declared below: a list of inputs, not of the derived object type
     notes={"kind": "Required for a new asset.", "name": "Required for a new asset."},
     description="An asset. Updating a stored one, a field left out keeps its stored value (null clears a text "
     "field). `changedAt`, if given, appends one change at that instant to its history; the history itself is "
@@ -37,6 +44,10 @@ MAX_NOTE = 10_000  # as graph.model.Text
 class AssetInput:
     if TYPE_CHECKING:  # derived from the model (input_type); named here for the type checker
         id: strawberry.ID
+    identifiers: list[AssetIdentifierInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=f"{AssetModel.model_fields['identifiers'].description} The whole list; null clears it.",
+    )
 
     def merged(self, stored: AssetModel | None) -> dict[str, Any]:
         """The whole asset to write: the fields sent over the stored ones (a new asset: over the
@@ -48,7 +59,11 @@ class AssetInput:
             if value is None:
                 if name in _CLEARABLE:
                     values[name] = ""
+                elif name == "identifiers":
+                    values[name] = []
                 continue  # changed_at: no change recorded; kind, name: kept (or missing)
+            if name == "identifiers":
+                value = [{"kind": i.kind.value, "value": i.value} for i in value]
             values[name] = value.value if hasattr(value, "value") else value
         return values
 

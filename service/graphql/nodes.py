@@ -118,6 +118,11 @@ class Control:
         return await related_nodes(info, Threat, Rel.MITIGATES, self.node.id)
 
 
+@object_type(m.AssetIdentifier, description="A typed value other tools know an asset by (graph/model/identifiers.py).")
+class AssetIdentifier:
+    pass
+
+
 @node_type(Label.ASSET)
 class Asset:
     node: strawberry.Private[m.Asset]

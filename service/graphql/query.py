@@ -15,6 +15,7 @@ from service.graphql.engagements import EngagementQuery
 from service.graphql.enums import AssetKind, ControlStatus
 from service.graphql.evidence_reports import ControlPeriod, EvidenceGapsReport, MissingEvidenceReport
 from service.graphql.exceptions import ExceptionQuery
+from service.graphql.identifiers import IdentifierQuery
 from service.graphql.impact_report import ImpactReport, VendorLapseReport
 from service.graphql.inputs import ChangeInput
 from service.graphql.loading import GqlInfo, load_node, node_connection
@@ -28,7 +29,7 @@ from service.graphql.threats import ThreatView
 
 
 @strawberry.type
-class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery):
+class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery, IdentifierQuery):
     @strawberry.field
     async def frameworks(
         self, info: GqlInfo, first: int | None = None, after: str | None = None

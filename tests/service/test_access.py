@@ -36,6 +36,7 @@ CALLS: dict[str, str] = {
     "Query.control": '{ control(id: "k") { id } }',
     "Query.assets": "{ assets { totalCount } }",
     "Query.asset": '{ asset(id: "m") { id } }',
+    "Query.assetsByIdentifier": '{ assetsByIdentifier(identifiers: [{kind: IP, value: "10.0.0.1"}]) { asset { id } } }',
     "Query.changes": '{ changes(asset: "m") { totalCount } }',
     "Query.vendors": "{ vendors { totalCount } }",
     "Query.vendor": '{ vendor(id: "v") { id } }',

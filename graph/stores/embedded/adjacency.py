@@ -36,6 +36,7 @@ from graph.model import (
 )
 from graph.rules.evaluation import to_micros
 from graph.stores.common import check_where, natural_order
+from graph.stores.embedded.identifier_index import IdentifierIndex
 from graph.stores.embedded.record import NO_PROPERTIES, EdgeRow
 
 
@@ -55,6 +56,7 @@ class Adjacency:
         self.reviews: dict[str, list[EvidenceReview]] = {}  # per evidence id, in the order recorded
         self._sorted: dict[Label, list[str] | None] = {label: None for label in Label}
         self._asset_rank: dict[str, int] | None = None  # asset id -> place in `natural_order`
+        self.identifiers = IdentifierIndex()
 
     # -- changes (after the record committed them) -----------------------------------------------
     def put_node(self, label: Label, node: Any) -> None:
@@ -69,6 +71,8 @@ class Adjacency:
             # shorthand, as a change; a writable open has converted it on disk already (record.py).
             self.add_change(shorthand_change(node))
             node = node.model_copy(update={"changed_at": None})
+        if label is Label.ASSET:
+            self.identifiers.put(self.nodes[label].get(node.id), node)
         self.nodes[label][node.id] = node
 
     def add_change(self, change: Change | None) -> None:
@@ -126,7 +130,7 @@ class Adjacency:
                 for source in list(self.sources[rel].get(asset_id, ())):
                     self.drop_edge(rel, source, asset_id)
         self.dependencies.remove_node(asset_id)
-        del self.nodes[Label.ASSET][asset_id]
+        self.identifiers.release(self.nodes[Label.ASSET].pop(asset_id))
         for change in self.changes.pop(asset_id, ()):
             if change.id is not None:
                 del self.change_by_id[change.id]

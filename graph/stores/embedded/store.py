@@ -189,6 +189,10 @@ class EmbeddedStore:
         with self._lock:
             return self._graph.get_nodes(label, ids)
 
+    def assets_by_identifiers(self, keys: Collection[str]) -> dict[str, str]:
+        with self._lock:
+            return self._graph.identifiers.holders(keys)
+
     def list_nodes(
         self, label: Label, *, first: int, after: str | None = None, where: dict[str, str] | None = None
     ) -> list[NodeModel]:

@@ -38,7 +38,7 @@ from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
-from graph.stores.neo4j import appended, changes, memo, radius, reads, writes
+from graph.stores.neo4j import appended, changes, identifiers, memo, radius, reads, writes
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
@@ -61,7 +61,8 @@ class Neo4jStore:
         self.access = Neo4jAccessStore(self.connection)
         self._memo = memo.ReadMemo()
         try:
-            schema = [*schema_statements(), *changes.schema_statements(), *access_store.schema_statements()]
+            schema = [*schema_statements(), *changes.schema_statements(), *identifiers.schema_statements()]
+            schema += access_store.schema_statements()
             self.connection.ensure_schema([*schema, *memo.schema_statements()])
             if self.connection.read(changes.LEGACY_ANY):  # a store written before change histories
                 self.connection.write(changes.migrate)
@@ -102,6 +103,7 @@ class Neo4jStore:
             written, written_plan = appended.planned(tx, bundle, written, plan)
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
+            identifiers.write_identifiers(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
             return written_plan
 
@@ -174,6 +176,10 @@ class Neo4jStore:
 
     def count_changes(self, asset_id: str) -> int:
         return int(self._read(changes.COUNT, asset=asset_id)[0]["n"])
+
+    def assets_by_identifiers(self, keys: Collection[str]) -> dict[str, str]:
+        wanted = unique_ids(keys)
+        return {r["key"]: r["asset"] for r in self._read(identifiers.LOOKUP, keys=wanted)} if wanted else {}
 
     def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
         wanted = unique_ids(asset_ids)

@@ -31,6 +31,7 @@ from graph.model import (
     order_key,
 )
 from graph.stores.common import refuse_if_in_boundary
+from graph.stores.neo4j import identifiers
 from graph.stores.neo4j.changes import DELETE_WITH as DELETE_CHANGES_WITH
 from graph.stores.neo4j.reads import seek
 from graph.stores.neo4j.schema import KIND_LABELS, ORDER, endpoints
@@ -308,6 +309,7 @@ def run_delete_asset(tx: ManagedTransaction, asset_id: str) -> None:
             f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
         )
     refuse_if_in_boundary(asset_id, record["engagements"])
+    tx.run(identifiers.DELETE_OF_ASSET, id=asset_id).consume()
     tx.run(DETACH_DELETE_ASSET, id=asset_id).consume()
     # Its history goes with it: a deleted asset answers no question (the deletion is audit-logged).
     tx.run(DELETE_CHANGES_WITH, id=asset_id).consume()

@@ -1,0 +1,1 @@
+"""What the importers (Nessus, CycloneDX, OpenLineage) share: matching observed assets by identifier."""
