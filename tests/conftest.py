@@ -23,6 +23,29 @@ BACKENDS = ["embedded", "neo4j"]
 SCRATCH_LABEL = "AttestgraphTestScratch"
 
 
+# The modules that take longest (their own Neo4j servers started, killed and restarted; long
+# Neo4j write sequences), measured with --durations: under xdist they go first, so that no worker
+# starts one of them while the other has nothing left (scripts/test.sh passes
+# --no-loadscope-reorder, else xdist orders files by test count and these few-test files come last).
+SLOWEST_FIRST = (
+    "tests/stores/test_crash_recovery.py",
+    "tests/stores/test_neo4j_memo.py",
+    "tests/stores/test_differential.py",
+    "tests/service/test_crash.py",
+    "tests/service/test_store_outage.py",
+    "tests/service/test_workers.py",
+    "tests/test_parallel_runs.py",
+    "tests/queries/test_coverage.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a serial run keeps the plain order
+    rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: order within kept
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Refuse pytest-xdist workers sharing the one database of NEO4J_URI: each test empties it, so
     parallel workers would wipe each other's data (scripts/test.sh runs serially when it is set)."""

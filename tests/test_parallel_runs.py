@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import SLOWEST_FIRST
 from tests.stores.neo4j_launcher import REPO, TEST_HEAP, LocalNeo4j
+
+
+def test_the_modules_scheduled_first_exist() -> None:
+    """A renamed slow module would silently fall back to the end of the run."""
+    assert [path for path in SLOWEST_FIRST if not (REPO / path).is_file()] == []
 
 
 def test_several_workers_against_one_neo4j_uri_are_refused_before_any_test_runs() -> None:

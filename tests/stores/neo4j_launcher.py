@@ -23,6 +23,7 @@ START_TIMEOUT = int(os.environ.get("NEO4J_TEST_START_TIMEOUT", "1200"))
 # the crash and outage tests), so each gets less than tools/neo4j's 1g default. NEO4J_HEAP and
 # NEO4J_PAGECACHE in the environment win.
 TEST_HEAP = "512m"
+SERVER_READY_TIMEOUT = 600
 TEST_PAGECACHE = "128m"
 # A free port is only free until someone binds it: another xdist worker's server may take it
 # between free_port() and the JVM's bind. Then the start is tried again on a new port.
@@ -71,6 +72,9 @@ class LocalNeo4j:
             "NEO4J_PASSWORD": self.password,
             "NEO4J_HEAP": os.environ.get("NEO4J_HEAP", TEST_HEAP),
             "NEO4J_PAGECACHE": os.environ.get("NEO4J_PAGECACHE", TEST_PAGECACHE),
+            # How long start.sh waits for Bolt: a JVM starting (or recovering after a kill) beside
+            # other workers on a busy machine can take minutes; this bounds a wait, not a speed.
+            "NEO4J_START_TIMEOUT": os.environ.get("NEO4J_START_TIMEOUT", str(SERVER_READY_TIMEOUT)),
         }
 
     def start(self) -> None:
