@@ -10,8 +10,22 @@ scripts/setup.sh --dev
 .venv/bin/ruff format --check graph service tests bench
 .venv/bin/mypy
 
+# pytest-xdist: one worker per core (at most 4), each with its own Neo4j from tools/neo4j;
+# --dist loadfile keeps a module's tests (and its module fixtures) on one worker, the slowest
+# modules first (tests/conftest.py, SLOWEST_FIRST). NEO4J_URI names
+# one database that every test empties, so against it the suite runs serially (tests/conftest.py
+# refuses -n > 1 then). PYTEST_WORKERS overrides the count (0: serial).
+workers=${PYTEST_WORKERS:-$(nproc)}
+[ "$workers" -gt 4 ] && [ -z "${PYTEST_WORKERS:-}" ] && workers=4
+parallel=()
+if [ -n "${NEO4J_URI:-}" ]; then
+  echo "NEO4J_URI is set: pytest runs serially against that one database" >&2
+elif [ "$workers" -gt 1 ]; then
+  parallel=(-n "$workers" --dist loadfile --no-loadscope-reorder)
+fi
+
 status=0
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=$?
+.venv/bin/python -m pytest -q -p no:cacheprovider "${parallel[@]}" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
   exit 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -22,12 +23,49 @@ BACKENDS = ["embedded", "neo4j"]
 SCRATCH_LABEL = "AttestgraphTestScratch"
 
 
+# The modules that take longest (their own Neo4j servers started, killed and restarted; long
+# Neo4j write sequences), measured with --durations: under xdist they go first, so that no worker
+# starts one of them while the other has nothing left (scripts/test.sh passes
+# --no-loadscope-reorder, else xdist orders files by test count and these few-test files come last).
+SLOWEST_FIRST = (
+    "tests/stores/test_crash_recovery.py",
+    "tests/stores/test_neo4j_memo.py",
+    "tests/stores/test_differential.py",
+    "tests/service/test_crash.py",
+    "tests/service/test_store_outage.py",
+    "tests/service/test_workers.py",
+    "tests/test_parallel_runs.py",
+    "tests/queries/test_coverage.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a serial run keeps the plain order
+    rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: order within kept
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse pytest-xdist workers sharing the one database of NEO4J_URI: each test empties it, so
+    parallel workers would wipe each other's data (scripts/test.sh runs serially when it is set)."""
+    workers = config.getoption("numprocesses", default=None) if config.pluginmanager.hasplugin("xdist") else None
+    if os.environ.get("NEO4J_URI") and isinstance(workers, int) and workers > 1:
+        raise pytest.UsageError(
+            f"NEO4J_URI is set and pytest was asked for {workers} xdist workers (-n): the workers would share "
+            "that one database and each test empties it. Run without -n (serially) against NEO4J_URI, or unset "
+            "NEO4J_URI so that each worker starts its own Neo4j from tools/neo4j."
+        )
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
     """One real Neo4j for the whole session: NEO4J_URI (+ NEO4J_USER, NEO4J_PASSWORD,
     NEO4J_DATABASE) if set, else a testcontainers Neo4j 5.26 where Docker answers, else a private
-    server of tools/neo4j on a free port and a temporary data dir, stopped at the end. No Neo4j
-    is a failure, never a skip: the Neo4j backend is part of what we ship."""
+    server of tools/neo4j on a free port and a temporary data dir, stopped at the end. Under
+    pytest-xdist each worker has its own session, so its own server, port and data dir (its
+    tmp_path_factory is per worker). No Neo4j is a failure, never a skip: the Neo4j backend is
+    part of what we ship."""
     server = from_env()
     if server is not None:
         _claim_scratch(server)

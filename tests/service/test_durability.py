@@ -41,7 +41,9 @@ def server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[
         },
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # A bound on the wait, not a speed asked of it: on a machine busy with parallel workers a
+    # start (Python imports, a Neo4j connection) took over 30 s.
+    deadline = time.monotonic() + 180
     while True:
         try:
             if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:

@@ -4,6 +4,7 @@ on loopback. Every request goes on a fresh connection, so the kernel hands it to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -89,7 +90,9 @@ def serving(env: dict[str, str], tmp_path: Path, *args: str) -> Iterator[Served]
     output = tmp_path / "serve.out"
     command = [sys.executable, "-m", "service", "serve", "--demo", "--port", str(port), *args]
     with output.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        # Its own process group, so the kill below reaches uvicorn's worker processes too (killed
+        # alone, the parent leaves them running, orphaned, on their port and their Neo4j).
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -105,9 +108,9 @@ def serving(env: dict[str, str], tmp_path: Path, *args: str) -> Iterator[Served]
         assert found is not None, output.read_text()
         yield Served(process, url, found.group(1), output)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):  # the group is gone when all of it exited
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 def parent_of(pid: int) -> int:
@@ -154,6 +157,11 @@ def test_a_write_through_one_worker_is_read_through_the_other_at_once(
         assert crossed > 0
         # Two worker processes of this server, not the server itself.
         assert {parent_of(pid) for pid in workers} == {served.process.pid}
+    # Killed with their server when the block ends, not left orphaned on their port and database.
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
     store = Neo4jStore(neo4j_env["NEO4J_URI"], neo4j_env["NEO4J_USER"], neo4j_env["NEO4J_PASSWORD"])
     try:
         assert len(store.access.list_keys()) == 1

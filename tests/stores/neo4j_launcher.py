@@ -19,6 +19,16 @@ LAUNCHER = REPO / "tools" / "neo4j"
 DEFAULT_PASSWORD = "attestgraph-dev"
 # A build of the launcher may first download ~125 MB of jars; the start itself takes ~10 s.
 START_TIMEOUT = int(os.environ.get("NEO4J_TEST_START_TIMEOUT", "1200"))
+# Test servers hold small graphs; with pytest -n 2 one runs per worker (plus the private ones of
+# the crash and outage tests), so each gets less than tools/neo4j's 1g default. NEO4J_HEAP and
+# NEO4J_PAGECACHE in the environment win.
+TEST_HEAP = "512m"
+SERVER_READY_TIMEOUT = 600
+TEST_PAGECACHE = "128m"
+# A free port is only free until someone binds it: another xdist worker's server may take it
+# between free_port() and the JVM's bind. Then the start is tried again on a new port.
+PORT_ATTEMPTS = 3
+PORT_TAKEN_SIGNS = ("already in use", "BindException")
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class LocalNeo4j:
 
     def __init__(self, data_dir: Path, port: int | None = None, password: str = DEFAULT_PASSWORD) -> None:
         self.data_dir = data_dir
+        self.fixed_port = port is not None
         self.port = port or free_port()
         self.password = password
 
@@ -59,9 +70,29 @@ class LocalNeo4j:
             "NEO4J_BOLT_PORT": str(self.port),
             "NEO4J_BOLT_HOST": "127.0.0.1",
             "NEO4J_PASSWORD": self.password,
+            "NEO4J_HEAP": os.environ.get("NEO4J_HEAP", TEST_HEAP),
+            "NEO4J_PAGECACHE": os.environ.get("NEO4J_PAGECACHE", TEST_PAGECACHE),
+            # How long start.sh waits for Bolt: a JVM starting (or recovering after a kill) beside
+            # other workers on a busy machine can take minutes; this bounds a wait, not a speed.
+            "NEO4J_START_TIMEOUT": os.environ.get("NEO4J_START_TIMEOUT", str(SERVER_READY_TIMEOUT)),
         }
 
     def start(self) -> None:
+        """Start the server (building tools/neo4j first if needed: start.sh builds under a file
+        lock, so parallel workers fetch the jars once); a port taken meanwhile is replaced by a
+        fresh one unless the caller chose it."""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                self._start_once()
+                return
+            except ServerUnavailable as error:
+                taken = any(sign in str(error) for sign in PORT_TAKEN_SIGNS)
+                if self.fixed_port or not taken or attempt == PORT_ATTEMPTS:
+                    raise
+                self.stop()
+                self.port = free_port()
+
+    def _start_once(self) -> None:
         script = LAUNCHER / "start.sh"
         if not script.exists():
             raise ServerUnavailable(f"{script} does not exist; cannot start a local Neo4j")
