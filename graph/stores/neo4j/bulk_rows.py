@@ -29,6 +29,7 @@ from graph.stores.neo4j import appended, memo, writes
 from graph.stores.neo4j.audit import HEAD_ID, entry_properties
 from graph.stores.neo4j.changes import CHANGE
 from graph.stores.neo4j.evidence import REVIEW, REVIEWS
+from graph.stores.neo4j.identifiers import IDENTIFIED_BY, IDENTIFIER
 from graph.stores.neo4j.schema import KIND_LABELS
 from graph.stores.neo4j.values import to_db
 
@@ -136,6 +137,7 @@ def bulk_graph(bundle: Bundle) -> BulkGraph:
     ]
     changes = new_changes(bundle, {})
     nodes = list(groups.values())
+    _add_identifiers(groups, nodes, rels)
     if changes:
         nodes.append(NodeGroup((CHANGE,), CHANGE, "id", [_change_row(c) for c in changes]))
         _add_change_times(groups, changes)
@@ -149,6 +151,21 @@ def bulk_graph(bundle: Bundle) -> BulkGraph:
     nodes.append(NodeGroup((memo.LABEL,), memo.LABEL, "id", [{"id": "graph", "epoch": str(uuid.uuid4()), "n": 1}]))
     audit = _audit(nodes)
     return BulkGraph(nodes, rels, empty_lists, audit, plan.node_count, plan.edge_count)
+
+
+def _add_identifiers(groups: dict[tuple[str, ...], NodeGroup], nodes: list[NodeGroup], rels: list[RelGroup]) -> None:
+    """One `(:Asset)-[:IDENTIFIED_BY]->(:Identifier {key})` per identifier (graph/stores/neo4j/identifiers.py):
+    the asset's `identifiers` are their key texts; the checks made each one unique."""
+    edges = [
+        (row["id"], key, {})
+        for labels, group in groups.items()
+        if labels[0] == Label.ASSET.value
+        for row in group.rows
+        for key in row.get("identifiers") or []
+    ]
+    if edges:
+        nodes.append(NodeGroup((IDENTIFIER,), IDENTIFIER, "key", [{"key": key} for _asset, key, _props in edges]))
+        rels.append(RelGroup(IDENTIFIED_BY, Label.ASSET.value, IDENTIFIER, edges))
 
 
 def unkeyed_ref(group: str, index: int) -> str:
