@@ -82,7 +82,11 @@ def merged(bundles: Iterator[Bundle]) -> Bundle:
 
 class EmptyGraph:
     """The database before the import, as the write rules read it (graph/checks/: `get_nodes`,
-    `related`, `list_nodes`; any other read fails loudly rather than answering wrongly)."""
+    `related`, `list_nodes`, `assets_by_identifiers`; any other read fails loudly rather than
+    answering wrongly)."""
+
+    def assets_by_identifiers(self, keys: Collection[str]) -> dict[str, str]:
+        return {}
 
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
         return {}
