@@ -251,7 +251,13 @@ describe("blast radius, legible", () => {
     }, control);
     expect(drawnTargets).toEqual(appliesTo);
     expect(
-      (await attrs(s.page, `[data-testid="blast-list"] li[data-control="${control}"] a`, "data-select-asset")).sort(),
+      (
+        await attrs(
+          s.page,
+          `[data-testid="blast-list"] li[data-control="${control}"] a[data-select-asset]`,
+          "data-select-asset",
+        )
+      ).sort(),
     ).toEqual(appliesTo);
     expect((await labels(s)).overCentre).toEqual([]);
 

@@ -38,6 +38,9 @@ describe("keyboard only", () => {
 
   it("shows every criterion needing attention, and moves the focus to the first one added", async () => {
     await settled(s.page);
+    // The framework tables are collapsed by default: open the first card with a 'Show all' from the keyboard.
+    await tabTo(s.page, '.collapsible:has(.attention button) > [data-testid="framework-details"]');
+    await s.page.keyboard.press("Enter");
     await tabTo(s.page, ".attention button");
     const label = await focused(s.page);
     await s.page.keyboard.press("Enter");
