@@ -1,52 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DESKTOP, PHONE, REPO_ROOT, launch, open, screenshot, settled, visit, type Session } from "./support";
+import { DASHBOARD_PAGES } from "./dashboard-pages";
+import { DESKTOP, PHONE, REPO_ROOT, screenshot, settled, visit, openPage, useSession } from "./support";
 
 /** Every page, as a person sees it at 1280 px and on a 390 px phone. */
-const PAGES: { name: string; hash: string; ready: string }[] = [
-  { name: "overview", hash: "#/overview", ready: "section[data-framework][data-loaded]" },
-  {
-    name: "criterion",
-    hash: `#/criterion/${encodeURIComponent("soc2-tsc-2017:CC6.1")}`,
-    ready: ".criterion-body[data-loaded]",
-  },
-  { name: "assets", hash: "#/assets?asset=inf-gpu-cluster", ready: '[data-testid="blast-graph"][data-ready="true"]' },
-  { name: "missing", hash: "#/missing", ready: '[data-testid="worklist"][data-loaded]' },
-  { name: "period", hash: "#/period", ready: '[data-testid="timelines"][data-loaded]' },
-  { name: "crosswalk", hash: "#/crosswalk", ready: '[data-testid="crosswalk"][data-loaded]' },
-  { name: "impact", hash: "#/impact?asset=inf-gpu-cluster", ready: '[data-testid="impact"][data-loaded]' },
-  {
-    name: "engagement",
-    hash: "#/engagement/soc2-type2-model-serving",
-    ready: '[data-testid="engagement"][data-loaded]',
-  },
-  { name: "control", hash: "#/control/AGC-CHG-02", ready: '[data-testid="control-gaps"][data-loaded]' },
-  { name: "vendor", hash: "#/vendor/ven-cumulus-cloud", ready: '[data-testid="lapse"][data-loaded]' },
-  { name: "evidence", hash: "#/evidence/EV-CHG-02-2026-06-10", ready: '[data-testid="evidence-page"][data-loaded]' },
-  { name: "matrix", hash: "#/matrix?framework=soc2-tsc-2017", ready: '[data-testid="criteria-matrix"][data-loaded]' },
-  { name: "owner", hash: "#/owner/AGC-GOV-01", ready: '[data-testid="owner-page"][data-loaded]' },
-];
-
 describe.each([
   ["desktop", DESKTOP],
   ["phone", PHONE],
 ])("every page on %s", (_, viewport) => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser, viewport);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession(viewport);
 
-  it.each(PAGES)(
+  it.each(DASHBOARD_PAGES)(
     "$name renders, fits the screen, labels its controls and saves a screenshot",
-    async ({ name, hash, ready }) => {
-      await visit(s.page, hash);
-      await s.page.waitForSelector(ready, { timeout: 30_000 });
-      await settled(s.page);
+    async ({ name, hash, ready, short }) => {
+      await openPage(s.page, hash, ready);
       await s.page.waitForTimeout(150); // let the graph fit its canvas
       // No sideways scrolling of the page itself (wide tables scroll inside their own region).
       const overflow = await s.page.evaluate(
@@ -67,7 +35,11 @@ describe.each([
       expect(unlabelled).toEqual([]);
       expect(await s.page.locator("h1").count()).toBe(1);
       expect(await s.page.locator(".state-error").count()).toBe(0);
-      await screenshot(s.page, name);
+      if (short && viewport === DESKTOP) {
+        const height = await s.page.evaluate(() => document.documentElement.scrollHeight);
+        expect(height, "taller than 3 screens").toBeLessThanOrEqual(3 * DESKTOP.height);
+      }
+      await screenshot(s.page, name.replace(/\s+/g, "-"));
       if (name === "overview" && viewport === DESKTOP && process.env.README_SCREENSHOT === "1") {
         const dir = join(REPO_ROOT, "docs", "screenshots");
         mkdirSync(dir, { recursive: true });
@@ -79,13 +51,7 @@ describe.each([
 });
 
 describe("keyboard", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("reaches the skip link and the navigation first, with a visible focus ring", async () => {
     await visit(s.page, "#/overview");

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   api,
   attrs,
@@ -7,12 +6,11 @@ import {
   coverageTotals,
   daysAgo,
   frameworkIds,
-  launch,
-  open,
   settled,
   visit,
   type Counts,
   type Session,
+  useSession,
 } from "./support";
 
 interface CoverageRow {
@@ -46,13 +44,7 @@ async function shownTotals(s: Session, framework: string, scope = "total"): Prom
 }
 
 describe("overview", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("shows every framework's totals and categories as the API counts them", async () => {
     const ids = await frameworkIds();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { api, attrs, launch, open, settled, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import { api, attrs, visit, openPage, useSession } from "./support";
 
 const DAYS: Record<string, number> = {
   CONTINUOUS: 1,
@@ -48,13 +47,7 @@ async function criterion(id: string): Promise<Criterion> {
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 
 describe("criterion drill-down", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("shows a not-covered criterion's controls, reasons, evidence windows and mappings", async () => {
     const rows = await soc2Rows();
@@ -63,9 +56,7 @@ describe("criterion drill-down", () => {
       rows.find((r) => r.controls.length > 0)!;
     const detail = await criterion(row.criterionId);
 
-    await visit(s.page, `#/criterion/${encodeURIComponent(row.criterionId)}`);
-    await s.page.waitForSelector(".criterion-body[data-loaded]");
-    await settled(s.page);
+    await openPage(s.page, `#/criterion/${encodeURIComponent(row.criterionId)}`, ".criterion-body[data-loaded]");
     expect(await s.page.textContent('[data-testid="reason"]')).toBe(row.reason);
     expect(await attrs(s.page, "article[data-control]", "data-control")).toEqual(
       expect.arrayContaining(detail.controls.map((c) => c.id)),

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { api, attrs, launch, open, settled, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import { api, attrs, settled, visit, type Session, useSession } from "./support";
 
 interface Blast {
   assets: { totalCount: number; edges: { node: { assetId: string; distance: number } }[] };
@@ -55,13 +54,7 @@ async function drawnNodes(s: Session): Promise<DrawnNode[]> {
 }
 
 describe("asset explorer", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("searches the assets the API lists", async () => {
     const all = await api<{

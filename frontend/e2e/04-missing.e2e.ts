@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { parseCsv } from "../src/shape/csv";
-import { api, launch, open, settled, visit, type Session } from "./support";
+import { api, settled, type Session, openPage, useSession } from "./support";
 
 interface Row {
   controlId: string;
@@ -34,19 +33,11 @@ const key = (r: { controlId: string; assetId: string | null; vendorId: string | 
   `${r.controlId}|${r.assetId ?? ""}|${r.vendorId ?? ""}`;
 
 describe("missing-evidence worklist", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("lists every row the API reports, most overdue first", async () => {
     const all = await missing(null);
-    await visit(s.page, "#/missing");
-    await s.page.waitForSelector('[data-testid="worklist"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/missing", '[data-testid="worklist"][data-loaded]');
     expect(Number(await s.page.textContent('[data-testid="total-count"]'))).toBe(all.totalCount);
     const shown = await s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) =>
       trs.map(

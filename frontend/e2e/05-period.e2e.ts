@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { openAllDomains } from "./period-groups";
-import { api, launch, open, settled, visit, type Session } from "./support";
+import { api, settled, openPage, useSession } from "./support";
 
 interface Gaps {
   totalGaps: number;
@@ -23,19 +22,11 @@ async function gaps(framework: string, start: string, end: string, withGapsOnly 
 }
 
 describe("Type II period view", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("a custom period defaults to the last 12 months and shows each control's gaps as the API counts them", async () => {
     // The page itself opens on an engagement (10-engagement); "custom" is the period picked by hand.
-    await visit(s.page, "#/period?engagement=custom");
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/period?engagement=custom", '[data-testid="timelines"][data-loaded]');
     const framework = await s.page.inputValue('select[name="framework"]');
     expect(framework).toBe("soc2-tsc-2017");
     const start = await s.page.inputValue('input[name="start"]');

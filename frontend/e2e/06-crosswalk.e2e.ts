@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { api, frameworkIds, launch, open, settled, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import { api, frameworkIds, settled, visit, openPage, useSession } from "./support";
 
 async function crosswalk(source: string, target: string) {
   const data = await api<{
@@ -18,19 +17,11 @@ async function crosswalk(source: string, target: string) {
 }
 
 describe("crosswalk matrix", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("draws every mapping between the two frameworks, with its relationship and strength", async () => {
     const ids = await frameworkIds();
-    await visit(s.page, "#/crosswalk");
-    await s.page.waitForSelector('[data-testid="crosswalk"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/crosswalk", '[data-testid="crosswalk"][data-loaded]');
     if (ids.length < 2) {
       expect(await s.page.textContent('[data-testid="crosswalk"]')).toContain("needs two frameworks");
       return;

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { api, apiKey, coverageTotals, launch, open, settled, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import { api, apiKey, coverageTotals, settled, visit, useSession } from "./support";
 
 describe("signing in with an API key", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser, undefined, false);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession(undefined, false);
 
   it("asks for a key when the service answers 401, and refuses a wrong one with its code", async () => {
     await visit(s.page, "#/overview");

@@ -3,10 +3,9 @@
  * the flag while its SOC 2 report stands in, and a worklist row naming the vendor once it lapses.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { parseCsv } from "../src/shape/csv";
-import { api, attrs, launch, open, settled, visit, type Session } from "./support";
+import { api, attrs, openPage, useSession } from "./support";
 
 const SOC2 = "soc2-tsc-2017";
 const CC64 = `${SOC2}:CC6.4`;
@@ -46,22 +45,14 @@ const day = (iso: string) => iso.slice(0, 10);
 const dayAfter = (iso: string) => new Date(Date.parse(iso) + 86_400_000).toISOString().slice(0, 10);
 
 describe("carved-out criteria", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("the overview lists CC6.4 COVERED with the carved-out flag, and exactly the criteria the API flags", async () => {
     const report = await rows();
     const cc64 = report.find((r) => r.criterionId === CC64)!;
     expect(cc64).toMatchObject({ status: "COVERED", carvedOut: true });
 
-    await visit(s.page, "#/overview");
-    await s.page.waitForSelector(`section[data-framework="${SOC2}"][data-loaded]`);
-    await settled(s.page);
+    await openPage(s.page, "#/overview", `section[data-framework="${SOC2}"][data-loaded]`);
     const list = `section[data-framework="${SOC2}"] [data-testid="carved-out-criteria"]`;
     expect((await attrs(s.page, `${list} li`, "data-criterion")).sort()).toEqual(
       report
@@ -82,9 +73,7 @@ describe("carved-out criteria", () => {
     expect(control.status).toBe("CARVED_OUT");
     expect(control.vendors.length).toBeGreaterThan(0);
 
-    await visit(s.page, `#/criterion/${encodeURIComponent(CC64)}`);
-    await s.page.waitForSelector(".criterion-body[data-loaded]");
-    await settled(s.page);
+    await openPage(s.page, `#/criterion/${encodeURIComponent(CC64)}`, ".criterion-body[data-loaded]");
     expect(await s.page.getAttribute(".criterion-status .badge", "data-status")).toBe("COVERED");
     expect(await s.page.textContent('.criterion-status [data-testid="carved-out"]')).toBe("carved out");
     const card = `article[data-control="${CONTROL}"] [data-testid="relies-on"]`;
@@ -108,9 +97,7 @@ describe("carved-out criteria", () => {
     const cc64 = (await rows(asOf)).find((r) => r.criterionId === CC64)!;
     expect(cc64.status).not.toBe("COVERED");
 
-    await visit(s.page, `#/criterion/${encodeURIComponent(CC64)}?asOf=${after}`);
-    await s.page.waitForSelector(".criterion-body[data-loaded]");
-    await settled(s.page);
+    await openPage(s.page, `#/criterion/${encodeURIComponent(CC64)}?asOf=${after}`, ".criterion-body[data-loaded]");
     expect(await s.page.getAttribute(".criterion-status .badge", "data-status")).toBe(cc64.status);
     expect(await s.page.locator('.criterion-status [data-testid="carved-out"]').count()).toBe(cc64.carvedOut ? 1 : 0);
     const li = `article[data-control="${CONTROL}"] [data-testid="relies-on"] li[data-vendor="${vendor.id}"]`;
@@ -118,9 +105,7 @@ describe("carved-out criteria", () => {
     expect(await s.page.textContent(li)).toContain("report expired");
 
     // The overview that day: CC6.4 needs attention, still flagged as the subservice organization's.
-    await visit(s.page, `#/overview?asOf=${after}`);
-    await s.page.waitForSelector(`section[data-framework="${SOC2}"][data-loaded]`);
-    await settled(s.page);
+    await openPage(s.page, `#/overview?asOf=${after}`, `section[data-framework="${SOC2}"][data-loaded]`);
     const section = `section[data-framework="${SOC2}"]`;
     await s.page.click(`${section} [data-testid="framework-details"]`); // collapsed by default
     const showAll = s.page.locator(`${section} .attention button`);
@@ -140,9 +125,11 @@ describe("carved-out criteria", () => {
     const apiRows = expected.missingEvidence.rows.edges.map((e) => e.node);
     expect(apiRows).toContainEqual({ controlId: CONTROL, vendorId: vendor.id, since: vendor.reportValidUntil });
 
-    await visit(s.page, `#/missing?framework=${SOC2}&reason=VENDOR_REPORT_EXPIRED&asOf=${after}`);
-    await s.page.waitForSelector('[data-testid="worklist"][data-loaded]');
-    await settled(s.page);
+    await openPage(
+      s.page,
+      `#/missing?framework=${SOC2}&reason=VENDOR_REPORT_EXPIRED&asOf=${after}`,
+      '[data-testid="worklist"][data-loaded]',
+    );
     const shown = await s.page.$$eval('[data-testid="worklist-table"] tbody tr', (trs) =>
       trs.map((tr) => ({
         controlId: tr.getAttribute("data-control"),

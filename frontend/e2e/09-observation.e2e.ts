@@ -3,10 +3,9 @@
  * page, and a Type II page with a handful of true gaps (the two outages among them), each operated
  * interval saying whether an observation period or a collected item operated it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { openAllDomains } from "./period-groups";
-import { api, attrs, launch, open, settled, visit, type Session } from "./support";
+import { api, attrs, openPage, useSession } from "./support";
 
 const SOC2 = "soc2-tsc-2017";
 /** AGC-INF-03 (continuous log shipping) and AGC-IAM-04 (daily reconciliation) carry the demo's outages. */
@@ -66,13 +65,7 @@ function observers(node: Gaps["controls"]["edges"][number]["node"]): string[] {
 }
 
 describe("evidence observation periods", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("the criterion page shows each monitoring export's observed span", async () => {
     const data = await api<{ control: { criteria: { id: string }[]; evidence: { edges: { node: Item }[] } } }>(
@@ -82,9 +75,7 @@ describe("evidence observation periods", () => {
     const items = data.control.evidence.edges.map((e) => e.node);
     expect(items.some((i) => i.periodStart)).toBe(true);
 
-    await visit(s.page, `#/criterion/${encodeURIComponent(criterion)}`);
-    await s.page.waitForSelector(".criterion-body[data-loaded]");
-    await settled(s.page);
+    await openPage(s.page, `#/criterion/${encodeURIComponent(criterion)}`, ".criterion-body[data-loaded]");
     for (const item of items) {
       const row = `article[data-control="AGC-INF-03"] tr[data-evidence="${item.id}"]`;
       if (item.periodStart) {
@@ -105,9 +96,7 @@ describe("evidence observation periods", () => {
   });
 
   it("the Type II page shows a handful of gaps, the outages among them, and what operated the rest", async () => {
-    await visit(s.page, `#/period?framework=${SOC2}&gapsOnly=1`);
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/period?framework=${SOC2}&gapsOnly=1`, '[data-testid="timelines"][data-loaded]');
     const start = await s.page.inputValue('input[name="start"]');
     const end = await s.page.inputValue('input[name="end"]');
     const expected = await gaps(`${start}T00:00:00Z`, endExclusive(end));
@@ -155,9 +144,11 @@ describe("evidence observation periods", () => {
   });
 
   it("the README's audit period answers the API's gap count on the page", async () => {
-    await visit(s.page, `#/period?framework=${SOC2}&start=2026-01-01&end=2026-10-31&gapsOnly=1`);
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(
+      s.page,
+      `#/period?framework=${SOC2}&start=2026-01-01&end=2026-10-31&gapsOnly=1`,
+      '[data-testid="timelines"][data-loaded]',
+    );
     const expected = await gaps("2026-01-01T00:00:00Z", "2026-11-01T00:00:00Z");
     expect(Number(await s.page.textContent('[data-testid="total-gaps"]'))).toBe(expected.totalGaps);
     expect(expected.totalGaps).toBeLessThan(HANDFUL);

@@ -17,6 +17,7 @@ import {
   PHONE,
   type Counts,
   type Session,
+  openPage,
 } from "./support";
 import { openAllDomains } from "./period-groups";
 
@@ -64,9 +65,7 @@ describe("engagements", () => {
     );
     expect(listed.engagements.edges.find((e) => e.node.kind === "TYPE2")?.node.id).toBe(DEMO);
 
-    await visit(s.page, "#/period");
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/period", '[data-testid="timelines"][data-loaded]');
     expect(await s.page.inputValue('select[name="engagement"]')).toBe(DEMO);
     expect(await s.page.evaluate(() => location.hash)).toContain(`engagement=${DEMO}`);
     // The engagement brings its own framework and period: the custom fields are hidden.
@@ -184,6 +183,7 @@ describe("engagements", () => {
 
     // A criterion row links to the criterion page.
     const first = rows[0]!;
+    await s.page.click('[data-testid="engagement-criteria-fold"]'); // folded by default
     await s.page.click(`[data-testid="engagement-criteria"] tr[data-criterion="${first.criterionId}"] a`);
     await s.page.waitForFunction(() => location.hash.startsWith("#/criterion/"));
     await screenshot(s.page, "engagement-criterion");
@@ -199,9 +199,7 @@ describe("engagements", () => {
     await settled(s.page);
     await screenshot(s.page, "engagement");
     const phone = await open(browser, PHONE);
-    await visit(phone.page, `#/engagement/${DEMO}`);
-    await phone.page.waitForSelector('[data-testid="engagement"][data-loaded]');
-    await settled(phone.page);
+    await openPage(phone.page, `#/engagement/${DEMO}`, '[data-testid="engagement"][data-loaded]');
     await screenshot(phone.page, "engagement");
     await phone.context.close();
     await visit(s.page, "#/engagement/no-such-engagement");
@@ -224,9 +222,7 @@ describe("engagements", () => {
       { a: asset.id },
     );
 
-    await visit(s.page, `#/assets?asset=${asset.id}`);
-    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${asset.id}`, '[data-testid="asset-history"][data-loaded]');
     expect(Number(await s.page.textContent('[data-testid="change-count"]'))).toBe(history.changes.totalCount);
     expect(await s.page.getAttribute('[data-testid="changed-at"] time', "datetime")).toBe(asset.changedAt);
     expect(await attrs(s.page, '[data-testid="change-history"] tbody tr', "data-change")).toEqual(

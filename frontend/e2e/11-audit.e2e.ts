@@ -83,6 +83,7 @@ describe("the audit on the engagement page", () => {
     const flagged = criteria.engagement.coverage.criteria.find((c) => c.openExceptions === 1)!;
     const link = `[data-testid="engagement-criteria"] tr[data-criterion="${flagged.criterionId}"] [data-testid="open-exceptions"]`;
     expect(await s.page.textContent(link)).toBe("1 open exception");
+    await s.page.click('[data-testid="engagement-criteria-fold"]'); // folded by default
 
     // The link filters the exceptions to the open ones, in place, and says so in the URL.
     await s.page.click(link);

@@ -4,9 +4,9 @@
  * control, asset, vendor, criterion and evidence id shown is a link, and every such link opens its
  * page without an error.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page as Tab } from "playwright-core";
-import { DESKTOP, api, attrs, launch, open, settled, texts, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import type { Page as Tab } from "playwright-core";
+import { DESKTOP, api, attrs, settled, texts, visit, openPage, useSession } from "./support";
 
 const CONTROL = "AGC-CHG-02"; // has evidence and the demo's open audit exception
 const EVIDENCE = "EV-CHG-02-2026-06-10"; // the evidence that exception sampled
@@ -24,13 +24,7 @@ async function follow(page: Tab, from: string, link: string): Promise<void> {
 }
 
 describe("entity pages", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("a control's page, reached from a criterion it satisfies, shows what the API says of it", async () => {
     const { control } = await api<{
@@ -244,21 +238,13 @@ const MAIN_PAGES = [
 const OPENED_PER_KIND = 6;
 
 describe("every id is a link", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("on the main pages, every id shown is a link, and the links open their pages without an error", async () => {
     const ids = [...(await knownIds())];
     const hrefs = new Map<string, Set<string>>();
     for (const hash of MAIN_PAGES) {
-      await visit(s.page, hash);
-      await s.page.waitForSelector("main [data-loaded]", { timeout: 30_000 });
-      await settled(s.page);
+      await openPage(s.page, hash, "main [data-loaded]");
       // Text that is exactly an id, outside a link: the page's own id (h1, breadcrumb) aside.
       const unlinked = await s.page.evaluate((known) => {
         const set = new Set(known);
@@ -290,9 +276,7 @@ describe("every id is a link", () => {
     };
     for (const [kind, set] of hrefs) {
       for (const href of [...set].slice(0, OPENED_PER_KIND)) {
-        await visit(s.page, href);
-        await s.page.waitForSelector("main h1", { timeout: 30_000 });
-        await settled(s.page);
+        await openPage(s.page, href, "main h1");
         expect(await s.page.getAttribute("main", "data-page"), href).toBe(page[kind as keyof typeof page]);
         expect(await s.page.locator(".state-error").count(), href).toBe(0);
         expect(await texts(s.page, ".state-empty p"), href).not.toContainEqual(expect.stringMatching(/^There is no/));

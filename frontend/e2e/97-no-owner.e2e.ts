@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { api, launch, open, settled, visit, type Session } from "./support";
+import { api, launch, open, type Session, openPage } from "./support";
 
 const CONTROL = "e2e-ownerless";
 
@@ -22,9 +22,7 @@ describe("a control without an owner", () => {
   afterAll(async () => browser?.close());
 
   it("reads 'no owner set' with a link to where it is set, and never collected leads the worklist", async () => {
-    await visit(s.page, "#/missing");
-    await s.page.waitForSelector('[data-testid="worklist"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/missing", '[data-testid="worklist"][data-loaded]');
     const row = `[data-testid="worklist-table"] tr[data-control="${CONTROL}"]`;
     expect(await s.page.getAttribute(row, "data-reason")).toBe("NEVER_COLLECTED");
     expect(await s.page.textContent(`${row} [data-testid="no-owner"]`)).toContain("no owner set");
@@ -57,9 +55,7 @@ describe("a control without an owner", () => {
       `{ control(id: "${CONTROL}") { owner title } }`,
     );
     expect(after.control).toEqual({ owner: "Head of e2e", title: "Ownerless control" });
-    await visit(s.page, "#/missing?owner=Head%20of%20e2e");
-    await s.page.waitForSelector('[data-testid="worklist"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/missing?owner=Head%20of%20e2e", '[data-testid="worklist"][data-loaded]');
     expect(await s.page.locator(`[data-testid="worklist-table"] tr[data-control="${CONTROL}"]`).count()).toBe(1);
     expect(s.problems).toEqual([]);
   });

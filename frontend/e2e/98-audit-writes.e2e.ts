@@ -59,6 +59,7 @@ describe("the audit's writes on the engagement page", () => {
       }
     expect(control).not.toBeNull();
     const form = '[data-testid="draw-form"]';
+    await auditor.page.click('[data-testid="draw-form-fold"]'); // folded by default
     await auditor.page.selectOption(`${form} select[name="control"]`, control!);
     await auditor.page.fill(`${form} input[name="seed"]`, "e2e-fieldwork");
     await auditor.page.click(`${form} button[type="submit"]`);
@@ -82,6 +83,7 @@ describe("the audit's writes on the engagement page", () => {
     const demo = (await samples())[0]!;
     await openEngagement(auditor.page);
     const form = '[data-testid="exception-form"]';
+    await auditor.page.click('[data-testid="exception-form-fold"]'); // folded by default
     await auditor.page.selectOption(`${form} select[name="control"]`, demo.control);
     const item = demo.items[demo.items.length - 1]!.evidence!.id;
     await auditor.page.selectOption(`${form} select[name="evidence"]`, item);

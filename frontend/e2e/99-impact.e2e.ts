@@ -1,6 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { api, coverageTotals, frameworkIds, launch, open, settled, visit, type Counts, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import {
+  api,
+  coverageTotals,
+  frameworkIds,
+  settled,
+  visit,
+  type Counts,
+  type Session,
+  openPage,
+  useSession,
+} from "./support";
 
 interface Impact {
   assetIds: string[];
@@ -53,13 +62,7 @@ async function changes(
 describe("change impact", () => {
   /** The asset the first test changed (the history tests read it). */
   let changed: string | null = null;
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("previews a change, records it, and the overview's numbers move", async () => {
     const at = minuteAgo();
@@ -194,9 +197,7 @@ describe("change impact", () => {
     // blast radius shows the change it followed, linking back.
     changed = asset;
     const history = await changes(asset, 10);
-    await visit(s.page, `#/assets?asset=${asset}`);
-    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${asset}`, '[data-testid="asset-history"][data-loaded]');
     const top = '[data-testid="change-history"] tbody tr:first-child';
     expect(await s.page.getAttribute(top, "data-change")).toBe(history.edges[0]!.node.id);
     expect(await s.page.getAttribute(top, "data-kind")).toBe("RETRAIN");
@@ -204,9 +205,7 @@ describe("change impact", () => {
     expect(await s.page.getAttribute('[data-testid="changed-at"] time', "datetime")).toBe(at.iso);
     const follower = expected.assetIds.find((id) => id !== asset);
     expect(follower).toBeDefined(); // the change moved coverage through its blast radius
-    await visit(s.page, `#/assets?asset=${follower}`);
-    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${follower}`, '[data-testid="asset-history"][data-loaded]');
     expect(await s.page.getAttribute(`${top} td[data-propagated-from] a`, "href")).toBe(`#/assets?asset=${asset}`);
     expect(s.problems).toEqual([]);
   });
@@ -223,9 +222,7 @@ describe("change impact", () => {
     }
     const all = await changes(asset, 100);
     expect(all.totalCount).toBeGreaterThan(10);
-    await visit(s.page, `#/assets?asset=${asset}`);
-    await s.page.waitForSelector('[data-testid="asset-history"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${asset}`, '[data-testid="asset-history"][data-loaded]');
     const rows = '[data-testid="change-history"] tbody tr';
     expect(await s.page.$$eval(rows, (trs) => trs.length)).toBe(10);
     while (await s.page.isVisible('[data-testid="more-changes"]')) {

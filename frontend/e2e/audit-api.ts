@@ -61,7 +61,7 @@ export async function exceptions(filters: Filters = {}): Promise<Exception[]> {
 export async function openEngagement(page: Page, query = ""): Promise<void> {
   await visit(page, `#/engagement/${DEMO}${query}`);
   await page.waitForSelector('[data-testid="engagement"][data-loaded]');
-  await page.waitForSelector('[data-testid="sample-table"][data-loaded]');
+  await page.waitForSelector('[data-testid="sample-table"][data-loaded]', { state: "attached" }); // folded by default
   await page.waitForSelector('[data-testid="exception-list"][data-loaded]');
   await settled(page);
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, "..", "..");
@@ -95,8 +96,30 @@ export async function open(browser: Browser, viewport = DESKTOP, signedIn = true
   return { context, page, problems };
 }
 
+/**
+ * The usual preamble of a describe block: a browser for the block and one session in it (see
+ * `open`), closed after the block. The session is filled in before the first test runs.
+ */
+export function useSession(viewport = DESKTOP, signedIn = true): Session {
+  let browser: Browser | undefined;
+  const session = { problems: [] } as unknown as Session;
+  beforeAll(async () => {
+    browser = await launch();
+    Object.assign(session, await open(browser, viewport, signedIn));
+  });
+  afterAll(async () => browser?.close());
+  return session;
+}
+
 export async function visit(page: Page, hash: string): Promise<void> {
   await page.goto(`${baseUrl()}/${hash}`);
+}
+
+/** Open a page and wait until its data has arrived (`ready` is present) and nothing is loading. */
+export async function openPage(page: Page, hash: string, ready: string): Promise<void> {
+  await visit(page, hash);
+  await page.waitForSelector(ready, { timeout: 30_000 });
+  await settled(page);
 }
 
 /** Wait until no loading state is left on the page. */

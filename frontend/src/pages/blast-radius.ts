@@ -1,14 +1,15 @@
 /** The asset page's blast radius: the drawing with its list beside it, then the folded lists. */
 import type { BlastRadius } from "../api/types";
-import { buildHash, criterionHash } from "../router";
+import { buildHash } from "../router";
 import { groupBy, layerEdges, type LayerNode } from "../shape/blast-view";
 import { compareRefs } from "../shape/coverage";
 import { formatDate } from "../shape/dates";
 import { evidenceValidity, evidenceWindow } from "../shape/evidence";
 import { blastEdges } from "../shape/rings";
+import { plural } from "../shape/words";
 import { blastGraph, type BlastGraphHandle } from "../ui/blast-graph";
 import { blastList } from "../ui/blast-list";
-import { controlLink, evidenceLink, vendorLink } from "../ui/links";
+import { controlLink, criterionLink, evidenceLink, vendorLink } from "../ui/links";
 import { append, h } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { scrollTable, tag } from "../ui/widgets";
@@ -84,7 +85,14 @@ export function renderBlast(
     h(
       "p",
       { class: "muted", "data-testid": "blast-summary" },
-      `${br.assets.totalCount} assets, ${br.controls.length} controls, ${br.criteria.length} criteria, ${br.frameworks.length} frameworks, ${br.vendors.length} vendors, ${br.evidence.totalCount} evidence items`,
+      [
+        plural(br.assets.totalCount, "asset"),
+        plural(br.controls.length, "control"),
+        plural(br.criteria.length, "criterion", "criteria"),
+        plural(br.frameworks.length, "framework"),
+        plural(br.vendors.length, "vendor"),
+        plural(br.evidence.totalCount, "evidence item"),
+      ].join(", "),
       br.assets.totalCount > affected.length ? ` (drawing the nearest ${affected.length})` : "",
       ". ",
       h("a", { href: buildHash("impact", null, { asset: br.assetId }) }, "What if it changed?"),
@@ -127,11 +135,7 @@ export function renderBlast(
               "ul",
               null,
               g.items.map((c) =>
-                h(
-                  "li",
-                  { "data-criterion": c.id },
-                  h("a", { href: criterionHash(c.id) }, h("strong", null, c.ref), ` ${c.title}`),
-                ),
+                h("li", { "data-criterion": c.id }, criterionLink(c.id, [h("strong", null, c.ref), ` ${c.title}`])),
               ),
             ),
           ),
@@ -175,7 +179,7 @@ export function renderBlast(
       evidenceByControl.map((g) => {
         const valid = g.items.filter((ev) => evidenceValidity(ev, ev.control?.frequency ?? "ANNUAL", now) === "VALID");
         return folded(
-          `${g.key} ${controlTitle.get(g.key) ?? ""} · ${g.items.length} item${g.items.length === 1 ? "" : "s"}, ${valid.length} valid now`,
+          `${g.key} ${controlTitle.get(g.key) ?? ""} · ${plural(g.items.length, "item")}, ${valid.length} valid now`,
           { "data-control": g.key, "data-items": g.items.length },
           scrollTable(
             `Evidence of ${g.key} (window: collected → end; * computed from frequency)`,

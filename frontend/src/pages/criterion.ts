@@ -215,7 +215,7 @@ function controlCard(control: ControlDetail, finding: ControlFinding | null, at:
         "th",
         { scope: "row" },
         ev.uri ? h("a", { href: ev.uri, rel: "noopener noreferrer", target: "_blank" }, ev.title) : ev.title,
-        h("div", { class: "small" }, evidenceLink(ev.id)),
+        h("div", { class: "small id-line" }, evidenceLink(ev.id)),
       ),
       h("td", null, ev.status.toLowerCase()),
       h("td", null, h("time", { datetime: win.start }, formatDate(win.start))),

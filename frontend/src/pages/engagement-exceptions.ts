@@ -14,6 +14,7 @@ import {
   filtersToParams,
 } from "../shape/audit";
 import { formatDateTime } from "../shape/dates";
+import { disclosure } from "../ui/disclosure";
 import { h, replace, type Child } from "../ui/dom";
 import { evidenceLink } from "../ui/evidence-link";
 import { emptyState } from "../ui/states";
@@ -74,7 +75,7 @@ export function exceptionsCard(
     ),
     filterForm.element,
     list,
-    recordForm?.element,
+    recordForm ? disclosure("Record exception", "exception-form-fold", recordForm.element) : null,
   );
   element.id = "exceptions";
 

@@ -8,6 +8,7 @@ import { drawSample, fetchPopulationSizes } from "../api/audit";
 import type { EngagementDetail, InScopeControl, Sample, SampleItem } from "../api/types";
 import { checkDraw, samplesByControl, unitWhen, type ControlSamples } from "../shape/audit";
 import { formatDateTime } from "../shape/dates";
+import { disclosure } from "../ui/disclosure";
 import { h, replace, type Child } from "../ui/dom";
 import { clearProblems, showProblems, showWriteError } from "../ui/form-errors";
 import { field, scrollTable, sectionCard, select } from "../ui/widgets";
@@ -44,7 +45,8 @@ export function samplesCard(ctx: PageContext, e: EngagementDetail, state: Sample
       { class: "muted" },
       "Each in-scope control's population (its accepted, current evidence collected in the period, once per interval it operates) and the auditor's recorded sample.",
     ),
-    table,
+    // A row per in-scope control: folded by default so the page stays a few screens long.
+    disclosure(`Populations and recorded samples (${plural(controls.length, "control")})`, "sample-table-fold", table),
   );
   let sizes = new Map<string, number>();
   const render = (): void => {
@@ -77,9 +79,13 @@ export function samplesCard(ctx: PageContext, e: EngagementDetail, state: Sample
   );
   if (mayDraw)
     card.append(
-      drawForm(ctx, e, controls, state, () => {
-        if (table.dataset.loaded) render();
-      }),
+      disclosure(
+        "Draw sample",
+        "draw-form-fold",
+        drawForm(ctx, e, controls, state, () => {
+          if (table.dataset.loaded) render();
+        }),
+      ),
     );
   return card;
 }

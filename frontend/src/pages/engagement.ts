@@ -20,6 +20,7 @@ import { compareRefs, orderCategories } from "../shape/coverage";
 import { formatDateTime } from "../shape/dates";
 import { KIND_LABEL, boundaryWords, criterionAsOfDay, engagementWhen } from "../shape/engagement";
 import { sortRows } from "../shape/missing";
+import { disclosure } from "../ui/disclosure";
 import { h, replace, type Child } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import {
@@ -194,9 +195,18 @@ function readinessCard(ctx: PageContext, e: EngagementDetail, showOpen: () => vo
       },
     ),
     criteria.length
-      ? scrollTable("In-scope criteria", ["Criterion", "Title", "Category", "Status", "Gaps", "Exceptions"], criteria, {
-          "data-testid": "engagement-criteria",
-        })
+      ? disclosure(
+          `In-scope criteria (${criteria.length})`,
+          "engagement-criteria-fold",
+          scrollTable(
+            "In-scope criteria",
+            ["Criterion", "Title", "Category", "Status", "Gaps", "Exceptions"],
+            criteria,
+            {
+              "data-testid": "engagement-criteria",
+            },
+          ),
+        )
       : emptyState("No criterion is in scope."),
   );
 }
@@ -279,11 +289,15 @@ function missingCard(e: EngagementDetail, rows: MissingEvidenceRow[]): HTMLEleme
     ),
     reasonCounts(report.byReason),
     rows.length
-      ? worklistTable(
-          "Missing evidence in scope, most overdue first",
-          sortRows(rows, "overdue"),
-          report.asOf,
-          "engagement-worklist",
+      ? disclosure(
+          `Missing evidence in scope, most overdue first (${rows.length})`,
+          "engagement-worklist-fold",
+          worklistTable(
+            "Missing evidence in scope, most overdue first",
+            sortRows(rows, "overdue"),
+            report.asOf,
+            "engagement-worklist",
+          ),
         )
       : emptyState("Nothing in scope is missing."),
   );
@@ -323,9 +337,13 @@ function gapsCard(e: EngagementDetail): HTMLElement {
       ".",
     ),
     rows.length
-      ? scrollTable("Controls with gaps", ["Control", "Title", "Frequency", "Gap intervals"], rows, {
-          "data-testid": "engagement-gap-controls",
-        })
+      ? disclosure(
+          `Controls with gaps (${rows.length})`,
+          "engagement-gap-controls-fold",
+          scrollTable("Controls with gaps", ["Control", "Title", "Frequency", "Gap intervals"], rows, {
+            "data-testid": "engagement-gap-controls",
+          }),
+        )
       : emptyState("No in-scope control has a gap in the period."),
     g.controls.totalCount > rows.length
       ? h("p", { class: "muted small" }, `Showing ${rows.length} of ${g.controls.totalCount}.`)

@@ -31,7 +31,7 @@ const STATUSES: CoverageStatus[] = ["UNCOVERED", "PARTIAL", "COVERED"];
 export const matrixPage: Page = {
   title: "Criteria matrix",
   render(ctx) {
-    const form = h("form", { class: "toolbar", "aria-label": "Matrix filters" });
+    const form = h("form", { class: "toolbar matrix-filters", "aria-label": "Matrix filters" });
     form.addEventListener("submit", (e) => e.preventDefault());
     const summary = h("p", { class: "muted", "aria-live": "polite", "data-testid": "matrix-summary" });
     const body = h("div", { class: "matrix-body", "data-testid": "criteria-matrix" });

@@ -3,11 +3,12 @@
  * depends on, and the same optional layers (controls applying to them, vendors providing them).
  * Every name is a link, so the whole radius can be walked from the keyboard.
  */
-import { buildHash } from "../router";
 import type { LayerEdge, LayerNode } from "../shape/blast-view";
 import type { RingEdge } from "../shape/rings";
+import { plural } from "../shape/words";
 import { LAYER_TITLE, type GraphNode, type Layer } from "./blast-graph";
 import { h } from "./dom";
+import { idLink } from "./links";
 
 export interface BlastListHandle {
   element: HTMLElement;
@@ -21,8 +22,7 @@ export function blastList(
   layerEdges: readonly LayerEdge[],
 ): BlastListHandle {
   const names = new Map<string, string>([...nodes, ...layerNodes].map((n) => [n.id, n.label]));
-  const assetLink = (id: string): HTMLElement =>
-    h("a", { href: buildHash("assets", null, { asset: id }), "data-select-asset": id }, names.get(id) ?? id);
+  const assetLink = (id: string): HTMLElement => idLink("asset", id, names.get(id) ?? id, { "data-select-asset": id });
   const joined = (ids: readonly string[], item: (id: string) => HTMLElement | string): (HTMLElement | string)[] =>
     ids.flatMap((id, i) => (i === 0 ? [item(id)] : [", ", item(id)]));
   const dependsOn = (id: string): string[] => edges.filter((e) => e.source === id).map((e) => e.target);
@@ -50,7 +50,7 @@ export function blastList(
             h(
               "li",
               { [`data-${layer}`]: n.id },
-              h("strong", null, n.label),
+              idLink(layer, n.id, h("strong", null, n.label)),
               h("span", { class: "muted small" }, layer === "control" ? " applies to " : " provides "),
               joined(linked(n.id), assetLink),
             ),
@@ -68,7 +68,7 @@ export function blastList(
       h(
         "section",
         { "data-distance": d },
-        h("h4", null, d === 0 ? "The asset" : `${d} hop${d === 1 ? "" : "s"} away`),
+        h("h4", null, d === 0 ? "The asset" : `${plural(d, "hop")} away`),
         h(
           "ul",
           null,

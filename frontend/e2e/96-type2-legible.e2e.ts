@@ -4,9 +4,8 @@
  * API's, and an opened domain shows each control's months as cells whose gaps are the API's
  * intervals per month. The last test writes an engagement (the page then opens on it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { api, attrs, launch, open, screenshot, settled, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import { api, attrs, screenshot, settled, openPage, useSession } from "./support";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -79,21 +78,13 @@ function gapsByMonth(intervals: Interval[], keys: string[]): number[] {
 }
 
 describe("Type II page, legible", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("opens on the current engagement, months named with their years, controls grouped by domain as the API counts", async () => {
     const current = await currentEngagement();
     expect(current).not.toBeNull();
     const expected = await engagementGaps(current!);
-    await visit(s.page, "#/period");
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/period", '[data-testid="timelines"][data-loaded]');
     expect(await s.page.inputValue('select[name="engagement"]')).toBe(current);
     expect(await s.page.getAttribute('[data-testid="period-scope"] [data-engagement]', "data-engagement")).toBe(
       current,
@@ -202,9 +193,7 @@ describe("Type II page, legible", () => {
       ],
     });
     expect(await currentEngagement()).toBe(id);
-    await visit(s.page, "#/period");
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, "#/period", '[data-testid="timelines"][data-loaded]');
     expect(await s.page.inputValue('select[name="engagement"]')).toBe(id);
     const expected = await engagementGaps(id);
     expect(Number(await s.page.textContent('[data-testid="total-gaps"]'))).toBe(expected.gaps.totalGaps);

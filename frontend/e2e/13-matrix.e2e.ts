@@ -4,10 +4,10 @@
  * printable overview and engagement. Every number is the API's.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { DEMO } from "./audit-api";
-import { api, attrs, launch, open, settled, visit, type Session } from "./support";
+import { api, attrs, settled, visit, openPage, useSession } from "./support";
 import { parseCsv } from "../src/shape/csv";
 import { naturalCompare } from "../src/shape/matrix";
 
@@ -49,13 +49,7 @@ async function download(page: Page, selector: string): Promise<{ name: string; r
 }
 
 describe("criteria matrix", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("lists every criterion, covered ones too, in the framework's own order", async () => {
     const expected = await matrixFromApi(SOC2);
@@ -157,18 +151,14 @@ describe("criteria matrix", () => {
 });
 
 describe("exports", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it("exports the crosswalk's mappings as CSV", async () => {
-    await visit(s.page, `#/crosswalk?source=${SOC2}&target=iso-iec-27001-2022`);
-    await s.page.waitForSelector('[data-testid="crosswalk"][data-loaded]');
-    await settled(s.page);
+    await openPage(
+      s.page,
+      `#/crosswalk?source=${SOC2}&target=iso-iec-27001-2022`,
+      '[data-testid="crosswalk"][data-loaded]',
+    );
     const data = await api<{
       crosswalk: {
         rows: { totalCount: number; edges: { node: { sourceId: string; targetId: string; strength: number } }[] };
@@ -190,9 +180,7 @@ describe("exports", () => {
       "query($id: ID!) { engagement(id: $id) { gaps { totalGaps } } }",
       { id: DEMO },
     );
-    await visit(s.page, `#/period?engagement=${DEMO}`);
-    await s.page.waitForSelector('[data-testid="timelines"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/period?engagement=${DEMO}`, '[data-testid="timelines"][data-loaded]');
     const csv = await download(s.page, '[data-testid="export-csv"]');
     expect(csv.name).toBe(`type2-gaps-${DEMO}.csv`);
     expect(csv.rows[0]).toEqual([
@@ -208,13 +196,7 @@ describe("exports", () => {
 });
 
 describe("printable views", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   const layout = (page: Page) =>
     page.evaluate(() => {
@@ -252,9 +234,7 @@ describe("printable views", () => {
   });
 
   it("prints an engagement without navigation or forms, its tables unclipped", async () => {
-    await visit(s.page, `#/engagement/${DEMO}`);
-    await s.page.waitForSelector('[data-testid="print"]');
-    await settled(s.page);
+    await openPage(s.page, `#/engagement/${DEMO}`, '[data-testid="print"]');
     await s.page.emulateMedia({ media: "print" });
     const printed = await layout(s.page);
     expect(printed.nav).toBe(false);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { DASHBOARD_PAGES, type DashboardPage } from "./dashboard-pages";
-import { launch, open, settled, visit, type Session } from "./support";
+import { visit, openPage, useSession } from "./support";
 
 /** axe-core's WCAG 2.x A/AA rules and its best practices, on every page and main interaction state. */
 async function violations(page: Page): Promise<string[]> {
@@ -30,20 +30,12 @@ function lighter(page: DashboardPage): DashboardPage {
 const ALSO_REFUSED = new Set(["landmark-unique"]);
 
 describe("axe on every page, signed in", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession();
 
   it.each(DASHBOARD_PAGES.map(lighter))(
     "$name has no serious or critical violation",
     async ({ hash, ready }) => {
-      await visit(s.page, hash);
-      await s.page.waitForSelector(ready, { timeout: 30_000 });
-      await settled(s.page);
+      await openPage(s.page, hash, ready);
       expect(await violations(s.page)).toEqual([]);
     },
     AXE_TIMEOUT,
@@ -52,10 +44,11 @@ describe("axe on every page, signed in", () => {
   it(
     "the overview with every criterion needing attention shown",
     async () => {
-      await visit(s.page, "#/overview");
-      await s.page.waitForSelector("section[data-framework][data-loaded]");
-      await settled(s.page);
-      await s.page.locator(".attention button").first().click();
+      await openPage(s.page, "#/overview", "section[data-framework][data-loaded]");
+      // The framework tables are collapsed by default: open the first card with a 'Show all', then press it.
+      const card = s.page.locator(".collapsible:has(.attention button)").first();
+      await card.locator('[data-testid="framework-details"]').click();
+      await card.locator(".attention button").click();
       expect(await violations(s.page)).toEqual([]);
     },
     AXE_TIMEOUT,
@@ -69,9 +62,7 @@ describe("axe on every page, signed in", () => {
       await s.page.fill('input[type="search"]', "gpu");
       await s.page.waitForSelector('[data-testid="asset-count"]');
       expect(await violations(s.page)).toEqual([]);
-      await visit(s.page, "#/impact?asset=inf-gpu-cluster");
-      await s.page.waitForSelector('[data-testid="impact-preview"]');
-      await settled(s.page);
+      await openPage(s.page, "#/impact?asset=inf-gpu-cluster", '[data-testid="impact-preview"]');
       expect(await violations(s.page)).toEqual([]);
     },
     AXE_TIMEOUT,
@@ -79,13 +70,7 @@ describe("axe on every page, signed in", () => {
 });
 
 describe("axe on the pages seen signed out", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser, undefined, false);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession(undefined, false);
 
   it(
     "the sign-in page, empty and refusing a wrong key",

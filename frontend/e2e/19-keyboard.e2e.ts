@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { apiKey, launch, open, settled, visit, type Session } from "./support";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { apiKey, settled, visit, useSession } from "./support";
 
-/** Press Tab until `selector` has the focus (as a keyboard user would reach it), or fail. */
-async function tabTo(page: Page, selector: string, limit = 150): Promise<void> {
+/** Press Tab (or `key`) until `selector` has the focus (as a keyboard user would reach it), or fail. */
+async function tabTo(page: Page, selector: string, limit = 150, key = "Tab"): Promise<void> {
   for (let i = 0; i < limit; i++) {
-    await page.keyboard.press("Tab");
+    await page.keyboard.press(key);
     if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
   }
-  throw new Error(`${selector} was not reached with ${limit} presses of Tab`);
+  throw new Error(`${selector} was not reached with ${limit} presses of ${key}`);
 }
 
 const focused = (page: Page): Promise<string> =>
@@ -19,13 +19,7 @@ const focused = (page: Page): Promise<string> =>
 
 /** The main interactions, with the keyboard only: no clicks anywhere in this file. */
 describe("keyboard only", () => {
-  let browser: Browser;
-  let s: Session;
-  beforeAll(async () => {
-    browser = await launch();
-    s = await open(browser, undefined, false);
-  });
-  afterAll(async () => browser?.close());
+  const s = useSession(undefined, false);
 
   it("signs in: the key field has the focus, Enter sends it", async () => {
     await visit(s.page, "#/overview");
@@ -38,6 +32,9 @@ describe("keyboard only", () => {
 
   it("shows every criterion needing attention, and moves the focus to the first one added", async () => {
     await settled(s.page);
+    // The framework tables are collapsed by default: open the first card with a 'Show all' from the keyboard.
+    await tabTo(s.page, '.collapsible:has(.attention button) > [data-testid="framework-details"]');
+    await s.page.keyboard.press("Enter");
     await tabTo(s.page, ".attention button");
     const label = await focused(s.page);
     await s.page.keyboard.press("Enter");
@@ -83,7 +80,8 @@ describe("keyboard only", () => {
   });
 
   it("signs out from the top bar", async () => {
-    await tabTo(s.page, '[data-testid="sign-out"]');
+    // Back up from the crosswalk's select to the top bar: forward, the whole matrix of links comes first.
+    await tabTo(s.page, '[data-testid="sign-out"]', 150, "Shift+Tab");
     await s.page.keyboard.press("Enter");
     await s.page.waitForSelector('[data-testid="sign-in"]');
     expect(s.problems.filter((p) => !p.includes("401"))).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { api, attrs, launch, open, screenshot, settled, visit, type Session } from "./support";
+import { api, attrs, launch, open, screenshot, settled, type Session, openPage } from "./support";
 
 interface Blast {
   assets: {
@@ -106,9 +106,7 @@ describe("blast radius, legible", () => {
   afterAll(async () => browser?.close());
 
   it("has a legend of the kinds drawn, arrows on every edge, and a short page", async () => {
-    await visit(s.page, `#/assets?asset=${asset}`);
-    await s.page.waitForSelector('[data-testid="blast-graph"][data-ready="true"]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${asset}`, '[data-testid="blast-graph"][data-ready="true"]');
     const kinds = new Map<string, number>();
     for (const { node } of expected.assets.edges) kinds.set(node.asset.kind, (kinds.get(node.asset.kind) ?? 0) + 1);
     const legend = await s.page.$$eval('[data-testid="graph-legend"] li[data-kind]', (lis) =>
@@ -251,7 +249,13 @@ describe("blast radius, legible", () => {
     }, control);
     expect(drawnTargets).toEqual(appliesTo);
     expect(
-      (await attrs(s.page, `[data-testid="blast-list"] li[data-control="${control}"] a`, "data-select-asset")).sort(),
+      (
+        await attrs(
+          s.page,
+          `[data-testid="blast-list"] li[data-control="${control}"] a[data-select-asset]`,
+          "data-select-asset",
+        )
+      ).sort(),
     ).toEqual(appliesTo);
     expect((await labels(s)).overCentre).toEqual([]);
 
@@ -302,9 +306,7 @@ describe("blast radius, legible", () => {
   });
 
   it("folds criteria by framework and evidence by control, each with the API's items", async () => {
-    await visit(s.page, `#/assets?asset=${asset}`);
-    await s.page.waitForSelector('[data-testid="blast"][data-loaded]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${asset}`, '[data-testid="blast"][data-loaded]');
     const byFramework = new Map<string, string[]>();
     for (const c of expected.criteria)
       byFramework.set(c.framework.id, [...(byFramework.get(c.framework.id) ?? []), c.id]);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { DEMO } from "./audit-api";
-import { api, apiKey, launch, open, settled, visit, type Session } from "./support";
+import { api, apiKey, launch, open, settled, visit, type Session, openPage } from "./support";
 
 const SOC2 = "soc2-tsc-2017";
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -26,9 +26,7 @@ describe("small things", () => {
   it("writes every date as an ISO day, every time in UTC saying so", async () => {
     let seen = 0;
     for (const hash of ["#/overview", "#/missing", `#/engagement/${DEMO}`, `#/matrix?framework=${SOC2}`]) {
-      await visit(s.page, hash);
-      await s.page.waitForSelector("main h1");
-      await settled(s.page);
+      await openPage(s.page, hash, "main h1");
       const times = await s.page.$$eval("main time", (els) => els.map((e) => (e.textContent ?? "").trim()));
       seen += times.length;
       for (const t of times) expect(DAY.test(t) || INSTANT.test(t), `${hash}: ${t}`).toBe(true);
@@ -77,9 +75,7 @@ describe("small things", () => {
         break;
       }
     }
-    await visit(s.page, `#/assets?asset=${encodeURIComponent(chosen)}`);
-    await s.page.waitForSelector('[data-testid="blast-summary"]');
-    await settled(s.page);
+    await openPage(s.page, `#/assets?asset=${encodeURIComponent(chosen)}`, '[data-testid="blast-summary"]');
     const summary = (await s.page.textContent('[data-testid="blast-summary"]')) ?? "";
     for (const phrase of [
       n(br.assets.totalCount, "asset"),
@@ -94,9 +90,11 @@ describe("small things", () => {
   });
 
   it("reads mappings as sentences, the strength as a word with its value on hover", async () => {
-    await visit(s.page, `#/crosswalk?source=${SOC2}&target=iso-iec-27001-2022`);
-    await s.page.waitForSelector('[data-testid="crosswalk"][data-loaded]');
-    await settled(s.page);
+    await openPage(
+      s.page,
+      `#/crosswalk?source=${SOC2}&target=iso-iec-27001-2022`,
+      '[data-testid="crosswalk"][data-loaded]',
+    );
     const cells = await s.page.$$eval('[data-testid="crosswalk-matrix"] td[data-source]', (tds) =>
       tds.map((td) => ({
         strength: Number(td.getAttribute("data-strength")),
