@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -45,6 +46,14 @@ SLOWEST_FIRST = (
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a serial run keeps the plain order
+    # xdist schedules tests by id: of items sharing one, only the first would run, silently
+    # (schemathesis's generated cases do; scripts/test.sh runs tests/service/test_fuzz.py serially).
+    shared = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
+    if shared:
+        raise pytest.UsageError(
+            f"{len(shared)} test ids are shared by several tests ({', '.join(shared[:3])}): under pytest-xdist only "
+            "the first of each would run. Run those modules without -n (scripts/test.sh runs the fuzz module serially)."
+        )
     rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: order within kept
 
