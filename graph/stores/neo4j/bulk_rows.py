@@ -160,7 +160,7 @@ def bulk_graph(bundle: Bundle) -> BulkGraph:
 def _add_identifiers(groups: dict[tuple[str, ...], NodeGroup], nodes: list[NodeGroup], rels: list[RelGroup]) -> None:
     """One `(:Asset)-[:IDENTIFIED_BY]->(:Identifier {key})` per identifier (graph/stores/neo4j/identifiers.py):
     the asset's `identifiers` are their key texts; the checks made each one unique."""
-    edges = [
+    edges: list[tuple[str, str, dict[str, Any]]] = [
         (row["id"], key, {})
         for labels, group in groups.items()
         if labels[0] == Label.ASSET.value
