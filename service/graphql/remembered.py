@@ -50,6 +50,7 @@ REMEMBERED_FIELDS = frozenset(
         "control",
         "assets",
         "asset",
+        "assetsByIdentifier",
         "changes",
         "vendors",
         "vendor",
