@@ -37,8 +37,6 @@ from graph.queries.results import (
     CoverageReport,
     CriterionCoverage,
     CrosswalkCandidate,
-    FrameworkDelta,
-    StatusChange,
     StatusCounts,
 )
 from graph.rules.assessable import Hierarchy, hierarchy
@@ -371,25 +369,3 @@ _PHRASES = {
     MappingRelationship.SUPERSET_OF: "is a superset of",
     MappingRelationship.INTERSECTS_WITH: "intersects",
 }
-
-
-def coverage_deltas(
-    plans: Iterable[CoveragePlan],
-    at: datetime,
-    before: Mapping[str, ControlVerdict],
-    after: Mapping[str, ControlVerdict],
-) -> list[FrameworkDelta]:
-    """Per plan, the criteria whose status moves from the `before` verdicts to the `after` ones
-    at `at`, and the totals either side (what-if answers: impact, vendorLapse)."""
-    deltas = []
-    for plan in plans:
-        was = evaluate_coverage(plan, at, before)
-        will = evaluate_coverage(plan, at, after)
-        now = {row.criterion_id: row.status for row in will.criteria}
-        moved = [
-            StatusChange(criterion_id=row.criterion_id, before=row.status, after=now[row.criterion_id])
-            for row in was.criteria
-            if now[row.criterion_id] is not row.status
-        ]
-        deltas.append(FrameworkDelta(framework=plan.framework_id, changes=moved, before=was.totals, after=will.totals))
-    return deltas
