@@ -30,6 +30,7 @@ from graph.model import (
     Engagement,
     Evidence,
     EvidenceReview,
+    Finding,
     Framework,
     Label,
     Link,
@@ -74,6 +75,7 @@ NODE_LISTS: dict[str, Label] = {
     "samples": Label.SAMPLE,
     "audit_exceptions": Label.AUDIT_EXCEPTION,
     "remediations": Label.REMEDIATION,
+    "findings": Label.FINDING,
 }
 
 
@@ -99,6 +101,9 @@ class Bundle(BaseModel):
     )
     remediations: list[Remediation] = Field(
         default_factory=list, description="Remediation of exceptions, appended: per exception the latest is current."
+    )
+    findings: list[Finding] = Field(
+        default_factory=list, description="Scanner findings on assets (first_seen and a set fixed_at never move)."
     )
     satisfies: list[Link] = Field(default_factory=list, description="Control satisfies criterion.")
     applies_to: list[Link] = Field(default_factory=list, description="Control applies to asset.")

@@ -20,7 +20,12 @@ def bundle_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise InvalidInputError.one(str(path), "no such file or folder")
-    return sorted(p for p in path.rglob("*") if p.suffix in BUNDLE_SUFFIXES and p.is_file())
+    # A seed folder's `imports/` holds other tools' files (graph/imports/registry.py), not bundles.
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.suffix in BUNDLE_SUFFIXES and p.is_file() and "imports" not in p.relative_to(path).parts[:-1]
+    )
 
 
 @dataclass
@@ -75,12 +80,17 @@ def load_seed_bundle(*paths: Path) -> Bundle:
     return read_seed_files(*paths)[0]
 
 
+def rebase_shift(reference: datetime, today: datetime) -> timedelta:
+    """How far `rebase_dates` moves every date: whole minutes, so `reference` lands at or before `today`."""
+    return (today - reference) // timedelta(minutes=1) * timedelta(minutes=1)
+
+
 def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle:
     """Shift every date so `reference` falls on `today` (to the minute, never after it): the demo
     stays mid-audit whenever it is started, instead of decaying into expired evidence. A shift by
     whole days would put the reference day's evidence in the future whenever the demo is started
     earlier in the day than the reference's hour (seen: SOC 2 at 29 covered criteria, not 50)."""
-    shift = (today - reference) // timedelta(minutes=1) * timedelta(minutes=1)
+    shift = rebase_shift(reference, today)
     if not shift:
         return bundle
 

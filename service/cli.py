@@ -203,9 +203,33 @@ def import_(
             "from its title, e.g. nist-sp-800-53-rev5-moderate)."
         ),
     ] = None,
+    nessus: Annotated[bool, typer.Option("--nessus", help="FILE is a Nessus scan (.nessus v2).")] = False,
+    cyclonedx: Annotated[bool, typer.Option("--cyclonedx", help="FILE is a CycloneDX BOM (JSON, 1.5-1.7).")] = False,
+    openlineage: Annotated[
+        bool, typer.Option("--openlineage", help="FILE holds OpenLineage run events (a JSON event, array or lines).")
+    ] = False,
+    control: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="The control the file is recorded as evidence for (a scan; a BOM for AI documentation)."),
+    ] = None,
+    create_assets: Annotated[
+        bool, typer.Option(help="Create the assets no identifier matches (kind inferred) instead of listing them.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the import's report as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Import one file in one all-or-nothing write: a bundle (like `load`) or, with --oscal, OSCAL."""
+    """Import one file in one all-or-nothing write: a bundle (like `load`), OSCAL (--oscal), or another
+    tool's file (--nessus, --cyclonedx, --openlineage), matched to assets by their identifiers."""
+    from service.cli_import import chosen_format, import_tool_file
+
+    tool_format = chosen_format(nessus, cyclonedx, openlineage, oscal)
+    if tool_format is not None:
+        if framework_id is not None:
+            fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))
+        import_tool_file(Settings.from_env(data_dir=data_dir), tool_format, file, control, create_assets, as_json)
+        return
+    if control is not None or create_assets or as_json:
+        fail(InvalidInputError.one("--control/--create-assets/--json", "apply to --nessus, --cyclonedx, --openlineage"))
     if not oscal:
         if framework_id is not None:
             fail(InvalidInputError.one("--framework-id", "applies to OSCAL catalogs only (add --oscal)"))

@@ -38,9 +38,9 @@ from typing import Annotated, Optional
 import typer
 
 from graph.access.keys import Role
+from graph.demo import load_demo
 from graph.errors import AttestgraphError, InvalidInputError
 from graph.model import Label, now_utc
-from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.store import GraphStore
 from graph.stores.data_dir_lock import DataDirLock
 from service.cli_errors import fail
@@ -150,6 +150,7 @@ def _load_demo_if_empty(store: GraphStore) -> None:
     if store.count_nodes(Label.FRAMEWORK) > 0:
         typer.echo("store already holds a graph; not loading the demo again")
         return
-    bundle = rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc())
-    summary = store.write(bundle)
+    summary = load_demo(store, now_utc())
     typer.echo(f"loaded the seed catalog and demo org: {summary.nodes} nodes, {summary.edges} relationships")
+    for report in summary.imports:
+        typer.echo(f"  demo {report.summary_line()}")

@@ -39,6 +39,7 @@ from graph.model.exceptions import (
     new_exception_id,
     new_remediation_id,
 )
+from graph.model.findings import Finding, FindingStatus, derived_finding_id
 from graph.model.identifiers import AssetIdentifier, IdentifierKind, openlineage_identifier
 from graph.model.nodes import (
     EDGE_ENDPOINTS,
@@ -57,6 +58,7 @@ from graph.model.nodes import (
     Evidence,
     EvidenceReview,
     EvidenceStatus,
+    FindingPolicy,
     Framework,
     Frequency,
     Label,
@@ -66,6 +68,7 @@ from graph.model.nodes import (
     Rel,
     ReportKind,
     ReviewDecision,
+    Severity,
     Text,
     Threat,
     UtcDatetime,
@@ -112,6 +115,9 @@ __all__ = [
     "EvidenceReview",
     "EvidenceStatus",
     "ExceptionSeverity",
+    "Finding",
+    "FindingPolicy",
+    "FindingStatus",
     "Framework",
     "Frequency",
     "IdentifierKind",
@@ -128,6 +134,7 @@ __all__ = [
     "ReportKind",
     "ReviewDecision",
     "Sample",
+    "Severity",
     "Text",
     "Threat",
     "UtcDatetime",
@@ -135,6 +142,7 @@ __all__ = [
     "after_key",
     "dependency_edge",
     "derived_change_id",
+    "derived_finding_id",
     "derived_sample_id",
     "earliest_after",
     "id_of_order_key",

@@ -9,6 +9,7 @@ derive from the same models.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -57,6 +58,7 @@ class Label(StrEnum):
     SAMPLE = "Sample"
     AUDIT_EXCEPTION = "AuditException"
     REMEDIATION = "Remediation"
+    FINDING = "Finding"
 
 
 class Rel(StrEnum):
@@ -72,6 +74,7 @@ class Rel(StrEnum):
     COVERS = "COVERS"
     MITIGATES = "MITIGATES"
     SUPERSEDES = "SUPERSEDES"
+    AFFECTS = "AFFECTS"
 
 
 # (source label, target label) of every relationship type, exactly as DESIGN.md draws them.
@@ -88,6 +91,7 @@ EDGE_ENDPOINTS: dict[Rel, tuple[Label, Label]] = {
     Rel.COVERS: (Label.EVIDENCE, Label.ASSET),
     Rel.MITIGATES: (Label.CONTROL, Label.THREAT),
     Rel.SUPERSEDES: (Label.EVIDENCE, Label.EVIDENCE),
+    Rel.AFFECTS: (Label.FINDING, Label.ASSET),
 }
 
 
@@ -135,6 +139,21 @@ FREQUENCY_DAYS: dict[Frequency, int] = {
     Frequency.SEMIANNUAL: 183,
     Frequency.ANNUAL: 366,
 }
+
+
+class Severity(StrEnum):
+    """A scanner finding's severity (Nessus reports 0-4 as info, low, medium, high, critical)."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+# A control's finding policy: the most days a finding of each severity may stay open on an asset
+# the control applies to (DESIGN.md "Findings"); a severity left out has no limit.
+FindingPolicy = dict[Severity, Annotated[int, Field(ge=0, le=3650)]]
 
 
 class ControlKind(StrEnum):
@@ -252,6 +271,18 @@ class Control(_Node):
     expected_evidence: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=50)] = (
         Field(default_factory=list, description="What an auditor expects to see: kinds and examples.")
     )
+    finding_policy: FindingPolicy | None = Field(
+        default=None,
+        description="Most days a scanner finding of each severity may stay open on an asset the control applies "
+        "to (e.g. critical 15, high 30); while one is overdue the control is not effective for that asset. "
+        "None: findings do not affect it.",
+    )
+
+    @field_validator("finding_policy", mode="before")
+    @classmethod
+    def _policy_from_text(cls, policy: object) -> object:
+        # A store without map properties (Neo4j) keeps the mapping as its JSON text.
+        return json.loads(policy) if isinstance(policy, str) else policy
 
 
 class Asset(_Node):
@@ -387,6 +418,7 @@ class Threat(_Node):
 NODE_EDGE_FIELDS: dict[Label, dict[str, Rel]] = {
     Label.CRITERION: {"framework": Rel.PART_OF, "parent": Rel.CHILD_OF},
     Label.EVIDENCE: {"control": Rel.EVIDENCES, "supersedes": Rel.SUPERSEDES},
+    Label.FINDING: {"asset": Rel.AFFECTS},
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graph.model.engagements import Engagement
 from graph.model.exceptions import AuditException, Remediation
+from graph.model.findings import Finding
 from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Label, Threat, Vendor, _Node
 from graph.model.samples import Sample
 
@@ -19,6 +20,7 @@ NodeModel = (
     | Sample
     | AuditException
     | Remediation
+    | Finding
 )
 
 NODE_MODELS: dict[Label, type[_Node]] = {
@@ -33,6 +35,7 @@ NODE_MODELS: dict[Label, type[_Node]] = {
     Label.SAMPLE: Sample,
     Label.AUDIT_EXCEPTION: AuditException,
     Label.REMEDIATION: Remediation,
+    Label.FINDING: Finding,
 }
 
 LABEL_OF: dict[type[_Node], Label] = {model: label for label, model in NODE_MODELS.items()}

@@ -80,6 +80,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # -- REST routes ----------------------------------------------------------------------------------
     "GET /api/export": READ,
     "GET /api/engagements/{engagement_id}/package": AUDIT,  # the auditor's package (service/package_route.py)
+    "POST /api/imports/{format}": RECORD_EVIDENCE,  # a scan, an ML-BOM, lineage events (service/import_routes.py)
     "GET /api/schema/bundle.json": ANY_ROLE,
     "GET /openapi.json": ANY_ROLE,
     "POST /graphql": ANY_ROLE,  # the gate; each root field is then checked on its own

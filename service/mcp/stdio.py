@@ -12,9 +12,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from graph.demo import load_demo
 from graph.errors import AttestgraphError, InvalidInputError
 from graph.model import now_utc
-from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from service.cli_errors import fail
@@ -48,6 +48,6 @@ def open_read_only(settings: Settings) -> GraphStore:
 
 def demo_store() -> GraphStore:
     store = EmbeddedStore()
-    summary = store.write(rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc()))
+    summary = load_demo(store, now_utc())
     typer.echo(f"serving the demo org in memory: {summary.nodes} nodes, {summary.edges} relationships", err=True)
     return store
