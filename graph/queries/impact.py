@@ -13,12 +13,10 @@ from __future__ import annotations
 from graph.bundle import Bundle
 from graph.errors import NotFoundError
 from graph.model import Change, Label, natural_key, new_change_id, now_utc
-from graph.queries.coverage import evaluate_coverage, plan_coverage
+from graph.queries.coverage import coverage_deltas, plan_coverage
 from graph.queries.results import (
     ChangeRequest,
-    FrameworkDelta,
     ImpactReport,
-    StatusChange,
 )
 from graph.store import Assumption, GraphStore
 
@@ -76,19 +74,6 @@ def impact(store: GraphStore, change: ChangeRequest) -> ImpactReport:
         **before_verdicts,
         **(store.control_verdicts(moving, change.at, assume) if moving else {}),
     }
-    deltas = []
-    for plan in plans:
-        before = evaluate_coverage(plan, change.at, before_verdicts)
-        after = evaluate_coverage(plan, change.at, after_verdicts)
-        after_status = {row.criterion_id: row.status for row in after.criteria}
-        moved = [
-            StatusChange(criterion_id=row.criterion_id, before=row.status, after=after_status[row.criterion_id])
-            for row in before.criteria
-            if after_status[row.criterion_id] is not row.status
-        ]
-        deltas.append(
-            FrameworkDelta(framework=plan.framework_id, changes=moved, before=before.totals, after=after.totals)
-        )
     return ImpactReport(
         asset_id=change.asset_id,
         at=change.at,
@@ -96,7 +81,7 @@ def impact(store: GraphStore, change: ChangeRequest) -> ImpactReport:
         recorded=False,
         assets=assets,
         stale_evidence=stale,
-        frameworks=deltas,
+        frameworks=coverage_deltas(plans, change.at, before_verdicts, after_verdicts),
     )
 
 

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from graph.errors import NotFoundError
 from graph.model import Control, ControlStatus, Criterion, Label, Rel, Vendor, natural_key
-from graph.queries.coverage import evaluate_coverage, plan_coverage
-from graph.queries.results import ControlVerdict, FrameworkDelta, StatusChange, VendorLapseReport
+from graph.queries.coverage import coverage_deltas, plan_coverage
+from graph.queries.results import ControlVerdict, VendorLapseReport
 from graph.store import GraphStore
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
 
@@ -61,19 +61,7 @@ def vendor_lapse(store: GraphStore, vendor_id: str, at: datetime) -> VendorLapse
     after = {**before, **supposed}
     flipped = [c for c in carved if c in before and before[c].effective and not after[c].effective]
 
-    deltas = []
-    for plan in plans:
-        was = evaluate_coverage(plan, at, before)
-        after_report = evaluate_coverage(plan, at, after)
-        now = {row.criterion_id: row.status for row in after_report.criteria}
-        moved = [
-            StatusChange(criterion_id=row.criterion_id, before=row.status, after=now[row.criterion_id])
-            for row in was.criteria
-            if now[row.criterion_id] is not row.status
-        ]
-        deltas.append(
-            FrameworkDelta(framework=plan.framework_id, changes=moved, before=was.totals, after=after_report.totals)
-        )
+    deltas = coverage_deltas(plans, at, before, after)
     return VendorLapseReport(vendor_id=vendor_id, at=at, controls=flipped, frameworks=deltas)
 
 
