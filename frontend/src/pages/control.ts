@@ -17,7 +17,7 @@ import { append, h, replace } from "../ui/dom";
 import { facts, plural } from "../ui/facts";
 import { assetLink, criterionLink, evidenceLink, vendorLink } from "../ui/links";
 import { emptyState } from "../ui/states";
-import { field, pageHeader, scrollTable, sectionCard, select, tag } from "../ui/widgets";
+import { breadcrumbs, field, pageHeader, scrollTable, sectionCard, select, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 const lower = (s: string): string => s.toLowerCase().replace(/_/g, " ");
@@ -32,17 +32,7 @@ export const controlPage: Page = {
     }
     const header = pageHeader(id);
     const body = h("div", { class: "entity-body", "data-testid": "control-page" });
-    ctx.root.append(
-      h(
-        "nav",
-        { class: "breadcrumbs", "aria-label": "Breadcrumb" },
-        h("a", { href: buildHash("overview") }, "Overview"),
-        " / Controls / ",
-        h("span", { "aria-current": "page" }, id),
-      ),
-      header,
-      body,
-    );
+    ctx.root.append(breadcrumbs("Controls", id), header, body);
     void load(
       body,
       `control ${id}`,

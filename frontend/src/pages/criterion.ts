@@ -1,7 +1,7 @@
 /** 2. Criterion drill-down: controls, their assets and evidence windows, why the status, mappings. */
 import { fetchCriterionPage } from "../api/queries";
 import type { ControlDetail, ControlFinding, ControlVendor, CriterionCoverage, CriterionDetail } from "../api/types";
-import { buildHash, criterionHash } from "../router";
+import { criterionHash } from "../router";
 import { REPORT_STATE_LABEL, reportName, reportState } from "../shape/carveout";
 import { compareRefs } from "../shape/coverage";
 import { RELATIONSHIP_SYMBOL, refOf } from "../shape/crosswalk";
@@ -19,7 +19,7 @@ import { ownerCell } from "../ui/owner";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { assetLink, controlLink, evidenceLink, vendorLink } from "../ui/links";
-import { carvedOutFlag, field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
+import { breadcrumbs, carvedOutFlag, field, pageHeader, scrollTable, statusBadge, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 export const criterionPage: Page = {
@@ -43,18 +43,7 @@ export const criterionPage: Page = {
     form.addEventListener("submit", (e) => e.preventDefault());
     const header = pageHeader(refOf(id));
     const body = h("div", { class: "criterion-body" });
-    ctx.root.append(
-      h(
-        "nav",
-        { class: "breadcrumbs", "aria-label": "Breadcrumb" },
-        h("a", { href: buildHash("overview") }, "Overview"),
-        " / ",
-        h("span", { "aria-current": "page" }, id),
-      ),
-      header,
-      form,
-      body,
-    );
+    ctx.root.append(breadcrumbs(null, id), header, form, body);
 
     const refresh = (): void => {
       const day = dateInput.value;

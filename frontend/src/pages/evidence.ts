@@ -1,6 +1,5 @@
 /** An evidence item's page: its file (URI, content hash), scope, who recorded and reviewed it, what supersedes it. */
 import { fetchEvidencePage, type EvidencePage } from "../api/entities";
-import { buildHash } from "../router";
 import { isWebLink } from "../shape/audit";
 import { formatDate, formatDateTime } from "../shape/dates";
 import { reviewState } from "../shape/entities";
@@ -9,7 +8,7 @@ import { h, replace } from "../ui/dom";
 import { facts, plural } from "../ui/facts";
 import { assetLink, controlLink, evidenceLink } from "../ui/links";
 import { emptyState } from "../ui/states";
-import { pageHeader, scrollTable, sectionCard, tag } from "../ui/widgets";
+import { breadcrumbs, pageHeader, scrollTable, sectionCard, tag } from "../ui/widgets";
 import { load, type Page } from "./page";
 
 export const evidencePage: Page = {
@@ -25,17 +24,7 @@ export const evidencePage: Page = {
     }
     const header = pageHeader(id);
     const body = h("div", { class: "entity-body", "data-testid": "evidence-page" });
-    ctx.root.append(
-      h(
-        "nav",
-        { class: "breadcrumbs", "aria-label": "Breadcrumb" },
-        h("a", { href: buildHash("overview") }, "Overview"),
-        " / Evidence / ",
-        h("span", { "aria-current": "page" }, id),
-      ),
-      header,
-      body,
-    );
+    ctx.root.append(breadcrumbs("Evidence", id), header, body);
     void load(
       body,
       `evidence ${id}`,

@@ -1,6 +1,5 @@
 /** A vendor's page: its report and validity, the assets it provides, the controls relying on it, and what its report lapsing would cost. */
 import { fetchVendorLapse, fetchVendorPage, type VendorLapse, type VendorPage } from "../api/entities";
-import { buildHash } from "../router";
 import { REPORT_STATE_LABEL, reportName, reportState } from "../shape/carveout";
 import { compareRefs } from "../shape/coverage";
 import { daysBetween, formatDate, formatDateTime } from "../shape/dates";
@@ -8,7 +7,7 @@ import { h, replace } from "../ui/dom";
 import { facts, plural } from "../ui/facts";
 import { assetLink, controlLink, criterionLink } from "../ui/links";
 import { emptyState } from "../ui/states";
-import { pageHeader, scrollTable, sectionCard, statusBadge, tag } from "../ui/widgets";
+import { breadcrumbs, pageHeader, scrollTable, sectionCard, statusBadge, tag } from "../ui/widgets";
 import { load, type Page, type PageContext } from "./page";
 
 export const vendorPage: Page = {
@@ -21,17 +20,7 @@ export const vendorPage: Page = {
     }
     const header = pageHeader(id);
     const body = h("div", { class: "entity-body", "data-testid": "vendor-page" });
-    ctx.root.append(
-      h(
-        "nav",
-        { class: "breadcrumbs", "aria-label": "Breadcrumb" },
-        h("a", { href: buildHash("overview") }, "Overview"),
-        " / Vendors / ",
-        h("span", { "aria-current": "page" }, id),
-      ),
-      header,
-      body,
-    );
+    ctx.root.append(breadcrumbs("Vendors", id), header, body);
     void load(
       body,
       `vendor ${id}`,

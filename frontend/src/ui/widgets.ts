@@ -1,6 +1,7 @@
 /** Small shared components: status badges, stacked coverage bars, labelled fields. */
 import type { CoverageStatus, Framework, StatusCounts } from "../api/types";
 import { STATUS_LABEL, barShares, percent } from "../shape/coverage";
+import { buildHash } from "../router";
 import { h, uid, type Child } from "./dom";
 
 export function statusBadge(status: CoverageStatus): HTMLElement {
@@ -145,4 +146,15 @@ export function downloadBlob(fileName: string, blob: Blob): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The trail above an entity page: Overview, its section (none for a criterion), then the page's id. */
+export function breadcrumbs(section: string | null, current: string): HTMLElement {
+  return h(
+    "nav",
+    { class: "breadcrumbs", "aria-label": "Breadcrumb" },
+    h("a", { href: buildHash("overview") }, "Overview"),
+    section ? ` / ${section} / ` : " / ",
+    h("span", { "aria-current": "page" }, current),
+  );
 }
