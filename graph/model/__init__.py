@@ -41,11 +41,10 @@ from graph.model.exceptions import (
 )
 from graph.model.findings import Finding, FindingStatus, derived_finding_id
 from graph.model.identifiers import AssetIdentifier, IdentifierKind, openlineage_identifier
+from graph.model.labels import EDGE_ENDPOINTS, NODE_EDGE_FIELDS, Label, Rel
 from graph.model.nodes import (
-    EDGE_ENDPOINTS,
     FREQUENCY_DAYS,
     MAX_CLOCK_SKEW,
-    NODE_EDGE_FIELDS,
     Actor,
     Asset,
     AssetKind,
@@ -61,11 +60,9 @@ from graph.model.nodes import (
     FindingPolicy,
     Framework,
     Frequency,
-    Label,
     MappingRelationship,
     Name,
     NodeId,
-    Rel,
     ReportKind,
     ReviewDecision,
     Severity,

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.model.nodes import NODE_EDGE_FIELDS, DependencyKind, Label, MappingRelationship, NodeId, Rel, _Node
+from graph.model.labels import NODE_EDGE_FIELDS, Label, Rel
+from graph.model.nodes import DependencyKind, MappingRelationship, NodeId, _Node
 
 
 class Edge(BaseModel):

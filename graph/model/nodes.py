@@ -1,7 +1,7 @@
-"""Node labels, relationship types, the enums of their fields, and the node models.
+"""The enums of node fields, and the node models.
 
-Every node label and relationship type is an enum member here, and every node is a frozen
-pydantic model whose fields each carry a description. The stores derive their writes,
+Every node is a frozen pydantic model whose fields each carry a description (labels and
+relationship types: graph/model/labels.py). The stores derive their writes,
 constraints and indexes from `NODE_MODELS` (graph/model/registry.py, with the node models of
 other modules) and `EDGE_ENDPOINTS`; the bundle format, its JSON Schema and the GraphQL types
 derive from the same models.
@@ -44,55 +44,6 @@ Actor = Annotated[str, Field(min_length=1, max_length=500)]  # as the audit log 
 
 # How far past the server's clock a recorded instant may lie (clocks of collectors drift a little).
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-
-
-class Label(StrEnum):
-    FRAMEWORK = "Framework"
-    CRITERION = "Criterion"
-    CONTROL = "Control"
-    ASSET = "Asset"
-    VENDOR = "Vendor"
-    EVIDENCE = "Evidence"
-    THREAT = "Threat"
-    ENGAGEMENT = "Engagement"
-    SAMPLE = "Sample"
-    AUDIT_EXCEPTION = "AuditException"
-    REMEDIATION = "Remediation"
-    FINDING = "Finding"
-
-
-class Rel(StrEnum):
-    PART_OF = "PART_OF"
-    CHILD_OF = "CHILD_OF"
-    SATISFIES = "SATISFIES"
-    MAPS_TO = "MAPS_TO"
-    APPLIES_TO = "APPLIES_TO"
-    DEPENDS_ON = "DEPENDS_ON"
-    PROVIDED_BY = "PROVIDED_BY"
-    RELIES_ON = "RELIES_ON"
-    EVIDENCES = "EVIDENCES"
-    COVERS = "COVERS"
-    MITIGATES = "MITIGATES"
-    SUPERSEDES = "SUPERSEDES"
-    AFFECTS = "AFFECTS"
-
-
-# (source label, target label) of every relationship type, exactly as DESIGN.md draws them.
-EDGE_ENDPOINTS: dict[Rel, tuple[Label, Label]] = {
-    Rel.PART_OF: (Label.CRITERION, Label.FRAMEWORK),
-    Rel.CHILD_OF: (Label.CRITERION, Label.CRITERION),
-    Rel.SATISFIES: (Label.CONTROL, Label.CRITERION),
-    Rel.MAPS_TO: (Label.CRITERION, Label.CRITERION),
-    Rel.APPLIES_TO: (Label.CONTROL, Label.ASSET),
-    Rel.DEPENDS_ON: (Label.ASSET, Label.ASSET),
-    Rel.PROVIDED_BY: (Label.ASSET, Label.VENDOR),
-    Rel.RELIES_ON: (Label.CONTROL, Label.VENDOR),
-    Rel.EVIDENCES: (Label.EVIDENCE, Label.CONTROL),
-    Rel.COVERS: (Label.EVIDENCE, Label.ASSET),
-    Rel.MITIGATES: (Label.CONTROL, Label.THREAT),
-    Rel.SUPERSEDES: (Label.EVIDENCE, Label.EVIDENCE),
-    Rel.AFFECTS: (Label.FINDING, Label.ASSET),
-}
 
 
 class ControlStatus(StrEnum):
@@ -415,11 +366,6 @@ class Threat(_Node):
 
 
 # Edges stored as properties of a node model (one per node, so the node carries it).
-NODE_EDGE_FIELDS: dict[Label, dict[str, Rel]] = {
-    Label.CRITERION: {"framework": Rel.PART_OF, "parent": Rel.CHILD_OF},
-    Label.EVIDENCE: {"control": Rel.EVIDENCES, "supersedes": Rel.SUPERSEDES},
-    Label.FINDING: {"asset": Rel.AFFECTS},
-}
 
 
 def now_utc() -> datetime:

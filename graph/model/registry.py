@@ -5,7 +5,8 @@ from __future__ import annotations
 from graph.model.engagements import Engagement
 from graph.model.exceptions import AuditException, Remediation
 from graph.model.findings import Finding
-from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Label, Threat, Vendor, _Node
+from graph.model.labels import Label
+from graph.model.nodes import Asset, Control, Criterion, Evidence, Framework, Threat, Vendor, _Node
 from graph.model.samples import Sample
 
 NodeModel = (
