@@ -20,6 +20,7 @@ from service.auth.keys import Authenticator
 from service.auth.rate_limit import RateLimiter, retry_after
 from service.auth.roles import Principal
 from service.error_codes import UNAVAILABLE_MESSAGE, answer_for
+from service.observability.metrics import record_refusal
 
 log = logging.getLogger("attestgraph.auth")
 
@@ -30,7 +31,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PROBES = ("/healthz", "/readyz")
-API_PREFIXES = ("/graphql", "/mcp", "/api", "/openapi.json", "/docs", "/redoc")
+API_PREFIXES = ("/graphql", "/mcp", "/api", "/openapi.json", "/docs", "/redoc", "/metrics")
 
 
 class BodyTooLarge(Exception):
@@ -203,6 +204,7 @@ async def _unauthenticated(send: Send, message: str) -> None:
 
 
 async def _too_many(send: Send, wait: float) -> None:
+    record_refusal("RATE_LIMITED")
     await send_json(
         send,
         429,
