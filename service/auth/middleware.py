@@ -121,11 +121,12 @@ class Gate:
             principal = await self._authenticate(scope, send)
             if principal is None:
                 return
+            # Set before the rate check too: a refusal is logged and counted with the caller's role.
+            scope.setdefault("state", {})["principal"] = principal
             wait = self.limiter.take(principal.rate_key)
             if wait > 0:
                 await _too_many(send, wait)
                 return
-            scope.setdefault("state", {})["principal"] = principal
         await self._call_limited(scope, receive, send)
 
     async def _authenticate(self, scope: Scope, send: Send) -> Principal | None:
