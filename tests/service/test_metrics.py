@@ -179,9 +179,9 @@ def test_record_import_counts_by_format_and_outcome_and_refuses_unbounded_labels
     after = scrape(served)
     assert delta(before, after, "attestgraph_imports_total", format="nessus", outcome="ok") == 2
     assert delta(before, after, "attestgraph_imports_total", format="cyclonedx", outcome="failed") == 1
-    with pytest.raises(ValueError, match="^format: "):
+    with pytest.raises(ValueError, match=r"^format: "):
         record_import("Nessus report from /tmp/x.nessus", "ok")
-    with pytest.raises(ValueError, match="^outcome: must be one of ok, failed"):
+    with pytest.raises(ValueError, match=r"^outcome: must be one of ok, failed"):
         record_import("nessus", "partly")  # type: ignore[arg-type]
 
 
