@@ -53,12 +53,21 @@ class RequestObservation:
         request_id = chosen(header(scope, HEADER.encode()))
         started = time.perf_counter()
         status = 500  # unless an answer starts: an exception escaped everything below
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self._record(scope, route_template(scope), status, time.perf_counter() - started, request_id)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (HEADER.encode(), request_id.encode())]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                record()  # before the last bytes go: a caller that has its answer finds the line written
             await send(message)
 
         token = set_request_id(request_id)
@@ -66,7 +75,7 @@ class RequestObservation:
             await self.app(scope, receive, send_with_id)
         finally:
             reset_request_id(token)
-            self._record(scope, route_template(scope), status, time.perf_counter() - started, request_id)
+            record()
 
     @staticmethod
     def _record(scope: Scope, route: str, status: int, seconds: float, request_id: str) -> None:
