@@ -146,6 +146,9 @@ async def lifespan(app: FastAPI, *, given_store: GraphStore | None) -> AsyncIter
         async with running(app.state.mcp):
             yield
     finally:
+        if app.state.tracing is not None:
+            # Now, not at exit: uvicorn ends a single process by re-raising SIGTERM, and atexit never runs.
+            await asyncio.to_thread(app.state.tracing.provider.force_flush)
         if given_store is None:
             opened.close()
         process_exited(os.getpid())

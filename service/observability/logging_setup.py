@@ -24,8 +24,9 @@ class ServiceJsonFormatter(JsonFormatter):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            "%(asctime)s %(levelname)s %(name)s %(message)s",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",  # ISO 8601 in UTC
             # uvicorn adds a coloured copy of its message to its records: one copy is enough.
             reserved_attrs=[*RESERVED_ATTRS, "color_message"],
             **kwargs,
