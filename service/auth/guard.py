@@ -43,8 +43,9 @@ class RoleGuard(FieldExtension):
         principal: Principal | None = getattr(info.context, "principal", None)
         store: GraphStore = info.context.store
         if principal is None or not principal.may(operation):
-            record_write(operation, f"denied: {code_of(ForbiddenError)}")
-            await _append(store, _denial(principal, operation, kwargs))
+            denial = _denial(principal, operation, kwargs)
+            record_write(operation, denial.outcome)
+            await _append(store, denial)
             allowed = ", ".join(sorted(r.value for r in PERMISSIONS.get(operation, frozenset()))) or "no role"
             raise ForbiddenError(
                 f"{info.field_name}: your role ({_roles(principal)}) may not do this; allowed: {allowed}"
