@@ -196,3 +196,17 @@ def test_operation_names_past_the_cap_fold_to_other_and_unnamed_ones_are_anonymo
         "Coverage",
         "other",
     ]
+
+
+def test_a_failed_store_call_is_counted_as_an_error_and_leaves_nothing_in_progress(served: LiveServer) -> None:
+    before = scrape(served)
+    gone = served.graphql('mutation { deleteAsset(id: "no-such-asset") { deleted } }')
+    assert gone["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    after = scrape(served)
+    errors = "attestgraph_store_call_errors_total"
+    assert delta(before, after, errors, question="delete_asset", store="embedded") == 1
+    assert (
+        delta(before, after, "attestgraph_store_call_duration_seconds_count", question="delete_asset", store="embedded")
+        == 1
+    )
+    assert value(after, "attestgraph_store_calls_in_progress", store="embedded") == 0
