@@ -69,7 +69,6 @@ class ObservedStore(ObservedCalls):
         backend = backend_name(inner)
         super().__init__(inner, backend, "", tracer)
         self.access = ObservedCalls(inner.access, backend, "access.", tracer)
-        self.inner = inner
 
 
 def observed(store: GraphStore, tracer: Tracer | None = None) -> GraphStore:

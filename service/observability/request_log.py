@@ -38,7 +38,7 @@ def route_template(scope: Scope) -> str:
 
 
 def actor_id(principal: Principal) -> str:
-    """ "key:<id>" of "key:<id> (<name>)", "oidc:<subject>", ...: who, without the key's name."""
+    """Who, without a key's name: "key:<id>" of "key:<id> (<name>)", "oidc:<subject>", ..."""
     return principal.actor.split(" ", 1)[0]
 
 
