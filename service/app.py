@@ -12,6 +12,7 @@ lifespan has opened them."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -32,6 +33,11 @@ from service.graphql.ide import IdeRouter, ide_file
 from service.graphql.schema import build_schema
 from service.import_routes import imports
 from service.mcp.http import mcp_route, running
+from service.observability.metrics import process_exited
+from service.observability.metrics_route import metrics
+from service.observability.observed_store import observed
+from service.observability.request_log import RequestObservation
+from service.observability.tracing import configured_tracing
 from service.package_route import package
 from service.request_body import GraphQLRequestCheck
 from service.rest_errors import HANDLERS
@@ -60,23 +66,29 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         exception_handlers=HANDLERS,
     )
     app.state.settings = settings
+    app.state.tracing = tracing = configured_tracing()  # None unless OTEL_* asks for traces
 
     graphiql = not settings.production
-    schema = build_schema(introspection=not settings.production, max_cost=settings.max_query_cost)
+    schema = build_schema(
+        introspection=not settings.production,
+        max_cost=settings.max_query_cost,
+        tracing=tracing.schema_extension() if tracing is not None else None,
+    )
     app.include_router(
         IdeRouter(
             schema,
             context_getter=context_getter,
             graphql_ide="graphiql" if graphiql else None,
             frontend_dir=settings.frontend_dir,
+            path="/graphql",  # its route's own template (the request metrics' label), not a prefix
         ),
-        prefix="/graphql",
     )
     app.include_router(ide_file)
     app.include_router(probes)
     app.include_router(bundle)
     app.include_router(package)
     app.include_router(imports)
+    app.include_router(metrics)
     route, app.state.mcp = mcp_route(lambda: app.state.store)
     app.router.routes.append(route)  # before the dashboard's catch-all mount
     if settings.frontend_dir is not None:
@@ -108,7 +120,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(DashboardCaching)
     app.add_middleware(SecurityHeaders)
     if settings.worker_header:
-        app.add_middleware(WorkerHeader)  # outermost: on every answer, refusals included
+        app.add_middleware(WorkerHeader)  # on every answer, refusals included
+    # Outermost: every request, refusals included, is counted and logged with its X-Request-ID.
+    app.add_middleware(RequestObservation)
+    if tracing is not None:
+        tracing.instrument(app)
     return app
 
 
@@ -116,8 +132,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 async def lifespan(app: FastAPI, *, given_store: GraphStore | None) -> AsyncIterator[None]:
     """Open the configured store (unless one was given: its owner closes it) and the authenticator."""
     settings: Settings = app.state.settings
-    store = given_store if given_store is not None else await asyncio.to_thread(settings.open_store)
-    app.state.store = store
+    opened = given_store if given_store is not None else await asyncio.to_thread(settings.open_store)
+    # Everything in the service calls the store through this: its calls are timed (and traced).
+    app.state.store = store = observed(opened, app.state.tracing.tracer if app.state.tracing else None)
     oidc = (
         OidcVerifier(settings.oidc_issuer, settings.oidc_audience, settings.oidc_jwks_url, settings.oidc_role_claim)
         if settings.oidc_issuer
@@ -131,8 +148,12 @@ async def lifespan(app: FastAPI, *, given_store: GraphStore | None) -> AsyncIter
         async with running(app.state.mcp):
             yield
     finally:
+        if app.state.tracing is not None:
+            # Now, not at exit: uvicorn ends a single process by re-raising SIGTERM, and atexit never runs.
+            await asyncio.to_thread(app.state.tracing.provider.force_flush)
         if given_store is None:
-            store.close()
+            opened.close()
+        process_exited(os.getpid())
 
 
 async def context_getter(request: Request) -> Context:

@@ -16,6 +16,9 @@ Workers share nothing but the database. What each keeps in memory and why that i
   every request: a write through any worker is seen by the next read through any other;
 - parsed and validated documents (service/graphql/documents.py): a function of the text alone;
 - OIDC signing keys (service/auth/oidc.py): each worker fetches and caches the issuer's JWKS;
+- metrics (service/observability/metrics.py): each worker writes its own to the files of
+  prometheus-client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR), and a scrape through any
+  worker answers the sum of all;
 - the rate limit is counted per worker (service/auth/rate_limit.py): a caller whose connections
   land on k workers may make up to k times ATTESTGRAPH_RATE_LIMIT; put a shared limiter in front
   for a hard global limit;
@@ -30,6 +33,7 @@ graph/stores/data_dir_lock.py), and its indexes live in that process's memory.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +48,8 @@ from graph.model import Label, now_utc
 from graph.store import GraphStore
 from graph.stores.data_dir_lock import DataDirLock
 from service.cli_errors import fail
+from service.observability.logging_setup import LOG_CONFIG
+from service.observability.metrics import MULTIPROC_ENV
 from service.settings import PREFIX, Settings
 
 APP_FACTORY = "service.app:create_app"
@@ -78,7 +84,7 @@ def serve(
     os.environ[f"{PREFIX}DATA_DIR"] = str(settings.data_dir)
     os.environ[f"{PREFIX}WORKERS"] = str(settings.workers)
     # The data dir is this server's alone from now until it stops (graph/stores/data_dir_lock.py).
-    with _data_dir_lock(settings):
+    with _data_dir_lock(settings), _shared_metrics(settings.workers):
         try:
             store = settings.open_store()
             try:
@@ -96,11 +102,32 @@ def serve(
             host=host,
             port=port,
             log_level="info",
+            # JSON lines (service/observability/logging_setup.py); the service's own request line,
+            # with route template, role and request id, replaces uvicorn's access log.
+            log_config=LOG_CONFIG,
+            access_log=False,
             # Explicit, so uvicorn's default (trust X-Forwarded-For from 127.0.0.1, or its own
             # FORWARDED_ALLOW_IPS variable) never applies: only the proxies the operator lists.
             proxy_headers=bool(settings.forwarded_allow_ips),
             forwarded_allow_ips=list(settings.forwarded_allow_ips),
         )
+
+
+@contextmanager
+def _shared_metrics(workers: int) -> Iterator[None]:
+    """With several workers, prometheus-client's multiprocess mode: each worker writes its
+    metrics to files in one directory and a scrape through any of them sums them all. The
+    directory is made empty here (stale files would count a previous run) unless the operator
+    named one in PROMETHEUS_MULTIPROC_DIR, which they then empty before each start."""
+    if workers == 1 or os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="attestgraph-metrics-") as directory:
+        os.environ[MULTIPROC_ENV] = directory  # before the workers start and import prometheus_client
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
 
 
 @contextmanager

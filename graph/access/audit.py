@@ -47,6 +47,9 @@ class AuditDraft(BaseModel):
     operation: Short
     input_digest: Annotated[str, Field(pattern=_HEX64)]
     outcome: Short = "ok"
+    # The X-Request-ID of the request that made the entry (service/observability/request_id.py);
+    # None for the CLI and for entries written before it existed, and then left out of the hash.
+    request_id: Annotated[str | None, Field(max_length=128)] = None
 
 
 class AuditEntry(AuditDraft):
@@ -86,8 +89,14 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()
 
 
+# Fields added after entries were first written: hashed only when set, so an older entry (which
+# lacks them) hashes as it did when it was sealed and `verify` still accepts it.
+OPTIONAL_FIELDS = frozenset({"request_id"})
+
+
 def entry_hash(draft: AuditDraft, seq: int, prev_hash: str) -> str:
-    body = {**draft.model_dump(mode="json"), "seq": seq, "prev_hash": prev_hash}
+    unset = {name for name in OPTIONAL_FIELDS if getattr(draft, name) is None}
+    body = {**draft.model_dump(mode="json", exclude=unset), "seq": seq, "prev_hash": prev_hash}
     return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 

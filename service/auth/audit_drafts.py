@@ -2,7 +2,7 @@
 credential), a REST route's role check and a GraphQL root field's (service/auth/guard.py).
 
 An entry keeps a digest of what the caller sent, never the text: a refused credential, a route's
-query string, a field's arguments."""
+query string, a field's arguments. It names the request it was made in (its X-Request-ID)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from graph.access.audit import AuditDraft, digest
 from service.auth.roles import Principal
+from service.observability.request_id import current_request_id
 
 ANONYMOUS = "(anonymous)"
 NO_ROLE = "(none)"
@@ -26,6 +27,7 @@ def request_draft(
         operation=operation[:MAX_OPERATION],
         input_digest=digest(given),
         outcome=outcome,
+        request_id=current_request_id(),
     )
 
 

@@ -25,6 +25,7 @@ from graph.store import GraphStore
 from service.auth.audit_drafts import denial_draft, request_draft
 from service.auth.roles import PERMISSIONS, Principal
 from service.error_codes import code_of
+from service.observability.metrics import record_write
 
 log = logging.getLogger("attestgraph.access.audit")
 
@@ -42,7 +43,9 @@ class RoleGuard(FieldExtension):
         principal: Principal | None = getattr(info.context, "principal", None)
         store: GraphStore = info.context.store
         if principal is None or not principal.may(operation):
-            await _append(store, _denial(principal, operation, kwargs))
+            denial = _denial(principal, operation, kwargs)
+            record_write(operation, denial.outcome)
+            await _append(store, denial)
             allowed = ", ".join(sorted(r.value for r in PERMISSIONS.get(operation, frozenset()))) or "no role"
             raise ForbiddenError(
                 f"{info.field_name}: your role ({_roles(principal)}) may not do this; allowed: {allowed}"
@@ -60,11 +63,14 @@ class RoleGuard(FieldExtension):
             with audited(draft) as pending:
                 result = await next_(source, info, **kwargs)
         except AttestgraphError as error:  # rolled back: its entry says how it ended instead
+            record_write(operation, f"error: {code_of(error)}")
             await _append(store, draft.model_copy(update={"outcome": f"error: {code_of(error)}"}))
             raise
         except Exception:
+            record_write(operation, f"error: {code_of(AttestgraphError)}")
             await _append(store, draft.model_copy(update={"outcome": f"error: {code_of(AttestgraphError)}"}))
             raise
+        record_write(operation, draft.outcome)
         if pending.entry is None:  # it wrote nothing (e.g. a repeated recording): still on record
             await _append(store, draft)
         return result

@@ -20,6 +20,7 @@ from service.auth.keys import Authenticator
 from service.auth.rate_limit import RateLimiter, retry_after
 from service.auth.roles import Principal
 from service.error_codes import UNAVAILABLE_MESSAGE, answer_for
+from service.observability.metrics import record_refusal
 
 log = logging.getLogger("attestgraph.auth")
 
@@ -30,7 +31,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PROBES = ("/healthz", "/readyz")
-API_PREFIXES = ("/graphql", "/mcp", "/api", "/openapi.json", "/docs", "/redoc")
+API_PREFIXES = ("/graphql", "/mcp", "/api", "/openapi.json", "/docs", "/redoc", "/metrics")
 
 
 class BodyTooLarge(Exception):
@@ -120,11 +121,12 @@ class Gate:
             principal = await self._authenticate(scope, send)
             if principal is None:
                 return
+            # Set before the rate check too: a refusal is logged and counted with the caller's role.
+            scope.setdefault("state", {})["principal"] = principal
             wait = self.limiter.take(principal.rate_key)
             if wait > 0:
                 await _too_many(send, wait)
                 return
-            scope.setdefault("state", {})["principal"] = principal
         await self._call_limited(scope, receive, send)
 
     async def _authenticate(self, scope: Scope, send: Send) -> Principal | None:
@@ -203,6 +205,7 @@ async def _unauthenticated(send: Send, message: str) -> None:
 
 
 async def _too_many(send: Send, wait: float) -> None:
+    record_refusal("RATE_LIMITED")
     await send_json(
         send,
         429,

@@ -89,6 +89,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "POST /mcp": READ,
     "GET /mcp": READ,
     "DELETE /mcp": READ,
+    # Prometheus scrapes with a key of one of these (README "Operating"): counts and timings, no graph data.
+    "GET /metrics": frozenset({VIEWER, AUDITOR, ADMIN}),
 }
 
 # Answered without a credential (service/auth/middleware.py also lets the dashboard's files through).

@@ -26,6 +26,7 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
 from service.graphql.complexity import document_shape, expansion_refusal, limit_errors
 from service.graphql.cost import cost_error, page_variables
+from service.observability.metrics import record_refusal
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -38,6 +39,9 @@ MAX_TEXT = 4 * 1024
 MAX_TEXTS = 512 * 1024
 MAX_COST_VARIANTS = 32  # per document: distinct (operation, page sizes) remembered
 SCALARS = (str, int, float, bool, type(None))
+# The refusals of a document over a limit, counted by code (attestgraph_refusals_total): the
+# depth, alias and spread limits, and the cost.
+LIMIT_CODES = frozenset({"QUERY_TOO_COMPLEX", "QUERY_TOO_COSTLY"})
 
 
 class Lru(Generic[K, V]):
@@ -193,6 +197,10 @@ class DocumentLimits(SchemaExtension):
         if context.graphql_document is not None:
             validated = context.pre_execution_errors
             errors = self.errors(context.graphql_document, validated or [])
+            for error in errors:
+                code = (error.extensions or {}).get("code")
+                if code in LIMIT_CODES:
+                    record_refusal(code)
             if validated is not None or errors:
                 context.pre_execution_errors = errors
         yield

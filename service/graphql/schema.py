@@ -19,6 +19,7 @@ from service.graphql.mutation import Mutation
 from service.graphql.query import Query
 from service.graphql.remembered import RememberedAnswers
 from service.graphql.scalars import DATETIME_SCALAR, JSON_SCALARS
+from service.observability.graphql_metrics import OperationMetrics
 
 MAX_TOKENS = 5000
 # Parsed and validated documents remembered (Strawberry's LRUs, keyed by text and by document,
@@ -46,14 +47,23 @@ SCALARS = {datetime: DATETIME_SCALAR, **JSON_SCALARS}
 
 
 def build_schema(
-    *, introspection: bool = True, max_cost: int = DEFAULT_MAX_COST, remember_answers: bool = True
+    *,
+    introspection: bool = True,
+    max_cost: int = DEFAULT_MAX_COST,
+    remember_answers: bool = True,
+    tracing: Callable[[], SchemaExtension] | None = None,
 ) -> AttestgraphSchema:
     """The served schema. `remember_answers=False` leaves out the answer memory, whose hook reads
     the store's version asynchronously: a schema executed synchronously (`introspect()`,
-    `execute_sync`) must do without it."""
+    `execute_sync`) must do without it. `tracing`: the OpenTelemetry extension, when traces are on
+    (service/observability/tracing.py)."""
     documents = PreparedDocuments(max_cost=max_cost)
     answers = RememberedAnswers()
-    extensions: list[Callable[[], SchemaExtension]] = [
+    # First: the operation's metrics and span cover every limit and refusal below.
+    extensions: list[Callable[[], SchemaExtension]] = [OperationMetrics]
+    if tracing is not None:
+        extensions.append(tracing)
+    extensions += [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ShortTextParserCache(maxsize=CACHED_DOCUMENTS),
     ]

@@ -37,6 +37,9 @@ class AuditEntry:
     outcome: str = strawberry.field(description="ok, error: <code> or denied: <code>.")
     prev_hash: str
     hash: str
+    request_id: str | None = strawberry.field(
+        default=None, description="The X-Request-ID of the request that made it (null from the CLI and older entries)."
+    )
 
     @classmethod
     def of(cls, entry: AuditEntryModel) -> AuditEntry:

@@ -96,6 +96,7 @@ ROUTES = [
     "GET /api/engagements/{engagement_id}/package",
     "GET /api/schema/bundle.json",
     "GET /openapi.json",
+    "GET /metrics",
 ]
 
 
@@ -185,6 +186,7 @@ def test_nothing_but_the_probes_answers_without_a_credential(live: LiveServer) -
         ("GET", "/api/export"),
         ("GET", "/api/schema/bundle.json"),
         ("GET", "/openapi.json"),
+        ("GET", "/metrics"),
         ("GET", "/docs"),
         ("GET", "/anything"),
     ]:

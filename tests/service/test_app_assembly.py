@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.auth.middleware import Gate, SecurityHeaders
+from service.observability.request_log import RequestObservation
 from service.request_body import GraphQLRequestCheck
 from service.settings import Settings
 from service.static_caching import DashboardCaching
@@ -20,9 +21,11 @@ def test_middleware_runs_headers_then_caching_compression_cors_the_gate_and_the_
     app = create_app(Settings(cors_origins=("https://dash.example",)))
     outermost_first = [m.cls for m in app.user_middleware]
     inner = [GZipMiddleware, CORSMiddleware, Gate, GraphQLRequestCheck]
-    assert outermost_first == [SecurityHeaders, DashboardCaching, *inner]
+    # The request's log line, count and X-Request-ID outside everything, refusals included.
+    assert outermost_first == [RequestObservation, SecurityHeaders, DashboardCaching, *inner]
     closed = create_app(Settings())
     assert [m.cls for m in closed.user_middleware] == [
+        RequestObservation,
         SecurityHeaders,
         DashboardCaching,
         GZipMiddleware,

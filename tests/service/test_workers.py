@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from graph.access.keys import Role, new_key, parse_key
 from graph.model import Label
@@ -157,6 +158,34 @@ def test_a_write_through_one_worker_is_read_through_the_other_at_once(
         assert crossed > 0
         # Two worker processes of this server, not the server itself.
         assert {parent_of(pid) for pid in workers} == {served.process.pid}
+        # A scrape through either worker counts the requests of both (prometheus-client's
+        # multiprocess mode), and the store calls are labelled with the backend that answered them.
+        scraped: dict[int, str] = {}
+        for _ in range(MAX_ROUNDS):
+            response = httpx.get(
+                f"{served.url}/metrics", headers={"Authorization": f"Bearer {served.key}", "Connection": "close"}
+            )
+            scraped[int(response.headers["x-attestgraph-worker"])] = response.text
+            if len(scraped) == 2:
+                break
+        assert set(scraped) == workers
+        for text in scraped.values():
+            series = {
+                (s.name, frozenset(s.labels.items())): s.value
+                for family in text_string_to_metric_families(text)
+                for s in family.samples
+            }
+            ok = frozenset({("route", "/graphql"), ("method", "POST"), ("status", "200"), ("role", "admin")})
+            assert series[("attestgraph_http_requests_total", ok)] >= 3 * n  # every round's three posts
+            neo4j_calls = [
+                v
+                for (name, labels), v in series.items()
+                if name.startswith("attestgraph_store_call_duration")
+                and ("store", "neo4j") in labels
+                and name.endswith("_count")
+            ]
+            assert neo4j_calls and sum(neo4j_calls) > 0
+            assert not [labels for (name, labels) in series if ("store", "embedded") in labels]
     # Killed with their server when the block ends, not left orphaned on their port and database.
     deadline = time.monotonic() + 30
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
