@@ -5,6 +5,7 @@ human in the loop, repeats writing nothing, bad input refused naming the field."
 
 from __future__ import annotations
 
+import gzip
 import json
 import uuid
 from collections.abc import Iterator
@@ -19,11 +20,12 @@ import requests
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.generated.dataset_type_dataset import DatasetTypeDatasetFacet
-from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport
+from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 from typer.testing import CliRunner
 
 from graph.access.keys import Role
 from graph.bundle import Bundle
+from graph.imports.registry import MAX_IMPORT_BYTES
 from graph.queries.missing_evidence import missing_evidence
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
@@ -196,9 +198,10 @@ def test_a_bad_file_is_refused_by_the_cli_naming_the_field_and_writes_nothing(
         assert target.export() == before
 
 
-def client_for(live: LiveServer, key: str) -> OpenLineageClient:
+def client_for(live: LiveServer, key: str, compression: HttpCompression | None = None) -> OpenLineageClient:
     """The real client's HTTP transport, as a Marquez user would configure it: url + api key."""
-    config = HttpConfig(url=live.url, auth=ApiKeyTokenProvider({"api_key": key}), timeout=30, retry={"total": 0})
+    auth = ApiKeyTokenProvider({"api_key": key})
+    config = HttpConfig(url=live.url, auth=auth, compression=compression, timeout=30, retry={"total": 0})
     return OpenLineageClient(transport=HttpTransport(config))
 
 
@@ -226,8 +229,7 @@ def test_the_upload_route_and_the_transport_endpoint_feed_the_graph(store: Graph
     at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     event = retrain_event(str(uuid.uuid4()), at)
     assert collector.key is not None
-    client = client_for(live, collector.key)
-    client.emit(event)
+    client_for(live, collector.key, HttpCompression.GZIP).emit(event)
     history = store.asset_changes("mdl-fraud", 10)
     assert (history[0].at, history[0].kind.value) == (at, "retrain")
     assert history[0].recorded_by is not None and "(test evidence-collector)" in history[0].recorded_by
@@ -239,7 +241,7 @@ def test_the_upload_route_and_the_transport_endpoint_feed_the_graph(store: Graph
     ]
 
     after = store.export()
-    client.emit(event)  # delivered twice (a retrying client): nothing new
+    client_for(live, collector.key).emit(event)  # delivered twice (a retrying client), plain: nothing new
     viewer = live.as_role(Role.VIEWER)
     assert viewer.key is not None
     with pytest.raises(requests.HTTPError) as refused:
@@ -280,6 +282,16 @@ def test_bad_events_are_refused_naming_the_field_and_write_nothing(store: GraphS
         answer = live.client.post(f"{live.url}/api/v1/lineage", content=bad_body(case))
         assert answer.status_code == 422, (case, answer.text)
         assert field in [f["field"] for f in answer.json()["fields"]], (case, answer.json())
+    encodings = {
+        "br": (b"{}", "Content-Encoding", "is not accepted"),
+        "gzip": (gzip.compress(b" " * (MAX_IMPORT_BYTES + 1)), "body", "inflates past"),  # a gzip bomb
+        "GZIP": (gzip.compress(RETRAIN.read_bytes())[:-20], "body", "truncated"),
+    }
+    for encoding, (body, field, reason) in encodings.items():
+        headers = {"Content-Encoding": encoding}
+        answer = live.client.post(f"{live.url}/api/v1/lineage", content=body, headers=headers)
+        assert answer.status_code == 422, (encoding, answer.text)
+        assert answer.json()["fields"][0]["field"] == field and reason in answer.json()["message"]
     # A batch with one bad event among good ones: all or nothing.
     batch = RUNS.read_bytes() + bad_body("unknown eventType") + b"\n"
     answer = live.client.post(f"{live.url}/api/imports/openlineage", content=batch)
