@@ -53,11 +53,11 @@ _HISTORY_PAGE = 200
 
 @dataclass
 class _Plan:
-    assets: dict[str, Asset] = field(default_factory=dict)  # created, by identifier key
+    """What the events say, before what is recorded already is taken out."""
+
     kinds: dict[str, AssetKind] = field(default_factory=dict)  # asset id -> kind
-    edges: dict[tuple[str, str], DependencyKind] = field(default_factory=dict)
-    changes: dict[str, Change] = field(default_factory=dict)
-    propagated: dict[str, Change] = field(default_factory=dict)
+    edges: dict[tuple[str, str], DependencyKind] = field(default_factory=dict)  # (source, target) -> kind
+    changes: dict[str, Change] = field(default_factory=dict)  # the outputs' changes by id
 
 
 def import_openlineage(store: GraphStore, data: bytes, options: ImportOptions) -> ImportReport:
