@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.generated.dataset_type_dataset import DatasetTypeDatasetFacet
@@ -56,20 +56,28 @@ class _Run(BaseModel):
     facets: _Facets = Field(default_factory=dict)
 
 
-class _RunEvent(BaseModel):
-    """The spec's RunEvent, as far as Attestgraph reads it (other fields and facets are kept by the
-    producer, not by us)."""
+class _BaseEvent(BaseModel):
+    """The spec's BaseEvent: what every event carries (a static DatasetEvent or JobEvent too)."""
 
     model_config = ConfigDict(extra="allow")
 
-    eventType: RunState | None = None
     eventTime: AwareDatetime
     producer: str = _Text
     schemaURL: str = _Text
+
+
+class _RunEvent(_BaseEvent):
+    """The spec's RunEvent, as far as Attestgraph reads it (other fields and facets are kept by the
+    producer, not by us)."""
+
+    eventType: RunState | None = None
     run: _Run
     job: _Job
     inputs: list[_Dataset] = Field(default_factory=list)
     outputs: list[_Dataset] = Field(default_factory=list)
+
+
+Event = TypeVar("Event", bound=_BaseEvent)
 
 
 @dataclass(frozen=True)
@@ -90,11 +98,13 @@ def read_events(data: bytes, now: datetime, shift: timedelta = timedelta(0)) -> 
         where = f"events[{index}]"
         if not isinstance(item, dict):
             problems.append(FieldProblem(where, f"is {_json_type(item)}: an event is a JSON object"))
-        elif "run" not in item and ("dataset" in item or "job" in item):
-            static += 1  # DatasetEvent / JobEvent (spec 2): no run, nothing to record
         else:
             try:
-                runs.append(_run_event(item, where, now, shift))
+                if "run" not in item and ("dataset" in item or "job" in item):
+                    _checked(_BaseEvent, item, where, now, shift)  # DatasetEvent / JobEvent: no run to record
+                    static += 1
+                else:
+                    runs.append(_run_event(item, where, now, shift))
             except InvalidInputError as error:
                 problems += error.problems
     if problems:
@@ -141,17 +151,27 @@ def _json_lines(text: str) -> list[Any]:
     return objects
 
 
-def _run_event(item: dict[str, Any], where: str, now: datetime, shift: timedelta) -> RunEvent:
+def _checked(model: type[Event], item: dict[str, Any], where: str, now: datetime, shift: timedelta) -> Event:
+    """`item` as `model`, its spec version known and its (shifted) time not in the future."""
     try:
-        parsed = _RunEvent.model_validate(item)
+        parsed = model.model_validate(item)
     except ValidationError as error:
         raise InvalidInputError([_problem(where, e) for e in error.errors()]) from None
     problems = _spec_version(parsed.schemaURL, where)
     at = parsed.eventTime + shift
     if at > now + MAX_CLOCK_SKEW:
         minutes = int(MAX_CLOCK_SKEW.total_seconds() // 60)
-        reason = f"{at.isoformat()} lies in the future: a run that completed is at most {minutes} minutes ahead"
+        reason = f"{at.isoformat()} lies in the future: an event is at most {minutes} minutes ahead of the clock"
         problems.append(FieldProblem(f"{where}.eventTime", reason))
+    if problems:
+        raise InvalidInputError(problems)
+    return parsed
+
+
+def _run_event(item: dict[str, Any], where: str, now: datetime, shift: timedelta) -> RunEvent:
+    parsed = _checked(_RunEvent, item, where, now, shift)
+    at = parsed.eventTime + shift
+    problems: list[FieldProblem] = []
     for side, datasets in (("inputs", parsed.inputs), ("outputs", parsed.outputs)):
         problems += _namespace_problems(datasets, f"{where}.{side}")
     if "#" in parsed.job.namespace:

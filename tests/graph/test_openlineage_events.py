@@ -116,3 +116,13 @@ def test_an_item_that_is_not_an_object_is_refused_naming_it() -> None:
     with pytest.raises(InvalidInputError) as raised:
         read_events(encoded([RETRAIN, 7]), NOW)
     assert str(raised.value) == "events[1]: is a number: an event is a JSON object"
+
+
+def test_a_static_event_is_ignored_but_checked_like_any_event() -> None:
+    static = json.loads((FILES / "openlineage-fraud-runs.jsonl").read_text().splitlines()[-1])
+    assert "dataset" in static and "run" not in static
+    assert read_events(encoded(static), NOW).static == 1
+    static["eventTime"] = "2026-10-14"
+    with pytest.raises(InvalidInputError) as raised:
+        read_events(encoded(static), NOW)
+    assert [p.field for p in raised.value.problems] == ["events[0].eventTime"]
