@@ -32,6 +32,7 @@ from service.graphql.context import Context
 from service.graphql.ide import IdeRouter, ide_file
 from service.graphql.schema import build_schema
 from service.import_routes import imports
+from service.lineage_route import lineage
 from service.mcp.http import mcp_route, running
 from service.observability.metrics import process_exited
 from service.observability.metrics_route import metrics
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(package)
     app.include_router(imports)
     app.include_router(metrics)
+    app.include_router(lineage)
     route, app.state.mcp = mcp_route(lambda: app.state.store)
     app.router.routes.append(route)  # before the dashboard's catch-all mount
     if settings.frontend_dir is not None:

@@ -13,11 +13,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from graph.access.audit import digest
-from graph.imports.registry import ImportOptions, parse_format, run_import
+from graph.access.audit import AuditDraft, digest
+from graph.imports.registry import ImportFormat, ImportOptions, ImportReport, parse_format, run_import
+from graph.store import GraphStore
 from service.auth.audit_drafts import request_draft
 from service.auth.roles import Principal
 from service.auth.route_guard import RoleRequired
+from service.observability.metrics import record_import
 
 IMPORT_ROUTE = "/api/imports/{format}"
 imports = APIRouter(tags=["imports"])
@@ -38,5 +40,18 @@ async def import_file(
     options = ImportOptions(control=control, create_assets=create_assets, source_name=name)
     given = {"format": fmt.value, "file": digest(data.hex()), "control": control, "create_assets": create_assets}
     draft = request_draft(f"POST /api/imports/{fmt.value}", given, principal=principal)
-    report = await asyncio.to_thread(run_import, request.app.state.store, fmt, data, options, draft)
+    report = await asyncio.to_thread(counted_import, request.app.state.store, fmt, data, options, draft)
     return report.as_json()
+
+
+def counted_import(
+    store: GraphStore, fmt: ImportFormat, data: bytes, options: ImportOptions, draft: AuditDraft
+) -> ImportReport:
+    """`run_import`, counted in /metrics by format and outcome (a refused file counts as failed)."""
+    try:
+        report = run_import(store, fmt, data, options, draft)
+    except Exception:
+        record_import(fmt.value, "failed")
+        raise
+    record_import(fmt.value, "ok")
+    return report

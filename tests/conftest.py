@@ -40,6 +40,7 @@ SLOWEST_FIRST = (
     "tests/service/test_workers.py",
     "tests/test_parallel_runs.py",
     "tests/queries/test_coverage.py",
+    "tests/service/test_openlineage_import.py",  # each CLI run opens its own Neo4j store
 )
 
 

@@ -83,6 +83,26 @@ def match_assets(
     return IdentifierMatch({**matched, **created}, [], assets)
 
 
+def planned_assets(
+    store: GraphStore,
+    missing: Sequence[AssetIdentifier],
+    *,
+    kinds: Mapping[str, AssetKind] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[Asset]:
+    """The assets `match_assets(create=True)` would make for `missing`, written by nobody: for an
+    importer that writes them in its own single bundle. Same kinds, names, ids and refusals."""
+    wanted = list({identifier.key: identifier for identifier in missing}.values())
+    if not wanted:
+        return []
+    position = {identifier.key: i for i, identifier in reversed(list(enumerate(missing)))}
+    assets = _new_assets(wanted, position, kinds or {}, names or {})
+    taken = store.get_nodes(Label.ASSET, [a.id for a in assets])
+    if taken:  # an asset with that id holds other identifiers: never overwrite it
+        raise ConflictError(f"assets: ids {', '.join(sorted(taken))} exist already; their identifiers differ")
+    return assets
+
+
 def _new_assets(
     missing: list[AssetIdentifier], position: dict[str, int], kinds: Mapping[str, AssetKind], names: Mapping[str, str]
 ) -> list[Asset]:

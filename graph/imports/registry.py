@@ -78,7 +78,9 @@ class ImportReport:
 # store, the file's bytes, options -> report. The importer writes at most once (inside `audited`).
 Importer = Callable[[GraphStore, bytes, ImportOptions], ImportReport]
 
-IMPORTERS: dict[ImportFormat, str] = {}
+IMPORTERS: dict[ImportFormat, str] = {
+    ImportFormat.OPENLINEAGE: "graph.imports.openlineage:import_openlineage",
+}
 
 
 def importer(fmt: ImportFormat) -> Importer:

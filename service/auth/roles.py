@@ -81,6 +81,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "GET /api/export": READ,
     "GET /api/engagements/{engagement_id}/package": AUDIT,  # the auditor's package (service/package_route.py)
     "POST /api/imports/{format}": RECORD_EVIDENCE,  # a scan, an ML-BOM, lineage events (service/import_routes.py)
+    "POST /api/v1/lineage": RECORD_EVIDENCE,  # the OpenLineage HTTP transport's endpoint (service/lineage_route.py)
     "GET /api/schema/bundle.json": ANY_ROLE,
     "GET /openapi.json": ANY_ROLE,
     "POST /graphql": ANY_ROLE,  # the gate; each root field is then checked on its own

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from graph.access.keys import Role
 from graph.stores.embedded import EmbeddedStore
@@ -18,8 +17,7 @@ from service.observability.metrics import OperationNames, record_import
 from service.settings import Settings
 from tests.graphs import GraphBuilder, day
 from tests.service.conftest import LiveServer, serving
-
-Series = dict[tuple[str, frozenset[tuple[str, str]]], float]
+from tests.service.scraping import delta, parse, scrape, value
 
 AT = "2026-06-01T00:00:00Z"
 DIGEST = "a" * 64
@@ -35,29 +33,6 @@ def served() -> Iterator[LiveServer]:
     with serving(store) as server:
         yield server
     store.close()
-
-
-def scrape(caller: LiveServer) -> Series:
-    response = caller.client.get(f"{caller.url}/metrics")
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain; version=")  # the exposition format
-    return parse(response.text)
-
-
-def parse(text: str) -> Series:
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
-
-
-def value(series: Series, name: str, **labels: str) -> float:
-    return series.get((name, frozenset(labels.items())), 0.0)
-
-
-def delta(before: Series, after: Series, name: str, **labels: str) -> float:
-    return value(after, name, **labels) - value(before, name, **labels)
 
 
 def test_an_unauthenticated_scrape_is_refused_and_only_the_reading_roles_may_scrape(served: LiveServer) -> None:
