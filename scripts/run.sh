@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up and runs Attestgraph on the embedded store with the seed catalog and demo org loaded.
-# Dashboard: http://127.0.0.1:${PORT:-8000}/   GraphQL: http://127.0.0.1:${PORT:-8000}/graphql
+# A second start skips the installs and the dashboard build when nothing changed (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/attestgraph serve --demo --data-dir "${ATTESTGRAPH_DATA_DIR:-data}" \
-  --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"
+host=${HOST:-127.0.0.1}
+port=${PORT:-8000}
+echo "Dashboard: http://$host:$port/   GraphQL: http://$host:$port/graphql"
+exec .venv/bin/attestgraph serve --demo --data-dir "${ATTESTGRAPH_DATA_DIR:-data}" --host "$host" --port "$port"
