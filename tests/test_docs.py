@@ -60,7 +60,9 @@ def test_schema_command_prints_the_openapi_document_and_one_document_at_a_time()
 MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-@pytest.mark.parametrize("page", ["README.md", "CONTRIBUTING.md", "docs/design.md", "bench/README.md"])
+@pytest.mark.parametrize(
+    "page", ["README.md", "CONTRIBUTING.md", "docs/design.md", "bench/README.md", "docs/deploy.md", "CHANGELOG.md"]
+)
 def test_relative_links_point_at_files_inside_the_repository(page: str) -> None:
     path = ROOT / page
     targets = [t for t in MARKDOWN_LINK.findall(path.read_text()) if "://" not in t and not t.startswith("mailto:")]
