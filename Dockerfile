@@ -44,7 +44,7 @@ COPY requirements.lock /tmp/requirements.lock
 RUN pip install --require-hashes -r /tmp/requirements.lock && rm /tmp/requirements.lock
 RUN --mount=type=bind,from=wheel,source=/wheels,target=/wheels \
     pip install --no-deps /wheels/attestgraph-*.whl
-# The installed package must carry the dashboard and the seeds (graph/shipped.py): fail here, not at start.
+# The installed package must carry the dashboard and the seeds (graph/package_data.py): fail here, not at start.
 RUN python -c "from service.settings import default_frontend_dir; from graph.seeds import SEEDS_DIR; \
 assert default_frontend_dir(), 'no dashboard in the installed wheel'; \
 assert (SEEDS_DIR / 'demo').is_dir(), 'no seeds in the installed wheel'"

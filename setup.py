@@ -1,7 +1,7 @@
 """The wheel carries the seed bundles and the built dashboard as package data.
 
 They live at the repository root (seeds/, frontend/dist/), outside the packages, so `build_py`
-copies them into the built packages' `shipped/` folders (graph/shipped.py finds them there with
+copies them into the built packages' `shipped/` folders (graph/package_data.py finds them there with
 importlib.resources). An editable install skips the copy: a checkout reads them in place.
 Everything else is declared in pyproject.toml.
 """
@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 from setuptools.errors import SetupError
 
 ROOT = Path(__file__).resolve().parent
-# (package, name inside its shipped/ folder, source in the checkout): as graph/shipped.py reads them.
+# (package, name inside its shipped/ folder, source in the checkout): as graph/package_data.py reads them.
 SHIPPED = (("graph", "seeds", "seeds"), ("service", "dashboard", "frontend/dist"))
 
 

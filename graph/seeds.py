@@ -8,9 +8,9 @@ from pathlib import Path
 
 from graph.bundle import ITEM_PATH, Bundle, item_lines, read_bundle_file
 from graph.errors import FieldProblem, InvalidInputError
-from graph.shipped import shipped_dir
+from graph.package_data import shipped_dir
 
-# Inside an installed wheel, or the checkout's seeds/ (graph/shipped.py).
+# Inside an installed wheel, or the checkout's seeds/ (graph/package_data.py).
 SEEDS_DIR = shipped_dir("graph", "seeds", "seeds")
 # The instant the demo org's dates were written around (seeds/demo/README.md).
 DEMO_REFERENCE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

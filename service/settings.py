@@ -14,7 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph.errors import FieldProblem, InvalidInputError
-from graph.shipped import shipped_dir
+from graph.package_data import shipped_dir
 from graph.store import GraphStore
 
 StoreKind = Literal["embedded", "neo4j"]
@@ -23,7 +23,7 @@ PREFIX = "ATTESTGRAPH_"
 
 
 def default_frontend_dir() -> Path | None:
-    # Inside an installed wheel, or the checkout's Vite output (graph/shipped.py).
+    # Inside an installed wheel, or the checkout's Vite output (graph/package_data.py).
     built = shipped_dir("service", "dashboard", "frontend/dist")
     return built if (built / "index.html").exists() else None
 
