@@ -96,6 +96,13 @@ def test_the_wheel_serves_the_built_dashboard(served: tuple[str, str]) -> None:
     assert page.text == (ROOT / "frontend" / "dist" / "index.html").read_text()
 
 
+def test_the_wheel_serves_graphiql_from_its_dashboard_build(served: tuple[str, str]) -> None:
+    url, _ = served
+    page = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200
+    assert page.text == (ROOT / "frontend" / "dist" / "graphiql.html").read_text()
+
+
 def test_the_wheel_answers_graphql_on_its_demo(served: tuple[str, str]) -> None:
     url, key = served
     answer = httpx.post(
