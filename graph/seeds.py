@@ -8,8 +8,10 @@ from pathlib import Path
 
 from graph.bundle import ITEM_PATH, Bundle, item_lines, read_bundle_file
 from graph.errors import FieldProblem, InvalidInputError
+from graph.package_data import shipped_dir
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+# Inside an installed wheel, or the checkout's seeds/ (graph/package_data.py).
+SEEDS_DIR = shipped_dir("graph", "seeds", "seeds")
 # The instant the demo org's dates were written around (seeds/demo/README.md).
 DEMO_REFERENCE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 BUNDLE_SUFFIXES = (".yaml", ".yml", ".json")

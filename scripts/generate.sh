@@ -2,6 +2,7 @@
 # Regenerates every file derived from the model and the schema, after a change to either:
 #   docs/bundle.schema.json  the bundle's JSON Schema (graph/model/nodes.py, graph/bundle.py)
 #   docs/schema.graphql      the GraphQL SDL (service/graphql/)
+#   docs/openapi.json        the REST routes' OpenAPI document (service/routes.py, service/app.py)
 #   frontend/src/api/generated.ts  the dashboard's TypeScript types (from the SDL and src/api/queries.ts)
 # Tests fail while any of them is stale (tests/test_docs.py, `npm run lint` in frontend/).
 set -euo pipefail
@@ -15,4 +16,5 @@ write() {
 }
 write docs/bundle.schema.json .venv/bin/attestgraph schema
 write docs/schema.graphql .venv/bin/attestgraph schema --graphql
+write docs/openapi.json .venv/bin/attestgraph schema --openapi
 (cd frontend && npm run --silent codegen)

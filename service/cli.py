@@ -316,8 +316,19 @@ def schema(
     graphql: Annotated[
         bool, typer.Option("--graphql", help="Print the GraphQL API's SDL instead (docs/schema.graphql).")
     ] = False,
+    openapi: Annotated[
+        bool, typer.Option("--openapi", help="Print the REST routes' OpenAPI document instead (docs/openapi.json).")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of a bundle, or with --graphql the GraphQL schema (SDL)."""
+    """Print the JSON Schema of a bundle, with --graphql the GraphQL schema (SDL), with --openapi the REST routes."""
+    if graphql and openapi:
+        fail(InvalidInputError.one("--openapi", "prints one document: leave out --graphql"))
+    if openapi:
+        from service.app import create_app
+
+        json.dump(create_app(Settings.from_env()).openapi(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
     if graphql:
         from service.graphql.sdl import print_sdl
 

@@ -60,6 +60,10 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     data_dir: Annotated[Optional[Path], typer.Option(help="Embedded store folder (default: ./data).")] = None,  # noqa: UP045
     demo: Annotated[bool, typer.Option(help="Load the seed catalog and demo org first if the store is empty.")] = False,
+    first_admin_key: Annotated[
+        bool,
+        typer.Option(help="Create an admin API key and print it once if the store has no key (implied by --demo)."),
+    ] = False,
     workers: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(min=1, help="Service processes sharing the port (Neo4j store only; env ATTESTGRAPH_WORKERS)."),
@@ -90,7 +94,8 @@ def serve(
             try:
                 if demo:
                     _load_demo_if_empty(store)
-                _first_admin_key(store, settings, create=demo)
+                creator = "serve --demo" if demo else "serve --first-admin-key" if first_admin_key else None
+                _first_admin_key(store, settings, created_by=creator)
             finally:
                 store.close()
         except AttestgraphError as error:
@@ -148,9 +153,9 @@ def _data_dir_lock(settings: Settings) -> Iterator[None]:
         lock.release()
 
 
-def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> None:
+def _first_admin_key(store: GraphStore, settings: Settings, *, created_by: str | None) -> None:
     """Make sure someone can call the server: store ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY if given; with
-    --demo and no key at all, create an admin key and print it, this once."""
+    --demo or --first-admin-key and no key at all, create an admin key and print it, this once."""
     from service.auth.keys import bootstrap_admin_key
     from service.cli_security import create_key
 
@@ -162,10 +167,10 @@ def _first_admin_key(store: GraphStore, settings: Settings, *, create: bool) -> 
         return
     if store.access.list_keys():
         return
-    if not create:
+    if created_by is None:
         typer.echo("no API key exists yet: create one with `attestgraph keys create --role admin --name <you>`")
         return
-    key = create_key(store, Role.ADMIN, "first admin (serve --demo)")
+    key = create_key(store, Role.ADMIN, f"first admin ({created_by})")
     typer.echo("=" * 78)
     typer.echo("Created the first admin API key. It is shown this once; only its hash is stored:")
     typer.echo(f"\n    {key}\n")

@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph.errors import FieldProblem, InvalidInputError
+from graph.package_data import shipped_dir
 from graph.store import GraphStore
 
 StoreKind = Literal["embedded", "neo4j"]
@@ -22,7 +23,8 @@ PREFIX = "ATTESTGRAPH_"
 
 
 def default_frontend_dir() -> Path | None:
-    built = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    # Inside an installed wheel, or the checkout's Vite output (graph/package_data.py).
+    built = shipped_dir("service", "dashboard", "frontend/dist")
     return built if (built / "index.html").exists() else None
 
 

@@ -39,6 +39,7 @@ SLOWEST_FIRST = (
     "tests/service/test_store_outage.py",
     "tests/service/test_workers.py",
     "tests/test_parallel_runs.py",
+    "tests/test_wheel.py",
     "tests/queries/test_coverage.py",
     "tests/service/test_openlineage_import.py",  # each CLI run opens its own Neo4j store
 )

@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.bundle import bundle_json_schema
+from service.app import create_app
 from service.cli import app
 from service.graphql.sdl import print_sdl
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,10 +43,26 @@ def test_committed_graphql_sdl_is_the_printed_one() -> None:
     assert committed == print_sdl(), "regenerate with: scripts/generate.sh"
 
 
+def test_committed_openapi_document_is_the_apps() -> None:
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    assert committed == create_app(Settings()).openapi(), "regenerate with: scripts/generate.sh"
+    assert {"/graphql", "/healthz", "/readyz"} <= set(committed["paths"])
+
+
+def test_schema_command_prints_the_openapi_document_and_one_document_at_a_time() -> None:
+    runner = CliRunner()
+    printed = runner.invoke(app, ["schema", "--openapi"])
+    assert printed.exit_code == 0 and json.loads(printed.stdout) == create_app(Settings()).openapi()
+    both = runner.invoke(app, ["schema", "--openapi", "--graphql"])
+    assert both.exit_code != 0 and "--openapi" in both.output
+
+
 MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-@pytest.mark.parametrize("page", ["README.md", "CONTRIBUTING.md", "docs/design.md", "bench/README.md"])
+@pytest.mark.parametrize(
+    "page", ["README.md", "CONTRIBUTING.md", "docs/design.md", "bench/README.md", "docs/deploy.md", "CHANGELOG.md"]
+)
 def test_relative_links_point_at_files_inside_the_repository(page: str) -> None:
     path = ROOT / page
     targets = [t for t in MARKDOWN_LINK.findall(path.read_text()) if "://" not in t and not t.startswith("mailto:")]

@@ -37,8 +37,6 @@ from graph.queries.results import (
     CoverageReport,
     CriterionCoverage,
     CrosswalkCandidate,
-    FrameworkDelta,
-    StatusChange,
     StatusCounts,
 )
 from graph.rules.assessable import Hierarchy, hierarchy
@@ -371,51 +369,3 @@ _PHRASES = {
     MappingRelationship.SUPERSET_OF: "is a superset of",
     MappingRelationship.INTERSECTS_WITH: "intersects",
 }
-
-
-def coverage_deltas(
-    plans: Iterable[CoveragePlan],
-    at: datetime,
-    before: Mapping[str, ControlVerdict],
-    after: Mapping[str, ControlVerdict],
-) -> list[FrameworkDelta]:
-    """Per plan, the criteria whose status moves from the `before` verdicts to the `after` ones
-    at `at`, and the totals either side (what-if answers: impact, vendorLapse).
-
-    Parameters
-    ----------
-    plans : iterable of CoveragePlan
-        The frameworks to compare (`plan_coverage`, read once).
-    at : datetime
-        The instant both sides are judged at.
-    before, after : mapping of control id to ControlVerdict
-        The verdicts as recorded and under the supposition (a change, a vendor's report lapsing).
-
-    Returns
-    -------
-    list of FrameworkDelta
-        One per plan, in order: the criteria whose status moves, and the totals before and after.
-
-    Examples
-    --------
-    >>> plan = plan_coverage(store, "soc2")
-    >>> before = store.control_verdicts(plan.control_ids, at)
-    >>> from graph.rules.evaluation import EvidenceState
-    >>> broken = {EvidenceState.NEVER_COLLECTED: 1}
-    >>> after = {**before, "AC-01": before["AC-01"].model_copy(update={"failing": broken})}
-    >>> delta = coverage_deltas([plan], at, before, after)[0]
-    >>> [(c.criterion_id, c.before.value, c.after.value) for c in delta.changes]
-    [('soc2:CC6.1', 'COVERED', 'PARTIAL')]
-    """
-    deltas = []
-    for plan in plans:
-        was = evaluate_coverage(plan, at, before)
-        will = evaluate_coverage(plan, at, after)
-        now = {row.criterion_id: row.status for row in will.criteria}
-        moved = [
-            StatusChange(criterion_id=row.criterion_id, before=row.status, after=now[row.criterion_id])
-            for row in was.criteria
-            if now[row.criterion_id] is not row.status
-        ]
-        deltas.append(FrameworkDelta(framework=plan.framework_id, changes=moved, before=was.totals, after=will.totals))
-    return deltas

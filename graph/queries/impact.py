@@ -10,13 +10,19 @@ after, at `at`. Evaluated at `at`, a touched asset's `changed_at(a, at)` is `at`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
 from graph.bundle import Bundle
 from graph.errors import NotFoundError
 from graph.model import Change, Label, natural_key, new_change_id, now_utc
-from graph.queries.coverage import coverage_deltas, plan_coverage
+from graph.queries.coverage import CoveragePlan, evaluate_coverage, plan_coverage
 from graph.queries.results import (
     ChangeRequest,
+    ControlVerdict,
+    FrameworkDelta,
     ImpactReport,
+    StatusChange,
 )
 from graph.store import Assumption, GraphStore
 
@@ -126,3 +132,51 @@ def record_change(store: GraphStore, change: ChangeRequest) -> ImpactReport:
     # One write: every record or none, audited with the mutation that asked for it.
     store.write(Bundle(changes=changes), immutable_evidence=True)
     return report.model_copy(update={"recorded": True})
+
+
+def coverage_deltas(
+    plans: Iterable[CoveragePlan],
+    at: datetime,
+    before: Mapping[str, ControlVerdict],
+    after: Mapping[str, ControlVerdict],
+) -> list[FrameworkDelta]:
+    """Per plan, the criteria whose status moves from the `before` verdicts to the `after` ones
+    at `at`, and the totals either side (what-if answers: impact, vendorLapse).
+
+    Parameters
+    ----------
+    plans : iterable of CoveragePlan
+        The frameworks to compare (`plan_coverage`, read once).
+    at : datetime
+        The instant both sides are judged at.
+    before, after : mapping of control id to ControlVerdict
+        The verdicts as recorded and under the supposition (a change, a vendor's report lapsing).
+
+    Returns
+    -------
+    list of FrameworkDelta
+        One per plan, in order: the criteria whose status moves, and the totals before and after.
+
+    Examples
+    --------
+    >>> plan = plan_coverage(store, "soc2")
+    >>> before = store.control_verdicts(plan.control_ids, at)
+    >>> from graph.rules.evaluation import EvidenceState
+    >>> broken = {EvidenceState.NEVER_COLLECTED: 1}
+    >>> after = {**before, "AC-01": before["AC-01"].model_copy(update={"failing": broken})}
+    >>> delta = coverage_deltas([plan], at, before, after)[0]
+    >>> [(c.criterion_id, c.before.value, c.after.value) for c in delta.changes]
+    [('soc2:CC6.1', 'COVERED', 'PARTIAL')]
+    """
+    deltas = []
+    for plan in plans:
+        was = evaluate_coverage(plan, at, before)
+        will = evaluate_coverage(plan, at, after)
+        now = {row.criterion_id: row.status for row in will.criteria}
+        moved = [
+            StatusChange(criterion_id=row.criterion_id, before=row.status, after=now[row.criterion_id])
+            for row in was.criteria
+            if now[row.criterion_id] is not row.status
+        ]
+        deltas.append(FrameworkDelta(framework=plan.framework_id, changes=moved, before=was.totals, after=will.totals))
+    return deltas

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from graph.errors import NotFoundError
 from graph.model import Control, ControlStatus, Criterion, Label, Rel, Vendor, natural_key
-from graph.queries.coverage import coverage_deltas, plan_coverage
+from graph.queries.coverage import plan_coverage
+from graph.queries.impact import coverage_deltas
 from graph.queries.results import ControlVerdict, VendorLapseReport
 from graph.store import GraphStore
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.access.keys import parse_key
+from graph.model import Label
 from graph.seeds import SEEDS_DIR
 from graph.stores.embedded import EmbeddedStore
 from service.cli import app
@@ -202,6 +203,33 @@ def test_serve_demo_prints_a_first_admin_key_once_and_it_works(tmp_path: Path) -
         second.kill()
         out, _ = second.communicate(timeout=10)
     assert "ag_" not in out
+
+
+def test_serve_first_admin_key_prints_one_key_on_an_empty_store_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --first-admin-key` (docker-compose.yml) without --demo: the store stays without a
+    graph, an admin key is created and printed on the first start, and none on the next."""
+    import uvicorn
+
+    served: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))  # the start is what we test
+    monkeypatch.delenv("ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY", raising=False)
+    command = ["serve", "--first-admin-key", "--data-dir", str(tmp_path)]
+    first = CliRunner().invoke(app, command)
+    assert first.exit_code == 0, first.output
+    keys = re.findall(r"ag_[0-9a-f]{16}_[A-Za-z0-9_-]{43}", first.output)
+    assert len(keys) == 1 and first.output.count("Created the first admin API key") == 1
+    second = CliRunner().invoke(app, command)
+    assert second.exit_code == 0 and "ag_" not in second.output
+    assert len(served) == 2
+    store = EmbeddedStore(tmp_path / "attestgraph.sqlite3")
+    try:
+        (stored,) = store.access.list_keys()
+        assert keys[0].startswith(f"ag_{stored.id}_") and stored.name == "first admin (serve --first-admin-key)"
+        assert store.count_nodes(Label.FRAMEWORK) == 0  # no demo without --demo
+    finally:
+        store.close()
 
 
 # -- audit verify on damaged logs (issue 11, item 10): every finding at its seq, no traceback ----------
