@@ -78,7 +78,9 @@ class ImportReport:
 # store, the file's bytes, options -> report. The importer writes at most once (inside `audited`).
 Importer = Callable[[GraphStore, bytes, ImportOptions], ImportReport]
 
-IMPORTERS: dict[ImportFormat, str] = {}
+IMPORTERS: dict[ImportFormat, str] = {
+    ImportFormat.CYCLONEDX: "graph.imports.cyclonedx:import_cyclonedx",
+}
 
 
 def importer(fmt: ImportFormat) -> Importer:

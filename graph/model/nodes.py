@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from graph.model.identifiers import AssetIdentifier
+from graph.model.model_cards import ModelCard
 
 
 def to_utc(value: datetime) -> datetime:
@@ -299,6 +300,15 @@ class Asset(_Node):
     identifiers: list[AssetIdentifier] = Field(
         default_factory=list, max_length=100, description="What other tools know it by; each unique across assets."
     )
+    model_card: ModelCard | None = Field(
+        default=None, description="A model's card as its ML-BOM gives it (imported from CycloneDX); none: no card."
+    )
+
+    @field_validator("model_card", mode="before")
+    @classmethod
+    def _card_from_text(cls, card: object) -> object:
+        # A store without map properties (Neo4j) keeps the card as its JSON text.
+        return json.loads(card) if isinstance(card, str) else card
 
 
 class Vendor(_Node):
