@@ -9,9 +9,10 @@ fairness assessments). Graphics, properties and environmental figures are left o
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Short = Annotated[str, Field(max_length=500)]
 Long = Annotated[str, Field(max_length=10_000)]
@@ -49,6 +50,12 @@ class FairnessAssessment(_Part):
 
 
 class ModelCard(_Part):
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        # A store without map properties (Neo4j) keeps the card as its JSON text.
+        return json.loads(data) if isinstance(data, str) else data
+
     approach: Short = Field(default="", description="Learning approach, e.g. supervised, self-supervised.")
     task: Short = Field(default="", description="What the model does, e.g. classification.")
     architecture_family: Short = Field(default="", description="e.g. transformer, gradient-boosted trees.")

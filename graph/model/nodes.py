@@ -304,12 +304,6 @@ class Asset(_Node):
         default=None, description="A model's card as its ML-BOM gives it (imported from CycloneDX); none: no card."
     )
 
-    @field_validator("model_card", mode="before")
-    @classmethod
-    def _card_from_text(cls, card: object) -> object:
-        # A store without map properties (Neo4j) keeps the card as its JSON text.
-        return json.loads(card) if isinstance(card, str) else card
-
 
 class Vendor(_Node):
     name: Name = Field(description="The subservice organisation's name.")
