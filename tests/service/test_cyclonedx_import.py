@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 from graph.access.audit import AuditDraft
 from graph.access.keys import Role
 from graph.bundle import Bundle
+from graph.demo import load_demo
 from graph.imports.registry import ImportFormat, ImportOptions, run_import
 from graph.model import Asset, DependencyKind, Evidence, Label
 from graph.store import GraphStore
@@ -201,3 +203,16 @@ def test_cli_import_on_both_stores(store: GraphStore, request: pytest.FixtureReq
         reopened.close()
     else:
         check_imported(store)
+
+
+def test_the_demo_ml_bom_matches_the_demo_assets_and_documents_the_fraud_scorer() -> None:
+    store = EmbeddedStore()
+    loaded = load_demo(store, datetime(2026, 11, 30, tzinfo=UTC))
+    (report,) = [r for r in loaded.imports if r.format is ImportFormat.CYCLONEDX]
+    assert report.unmatched == [] and report.created_assets == []  # every item is a demo asset
+    scorer = store.get_nodes(Label.ASSET, ["mdl-fraud-scorer"])["mdl-fraud-scorer"]
+    assert isinstance(scorer, Asset) and scorer.model_card is not None
+    assert [d.asset for d in scorer.model_card.datasets] == ["ds-fraud-transactions"]
+    evidence = store.get_nodes(Label.EVIDENCE, [report.evidence or ""])[report.evidence or ""]
+    assert isinstance(evidence, Evidence) and (evidence.control, evidence.kind) == ("AGC-OV-05", "ml_bom")
+    store.close()
