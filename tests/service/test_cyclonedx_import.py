@@ -88,6 +88,7 @@ def check_imported(store: GraphStore) -> None:
     (evidence,) = graph.evidence
     assert isinstance(evidence, Evidence)
     assert (evidence.kind, evidence.control, evidence.status.value) == ("ml_bom", "AI-DOC", "pending")
+    assert evidence.recorded_by  # the importing actor, as recordEvidence stamps it
     assert evidence.sha256 == hashlib.sha256(BOM).hexdigest()
     assert evidence.collected_at.isoformat() == "2026-05-04T10:15:00+00:00"  # metadata.timestamp
     assert {(c.source, c.target) for c in graph.covers} == {(evidence.id, "mdl-credit"), (evidence.id, "ds-loans")}
@@ -101,6 +102,8 @@ def test_http_import_matches_creates_links_keeps_the_card_and_repeats_as_nothing
     status, report = post(collector, "control=AI-DOC&create_assets=true&name=credit-risk.cdx.json")
     assert status == 200, report
     assert report["written"] is True and report["unmatched"] == []
+    (entry,) = store.access.audit_entries(first=1, newest_first=True)
+    assert (entry.operation, entry.role) == ("POST /api/imports/cyclonedx", "evidence-collector")
     assert report["counts"] == {
         "assets_created": 4,
         "assets_updated": 1,  # the model (its card, its bom-ref); ds-loans had its bom-ref already
