@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import AxeBuilder from "@axe-core/playwright";
 import { attrs, openPage, texts, useSession } from "./support";
 
 // The demo's fraud scorer carries the card of its CycloneDX ML-BOM (seeds/demo/imports).
@@ -17,6 +18,16 @@ describe("model card on the asset page", () => {
     expect(metrics).toEqual(["precision at 1% FPR", "recall", "recall"]);
     expect(text).toContain("Customers wrongly held lose access to their money");
     expect(await texts(s.page, '[data-testid="model-card-fairness"] tbody th')).toEqual(["First-time customers"]);
+  });
+
+  it("has no serious or critical axe violation", async () => {
+    await openPage(s.page, "#/assets?asset=mdl-fraud-scorer", '[data-testid="model-card"] dl');
+    const result = await new AxeBuilder({ page: s.page })
+      .include('section[aria-labelledby="model-card-title"]')
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+      .analyze();
+    const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   });
 
   it("is hidden for an asset without a card", async () => {
