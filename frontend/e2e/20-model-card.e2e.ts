@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import AxeBuilder from "@axe-core/playwright";
-import { attrs, openPage, texts, useSession } from "./support";
+import { attrs, openPage, screenshot, texts, useSession } from "./support";
 
 // The demo's fraud scorer carries the card of its CycloneDX ML-BOM (seeds/demo/imports).
 describe("model card on the asset page", () => {
@@ -18,6 +18,8 @@ describe("model card on the asset page", () => {
     expect(metrics).toEqual(["precision at 1% FPR", "recall", "recall"]);
     expect(text).toContain("Customers wrongly held lose access to their money");
     expect(await texts(s.page, '[data-testid="model-card-fairness"] tbody th')).toEqual(["First-time customers"]);
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(s.page, "model-card");
   });
 
   it("has no serious or critical axe violation", async () => {
