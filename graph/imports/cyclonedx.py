@@ -125,6 +125,7 @@ def _place(store: GraphStore, bom: ReadBom, create: bool) -> _Placed:
     if problems:
         raise InvalidInputError(problems)
     placed.created = list(dict.fromkeys(asset.id for _, asset in new))
+    placed.unmatched = list(dict.fromkeys(placed.unmatched))  # items may share an identifier
     taken = store.get_nodes(Label.ASSET, placed.created)
     if taken:  # an asset with that id holds other identifiers: never overwrite it
         raise ConflictError(f"assets: ids {', '.join(sorted(taken))} exist already; their identifiers differ")
