@@ -125,4 +125,4 @@ def new_asset_id(identifier: AssetIdentifier) -> str:
     values that read alike apart (the same identifier always makes the same id)."""
     readable = _NOT_ID.sub("-", identifier.value.lower()).strip("-._")[:60].rstrip("-._") or "asset"
     digest = hashlib.sha256(identifier.key.encode()).hexdigest()[:10]
-    return f"{identifier.kind.value}-{readable}-{digest}"
+    return f"{identifier.kind.value.replace('_', '-')}-{readable}-{digest}"  # ids allow no "_"

@@ -80,6 +80,7 @@ Importer = Callable[[GraphStore, bytes, ImportOptions], ImportReport]
 
 IMPORTERS: dict[ImportFormat, str] = {
     ImportFormat.OPENLINEAGE: "graph.imports.openlineage:import_openlineage",
+    ImportFormat.CYCLONEDX: "graph.imports.cyclonedx:import_cyclonedx",
 }
 
 

@@ -3,6 +3,7 @@
 - `graph.model.nodes`: labels, relationship types, field enums and the node models;
 - `graph.model.changes`: an asset's change history (`Change`), append-only;
 - `graph.model.engagements`: the engagement (an audit) and its kind;
+- `graph.model.model_cards`: a model asset's card (from a CycloneDX ML-BOM);
 - `graph.model.exceptions`: audit exceptions and their remediation, append-only;
 - `graph.model.registry`: every node model by label;
 - `graph.model.edges`: relationships, and those with properties of their own (mappings, dependencies);
@@ -42,6 +43,13 @@ from graph.model.exceptions import (
 from graph.model.findings import Finding, FindingStatus, derived_finding_id
 from graph.model.identifiers import AssetIdentifier, IdentifierKind, openlineage_identifier
 from graph.model.labels import EDGE_ENDPOINTS, NODE_EDGE_FIELDS, Label, Rel
+from graph.model.model_cards import (
+    EthicalConsideration,
+    FairnessAssessment,
+    ModelCard,
+    ModelCardDataset,
+    PerformanceMetric,
+)
 from graph.model.nodes import (
     FREQUENCY_DAYS,
     MAX_CLOCK_SKEW,
@@ -108,10 +116,12 @@ __all__ = [
     "Edge",
     "Engagement",
     "EngagementKind",
+    "EthicalConsideration",
     "Evidence",
     "EvidenceReview",
     "EvidenceStatus",
     "ExceptionSeverity",
+    "FairnessAssessment",
     "Finding",
     "FindingPolicy",
     "FindingStatus",
@@ -122,9 +132,12 @@ __all__ = [
     "Link",
     "Mapping",
     "MappingRelationship",
+    "ModelCard",
+    "ModelCardDataset",
     "Name",
     "NodeId",
     "NodeModel",
+    "PerformanceMetric",
     "Rel",
     "Remediation",
     "RemediationStatus",

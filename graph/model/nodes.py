@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from graph.model.identifiers import AssetIdentifier
+from graph.model.model_cards import ModelCard
 
 
 def to_utc(value: datetime) -> datetime:
@@ -249,6 +250,9 @@ class Asset(_Node):
     )
     identifiers: list[AssetIdentifier] = Field(
         default_factory=list, max_length=100, description="What other tools know it by; each unique across assets."
+    )
+    model_card: ModelCard | None = Field(
+        default=None, description="A model's card as its ML-BOM gives it (imported from CycloneDX); none: no card."
     )
 
 

@@ -35,7 +35,8 @@ class AssetIdentifierInput:
 @input_type(
     AssetModel,
     optional=True,
-    exclude=("identifiers",),  # declared below: a list of inputs, not of the derived object type
+    # identifiers: declared below, a list of inputs; model_card: written by ML-BOM imports only (kept on upsert)
+    exclude=("identifiers", "model_card"),
     notes={"kind": "Required for a new asset.", "name": "Required for a new asset."},
     description="An asset. Updating a stored one, a field left out keeps its stored value (null clears a text "
     "field). `changedAt`, if given, appends one change at that instant to its history; the history itself is "

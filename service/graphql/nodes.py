@@ -10,6 +10,7 @@ import strawberry
 
 from graph import model as m
 from graph.model import Label, Rel
+from service.graphql import model_cards  # noqa: F401  (derives the card's types before Asset's modelCard)
 from service.graphql.changes import Change, change_connection
 from service.graphql.enums import MappingRelationship
 from service.graphql.loading import (

@@ -14,14 +14,26 @@ import strawberry
 from graphql import GraphQLInputField, GraphQLInputObjectType, GraphQLObjectType, build_schema, print_ast
 from pydantic import AwareDatetime, BaseModel, Field
 
-from graph.model import NODE_EDGE_FIELDS, NODE_MODELS, EvidenceReview, Label
+from graph.model import (
+    NODE_EDGE_FIELDS,
+    NODE_MODELS,
+    EthicalConsideration,
+    EvidenceReview,
+    FairnessAssessment,
+    Label,
+    ModelCard,
+    ModelCardDataset,
+    PerformanceMetric,
+)
 from graph.queries import results as r
 from service.graphql.model_types import convert, input_type, object_type
 from service.graphql.sdl import print_sdl
 
-DESCRIBED_MODELS = [*NODE_MODELS.values(), EvidenceReview]
+DESCRIBED_MODELS = [*NODE_MODELS.values(), EvidenceReview, ModelCard, ModelCardDataset, PerformanceMetric]
+DESCRIBED_MODELS += [EthicalConsideration, FairnessAssessment]
 # Mutation inputs derived from a node model, and the model fields they leave out (set by the server).
-INPUTS = {"AssetInput": (Label.ASSET, ()), "ControlInput": (Label.CONTROL, ())}
+# AssetInput: a model card is written by ML-BOM imports only (graph/imports/cyclonedx.py).
+INPUTS = {"AssetInput": (Label.ASSET, ("modelCard",)), "ControlInput": (Label.CONTROL, ())}
 INPUTS |= {"VendorInput": (Label.VENDOR, ()), "EvidenceInput": (Label.EVIDENCE, ("recordedBy", "recordedAt"))}
 
 

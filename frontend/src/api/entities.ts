@@ -134,3 +134,28 @@ export async function fetchEvidencePage(id: string, options?: RequestOptions): P
   );
   return data.evidence;
 }
+
+export type ModelCard = NonNullable<NonNullable<G.AssetModelCardQuery["asset"]>["modelCard"]>;
+
+/** An asset's model card as its ML-BOM gave it; null: no such asset, or it has no card. */
+export async function fetchModelCard(asset: string, options?: RequestOptions): Promise<ModelCard | null> {
+  const data = await gql<G.AssetModelCardQuery>(
+    `load the model card of ${asset}`,
+    /* GraphQL */ `query AssetModelCard($asset: ID!) {
+      asset(id: $asset) {
+        id
+        modelCard {
+          approach task architectureFamily modelArchitecture inputs outputs
+          datasets { name ref asset }
+          performanceMetrics { type value slice lowerBound upperBound }
+          users useCases technicalLimitations performanceTradeoffs
+          ethicalConsiderations { name mitigationStrategy }
+          fairnessAssessments { groupAtRisk benefits harms mitigationStrategy }
+        }
+      }
+    }`,
+    { asset },
+    options,
+  );
+  return data.asset?.modelCard ?? null;
+}

@@ -333,6 +333,13 @@ export type EvidencePageQueryVariables = Exact<{
 
 export type EvidencePageQuery = { evidence: { id: string, title: string, kind: string, collectedAt: string, validUntil: string | null, status: EvidenceStatus, uri: string, sha256: string | null, periodStart: string | null, periodEnd: string | null, recordedBy: string | null, recordedAt: string | null, reviews: Array<{ decision: ReviewDecision, note: string, reviewer: string, at: string }>, control: { id: string, title: string, frequency: Frequency, status: ControlStatus, assets: { totalCount: number, edges: Array<{ node: { id: string, name: string, kind: AssetKind } }> } } | null, supersedes: { id: string, title: string, collectedAt: string, status: EvidenceStatus } | null, supersededBy: { id: string, title: string, collectedAt: string, status: EvidenceStatus } | null, covers: Array<{ id: string, name: string, kind: AssetKind }> } | null };
 
+export type AssetModelCardQueryVariables = Exact<{
+  asset: string;
+}>;
+
+
+export type AssetModelCardQuery = { asset: { id: string, modelCard: { approach: string, task: string, architectureFamily: string, modelArchitecture: string, inputs: Array<string>, outputs: Array<string>, users: Array<string>, useCases: Array<string>, technicalLimitations: Array<string>, performanceTradeoffs: Array<string>, datasets: Array<{ name: string, ref: string, asset: string | null }>, performanceMetrics: Array<{ type: string, value: string, slice: string, lowerBound: string, upperBound: string }>, ethicalConsiderations: Array<{ name: string, mitigationStrategy: string }>, fairnessAssessments: Array<{ groupAtRisk: string, benefits: string, harms: string, mitigationStrategy: string }> } | null } | null };
+
 export type ControlOwnersQueryVariables = Exact<{
   first: number | null | undefined;
   after: string | null | undefined;

@@ -12,6 +12,7 @@ import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, pageHeader, select } from "../ui/widgets";
 import { showHistory } from "./asset-history";
+import { showModelCard } from "./asset-model-card";
 import { renderBlast } from "./blast-radius";
 import { load, type Page } from "./page";
 
@@ -55,6 +56,13 @@ export const assetsPage: Page = {
     const detail = h("div", { class: "blast", "data-testid": "blast", tabindex: "-1" });
     const history = h("div", { class: "asset-history", "data-testid": "asset-history" });
     const historyCard = h("section", { class: "card", "aria-label": "Change history", hidden: true }, history);
+    const modelCard = h("div", { class: "model-card", "data-testid": "model-card" });
+    const modelCardSection = h(
+      "section",
+      { class: "card", "aria-labelledby": "model-card-title", hidden: true },
+      h("h2", { id: "model-card-title" }, "Model card"),
+      modelCard,
+    );
     const split = h(
       "div",
       { class: "split" },
@@ -77,6 +85,7 @@ export const assetsPage: Page = {
       form,
       // Above the blast radius, whose lists run long: a change is what makes that radius matter.
       historyCard,
+      modelCardSection,
       split,
     );
 
@@ -189,6 +198,8 @@ export const assetsPage: Page = {
       historyCard.hidden = !selected;
       if (selected) showHistory(history, selected, ctx.signal, targetChange);
       else replace(history);
+      if (selected) showModelCard(modelCardSection, modelCard, selected, ctx.signal);
+      else modelCardSection.hidden = true;
     };
 
     const chooseAsset = (id: string): void => {

@@ -16,7 +16,7 @@ import neo4j.time
 from neo4j import Record
 from pydantic import AwareDatetime
 
-from graph.model import NODE_MODELS, AssetIdentifier, Label, Mapping, NodeModel, order_key
+from graph.model import NODE_MODELS, AssetIdentifier, Label, Mapping, ModelCard, NodeModel, order_key
 from graph.rules.evaluation import to_micros
 from graph.stores.common import mapping_from_row, mappings_in_order
 from graph.stores.neo4j.schema import ORDER
@@ -32,6 +32,8 @@ def to_db(value: Any) -> Any:
         return json.dumps({str(to_db(k)): to_db(v) for k, v in value.items()}, sort_keys=True)
     if isinstance(value, AssetIdentifier):  # Neo4j has no map properties: its key text, `kind:value`
         return value.key
+    if isinstance(value, ModelCard):  # Neo4j has no map properties: a model card as its JSON text
+        return value.model_dump_json()
     if isinstance(value, list | tuple):
         return [to_db(item) for item in value]  # e.g. a threat's asset kinds
     return value
