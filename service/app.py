@@ -33,7 +33,7 @@ from service.graphql.ide import IdeRouter, ide_file
 from service.graphql.schema import build_schema
 from service.import_routes import imports
 from service.lineage_route import lineage
-from service.mcp.http import mcp_route, running
+from service.mcp.background import BackgroundMcp
 from service.observability.metrics import process_exited
 from service.observability.metrics_route import metrics
 from service.observability.observed_store import observed
@@ -91,8 +91,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(imports)
     app.include_router(metrics)
     app.include_router(lineage)
-    route, app.state.mcp = mcp_route(lambda: app.state.store)
-    app.router.routes.append(route)  # before the dashboard's catch-all mount
+    app.state.mcp = BackgroundMcp(lambda: app.state.store)
+    app.router.routes.append(app.state.mcp.route())  # before the dashboard's catch-all mount
     if settings.frontend_dir is not None:
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="dashboard")
 
@@ -147,7 +147,7 @@ async def lifespan(app: FastAPI, *, given_store: GraphStore | None) -> AsyncIter
         key = settings.bootstrap_admin_key.get_secret_value()
         await asyncio.to_thread(bootstrap_admin_key, store, key)
     try:
-        async with running(app.state.mcp):
+        async with app.state.mcp.running():
             yield
     finally:
         if app.state.tracing is not None:

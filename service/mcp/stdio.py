@@ -18,7 +18,6 @@ from graph.model import now_utc
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from service.cli_errors import fail
-from service.mcp.server import build_server
 from service.settings import Settings
 
 
@@ -31,6 +30,8 @@ def mcp(
         store = demo_store() if demo else open_read_only(Settings.from_env(data_dir=data_dir))
     except AttestgraphError as error:
         fail(error)
+    from service.mcp.server import build_server  # the SDK takes a second to import: only for this command
+
     try:
         build_server(lambda: store).run("stdio")
     finally:
