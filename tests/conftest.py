@@ -40,6 +40,7 @@ SLOWEST_FIRST = (
     "tests/service/test_workers.py",
     "tests/test_parallel_runs.py",
     "tests/queries/test_coverage.py",
+    "tests/service/test_nessus_import.py",  # six CLI imports, each opening its own Neo4j connection
 )
 
 
