@@ -3,6 +3,7 @@ run `attestgraph import` on a store of either backend.
 
 The lab: CTL-VULN applies to the GPU node (known by its host name) and the web front (known by
 its IP only); the training node is an asset outside the control's scope; 10.0.5.99 is no asset.
+CTL-AUTO (automated) applies to the GPU node only.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ SECOND_SCAN = SCANS / "lab-scan-2026-11-16.nessus"
 LAB = Bundle.model_validate(
     {
         "controls": [
-            {"id": "CTL-VULN", "title": "Vulnerability scanning", "frequency": "monthly", "kind": "detective"}
+            {"id": "CTL-VULN", "title": "Vulnerability scanning", "frequency": "monthly", "kind": "detective"},
+            {"id": "CTL-AUTO", "title": "Automated GPU host scanning", "frequency": "weekly", "automated": True},
         ],
         "assets": [
             {
@@ -51,7 +53,11 @@ LAB = Bundle.model_validate(
                 "identifiers": [{"kind": "hostname", "value": "train-02.lab.example"}],
             },
         ],
-        "applies_to": [{"source": "CTL-VULN", "target": "srv-gpu"}, {"source": "CTL-VULN", "target": "srv-web"}],
+        "applies_to": [
+            {"source": "CTL-VULN", "target": "srv-gpu"},
+            {"source": "CTL-VULN", "target": "srv-web"},
+            {"source": "CTL-AUTO", "target": "srv-gpu"},
+        ],
     }
 )
 

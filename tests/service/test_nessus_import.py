@@ -178,3 +178,9 @@ def test_an_evidence_collector_uploads_a_scan_over_http(store: GraphStore, live:
     assert evidence.status is EvidenceStatus.PENDING  # a collector's evidence waits for review
     [entry] = store.access.audit_entries(first=1, newest_first=True)
     assert entry.operation == "POST /api/imports/nessus" and entry.role == "evidence-collector"
+
+    automated = collector.client.post(url, params={"control": "CTL-AUTO"}, content=SECOND_SCAN.read_bytes()).json()
+    assert automated["not_covered"] == ["srv-web"]  # CTL-AUTO applies to the GPU node only
+    scan_evidence = _evidence(store, automated["evidence"])
+    assert scan_evidence.status is EvidenceStatus.ACCEPTED  # the control's own automation records it accepted
+    assert store.related(Rel.COVERS, [scan_evidence.id])[scan_evidence.id] == ["srv-gpu"]
