@@ -4,7 +4,8 @@ A finding on an asset is known by (plugin, port, protocol). For each one the sca
 instant t (its host's HOST_END):
 
 - no finding of that key yet: a new finding, open, first_seen = last_seen = t, id
-  `derived_finding_id(host, plugin, port, protocol)` (host as the scan names it);
+  `derived_finding_id(host, plugin, port, protocol)` (host as the scan names it; when a finding
+  of another asset holds that id, a host name that moved, it is derived as a recurrence's);
 - t falls in a stored occurrence's open span (`first_seen <= t`, not fixed by t): its
   `last_seen` moves to t when t is later; nothing else of it changes (severity, name, CVEs stay
   as first recorded, so an answer about the past keeps its finding as it was then);
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -67,11 +68,21 @@ def recurrence_id(first_id: str, first_seen: datetime) -> str:
     return "fnd-" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def first_ids(reported: Mapping[str, Iterable[Reported]]) -> set[str]:
+    """The ids the reported items' first occurrences have: to ask the store which are taken."""
+    return {derived_finding_id(r.host.name, *r.key) for items in reported.values() for r in items}
+
+
 def plan_findings(
-    scanned: Mapping[str, datetime], reported: Mapping[str, Iterable[Reported]], stored: Iterable[Finding]
+    scanned: Mapping[str, datetime],
+    reported: Mapping[str, Iterable[Reported]],
+    stored: Iterable[Finding],
+    taken: Collection[str] = (),
 ) -> FindingPlan:
     """What a scan does to the `stored` findings of the assets it `scanned` (asset id -> its
-    latest HOST_END in the scan), given the items it `reported` per asset."""
+    latest HOST_END in the scan), given the items it `reported` per asset. `taken`: finding ids
+    held by findings of other assets (a host name that moved to another asset): a new finding
+    never takes one of them over."""
     by_key: dict[tuple[str, FindingKey], list[Finding]] = defaultdict(list)
     for finding in stored:
         by_key[(finding.asset, (finding.plugin, finding.port, finding.protocol))].append(finding)
@@ -80,7 +91,7 @@ def plan_findings(
         latest = _latest_per_key(reported.get(asset, ()))
         for key, report in sorted(latest.items()):
             occurrences = sorted(by_key.get((asset, key), []), key=lambda f: f.first_seen)
-            _apply_report(plan, asset, report, occurrences)
+            _apply_report(plan, asset, report, occurrences, taken)
         for (owner, key), occurrences in sorted(by_key.items()):
             if owner != asset or key in latest:
                 continue
@@ -102,7 +113,9 @@ def _latest_per_key(items: Iterable[Reported]) -> dict[FindingKey, Reported]:
     return latest
 
 
-def _apply_report(plan: FindingPlan, asset: str, report: Reported, occurrences: list[Finding]) -> None:
+def _apply_report(
+    plan: FindingPlan, asset: str, report: Reported, occurrences: list[Finding], taken: Collection[str]
+) -> None:
     at = report.at
     for finding in occurrences:
         if finding.first_seen <= at and (finding.fixed_at is None or at < finding.fixed_at):
@@ -112,14 +125,15 @@ def _apply_report(plan: FindingPlan, asset: str, report: Reported, occurrences: 
             else:
                 plan.counts["findings_unchanged"] += 1
             return
-    first_id = derived_finding_id(report.host.name, *report.key)
     if not occurrences:
-        plan.findings.append(_new_finding(first_id, asset, report))
+        first_id = derived_finding_id(report.host.name, *report.key)
+        finding_id = recurrence_id(first_id, at) if first_id in taken else first_id
+        plan.findings.append(_new_finding(finding_id, asset, report))
         plan.counts["findings_new"] += 1
         return
     last = occurrences[-1]
     if last.fixed_at is not None and at >= last.fixed_at:
-        plan.findings.append(_new_finding(recurrence_id(first_id, at), asset, report))
+        plan.findings.append(_new_finding(recurrence_id(occurrences[0].id, at), asset, report))
         plan.counts["findings_reopened"] += 1
         return
     plan.counts["findings_unchanged"] += 1  # older than what is stored: nothing moves back

@@ -25,7 +25,7 @@ from graph.access.audit import pending_audit
 from graph.access.keys import Role
 from graph.bundle import Bundle
 from graph.errors import ConflictError, InvalidInputError
-from graph.imports.finding_lifecycle import Reported, plan_findings
+from graph.imports.finding_lifecycle import Reported, first_ids, plan_findings
 from graph.imports.matching import planned_asset
 from graph.imports.nessus import NessusHost, NessusScan, parse_nessus
 from graph.imports.registry import ImportFormat, ImportOptions, ImportReport
@@ -75,7 +75,11 @@ def import_nessus(store: GraphStore, data: bytes, options: ImportOptions) -> Imp
     on_record = speaks and bool(store.get_nodes(Label.EVIDENCE, [evidence.id]))  # this file, imported before
     record_evidence = speaks and not on_record
 
-    plan = plan_findings(*_reported(scan, placed), _stored_findings(store, scanned))
+    scanned_at, reported = _reported(scan, placed)
+    stored = _stored_findings(store, scanned)
+    candidates = sorted(first_ids(reported) - {f.id for f in stored})
+    taken = set(store.get_nodes(Label.FINDING, candidates)) if candidates else set()
+    plan = plan_findings(scanned_at, reported, stored, taken)
     bundle = Bundle(
         assets=placed.created,
         evidence=[evidence] if record_evidence else [],
