@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(
         Gate,
         max_body_bytes=settings.max_body_bytes,
+        max_import_bytes=settings.max_import_bytes,
         limiter=RateLimiter(settings.rate_limit, settings.rate_burst),
         dashboard=settings.frontend_dir is not None,
         graphiql=graphiql,

@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph.errors import FieldProblem, InvalidInputError
+from graph.imports.registry import MAX_IMPORT_BYTES
 from graph.package_data import shipped_dir
 from graph.store import GraphStore
 
@@ -64,6 +65,9 @@ class Settings(BaseSettings):
     rate_limit: float = Field(20.0, ge=0)  # requests per second per caller; 0 turns the limit off
     rate_burst: float = Field(40.0, ge=0)
     max_body_bytes: int = Field(1_048_576, ge=0)
+    # Bodies of POST /api/imports/{format} (a scan, a BOM): larger than any API call, at most what
+    # the importers themselves accept (graph/imports/registry.py MAX_IMPORT_BYTES).
+    max_import_bytes: int = Field(MAX_IMPORT_BYTES, ge=0, le=MAX_IMPORT_BYTES)
     max_query_cost: int = Field(25_000, ge=0)
     key_cache_seconds: float = Field(5.0, ge=0)
     bootstrap_admin_key: SecretStr | None = None

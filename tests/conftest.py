@@ -42,6 +42,7 @@ SLOWEST_FIRST = (
     "tests/test_wheel.py",
     "tests/queries/test_coverage.py",
     "tests/service/test_openlineage_import.py",  # each CLI run opens its own Neo4j store
+    "tests/service/test_nessus_import.py",  # six CLI imports, each opening its own Neo4j connection
 )
 
 

@@ -126,3 +126,14 @@ def new_asset_id(identifier: AssetIdentifier) -> str:
     readable = _NOT_ID.sub("-", identifier.value.lower()).strip("-._")[:60].rstrip("-._") or "asset"
     digest = hashlib.sha256(identifier.key.encode()).hexdigest()[:10]
     return f"{identifier.kind.value.replace('_', '-')}-{readable}-{digest}"  # ids allow no "_"
+
+
+def planned_asset(identifiers: Sequence[AssetIdentifier], name: str, field: str) -> Asset:
+    """The asset an import would create for one thing it saw under several identifiers (a host's
+    name and IP), written by the caller in its own single bundle; its id and kind come from the
+    first identifier, as `match_assets` makes them. A kind that cannot be inferred is refused,
+    naming `field`."""
+    kind = inferred_kind(identifiers[0])
+    if kind is None:
+        raise InvalidInputError.one(field, f"the kind of asset '{identifiers[0].key}' names cannot be inferred")
+    return Asset(id=new_asset_id(identifiers[0]), kind=kind, name=name[:500], identifiers=list(identifiers))

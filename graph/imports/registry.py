@@ -51,6 +51,7 @@ class ImportReport:
     unmatched: list[str] = field(default_factory=list)  # identifier keys no asset holds (not created)
     created_assets: list[str] = field(default_factory=list)
     evidence: str | None = None  # the evidence item recorded, if any
+    not_covered: list[str] = field(default_factory=list)  # assets seen that the evidence may not speak for
     written: bool = True  # False when the file changed nothing (a repeated import)
 
     def as_json(self) -> dict[str, Any]:
@@ -60,6 +61,7 @@ class ImportReport:
             "unmatched": self.unmatched,
             "created_assets": self.created_assets,
             "evidence": self.evidence,
+            "not_covered": self.not_covered,
             "written": self.written,
         }
 
@@ -70,6 +72,8 @@ class ImportReport:
             parts.append(f"evidence {self.evidence}")
         if self.created_assets:
             parts.append(f"{len(self.created_assets)} assets created")
+        if self.not_covered:
+            parts.append(f"not covered (outside the control's scope): {', '.join(self.not_covered[:10])}")
         if self.unmatched:
             parts.append(f"{len(self.unmatched)} identifiers matched no asset: {', '.join(self.unmatched[:10])}")
         return "; ".join(parts)
@@ -81,6 +85,7 @@ Importer = Callable[[GraphStore, bytes, ImportOptions], ImportReport]
 IMPORTERS: dict[ImportFormat, str] = {
     ImportFormat.OPENLINEAGE: "graph.imports.openlineage:import_openlineage",
     ImportFormat.CYCLONEDX: "graph.imports.cyclonedx:import_cyclonedx",
+    ImportFormat.NESSUS: "graph.imports.nessus_apply:import_nessus",
 }
 
 

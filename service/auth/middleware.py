@@ -32,6 +32,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PROBES = ("/healthz", "/readyz")
 API_PREFIXES = ("/graphql", "/mcp", "/api", "/openapi.json", "/docs", "/redoc", "/metrics")
+IMPORT_PREFIX = "/api/imports/"  # uploads of other tools' files: limited by max_import_bytes
 
 
 class BodyTooLarge(Exception):
@@ -81,12 +82,14 @@ class Gate:
         app: ASGIApp,
         *,
         max_body_bytes: int,
+        max_import_bytes: int,
         limiter: RateLimiter,
         dashboard: bool,
         graphiql: bool,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_import_bytes = max_import_bytes
         self.limiter = limiter
         self.dashboard = dashboard
         self.graphiql = graphiql
@@ -111,11 +114,10 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.body_limit(scope)
         length = header(scope, b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await send_json(
-                send, 413, _error("PAYLOAD_TOO_LARGE", f"request bodies are limited to {self.max_body_bytes} bytes")
-            )
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await send_json(send, 413, _error("PAYLOAD_TOO_LARGE", f"request bodies are limited to {limit} bytes"))
             return
         if not self.is_public(scope):
             principal = await self._authenticate(scope, send)
@@ -127,7 +129,13 @@ class Gate:
             if wait > 0:
                 await _too_many(send, wait)
                 return
-        await self._call_limited(scope, receive, send)
+        await self._call_limited(scope, receive, send, limit)
+
+    def body_limit(self, scope: Scope) -> int:
+        """The most bytes a request's body may hold: an uploaded scan or BOM may exceed what an API
+        call needs, so the import route has a limit of its own."""
+        path: str = scope["path"]
+        return self.max_import_bytes if path.startswith(IMPORT_PREFIX) else self.max_body_bytes
 
     async def _authenticate(self, scope: Scope, send: Send) -> Principal | None:
         token = credential(scope)
@@ -166,7 +174,7 @@ class Gate:
         await _unauthenticated(send, "the credential is not valid (unknown, malformed, expired or revoked)")
         return None
 
-    async def _call_limited(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _call_limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received = 0
         started = False
 
@@ -175,7 +183,7 @@ class Gate:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -189,9 +197,7 @@ class Gate:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await send_json(
-                    send, 413, _error("PAYLOAD_TOO_LARGE", f"request bodies are limited to {self.max_body_bytes} bytes")
-                )
+                await send_json(send, 413, _error("PAYLOAD_TOO_LARGE", f"request bodies are limited to {limit} bytes"))
 
 
 def _error(code: str, message: str) -> dict[str, str]:

@@ -33,6 +33,7 @@ DOCUMENTED = {
     "ATTESTGRAPH_RATE_LIMIT": ("2.5", "rate_limit", 2.5),
     "ATTESTGRAPH_RATE_BURST": ("7", "rate_burst", 7.0),
     "ATTESTGRAPH_MAX_BODY_BYTES": ("2048", "max_body_bytes", 2048),
+    "ATTESTGRAPH_MAX_IMPORT_BYTES": ("10485760", "max_import_bytes", 10_485_760),
     "ATTESTGRAPH_MAX_QUERY_COST": ("900", "max_query_cost", 900),
     "ATTESTGRAPH_KEY_CACHE_SECONDS": ("0.5", "key_cache_seconds", 0.5),
     "ATTESTGRAPH_FORWARDED_ALLOW_IPS": ("10.0.0.5, 10.1.0.0/16", "forwarded_allow_ips", ("10.0.0.5", "10.1.0.0/16")),
