@@ -67,6 +67,7 @@ def test_start_creates_a_unique_id_constraint_and_an_order_index_for_every_label
     for label in Label:
         assert (label.value, ("id",)) in unique
         assert (label.value, ("_order",)) in ranged
+    assert ("Finding", ("asset",)) in ranged  # an asset's findings: an index seek, not a label scan
     assert all(i["state"] == "ONLINE" for i in indexes)
 
 
