@@ -59,6 +59,8 @@ export type ControlInput = {
   domain: string;
   /** What an auditor expects to see: kinds and examples. */
   expectedEvidence: Array<string>;
+  /** Most days a scanner finding of each severity may stay open on an asset the control applies to (e.g. critical 15, high 30); while one is overdue the control is not effective for that asset. None: findings do not affect it. */
+  findingPolicy: unknown;
   /** How often it operates. */
   frequency: Frequency;
   /** Stable key of the node, unique within its label. */
