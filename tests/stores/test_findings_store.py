@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from neo4j import Driver, Record
 
 from graph.bundle import Bundle
 from graph.errors import ConflictError, InvalidInputError
@@ -17,6 +18,8 @@ from graph.model import Finding, FindingStatus, Label, Severity, now_utc
 from graph.queries.findings import asset_findings, findings, open_finding_counts
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
+from graph.stores.neo4j import Neo4jStore
+from graph.stores.neo4j import findings as neo4j_findings
 from tests.graphs import day
 
 ASSETS = [
@@ -183,3 +186,42 @@ def test_finding_reads_name_a_bad_argument(store: GraphStore) -> None:
     with pytest.raises(InvalidInputError, match=r"first: must be between 0 and 500"):
         findings(store, first=501)
     assert findings(store, first=0).findings == [] and findings(store, first=0).total == 1
+
+
+# -- Neo4j: one statement each, the asset lookups an index seek -------------------------------------
+
+
+def _node_reads(plan: dict[str, Any]) -> list[str]:
+    """How the plan finds nodes: each leaf operator with its details."""
+    children = plan.get("children", [])
+    if not children:
+        return [f"{plan['operatorType']} {plan['args'].get('Details', '')}"]
+    return [read for child in children for read in _node_reads(child)]
+
+
+@pytest.mark.neo4j
+def test_neo4j_answers_each_finding_read_in_one_statement_seeking_the_asset_index(
+    neo4j: Neo4jStore, raw: Driver
+) -> None:
+    scanned(neo4j, finding("f1"), finding("f2", asset="gpu-2", severity="critical"))
+    sent: list[str] = []
+    real = neo4j.connection.read
+
+    def read(query: str, **params: Any) -> list[Record]:
+        sent.append(query)
+        return real(query, **params)
+
+    neo4j.connection.read = read  # type: ignore[method-assign]
+    assert findings(neo4j, asset="gpu-1").total == 1
+    assert findings(neo4j, severity=[Severity.CRITICAL]).total == 1
+    assert asset_findings(neo4j, ["gpu-1", "gpu-2", "ep-chat"])["gpu-2"].total == 1
+    assert dict(open_finding_counts(neo4j, ["gpu-1", "gpu-2"]))[Severity.HIGH] == 1
+    assert len(sent) == 4
+    params = {"assets": ["gpu-1"], "severities": [], "status": None, "after": "", "first": 10}
+    # Every node read of the asset-filtered statements seeks the asset index: never a label scan,
+    # nor a walk of the order index filtered by asset (which would read other assets' findings).
+    for statement in (neo4j_findings.PAGE_OF_ASSETS, neo4j_findings.PAGE_PER_ASSET, neo4j_findings.OPEN_COUNTS):
+        _records, summary, _keys = raw.execute_query(f"EXPLAIN {statement}", params)
+        assert summary.plan is not None
+        reads = [r for r in _node_reads(summary.plan) if not r.startswith("Unwind")]
+        assert reads and all(r.startswith("NodeIndexSeek@") and "Finding(asset)" in r for r in reads), reads
