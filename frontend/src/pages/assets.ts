@@ -1,6 +1,6 @@
 /**
  * 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches,
- * and its change history.
+ * its change history and its scanner findings.
  */
 import { plural } from "../shape/words";
 import { fetchBlastRadius, listAssets } from "../api/queries";
@@ -11,6 +11,7 @@ import { kindColour, type BlastGraphHandle } from "../ui/blast-graph";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, pageHeader, select } from "../ui/widgets";
+import { showFindings } from "./asset-findings";
 import { showHistory } from "./asset-history";
 import { renderBlast } from "./blast-radius";
 import { load, type Page } from "./page";
@@ -55,6 +56,8 @@ export const assetsPage: Page = {
     const detail = h("div", { class: "blast", "data-testid": "blast", tabindex: "-1" });
     const history = h("div", { class: "asset-history", "data-testid": "asset-history" });
     const historyCard = h("section", { class: "card", "aria-label": "Change history", hidden: true }, history);
+    const findings = h("div", { class: "asset-findings", "data-testid": "findings" });
+    const findingsCard = h("section", { class: "card", "aria-label": "Findings", hidden: true }, findings);
     const split = h(
       "div",
       { class: "split" },
@@ -78,6 +81,8 @@ export const assetsPage: Page = {
       // Above the blast radius, whose lists run long: a change is what makes that radius matter.
       historyCard,
       split,
+      // Below the radius: what the scanners found on this asset itself.
+      findingsCard,
     );
 
     let all: AssetSummary[] = [];
@@ -191,6 +196,12 @@ export const assetsPage: Page = {
       else replace(history);
     };
 
+    const showAssetFindings = (): void => {
+      findingsCard.hidden = !selected;
+      if (selected) showFindings(findings, selected, ctx.signal);
+      else replace(findings);
+    };
+
     const chooseAsset = (id: string): void => {
       selected = id;
       targetChange = null;
@@ -198,6 +209,7 @@ export const assetsPage: Page = {
       renderResults();
       showBlast();
       showAssetHistory();
+      showAssetFindings();
       detail.focus();
     };
     // Same-page asset links select without reloading the page (new-tab clicks still follow the href).
@@ -226,5 +238,6 @@ export const assetsPage: Page = {
     loadAssets();
     showBlast();
     showAssetHistory();
+    showAssetFindings();
   },
 };
