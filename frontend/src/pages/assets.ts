@@ -173,8 +173,10 @@ export const assetsPage: Page = {
       graph?.destroy();
       graph = null;
       split.classList.toggle("has-selection", !!selected);
+      findingsCard.hidden = true;
       if (!selected) {
         replace(detail, emptyState("Choose an asset to see its blast radius."));
+        replace(findings);
         return;
       }
       const asset = selected;
@@ -186,6 +188,8 @@ export const assetsPage: Page = {
         () => fetchBlastRadius(asset, maxDepth, { signal: ctx.signal }),
         (br) => {
           graph = renderBlast(detail, br, ctx, chooseAsset);
+          // Only now, below the drawn radius: shown earlier, the card would jump down as the radius arrived.
+          showAssetFindings(asset);
         },
       );
     };
@@ -196,10 +200,9 @@ export const assetsPage: Page = {
       else replace(history);
     };
 
-    const showAssetFindings = (): void => {
-      findingsCard.hidden = !selected;
-      if (selected) showFindings(findings, selected, ctx.signal);
-      else replace(findings);
+    const showAssetFindings = (asset: string): void => {
+      findingsCard.hidden = false;
+      showFindings(findings, asset, ctx.signal);
     };
 
     const chooseAsset = (id: string): void => {
@@ -209,7 +212,6 @@ export const assetsPage: Page = {
       renderResults();
       showBlast();
       showAssetHistory();
-      showAssetFindings();
       detail.focus();
     };
     // Same-page asset links select without reloading the page (new-tab clicks still follow the href).
@@ -238,6 +240,5 @@ export const assetsPage: Page = {
     loadAssets();
     showBlast();
     showAssetHistory();
-    showAssetFindings();
   },
 };
