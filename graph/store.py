@@ -120,7 +120,9 @@ class GraphStore(Protocol):
 
     def delete_asset(self, asset_id: str) -> None:
         """Remove the asset, its edges and its change history (the deletion itself is in the audit
-        log; a deleted asset answers no question, and export -> load still round-trips)."""
+        log; a deleted asset answers no question, and export -> load still round-trips). Refused
+        (`ConflictError`, nothing removed) while evidence covers it or findings affect it (records
+        that are kept, so their asset is too) or an engagement's boundary names it."""
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:

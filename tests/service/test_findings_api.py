@@ -236,3 +236,14 @@ def test_fixed_findings_stay_readable_with_their_fix(api: tuple[CountingStore, L
         {"id": "m1", "status": "FIXED", "fixedAt": iso(day(-3)), "lastSeen": iso(day(-5))}
     ]
     assert findings(store, status=FindingStatus.FIXED).total == 1
+
+
+def test_deleting_an_asset_with_findings_is_a_conflict_that_changes_nothing(
+    api: tuple[CountingStore, LiveServer],
+) -> None:
+    store, live = api
+    before = store.export()
+    refused = live.error('mutation { deleteAsset(id: "lone") { id } }')
+    assert refused["extensions"]["code"] == "CONFLICT"
+    assert refused["message"] == "asset: 'lone' is affected by findings l1; findings are kept, so the asset is too"
+    assert store.export() == before
