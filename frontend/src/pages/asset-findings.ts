@@ -41,8 +41,16 @@ export function findingRow(finding: AssetFinding): HTMLTableRowElement {
   );
 }
 
-/** Load `asset`'s findings into `slot`; "More" appends the next page to the same table. */
-export function showFindings(slot: HTMLElement, asset: string, signal: AbortSignal): void {
+/**
+ * Load `asset`'s findings into `slot`; "More" appends the next page to the same table. `loaded`
+ * hears how many there are once they are shown (the asset page shows no card for none).
+ */
+export function showFindings(
+  slot: HTMLElement,
+  asset: string,
+  signal: AbortSignal,
+  loaded: (total: number) => void = () => undefined,
+): void {
   void load(
     slot,
     `the findings of ${asset}`,
@@ -52,6 +60,7 @@ export function showFindings(slot: HTMLElement, asset: string, signal: AbortSign
       if (!found) return void replace(slot, emptyState(`There is no asset ${asset}.`));
       renderFindings(slot, found, signal);
       slot.dataset.loaded = "true";
+      loaded(found.findings.totalCount);
     },
   );
 }

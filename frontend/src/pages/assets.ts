@@ -200,9 +200,11 @@ export const assetsPage: Page = {
       else replace(history);
     };
 
+    // Shown once loaded, and only for an asset with findings: the radius's counts already say "none".
     const showAssetFindings = (asset: string): void => {
-      findingsCard.hidden = false;
-      showFindings(findings, asset, ctx.signal);
+      showFindings(findings, asset, ctx.signal, (total) => {
+        findingsCard.hidden = total === 0;
+      });
     };
 
     const chooseAsset = (id: string): void => {

@@ -140,3 +140,17 @@ describe("the asset's findings", () => {
     expect(slot.querySelector("table")).toBeNull();
   });
 });
+
+describe("the asset's findings, counted", () => {
+  it("tells the page how many there are once shown", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(JSON.stringify(page([finding(1)], false, "c1", 1)), { status: 200 })),
+    );
+    const heard: number[] = [];
+    const slot = document.createElement("div");
+    showFindings(slot, "inf-vector-db", new AbortController().signal, (total) => heard.push(total));
+    await vi.waitFor(() => expect(heard).toEqual([1]));
+    expect(slot.querySelectorAll("tbody tr")).toHaveLength(1);
+  });
+});
