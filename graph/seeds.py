@@ -138,5 +138,15 @@ def rebase_dates(bundle: Bundle, reference: datetime, today: datetime) -> Bundle
                 )
                 for r in bundle.remediations
             ],
+            "findings": [
+                f.model_copy(
+                    update={
+                        "first_seen": f.first_seen + shift,
+                        "last_seen": f.last_seen + shift,
+                        "fixed_at": moved(f.fixed_at),
+                    }
+                )
+                for f in bundle.findings
+            ],
         }
     )

@@ -15,7 +15,19 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graph.access.store import AccessStore
 from graph.bundle import Bundle
-from graph.model import Change, Control, Criterion, EvidenceReview, Label, Mapping, NodeModel, Rel
+from graph.model import (
+    Change,
+    Control,
+    Criterion,
+    EvidenceReview,
+    Finding,
+    FindingStatus,
+    Label,
+    Mapping,
+    NodeModel,
+    Rel,
+    Severity,
+)
 
 if TYPE_CHECKING:  # the queries import this module; their result types are only annotations here
     from graph.queries.results import (
@@ -35,6 +47,26 @@ class Assumption:
 
     assets: frozenset[str]
     changed_at: datetime
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Which findings a read wants: those of `assets` (None: of every asset), of one of
+    `severities` (empty: any) and with `status` (None: either)."""
+
+    assets: tuple[str, ...] | None = None
+    severities: tuple[Severity, ...] = ()
+    status: FindingStatus | None = None
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    """One page of findings in natural order of id, and how many match in all; `has_next`: more
+    follow the page (set by graph/queries/findings.py, which asks a store for one more)."""
+
+    findings: list[Finding]
+    total: int
+    has_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +120,9 @@ class GraphStore(Protocol):
 
     def delete_asset(self, asset_id: str) -> None:
         """Remove the asset, its edges and its change history (the deletion itself is in the audit
-        log; a deleted asset answers no question, and export -> load still round-trips)."""
+        log; a deleted asset answers no question, and export -> load still round-trips). Refused
+        (`ConflictError`, nothing removed) while evidence covers it or findings affect it (records
+        that are kept, so their asset is too) or an engagement's boundary names it."""
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -123,6 +157,21 @@ class GraphStore(Protocol):
 
     def latest_changes(self, asset_ids: Collection[str], at: datetime) -> dict[str, datetime]:
         """`changed_at(a, at)` of each asset that has a change at or before `at` (one round trip)."""
+
+    def findings(self, where: FindingFilter, first: int, after: str | None = None) -> FindingPage:
+        """Up to `first` findings matching `where`, in natural order of id after the finding `after`
+        (which need not exist), and how many match in all: one round trip (Neo4j: by the asset
+        index when `where.assets` is set)."""
+
+    def findings_by_asset(
+        self, asset_ids: Collection[str], where: FindingFilter, first: int, after: str | None = None
+    ) -> dict[str, FindingPage]:
+        """`findings` of each asset alone (`where.assets` ignored), for a DataLoader batch: one
+        round trip for any number of assets."""
+
+    def open_finding_counts(self, asset_ids: Collection[str]) -> dict[Severity, int]:
+        """How many findings with status open affect any of the assets, per severity (severities
+        without one left out; one round trip)."""
 
     # -- query needs ----------------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]: ...

@@ -155,6 +155,23 @@ class GraphBuilder:
         self._add("engagements", {"id": gid, "name": gid, "framework": fw, "kind": "type1", **fields})
         return self
 
+    def finding(self, fid: str, asset: str, severity: str = "high", **fields: Any) -> GraphBuilder:
+        """A scanner finding on `asset`, open since day(-20), last seen day(-1); `fields` override."""
+        self._add(
+            "findings",
+            {
+                "id": fid,
+                "asset": asset,
+                "severity": severity,
+                "plugin": "156032",
+                "name": fid,
+                "first_seen": day(-20),
+                "last_seen": day(-1),
+                **fields,
+            },
+        )
+        return self
+
     def write_to(self, store: Any) -> Any:
         """Write the bundle into `store` (any `GraphStore`) and return the store."""
         store.write(self.bundle())
@@ -225,6 +242,10 @@ def sample_graph() -> GraphBuilder:
     b.data["controls"][0].update(description="MFA for model access", owner="sec", kind="detective", automated=True)
     b.data["frameworks"][0].update(version="2017", publisher="AICPA")
     b.data["vendors"][0].update(service="GPU hosting", risk_tier="high", report_valid_until=day(90))
+    b.finding(
+        "fnd-endpoint-log4j", "endpoint", "critical", port=8443, protocol="tcp", cves=["CVE-2021-44228"], cvss3=10.0
+    )
+    b.finding("fnd-endpoint-tls", "endpoint", "medium", last_seen=day(-8), status="fixed", fixed_at=day(-4))
     return b
 
 

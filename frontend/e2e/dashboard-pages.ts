@@ -24,6 +24,11 @@ export const DASHBOARD_PAGES: readonly DashboardPage[] = [
     hash: "#/assets?asset=inf-gpu-cluster",
     ready: '[data-testid="blast-graph"][data-ready="true"]',
   },
+  {
+    name: "asset findings",
+    hash: "#/assets?asset=inf-vector-db",
+    ready: '[data-testid="findings"][data-loaded]',
+  },
   { name: "missing", hash: "#/missing", ready: '[data-testid="worklist"][data-loaded]' },
   { name: "period", hash: "#/period", ready: '[data-testid="timelines"][data-loaded]', short: true },
   { name: "crosswalk", hash: "#/crosswalk", ready: '[data-testid="crosswalk"][data-loaded]' },

@@ -67,7 +67,7 @@ def check_bundle(bundle: Bundle, existing: ExistingIds) -> None:
 
     for path, rel, source, target in references:
         source_label, target_label = EDGE_ENDPOINTS[rel]
-        is_field = path.rsplit(".", 1)[-1] in ("framework", "parent", "control", "supersedes")
+        is_field = path.rsplit(".", 1)[-1] in ("framework", "parent", "control", "supersedes", "asset")
         if source == target and rel in (Rel.DEPENDS_ON, Rel.MAPS_TO, Rel.CHILD_OF, Rel.SUPERSEDES):
             problems.append(FieldProblem(path, f"'{source}' cannot be linked to itself by {rel.value}"))
             continue

@@ -12,7 +12,8 @@
 - an engagement's categories are categories of its framework (graph/checks/engagement_rules.py);
 - an audit exception names its control's evidence, corrects one of its own engagement and
   control, and its control is in the engagement's scope (graph/checks/exception_rules.py);
-- an asset identifier names one asset (graph/checks/identifier_rules.py).
+- an asset identifier names one asset (graph/checks/identifier_rules.py);
+- a finding written again only moves forward (graph/checks/finding_rules.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Protocol
 from graph.bundle import Bundle
 from graph.checks.engagement_rules import category_problems
 from graph.checks.exception_rules import exception_problems
+from graph.checks.finding_rules import finding_problems
 from graph.checks.identifier_rules import identifier_problems
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError
 from graph.model import MAX_CLOCK_SKEW, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
@@ -48,6 +50,7 @@ def check_write_rules(bundle: Bundle, stored: GraphStore, now: datetime | None =
     problems += category_problems(bundle, stored)
     problems += exception_problems(bundle, stored)
     problems += identifier_problems(bundle, stored)
+    problems += finding_problems(bundle, stored)
     if problems:
         raise InvalidInputError(problems)
     for index, review in enumerate(bundle.reviews):
@@ -71,6 +74,9 @@ def future_problems(bundle: Bundle, now: datetime) -> list[FieldProblem]:
         *((f"changes[{i}].at", c.at) for i, c in enumerate(bundle.changes)),
         *((f"audit_exceptions[{i}].found_at", e.found_at) for i, e in enumerate(bundle.audit_exceptions)),
         *((f"remediations[{i}].closed_at", r.closed_at) for i, r in enumerate(bundle.remediations)),
+        # A scan's instants: a finding seen (or fixed) in the future would count before it happened.
+        *((f"findings[{i}].last_seen", f.last_seen) for i, f in enumerate(bundle.findings)),
+        *((f"findings[{i}].fixed_at", f.fixed_at) for i, f in enumerate(bundle.findings)),
     ]
     return [
         FieldProblem(

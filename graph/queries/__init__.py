@@ -10,13 +10,16 @@ asked at `at` = 2026-11-15T00:00Z:
 - control `AC-01` (implemented, monthly) satisfies CC6.1 and applies to `mdl-chat`; its evidence
   `ev-1` was accepted and collected on 2026-11-01;
 - control `MON-02` (implemented, monthly) satisfies CC7.2, applies to `ep-chat` and mitigates the
-  ATLAS technique `AML.T0024` (aimed at endpoints); it has no evidence.
+  ATLAS technique `AML.T0024` (aimed at endpoints); it has no evidence;
+- findings: on `ep-chat`, `fnd-1` (critical, open since 2026-11-01) and `fnd-2` (medium, fixed on
+  2026-11-01); on `mdl-chat`, `fnd-3` (high, open since 2026-11-05).
 """
 
 from graph.queries.blast_radius import blast_radius
 from graph.queries.coverage import coverage
 from graph.queries.crosswalk import crosswalk
 from graph.queries.evidence_gaps import evidence_gaps
+from graph.queries.findings import findings
 from graph.queries.impact import impact, record_change
 from graph.queries.missing_evidence import missing_evidence
 from graph.queries.threats import threat_view
@@ -26,6 +29,7 @@ __all__ = [
     "coverage",
     "crosswalk",
     "evidence_gaps",
+    "findings",
     "impact",
     "missing_evidence",
     "record_change",

@@ -61,3 +61,14 @@ def refuse_if_in_boundary(asset_id: str, engagements: Collection[str]) -> None:
             f"asset: '{asset_id}' is in the boundary of engagement {', '.join(names[:5])}"
             f"{' and more' if len(names) > 5 else ''}; remove it from the engagement first"
         )
+
+
+def refuse_if_affected(asset_id: str, findings: Collection[str]) -> None:
+    """Findings are a scanner's record of the past, kept like evidence: deleting the asset they
+    affect would leave them pointing nowhere (and an export that cannot load back)."""
+    if findings:
+        names = sorted(findings)
+        raise ConflictError(
+            f"asset: '{asset_id}' is affected by findings {', '.join(names[:5])}"
+            f"{' and more' if len(names) > 5 else ''}; findings are kept, so the asset is too"
+        )

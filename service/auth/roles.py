@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "Query.asset": READ,
     "Query.assetsByIdentifier": READ,
     "Query.changes": READ,
+    "Query.findings": READ,
     "Query.vendors": READ,
     "Query.vendor": READ,
     "Query.evidence": READ,

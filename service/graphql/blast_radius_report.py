@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.model import Rel
+from graph.model import Rel, Severity
 from graph.queries import results as r
+from graph.queries.findings import open_finding_counts
 from service.graphql.loading import GqlInfo, load_node, load_nodes
 from service.graphql.model_types import convert, object_type
 from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Vendor
@@ -19,6 +20,12 @@ class AffectedAsset:
     @strawberry.field
     async def asset(self, info: GqlInfo) -> Asset | None:
         return await load_node(info, Asset, self.row.asset_id)
+
+
+@strawberry.type(description="How many open findings of one severity affect the affected assets.")
+class FindingCount:
+    severity: Severity
+    count: int
 
 
 @strawberry.type
@@ -85,6 +92,15 @@ class BlastRadius:
         window, start = offset_window(self.result.evidence, first, after)
         nodes = await load_nodes(info, Evidence, list(window))
         return offset_connection(nodes, start, len(self.result.evidence))
+
+    @strawberry.field(
+        description="Open findings (status open) on the affected assets, per severity, most severe first "
+        "(every severity, 0 included): what a critical CVE reaches. One store call."
+    )
+    async def finding_counts(self, info: GqlInfo) -> list[FindingCount]:
+        ids = [a.asset_id for a in self.result.assets]
+        counts = await info.context.call(open_finding_counts, info.context.store, ids)
+        return [FindingCount(severity=severity, count=n) for severity, n in counts]
 
     @classmethod
     def of(cls, result: r.BlastRadius) -> BlastRadius:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph.model import EvidenceReview, Label, Mapping, NodeModel, Rel, Remediation, now_utc
+from graph.model import EvidenceReview, FindingStatus, Label, Mapping, NodeModel, Rel, Remediation, now_utc
 from graph.queries.exceptions import remediation_histories
-from graph.store import GraphStore
+from graph.queries.findings import asset_findings
+from graph.store import FindingPage, GraphStore
 
 if TYPE_CHECKING:
     from service.auth.keys import Authenticator
@@ -28,6 +29,7 @@ class Loaders:
         self._store = store
         self._nodes: dict[Label, DataLoader[str, NodeModel | None]] = {}
         self._related: dict[tuple[Rel, bool], DataLoader[str, list[str]]] = {}
+        self._findings: dict[tuple[FindingStatus | None, int, str | None], DataLoader[str, FindingPage]] = {}
         self.mappings: DataLoader[str, list[Mapping]] = DataLoader(load_fn=self._load_mappings)
         self.reviews: DataLoader[str, list[EvidenceReview]] = DataLoader(load_fn=self._load_reviews)
         self.changed_now: DataLoader[str, datetime | None] = DataLoader(load_fn=self._load_changed_now)
@@ -60,6 +62,7 @@ class Loaders:
         """Drop everything loaded so far: after a write, reads must see the new graph."""
         self._nodes.clear()
         self._related.clear()
+        self._findings.clear()
         self.mappings = DataLoader(load_fn=self._load_mappings)
         self.reviews = DataLoader(load_fn=self._load_reviews)
         self.changed_now = DataLoader(load_fn=self._load_changed_now)
@@ -85,6 +88,18 @@ class Loaders:
 
             self._related[key] = DataLoader(load_fn=load)
         return self._related[key]
+
+    def findings(self, status: FindingStatus | None, first: int, after: str | None) -> DataLoader[str, FindingPage]:
+        """Per asset, a page of its findings: the assets of one batch asked alike cost one store call."""
+        key = (status, first, after)
+        if key not in self._findings:
+
+            async def load(ids: list[str]) -> list[FindingPage]:
+                found = await asyncio.to_thread(asset_findings, self._store, ids, status, first, after)
+                return [found[i] for i in ids]
+
+            self._findings[key] = DataLoader(load_fn=load)
+        return self._findings[key]
 
 
 class Context(BaseContext):

@@ -47,6 +47,8 @@ EXPENSIVE: dict[str, int] = {
     "Query.vendorLapse": 1_000,
     "Query.blastRadius": 200,
     "Query.crosswalk": 200,
+    "Query.findings": 20,  # one indexed store read, paged
+    "BlastRadius.findingCounts": 20,  # one store read over the radius's assets
     "Query.threatView": 500,
     "Query.auditLogVerification": 2_000,
     "Mutation.recordChange": 1_000,

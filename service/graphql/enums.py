@@ -12,11 +12,13 @@ from graph.model import (
     CoverageStatus,
     DependencyKind,
     EvidenceStatus,
+    FindingStatus,
     Frequency,
     IdentifierKind,
     MappingRelationship,
     ReportKind,
     ReviewDecision,
+    Severity,
 )
 from graph.rules.evaluation import EvidenceState
 
@@ -30,11 +32,13 @@ for _enum in (
     DependencyKind,
     EvidenceState,
     EvidenceStatus,
+    FindingStatus,
     Frequency,
     IdentifierKind,
     MappingRelationship,
     ReportKind,
     ReviewDecision,
+    Severity,
 ):
     strawberry.enum(_enum)
 
@@ -48,10 +52,12 @@ __all__ = [
     "CoverageStatus",
     "DependencyKind",
     "EvidenceStatus",
+    "FindingStatus",
     "Frequency",
     "IdentifierKind",
     "MappingRelationship",
     "MissingReason",
     "ReportKind",
     "ReviewDecision",
+    "Severity",
 ]

@@ -12,7 +12,8 @@ from graph import model as m
 from graph.model import Label, Rel
 from service.graphql import model_cards  # noqa: F401  (derives the card's types before Asset's modelCard)
 from service.graphql.changes import Change, change_connection
-from service.graphql.enums import MappingRelationship
+from service.graphql.enums import FindingStatus, MappingRelationship
+from service.graphql.finding_pages import asset_finding_connection
 from service.graphql.loading import (
     GqlInfo,
     load_node,
@@ -152,6 +153,23 @@ class Asset:
     @strawberry.field
     async def vendors(self, info: GqlInfo) -> list[Vendor]:
         return await related_nodes(info, Vendor, Rel.PROVIDED_BY, self.node.id)
+
+    @strawberry.field(
+        description="Scanner findings on this asset, in natural order of id; `status` open or fixed (null: both)."
+    )
+    async def findings(
+        self, info: GqlInfo, first: int | None = None, after: str | None = None, status: FindingStatus | None = None
+    ) -> Connection[Finding]:
+        return await asset_finding_connection(info, Finding, self.node.id, status, first, after)
+
+
+@node_type(Label.FINDING, description="A scanner's finding on an asset (a Nessus plugin's result on a host).")
+class Finding:
+    node: strawberry.Private[m.Finding]
+
+    @strawberry.field(description=m.Finding.model_fields["asset"].description)
+    async def asset(self, info: GqlInfo) -> Asset | None:
+        return await load_node(info, Asset, self.node.asset)
 
 
 @node_type(Label.VENDOR)

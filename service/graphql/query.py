@@ -12,15 +12,16 @@ from service.graphql.changes import Change, change_connection
 from service.graphql.coverage_report import CoverageReport
 from service.graphql.crosswalk_report import CrosswalkReport
 from service.graphql.engagements import EngagementQuery
-from service.graphql.enums import AssetKind, ControlStatus
+from service.graphql.enums import AssetKind, ControlStatus, FindingStatus, Severity
 from service.graphql.evidence_reports import ControlPeriod, EvidenceGapsReport, MissingEvidenceReport
 from service.graphql.exceptions import ExceptionQuery
+from service.graphql.finding_pages import finding_connection
 from service.graphql.identifiers import IdentifierQuery
 from service.graphql.impact_report import ImpactReport, VendorLapseReport
 from service.graphql.inputs import ChangeInput
 from service.graphql.loading import GqlInfo, load_node, node_connection
 from service.graphql.model_types import convert
-from service.graphql.nodes import Asset, Control, Criterion, Evidence, Framework, Threat, Vendor
+from service.graphql.nodes import Asset, Control, Criterion, Evidence, Finding, Framework, Threat, Vendor
 from service.graphql.pagination import Connection
 from service.graphql.samples import SampleQuery
 from service.graphql.scalars import DateTime
@@ -75,6 +76,21 @@ class Query(SecurityQuery, EngagementQuery, SampleQuery, ExceptionQuery, Identif
         self, info: GqlInfo, asset: strawberry.ID, first: int | None = None, after: str | None = None
     ) -> Connection[Change]:
         return await change_connection(info, asset, first, after)
+
+    @strawberry.field(
+        description="Scanner findings in natural order of id: of `asset` (null: every asset's), of one of "
+        "`severity` (null or empty: any), `status` open or fixed (null: both)."
+    )
+    async def findings(
+        self,
+        info: GqlInfo,
+        asset: strawberry.ID | None = None,
+        severity: list[Severity] | None = None,
+        status: FindingStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Finding]:
+        return await finding_connection(info, Finding, asset, severity, status, first, after)
 
     @strawberry.field
     async def vendors(self, info: GqlInfo, first: int | None = None, after: str | None = None) -> Connection[Vendor]:

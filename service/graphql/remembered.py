@@ -52,6 +52,7 @@ REMEMBERED_FIELDS = frozenset(
         "asset",
         "assetsByIdentifier",
         "changes",
+        "findings",  # a finding's status is the latest scan's, stored: no clock is read
         "vendors",
         "vendor",
         "evidence",

@@ -48,6 +48,12 @@ READ_TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], str]] = {
         "What-if: what recording a change of the asset at `at` would do (assets touched, evidence going "
         "stale, criteria changing status). Records nothing.",
     ),
+    "findings": (
+        tools.findings,
+        "Scanner (Nessus) findings by asset, severity and status (open or fixed), in order of id: the total, "
+        "and a page of rows (severity, plugin, name, CVEs, CVSS v3, first/last seen); pass next_after as "
+        "`after` for the next page.",
+    ),
 }
 
 

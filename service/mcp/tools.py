@@ -16,7 +16,7 @@ from pydantic import Field
 
 from graph import queries
 from graph.errors import AttestgraphError
-from graph.model import ChangeKind, CoverageStatus, NodeId, UtcDatetime, now_utc
+from graph.model import ChangeKind, CoverageStatus, FindingStatus, NodeId, Severity, UtcDatetime, now_utc
 from graph.queries.results import ChangeRequest
 from graph.store import GraphStore
 
@@ -28,6 +28,9 @@ MAX_LIMIT = 100
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"Rows to return (1-{MAX_LIMIT}).")]
 Offset = Annotated[int, Field(ge=0, description="Rows to skip, for the next page.")]
 Instant = Annotated[UtcDatetime, Field(description="An ISO 8601 instant with its offset, e.g. 2026-11-15T00:00:00Z.")]
+
+# A finding may name many CVEs; an answer shows this many of each and says how many there are.
+MAX_CVES = 5
 
 # The queries name fields as the GraphQL API spells them; the tools' arguments are snake_case.
 ARGUMENT_NAMES = {"maxDepth": "max_depth", "change.asset": "asset", "change.at": "at"}
@@ -194,4 +197,42 @@ def impact(
             }
             for f in report.frameworks
         ],
+    }
+
+
+def findings(
+    store: GraphStore,
+    asset: NodeId | None = None,
+    severity: list[Severity] | None = None,
+    status: FindingStatus | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    after: Annotated[
+        str | None, Field(max_length=1000, description="The last finding id of the page before, for the next page.")
+    ] = None,
+) -> dict[str, Any]:
+    page = asking(queries.findings, store, asset, severity or [], status, limit, after)
+    rows = [
+        {
+            "id": f.id,
+            "asset": f.asset,
+            "severity": f.severity,
+            "plugin": f.plugin,
+            "name": f.name,
+            "port": f.port,
+            "cves": f.cves[:MAX_CVES],
+            "cve_count": len(f.cves),
+            "cvss3": f.cvss3,
+            "first_seen": f.first_seen.isoformat(),
+            "last_seen": f.last_seen.isoformat(),
+            "status": f.status,
+            "fixed_at": f.fixed_at.isoformat() if f.fixed_at else None,
+        }
+        for f in page.findings
+    ]
+    return {
+        "total": page.total,
+        "limit": limit,
+        "truncated": page.has_next,
+        "next_after": rows[-1]["id"] if page.has_next and rows else None,
+        "rows": rows,
     }

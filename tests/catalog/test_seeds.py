@@ -250,3 +250,12 @@ def test_rebasing_moves_a_bundles_change_history_too() -> None:
     history = Bundle(changes=[Change(asset="m", at=DEMO_REFERENCE - timedelta(days=2), note="retrained")])
     rebased = rebase_dates(history, DEMO_REFERENCE, DEMO_REFERENCE + timedelta(days=3))
     assert [(c.at, c.note) for c in rebased.changes] == [(DEMO_REFERENCE + timedelta(days=1), "retrained")]
+
+
+def test_rebasing_the_demo_moves_its_findings_instants(seeds: Bundle) -> None:
+    shift = timedelta(days=3, minutes=7)
+    rebased = rebase_dates(seeds, DEMO_REFERENCE, DEMO_REFERENCE + shift)
+    assert seeds.findings and any(f.fixed_at is not None for f in seeds.findings)
+    for before, after in zip(seeds.findings, rebased.findings, strict=True):
+        assert (after.first_seen, after.last_seen) == (before.first_seen + shift, before.last_seen + shift)
+        assert after.fixed_at == (before.fixed_at + shift if before.fixed_at is not None else None)

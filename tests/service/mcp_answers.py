@@ -99,9 +99,17 @@ async def assert_tools_agree_with_graphql(client: Client, graphql: dict[str, Any
 
 
 async def assert_listed_and_refusing(client: Client) -> None:
-    """The six tools and the two resources are listed; resources answer; bad arguments are named."""
+    """The seven tools and the two resources are listed; resources answer; bad arguments are named."""
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-    assert set(tools) == {"coverage", "blast_radius", "missing_evidence", "evidence_gaps", "crosswalk", "impact"}
+    assert set(tools) == {
+        "coverage",
+        "blast_radius",
+        "missing_evidence",
+        "evidence_gaps",
+        "crosswalk",
+        "impact",
+        "findings",
+    }
     assert tools["impact"].annotations is not None and tools["impact"].annotations.read_only_hint
     assert "framework" in tools["coverage"].input_schema["required"]
     assert [str(r.uri) for r in (await client.list_resources()).resources] == ["attestgraph://frameworks"]

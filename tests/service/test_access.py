@@ -38,6 +38,7 @@ CALLS: dict[str, str] = {
     "Query.asset": '{ asset(id: "m") { id } }',
     "Query.assetsByIdentifier": '{ assetsByIdentifier(identifiers: [{kind: IP, value: "10.0.0.1"}]) { asset { id } } }',
     "Query.changes": '{ changes(asset: "m") { totalCount } }',
+    "Query.findings": '{ findings(asset: "m") { totalCount } }',
     "Query.vendors": "{ vendors { totalCount } }",
     "Query.vendor": '{ vendor(id: "v") { id } }',
     "Query.evidence": '{ evidence(id: "e1") { id } }',

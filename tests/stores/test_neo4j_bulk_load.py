@@ -26,6 +26,7 @@ from graph.bundle import Bundle, parse_bundle
 from graph.errors import ConflictError, InvalidInputError
 from graph.model import Control, Label, Threat
 from graph.seeds import SEEDS_DIR
+from graph.store import FindingFilter
 from graph.stores.neo4j import Neo4jStore
 from graph.stores.neo4j.bulk_import import LocalServer, bulk_load
 from service.cli import app
@@ -48,7 +49,8 @@ STAMPS = {
 AT = REFERENCE - timedelta(days=3)
 
 # Beside the two orgs: strings the CSV files must carry exactly, lists that are empty, a review
-# repeated exactly (appended once) and one overruling it, an asset changed twice.
+# repeated exactly (appended once) and one overruling it, an asset changed twice, findings (open
+# with CVEs and a CVSS score, fixed without either) and their AFFECTS edges.
 AWKWARD: dict[str, Any] = {
     "controls": [
         {
@@ -76,6 +78,33 @@ AWKWARD: dict[str, Any] = {
             "status": "pending",
             "sha256": "a" * 64,
         }
+    ],
+    "findings": [
+        {
+            "id": "fnd-awkward-open",
+            "asset": "asset-awkward",
+            "severity": "critical",
+            "plugin": "156032",
+            "name": 'Apache Log4j < 2.15.0 "Log4Shell", RCE',
+            "port": 8443,
+            "protocol": "tcp",
+            "cves": ["CVE-2021-44228", "CVE-2021-45046"],
+            "cvss3": 10.0,
+            "first_seen": "2026-10-15T00:00:00Z",
+            "last_seen": "2026-11-01T00:00:00.000001Z",
+        },
+        {
+            "id": "fnd-awkward-fixed",
+            "asset": "asset-awkward",
+            "severity": "info",
+            "plugin": "19506",
+            "name": "Nessus Scan Information",
+            "cves": [],
+            "first_seen": "2026-10-15T00:00:00Z",
+            "last_seen": "2026-10-15T00:00:00Z",
+            "status": "fixed",
+            "fixed_at": "2026-11-01T00:00:00Z",
+        },
     ],
     "reviews": [
         {
@@ -175,6 +204,7 @@ def test_both_paths_answer_alike(loaded: tuple[LocalServer, Neo4jServer]) -> Non
                 store.evidence_reviews(["ev-awkward"]),
                 store.get_nodes(Label.CONTROL, ["ctl-awkward", "ctl-lists"]),
                 store.get_nodes(Label.THREAT, ["AML.T9999"]),
+                store.findings(FindingFilter(assets=("asset-awkward",)), 10),
             )
             for store in stores
         ]
@@ -182,7 +212,8 @@ def test_both_paths_answer_alike(loaded: tuple[LocalServer, Neo4jServer]) -> Non
         for store in stores:
             store.close()
     assert answers[0] == answers[1]
-    coverage, missing, radius, reviews, controls, threats = answers[1]
+    coverage, missing, radius, reviews, controls, threats, found = answers[1]
+    assert [f.id for f in found.findings] == ["fnd-awkward-fixed", "fnd-awkward-open"]
     assert coverage.totals.covered > 0 and missing and radius is not None and len(radius.assets) > 1
     assert [r.decision.value for r in reviews["ev-awkward"]] == ["rejected", "accepted"]
     awkward, lists = controls["ctl-awkward"], controls["ctl-lists"]

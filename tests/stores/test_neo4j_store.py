@@ -67,6 +67,7 @@ def test_start_creates_a_unique_id_constraint_and_an_order_index_for_every_label
     for label in Label:
         assert (label.value, ("id",)) in unique
         assert (label.value, ("_order",)) in ranged
+    assert ("Finding", ("asset",)) in ranged  # an asset's findings: an index seek, not a label scan
     assert all(i["state"] == "ONLINE" for i in indexes)
 
 
@@ -107,7 +108,7 @@ def timezone_plus_two() -> Any:
 
 
 def test_node_fields_that_are_edges_are_stored_as_relationships_too(neo4j: Neo4jStore, raw: Driver) -> None:
-    neo4j.write(demo().bundle())
+    neo4j.write(demo().finding("fnd-1", "model-a").bundle())
     rels = cypher(raw, "MATCH (s)-[r]->(t) RETURN type(r) AS type, s.id AS source, t.id AS target")
     got = {(r["type"], r["source"], r["target"]) for r in rels}
     assert {
@@ -115,10 +116,13 @@ def test_node_fields_that_are_edges_are_stored_as_relationships_too(neo4j: Neo4j
         ("PART_OF", "fw:C1.1", "fw"),
         ("CHILD_OF", "fw:C1.1", "fw:C1"),
         ("EVIDENCES", "ev-1", "ctl"),
+        ("AFFECTS", "fnd-1", "model-a"),
     } <= got
     [row] = cypher(raw, "MATCH (c:Criterion {id: 'fw:C1.1'}) RETURN c.framework AS framework, c.parent AS parent")
     assert row == {"framework": "fw", "parent": "fw:C1"}  # the property stays, so nodes round-trip
-    assert set(NODE_EDGE_FIELDS) == {Label.CRITERION, Label.EVIDENCE}
+    [row] = cypher(raw, "MATCH (f:Finding {id: 'fnd-1'}) RETURN f.asset AS asset")
+    assert row == {"asset": "model-a"}  # and the asset index looks it up (schema.PROPERTY_INDEXES)
+    assert set(NODE_EDGE_FIELDS) == {Label.CRITERION, Label.EVIDENCE, Label.FINDING}
 
 
 def test_rewriting_a_node_replaces_its_single_valued_edges(neo4j: Neo4jStore, raw: Driver) -> None:
@@ -323,6 +327,7 @@ def test_every_relationship_type_round_trips_through_export(neo4j: Neo4jStore) -
     bundle = (
         demo()
         .maps("fw:C1.1", "fw:C1", "subset_of", 7)
+        .finding("fnd-1", "model-a")
         .bundle()
         .merged(
             Bundle.model_validate(

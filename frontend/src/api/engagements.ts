@@ -5,7 +5,14 @@
 import { fetchAll, gql, type RequestOptions } from "./client";
 import type * as G from "./generated";
 import { GAP_GROUP, GAP_SUMMARY, OPERATING_EVIDENCE } from "./queries";
-import type { AssetHistory, EngagementDetail, EngagementGaps, EngagementSummary, MissingEvidenceRow } from "./types";
+import type {
+  AssetFindings,
+  AssetHistory,
+  EngagementDetail,
+  EngagementGaps,
+  EngagementSummary,
+  MissingEvidenceRow,
+} from "./types";
 
 export async function listEngagements(options?: RequestOptions): Promise<EngagementSummary[]> {
   const { nodes } = await fetchAll<EngagementSummary>(async (first, after) => {
@@ -142,6 +149,34 @@ export async function fetchAssetChanges(
   const data = await gql<G.AssetChangesQuery>(
     `load the change history of ${asset}`,
     ASSET_CHANGES,
+    { asset, first, after },
+    options,
+  );
+  return data.asset;
+}
+
+const ASSET_FINDINGS = /* GraphQL */ `query AssetFindings($asset: ID!, $first: Int, $after: String) {
+    asset(id: $asset) {
+      id
+      name
+      findings(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id severity plugin name port protocol cves cvss3 firstSeen lastSeen status fixedAt } }
+      }
+    }
+  }`;
+
+/** One page of an asset's scanner findings, in order of id; null when there is no such asset. */
+export async function fetchAssetFindings(
+  asset: string,
+  first: number,
+  after: string | null,
+  options?: RequestOptions,
+): Promise<AssetFindings | null> {
+  const data = await gql<G.AssetFindingsQuery>(
+    `load the findings of ${asset}`,
+    ASSET_FINDINGS,
     { asset, first, after },
     options,
   );

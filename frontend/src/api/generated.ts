@@ -119,6 +119,10 @@ export type ExceptionSeverity =
   | 'MATERIAL_WEAKNESS'
   | 'SIGNIFICANT_DEFICIENCY';
 
+export type FindingStatus =
+  | 'FIXED'
+  | 'OPEN';
+
 export type Frequency =
   | 'ANNUAL'
   | 'CONTINUOUS'
@@ -176,6 +180,13 @@ export type Role =
   | 'EDITOR'
   | 'EVIDENCE_COLLECTOR'
   | 'VIEWER';
+
+export type Severity =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'INFO'
+  | 'LOW'
+  | 'MEDIUM';
 
 export type SampleFieldsFragment = { id: string, control: string, seed: string, size: number, populationSize: number, drawnAt: string, drawnBy: string | null, redrawOf: string | null, reason: string | null, items: Array<{ key: string, intervalStart: string | null, intervalEnd: string | null, collectedAt: string, evidence: { id: string, title: string, uri: string } | null }> };
 
@@ -286,6 +297,15 @@ export type AssetChangesQueryVariables = Exact<{
 
 
 export type AssetChangesQuery = { asset: { id: string, name: string, changedAt: string | null, changes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, at: string, kind: ChangeKind, note: string | null, propagatedFrom: string | null, recordedAt: string | null, recordedBy: string | null } }> } } | null };
+
+export type AssetFindingsQueryVariables = Exact<{
+  asset: string;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type AssetFindingsQuery = { asset: { id: string, name: string, findings: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, severity: Severity, plugin: string, name: string, port: number, protocol: string, cves: Array<string>, cvss3: number | null, firstSeen: string, lastSeen: string, status: FindingStatus, fixedAt: string | null } }> } } | null };
 
 export type ControlPageQueryVariables = Exact<{
   id: string;
@@ -449,7 +469,7 @@ export type BlastQueryVariables = Exact<{
 }>;
 
 
-export type BlastQuery = { blastRadius: { assetId: string, asset: { id: string, name: string, kind: AssetKind } | null, assets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { assetId: string, distance: number, asset: { name: string, kind: AssetKind, dependsOn: Array<{ id: string }>, controls: Array<{ id: string }>, vendors: Array<{ id: string }> } | null } }> }, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus }>, criteria: Array<{ id: string, ref: string, title: string, framework: { id: string, name: string } | null }>, frameworks: Array<{ id: string, name: string }>, vendors: Array<{ id: string, name: string, service: string, riskTier: string }>, evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null, control: { id: string, frequency: Frequency } | null } }> } } };
+export type BlastQuery = { blastRadius: { assetId: string, asset: { id: string, name: string, kind: AssetKind } | null, assets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { assetId: string, distance: number, asset: { name: string, kind: AssetKind, dependsOn: Array<{ id: string }>, controls: Array<{ id: string }>, vendors: Array<{ id: string }> } | null } }> }, controls: Array<{ id: string, title: string, owner: string, status: ControlStatus }>, criteria: Array<{ id: string, ref: string, title: string, framework: { id: string, name: string } | null }>, frameworks: Array<{ id: string, name: string }>, vendors: Array<{ id: string, name: string, service: string, riskTier: string }>, evidence: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, title: string, status: EvidenceStatus, collectedAt: string, validUntil: string | null, control: { id: string, frequency: Frequency } | null } }> }, findingCounts: Array<{ severity: Severity, count: number }> } };
 
 export type MissingQueryVariables = Exact<{
   framework: string | null | undefined;

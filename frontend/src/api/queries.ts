@@ -236,6 +236,7 @@ export async function fetchBlastRadius(
         frameworks { id name }
         vendors { id name service riskTier }
         evidence(first: 300) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title status collectedAt validUntil control { id frequency } } } }
+        findingCounts { severity count }
       }
     }`,
     { asset, maxDepth },

@@ -18,6 +18,7 @@ export type {
   Frequency,
   MappingRelationship,
   ReportKind,
+  Severity,
 } from "./generated";
 
 export type Framework = NodeOf<G.FrameworksQuery["frameworks"]>;
@@ -79,6 +80,10 @@ export type EngagementGaps = NonNullable<G.EngagementGapsQuery["engagement"]>;
 
 export type AssetHistory = NonNullable<G.AssetChangesQuery["asset"]>;
 export type AssetChange = NodeOf<AssetHistory["changes"]>;
+/** The asset page's findings: a page of them, with the asset's name. */
+export type AssetFindings = NonNullable<G.AssetFindingsQuery["asset"]>;
+export type AssetFinding = NodeOf<AssetFindings["findings"]>;
+export type FindingCount = G.BlastQuery["blastRadius"]["findingCounts"][number];
 
 export type {
   AuditExceptionInput as ExceptionInput,

@@ -1,6 +1,6 @@
 /**
  * 3. Asset explorer: search assets, draw one's blast radius in distance rings, list what it touches,
- * and its change history.
+ * its change history and its scanner findings.
  */
 import { plural } from "../shape/words";
 import { fetchBlastRadius, listAssets } from "../api/queries";
@@ -11,6 +11,7 @@ import { kindColour, type BlastGraphHandle } from "../ui/blast-graph";
 import { h, replace } from "../ui/dom";
 import { emptyState } from "../ui/states";
 import { field, pageHeader, select } from "../ui/widgets";
+import { showFindings } from "./asset-findings";
 import { showHistory } from "./asset-history";
 import { showModelCard } from "./asset-model-card";
 import { renderBlast } from "./blast-radius";
@@ -63,6 +64,8 @@ export const assetsPage: Page = {
       h("h2", { id: "model-card-title" }, "Model card"),
       modelCard,
     );
+    const findings = h("div", { class: "asset-findings", "data-testid": "findings" });
+    const findingsCard = h("section", { class: "card", "aria-label": "Findings", hidden: true }, findings);
     const split = h(
       "div",
       { class: "split" },
@@ -87,6 +90,8 @@ export const assetsPage: Page = {
       historyCard,
       modelCardSection,
       split,
+      // Below the radius: what the scanners found on this asset itself.
+      findingsCard,
     );
 
     let all: AssetSummary[] = [];
@@ -177,8 +182,10 @@ export const assetsPage: Page = {
       graph?.destroy();
       graph = null;
       split.classList.toggle("has-selection", !!selected);
+      findingsCard.hidden = true;
       if (!selected) {
         replace(detail, emptyState("Choose an asset to see its blast radius."));
+        replace(findings);
         return;
       }
       const asset = selected;
@@ -190,6 +197,8 @@ export const assetsPage: Page = {
         () => fetchBlastRadius(asset, maxDepth, { signal: ctx.signal }),
         (br) => {
           graph = renderBlast(detail, br, ctx, chooseAsset);
+          // Only now, below the drawn radius: shown earlier, the card would jump down as the radius arrived.
+          showAssetFindings(asset);
         },
       );
     };
@@ -200,6 +209,13 @@ export const assetsPage: Page = {
       else replace(history);
       if (selected) showModelCard(modelCardSection, modelCard, selected, ctx.signal);
       else modelCardSection.hidden = true;
+    };
+
+    // Shown once loaded, and only for an asset with findings: the radius's counts already say "none".
+    const showAssetFindings = (asset: string): void => {
+      showFindings(findings, asset, ctx.signal, (total) => {
+        findingsCard.hidden = total === 0;
+      });
     };
 
     const chooseAsset = (id: string): void => {

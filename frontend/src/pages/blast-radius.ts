@@ -5,6 +5,7 @@ import { groupBy, layerEdges, type LayerNode } from "../shape/blast-view";
 import { compareRefs } from "../shape/coverage";
 import { formatDate } from "../shape/dates";
 import { evidenceValidity, evidenceWindow } from "../shape/evidence";
+import { openFindingsText, severityTone } from "../shape/findings";
 import { blastEdges } from "../shape/rings";
 import { plural } from "../shape/words";
 import { blastGraph, type BlastGraphHandle } from "../ui/blast-graph";
@@ -32,7 +33,7 @@ export function renderBlast(
     affected.map((a) => ({ assetId: a.assetId, dependsOn: (a.asset?.dependsOn ?? []).map((d) => d.id) })),
   );
   // The optional layers: the radius's controls and vendors, linked to the drawn assets they touch.
-  // (The API has no findings yet: no layer for them.)
+  // (Findings are counted below the summary, not drawn: a layer of them would swamp the drawing.)
   const links = layerEdges(
     affected.map((a) => ({
       assetId: a.assetId,
@@ -97,6 +98,7 @@ export function renderBlast(
       ". ",
       h("a", { href: buildHash("impact", null, { asset: br.assetId }) }, "What if it changed?"),
     ),
+    findingCounts(br),
     h("div", { class: "graph-split" }, graph.element, list.element),
     h(
       "div",
@@ -195,6 +197,33 @@ export function renderBlast(
   ]);
   slot.dataset.loaded = "true";
   return graph;
+}
+
+/** The open scanner findings on the radius's assets, by severity: what a critical CVE here reaches. */
+function findingCounts(br: BlastRadius): HTMLElement {
+  const open = br.findingCounts.filter((c) => c.count > 0);
+  return h(
+    "p",
+    {
+      class: "finding-counts",
+      "data-testid": "blast-findings",
+      "data-open": open.reduce((sum, c) => sum + c.count, 0),
+    },
+    h("span", { class: "muted" }, "Findings on these assets: "),
+    open.length === 0
+      ? h("span", { class: "muted" }, openFindingsText(br.findingCounts))
+      : [
+          ...open.map((c) =>
+            h(
+              "span",
+              { "data-severity": c.severity },
+              tag(`${c.count} ${c.severity.toLowerCase()}`, severityTone(c.severity)),
+              " ",
+            ),
+          ),
+          h("span", { class: "muted" }, "open"),
+        ],
+  );
 }
 
 /** A group folded under its summary (closed by default: the page stays short). */

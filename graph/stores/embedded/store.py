@@ -35,15 +35,17 @@ from graph.model import (
     Mapping,
     NodeModel,
     Rel,
+    Severity,
     now_utc,
 )
 from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, Radius, StaleEvidence
 from graph.rules.evaluation import from_micros, to_micros
-from graph.store import Assumption, WriteSummary
-from graph.stores.common import refuse_if_in_boundary
+from graph.store import Assumption, FindingFilter, FindingPage, WriteSummary
+from graph.stores.common import refuse_if_affected, refuse_if_in_boundary
 from graph.stores.embedded.access import EmbeddedAccessStore
 from graph.stores.embedded.adjacency import Adjacency, edge_rows
 from graph.stores.embedded.caches import Caches
+from graph.stores.embedded.findings import findings_page, open_counts
 from graph.stores.embedded.queries import QueryNeeds
 from graph.stores.embedded.record import SqliteRecord, delete_asset_rows, write_rows
 
@@ -176,6 +178,7 @@ class EmbeddedStore:
                     f"asset: '{asset_id}' is the scope of evidence {', '.join(covering[:5])}"
                     f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
                 )
+            refuse_if_affected(asset_id, list(graph.into(asset_id, Rel.AFFECTS)))
             refuse_if_in_boundary(
                 asset_id, [e.id for e in graph.nodes[Label.ENGAGEMENT].values() if asset_id in e.assets]
             )
@@ -227,6 +230,20 @@ class EmbeddedStore:
         with self._lock:
             found = self._graph.latest_changes(asset_ids, to_micros(at))
         return {asset_id: from_micros(moment) for asset_id, moment in found.items()}
+
+    def findings(self, where: FindingFilter, first: int, after: str | None = None) -> FindingPage:
+        with self._lock:
+            return findings_page(self._graph, where.assets, where, first, after)
+
+    def findings_by_asset(
+        self, asset_ids: Collection[str], where: FindingFilter, first: int, after: str | None = None
+    ) -> dict[str, FindingPage]:
+        with self._lock:
+            return {a: findings_page(self._graph, [a], where, first, after) for a in asset_ids}
+
+    def open_finding_counts(self, asset_ids: Collection[str]) -> dict[Severity, int]:
+        with self._lock:
+            return open_counts(self._graph, asset_ids)
 
     # -- query needs (queries.py) -------------------------------------------------------------
     def framework_criteria(self, framework_id: str) -> list[Criterion]:

@@ -15,6 +15,10 @@ _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # The secondary label an asset carries for its kind (`:Asset:Model`), so Cypher users can match on it.
 KIND_LABELS: dict[AssetKind, str] = {kind: kind.value.capitalize() for kind in AssetKind}
 
+# Properties looked up by value beside the id, each with a range index of its own: a finding's
+# asset (an asset's findings without following AFFECTS from every finding).
+PROPERTY_INDEXES: dict[Label, tuple[str, ...]] = {Label.FINDING: ("asset",)}
+
 # Internal property holding a string that orders like `natural_key(id)` (Cypher has no natural sort).
 ORDER = "_order"
 
@@ -27,7 +31,7 @@ if set(KIND_LABELS.values()) & {label.value for label in Label}:  # pragma: no c
 
 def schema_statements() -> list[tuple[str, str]]:
     """(name, idempotent DDL): a uniqueness constraint on `id` (which is also the index every
-    lookup by id uses) and a range index on the order key, per label."""
+    lookup by id uses) and a range index on the order key, per label; and `PROPERTY_INDEXES`."""
     statements = []
     for label in Label:
         unique, order = f"attestgraph_{label.value.lower()}_id", f"attestgraph_{label.value.lower()}_order"
@@ -35,6 +39,9 @@ def schema_statements() -> list[tuple[str, str]]:
             (unique, f"CREATE CONSTRAINT {unique} IF NOT EXISTS FOR (n:{label.value}) REQUIRE n.id IS UNIQUE")
         )
         statements.append((order, f"CREATE INDEX {order} IF NOT EXISTS FOR (n:{label.value}) ON (n.{ORDER})"))
+        for name in PROPERTY_INDEXES.get(label, ()):
+            index = f"attestgraph_{label.value.lower()}_{name}"
+            statements.append((index, f"CREATE INDEX {index} IF NOT EXISTS FOR (n:{label.value}) ON (n.{name})"))
     return statements
 
 

@@ -45,6 +45,7 @@ from graph.stores.neo4j.access import Neo4jAccessStore
 from graph.stores.neo4j.carve_outs import CarvedOut, carved_out_records, state_rows
 from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.export import export_bundle
+from graph.stores.neo4j.findings import FindingReads
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.values import mappings_of, node_model, to_db, unique_ids, where_values
 
@@ -53,7 +54,7 @@ T = TypeVar("T")
 _FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 
 
-class Neo4jStore:
+class Neo4jStore(FindingReads):
     """A `GraphStore` on a Neo4j 5 server (5.23 or newer: scoped `CALL (x) {}` subqueries)."""
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None, **driver_config: Any) -> None:

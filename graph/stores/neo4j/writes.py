@@ -30,7 +30,7 @@ from graph.model import (
     mapping_edge,
     order_key,
 )
-from graph.stores.common import refuse_if_in_boundary
+from graph.stores.common import refuse_if_affected, refuse_if_in_boundary
 from graph.stores.neo4j import identifiers
 from graph.stores.neo4j.changes import DELETE_WITH as DELETE_CHANGES_WITH
 from graph.stores.neo4j.reads import seek
@@ -150,8 +150,10 @@ DELETE_ASSET = f"""
 OPTIONAL MATCH (a:{Label.ASSET} {{id: $id}}) {seek("a", Label.ASSET)}
 OPTIONAL MATCH (e:{Label.EVIDENCE})-[:{Rel.COVERS}]->(a)
 WITH a, collect(e.id) AS covering
+OPTIONAL MATCH (f:{Label.FINDING})-[:{Rel.AFFECTS}]->(a)
+WITH a, covering, collect(f.id) AS affected
 OPTIONAL MATCH (g:{Label.ENGAGEMENT}) WHERE $id IN g.assets
-RETURN a IS NOT NULL AS found, covering, collect(g.id) AS engagements
+RETURN a IS NOT NULL AS found, covering, affected, collect(g.id) AS engagements
 """
 DETACH_DELETE_ASSET = f"MATCH (a:{Label.ASSET} {{id: $id}}) {seek('a', Label.ASSET)} DETACH DELETE a"
 
@@ -308,6 +310,7 @@ def run_delete_asset(tx: ManagedTransaction, asset_id: str) -> None:
             f"asset: '{asset_id}' is the scope of evidence {', '.join(covering[:5])}"
             f"{' and more' if len(covering) > 5 else ''}; evidence is kept, so the asset is too"
         )
+    refuse_if_affected(asset_id, record["affected"])
     refuse_if_in_boundary(asset_id, record["engagements"])
     tx.run(identifiers.DELETE_OF_ASSET, id=asset_id).consume()
     tx.run(DETACH_DELETE_ASSET, id=asset_id).consume()
