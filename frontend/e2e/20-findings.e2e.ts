@@ -15,13 +15,13 @@ interface Finding {
 
 const page = (name: string) => DASHBOARD_PAGES.find((p) => p.name === name)!;
 
-/** The demo's scanner findings (on the vector database, inside the GPU cluster's blast radius). */
+/** The demo's scanner findings (imported from the demo scans of the GPU hosts). */
 describe("findings", () => {
   const s = useSession();
 
   it("the asset page lists the asset's findings as the API gives them", async () => {
     const data = await api<{ asset: { findings: { totalCount: number; edges: { node: Finding }[] } } }>(
-      `{ asset(id: "inf-vector-db") { findings(first: 100) { totalCount
+      `{ asset(id: "inf-training-cluster") { findings(first: 100) { totalCount
           edges { node { id severity plugin name cves firstSeen lastSeen status } } } } }`,
     );
     const expected = data.asset.findings.edges.map((e) => e.node);

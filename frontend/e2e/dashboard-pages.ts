@@ -26,7 +26,7 @@ export const DASHBOARD_PAGES: readonly DashboardPage[] = [
   },
   {
     name: "asset findings",
-    hash: "#/assets?asset=inf-vector-db",
+    hash: "#/assets?asset=inf-training-cluster",
     ready: '[data-testid="findings"][data-loaded]',
   },
   { name: "missing", hash: "#/missing", ready: '[data-testid="worklist"][data-loaded]' },
