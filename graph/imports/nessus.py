@@ -15,7 +15,6 @@ with an error naming what was refused.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from defusedxml.ElementTree import fromstring
 
 from graph.errors import FieldProblem, InvalidInputError
 from graph.model import Severity
+from graph.model.identifiers import is_ip_address
 
 ROOT = "NessusClientData_v2"
 SEVERITIES = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
@@ -64,14 +64,14 @@ class NessusHost:
         """The host's DNS name: its FQDN, else the ReportHost name when that is not an IP."""
         if self.fqdn:
             return self.fqdn
-        return None if _is_ip(self.name) else self.name
+        return None if is_ip_address(self.name) else self.name
 
     @property
     def address(self) -> str | None:
         """The host's IP: `host-ip`, else the ReportHost name when that is one."""
         if self.ip:
             return self.ip
-        return self.name if _is_ip(self.name) else None
+        return self.name if is_ip_address(self.name) else None
 
 
 @dataclass(frozen=True)
@@ -234,11 +234,3 @@ def _int(text: str | None, low: int, high: int, where: str, problems: list[Field
         problems.append(FieldProblem(where, f"'{(text or '')[:20]}' is not a whole number from {low} to {high}"))
         return None
     return value
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

@@ -88,7 +88,7 @@ def _hostname(value: str) -> str:
     host = value.strip().rstrip(".").lower()
     if not host:
         raise ValueError("a host name is not empty")
-    if _is_ip(host):
+    if is_ip_address(host):
         raise ValueError(f"{host!r} is an IP address: use kind 'ip'")
     try:
         host = host.encode("idna").decode("ascii")
@@ -99,7 +99,8 @@ def _hostname(value: str) -> str:
     return host
 
 
-def _is_ip(text: str) -> bool:
+def is_ip_address(text: str) -> bool:
+    """Whether `text` is an IPv4 or IPv6 address (as `ipaddress` reads one)."""
     try:
         ipaddress.ip_address(text)
     except ValueError:
