@@ -150,6 +150,40 @@ class GraphBuilder:
         self._add("relies_on", {"source": control, "target": vendor})
         return self
 
+    def policy(self, control: str, **days: int) -> GraphBuilder:
+        """The control's finding policy: most days open per severity (`critical=15, high=30`)."""
+        [row] = [c for c in self.data["controls"] if c["id"] == control]
+        row["finding_policy"] = days
+        return self
+
+    def finding(
+        self,
+        fid: str,
+        asset: str,
+        first_seen: datetime,
+        *,
+        severity: str = "high",
+        fixed_at: datetime | None = None,
+        last_seen: datetime | None = None,
+    ) -> GraphBuilder:
+        """A scanner finding on `asset` (fixed at `fixed_at`, if given; last seen just before it)."""
+        seen = last_seen or (first_seen if fixed_at is None else max(first_seen, fixed_at - EPS))
+        self._add(
+            "findings",
+            {
+                "id": fid,
+                "asset": asset,
+                "severity": severity,
+                "plugin": "10001",
+                "name": f"Finding {fid}",
+                "first_seen": first_seen,
+                "last_seen": seen,
+                "status": "open" if fixed_at is None else "fixed",
+                "fixed_at": fixed_at,
+            },
+        )
+        return self
+
     def engagement(self, gid: str, fw: str = "fw", **fields: Any) -> GraphBuilder:
         """An engagement (DESIGN.md "Engagement"); `fields`: kind, as_of, period_*, categories, assets."""
         self._add("engagements", {"id": gid, "name": gid, "framework": fw, "kind": "type1", **fields})
