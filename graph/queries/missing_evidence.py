@@ -90,8 +90,8 @@ def missing_evidence_report(
                 reason=s.state,
                 since=s.since,
                 vendor_id=s.vendor_id,
-                finding=s.finding,
-                finding_age_days=None if s.finding is None or s.since is None else age_days(s.since, at),
+                finding_id=s.finding_id,
+                finding_age_days=None if s.finding_id is None or s.since is None else age_days(s.since, at),
             )
             for s in states
         ],

@@ -97,7 +97,7 @@ class ControlStates:
                     asset_id=asset_id,
                     state=state,
                     since=from_micros(since) if since is not None else None,
-                    finding=finding,
+                    finding_id=finding,
                 )
                 for asset_id, state, since, finding in self._rows
             ]

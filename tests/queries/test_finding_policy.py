@@ -46,7 +46,7 @@ def scanned(*, fixed_at: datetime | None = None) -> GraphBuilder:
 
 def finding_rows(store: GraphStore, at: datetime) -> list[tuple[str, str | None, str, str | None, int | None]]:
     return [
-        (r.control_id, r.asset_id, r.reason.value, r.finding, r.finding_age_days)
+        (r.control_id, r.asset_id, r.reason.value, r.finding_id, r.finding_age_days)
         for r in missing_evidence(store, at).rows
     ]
 
@@ -62,7 +62,7 @@ def test_an_overdue_finding_makes_the_criterion_partial_and_a_fix_restores_cover
     assert c1(store, day(0)) == "PARTIAL"
     [row] = missing_evidence(store, day(0)).rows
     assert row == MissingEvidenceRow(
-        control_id="vm", asset_id="a1", reason="OPEN_FINDINGS", since=FIRST_SEEN, finding="f1", finding_age_days=40
+        control_id="vm", asset_id="a1", reason="OPEN_FINDINGS", since=FIRST_SEEN, finding_id="f1", finding_age_days=40
     )
     # A later scan no longer reports it: the same finding, fixed at day 2.
     store.write(scanned(fixed_at=day(2)).bundle().model_copy(update={"controls": [], "evidence": []}))
@@ -144,7 +144,7 @@ def test_gaps_ignore_findings_and_impact_and_engagements_see_them(store: GraphSt
     assert scoped.missing_evidence.rows == []
     store.write(GraphBuilder().finding("f2", "a2", day(-60)).bundle())
     [row] = engagement_report(store, get_engagement(store, "audit")).missing_evidence.rows
-    assert (row.asset_id, row.reason.value, row.finding, row.finding_age_days) == ("a2", "OPEN_FINDINGS", "f2", 60)
+    assert (row.asset_id, row.reason.value, row.finding_id, row.finding_age_days) == ("a2", "OPEN_FINDINGS", "f2", 60)
 
 
 # -- the pure rule --------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ export type ControlInput = {
   domain: string;
   /** What an auditor expects to see: kinds and examples. */
   expectedEvidence: Array<string>;
+  /** Most days a scanner finding of each severity may stay open on an asset the control applies to (e.g. critical 15, high 30); while one is overdue the control is not effective for that asset. None: findings do not affect it. */
+  findingPolicy: unknown;
   /** How often it operates. */
   frequency: Frequency;
   /** Stable key of the node, unique within its label. */
@@ -101,6 +103,7 @@ export type EvidenceState =
   | 'EXPIRED'
   | 'NEVER_COLLECTED'
   | 'OK'
+  | 'OPEN_FINDINGS'
   | 'PENDING_REVIEW'
   | 'REJECTED'
   | 'STALE'
@@ -257,7 +260,7 @@ export type EngagementMissingQueryVariables = Exact<{
 }>;
 
 
-export type EngagementMissingQuery = { engagement: { missingEvidence: { rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } } | null };
+export type EngagementMissingQuery = { engagement: { missingEvidence: { rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, findingId: string | null, findingAgeDays: number | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } } | null };
 
 export type EngagementGapsQueryVariables = Exact<{
   id: string;
@@ -451,7 +454,7 @@ export type MissingQueryVariables = Exact<{
 }>;
 
 
-export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }>, rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } };
+export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }>, rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, findingId: string | null, findingAgeDays: number | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } };
 
 export type OperatingEvidenceFragment = { evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } };
 

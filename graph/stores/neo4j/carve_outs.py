@@ -25,7 +25,7 @@ def state_rows(control: str, rows: Iterable[list[Any]], *, by_vendor: bool = Fal
             state=EvidenceState(state),
             since=None if since is None else from_micros(since),
             vendor_id=key if by_vendor else None,
-            finding=finding[0] if finding else None,
+            finding_id=finding[0] if finding else None,
         )
         for key, state, since, *finding in rows
     ]
