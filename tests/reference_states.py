@@ -18,9 +18,10 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from graph.bundle import Bundle
-from graph.model import Control, Evidence, natural_key
+from graph.model import Evidence
 from tests.reference_changes import reference_changed_at
 from tests.reference_coverage import reference_carve_outs
+from tests.reference_findings import reference_oldest_overdue
 
 # (control, asset or None, reason, since, vendor or None, finding or None): one missing-evidence row.
 Row = tuple[str, str | None, str, datetime | None, str | None, str | None]
@@ -53,7 +54,7 @@ def reference_rows(bundle: Bundle, at: datetime) -> set[Row]:
         # One row per asset it applies to; one for the control when it applies to none.
         pairs: list[str | None] = [*applies.get(control.id, [])] or [None]
         for asset in pairs:
-            overdue = _oldest_overdue(bundle, control, asset, at)
+            overdue = reference_oldest_overdue(bundle, control, asset, at)
             if overdue is not None:  # checked before STALE: first in the order
                 rows.add((control.id, asset, "OPEN_FINDINGS", overdue[1], None, overdue[0]))
                 continue
@@ -62,27 +63,6 @@ def reference_rows(bundle: Bundle, at: datetime) -> set[Row]:
             if found is not None:
                 rows.add((control.id, asset, found[0], found[1], None, None))
     return rows
-
-
-def _oldest_overdue(bundle: Bundle, control: Control, asset: str | None, at: datetime) -> tuple[str, datetime] | None:
-    """ "Findings": (id, first_seen) of the oldest finding on `asset` open at T (first_seen <= T,
-    not fixed by T) for longer than its severity's limit in the control's policy; None if none."""
-    policy = control.finding_policy
-    if not policy or asset is None:
-        return None
-    overdue = [
-        f
-        for f in bundle.findings
-        if f.asset == asset
-        and f.first_seen <= at
-        and (f.fixed_at is None or f.fixed_at > at)
-        and f.severity in policy
-        and at - f.first_seen > timedelta(days=policy[f.severity])
-    ]
-    if not overdue:
-        return None
-    oldest = min(overdue, key=lambda f: (f.first_seen, natural_key(f.id)))
-    return oldest.id, oldest.first_seen
 
 
 def _reason(
