@@ -30,6 +30,12 @@ def estate() -> GraphBuilder:
     b.evidence("k-wide", day(-20), eid="e-wide")
     b.evidence("k-wide", day(-2), status="pending", eid="e-pending")
     b.evidence("k-daily", day(0.2), eid="e-daily")
+    # Findings (DESIGN.md "Findings"): f-a2 turns overdue for k-scoped just after day 0.5; its
+    # policy has no limit for low, so f-low holds nothing back until it gets one. (None on a3:
+    # the estate's a3 is deleted by one of the writes.)
+    b.policy("k-scoped", high=30, critical=1)
+    b.finding("f-a2", "a2", day(-29.5))
+    b.finding("f-low", "a1", day(-100), severity="low")
     return b
 
 
@@ -115,5 +121,18 @@ CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     ),
     "review: a pending item is accepted": lambda s: s.write(
         Bundle.model_validate({"reviews": [review("e-pending", "accepted", day(0.5))]})
+    ),
+    # Scan results and finding policies.
+    "a finding is first seen": lambda s: s.write(
+        GraphBuilder().finding("f-new", "a1", day(-2), severity="critical").bundle()
+    ),
+    "a finding is fixed by a later scan": lambda s: s.write(
+        GraphBuilder().finding("f-a2", "a2", day(-29.5), fixed_at=day(0.7)).bundle()
+    ),
+    "a finding moves to another asset (AFFECTS replaced)": lambda s: s.write(
+        GraphBuilder().finding("f-a2", "a1", day(-29.5)).bundle()
+    ),
+    "a finding policy gains a limit": lambda s: s.write(
+        GraphBuilder().control("k-scoped", frequency="monthly").policy("k-scoped", high=30, critical=1, low=0).bundle()
     ),
 }
