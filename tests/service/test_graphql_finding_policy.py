@@ -1,6 +1,6 @@
-"""A control's finding policy and OPEN_FINDINGS rows through GraphQL, on both stores: the policy
-written by `upsertControls` and read back, a bad policy refused naming the field, and the
-missing-evidence row naming the overdue finding and its age (DESIGN.md "Findings")."""
+"""A control's finding policy and OPEN_FINDINGS rows through GraphQL and the MCP tool, on both
+stores: the policy written by `upsertControls` and read back, a bad policy refused naming the
+field, and the missing-evidence row naming the overdue finding and its age (DESIGN.md "Findings")."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from graph.store import GraphStore
 from service.auth.roles import Principal
 from service.graphql.context import Context
 from service.graphql.schema import build_schema
+from service.mcp import tools
 from tests.graphs import GraphBuilder, day
 
 ADMIN = Principal(actor="test", roles=frozenset({Role.ADMIN}), rate_key="test")
@@ -48,6 +49,8 @@ def test_a_policy_written_through_graphql_holds_back_the_control_and_names_the_f
         "findingId": "fnd-1",
         "findingAgeDays": 20,
     }
+    [row] = tools.missing_evidence(store, as_of=day(0))["missing"]["rows"]
+    assert (row["reason"], row["finding"], row["finding_age_days"]) == ("OPEN_FINDINGS", "fnd-1", 20)
 
 
 def test_a_bad_policy_is_refused_naming_the_field_and_nothing_is_written(store: GraphStore) -> None:
