@@ -150,23 +150,45 @@ class GraphBuilder:
         self._add("relies_on", {"source": control, "target": vendor})
         return self
 
+    def policy(self, control: str, **days: int) -> GraphBuilder:
+        """The control's finding policy: most days open per severity (`critical=15, high=30`)."""
+        [row] = [c for c in self.data["controls"] if c["id"] == control]
+        row["finding_policy"] = days
+        return self
+
     def engagement(self, gid: str, fw: str = "fw", **fields: Any) -> GraphBuilder:
         """An engagement (DESIGN.md "Engagement"); `fields`: kind, as_of, period_*, categories, assets."""
         self._add("engagements", {"id": gid, "name": gid, "framework": fw, "kind": "type1", **fields})
         return self
 
-    def finding(self, fid: str, asset: str, severity: str = "high", **fields: Any) -> GraphBuilder:
-        """A scanner finding on `asset`, open since day(-20), last seen day(-1); `fields` override."""
+    def finding(
+        self,
+        fid: str,
+        asset: str,
+        first_seen: datetime | None = None,
+        *,
+        severity: str = "high",
+        fixed_at: datetime | None = None,
+        last_seen: datetime | None = None,
+        **fields: Any,
+    ) -> GraphBuilder:
+        """A scanner finding on `asset`, open since `first_seen` (default day(-20), then last seen
+        day(-1)), fixed at `fixed_at` if given (last seen just before it); `fields` override."""
+        first = first_seen or day(-20)
+        if last_seen is None:
+            last_seen = max(first, fixed_at - EPS) if fixed_at is not None else first if first_seen else day(-1)
         self._add(
             "findings",
             {
                 "id": fid,
                 "asset": asset,
                 "severity": severity,
-                "plugin": "156032",
+                "plugin": "10001",
                 "name": fid,
-                "first_seen": day(-20),
-                "last_seen": day(-1),
+                "first_seen": first,
+                "last_seen": last_seen,
+                "status": "open" if fixed_at is None else "fixed",
+                "fixed_at": fixed_at,
                 **fields,
             },
         )
@@ -243,9 +265,16 @@ def sample_graph() -> GraphBuilder:
     b.data["frameworks"][0].update(version="2017", publisher="AICPA")
     b.data["vendors"][0].update(service="GPU hosting", risk_tier="high", report_valid_until=day(90))
     b.finding(
-        "fnd-endpoint-log4j", "endpoint", "critical", port=8443, protocol="tcp", cves=["CVE-2021-44228"], cvss3=10.0
+        "fnd-endpoint-log4j",
+        "endpoint",
+        severity="critical",
+        port=8443,
+        protocol="tcp",
+        cves=["CVE-2021-44228"],
+        cvss3=10.0,
+        plugin="156032",
     )
-    b.finding("fnd-endpoint-tls", "endpoint", "medium", last_seen=day(-8), status="fixed", fixed_at=day(-4))
+    b.finding("fnd-endpoint-tls", "endpoint", severity="medium", last_seen=day(-8), fixed_at=day(-4), plugin="156032")
     return b
 
 

@@ -30,6 +30,13 @@ def estate() -> GraphBuilder:
     b.evidence("k-wide", day(-20), eid="e-wide")
     b.evidence("k-wide", day(-2), status="pending", eid="e-pending")
     b.evidence("k-daily", day(0.2), eid="e-daily")
+    # Findings (DESIGN.md "Findings"): f-a2 is overdue for k-scoped from just after day 0.2; its
+    # policy has no limit for low, so f-low holds nothing back until it gets one. The windows are
+    # short, so the later writes of `test_the_changes_matter` are still seen. (None on a3: one
+    # write deletes it.)
+    b.policy("k-scoped", high=30, critical=1)
+    b.finding("f-a2", "a2", day(-29.8))
+    b.finding("f-low", "a2", day(-100), severity="low", fixed_at=day(-30))
     return b
 
 
@@ -115,5 +122,15 @@ CHANGES: dict[str, Callable[[GraphStore], Any]] = {
     ),
     "review: a pending item is accepted": lambda s: s.write(
         Bundle.model_validate({"reviews": [review("e-pending", "accepted", day(0.5))]})
+    ),
+    # Scan results and finding policies.
+    "a finding is first seen": lambda s: s.write(
+        GraphBuilder().finding("f-new", "a1", day(-3), severity="critical", fixed_at=day(-0.5)).bundle()
+    ),
+    "a finding is fixed by a later scan": lambda s: s.write(
+        GraphBuilder().finding("f-a2", "a2", day(-29.8), fixed_at=day(0.7)).bundle()
+    ),
+    "a finding policy gains a limit": lambda s: s.write(
+        GraphBuilder().control("k-scoped", frequency="monthly").policy("k-scoped", high=30, critical=1, low=0).bundle()
     ),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from graph.bundle import Bundle
+from tests.reference_findings import reference_oldest_overdue
 
 
 def reference_changed_at(bundle: Bundle, at: datetime) -> dict[str, datetime]:
@@ -23,7 +24,8 @@ _DAYS = {"continuous": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 9
 
 def reference_stale_pairs(bundle: Bundle, at: datetime) -> set[tuple[str, str, datetime]]:
     """(control, asset, since) of every pair of an implemented control that is STALE at T: valid
-    in-scope evidence exists, and every such item was collected before changed_at(asset, T)."""
+    in-scope evidence exists, and every such item was collected before changed_at(asset, T), and
+    no overdue finding holds the control back for the asset (that reason comes first)."""
     changed = reference_changed_at(bundle, at)
     superseded = {e.supersedes for e in bundle.evidence if e.supersedes is not None}
     scope: dict[str, set[str]] = {}
@@ -44,6 +46,8 @@ def reference_stale_pairs(bundle: Bundle, at: datetime) -> set[tuple[str, str, d
                 and e.collected_at <= at < (e.valid_until or e.collected_at + span)
             ]
             when = changed.get(asset)
+            if reference_oldest_overdue(bundle, control, asset, at) is not None:
+                continue  # OPEN_FINDINGS is checked before STALE
             if valid and when is not None and all(e.collected_at < when <= at for e in valid):
                 found.add((control.id, asset, when))
     return found

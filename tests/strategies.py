@@ -26,6 +26,7 @@ from graph.model import (
     Frequency,
     MappingRelationship,
     ReportKind,
+    Severity,
 )
 from graph.queries.results import ChangeRequest
 
@@ -146,6 +147,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
         data["controls"].append(
             {
                 "id": cid,
+                "finding_policy": draw(finding_policies()),
                 "title": f"Control {cid}",
                 "status": draw(
                     st.sampled_from(list(ControlStatus)) | st.just(ControlStatus.IMPLEMENTED)
@@ -211,6 +213,7 @@ def graph_cases(draw: st.DrawFn) -> GraphCase:
                 data["covers"].append({"source": eid, "target": asset})
 
     _histories(draw, data)
+    _findings(draw, data, assets)
     # Crosswalk: any criterion pair, both directions allowed, all four relationships.
     for source, target in _pairs(draw, criteria, criteria, max_size=10):
         data["mappings"].append(
@@ -369,3 +372,52 @@ def _engagements(
             end = draw(instants())  # often past `now` (T + 2 days): then the answer is as of now
             row.update(kind="type2", period_start=start, period_end=end if end > start else start + timedelta(days=1))
         data["engagements"].append(row)
+
+
+# -- findings (DESIGN.md "Findings") ----------------------------------------------------------------
+
+# Policy limits in days: the window edges `instants()` lands on (T - limit is a drawn instant), and 0.
+POLICY_DAYS = [0, 1, 7, 31, 92]
+
+
+def finding_policies() -> st.SearchStrategy[dict[str, int] | None]:
+    """None (findings change nothing) half the time; else limits for some severities."""
+    some = st.dictionaries(st.sampled_from([s.value for s in Severity]), st.sampled_from(POLICY_DAYS), max_size=3)
+    return st.none() | some
+
+
+def finding_row(fid: str, asset: str, first_seen: datetime, severity: str, fixed_at: datetime | None) -> dict[str, Any]:
+    """A finding as a scan records it: seen last at first_seen, or just before the fix."""
+    last_seen = first_seen if fixed_at is None else max(first_seen, fixed_at - US)
+    return {
+        "id": fid,
+        "asset": asset,
+        "severity": severity,
+        "plugin": "19506",
+        "name": f"Finding {fid}",
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "status": "open" if fixed_at is None else "fixed",
+        "fixed_at": fixed_at,
+    }
+
+
+def fix_instant(draw: st.DrawFn, first_seen: datetime) -> datetime:
+    """A later scan's instant: a drawn one after first_seen, else first_seen plus a few days."""
+    fixed = draw(instants())
+    return fixed if fixed > first_seen else first_seen + timedelta(days=draw(st.sampled_from([1, 7, 31, 40])))
+
+
+def _findings(draw: st.DrawFn, data: dict[str, list[dict[str, Any]]], assets: list[str]) -> None:
+    """Up to six findings of any severity, open or fixed, first seen at drawn instants (so
+    `first_seen + limit` lands on T and a microsecond either side) or at another's first_seen
+    (the oldest then ties: natural order of id decides)."""
+    seen: list[datetime] = []
+    for i in range(1, draw(st.integers(0, 6)) + 1):
+        first_seen = draw(st.sampled_from(seen)) if seen and draw(st.integers(0, 3)) == 0 else draw(recorded_instants())
+        seen.append(first_seen)
+        fixed_at = fix_instant(draw, first_seen) if draw(st.booleans()) else None
+        severity = draw(st.sampled_from([s.value for s in Severity]))
+        data["findings"].append(
+            finding_row(f"fnd-{i * 5}", draw(st.sampled_from(assets)), first_seen, severity, fixed_at)
+        )

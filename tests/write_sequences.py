@@ -2,10 +2,12 @@
 made as the GraphQL mutations make them, with questions between them.
 
 The graph is small (1–2 frameworks, up to 5 assets and controls of several frequencies, a few
-vendors for carve-outs, up to 5 evidence items) so that a sequence of 5–25 steps moves a good
+vendors for carve-outs, up to 5 evidence items, up to 3 findings and finding policies on some
+controls) so that a sequence of 5–25 steps moves a good
 share of it. Writes go through the store's public write API exactly as the mutations call it
 (service/graphql/mutation.py): `write(bundle, immutable_evidence=True)` with the one record a
-mutation writes, `record_change` for `recordChange`, `delete_asset` for `deleteAsset`. Some
+mutation writes, `record_change` for `recordChange`, `delete_asset` for `deleteAsset`, and findings as an import
+writes them (a new finding, or a later scan fixing one). Some
 are refused on purpose (a correction of an item already corrected or of another control, scope
 outside the control's, a carve-out without a vendor, a deleted asset): the test checks that a
 refusal leaves the graph as it was. Instants cluster where the rules turn: on instants already in
@@ -22,12 +24,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 from graph.bundle import Bundle
-from graph.model import ControlStatus, EvidenceStatus, Frequency, Label, ReviewDecision, now_utc
+from graph.model import ControlStatus, EvidenceStatus, Frequency, Label, ReviewDecision, Severity, now_utc
 from graph.queries import coverage, evidence_gaps, impact, missing_evidence, record_change
 from graph.queries.results import ChangeRequest
 from graph.store import GraphStore
 from tests.graphs import GraphBuilder
-from tests.strategies import US, T, instants, observation_period
+from tests.strategies import US, T, finding_policies, finding_row, fix_instant, instants, observation_period
 
 COLLECTOR, REVIEWER = "collector@example.com", "reviewer@example.com"
 _LATEST = T + timedelta(days=92)  # what is recorded never lies in the future (tests/strategies.py)
@@ -166,7 +168,47 @@ class DeleteAsset:
         store.delete_asset(self.asset)
 
 
-Write = RecordEvidence | Review | RecordChange | VendorReport | ApplyControl | EditControl | UpsertAsset | DeleteAsset
+@dataclass(frozen=True)
+class ScanFinding:
+    """A scan's result, as an import writes it: a finding first seen on an asset (new), or the
+    same finding no longer reported (`fixed_at`: the later scan)."""
+
+    id: str
+    asset: str
+    first_seen: datetime
+    severity: str
+    fixed_at: datetime | None = None
+
+    def apply(self, store: GraphStore) -> None:
+        row = finding_row(self.id, self.asset, self.first_seen, self.severity, self.fixed_at)
+        store.write(Bundle.model_validate({"findings": [row]}), immutable_evidence=True)
+
+
+@dataclass(frozen=True)
+class EditPolicy:
+    """`upsertControls` giving a control a finding policy (None: none), its other fields kept."""
+
+    control: str
+    policy: dict[str, int] | None
+
+    def apply(self, store: GraphStore) -> None:
+        found = store.get_nodes(Label.CONTROL, [self.control])[self.control]
+        control = found.model_dump() | {"finding_policy": self.policy}
+        store.write(Bundle.model_validate({"controls": [control]}), immutable_evidence=True)
+
+
+Write = (
+    RecordEvidence
+    | Review
+    | RecordChange
+    | VendorReport
+    | ApplyControl
+    | EditControl
+    | UpsertAsset
+    | DeleteAsset
+    | ScanFinding
+    | EditPolicy
+)
 
 
 @dataclass(frozen=True)
@@ -220,6 +262,8 @@ class _Known:
     asked: list[datetime] = field(default_factory=list)  # the instants questions were asked at
     written: list[datetime] = field(default_factory=list)  # the instant each write was about
     moments: list[datetime] = field(default_factory=lambda: [T])
+    # Findings by id: (asset, first_seen, severity, fixed_at); an asset with findings is never deleted.
+    findings: dict[str, tuple[str, datetime, str, datetime | None]] = field(default_factory=dict)
 
 
 @st.composite
@@ -261,6 +305,9 @@ def write_sequences(draw: st.DrawFn) -> WriteSequence:
             satisfies=draw(st.lists(st.sampled_from(criteria), unique=True, max_size=2)),
             applies_to=applies[cid],
         )
+        policy = draw(finding_policies())
+        if policy is not None:
+            b.policy(cid, **policy)
         # Every control relies on a vendor sometimes, a carved-out one always (the write rules).
         if status == "carved_out" or _one_in(draw, 4):
             b.relies_on(cid, draw(st.sampled_from(vendors)))
@@ -282,6 +329,11 @@ def write_sequences(draw: st.DrawFn) -> WriteSequence:
             b.change(aid, at)
             known.moments.append(at)
     known.moments += [v["report_valid_until"] for v in b.data["vendors"] if v["report_valid_until"] is not None]
+    for i in range(1, draw(st.integers(0, 3)) + 1):
+        scan = _scan(draw, known, f"fnd-{i}", may_fix=False)
+        b.data.setdefault("findings", []).append(
+            finding_row(scan.id, scan.asset, scan.first_seen, scan.severity, scan.fixed_at)
+        )
 
     steps: list[Step] = []
     asked: list[datetime] = []
@@ -347,6 +399,25 @@ def _evidence(draw: st.DrawFn, known: _Known, eid: str, *, correction: bool | No
     return RecordEvidence(eid, control, collected, status, valid_until, tuple(scope), supersedes, period)
 
 
+def _scan(draw: st.DrawFn, known: _Known, fid: str, *, may_fix: bool = True) -> ScanFinding:
+    """A finding first seen now (often where a policy's limit then ends on an instant in the
+    graph), or, once in two, a later scan fixing one still open."""
+    still_open = sorted(f for f, (_, _, _, fixed) in known.findings.items() if fixed is None)
+    if may_fix and still_open and draw(st.booleans()):
+        fid = draw(st.sampled_from(still_open))
+        asset, first_seen, severity, _ = known.findings[fid]
+        fixed_at = fix_instant(draw, first_seen)
+    else:
+        asset = draw(st.sampled_from(known.assets))
+        first_seen = draw(_moments(known, recorded=True))
+        severity = draw(st.sampled_from([s.value for s in Severity]))
+        fixed_at = fix_instant(draw, first_seen) if _one_in(draw, 3) else None
+    known.findings[fid] = (asset, first_seen, severity, fixed_at)
+    known.moments += [first_seen] + ([fixed_at] if fixed_at is not None else [])
+    known.written.append(fixed_at or first_seen)
+    return ScanFinding(fid, asset, first_seen, severity, fixed_at)
+
+
 def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
     kind = draw(
         st.sampled_from(
@@ -355,8 +426,13 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
             + ["change"] * 3
             + ["vendor", "ask", "ask", "ask"]
             + ["apply", "control", "asset", "delete"]
+            + ["finding", "finding", "policy"]
         )
     )
+    if kind == "finding":
+        return _scan(draw, known, f"fnd-w{n}")
+    if kind == "policy":
+        return EditPolicy(draw(st.sampled_from(known.controls)), draw(finding_policies()))
     if kind in ("evidence", "correction"):
         return _evidence(draw, known, f"ev-w{n}", correction=kind == "correction")
     if kind == "review" and known.control_of:
@@ -385,7 +461,7 @@ def _step(draw: st.DrawFn, known: _Known, n: int) -> Step:
         if draw(st.booleans()):
             return EditControl(control, frequency=draw(st.sampled_from(_FREQUENCIES)))
         return EditControl(control, status=draw(st.sampled_from(list(ControlStatus))))
-    deletable = list(known.assets)
+    deletable = [a for a in known.assets if a not in {f[0] for f in known.findings.values()}]
     if kind == "delete" and deletable and _one_in(draw, 3):
         # Rarely: later steps may still name it (refused); scope lists keep it, which only adds refusals.
         return DeleteAsset(draw(st.sampled_from(deletable)))

@@ -2,8 +2,10 @@
 
 Rule (docs/design.md): one row per implemented control and asset it applies to (one row per control
 when it applies to none) with no in-scope, valid, non-stale evidence at T, with the first reason
-that holds: STALE (valid evidence exists but is stale for the asset), EXPIRED (accepted evidence
-existed; `since` = the latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. A carved-out control
+that holds: OPEN_FINDINGS (an overdue scanner finding on the asset under the control's finding
+policy: the oldest one, `since` = its first_seen, and its age in whole days), STALE (valid
+evidence exists but is stale for the asset), EXPIRED (accepted evidence existed; `since` = the
+latest end), PENDING_REVIEW, REJECTED, NEVER_COLLECTED. A carved-out control
 that is not effective gives one row per vendor it relies on without a valid report:
 VENDOR_REPORT_EXPIRED (`since` = its `report_valid_until`) or VENDOR_REPORT_MISSING. With a framework,
 only the controls its coverage depends on, directly or through the crosswalk rule.
@@ -17,6 +19,7 @@ from datetime import datetime
 from graph.queries.coverage import require_framework
 from graph.queries.results import ControlAssetState, MissingEvidenceReport, MissingEvidenceRow
 from graph.queries.scope import framework_controls
+from graph.rules.findings import age_days
 from graph.store import GraphStore
 
 
@@ -82,7 +85,13 @@ def missing_evidence_report(
         as_of=at,
         rows=[
             MissingEvidenceRow(
-                control_id=s.control_id, asset_id=s.asset_id, reason=s.state, since=s.since, vendor_id=s.vendor_id
+                control_id=s.control_id,
+                asset_id=s.asset_id,
+                reason=s.state,
+                since=s.since,
+                vendor_id=s.vendor_id,
+                finding_id=s.finding_id,
+                finding_age_days=None if s.finding_id is None or s.since is None else age_days(s.since, at),
             )
             for s in states
         ],

@@ -104,6 +104,10 @@ class MissingEvidenceRow(_Result):
     vendor_id: str | None = Field(
         default=None, description="The vendor without a valid report (VENDOR_REPORT_* rows of a carved-out control)."
     )
+    finding_id: str | None = Field(
+        default=None, description="OPEN_FINDINGS rows: the asset's oldest overdue finding (`since`: its first_seen)."
+    )
+    finding_age_days: int | None = Field(default=None, description="OPEN_FINDINGS rows: whole days it has been open.")
 
 
 class MissingEvidenceReport(_Result):
@@ -208,13 +212,15 @@ class ControlVerdict(_Result):
 
 class ControlAssetState(_Result):
     """Where a control stands for one asset it applies to (asset None: it applies to none), or,
-    carved out, for one vendor it relies on (`vendor_id`; asset None)."""
+    carved out, for one vendor it relies on (`vendor_id`; asset None). OPEN_FINDINGS: `finding_id`
+    is the oldest overdue finding and `since` its first_seen."""
 
     control_id: str
     asset_id: str | None
     state: EvidenceState
     since: datetime | None
     vendor_id: str | None = None
+    finding_id: str | None = None
 
 
 class Neighbourhood(_Result):

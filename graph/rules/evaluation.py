@@ -43,6 +43,8 @@ class EvidenceState(StrEnum):
     """Where one (control, asset) pair stands at T; every state but OK is a missing-evidence reason."""
 
     OK = "OK"
+    # An overdue scanner finding on the asset under the control's finding policy (graph/rules/findings.py).
+    OPEN_FINDINGS = "OPEN_FINDINGS"
     STALE = "STALE"
     EXPIRED = "EXPIRED"
     PENDING_REVIEW = "PENDING_REVIEW"

@@ -10,10 +10,12 @@ instants: an item's `collected_at` (it starts to exist as of T), an accepted ite
 being valid), each change of an asset (`changed_at(a, T)` moves: it becomes stale). Every rule is of the form "T >= that
 instant", so the states are the same for every T in `[lo, hi)`, the nearest such instants on
 either side of the T asked for; the index keeps that interval with the states and answers any T
-inside it without folding again. The store adds a new item in place (`add`), drops the index
-on any other write that touches the control's evidence, scope or node, and the remembered states
-when its assets gain a change (graph/stores/embedded/caches.py, `affected_controls`); tests/graph/test_control_index.py
-holds both to answering what a fresh store answers.
+inside it without folding again. A control with a `finding_policy` also keeps, per asset it
+applies to, the overdue windows of the asset's findings (graph/rules/findings.py): their edges
+bound the interval too. The store adds a new item in place (`add`), drops the index on any other
+write that touches the control's evidence, scope or node, or a finding on one of its assets, and
+the remembered states when its assets gain a change (graph/stores/embedded/caches.py,
+`affected_controls`); tests/graph/test_control_index.py holds both to answering what a fresh store answers.
 """
 
 from __future__ import annotations
@@ -45,9 +47,11 @@ from graph.rules.evaluation import (
     interval_micros,
     to_micros,
 )
+from graph.rules.findings import OverdueWindow, oldest_overdue
 
-# (asset or None, state, since in microseconds or None) of one failing pair.
-Row = tuple[str | None, EvidenceState, int | None]
+# (asset or None, state, since in microseconds or None, the oldest overdue finding's id or None)
+# of one failing pair.
+Row = tuple[str | None, EvidenceState, int | None, str | None]
 
 
 # Sorting these strings is far cheaper than sorting `natural_key` tuples, and both stores order alike.
@@ -74,7 +78,7 @@ class ControlStates:
         lo: int,
         hi: int,
         verdict: ControlVerdict,
-        rows: list[tuple[str | None, EvidenceState, int | None]],
+        rows: list[Row],
     ) -> None:
         self.control_id = control_id
         self.lo, self.hi = lo, hi
@@ -93,8 +97,9 @@ class ControlStates:
                     asset_id=asset_id,
                     state=state,
                     since=from_micros(since) if since is not None else None,
+                    finding_id=finding,
                 )
-                for asset_id, state, since in self._rows
+                for asset_id, state, since, finding in self._rows
             ]
         return self._failing
 
@@ -102,8 +107,16 @@ class ControlStates:
 class ControlIndex:
     """One control's current evidence, its scope, and the states at the last instant asked for."""
 
-    def __init__(self, control: Control, assets: list[str], records: Collection[EvidenceRecord]) -> None:
+    def __init__(
+        self,
+        control: Control,
+        assets: list[str],
+        records: Collection[EvidenceRecord],
+        findings: Mapping[str, list[OverdueWindow]] | None = None,
+    ) -> None:
         self.control_id = control.id
+        # Per asset it applies to, its findings' overdue windows under the control's policy.
+        self.findings = findings or {}
         self.status = control.status
         self.assets = assets  # the assets it applies to, in natural order
         self.asset_set = frozenset(assets)
@@ -191,12 +204,20 @@ class ControlIndex:
                 valid, expired, pending, rejected, lo, hi = fold(items, at, lo, hi, valid, expired, pending, rejected)
             state, since = evidence_state(valid, expired, pending, rejected, None, at)
             if state is not ok:
-                rows.append((None, state, since))
+                rows.append((None, state, since, None))
         else:
             scoped = self.scoped
             # An asset with no scoped item and no change stands where the unscoped items put it.
             unchanged = evidence_state(u_valid, u_expired, u_pending, u_rejected, None, at)
+            findings = self.findings
             for asset_id in self.assets:
+                windows = findings.get(asset_id)
+                if windows:
+                    # Checked before every evidence reason: the evidence need not be folded.
+                    oldest, lo, hi = oldest_overdue(windows, at, lo, hi)
+                    if oldest is not None:
+                        rows.append((asset_id, EvidenceState.OPEN_FINDINGS, oldest[2], id_of(oldest[3])))
+                        continue
                 mine = scoped.get(asset_id)
                 instants = history.get(asset_id)
                 if not mine and not instants and asset_id not in overrides:
@@ -219,9 +240,9 @@ class ControlIndex:
                             hi = min(hi, following)
                     state, since = evidence_state(valid, expired, pending, rejected, changed, at)
                 if state is not ok:
-                    rows.append((asset_id, state, since))
+                    rows.append((asset_id, state, since, None))
         counts: dict[EvidenceState, int] = {}
-        for _asset, state, _since in rows:
+        for _asset, state, _since, _finding in rows:
             counts[state] = counts.get(state, 0) + 1
         verdict = ControlVerdict.model_construct(
             control_id=self.control_id, status=ControlStatus.IMPLEMENTED, assets=len(self.assets), failing=counts

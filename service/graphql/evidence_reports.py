@@ -14,7 +14,7 @@ from service.graphql.nodes import Asset, Control, Vendor
 from service.graphql.pagination import Connection, slice_connection
 
 
-@object_type(r.MissingEvidenceRow, ids=("control_id", "asset_id", "vendor_id"), keep_as="row")
+@object_type(r.MissingEvidenceRow, ids=("control_id", "asset_id", "vendor_id", "finding_id"), keep_as="row")
 class MissingEvidenceRow:
     row: strawberry.Private[r.MissingEvidenceRow]
 

@@ -115,6 +115,8 @@ def missing_evidence(
             "reason": r.reason,
             "since": r.since.isoformat() if r.since else None,
             "vendor": r.vendor_id,
+            # OPEN_FINDINGS rows only: the oldest overdue finding and its age.
+            **({"finding": r.finding_id, "finding_age_days": r.finding_age_days} if r.finding_id else {}),
         }
         for r in report.rows
     ]

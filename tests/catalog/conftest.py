@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from graph.bundle import Bundle
-from graph.seeds import SEEDS_DIR, load_seed_bundle
+from graph.demo import load_demo
+from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle
 from graph.stores.embedded import EmbeddedStore
 
 # shared/ lies beside the repository (../shared), as laid out for developers and CI.
@@ -29,9 +30,10 @@ def seeds() -> Bundle:
 
 
 @pytest.fixture(scope="module")
-def seeded(seeds: Bundle) -> Iterator[EmbeddedStore]:
-    """The seeds written into an in-memory store (this resolves every reference)."""
+def seeded() -> Iterator[EmbeddedStore]:
+    """The demo as `serve --demo` loads it on its reference day: the seeds written into an
+    in-memory store (this resolves every reference), then its imports (scans, ML-BOM, lineage)."""
     store = EmbeddedStore()
-    store.write(seeds)
+    load_demo(store, DEMO_REFERENCE)
     yield store
     store.close()

@@ -32,6 +32,7 @@ from tests.reference_changes import reference_changed_at, reference_stale_pairs
 from tests.reference_coverage import reference_carve_outs, reference_coverage
 from tests.reference_engagement import reference_engagement, reference_instant
 from tests.reference_gaps import reference_gaps
+from tests.reference_states import reference_rows
 from tests.stores.neo4j_launcher import Neo4jServer
 from tests.strategies import GraphCase, T, graph_cases
 
@@ -235,6 +236,15 @@ def _against_reference(both: Pair, case: GraphCase) -> None:
             }
             assert vendor_rows == carve_outs.rows, at
         both.asked += 1
+    for at in case.times:  # "Findings": the OPEN_FINDINGS rows, by the reference of the states
+        expected_findings = {r for r in reference_rows(bundle, at) if r[2] == "OPEN_FINDINGS"}
+        for store in (both.embedded, both.neo4j):
+            found = {
+                (r.control_id, r.asset_id, r.reason.value, r.since, r.vendor_id, r.finding_id)
+                for r in missing_evidence(store, at).rows
+                if r.reason is EvidenceState.OPEN_FINDINGS
+            }
+            assert found == expected_findings, at
 
 
 def _engagements_against_reference(both: Pair) -> None:

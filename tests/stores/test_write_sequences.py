@@ -9,7 +9,8 @@ public write API as the GraphQL mutations make them (evidence scoped and unscope
 status, back-dated or current, with or without `valid_until`; reviews; corrections that
 supersede; `recordChange` with and without propagation, back-dated and at instants already in the
 graph; `upsertAssets` with the `changed_at` shorthand; vendor report dates; `applyControl`;
-control status and frequency edits; asset deletions), and questions between them (coverage,
+control status and frequency edits; asset deletions; scan results: new findings, and later
+scans fixing them; finding policies given, changed and taken away), and questions between them (coverage,
 missing evidence, period gaps, impact) so that whatever a store remembers is warm when the next
 write lands. It proves:
 
@@ -21,7 +22,8 @@ write lands. It proves:
    as it stands then (missing evidence rows, coverage statuses and totals, gap intervals): a
    write that fails to move a warm cache is caught at the instant the cache is warm for.
 3. After the sequence, at every breakpoint of the final graph (each `collected_at`, each evidence
-   end, each change, each vendor `report_valid_until`, each instant a question was asked at) and
+   end, each change, each vendor `report_valid_until`, each finding's first_seen + each policy
+   limit in the graph and its fixed_at, each instant a question was asked at) and
    a microsecond either side, plus up to three random instants, the written store's whole
    answers (control verdicts; failing (control, asset) rows with reason and since; changed_at;
    missing evidence; at the asked instants, T and the random ones also coverage and missing
@@ -41,7 +43,7 @@ memory carried over; `clear()` also drops the graph version, so nothing remember
 one can match), and the fresh answers are compared with the recorded ones. The embedded store's
 fresh copy is simply a second store.
 
-Not covered: findings, audit exceptions and engagements (the graphs have none), crosswalk and
+Not covered: audit exceptions and engagements (the graphs have none), crosswalk and
 threats (no instant). `test_regression_...` below reproduces a bug the sequences
 found (an export that does not load back); they avoid it until it is fixed.
 """
@@ -250,6 +252,10 @@ def breakpoints(bundle: Bundle, also: list[datetime]) -> list[datetime]:
         found |= {e.collected_at, end}
     found |= {c.at for c in bundle.changes}
     found |= {v.report_valid_until for v in bundle.vendors if v.report_valid_until is not None}
+    # A finding turns overdue just after first_seen + its limit in some control's policy, and stops at fixed_at.
+    limits = {days for c in bundle.controls for days in (c.finding_policy or {}).values()}
+    for f in bundle.findings:
+        found |= {f.first_seen + timedelta(days=d) for d in limits} | ({f.fixed_at} if f.fixed_at else set())
     return sorted({t + d for t in found for d in (-US, timedelta(0), US)})
 
 
@@ -283,7 +289,8 @@ def against_reference(found: dict[str, Any], bundle: Bundle, frameworks: list[st
     for at in asked.moments:
         rows = reference_rows(bundle, at)
         states = {
-            (s.control_id, s.asset_id, s.state.value, s.since, s.vendor_id) for s in found[f"control_states {at}"]
+            (s.control_id, s.asset_id, s.state.value, s.since, s.vendor_id, s.finding_id)
+            for s in found[f"control_states {at}"]
         }
         assert states == rows, f"failing pairs at {at}"
         assert _rows(found[f"missing_evidence {at}"]) == rows, f"missing evidence at {at}"
@@ -315,4 +322,4 @@ def against_reference(found: dict[str, Any], bundle: Bundle, frameworks: list[st
 
 
 def _rows(report: Any) -> set[Row]:
-    return {(r.control_id, r.asset_id, r.reason.value, r.since, r.vendor_id) for r in report.rows}
+    return {(r.control_id, r.asset_id, r.reason.value, r.since, r.vendor_id, r.finding_id) for r in report.rows}

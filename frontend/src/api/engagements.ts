@@ -63,7 +63,7 @@ const ENGAGEMENT_MISSING = /* GraphQL */ `query EngagementMissing($id: ID!, $fir
       missingEvidence {
         rows(first: $first, after: $after) {
           totalCount pageInfo { hasNextPage endCursor }
-          edges { node { controlId control { title owner } assetId asset { name } vendorId vendor { name reportKind reportValidUntil } reason since } }
+          edges { node { controlId control { title owner } assetId asset { name } vendorId vendor { name reportKind reportValidUntil } reason since findingId findingAgeDays } }
         }
       }
     }

@@ -103,6 +103,7 @@ export type EvidenceState =
   | 'EXPIRED'
   | 'NEVER_COLLECTED'
   | 'OK'
+  | 'OPEN_FINDINGS'
   | 'PENDING_REVIEW'
   | 'REJECTED'
   | 'STALE'
@@ -270,7 +271,7 @@ export type EngagementMissingQueryVariables = Exact<{
 }>;
 
 
-export type EngagementMissingQuery = { engagement: { missingEvidence: { rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } } | null };
+export type EngagementMissingQuery = { engagement: { missingEvidence: { rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, findingId: string | null, findingAgeDays: number | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } } | null };
 
 export type EngagementGapsQueryVariables = Exact<{
   id: string;
@@ -480,7 +481,7 @@ export type MissingQueryVariables = Exact<{
 }>;
 
 
-export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }>, rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } };
+export type MissingQuery = { missingEvidence: { frameworkId: string | null, asOf: string, totalCount: number, byReason: Array<{ reason: EvidenceState, count: number }>, rows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { controlId: string, assetId: string | null, vendorId: string | null, reason: EvidenceState, since: string | null, findingId: string | null, findingAgeDays: number | null, control: { title: string, owner: string } | null, asset: { name: string } | null, vendor: { name: string, reportKind: ReportKind | null, reportValidUntil: string | null } | null } }> } } };
 
 export type OperatingEvidenceFragment = { evidence: { totalCount: number, edges: Array<{ node: { id: string, collectedAt: string, periodStart: string | null, periodEnd: string | null, status: EvidenceStatus, supersededBy: { id: string } | null } }> } };
 

@@ -260,7 +260,7 @@ export async function fetchMissingEvidence(
           frameworkId asOf totalCount byReason { reason count }
           rows(first: $first, after: $after, reason: $reason) {
             totalCount pageInfo { hasNextPage endCursor }
-            edges { node { controlId control { title owner } assetId asset { name } vendorId vendor { name reportKind reportValidUntil } reason since } }
+            edges { node { controlId control { title owner } assetId asset { name } vendorId vendor { name reportKind reportValidUntil } reason since findingId findingAgeDays } }
           }
         }
       }`,

@@ -7,6 +7,7 @@ import { NO_OWNER, ownerText } from "./owner";
 
 /** The order DESIGN.md checks reasons in (the first that holds is reported). */
 export const REASON_ORDER: readonly EvidenceState[] = [
+  "OPEN_FINDINGS",
   "STALE",
   "EXPIRED",
   "PENDING_REVIEW",
@@ -18,6 +19,7 @@ export const REASON_ORDER: readonly EvidenceState[] = [
 
 export const REASON_LABEL: Readonly<Record<EvidenceState, string>> = {
   OK: "OK",
+  OPEN_FINDINGS: "Overdue scanner finding",
   STALE: "Stale (asset changed)",
   EXPIRED: "Expired",
   PENDING_REVIEW: "Pending review",
@@ -121,6 +123,8 @@ export function reasonText(row: MissingEvidenceRow): string {
   if (row.reason === "VENDOR_REPORT_EXPIRED")
     return `${REASON_LABEL[row.reason]}: ${vendor}'s ${report} ran to ${formatDate(row.since ?? row.vendor?.reportValidUntil)}`;
   if (row.reason === "VENDOR_REPORT_MISSING") return `${REASON_LABEL[row.reason]}: ${vendor} has no ${report} on file`;
+  if (row.reason === "OPEN_FINDINGS" && row.findingId)
+    return `${REASON_LABEL[row.reason]}: ${row.findingId}, open ${row.findingAgeDays ?? "?"} days (past the control's finding policy)`;
   return REASON_LABEL[row.reason];
 }
 

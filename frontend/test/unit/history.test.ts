@@ -113,6 +113,8 @@ describe("the worklist's rows", () => {
           vendor: null,
           reason: "EXPIRED",
           since: "2026-11-01T00:00:00Z",
+          findingId: null,
+          findingAgeDays: null,
         },
       ],
       "2026-11-11T00:00:00Z",

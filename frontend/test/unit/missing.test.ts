@@ -30,6 +30,8 @@ const row = (
   vendor: null,
   reason,
   since,
+  findingId: null,
+  findingAgeDays: null,
 });
 
 const rows = [
@@ -39,6 +41,18 @@ const rows = [
   row("C4", "REJECTED", "2026-10-01T00:00:00Z", "", "a3"),
   row("C5", "PENDING_REVIEW", "2026-11-19T00:00:00Z", "ml"),
 ];
+
+describe("an overdue scanner finding", () => {
+  it("is checked first and names the oldest overdue finding and its age", () => {
+    const found = {
+      ...row("VM-01", "OPEN_FINDINGS", "2026-10-01T00:00:00Z", "sec", "gpu-1"),
+      findingId: "fnd-1",
+      findingAgeDays: 40,
+    };
+    expect(sortRows([...rows, found], "reason")[0]).toBe(found);
+    expect(reasonText(found)).toBe("Overdue scanner finding: fnd-1, open 40 days (past the control's finding policy)");
+  });
+});
 
 describe("sortRows", () => {
   it("overdue: never collected first, then since ascending, ties by control", () => {

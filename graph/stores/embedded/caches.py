@@ -17,9 +17,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from graph.bundle import Bundle
-from graph.model import Control, Label, Rel, natural_key
+from graph.model import Control, Finding, Label, Rel, natural_key
 from graph.queries.results import Neighbourhood
-from graph.stores.control_index import ControlIndex, EvidenceRecord
+from graph.rules.findings import OverdueWindow, finding_window
+from graph.stores.control_index import ControlIndex, EvidenceRecord, sort_key
 from graph.stores.embedded.adjacency import Adjacency
 
 AROUND_KEPT = 64  # neighbourhoods remembered between writes (blast radius of the assets asked about)
@@ -48,8 +49,25 @@ class Caches:
                 if e not in superseded  # a corrected item counts for nothing (graph/checks/evidence_immutability.py)
             ]
             assets = sorted(graph.out(control_id, Rel.APPLIES_TO), key=natural_key)
-            index = self._indexes[control_id] = ControlIndex(control, assets, records)
+            findings = self._overdue_windows(control, assets)
+            index = self._indexes[control_id] = ControlIndex(control, assets, records, findings)
         return index
+
+    def _overdue_windows(self, control: Control, assets: list[str]) -> dict[str, list[OverdueWindow]]:
+        """Per asset the control applies to, its findings' overdue windows under the control's
+        policy (none without a policy: findings do not affect it)."""
+        policy = control.finding_policy
+        if not policy:
+            return {}
+        graph = self._graph
+        findings: dict[str, Finding] = graph.nodes[Label.FINDING]
+        found: dict[str, list[OverdueWindow]] = {}
+        for asset_id in assets:
+            for finding_id in graph.into(asset_id, Rel.AFFECTS):
+                window = finding_window(findings[finding_id], policy, sort_key(finding_id))
+                if window is not None:
+                    found.setdefault(asset_id, []).append(window)
+        return found
 
     def neighbourhood(self, assets: frozenset[str], compute: Callable[[], Neighbourhood]) -> Neighbourhood:
         found = self._around.get(assets)
@@ -104,6 +122,11 @@ class Caches:
         for review in bundle.reviews:
             rebuilt.update(control_of.get(review.evidence, ()))
         rebuilt |= graph.controls_of_assets([a.id for a in bundle.assets])
+        # A finding written (new, fixed, or moved to another asset) changes the windows of the
+        # controls applying to its asset, before and after.
+        affects = graph.targets[Rel.AFFECTS]
+        touched = {f.asset for f in bundle.findings} | {a for f in bundle.findings for a in affects.get(f.id, ())}
+        rebuilt |= graph.controls_of_assets(touched)
         return WritePlan(rebuilt, {c: ids for c, ids in appended.items() if c not in rebuilt})
 
     def apply(self, plan: WritePlan) -> None:

@@ -16,7 +16,8 @@ CarvedOut = tuple[int, int | None, int | None, list[ControlAssetState]]
 
 
 def state_rows(control: str, rows: Iterable[list[Any]], *, by_vendor: bool = False) -> list[ControlAssetState]:
-    """A control's failing rows as Cypher returns them, `[asset or vendor id, state, since µs]`."""
+    """A control's failing rows as Cypher returns them, `[asset or vendor id, state, since µs]`
+    and, for an asset, the oldest overdue finding's id (null unless OPEN_FINDINGS)."""
     return [
         ControlAssetState(
             control_id=control,
@@ -24,8 +25,9 @@ def state_rows(control: str, rows: Iterable[list[Any]], *, by_vendor: bool = Fal
             state=EvidenceState(state),
             since=None if since is None else from_micros(since),
             vendor_id=key if by_vendor else None,
+            finding_id=finding[0] if finding else None,
         )
-        for key, state, since in rows
+        for key, state, since, *finding in rows
     ]
 
 

@@ -219,6 +219,24 @@ def _merged(part: str) -> str:
     return f"CASE WHEN a IS NULL THEN all{part} ELSE {_later('u' + part, 's' + part)} END AS {part.lower()}"
 
 
+# DESIGN.md "Findings" (graph/rules/findings.py): per (control, asset) pair of a live control
+# with a policy (`$limits`: control id -> severity -> days, read apart as Neo4j keeps the policy
+# as JSON text), the oldest finding on the asset overdue at $at (`worst`: [id, first_seen]) and
+# the edges of the overdue windows `[first_seen + limit + 1 µs, fixed_at)` around $at. Always one
+# row: the aggregation has no grouping key.
+_OVERDUE = f"""CALL (c, a, live) {{
+  WITH a, $limits[c.id] AS policy WHERE live AND policy IS NOT NULL AND a IS NOT NULL
+  MATCH (a)<-[:{Rel.AFFECTS}]-(f)
+  WITH f, policy[f.severity] AS days WHERE days IS NOT NULL
+  WITH f, f.first_seen + duration({{days: days, microseconds: 1}}) AS start, f.fixed_at AS fixed
+  WITH f, start, fixed WHERE fixed IS NULL OR start < fixed
+  WITH f, start, fixed, start <= $at AND (fixed IS NULL OR $at < fixed) AS overdue
+  ORDER BY f.first_seen, f.{ORDER}
+  RETURN head(collect(CASE WHEN overdue THEN [f.id, f.first_seen] END)) AS worst,
+         max(CASE WHEN overdue THEN start WHEN fixed <= $at THEN fixed END) AS fLo,
+         min(CASE WHEN $at < start THEN start WHEN overdue THEN fixed END) AS fHi
+}}"""
+
 _STATES = f"""
 WITH c, duration({{days: $freqDays[c.frequency]}}) AS span, c.status = '{IMPLEMENTED}' AS live
 CALL (c, span, live) {{
@@ -253,13 +271,16 @@ CALL (c, scoped) {{
   WHERE applied = 1
   RETURN a, sValid, sExpired, sPend, sRej
 }}
-WITH c, a, live, eLo, eHi,
+{_OVERDUE}
+WITH c, a, live, eLo, eHi, worst, fLo, fHi,
      {_merged("Valid")}, {_merged("Expired")}, {_merged("Pend")}, {_merged("Rej")},
      CASE WHEN a IS NULL THEN null WHEN a.id IN $assumed THEN $assumedAt ELSE {CHANGED_AT} END AS changed,
-     CASE WHEN a IS NULL OR a.id IN $assumed THEN null ELSE {NEXT_CHANGE} END AS cHi
-WITH c, a, live, eLo, eHi, cHi,
-     CASE WHEN changed <= $at THEN changed END AS cLo,
+     CASE WHEN a IS NULL OR a.id IN $assumed THEN null ELSE {NEXT_CHANGE} END AS nextChange
+WITH c, a, live, eLo, eHi, worst,
+     CASE WHEN fHi IS NOT NULL AND (nextChange IS NULL OR fHi < nextChange) THEN fHi ELSE nextChange END AS cHi,
+     {_later("CASE WHEN changed <= $at THEN changed END", "fLo")} AS cLo,
      CASE
+       WHEN worst IS NOT NULL THEN '{EvidenceState.OPEN_FINDINGS}'
        WHEN valid IS NOT NULL AND NOT (changed IS NOT NULL AND valid < changed AND changed <= $at)
          THEN '{EvidenceState.OK}'
        WHEN valid IS NOT NULL THEN '{EvidenceState.STALE}'
@@ -269,6 +290,7 @@ WITH c, a, live, eLo, eHi, cHi,
        ELSE '{EvidenceState.NEVER_COLLECTED}'
      END AS state,
      CASE
+       WHEN worst IS NOT NULL THEN worst[1]
        WHEN valid IS NOT NULL THEN changed
        WHEN expired IS NOT NULL THEN expired
        WHEN pend IS NOT NULL THEN pend
@@ -306,9 +328,9 @@ CONTROL_STATES_OF = (
     f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}}) {seek('c', Label.CONTROL)} "
     f"WHERE c.status = '{IMPLEMENTED}'"
     + _STATES
-    + f"""WITH c, eLo, eHi, a, state, since, cLo, cHi ORDER BY a.{ORDER}
+    + f"""WITH c, eLo, eHi, a, state, since, worst, cLo, cHi ORDER BY a.{ORDER}
 WITH c, eLo, eHi, max(cLo) AS cLo, min(cHi) AS cHi,
-     collect(CASE WHEN state <> '{EvidenceState.OK}' THEN [a.id, state, {_micros("since")}] END) AS rows
+     collect(CASE WHEN state <> '{EvidenceState.OK}' THEN [a.id, state, {_micros("since")}, worst[0]] END) AS rows
 RETURN c.id AS control, rows, {_INTERVAL}"""
 )
 

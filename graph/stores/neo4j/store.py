@@ -19,7 +19,6 @@ from graph.checks.references import check_bundle
 from graph.checks.write_rules import check_write_rules
 from graph.errors import ConflictError
 from graph.model import (
-    FREQUENCY_DAYS,
     Change,
     Control,
     Criterion,
@@ -47,11 +46,10 @@ from graph.stores.neo4j.connection import Neo4jConnection
 from graph.stores.neo4j.export import export_bundle
 from graph.stores.neo4j.findings import FindingReads
 from graph.stores.neo4j.schema import schema_statements
+from graph.stores.neo4j.state_params import FREQUENCY_DAYS_BY_NAME, state_params
 from graph.stores.neo4j.values import mappings_of, node_model, to_db, unique_ids, where_values
 
 T = TypeVar("T")
-
-_FREQUENCY_DAYS = {frequency.value: days for frequency, days in FREQUENCY_DAYS.items()}
 
 
 class Neo4jStore(FindingReads):
@@ -207,14 +205,6 @@ class Neo4jStore(FindingReads):
     def mappings_between(self, framework_a: str, framework_b: str) -> list[Mapping]:
         return mappings_of(self._read(reads.MAPPINGS_BETWEEN, a=framework_a, b=framework_b))
 
-    def _state_params(self, at: datetime, assume: Assumption | None) -> dict[str, Any]:
-        return {
-            "at": to_db(at),
-            "freqDays": _FREQUENCY_DAYS,
-            "assumed": sorted(assume.assets) if assume else [],
-            "assumedAt": to_db(assume.changed_at) if assume else None,
-        }
-
     graph_version_in_memory = False  # one round trip: the :GraphVersion node may move in any process
 
     def graph_version(self) -> memo.Version:
@@ -238,7 +228,7 @@ class Neo4jStore(FindingReads):
         self, ids: list[str], at: datetime, assume: Assumption | None
     ) -> dict[str, memo.Timed[ControlVerdict | None]]:
         timed: dict[str, memo.Timed[ControlVerdict | None]] = {i: memo.Timed(None, None, None) for i in ids}
-        for record in self._read(reads.CONTROL_VERDICTS, ids=ids, **self._state_params(at, assume)):
+        for record in self._read(reads.CONTROL_VERDICTS, ids=ids, **state_params(self._read, at, assume, ids)):
             failing = {
                 state: record[state.value]
                 for state in EvidenceState
@@ -253,7 +243,8 @@ class Neo4jStore(FindingReads):
         return timed
 
     def _carved_out(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, CarvedOut]:
-        return carved_out_records(self._read(reads.CARVED_OUT_STATES_OF, ids=ids, **self._state_params(at, assume)))
+        params = state_params(self._read, at, assume)
+        return carved_out_records(self._read(reads.CARVED_OUT_STATES_OF, ids=ids, **params))
 
     def control_states(
         self, control_ids: Collection[str] | None, at: datetime, assume: Assumption | None = None
@@ -275,7 +266,7 @@ class Neo4jStore(FindingReads):
     ) -> dict[str, memo.Timed[list[ControlAssetState]]]:
         # Controls neither implemented nor carved out (or absent) have no failing pair at any instant.
         timed: dict[str, memo.Timed[list[ControlAssetState]]] = {i: memo.Timed(None, None, []) for i in ids}
-        for record in self._read(reads.CONTROL_STATES_OF, ids=ids, **self._state_params(at, assume)):
+        for record in self._read(reads.CONTROL_STATES_OF, ids=ids, **state_params(self._read, at, assume, ids)):
             timed[record["control"]] = memo.Timed(
                 record["lo"], record["hi"], state_rows(record["control"], record["rows"])
             )
@@ -391,7 +382,7 @@ class Neo4jStore(FindingReads):
         wanted = unique_ids(asset_ids)
         if not wanted:
             return []
-        records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=_FREQUENCY_DAYS)
+        records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=FREQUENCY_DAYS_BY_NAME)
         return stale_in_order(
             [
                 StaleEvidence(evidence_id=record["evidence"], control_id=record["control"], asset_id=record["asset"])
