@@ -12,8 +12,8 @@ from pathlib import Path
 from mcp import Client, StdioServerParameters
 from typer.testing import CliRunner
 
+from graph.demo import load_demo
 from graph.model import now_utc
-from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates
 from graph.stores.embedded import EmbeddedStore
 from service.cli import app
 from tests.service.conftest import serving
@@ -26,7 +26,7 @@ def test_stdio_demo_answers_as_the_api_does() -> None:
     now = now_utc().replace(microsecond=0)
     at, start = now.isoformat(), (now - timedelta(days=90)).isoformat()
     store = EmbeddedStore()
-    store.write(rebase_dates(load_seed_bundle(SEEDS_DIR), DEMO_REFERENCE, now_utc()))
+    load_demo(store, now_utc())  # the demo as `mcp --demo` loads it: seeds, then imports
     with serving(store) as live:
         expected = live.data(GRAPHQL["coverage"], {"fw": SOC2, "t": at})["coverage"]
     store.close()

@@ -190,7 +190,7 @@ def _change_row(change: Change) -> dict[str, Any]:
 
 
 def _add_change_times(groups: dict[tuple[str, ...], NodeGroup], changes: list[Change]) -> None:
-    """Each asset's `change_times`, the instants of its changes (changes.REFRESH_TIMES)."""
+    """Each asset's `change_times`, the instants of its changes in time order (changes.REFRESH_TIMES)."""
     times: dict[str, list[datetime]] = {}
     for change in changes:
         times.setdefault(change.asset, []).append(to_db(change.at))
@@ -198,7 +198,7 @@ def _add_change_times(groups: dict[tuple[str, ...], NodeGroup], changes: list[Ch
         if labels[0] == Label.ASSET.value:
             for row in group.rows:
                 if row["id"] in times:
-                    row["change_times"] = times[row["id"]]
+                    row["change_times"] = sorted(times[row["id"]])  # time order, as changes.REFRESH_TIMES
 
 
 def _reviews(reviews: list[EvidenceReview]) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, str]]:

@@ -40,11 +40,12 @@ RECORDED = f"UNWIND $ids AS id MATCH (c:{CHANGE} {{id: id}}) RETURN properties(c
 
 CREATE = f"UNWIND $rows AS row CREATE (c:{CHANGE}) SET c = row"
 
-# The asset's instants, from its history: the one place `change_times` is written.
+# The asset's instants, from its history, in time order (as the bulk path writes them): the one
+# place `change_times` is written.
 REFRESH_TIMES = f"""
 UNWIND $assets AS id
 MATCH (a:{Label.ASSET} {{id: id}})
-CALL (a) {{ OPTIONAL MATCH (c:{CHANGE} {{asset: a.id}}) RETURN collect(c.at) AS times }}
+CALL (a) {{ OPTIONAL MATCH (c:{CHANGE} {{asset: a.id}}) WITH c ORDER BY c.at RETURN collect(c.at) AS times }}
 SET a.change_times = times
 """
 
