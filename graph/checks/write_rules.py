@@ -28,7 +28,7 @@ from graph.checks.exception_rules import exception_problems
 from graph.checks.finding_rules import finding_problems
 from graph.checks.identifier_rules import identifier_problems
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError
-from graph.model import MAX_CLOCK_SKEW, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
+from graph.model import MAX_CLOCK_SKEW, Control, ControlStatus, Evidence, Label, NodeModel, Rel, now_utc
 from graph.store import GraphStore
 
 
@@ -169,3 +169,10 @@ def carve_out_problems(bundle: Bundle, stored: StoredGraph) -> list[FieldProblem
         for index, control_id in carved
         if control_id not in linked and not stored_links.get(control_id)
     ]
+
+
+def may_record_accepted(admin: bool, control: Control | None) -> bool:
+    """Whether a recorder may record evidence of `control` as accepted (DESIGN.md "Evidence
+    review"): an admin may; an evidence-collector only for a control with `automated: true`, whose
+    system-generated evidence needs no review. Everyone else records pending."""
+    return admin or (control is not None and control.automated)

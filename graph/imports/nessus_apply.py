@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from graph.access.audit import pending_audit
 from graph.access.keys import Role
 from graph.bundle import Bundle
+from graph.checks.write_rules import may_record_accepted
 from graph.errors import ConflictError, InvalidInputError
 from graph.imports.finding_lifecycle import Reported, first_ids, plan_findings
 from graph.imports.matching import planned_asset
@@ -186,8 +187,7 @@ def _scan_evidence(scan: NessusScan, data: bytes, control: Control, source_name:
 
 
 def _may_record_accepted(control: Control) -> bool:
-    # The rule recordEvidence applies (service/graphql/mutation.py): admin may; an evidence-collector
-    # only for a control's own automation. The recording role is the audited write's.
+    # recordEvidence's rule, for the role of the audited write that records the scan.
     pending = pending_audit()
     roles = set(pending.draft.role.split(",")) if pending is not None else set()
-    return Role.ADMIN.value in roles or control.automated
+    return may_record_accepted(Role.ADMIN.value in roles, control)

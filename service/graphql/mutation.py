@@ -9,6 +9,7 @@ import strawberry
 from graph import queries
 from graph.access.keys import Role
 from graph.checks.append_only import RecordConflict
+from graph.checks.write_rules import may_record_accepted
 from graph.errors import FieldProblem, ForbiddenError, InvalidInputError, NotFoundError
 from graph.model import Asset as AssetModel
 from graph.model import Control as ControlModel
@@ -61,7 +62,8 @@ async def _check_collector_status(info: GqlInfo, evidence: EvidenceInput) -> Non
     control = (await info.context.call(info.context.store.get_nodes, Label.CONTROL, [evidence.control])).get(
         evidence.control
     )
-    if evidence.status is EvidenceStatus.ACCEPTED and isinstance(control, ControlModel) and control.automated:
+    automated = isinstance(control, ControlModel) and may_record_accepted(False, control)
+    if evidence.status is EvidenceStatus.ACCEPTED and automated:
         return
     raise InvalidInputError.one(
         "evidence.status",
