@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from graph.access.audit import AuditDraft, digest
-from graph.imports.registry import ImportOptions, ImportReport, demo_import_files, run_import
+from graph.access.audit import AuditDraft
+from graph.imports.registry import ImportOptions, ImportReport, demo_import_files, file_sha256, run_import
 from graph.seeds import DEMO_REFERENCE, SEEDS_DIR, load_seed_bundle, rebase_dates, rebase_shift
 from graph.store import GraphStore
 
@@ -31,7 +31,7 @@ def load_demo(store: GraphStore, today: datetime) -> DemoLoad:
     for planned in demo_import_files(SEEDS_DIR / "demo"):
         data = planned.path.read_bytes()
         operation = f"demo:import --{planned.format.value} {planned.path.name}"
-        draft = AuditDraft(actor=DEMO_ACTOR, role="admin", operation=operation, input_digest=digest(data.hex()))
+        draft = AuditDraft(actor=DEMO_ACTOR, role="admin", operation=operation, input_digest=file_sha256(data))
         options = ImportOptions(
             control=planned.control, create_assets=planned.create_assets, shift=shift, source_name=planned.path.name
         )

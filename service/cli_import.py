@@ -8,9 +8,8 @@ from pathlib import Path
 
 import typer
 
-from graph.access.audit import digest
 from graph.errors import AttestgraphError, InvalidInputError
-from graph.imports.registry import ImportFormat, ImportOptions, run_import
+from graph.imports.registry import ImportFormat, ImportOptions, file_sha256, run_import
 from service.cli_errors import fail
 from service.cli_security import cli_draft
 from service.settings import Settings
@@ -44,7 +43,7 @@ def import_tool_file(
         try:
             draft = cli_draft(
                 f"import --{fmt.value}",
-                {"file": digest(data.hex()), "control": control, "create_assets": create_assets},
+                {"file": file_sha256(data), "control": control, "create_assets": create_assets},
             )
             report = run_import(store, fmt, data, options, draft)
         finally:

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from graph.access.audit import AuditDraft, digest
-from graph.imports.registry import ImportFormat, ImportOptions, ImportReport, parse_format, run_import
+from graph.access.audit import AuditDraft
+from graph.imports.registry import ImportFormat, ImportOptions, ImportReport, file_sha256, parse_format, run_import
 from graph.store import GraphStore
 from service.auth.audit_drafts import request_draft
 from service.auth.roles import Principal
@@ -38,7 +38,7 @@ async def import_file(
     fmt = parse_format(format)
     data = await request.body()
     options = ImportOptions(control=control, create_assets=create_assets, source_name=name)
-    given = {"format": fmt.value, "file": digest(data.hex()), "control": control, "create_assets": create_assets}
+    given = {"format": fmt.value, "file": file_sha256(data), "control": control, "create_assets": create_assets}
     draft = request_draft(f"POST /api/imports/{fmt.value}", given, principal=principal)
     report = await asyncio.to_thread(counted_import, request.app.state.store, fmt, data, options, draft)
     return report.as_json()

@@ -17,9 +17,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from graph.access.audit import digest
 from graph.errors import InvalidInputError
-from graph.imports.registry import MAX_IMPORT_BYTES, ImportFormat, ImportOptions
+from graph.imports.registry import MAX_IMPORT_BYTES, ImportFormat, ImportOptions, file_sha256
 from service.auth.audit_drafts import request_draft
 from service.auth.roles import Principal
 from service.auth.route_guard import RoleRequired
@@ -39,7 +38,7 @@ async def lineage_event(
     data = _inflated(await request.body(), request.headers.get("content-encoding", ""))
     _one_event(data)
     options = ImportOptions(source_name="OpenLineage HTTP transport")
-    draft = request_draft(f"POST {LINEAGE_ROUTE}", {"event": digest(data.hex())}, principal=principal)
+    draft = request_draft(f"POST {LINEAGE_ROUTE}", {"event": file_sha256(data)}, principal=principal)
     store = request.app.state.store
     report = await asyncio.to_thread(counted_import, store, ImportFormat.OPENLINEAGE, data, options, draft)
     if not report.written:

@@ -21,7 +21,6 @@ A repeated import finds everything in place and writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from graph.access.audit import pending_audit
@@ -29,7 +28,7 @@ from graph.bundle import Bundle
 from graph.errors import ConflictError, FieldProblem, InvalidInputError
 from graph.imports.cyclonedx_bom import BomItem, ReadBom, model_card, read_bom
 from graph.imports.matching import match_assets, new_asset_id
-from graph.imports.registry import ImportFormat, ImportOptions, ImportReport
+from graph.imports.registry import ImportFormat, ImportOptions, ImportReport, file_sha256
 from graph.model import (
     Asset,
     AssetIdentifier,
@@ -69,7 +68,8 @@ def import_cyclonedx(store: GraphStore, data: bytes, options: ImportOptions) -> 
     _add_model_cards(bom, placed)
     changed = [a for a_id, a in placed.assets.items() if placed.stored.get(a_id) != a]
     edges = _new_dependencies(store, bom, placed)
-    evidence, covers = _evidence(store, data, bom, placed, options)
+    sha256 = file_sha256(data)
+    evidence, covers = _evidence(store, sha256, bom, placed, options)
     bundle = Bundle(assets=changed, depends_on=edges, evidence=evidence, covers=covers)
     written = not bundle.is_empty()
     if written:
@@ -86,7 +86,7 @@ def import_cyclonedx(store: GraphStore, data: bytes, options: ImportOptions) -> 
         counts={name: value for name, value in counts.items() if value},
         unmatched=placed.unmatched,
         created_assets=placed.created,
-        evidence=_evidence_id(data) if options.control is not None else None,
+        evidence=_evidence_id(sha256) if options.control is not None else None,
         written=written,
     )
 
@@ -176,16 +176,16 @@ def _new_dependencies(store: GraphStore, bom: ReadBom, placed: _Placed) -> list[
     return [edge for (source, target), edge in edges.items() if target not in existing.get(source, [])]
 
 
-def _evidence_id(data: bytes) -> str:
-    return f"EV-ml-bom-{hashlib.sha256(data).hexdigest()[:20]}"
+def _evidence_id(sha256: str) -> str:
+    return f"EV-ml-bom-{sha256[:20]}"
 
 
 def _evidence(
-    store: GraphStore, data: bytes, bom: ReadBom, placed: _Placed, options: ImportOptions
+    store: GraphStore, sha256: str, bom: ReadBom, placed: _Placed, options: ImportOptions
 ) -> tuple[list[Evidence], list[Link]]:
     if options.control is None:
         return [], []
-    evidence_id = _evidence_id(data)
+    evidence_id = _evidence_id(sha256)
     if store.get_nodes(Label.EVIDENCE, [evidence_id]):
         return [], []  # recorded by an earlier import of the same file
     pending = pending_audit()
@@ -198,7 +198,7 @@ def _evidence(
         kind=EVIDENCE_KIND,
         collected_at=bom.timestamp + options.shift if bom.timestamp is not None else now,
         status=EvidenceStatus.PENDING,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         recorded_by=pending.draft.actor if pending is not None else None,
         recorded_at=now,
     )

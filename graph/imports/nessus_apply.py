@@ -29,7 +29,7 @@ from graph.errors import ConflictError, InvalidInputError
 from graph.imports.finding_lifecycle import Reported, first_ids, plan_findings
 from graph.imports.matching import planned_asset
 from graph.imports.nessus import NessusHost, NessusScan, parse_nessus
-from graph.imports.registry import ImportFormat, ImportOptions, ImportReport
+from graph.imports.registry import ImportFormat, ImportOptions, ImportReport, file_sha256
 from graph.model import (
     Asset,
     AssetIdentifier,
@@ -171,7 +171,7 @@ def _stored_findings(store: GraphStore, assets: list[str]) -> list[Finding]:
 
 
 def _scan_evidence(scan: NessusScan, data: bytes, control: Control, source_name: str) -> Evidence:
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = file_sha256(data)
     control_tag = hashlib.sha256(control.id.encode()).hexdigest()[:8]
     collected_at = scan.ended_at
     label = scan.report or source_name or "scan"

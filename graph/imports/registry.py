@@ -10,6 +10,7 @@ that format is.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,6 +88,12 @@ IMPORTERS: dict[ImportFormat, str] = {
     ImportFormat.CYCLONEDX: "graph.imports.cyclonedx:import_cyclonedx",
     ImportFormat.NESSUS: "graph.imports.nessus_apply:import_nessus",
 }
+
+
+def file_sha256(data: bytes) -> str:
+    """The SHA-256 of an imported file's bytes: the evidence item's `sha256`, and what the audit
+    entry keeps of the upload (a 50 MB file is hashed, never copied into a JSON text first)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def importer(fmt: ImportFormat) -> Importer:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from graph.access.audit import AuditDraft, digest
-from graph.imports.registry import ImportFormat, ImportOptions, run_import
+from graph.access.audit import AuditDraft
+from graph.imports.registry import ImportFormat, ImportOptions, file_sha256, run_import
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from tests.service.counting_store import CountingStore
@@ -21,7 +21,7 @@ def test_an_import_creating_assets_writes_once_and_its_repeat_never() -> None:
     data = RUNS.read_bytes()
     options = ImportOptions(create_assets=True)
     for expected_writes in (1, 1):  # the first import, then the same again
-        draft = AuditDraft(actor="test", role="admin", operation="import", input_digest=digest(data.hex()))
+        draft = AuditDraft(actor="test", role="admin", operation="import", input_digest=file_sha256(data))
         run_import(cast(GraphStore, store), ImportFormat.OPENLINEAGE, data, options, draft)
         assert store.calls["write"] == expected_writes
     assert sorted(a.kind.value for a in inner.export().assets) == ["dataset"] * 4 + ["model"] + ["pipeline"] * 2
