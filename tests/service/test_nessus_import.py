@@ -18,8 +18,9 @@ from graph.access.keys import Role
 from graph.imports.finding_lifecycle import recurrence_id
 from graph.model import AssetIdentifier, Evidence, EvidenceStatus, FindingStatus, Label, Rel, derived_finding_id
 from graph.store import GraphStore
+from tests.service.cli_imports import cli_graph
 from tests.service.conftest import LiveServer
-from tests.service.nessus_lab import FIRST_SCAN, LAB, SCANS, SECOND_SCAN, cli_graph, findings_by_plugin
+from tests.service.nessus_lab import FIRST_SCAN, LAB, SCANS, SECOND_SCAN, findings_by_plugin
 
 T1_GPU = datetime(2026, 11, 2, 9, 14, 41, tzinfo=UTC)
 T1_LAST = datetime(2026, 11, 2, 9, 40, tzinfo=UTC)  # the training node's HOST_END_TIMESTAMP (its text says 10:40)

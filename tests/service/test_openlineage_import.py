@@ -8,9 +8,6 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,16 +18,14 @@ from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.generated.dataset_type_dataset import DatasetTypeDatasetFacet
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
-from typer.testing import CliRunner
 
 from graph.access.keys import Role
 from graph.bundle import Bundle
 from graph.imports.registry import MAX_IMPORT_BYTES
 from graph.queries.missing_evidence import missing_evidence
 from graph.store import GraphStore
-from graph.stores.embedded import EmbeddedStore
-from service.cli import app
 from tests.graphs import GraphBuilder
+from tests.service.cli_imports import CliGraph, cli_graph
 from tests.service.conftest import LiveServer
 from tests.service.scraping import delta, scrape
 
@@ -47,7 +42,6 @@ UNMATCHED = [
     "openlineage:s3://lake#fraud/merchant_risk_features",
     "openlineage:s3://lake#labels/fraud",
 ]
-runner = CliRunner()
 
 
 def fraud_graph() -> Bundle:
@@ -94,52 +88,20 @@ def assert_runs_recorded(store: GraphStore) -> None:
     assert stale(store) == {("k-data", "ds-tx"), ("k-model", "mdl-fraud"), ("k-ep", "ep-score")}
 
 
-@dataclass
-class CliTarget:
-    """The `store` fixture's backend as the CLI opens it (embedded: a data dir of its own)."""
-
-    args: list[str]
-    data_dir: Path | None
-
-    def opened(self, fixture_store: GraphStore) -> AbstractContextManager[GraphStore]:
-        @contextmanager
-        def opening() -> Iterator[GraphStore]:
-            if self.data_dir is None:
-                yield fixture_store
-                return
-            store = EmbeddedStore(self.data_dir / "attestgraph.sqlite3")
-            try:
-                yield store
-            finally:
-                store.close()
-
-        return opening()
-
-
 @pytest.fixture
-def cli(
-    store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> CliTarget:
-    if isinstance(store, EmbeddedStore):
-        monkeypatch.delenv("ATTESTGRAPH_STORE", raising=False)
-        return CliTarget(["--data-dir", str(tmp_path)], tmp_path)
-    server = request.getfixturevalue("neo4j_server")
-    env = {"ATTESTGRAPH_STORE": "neo4j", "NEO4J_URI": server.uri, "NEO4J_USER": server.user}
-    for name, value in {**env, "NEO4J_PASSWORD": server.password, "NEO4J_DATABASE": server.database}.items():
-        if value:
-            monkeypatch.setenv(name, value)
-    return CliTarget([], None)
+def cli(store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> CliGraph:
+    return cli_graph(store, request, tmp_path, monkeypatch)
 
 
-def cli_import(cli: CliTarget, path: Path, *extra: str) -> dict[str, Any]:
-    result = runner.invoke(app, ["import", "--openlineage", str(path), "--json", *extra, *cli.args])
+def cli_import(cli: CliGraph, path: Path, *extra: str) -> dict[str, Any]:
+    result = cli.run("--openlineage", str(path), "--json", *extra)
     assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.output)
     return report
 
 
-def test_the_cli_records_runs_once_and_creates_what_it_is_asked_to(store: GraphStore, cli: CliTarget) -> None:
-    with cli.opened(store) as target:
+def test_the_cli_records_runs_once_and_creates_what_it_is_asked_to(store: GraphStore, cli: CliGraph) -> None:
+    with cli.opened() as target:
         target.write(fraud_graph())
         assert stale(target) == set()
     report = cli_import(cli, RUNS)
@@ -151,17 +113,17 @@ def test_the_cli_records_runs_once_and_creates_what_it_is_asked_to(store: GraphS
         "runs_complete": 2,
     }
     assert report["unmatched"] == UNMATCHED and report["written"] is True
-    with cli.opened(store) as target:
+    with cli.opened() as target:
         assert_runs_recorded(target)
         before, audited = target.export(), len(target.access.audit_entries(first=1000))
     assert cli_import(cli, RUNS)["written"] is False  # the same runs again: nothing new
-    with cli.opened(store) as target:
+    with cli.opened() as target:
         assert target.export() == before
         assert len(target.access.audit_entries(first=1000)) == audited
 
     report = cli_import(cli, RUNS, "--create-assets")
     assert report["counts"]["changes_new"] == 0 and report["counts"]["dependencies_new"] == 5
-    with cli.opened(store) as target:
+    with cli.opened() as target:
         created = {a.id: a for a in target.export().assets if a.id not in {"ds-tx", "mdl-fraud", "ep-score"}}
         kinds = sorted((a.identifiers[0].key, a.kind.value) for a in created.values())
         assert kinds == sorted(zip(UNMATCHED, ["pipeline", "pipeline", "dataset", "dataset", "dataset"], strict=True))
@@ -172,10 +134,10 @@ def test_the_cli_records_runs_once_and_creates_what_it_is_asked_to(store: GraphS
         assert ("mdl-fraud", features, "trained_on") in edges
 
 
-def test_an_unknown_model_is_created_as_a_model_by_its_facet(store: GraphStore, cli: CliTarget) -> None:
+def test_an_unknown_model_is_created_as_a_model_by_its_facet(store: GraphStore, cli: CliGraph) -> None:
     report = cli_import(cli, RETRAIN, "--create-assets")
     assert report["counts"]["changes_new"] == 1 and report["counts"]["dependencies_new"] == 3
-    with cli.opened(store) as target:
+    with cli.opened() as target:
         exported = target.export()
         kinds = {a.identifiers[0].key: a.kind.value for a in exported.assets}
         assert kinds[MODEL_KEY] == "model"
@@ -183,19 +145,19 @@ def test_an_unknown_model_is_created_as_a_model_by_its_facet(store: GraphStore, 
 
 
 def test_a_bad_file_is_refused_by_the_cli_naming_the_field_and_writes_nothing(
-    store: GraphStore, cli: CliTarget, tmp_path: Path
+    store: GraphStore, cli: CliGraph, tmp_path: Path
 ) -> None:
-    with cli.opened(store) as target:
+    with cli.opened() as target:
         target.write(fraud_graph())
         before = target.export()
     future = json.loads(RETRAIN.read_text())
     future["eventTime"] = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     bad = tmp_path / "events.jsonl"
     bad.write_text(RUNS.read_text() + json.dumps(future) + "\n")
-    result = runner.invoke(app, ["import", "--openlineage", str(bad), *cli.args])
+    result = cli.run("--openlineage", str(bad))
     assert result.exit_code != 0
     assert "events[5].eventTime" in result.output and "lies in the future" in result.output
-    with cli.opened(store) as target:
+    with cli.opened() as target:
         assert target.export() == before
 
 
