@@ -31,9 +31,12 @@ describe("Type II period view", () => {
     expect(framework).toBe("soc2-tsc-2017");
     const start = await s.page.inputValue('input[name="start"]');
     const end = await s.page.inputValue('input[name="end"]');
+    // Twelve months ending with yesterday: today's interval is still open.
     const today = new Date();
-    expect(end).toBe(today.toISOString().slice(0, 10));
-    const yearAgo = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate() + 1));
+    const yesterday = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1));
+    expect(end).toBe(yesterday.toISOString().slice(0, 10));
+    const [y, m, d] = [today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate()];
+    const yearAgo = new Date(Date.UTC(y, m, Math.min(d, new Date(Date.UTC(y, m + 1, 0)).getUTCDate())));
     expect(start).toBe(yearAgo.toISOString().slice(0, 10));
 
     const endExclusive = new Date(Date.parse(`${end}T00:00:00Z`) + 86_400_000).toISOString();

@@ -57,11 +57,14 @@ export function addMonthsUtc(date: Date, months: number): Date {
   );
 }
 
-/** The default Type II period: the last 12 months, ending with today (inclusive), as dates. */
+/**
+ * The default Type II period: the 12 months ending with yesterday (inclusive), as dates. Today's
+ * interval is still open: a daily control whose run is due later today is not a gap yet.
+ */
 export function defaultPeriod(now: Date): { start: string; end: string } {
   const today = startOfUtcDay(now);
-  const start = new Date(addMonthsUtc(today, -12).getTime() + DAY_MS);
-  return { start: toDateInputValue(start), end: toDateInputValue(today) };
+  const start = addMonthsUtc(today, -12);
+  return { start: toDateInputValue(start), end: toDateInputValue(new Date(today.getTime() - DAY_MS)) };
 }
 
 /** Inclusive start and end days → the half-open instant range [start 00:00, day after end 00:00). */

@@ -28,8 +28,9 @@ describe("asOfFromDateInput", () => {
 });
 
 describe("periods", () => {
-  it("defaults to the last 12 months ending today", () => {
-    expect(defaultPeriod(now)).toEqual({ start: "2025-11-21", end: "2026-11-20" });
+  it("defaults to the 12 months ending yesterday, the last whole day", () => {
+    expect(defaultPeriod(now)).toEqual({ start: "2025-11-20", end: "2026-11-19" });
+    expect(defaultPeriod(new Date("2026-03-01T00:00:00Z"))).toEqual({ start: "2025-03-01", end: "2026-02-28" });
   });
 
   it("turns inclusive days into a half-open instant range", () => {
