@@ -1,0 +1,263 @@
+"""One control's status timelines, kept current write by write.
+
+Pure and store-agnostic: a store feeds it the control's current evidence items (superseded ones
+left out) as `graph.rules.evaluation.EvidenceItem` integers, its scope and its assets' change
+instants, and tells it what each write moved. API (stable):
+
+- `ControlTimelines(assets, items, changes)`: `items` maps evidence id -> (item, covers), covers
+  empty for an unscoped item; `changes` is a live mapping asset -> sorted change instants (read
+  whenever a pair is recomputed, so the store keeps one copy).
+- Reads: `counts_at(T)` (per `STATES` code; a control with no asset counts one pseudo-pair over
+  all its items), `state_at(asset, T)`, `failing_at(T, order)`, and `*_assuming(T, assets,
+  moment)` for a supposed change of `assets` at `moment` (impact: what-if, nothing kept).
+- Writes (each applies `old - new` of the pair timelines it moves to `counts`):
+  `add_item(id, item, covers)`, `remove_item(id)` (superseded), `replace_item(id, item)`
+  (a review changed its status), `changes_moved(assets)` (after their change lists grew),
+  `add_asset(a)` / `remove_asset(a)` (APPLIES_TO edits). A control's frequency or status change
+  is a rebuild (a new `ControlTimelines`).
+
+Assets with no scoped item and no change ("plain") share the unscoped timeline and are counted as
+a multiplicity; every other in-scope asset keeps its own pair timeline. Memory per control:
+the unscoped fold timeline (5 int64 per segment, segments <= 2 x unscoped items + 1), one state
+timeline per non-plain pair (17 bytes per segment) and the count timeline (7 int64 per segment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from graph.rules.count_timeline import Counts, CountTimeline
+from graph.rules.evaluation import EvidenceItem, fold
+from graph.rules.timeline import (
+    OK,
+    FoldTimeline,
+    StateTimeline,
+    fold_timeline,
+    merge_max,
+    pair_timeline,
+    state_code,
+)
+
+NO_ASSET = ""  # the key of the pseudo-pair of a control that applies to no asset
+
+
+class ControlTimelines:
+    unscoped_fold: FoldTimeline  # the fold of the unscoped items
+    plain: StateTimeline  # the timeline every plain asset shares (no asset: the pseudo-pair's)
+    plain_count: int
+    pairs: dict[str, StateTimeline]  # per non-plain asset in scope
+    counts: CountTimeline
+
+    def __init__(
+        self,
+        assets: Iterable[str],
+        items: Mapping[str, tuple[EvidenceItem, Sequence[str]]],
+        changes: Mapping[str, Sequence[int]],
+    ) -> None:
+        self.assets: set[str] = set(assets)
+        self._changes = changes
+        self._unscoped: dict[str, EvidenceItem] = {}
+        self._scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
+        self._covers: dict[str, tuple[str, ...]] = {}
+        for evidence_id, (item, covers) in items.items():
+            self._file(evidence_id, item, tuple(covers))
+        self._rebuild()
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def counts_at(self, at: int) -> Counts:
+        return self.counts.at(at)
+
+    def state_at(self, asset_id: str, at: int) -> tuple[int, int]:
+        """(state code, since or NO_INSTANT) of one pair (NO_ASSET: the pseudo-pair)."""
+        own = self.pairs.get(asset_id)
+        return (own if own is not None else self.plain).at(at)
+
+    def failing_at(self, at: int, order: Callable[[str], Any] | None = None) -> list[tuple[str, int, int]]:
+        """(asset, code, since) of the pairs not OK at `at`, in `order` of asset."""
+        if not self.assets:
+            code, since = self.plain.at(at)
+            return [] if code == OK else [(NO_ASSET, code, since)]
+        plain_code, plain_since = self.plain.at(at)
+        rows = []
+        for asset_id in sorted(self.assets, key=order) if order is not None else self.assets:
+            own = self.pairs.get(asset_id)
+            code, since = own.at(at) if own is not None else (plain_code, plain_since)
+            if code != OK:
+                rows.append((asset_id, code, since))
+        return rows
+
+    def supposed_at(self, asset_id: str, at: int, moment: int) -> tuple[int, int]:
+        """The pair's (code, since) at `at` if `changed_at(asset, at)` were `moment`."""
+        valid, expired, pending, rejected = self.unscoped_fold.at(at)
+        mine = self._scoped.get(asset_id)
+        if mine:
+            valid, expired, pending, rejected, _lo, _hi = fold(
+                mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
+            )
+        return state_code(valid, expired, pending, rejected, moment)
+
+    def counts_assuming(self, at: int, assets: Collection[str], moment: int) -> Counts:
+        """`counts_at(at)` as if each of `assets` in scope had changed at `moment`."""
+        counts = list(self.counts.at(at))
+        plain_supposed: tuple[int, int] | None = None
+        for asset_id in assets:
+            if asset_id not in self.assets:
+                continue
+            own = self.pairs.get(asset_id)
+            if own is None:  # plain assets share one fold, hence one supposed state
+                if plain_supposed is None:
+                    plain_supposed = self.supposed_at(asset_id, at, moment)
+                before, after = self.plain.at(at)[0], plain_supposed[0]
+            else:
+                before, after = own.at(at)[0], self.supposed_at(asset_id, at, moment)[0]
+            counts[before] -= 1
+            counts[after] += 1
+        return tuple(counts)
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def add_item(self, evidence_id: str, item: EvidenceItem, covers: Sequence[str] = ()) -> None:
+        covered = tuple(covers)
+        self._file(evidence_id, item, covered)
+        if not covered:  # one more item: the fold of the union is the max of the folds
+            self.unscoped_fold = merge_max(self.unscoped_fold, fold_timeline([item]))
+        if not self.assets:
+            self._rebuild_pseudo()
+        elif covered:
+            self._recompute(a for a in covered if a in self.assets)
+        else:
+            self._unscoped_moved()
+
+    def remove_item(self, evidence_id: str) -> None:
+        covered = self._covers.pop(evidence_id)
+        if covered:
+            for asset_id in covered:
+                mine = self._scoped[asset_id]
+                del mine[evidence_id]
+                if not mine:
+                    del self._scoped[asset_id]
+        else:
+            del self._unscoped[evidence_id]
+        self._items_moved(covered)
+
+    def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
+        covered = self._covers[evidence_id]
+        if covered:
+            for asset_id in covered:
+                self._scoped[asset_id][evidence_id] = item
+        else:
+            self._unscoped[evidence_id] = item
+        self._items_moved(covered)
+
+    def changes_moved(self, assets: Iterable[str]) -> None:
+        self._recompute(a for a in assets if a in self.assets)
+
+    def add_asset(self, asset_id: str) -> None:
+        if asset_id in self.assets:
+            return
+        if not self.assets:  # the pseudo-pair leaves: from now on pairs are per asset
+            self.assets.add(asset_id)
+            self._rebuild()
+            return
+        self.assets.add(asset_id)
+        self.plain_count += 1
+        self.counts.add(self.plain)
+        self._recompute([asset_id])
+
+    def remove_asset(self, asset_id: str) -> None:
+        if asset_id not in self.assets:
+            return
+        self.assets.discard(asset_id)
+        if not self.assets:
+            self._rebuild()
+            return
+        own = self.pairs.pop(asset_id, None)
+        if own is None:
+            self.plain_count -= 1
+            self.counts.remove(self.plain)
+        else:
+            self.counts.remove(own)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _file(self, evidence_id: str, item: EvidenceItem, covers: tuple[str, ...]) -> None:
+        self._covers[evidence_id] = covers
+        if covers:
+            for asset_id in covers:
+                self._scoped.setdefault(asset_id, {})[evidence_id] = item
+        else:
+            self._unscoped[evidence_id] = item
+
+    def _is_plain(self, asset_id: str) -> bool:
+        return asset_id not in self._scoped and not self._changes.get(asset_id)
+
+    def _pair(self, asset_id: str) -> StateTimeline:
+        mine = self._scoped.get(asset_id)
+        folded = merge_max(self.unscoped_fold, fold_timeline(mine.values())) if mine else self.unscoped_fold
+        return pair_timeline(folded, self._changes.get(asset_id, ()))
+
+    def _pseudo(self) -> StateTimeline:
+        """A control applying to no asset: one pair over all its items, never changed."""
+        every = [item for mine in self._scoped.values() for item in mine.values()]
+        return pair_timeline(merge_max(self.unscoped_fold, fold_timeline(every)) if every else self.unscoped_fold)
+
+    def _rebuild(self) -> None:
+        self.unscoped_fold = fold_timeline(self._unscoped.values())
+        self.pairs = {}
+        if not self.assets:
+            self.plain = self._pseudo()
+            self.plain_count = 1
+            self.counts = CountTimeline.build([(self.plain, 1)])
+            return
+        self.plain = pair_timeline(self.unscoped_fold)
+        for asset_id in self.assets:
+            if not self._is_plain(asset_id):
+                self.pairs[asset_id] = self._pair(asset_id)
+        self.plain_count = len(self.assets) - len(self.pairs)
+        weighted = [(self.plain, self.plain_count)]
+        weighted += [(timeline, 1) for timeline in self.pairs.values()]
+        self.counts = CountTimeline.build(weighted)
+
+    def _rebuild_pseudo(self) -> None:
+        old, self.plain = self.plain, self._pseudo()
+        self.counts.move(old, self.plain)
+
+    def _items_moved(self, covered: tuple[str, ...]) -> None:
+        if not self.assets:
+            self.unscoped_fold = fold_timeline(self._unscoped.values())
+            self._rebuild_pseudo()
+        elif covered:
+            self._recompute(a for a in covered if a in self.assets)
+        else:
+            self.unscoped_fold = fold_timeline(self._unscoped.values())
+            self._unscoped_moved()
+
+    def _unscoped_moved(self) -> None:
+        """The unscoped fold changed: plain assets move together, every other pair on its own."""
+        old, self.plain = self.plain, pair_timeline(self.unscoped_fold)
+        self.counts.move(old, self.plain, self.plain_count)
+        for asset_id in list(self.pairs):
+            new = self._pair(asset_id)
+            self.counts.move(self.pairs[asset_id], new)
+            self.pairs[asset_id] = new
+
+    def _recompute(self, assets: Iterable[str]) -> None:
+        """Recompute the pairs of `assets` (in scope) after their own items or changes moved; a
+        plain asset that stops being plain leaves the multiplicity, and the other way round."""
+        for asset_id in set(assets):
+            old = self.pairs.get(asset_id)
+            if self._is_plain(asset_id):
+                if old is not None:
+                    del self.pairs[asset_id]
+                    self.plain_count += 1
+                    self.counts.move(old, self.plain)
+                continue
+            new = self._pair(asset_id)
+            if old is None:
+                self.plain_count -= 1
+                self.counts.move(self.plain, new)
+            else:
+                self.counts.move(old, new)
+            self.pairs[asset_id] = new
