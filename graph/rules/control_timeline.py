@@ -12,7 +12,7 @@ instants, and tells it what each write moved. API (stable):
   moment)` for a supposed change of `assets` at `moment` (impact: what-if, nothing kept).
 - Writes (each applies `old - new` of the pair timelines it moves to `counts`):
   `add_item(id, item, covers)`, `remove_item(id)` (superseded), `replace_item(id, item)`
-  (a review changed its status), `changes_moved(assets)` (after their change lists grew),
+  (a review changed its status), `changes_moved(assets, since)` (after their change lists grew, from `since` on),
   `add_asset(a)` / `remove_asset(a)` (APPLIES_TO edits). A control's frequency or status change
   is a rebuild (a new `ControlTimelines`).
 
@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from graph.rules.count_timeline import Counts, CountTimeline
-from graph.rules.evaluation import EvidenceItem, fold
+from graph.rules.evaluation import EARLIEST, EvidenceItem, fold
 from graph.rules.timeline import (
     OK,
     FoldTimeline,
@@ -36,6 +36,8 @@ from graph.rules.timeline import (
     fold_timeline,
     merge_max,
     pair_timeline,
+    splice,
+    splice_fold,
     state_code,
 )
 
@@ -117,54 +119,58 @@ class ControlTimelines:
         return tuple(counts)
 
     # -- writes ---------------------------------------------------------------------------------
+    # An item moves the fold only from its `collected_at` on, a change only from its instant on:
+    # each write recomputes the pairs it moves from that instant (`since`) and splices.
 
     def add_item(self, evidence_id: str, item: EvidenceItem, covers: Sequence[str] = ()) -> None:
         covered = tuple(covers)
         self._file(evidence_id, item, covered)
+        since = item[0]
         if not covered:  # one more item: the fold of the union is the max of the folds
-            self.unscoped_fold = merge_max(self.unscoped_fold, fold_timeline([item]))
+            self.unscoped_fold = splice_fold(
+                self.unscoped_fold, merge_max(self.unscoped_fold, fold_timeline([item]), since)
+            )
         if not self.assets:
             self._rebuild_pseudo()
         elif covered:
-            self._recompute(a for a in covered if a in self.assets)
+            self._recompute((a for a in covered if a in self.assets), since)
         else:
-            self._unscoped_moved()
+            self._unscoped_moved(since)
 
     def remove_item(self, evidence_id: str) -> None:
         covered = self._covers.pop(evidence_id)
         if covered:
             for asset_id in covered:
                 mine = self._scoped[asset_id]
-                del mine[evidence_id]
+                since = mine.pop(evidence_id)[0]
                 if not mine:
                     del self._scoped[asset_id]
         else:
-            del self._unscoped[evidence_id]
-        self._items_moved(covered)
+            since = self._unscoped.pop(evidence_id)[0]
+        self._items_moved(covered, since)
 
     def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
         covered = self._covers[evidence_id]
-        if covered:
-            for asset_id in covered:
-                self._scoped[asset_id][evidence_id] = item
-        else:
-            self._unscoped[evidence_id] = item
-        self._items_moved(covered)
+        since = item[0]
+        for mine in [self._scoped[a] for a in covered] if covered else [self._unscoped]:
+            since = min(since, mine[evidence_id][0])
+            mine[evidence_id] = item
+        self._items_moved(covered, since)
 
-    def changes_moved(self, assets: Iterable[str]) -> None:
-        self._recompute(a for a in assets if a in self.assets)
+    def changes_moved(self, assets: Iterable[str], since: int = EARLIEST) -> None:
+        """The assets' change lists gained instants, none before `since`."""
+        self._recompute((a for a in assets if a in self.assets), since)
 
     def add_asset(self, asset_id: str) -> None:
         if asset_id in self.assets:
             return
-        if not self.assets:  # the pseudo-pair leaves: from now on pairs are per asset
-            self.assets.add(asset_id)
+        self.assets.add(asset_id)
+        if len(self.assets) == 1:  # the pseudo-pair leaves: from now on pairs are per asset
             self._rebuild()
             return
-        self.assets.add(asset_id)
         self.plain_count += 1
         self.counts.add(self.plain)
-        self._recompute([asset_id])
+        self._recompute([asset_id], EARLIEST)
 
     def remove_asset(self, asset_id: str) -> None:
         if asset_id not in self.assets:
@@ -193,10 +199,11 @@ class ControlTimelines:
     def _is_plain(self, asset_id: str) -> bool:
         return asset_id not in self._scoped and not self._changes.get(asset_id)
 
-    def _pair(self, asset_id: str) -> StateTimeline:
+    def _pair(self, asset_id: str, base: StateTimeline, since: int = EARLIEST) -> StateTimeline:
+        """The pair's timeline: `base` (what it was) before `since`, recomputed from there on."""
         mine = self._scoped.get(asset_id)
-        folded = merge_max(self.unscoped_fold, fold_timeline(mine.values())) if mine else self.unscoped_fold
-        return pair_timeline(folded, self._changes.get(asset_id, ()))
+        folded = merge_max(self.unscoped_fold, fold_timeline(mine.values()), since) if mine else self.unscoped_fold
+        return splice(base, pair_timeline(folded, self._changes.get(asset_id, ()), since))
 
     def _pseudo(self) -> StateTimeline:
         """A control applying to no asset: one pair over all its items, never changed."""
@@ -214,7 +221,7 @@ class ControlTimelines:
         self.plain = pair_timeline(self.unscoped_fold)
         for asset_id in self.assets:
             if not self._is_plain(asset_id):
-                self.pairs[asset_id] = self._pair(asset_id)
+                self.pairs[asset_id] = self._pair(asset_id, self.plain)
         self.plain_count = len(self.assets) - len(self.pairs)
         weighted = [(self.plain, self.plain_count)]
         weighted += [(timeline, 1) for timeline in self.pairs.values()]
@@ -224,40 +231,38 @@ class ControlTimelines:
         old, self.plain = self.plain, self._pseudo()
         self.counts.move(old, self.plain)
 
-    def _items_moved(self, covered: tuple[str, ...]) -> None:
-        if not self.assets:
+    def _items_moved(self, covered: tuple[str, ...], since: int) -> None:
+        if not covered:
             self.unscoped_fold = fold_timeline(self._unscoped.values())
+        if not self.assets:
             self._rebuild_pseudo()
         elif covered:
-            self._recompute(a for a in covered if a in self.assets)
+            self._recompute((a for a in covered if a in self.assets), since)
         else:
-            self.unscoped_fold = fold_timeline(self._unscoped.values())
-            self._unscoped_moved()
+            self._unscoped_moved(since)
 
-    def _unscoped_moved(self) -> None:
-        """The unscoped fold changed: plain assets move together, every other pair on its own."""
-        old, self.plain = self.plain, pair_timeline(self.unscoped_fold)
-        self.counts.move(old, self.plain, self.plain_count)
-        for asset_id in list(self.pairs):
-            new = self._pair(asset_id)
-            self.counts.move(self.pairs[asset_id], new)
-            self.pairs[asset_id] = new
+    def _unscoped_moved(self, since: int) -> None:
+        """The unscoped fold changed from `since` on: plain assets move together, every other
+        pair on its own."""
+        old, self.plain = self.plain, splice(self.plain, pair_timeline(self.unscoped_fold, (), since))
+        self.counts.move(old, self.plain, self.plain_count, since)
+        for asset_id, before in self.pairs.items():
+            after = self.pairs[asset_id] = self._pair(asset_id, before, since)
+            self.counts.move(before, after, 1, since)
 
-    def _recompute(self, assets: Iterable[str]) -> None:
-        """Recompute the pairs of `assets` (in scope) after their own items or changes moved; a
-        plain asset that stops being plain leaves the multiplicity, and the other way round."""
+    def _recompute(self, assets: Iterable[str], since: int) -> None:
+        """Recompute the pairs of `assets` (in scope) from `since` on, after their own items or
+        changes moved there; a plain asset that stops being plain leaves the multiplicity, and
+        the other way round."""
         for asset_id in set(assets):
             old = self.pairs.get(asset_id)
             if self._is_plain(asset_id):
                 if old is not None:
                     del self.pairs[asset_id]
                     self.plain_count += 1
-                    self.counts.move(old, self.plain)
+                    self.counts.move(old, self.plain, 1, since)
                 continue
-            new = self._pair(asset_id)
+            new = self.pairs[asset_id] = self._pair(asset_id, old if old is not None else self.plain, since)
             if old is None:
                 self.plain_count -= 1
-                self.counts.move(self.plain, new)
-            else:
-                self.counts.move(old, new)
-            self.pairs[asset_id] = new
+            self.counts.move(old if old is not None else self.plain, new, 1, since)

@@ -6,8 +6,9 @@ API (stable):
 - `CountTimeline.build([(pair timeline, weight), ...])`: the sum of weighted pair timelines
   (a weight counts the assets sharing one timeline, e.g. those with no item or change of their
   own); one sweep over their segment starts.
-- `move(old, new, weight)`: apply the difference `new - old` of one pair timeline in place,
-  touching only the segments where the two states differ (what a write costs, not a rebuild).
+- `move(old, new, weight, since)`: apply the difference `new - old` of one pair timeline in place,
+  touching only the segments where the two states differ, walking them from `since` on (what a
+  write costs, not a rebuild).
   `add(timeline, weight)` / `remove(...)` for a pair that joins or leaves.
 - `at(T) -> tuple of N_STATES counts`, `segments()` (start, counts) for persisting or comparing.
 
@@ -86,15 +87,16 @@ class CountTimeline:
     def remove(self, timeline: StateTimeline, weight: int = 1) -> None:
         self.add(timeline, -weight)
 
-    def move(self, old: StateTimeline, new: StateTimeline, weight: int = 1) -> None:
-        """Count `weight` pairs as in `new` where they were counted as in `old`."""
+    def move(self, old: StateTimeline, new: StateTimeline, weight: int = 1, since: int = EARLIEST) -> None:
+        """Count `weight` pairs as in `new` where they were counted as in `old`; the two are
+        known to agree before `since` (only the segments from there on are walked)."""
         if not weight:
             return
         so, sn = old.starts, new.starts
         no, nn = len(so), len(sn)
-        i = j = 0
-        at = EARLIEST
-        run_start, run = EARLIEST, (-1, -1)  # a run of pieces with the same (old, new) codes
+        i, j = bisect_right(so, since) - 1, bisect_right(sn, since) - 1
+        at = since
+        run_start, run = since, (-1, -1)  # a run of pieces with the same (old, new) codes
         while True:
             while i + 1 < no and so[i + 1] <= at:
                 i += 1

@@ -8,11 +8,14 @@ API (stable; graph/rules/count_timeline.py and graph/rules/control_timeline.py b
 - `fold_timeline(items) -> FoldTimeline`: `graph.rules.evaluation.fold(items, T)`'s four
   accumulators (valid, expired, pending, rejected) as a piecewise-constant function of T.
   Breakpoints: each item's `collected_at`, each accepted item's end.
-- `merge_max(a, b) -> FoldTimeline`: the fold timeline of the union of two item sets. Each of the
-  four accumulators is a max, so the fold of a union is the component-wise max of the folds.
-- `pair_timeline(fold, changes) -> StateTimeline`: `evidence_state(fold at T, changed_at(a, T), T)`
-  for an asset whose sorted change instants are `changes`, as (state code, since) segments;
-  adjacent equal segments are merged, so equal functions have equal timelines.
+- `merge_max(a, b, since) -> FoldTimeline`: the fold timeline of the union of two item sets. Each
+  of the four accumulators is a max, so the fold of a union is the component-wise max of the folds.
+- `pair_timeline(fold, changes, since) -> StateTimeline`: `evidence_state(fold at T,
+  changed_at(a, T), T)` for an asset whose sorted change instants are `changes`, as (state code,
+  since) segments; adjacent equal segments are merged, so equal functions have equal timelines.
+- `since` (default `EARLIEST`): compute only from that instant on (a write moves a pair only
+  from its own instant on); `splice(old, suffix)` / `splice_fold` join the old timeline's
+  segments before it to the suffix, so a write costs the segments after its instant.
 - `FoldTimeline.at(T)`, `StateTimeline.at(T) -> (code, since)`, `StateTimeline.state_at(T)`:
   a bisect. Codes index `STATES`; a `since` of `NO_INSTANT` is "none".
 - `state_code(valid, expired, pending, rejected, changed)`: the state of one folded value.
@@ -24,7 +27,7 @@ A timeline is a sorted array of segment starts, the first `EARLIEST`; segment i 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
@@ -148,13 +151,14 @@ def fold_timeline(items: Iterable[EvidenceItem]) -> FoldTimeline:
     return timeline
 
 
-def merge_max(a: FoldTimeline, b: FoldTimeline) -> FoldTimeline:
-    """The component-wise max of two fold timelines: the fold timeline of the union of their items."""
+def merge_max(a: FoldTimeline, b: FoldTimeline, since: int = EARLIEST) -> FoldTimeline:
+    """The component-wise max of two fold timelines: the fold timeline of the union of their
+    items; only from `since` on (its first segment starts there: `splice_fold` it onto the old)."""
     merged = FoldTimeline()
     sa, sb = a.starts, b.starts
     na, nb = len(sa), len(sb)
-    i = j = 0
-    at = EARLIEST
+    i, j = bisect_right(sa, since) - 1, bisect_right(sb, since) - 1
+    at = since
     last: Fold4 | None = None
     while True:
         while i + 1 < na and sa[i + 1] <= at:
@@ -176,6 +180,31 @@ def merge_max(a: FoldTimeline, b: FoldTimeline) -> FoldTimeline:
         at = following
 
 
+def splice_fold(old: FoldTimeline, suffix: FoldTimeline) -> FoldTimeline:
+    """`old` before the first start of `suffix`, `suffix` from there on."""
+    k = bisect_left(old.starts, suffix.starts[0])
+    skip = 1 if k and old.value(k - 1) == suffix.value(0) else 0
+    return FoldTimeline(
+        old.starts[:k] + suffix.starts[skip:],
+        old.valid[:k] + suffix.valid[skip:],
+        old.expired[:k] + suffix.expired[skip:],
+        old.pending[:k] + suffix.pending[skip:],
+        old.rejected[:k] + suffix.rejected[skip:],
+    )
+
+
+def splice(old: StateTimeline, suffix: StateTimeline) -> StateTimeline:
+    """`old` before the first start of `suffix`, `suffix` from there on (a write moves a pair
+    only from some instant on: the rest is copied, not recomputed)."""
+    k = bisect_left(old.starts, suffix.starts[0])
+    skip = 1 if k and (old.codes[k - 1], old.sinces[k - 1]) == (suffix.codes[0], suffix.sinces[0]) else 0
+    return StateTimeline(
+        old.starts[:k] + suffix.starts[skip:],
+        old.codes[:k] + suffix.codes[skip:],
+        old.sinces[:k] + suffix.sinces[skip:],
+    )
+
+
 def state_code(valid: int, expired: int, pending: int, rejected: int, changed: int) -> tuple[int, int]:
     """`evidence_state` as (code, since) for `changed = changed_at(a, T)` (NO_INSTANT: never
     changed), which is at or before T by definition."""
@@ -192,28 +221,31 @@ def state_code(valid: int, expired: int, pending: int, rejected: int, changed: i
     return NEVER_COLLECTED, NO_INSTANT
 
 
-def pair_timeline(fold: FoldTimeline, changes: Sequence[int] = ()) -> StateTimeline:
+def pair_timeline(fold: FoldTimeline, changes: Sequence[int] = (), since: int = EARLIEST) -> StateTimeline:
     """The (state, since) timeline of one (control, asset) pair whose items fold to `fold` and
-    whose asset changed at the sorted instants `changes`."""
+    whose asset changed at the sorted instants `changes`; only from `since` on (its first
+    segment starts there: `splice` it onto the old timeline)."""
     timeline = StateTimeline()
     starts = fold.starts
     nf, nc = len(starts), len(changes)
-    i = j = 0
-    changed = NO_INSTANT
-    at = EARLIEST
+    i = bisect_right(starts, since) - 1
+    j = bisect_right(changes, since)
+    changed = changes[j - 1] if j else NO_INSTANT
+    at = since
     last_code, last_since = -1, NO_INSTANT
+    valid, expired, pending, rejected = fold.valid, fold.expired, fold.pending, fold.rejected
     while True:
         while i + 1 < nf and starts[i + 1] <= at:
             i += 1
         while j < nc and changes[j] <= at:
             changed = changes[j]
             j += 1
-        code, since = state_code(fold.valid[i], fold.expired[i], fold.pending[i], fold.rejected[i], changed)
-        if code != last_code or since != last_since:
+        code, since_ = state_code(valid[i], expired[i], pending[i], rejected[i], changed)
+        if code != last_code or since_ != last_since:
             timeline.starts.append(at)
             timeline.codes.append(code)
-            timeline.sinces.append(since)
-            last_code, last_since = code, since
+            timeline.sinces.append(since_)
+            last_code, last_since = code, since_
         following = min(starts[i + 1] if i + 1 < nf else LATEST, changes[j] if j < nc else LATEST)
         if following == LATEST:
             return timeline

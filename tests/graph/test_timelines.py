@@ -123,7 +123,7 @@ def test_incremental_writes_equal_a_build_from_scratch(
             moments = changes.setdefault(op[1], [])
             moments.append(op[2])
             moments.sort()
-            timelines.changes_moved([op[1]])
+            timelines.changes_moved([op[1]], op[2])  # moved from the new instant on
         elif kind == "scope+":
             assets.add(op[1])
             timelines.add_asset(op[1])
