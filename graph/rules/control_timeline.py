@@ -7,7 +7,7 @@ instants, and tells it what each write moved. API (stable):
 - `ControlTimelines(assets, items, changes)`: `items` maps evidence id -> (item, covers), covers
   empty for an unscoped item; `changes` is a live mapping asset -> sorted change instants (read
   whenever a pair is recomputed, so the store keeps one copy).
-- Reads: `counts_at(T)` (per `STATES` code; a control with no asset counts one pseudo-pair over
+- Reads: `item(id)`, `counts_at(T)` (per `STATES` code; a control with no asset counts one pseudo-pair over
   all its items), `state_at(asset, T)`, `failing_at(T, order)`, and `*_assuming(T, assets,
   moment)` for a supposed change of `assets` at `moment` (impact: what-if, nothing kept).
 - Writes (each applies `old - new` of the pair timelines it moves to `counts`):
@@ -24,8 +24,7 @@ timeline per non-plain pair (17 bytes per segment) and the count timeline (7 int
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from graph.rules.count_timeline import Counts, CountTimeline
 from graph.rules.evaluation import EARLIEST, EvidenceItem, fold
@@ -59,8 +58,9 @@ class ControlTimelines:
     ) -> None:
         self.assets: set[str] = set(assets)
         self._changes = changes
-        self._unscoped: dict[str, EvidenceItem] = {}
-        self._scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
+        # The current items, by evidence id: read-only outside (the writes below keep them).
+        self.unscoped: dict[str, EvidenceItem] = {}
+        self.scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
         self._covers: dict[str, tuple[str, ...]] = {}
         for evidence_id, (item, covers) in items.items():
             self._file(evidence_id, item, tuple(covers))
@@ -71,21 +71,39 @@ class ControlTimelines:
     def counts_at(self, at: int) -> Counts:
         return self.counts.at(at)
 
+    def item(self, evidence_id: str) -> EvidenceItem | None:
+        """The current item of that id (None: not one of the control's current items)."""
+        covered = self._covers.get(evidence_id)
+        if covered is None:
+            return None
+        return self.scoped[covered[0]][evidence_id] if covered else self.unscoped[evidence_id]
+
+    def covers(self, evidence_id: str) -> tuple[str, ...]:
+        """The assets a current item covers (empty: unscoped)."""
+        return self._covers[evidence_id]
+
     def state_at(self, asset_id: str, at: int) -> tuple[int, int]:
         """(state code, since or NO_INSTANT) of one pair (NO_ASSET: the pseudo-pair)."""
         own = self.pairs.get(asset_id)
         return (own if own is not None else self.plain).at(at)
 
-    def failing_at(self, at: int, order: Callable[[str], Any] | None = None) -> list[tuple[str, int, int]]:
-        """(asset, code, since) of the pairs not OK at `at`, in `order` of asset."""
+    def failing_at(
+        self, at: int, in_order: Iterable[str] | None = None, supposed: Collection[str] = (), moment: int = 0
+    ) -> list[tuple[str, int, int]]:
+        """(asset, code, since) of the pairs not OK at `at`, over `in_order` (the assets in the
+        order wanted; default: as kept), each of `supposed` as if it had changed at `moment`."""
         if not self.assets:
             code, since = self.plain.at(at)
             return [] if code == OK else [(NO_ASSET, code, since)]
         plain_code, plain_since = self.plain.at(at)
+        pairs = self.pairs
         rows = []
-        for asset_id in sorted(self.assets, key=order) if order is not None else self.assets:
-            own = self.pairs.get(asset_id)
-            code, since = own.at(at) if own is not None else (plain_code, plain_since)
+        for asset_id in self.assets if in_order is None else in_order:
+            if asset_id in supposed:
+                code, since = self.supposed_at(asset_id, at, moment)
+            else:
+                own = pairs.get(asset_id)
+                code, since = own.at(at) if own is not None else (plain_code, plain_since)
             if code != OK:
                 rows.append((asset_id, code, since))
         return rows
@@ -93,7 +111,7 @@ class ControlTimelines:
     def supposed_at(self, asset_id: str, at: int, moment: int) -> tuple[int, int]:
         """The pair's (code, since) at `at` if `changed_at(asset, at)` were `moment`."""
         valid, expired, pending, rejected = self.unscoped_fold.at(at)
-        mine = self._scoped.get(asset_id)
+        mine = self.scoped.get(asset_id)
         if mine:
             valid, expired, pending, rejected, _lo, _hi = fold(
                 mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
@@ -141,18 +159,18 @@ class ControlTimelines:
         covered = self._covers.pop(evidence_id)
         if covered:
             for asset_id in covered:
-                mine = self._scoped[asset_id]
+                mine = self.scoped[asset_id]
                 since = mine.pop(evidence_id)[0]
                 if not mine:
-                    del self._scoped[asset_id]
+                    del self.scoped[asset_id]
         else:
-            since = self._unscoped.pop(evidence_id)[0]
+            since = self.unscoped.pop(evidence_id)[0]
         self._items_moved(covered, since)
 
     def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
         covered = self._covers[evidence_id]
         since = item[0]
-        for mine in [self._scoped[a] for a in covered] if covered else [self._unscoped]:
+        for mine in [self.scoped[a] for a in covered] if covered else [self.unscoped]:
             since = min(since, mine[evidence_id][0])
             mine[evidence_id] = item
         self._items_moved(covered, since)
@@ -192,26 +210,26 @@ class ControlTimelines:
         self._covers[evidence_id] = covers
         if covers:
             for asset_id in covers:
-                self._scoped.setdefault(asset_id, {})[evidence_id] = item
+                self.scoped.setdefault(asset_id, {})[evidence_id] = item
         else:
-            self._unscoped[evidence_id] = item
+            self.unscoped[evidence_id] = item
 
     def _is_plain(self, asset_id: str) -> bool:
-        return asset_id not in self._scoped and not self._changes.get(asset_id)
+        return asset_id not in self.scoped and not self._changes.get(asset_id)
 
     def _pair(self, asset_id: str, base: StateTimeline, since: int = EARLIEST) -> StateTimeline:
         """The pair's timeline: `base` (what it was) before `since`, recomputed from there on."""
-        mine = self._scoped.get(asset_id)
+        mine = self.scoped.get(asset_id)
         folded = merge_max(self.unscoped_fold, fold_timeline(mine.values()), since) if mine else self.unscoped_fold
         return splice(base, pair_timeline(folded, self._changes.get(asset_id, ()), since))
 
     def _pseudo(self) -> StateTimeline:
         """A control applying to no asset: one pair over all its items, never changed."""
-        every = [item for mine in self._scoped.values() for item in mine.values()]
+        every = [item for mine in self.scoped.values() for item in mine.values()]
         return pair_timeline(merge_max(self.unscoped_fold, fold_timeline(every)) if every else self.unscoped_fold)
 
     def _rebuild(self) -> None:
-        self.unscoped_fold = fold_timeline(self._unscoped.values())
+        self.unscoped_fold = fold_timeline(self.unscoped.values())
         self.pairs = {}
         if not self.assets:
             self.plain = self._pseudo()
@@ -233,7 +251,7 @@ class ControlTimelines:
 
     def _items_moved(self, covered: tuple[str, ...], since: int) -> None:
         if not covered:
-            self.unscoped_fold = fold_timeline(self._unscoped.values())
+            self.unscoped_fold = fold_timeline(self.unscoped.values())
         if not self.assets:
             self._rebuild_pseudo()
         elif covered:
