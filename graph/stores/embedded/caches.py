@@ -104,9 +104,12 @@ class Caches:
         for item in bundle.evidence:
             new = item.id not in recorded and item.id not in control_of
             old = item.supersedes
-            if new and (old is None or (old not in in_bundle and set(control_of.get(old, ())) == {item.control})):
+            old_recorded = old is not None and old not in in_bundle and set(control_of.get(old, ())) == {item.control}
+            # A new item of the same bundle that is corrected at once is appended and skipped (`apply`).
+            old_new = old in in_bundle and in_bundle[old] == item.control and old not in recorded
+            if new and (old is None or old_recorded or old_new):
                 appended.setdefault(item.control, []).append(item.id)
-                if old is not None:
+                if old is not None and old_recorded:
                     corrected.setdefault(item.control, []).append(old)
                 continue
             rebuilt.add(item.control)
