@@ -38,6 +38,7 @@ from graph.rules.timeline import (
     splice,
     splice_fold,
     state_code,
+    union_pair_timeline,
 )
 
 NO_ASSET = ""  # the key of the pseudo-pair of a control that applies to no asset
@@ -62,6 +63,7 @@ class ControlTimelines:
         self.unscoped: dict[str, EvidenceItem] = {}
         self.scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
         self._covers: dict[str, tuple[str, ...]] = {}
+        self._own: dict[str, FoldTimeline] = {}  # the fold of each asset's scoped items, made on first use
         for evidence_id, (item, covers) in items.items():
             self._file(evidence_id, item, tuple(covers))
         self._rebuild()
@@ -161,6 +163,7 @@ class ControlTimelines:
             for asset_id in covered:
                 mine = self.scoped[asset_id]
                 since = mine.pop(evidence_id)[0]
+                self._own.pop(asset_id, None)
                 if not mine:
                     del self.scoped[asset_id]
         else:
@@ -170,6 +173,8 @@ class ControlTimelines:
     def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
         covered = self._covers[evidence_id]
         since = item[0]
+        for asset_id in covered:
+            self._own.pop(asset_id, None)
         for mine in [self.scoped[a] for a in covered] if covered else [self.unscoped]:
             since = min(since, mine[evidence_id][0])
             mine[evidence_id] = item
@@ -209,8 +214,13 @@ class ControlTimelines:
     def _file(self, evidence_id: str, item: EvidenceItem, covers: tuple[str, ...]) -> None:
         self._covers[evidence_id] = covers
         if covers:
+            added = None
             for asset_id in covers:
                 self.scoped.setdefault(asset_id, {})[evidence_id] = item
+                own = self._own.get(asset_id)
+                if own is not None:  # one more item: the max of the folds, from its instant on
+                    added = added or fold_timeline([item])
+                    self._own[asset_id] = splice_fold(own, merge_max(own, added, item[0]))
         else:
             self.unscoped[evidence_id] = item
 
@@ -219,9 +229,14 @@ class ControlTimelines:
 
     def _pair(self, asset_id: str, base: StateTimeline, since: int = EARLIEST) -> StateTimeline:
         """The pair's timeline: `base` (what it was) before `since`, recomputed from there on."""
+        changes = self._changes.get(asset_id, ())
         mine = self.scoped.get(asset_id)
-        folded = merge_max(self.unscoped_fold, fold_timeline(mine.values()), since) if mine else self.unscoped_fold
-        return splice(base, pair_timeline(folded, self._changes.get(asset_id, ()), since))
+        if not mine:
+            return splice(base, pair_timeline(self.unscoped_fold, changes, since))
+        own = self._own.get(asset_id)
+        if own is None:
+            own = self._own[asset_id] = fold_timeline(mine.values())
+        return splice(base, union_pair_timeline(self.unscoped_fold, own, changes, since))
 
     def _pseudo(self) -> StateTimeline:
         """A control applying to no asset: one pair over all its items, never changed."""

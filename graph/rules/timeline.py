@@ -16,6 +16,8 @@ API (stable; graph/rules/count_timeline.py and graph/rules/control_timeline.py b
 - `since` (default `EARLIEST`): compute only from that instant on (a write moves a pair only
   from its own instant on); `splice(old, suffix)` / `splice_fold` join the old timeline's
   segments before it to the suffix, so a write costs the segments after its instant.
+- `union_pair_timeline(shared, own, changes, since)`: the same for the union of two item sets,
+  without building their merged fold.
 - `FoldTimeline.at(T)`, `StateTimeline.at(T) -> (code, since)`, `StateTimeline.state_at(T)`:
   a bisect. Codes index `STATES`; a `since` of `NO_INSTANT` is "none".
 - `state_code(valid, expired, pending, rejected, changed)`: the state of one folded value.
@@ -247,6 +249,47 @@ def pair_timeline(fold: FoldTimeline, changes: Sequence[int] = (), since: int = 
             timeline.sinces.append(since_)
             last_code, last_since = code, since_
         following = min(starts[i + 1] if i + 1 < nf else LATEST, changes[j] if j < nc else LATEST)
+        if following == LATEST:
+            return timeline
+        at = following
+
+
+def union_pair_timeline(
+    shared: FoldTimeline, own: FoldTimeline, changes: Sequence[int] = (), since: int = EARLIEST
+) -> StateTimeline:
+    """`pair_timeline(merge_max(shared, own), changes, since)` without building the merged fold
+    (the pair of an asset with scoped items: the control's unscoped fold and the asset's own)."""
+    timeline = StateTimeline()
+    sa, sb = shared.starts, own.starts
+    na, nb, nc = len(sa), len(sb), len(changes)
+    i, j = bisect_right(sa, since) - 1, bisect_right(sb, since) - 1
+    k = bisect_right(changes, since)
+    changed = changes[k - 1] if k else NO_INSTANT
+    at = since
+    last_code, last_since = -1, NO_INSTANT
+    while True:
+        while i + 1 < na and sa[i + 1] <= at:
+            i += 1
+        while j + 1 < nb and sb[j + 1] <= at:
+            j += 1
+        while k < nc and changes[k] <= at:
+            changed = changes[k]
+            k += 1
+        code, since_ = state_code(
+            max(shared.valid[i], own.valid[j]),
+            max(shared.expired[i], own.expired[j]),
+            max(shared.pending[i], own.pending[j]),
+            max(shared.rejected[i], own.rejected[j]),
+            changed,
+        )
+        if code != last_code or since_ != last_since:
+            timeline.starts.append(at)
+            timeline.codes.append(code)
+            timeline.sinces.append(since_)
+            last_code, last_since = code, since_
+        following = min(
+            sa[i + 1] if i + 1 < na else LATEST, sb[j + 1] if j + 1 < nb else LATEST, changes[k] if k < nc else LATEST
+        )
         if following == LATEST:
             return timeline
         at = following
