@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from graph.rules.count_timeline import Counts, CountTimeline
+from graph.rules.count_timeline import Counts, CountTimeline, Deltas, difference
 from graph.rules.evaluation import EARLIEST, EvidenceItem, fold
 from graph.rules.timeline import (
     OK,
@@ -37,6 +37,7 @@ from graph.rules.timeline import (
     pair_timeline,
     splice,
     splice_fold,
+    splice_into,
     state_code,
     union_pair_timeline,
 )
@@ -227,16 +228,16 @@ class ControlTimelines:
     def _is_plain(self, asset_id: str) -> bool:
         return asset_id not in self.scoped and not self._changes.get(asset_id)
 
-    def _pair(self, asset_id: str, base: StateTimeline, since: int = EARLIEST) -> StateTimeline:
-        """The pair's timeline: `base` (what it was) before `since`, recomputed from there on."""
+    def _suffix(self, asset_id: str, since: int) -> StateTimeline:
+        """The pair's timeline from `since` on (its first segment starts there)."""
         changes = self._changes.get(asset_id, ())
         mine = self.scoped.get(asset_id)
         if not mine:
-            return splice(base, pair_timeline(self.unscoped_fold, changes, since))
+            return pair_timeline(self.unscoped_fold, changes, since)
         own = self._own.get(asset_id)
         if own is None:
             own = self._own[asset_id] = fold_timeline(mine.values())
-        return splice(base, union_pair_timeline(self.unscoped_fold, own, changes, since))
+        return union_pair_timeline(self.unscoped_fold, own, changes, since)
 
     def _pseudo(self) -> StateTimeline:
         """A control applying to no asset: one pair over all its items, never changed."""
@@ -254,7 +255,7 @@ class ControlTimelines:
         self.plain = pair_timeline(self.unscoped_fold)
         for asset_id in self.assets:
             if not self._is_plain(asset_id):
-                self.pairs[asset_id] = self._pair(asset_id, self.plain)
+                self.pairs[asset_id] = self._suffix(asset_id, EARLIEST)
         self.plain_count = len(self.assets) - len(self.pairs)
         weighted = [(self.plain, self.plain_count)]
         weighted += [(timeline, 1) for timeline in self.pairs.values()]
@@ -276,26 +277,36 @@ class ControlTimelines:
 
     def _unscoped_moved(self, since: int) -> None:
         """The unscoped fold changed from `since` on: plain assets move together, every other
-        pair on its own."""
-        old, self.plain = self.plain, splice(self.plain, pair_timeline(self.unscoped_fold, (), since))
-        self.counts.move(old, self.plain, self.plain_count, since)
-        for asset_id, before in self.pairs.items():
-            after = self.pairs[asset_id] = self._pair(asset_id, before, since)
-            self.counts.move(before, after, 1, since)
+        pair on its own; the count deltas of all of them are applied in one sweep."""
+        deltas: Deltas = {}
+        suffix = pair_timeline(self.unscoped_fold, (), since)
+        difference(self.plain, suffix, self.plain_count, since, deltas)
+        splice_into(self.plain, suffix)
+        for asset_id, timeline in self.pairs.items():
+            suffix = self._suffix(asset_id, since)
+            difference(timeline, suffix, 1, since, deltas)
+            splice_into(timeline, suffix)
+        self.counts.apply(deltas)
 
     def _recompute(self, assets: Iterable[str], since: int) -> None:
         """Recompute the pairs of `assets` (in scope) from `since` on, after their own items or
         changes moved there; a plain asset that stops being plain leaves the multiplicity, and
         the other way round."""
+        deltas: Deltas = {}
         for asset_id in set(assets):
             old = self.pairs.get(asset_id)
             if self._is_plain(asset_id):
                 if old is not None:
                     del self.pairs[asset_id]
                     self.plain_count += 1
-                    self.counts.move(old, self.plain, 1, since)
+                    difference(old, self.plain, 1, since, deltas)
                 continue
-            new = self.pairs[asset_id] = self._pair(asset_id, old if old is not None else self.plain, since)
-            if old is None:
+            suffix = self._suffix(asset_id, since)
+            if old is None:  # leaves the plain ones: its own copy of their timeline, then its own
                 self.plain_count -= 1
-            self.counts.move(old if old is not None else self.plain, new, 1, since)
+                difference(self.plain, suffix, 1, since, deltas)
+                self.pairs[asset_id] = splice(self.plain, suffix)
+            else:
+                difference(old, suffix, 1, since, deltas)
+                splice_into(old, suffix)
+        self.counts.apply(deltas)

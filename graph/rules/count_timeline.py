@@ -7,8 +7,9 @@ API (stable):
   (a weight counts the assets sharing one timeline, e.g. those with no item or change of their
   own); one sweep over their segment starts.
 - `move(old, new, weight, since)`: apply the difference `new - old` of one pair timeline in place,
-  touching only the segments where the two states differ, walking them from `since` on (what a
-  write costs, not a rebuild).
+  walking both from `since` on (what a write costs, not a rebuild). For many pairs at once,
+  collect `difference(old, new, weight, since, deltas)` (and `weighted(timeline, w, deltas)`) into
+  one `Deltas` and `apply(deltas)` once: one sweep over the segments after the earliest delta.
   `add(timeline, weight)` / `remove(...)` for a pair that joins or leaves.
 - `at(T) -> tuple of N_STATES counts`, `segments()` (start, counts) for persisting or comparing.
 
@@ -80,9 +81,9 @@ class CountTimeline:
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def add(self, timeline: StateTimeline, weight: int = 1) -> None:
-        starts, codes = timeline.starts, timeline.codes
-        for k in range(len(starts)):
-            self._shift(starts[k], starts[k + 1] if k + 1 < len(starts) else LATEST, -1, codes[k], weight)
+        deltas: Deltas = {}
+        weighted(timeline, weight, deltas)
+        self.apply(deltas)
 
     def remove(self, timeline: StateTimeline, weight: int = 1) -> None:
         self.add(timeline, -weight)
@@ -90,58 +91,93 @@ class CountTimeline:
     def move(self, old: StateTimeline, new: StateTimeline, weight: int = 1, since: int = EARLIEST) -> None:
         """Count `weight` pairs as in `new` where they were counted as in `old`; the two are
         known to agree before `since` (only the segments from there on are walked)."""
-        if not weight:
+        deltas: Deltas = {}
+        difference(old, new, weight, since, deltas)
+        self.apply(deltas)
+
+    def apply(self, deltas: Deltas) -> None:
+        """Add `deltas` (per instant, the change of each count from that instant on) in one sweep
+        over the segments from the earliest of them on; the segments after the last delta that
+        leaves nothing pending are copied as they are."""
+        if not deltas:
             return
-        so, sn = old.starts, new.starts
-        no, nn = len(so), len(sn)
-        i, j = bisect_right(so, since) - 1, bisect_right(sn, since) - 1
-        at = since
-        run_start, run = since, (-1, -1)  # a run of pieces with the same (old, new) codes
+        keys = sorted(deltas)
+        starts, counts = self.starts, self.counts
+        ns, nk = len(starts), len(keys)
+        i = first = bisect_right(starts, keys[0]) - 1
+        new_starts, new_counts = array("q"), array("q")
+        previous = list(counts[(first - 1) * N_STATES : first * N_STATES]) if first else None
+        pending = [0] * N_STATES
+        at, k = starts[first], 0
         while True:
-            while i + 1 < no and so[i + 1] <= at:
+            while i + 1 < ns and starts[i + 1] <= at:
                 i += 1
-            while j + 1 < nn and sn[j + 1] <= at:
-                j += 1
-            pair = (old.codes[i], new.codes[j])
-            if pair != run:
-                if run[0] != run[1]:
-                    self._shift(run_start, at, run[0], run[1], weight)
-                run_start, run = at, pair
-            following = min(so[i + 1] if i + 1 < no else LATEST, sn[j + 1] if j + 1 < nn else LATEST)
+            while k < nk and keys[k] <= at:
+                step = deltas[keys[k]]
+                for code in range(N_STATES):
+                    pending[code] += step[code]
+                k += 1
+            base = i * N_STATES
+            value = [counts[base + code] + pending[code] for code in range(N_STATES)]
+            if value != previous:
+                new_starts.append(at)
+                new_counts.extend(value)
+                previous = value
+            if k == nk and not any(pending):  # the rest stands as it was (and still differs from here)
+                new_starts.extend(starts[i + 1 :])
+                new_counts.extend(counts[base + N_STATES :])
+                break
+            following = min(starts[i + 1] if i + 1 < ns else LATEST, keys[k] if k < nk else LATEST)
             if following == LATEST:
                 break
             at = following
-        if run[0] != run[1]:
-            self._shift(run_start, LATEST, run[0], run[1], weight)
+        starts[first:] = new_starts
+        counts[first * N_STATES :] = new_counts
 
-    def _split(self, at: int) -> int:
-        """The index of the segment starting at `at`, made by splitting the one holding it."""
-        if at == LATEST:
-            return len(self.starts)
-        i = bisect_right(self.starts, at) - 1
-        if self.starts[i] == at:
-            return i
-        self.starts.insert(i + 1, at)
-        self.counts[(i + 1) * N_STATES : (i + 1) * N_STATES] = self.counts[i * N_STATES : (i + 1) * N_STATES]
-        return i + 1
 
-    def _merge_at(self, i: int) -> None:
-        """Drop the start of segment i if its counts equal the previous segment's."""
-        if 0 < i < len(self.starts) and (
-            self.counts[(i - 1) * N_STATES : i * N_STATES] == self.counts[i * N_STATES : (i + 1) * N_STATES]
-        ):
-            del self.starts[i]
-            del self.counts[i * N_STATES : (i + 1) * N_STATES]
+# Per instant, how each state's count changes from that instant on (collected over many pairs,
+# then applied in one sweep: `CountTimeline.apply`).
+Deltas = dict[int, list[int]]
 
-    def _shift(self, lo: int, hi: int, minus: int, plus: int, weight: int) -> None:
-        """Over `[lo, hi)`: `weight` fewer pairs in state `minus` (-1: none) and more in `plus`."""
-        first = self._split(lo)
-        end = self._split(hi)
-        counts = self.counts
-        for k in range(first, end):
-            if minus >= 0:
-                counts[k * N_STATES + minus] -= weight
-            counts[k * N_STATES + plus] += weight
-        # Inside [lo, hi) every segment moved alike, so only the two ends can now equal a neighbour.
-        self._merge_at(end)
-        self._merge_at(first)
+
+def _step(deltas: Deltas, at: int, code: int, weight: int) -> None:
+    step = deltas.get(at)
+    if step is None:
+        step = deltas[at] = [0] * N_STATES
+    step[code] += weight
+
+
+def weighted(timeline: StateTimeline, weight: int, into: Deltas) -> None:
+    """`weight` more pairs counted as in `timeline` (negative: fewer)."""
+    starts, codes = timeline.starts, timeline.codes
+    for k in range(len(starts)):
+        _step(into, starts[k], codes[k], weight)
+        if k + 1 < len(starts):
+            _step(into, starts[k + 1], codes[k], -weight)
+
+
+def difference(old: StateTimeline, new: StateTimeline, weight: int, since: int, into: Deltas) -> None:
+    """The deltas that count `weight` pairs as in `new` instead of `old` (equal before `since`);
+    `new` may be a suffix starting at `since`."""
+    if not weight:
+        return
+    so, sn = old.starts, new.starts
+    no, nn = len(so), len(sn)
+    i, j = bisect_right(so, since) - 1, max(bisect_right(sn, since) - 1, 0)
+    at = since
+    while True:
+        while i + 1 < no and so[i + 1] <= at:
+            i += 1
+        while j + 1 < nn and sn[j + 1] <= at:
+            j += 1
+        following = min(so[i + 1] if i + 1 < no else LATEST, sn[j + 1] if j + 1 < nn else LATEST)
+        was, now = old.codes[i], new.codes[j]
+        if was != now:
+            _step(into, at, was, -weight)
+            _step(into, at, now, weight)
+            if following != LATEST:
+                _step(into, following, was, weight)
+                _step(into, following, now, -weight)
+        if following == LATEST:
+            return
+        at = following

@@ -15,7 +15,8 @@ API (stable; graph/rules/count_timeline.py and graph/rules/control_timeline.py b
   since) segments; adjacent equal segments are merged, so equal functions have equal timelines.
 - `since` (default `EARLIEST`): compute only from that instant on (a write moves a pair only
   from its own instant on); `splice(old, suffix)` / `splice_fold` join the old timeline's
-  segments before it to the suffix, so a write costs the segments after its instant.
+  segments before it to the suffix (`splice_into`: in place), so a write costs the segments after
+  its instant.
 - `union_pair_timeline(shared, own, changes, since)`: the same for the union of two item sets,
   without building their merged fold.
 - `FoldTimeline.at(T)`, `StateTimeline.at(T) -> (code, since)`, `StateTimeline.state_at(T)`:
@@ -252,6 +253,16 @@ def pair_timeline(fold: FoldTimeline, changes: Sequence[int] = (), since: int = 
         if following == LATEST:
             return timeline
         at = following
+
+
+def splice_into(old: StateTimeline, suffix: StateTimeline) -> None:
+    """`splice`, in place: `old`'s segments from the suffix's first start on are replaced."""
+    k = bisect_left(old.starts, suffix.starts[0])
+    skip = 1 if k and (old.codes[k - 1], old.sinces[k - 1]) == (suffix.codes[0], suffix.sinces[0]) else 0
+    del old.starts[k:], old.codes[k:], old.sinces[k:]
+    old.starts.extend(suffix.starts[skip:])
+    old.codes.extend(suffix.codes[skip:])
+    old.sinces.extend(suffix.sinces[skip:])
 
 
 def union_pair_timeline(

@@ -77,11 +77,15 @@ class ControlIndex:
             self._count_accepted(record.evidence, item, 1)
         self.timelines = ControlTimelines(assets, items, changed)
         self._keys_made: tuple[set[str], dict[str, set[str]]] | None = None
+        # The failing rows of the last instant asked for (a bisect per pair is cheap, the rows
+        # are not); every write below forgets them.
+        self._failing_at: tuple[int, list[ControlAssetState]] | None = None
 
     # -- writes (caches.py) -------------------------------------------------------------------
 
     def add(self, record: EvidenceRecord) -> None:
         """One new current item: the timelines move from its `collected_at` on."""
+        self._failing_at = None
         item = evidence_item(record.evidence, self._span)
         self.timelines.add_item(record.evidence.id, item, record.covers)
         self._count_accepted(record.evidence, item, 1)
@@ -89,6 +93,7 @@ class ControlIndex:
 
     def reviewed(self, evidence: Evidence) -> None:
         """`evidence` (one of the current items) has a new status."""
+        self._failing_at = None
         old = self.timelines.item(evidence.id)
         if old is None:
             return
@@ -99,6 +104,7 @@ class ControlIndex:
 
     def superseded(self, evidence: Evidence) -> None:
         """`evidence` was corrected: it counts for nothing from now on."""
+        self._failing_at = None
         old = self.timelines.item(evidence.id)
         if old is None:
             return
@@ -108,15 +114,18 @@ class ControlIndex:
 
     def changes_moved(self, assets: Collection[str], since: int) -> None:
         """Some of `assets` gained changes, none before `since`."""
+        self._failing_at = None
         self.timelines.changes_moved(self.asset_set.intersection(assets), since)
 
     def add_asset(self, asset_id: str) -> None:
+        self._failing_at = None
         if asset_id not in self.asset_set:
             self.asset_set.add(asset_id)
             insort(self.assets, asset_id, key=natural_key)
             self.timelines.add_asset(asset_id)
 
     def remove_asset(self, asset_id: str) -> None:
+        self._failing_at = None
         if asset_id in self.asset_set:
             self.asset_set.discard(asset_id)
             self.assets.remove(asset_id)
@@ -158,10 +167,14 @@ class ControlIndex:
         self, at: datetime, supposed: Collection[str] = (), moment: datetime | None = None
     ) -> list[ControlAssetState]:
         """The failing pairs at `at` in natural order of asset: a bisect per pair."""
+        at_micros = to_micros(at)
+        remembered = self._failing_at
+        if not supposed and remembered is not None and remembered[0] == at_micros:
+            return remembered[1]
         rows = self.timelines.failing_at(
-            to_micros(at), self.assets, supposed, to_micros(moment) if moment is not None else NO_INSTANT
+            at_micros, self.assets, supposed, to_micros(moment) if moment is not None else NO_INSTANT
         )
-        return [
+        found = [
             ControlAssetState.model_construct(
                 control_id=self.control_id,
                 asset_id=None if asset_id == NO_ASSET else asset_id,
@@ -170,6 +183,9 @@ class ControlIndex:
             )
             for asset_id, code, since in rows
         ]
+        if not supposed:
+            self._failing_at = (at_micros, found)
+        return found
 
     def _keyed(self) -> tuple[set[str], dict[str, set[str]]]:
         """The sort keys of the unscoped items and of each asset's scoped ones, made on first

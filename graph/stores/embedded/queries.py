@@ -97,7 +97,9 @@ class QueryNeeds:
                 )
                 continue
             index = self._caches.index(control_id)
-            verdicts[control_id] = index.verdict(at, self._supposed(index, assume), assume.changed_at if assume else None)
+            verdicts[control_id] = index.verdict(
+                at, self._supposed(index, assume), assume.changed_at if assume else None
+            )
         return verdicts
 
     def control_states(
