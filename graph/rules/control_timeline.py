@@ -114,8 +114,12 @@ class ControlTimelines:
     def supposed_at(self, asset_id: str, at: int, moment: int) -> tuple[int, int]:
         """The pair's (code, since) at `at` if `changed_at(asset, at)` were `moment`."""
         valid, expired, pending, rejected = self.unscoped_fold.at(at)
-        mine = self.scoped.get(asset_id)
-        if mine:
+        own = self._own.get(asset_id)
+        if own is not None:  # the asset's own fold, kept: a bisect
+            o_valid, o_expired, o_pending, o_rejected = own.at(at)
+            valid, expired = max(valid, o_valid), max(expired, o_expired)
+            pending, rejected = max(pending, o_pending), max(rejected, o_rejected)
+        elif mine := self.scoped.get(asset_id):
             valid, expired, pending, rejected, _lo, _hi = fold(
                 mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
             )
