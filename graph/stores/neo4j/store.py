@@ -38,7 +38,7 @@ from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
-from graph.stores.neo4j import appended, changes, memo, radius, reads, writes
+from graph.stores.neo4j import appended, changes, memo, radius, reads, timelines, verdicts, writes
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
@@ -62,9 +62,11 @@ class Neo4jStore:
         self._memo = memo.ReadMemo()
         try:
             schema = [*schema_statements(), *changes.schema_statements(), *access_store.schema_statements()]
-            self.connection.ensure_schema([*schema, *memo.schema_statements()])
+            self.connection.ensure_schema([*schema, *memo.schema_statements(), *timelines.schema_statements()])
             if self.connection.read(changes.LEGACY_ANY):  # a store written before change histories
                 self.connection.write(changes.migrate)
+            if self.connection.read(timelines.MISSING + " LIMIT 1"):  # written before count timelines
+                verdicts.build_missing(self.connection)
         except BaseException:
             self.connection.close()
             raise
@@ -100,9 +102,11 @@ class Neo4jStore:
             if immutable_evidence:  # repeated items are written again as stored
                 written = evidence_rules.check_in_transaction(tx, written, stored.get(Label.EVIDENCE, set()))
             written, written_plan = appended.planned(tx, bundle, written, plan)
+            moved = timelines.Moved(tx, written, stored.get(Label.EVIDENCE, set()))  # before: rewritten items' controls
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
+            moved.refresh(tx, bundle)  # every touched control's timeline, once, in this transaction
             return written_plan
 
         for attempt in range(1, writes.ATTEMPTS + 1):
@@ -117,7 +121,7 @@ class Neo4jStore:
         return WriteSummary(nodes=done.node_count, edges=done.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
-        self.connection.write(lambda tx: writes.run_delete_asset(tx, asset_id))
+        self.connection.write(lambda tx: timelines.around_delete(tx, asset_id, writes.run_delete_asset))
 
     # -- reads --------------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -223,27 +227,30 @@ class Neo4jStore:
         wanted = unique_ids(control_ids)
         if not wanted:
             return {}
-        version = None if assume else self._version()
-        found = self._remembered(version, "verdict", wanted, at, assume, self._verdicts)
-        return {i: v for i in wanted if (v := found[i]) is not None}
+        if assume is not None:  # what-if: today's Cypher, with the supposed change
+            found = self._verdicts(wanted, at, assume)
+        else:  # the stored count timelines: one statement, nothing remembered in the process
+            found = verdicts.verdicts_at(
+                self._read, self.connection, wanted, to_micros(at), lambda ids: self._carved(ids, at)
+            )
+        return {i: v for i in wanted if (v := found.get(i)) is not None}
 
-    def _verdicts(
-        self, ids: list[str], at: datetime, assume: Assumption | None
-    ) -> dict[str, memo.Timed[ControlVerdict | None]]:
-        timed: dict[str, memo.Timed[ControlVerdict | None]] = {i: memo.Timed(None, None, None) for i in ids}
+    def _verdicts(self, ids: list[str], at: datetime, assume: Assumption) -> dict[str, ControlVerdict]:
+        found = {}
         for record in self._read(reads.CONTROL_VERDICTS, ids=ids, **self._state_params(at, assume)):
-            failing = {
-                state: record[state.value]
-                for state in EvidenceState
-                if state is not EvidenceState.OK and record[state.value]
-            }
-            verdict = ControlVerdict(
+            failing = {s: record[s.value] for s in EvidenceState if s is not EvidenceState.OK and record[s.value]}
+            found[record["id"]] = ControlVerdict(
                 control_id=record["id"], status=record["status"], assets=record["assets"], failing=failing
             )
-            timed[record["id"]] = memo.Timed(record["lo"], record["hi"], verdict)
-        for control, (assets, lo, hi, rows) in self._carved_out(ids, at, assume).items():
-            timed[control] = memo.Timed(lo, hi, carved_out_verdict(control, assets, rows))
-        return timed
+        for control, (assets, _lo, _hi, rows) in self._carved_out(ids, at, assume).items():
+            found[control] = carved_out_verdict(control, assets, rows)
+        return found
+
+    def _carved(self, ids: list[str], at: datetime) -> dict[str, ControlVerdict]:
+        return {
+            control: carved_out_verdict(control, assets, rows)
+            for control, (assets, _lo, _hi, rows) in self._carved_out(ids, at, None).items()
+        }
 
     def _carved_out(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, CarvedOut]:
         return carved_out_records(self._read(reads.CARVED_OUT_STATES_OF, ids=ids, **self._state_params(at, assume)))
