@@ -38,7 +38,7 @@ from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
 from graph.stores.neo4j import access as access_store
-from graph.stores.neo4j import appended, changes, memo, radius, reads, timelines, verdicts, writes
+from graph.stores.neo4j import appended, changes, memo, moved, radius, reads, timelines, verdicts, writes
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
@@ -102,11 +102,11 @@ class Neo4jStore:
             if immutable_evidence:  # repeated items are written again as stored
                 written = evidence_rules.check_in_transaction(tx, written, stored.get(Label.EVIDENCE, set()))
             written, written_plan = appended.planned(tx, bundle, written, plan)
-            moved = timelines.Moved(tx, written, stored.get(Label.EVIDENCE, set()))  # before: rewritten items' controls
+            touched = moved.Moved(tx, written, stored.get(Label.EVIDENCE, set()))  # read before the write
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
-            moved.refresh(tx, bundle)  # every touched control's timeline, once, in this transaction
+            touched.refresh(tx, bundle)  # every touched control's timeline, once, in this transaction
             return written_plan
 
         for attempt in range(1, writes.ATTEMPTS + 1):
@@ -121,7 +121,7 @@ class Neo4jStore:
         return WriteSummary(nodes=done.node_count, edges=done.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
-        self.connection.write(lambda tx: timelines.around_delete(tx, asset_id, writes.run_delete_asset))
+        self.connection.write(lambda tx: moved.around_delete(tx, asset_id, writes.run_delete_asset))
 
     # -- reads --------------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -247,10 +247,8 @@ class Neo4jStore:
         return found
 
     def _carved(self, ids: list[str], at: datetime) -> dict[str, ControlVerdict]:
-        return {
-            control: carved_out_verdict(control, assets, rows)
-            for control, (assets, _lo, _hi, rows) in self._carved_out(ids, at, None).items()
-        }
+        found = self._carved_out(ids, at, None).items()
+        return {control: carved_out_verdict(control, assets, rows) for control, (assets, _lo, _hi, rows) in found}
 
     def _carved_out(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, CarvedOut]:
         return carved_out_records(self._read(reads.CARVED_OUT_STATES_OF, ids=ids, **self._state_params(at, assume)))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,15 +203,24 @@ def refresh(tx: ManagedTransaction, control_ids: Iterable[str]) -> None:
     if not ids:
         return
     inputs = list(tx.run(INPUTS_LOCKED, ids=ids))
+    write_back(tx, {record["id"]: build(record) for record in inputs}, old_chunks(tx, ids))
+
+
+def old_chunks(tx: ManagedTransaction, ids: Collection[str]) -> dict[str, dict[int, Chunk]]:
+    """The stored chunks of each control, by start."""
     old: dict[str, dict[int, Chunk]] = {}
-    for r in tx.run(_CHUNKS, ids=ids):
+    for r in tx.run(_CHUNKS, ids=sorted(ids)):
         old.setdefault(r["control"], {})[r["start"]] = Chunk(r["start"], r["end"], r["times"], r["counts"])
+    return old
+
+
+def write_back(tx: ManagedTransaction, built: Mapping[str, CountTimeline], old: Mapping[str, dict[int, Chunk]]) -> None:
+    """Store each control's timeline cut at its old chunks' bounds: only changed chunks are written."""
     put: list[dict[str, Any]] = []
     drop: list[list[Any]] = []
-    for record in inputs:
-        control = record["id"]
+    for control, timeline in built.items():
         before = old.get(control, {})
-        chunks = chunked(build(record), sorted(before) or [EARLIEST])
+        chunks = chunked(timeline, sorted(before) or [EARLIEST])
         put.extend(_row(control, chunk) for chunk in chunks if before.get(chunk.start) != chunk)
         drop += [[control, start] for start in sorted(set(before) - {c.start for c in chunks})]
     if drop:
@@ -224,43 +233,29 @@ def _row(control: str, chunk: Chunk) -> dict[str, Any]:
     return {"control": control, "start": chunk.start, "end": chunk.end, "times": chunk.times, "counts": chunk.counts}
 
 
+def joined(chunks: Iterable[Chunk]) -> CountTimeline:
+    """Chunks (in order of start) joined back into one timeline in canonical form."""
+    starts: list[int] = []
+    counts: list[int] = []
+    for chunk in chunks:
+        for i, at in enumerate(chunk.times):
+            value = chunk.counts[i * N_STATES : (i + 1) * N_STATES]
+            if not starts or counts[-N_STATES:] != value:
+                starts.append(at)
+                counts.extend(value)
+    timeline = CountTimeline()
+    timeline.starts, timeline.counts = array("q", starts), array("q", counts)
+    return timeline
+
+
 def stored_timelines(tx_read: Any, control_ids: Collection[str]) -> dict[str, CountTimeline]:
     """The stored timelines joined back into canonical form (tests, and a look inside)."""
-    joined: dict[str, list[tuple[int, list[int]]]] = {}
+    found: dict[str, list[Chunk]] = {}
     for r in tx_read(_CHUNKS, ids=sorted(control_ids)):
-        segments = joined.setdefault(r["control"], [])
-        times, counts = r["times"], r["counts"]
-        for i, at in enumerate(times):
-            value = counts[i * N_STATES : (i + 1) * N_STATES]
-            if not segments or segments[-1][1] != value:
-                segments.append((at, value))
-    found = {}
-    for control, segments in joined.items():
-        timeline = found[control] = CountTimeline()
-        timeline.starts = array("q", [at for at, _value in segments])
-        timeline.counts = array("q", [n for _at, value in segments for n in value])
-    return found
+        found.setdefault(r["control"], []).append(Chunk(r["start"], r["end"], r["times"], r["counts"]))
+    return {control: joined(chunks) for control, chunks in found.items()}
 
 
 def fresh_timelines(tx_read: Any, control_ids: Collection[str]) -> dict[str, CountTimeline]:
     """The timelines built from scratch from what the database holds now (tests)."""
     return {r["id"]: build(r) for r in tx_read(INPUTS_READ, ids=sorted(control_ids))}
-
-
-class Moved:
-    """The controls a bundle's write moves: made before the write (the stored controls of the
-    items it rewrites, corrects, reviews or scopes), refreshed after it in the same transaction."""
-
-    def __init__(self, tx: ManagedTransaction, bundle: Bundle, stored_evidence: Collection[str]) -> None:
-        self.before = controls_of(tx, evidence_touched(bundle, stored_evidence), ())
-
-    def refresh(self, tx: ManagedTransaction, bundle: Bundle) -> None:
-        after = controls_of(tx, (), {c.asset for c in bundle.changes})  # scopes as this write left them
-        refresh(tx, self.before | after | bundle_controls(bundle))
-
-
-def around_delete(tx: ManagedTransaction, asset_id: str, delete: Callable[[ManagedTransaction, str], None]) -> None:
-    """`delete` the asset, then refresh the controls that applied to it."""
-    applying = controls_of(tx, (), [asset_id])
-    delete(tx, asset_id)
-    refresh(tx, applying)
