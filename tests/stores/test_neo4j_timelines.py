@@ -16,7 +16,7 @@ from graph.bundle import Bundle
 from graph.errors import ConflictError
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore, timelines
-from tests.graphs import GraphBuilder, day, just_before
+from tests.graphs import GraphBuilder, changes_at, day, just_before
 from tests.invalidating_writes import CHANGES, INSTANTS, estate
 from tests.stores.conftest import cypher
 from tests.stores.neo4j_launcher import Neo4jServer
@@ -165,3 +165,18 @@ def test_a_refused_write_leaves_the_timelines_as_they_were(neo4j: Neo4jStore, ra
             immutable_evidence=True,
         )
     assert cypher(raw, query) == before
+
+
+def test_changes_alone_move_their_pairs_to_what_a_fresh_build_gives(neo4j: Neo4jStore) -> None:
+    """recordChange's writes (changes only) take the pair-by-pair path: scoped and plain pairs,
+    an asset no control applies to, back-dated changes, a change recorded again (nothing moves)."""
+    neo4j.write(estate().bundle())
+    for assets, at in (
+        (["a1", "a4"], day(0.3)),
+        (["a1"], day(-3)),
+        (["a2", "a3"], day(2)),
+        (["a1", "a2", "a3"], day(-60)),
+        (["a3"], day(2)),
+    ):
+        neo4j.write(changes_at(assets, at))
+        stored_equals_fresh(neo4j, CONTROLS)

@@ -31,19 +31,26 @@ _ITEM = (
     "e.status]"
 )
 
+# The assets' write locks first: a concurrent change of one of them waits, so the instants read
+# here are the ones this write's deltas start from.
 CHANGE_TIMES = f"""
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
+SET a._lock = true REMOVE a._lock
 RETURN a.id AS id, [t IN coalesce(a.change_times, []) | {_micros("t")}] AS times
 """
 
-# Per control (its write lock first, as timelines.refresh takes it): the unscoped items, and per
+# Per control (locked by LOCK_CONTROLS before its chunks are read): the unscoped items, and per
 # changed asset it applies to, that asset's change instants and its own scoped items.
-_PAIRS = f"""
+LOCK_CONTROLS = f"""
 UNWIND $controls AS id
 MATCH (c:{Label.CONTROL} {{id: id}}) {seek("c", Label.CONTROL)}
 SET c._lock = true REMOVE c._lock
-WITH c
+"""
+
+_PAIRS = f"""
+UNWIND $controls AS id
+MATCH (c:{Label.CONTROL} {{id: id}}) {seek("c", Label.CONTROL)}
 CALL (c) {{
   UNWIND $assets AS asset
   MATCH (a:{Label.ASSET} {{id: asset}})<-[:{Rel.APPLIES_TO}]-(c)
@@ -81,6 +88,7 @@ class ChangesOnly:
     def moved(self, tx: ManagedTransaction, controls: Collection[str]) -> set[str]:
         """Apply the changed pairs' deltas to the stored timelines of `controls`; return those
         done (a control without a stored timeline is left to a full build)."""
+        tx.run(LOCK_CONTROLS, controls=sorted(controls)).consume()  # before their chunks are read
         old = old_chunks(tx, controls)
         done = sorted(c for c in controls if c in old)
         if not done:
