@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from graph.rules.count_timeline import Counts, CountTimeline, Deltas, difference
-from graph.rules.evaluation import EARLIEST, EvidenceItem, fold
+from graph.rules.evaluation import EARLIEST, NO_INSTANT, EvidenceItem, fold
 from graph.rules.timeline import (
     OK,
     FoldTimeline,
@@ -123,7 +123,8 @@ class ControlTimelines:
             valid, expired, pending, rejected, _lo, _hi = fold(
                 mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
             )
-        return state_code(valid, expired, pending, rejected, moment)
+        # changed_at(a, T) is at or before T: a change supposed after T is none yet (as Cypher's).
+        return state_code(valid, expired, pending, rejected, moment if moment <= at else NO_INSTANT)
 
     def counts_assuming(self, at: int, assets: Collection[str], moment: int) -> Counts:
         """`counts_at(at)` as if each of `assets` in scope had changed at `moment`."""
