@@ -14,6 +14,7 @@ from neo4j import Driver
 
 from graph.bundle import Bundle
 from graph.errors import ConflictError
+from graph.store import Assumption
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore, timelines
 from tests.graphs import GraphBuilder, changes_at, day, just_before
@@ -180,3 +181,20 @@ def test_changes_alone_move_their_pairs_to_what_a_fresh_build_gives(neo4j: Neo4j
     ):
         neo4j.write(changes_at(assets, at))
         stored_equals_fresh(neo4j, CONTROLS)
+
+
+def test_a_change_supposed_after_the_instant_asked_is_no_change_there(neo4j: Neo4jStore) -> None:
+    """impact's what-if at an instant before the supposed change: nothing stale yet, on both
+    stores (the embedded timelines once counted it as changed already)."""
+    embedded = EmbeddedStore()
+    try:
+        for store in (embedded, neo4j):
+            store.write(estate().bundle())
+        assume = Assumption(assets=frozenset({"a1", "a2", "a3"}), changed_at=day(0.9))
+        for at in (day(0.5), day(0.9), day(1)):
+            assert embedded.control_verdicts(CONTROLS, at, assume) == neo4j.control_verdicts(CONTROLS, at, assume)
+            states = [s.model_dump() for s in embedded.control_states(CONTROLS, at, assume)]
+            assert states == [s.model_dump() for s in neo4j.control_states(CONTROLS, at, assume)]
+        assert embedded.control_verdicts(CONTROLS, day(0.5), assume) == embedded.control_verdicts(CONTROLS, day(0.5))
+    finally:
+        embedded.close()
