@@ -11,9 +11,10 @@ statement; per-control revisions would spare the untouched controls that first c
 The node also holds a random `epoch`, made when the node is created: `clear()` deletes it with
 everything else, and a counter starting again at 1 must not match what was remembered before.
 
-Control verdicts and states are remembered with the interval `[lo, hi)` of instants for which
-they hold (as graph/stores/control_index.py does in the embedded store): any T inside it answers
-without asking Neo4j again, so "now" on every dashboard request hits. Answers computed under an
+Control states (missingEvidence's failing rows) are remembered with the interval `[lo, hi)` of
+instants for which they hold: any T inside it answers without asking Neo4j again. Control
+verdicts are not remembered: they are one read of the count timelines the database keeps
+(timelines.py), the same in every process. Answers computed under an
 `Assumption` are never remembered. The memo is bounded (least recently used entries go first).
 """
 
