@@ -9,6 +9,7 @@ from neo4j import ManagedTransaction
 
 from graph.bundle import LINK_LISTS, NODE_LISTS, Bundle
 from graph.stores.neo4j.timeline_changes import ChangesOnly
+from graph.stores.neo4j.timeline_items import add_items, only_new_items
 from graph.stores.neo4j.timelines import bundle_controls, controls_of, evidence_touched, refresh
 
 
@@ -20,12 +21,17 @@ class Moved:
         self.before = controls_of(tx, evidence_touched(bundle, stored_evidence), ())
         # A write of changes alone (recordChange) moves only the pairs of the changed assets.
         self.changes_only = ChangesOnly(tx, bundle) if only_changes(bundle) else None
+        # New items alone (recordEvidence) move their controls' pairs only from their instants on.
+        self.new_items = only_new_items(bundle, set(stored_evidence))
 
     def refresh(self, tx: ManagedTransaction, bundle: Bundle) -> None:
         after = controls_of(tx, (), {c.asset for c in bundle.changes})  # scopes as this write left them
         if self.changes_only is not None:
             after -= self.changes_only.moved(tx, after)
-        refresh(tx, self.before | after | bundle_controls(bundle))
+        touched = self.before | after | bundle_controls(bundle)
+        if self.new_items:
+            touched -= add_items(tx, bundle, touched)
+        refresh(tx, touched)
 
 
 def only_changes(bundle: Bundle) -> bool:
