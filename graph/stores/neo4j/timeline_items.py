@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from graph.bundle import Bundle
+from graph.bundle import LINK_LISTS, NODE_LISTS, Bundle
 from graph.model import EvidenceStatus, Frequency
 from graph.rules.count_timeline import Deltas, difference
 from graph.rules.evaluation import STATUS_CODE, EvidenceItem, interval_micros
@@ -23,7 +23,8 @@ from graph.stores.neo4j.timelines import INPUTS_LOCKED, joined, old_chunks, writ
 def only_new_items(bundle: Bundle, stored_evidence: set[str]) -> bool:
     """Evidence never stored, no correction, and at most their own scopes besides."""
     new = {e.id for e in bundle.evidence}
-    others = [name for name in type(bundle).model_fields if name not in {"evidence", "covers"}]
+    lists = (*NODE_LISTS, *LINK_LISTS, "depends_on", "mappings", "reviews", "changes")
+    others = [name for name in lists if name not in {"evidence", "covers"}]
     return (
         bool(new)
         and not new & stored_evidence
