@@ -202,17 +202,15 @@ def test_a_change_supposed_after_the_instant_asked_is_no_change_there(neo4j: Neo
 
 def test_new_items_alone_move_their_pairs_to_what_a_fresh_build_gives(neo4j: Neo4jStore) -> None:
     """recordEvidence's writes (new items only) take the from-their-instant path: unscoped and
-    scoped items, a scope beyond the control's, a control applying to no asset, back-dated,
+    scoped items, a control applying to no asset, back-dated,
     pending, rejected and valid-until items, several controls in one write."""
     neo4j.write(estate().bundle())
     neo4j.write(changes_at(["a2"], day(-6)))  # a pair with changes and no scoped item of its own
     writes = [
-        GraphBuilder()
-        .evidence("k-wide", day(-30), eid="n1")
-        .evidence("k-scoped", day(-7), covers=["a1", "a4"], eid="n2"),
+        GraphBuilder().evidence("k-wide", day(-30), eid="n1").evidence("k-scoped", day(-7), covers=["a1"], eid="n2"),
         GraphBuilder().evidence("k-daily", day(3), status="rejected", eid="n3").evidence("k-daily", day(0.1), eid="n4"),
         GraphBuilder().evidence("k-scoped", day(-100), valid_until=day(-1), eid="n5"),
-        GraphBuilder().evidence("k-wide", day(0.5), status="pending", covers=["a2"], eid="n6"),
+        GraphBuilder().evidence("k-wide", day(0.5), status="pending", eid="n6"),
         GraphBuilder().evidence("k-scoped", day(0.8), covers=["a2"], eid="n7"),
     ]
     for builder in writes:
