@@ -1,0 +1,317 @@
+"""One control's status timelines, kept current write by write.
+
+Pure and store-agnostic: a store feeds it the control's current evidence items (superseded ones
+left out) as `graph.rules.evaluation.EvidenceItem` integers, its scope and its assets' change
+instants, and tells it what each write moved. API (stable):
+
+- `ControlTimelines(assets, items, changes)`: `items` maps evidence id -> (item, covers), covers
+  empty for an unscoped item; `changes` is a live mapping asset -> sorted change instants (read
+  whenever a pair is recomputed, so the store keeps one copy).
+- Reads: `item(id)`, `counts_at(T)` (per `STATES` code; a control with no asset counts one pseudo-pair over
+  all its items), `state_at(asset, T)`, `failing_at(T, order)`, and `*_assuming(T, assets,
+  moment)` for a supposed change of `assets` at `moment` (impact: what-if, nothing kept).
+- Writes (each applies `old - new` of the pair timelines it moves to `counts`):
+  `add_item(id, item, covers)`, `remove_item(id)` (superseded), `replace_item(id, item)`
+  (a review changed its status), `changes_moved(assets, since)` (after their change lists grew, from `since` on),
+  `add_asset(a)` / `remove_asset(a)` (APPLIES_TO edits). A control's frequency or status change
+  is a rebuild (a new `ControlTimelines`).
+
+Assets with no scoped item and no change ("plain") share the unscoped timeline and are counted as
+a multiplicity; every other in-scope asset keeps its own pair timeline. Memory per control:
+the unscoped fold timeline (5 int64 per segment, segments <= 2 x unscoped items + 1), one state
+timeline per non-plain pair (17 bytes per segment) and the count timeline (7 int64 per segment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+from graph.rules.count_timeline import Counts, CountTimeline, Deltas, difference
+from graph.rules.evaluation import EARLIEST, NO_INSTANT, EvidenceItem, fold
+from graph.rules.timeline import (
+    OK,
+    FoldTimeline,
+    StateTimeline,
+    fold_timeline,
+    merge_max,
+    pair_timeline,
+    splice,
+    splice_fold,
+    splice_into,
+    state_code,
+    union_pair_timeline,
+)
+
+NO_ASSET = ""  # the key of the pseudo-pair of a control that applies to no asset
+
+
+class ControlTimelines:
+    unscoped_fold: FoldTimeline  # the fold of the unscoped items
+    plain: StateTimeline  # the timeline every plain asset shares (no asset: the pseudo-pair's)
+    plain_count: int
+    pairs: dict[str, StateTimeline]  # per non-plain asset in scope
+    counts: CountTimeline
+
+    def __init__(
+        self,
+        assets: Iterable[str],
+        items: Mapping[str, tuple[EvidenceItem, Sequence[str]]],
+        changes: Mapping[str, Sequence[int]],
+    ) -> None:
+        self.assets: set[str] = set(assets)
+        self._changes = changes
+        # The current items, by evidence id: read-only outside (the writes below keep them).
+        self.unscoped: dict[str, EvidenceItem] = {}
+        self.scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
+        self._covers: dict[str, tuple[str, ...]] = {}
+        self._own: dict[str, FoldTimeline] = {}  # the fold of each asset's scoped items, made on first use
+        for evidence_id, (item, covers) in items.items():
+            self._file(evidence_id, item, tuple(covers))
+        self._rebuild()
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def counts_at(self, at: int) -> Counts:
+        return self.counts.at(at)
+
+    def item(self, evidence_id: str) -> EvidenceItem | None:
+        """The current item of that id (None: not one of the control's current items)."""
+        covered = self._covers.get(evidence_id)
+        if covered is None:
+            return None
+        return self.scoped[covered[0]][evidence_id] if covered else self.unscoped[evidence_id]
+
+    def covers(self, evidence_id: str) -> tuple[str, ...]:
+        """The assets a current item covers (empty: unscoped)."""
+        return self._covers[evidence_id]
+
+    def state_at(self, asset_id: str, at: int) -> tuple[int, int]:
+        """(state code, since or NO_INSTANT) of one pair (NO_ASSET: the pseudo-pair)."""
+        own = self.pairs.get(asset_id)
+        return (own if own is not None else self.plain).at(at)
+
+    def failing_at(
+        self, at: int, in_order: Iterable[str] | None = None, supposed: Collection[str] = (), moment: int = 0
+    ) -> list[tuple[str, int, int]]:
+        """(asset, code, since) of the pairs not OK at `at`, over `in_order` (the assets in the
+        order wanted; default: as kept), each of `supposed` as if it had changed at `moment`."""
+        if not self.assets:
+            code, since = self.plain.at(at)
+            return [] if code == OK else [(NO_ASSET, code, since)]
+        plain_code, plain_since = self.plain.at(at)
+        pairs = self.pairs
+        rows = []
+        for asset_id in self.assets if in_order is None else in_order:
+            if asset_id in supposed:
+                code, since = self.supposed_at(asset_id, at, moment)
+            else:
+                own = pairs.get(asset_id)
+                code, since = own.at(at) if own is not None else (plain_code, plain_since)
+            if code != OK:
+                rows.append((asset_id, code, since))
+        return rows
+
+    def supposed_at(self, asset_id: str, at: int, moment: int) -> tuple[int, int]:
+        """The pair's (code, since) at `at` if `changed_at(asset, at)` were `moment`."""
+        valid, expired, pending, rejected = self.unscoped_fold.at(at)
+        own = self._own.get(asset_id)
+        if own is not None:  # the asset's own fold, kept: a bisect
+            o_valid, o_expired, o_pending, o_rejected = own.at(at)
+            valid, expired = max(valid, o_valid), max(expired, o_expired)
+            pending, rejected = max(pending, o_pending), max(rejected, o_rejected)
+        elif mine := self.scoped.get(asset_id):
+            valid, expired, pending, rejected, _lo, _hi = fold(
+                mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
+            )
+        # changed_at(a, T) is at or before T: a change supposed after T is none yet (as Cypher's).
+        return state_code(valid, expired, pending, rejected, moment if moment <= at else NO_INSTANT)
+
+    def counts_assuming(self, at: int, assets: Collection[str], moment: int) -> Counts:
+        """`counts_at(at)` as if each of `assets` in scope had changed at `moment`."""
+        counts = list(self.counts.at(at))
+        plain_supposed: tuple[int, int] | None = None
+        for asset_id in assets:
+            if asset_id not in self.assets:
+                continue
+            own = self.pairs.get(asset_id)
+            if own is None:  # plain assets share one fold, hence one supposed state
+                if plain_supposed is None:
+                    plain_supposed = self.supposed_at(asset_id, at, moment)
+                before, after = self.plain.at(at)[0], plain_supposed[0]
+            else:
+                before, after = own.at(at)[0], self.supposed_at(asset_id, at, moment)[0]
+            counts[before] -= 1
+            counts[after] += 1
+        return tuple(counts)
+
+    # -- writes ---------------------------------------------------------------------------------
+    # An item moves the fold only from its `collected_at` on, a change only from its instant on:
+    # each write recomputes the pairs it moves from that instant (`since`) and splices.
+
+    def add_item(self, evidence_id: str, item: EvidenceItem, covers: Sequence[str] = ()) -> None:
+        covered = tuple(covers)
+        self._file(evidence_id, item, covered)
+        since = item[0]
+        if not covered:  # one more item: the fold of the union is the max of the folds
+            self.unscoped_fold = splice_fold(
+                self.unscoped_fold, merge_max(self.unscoped_fold, fold_timeline([item]), since)
+            )
+        if not self.assets:
+            self._rebuild_pseudo()
+        elif covered:
+            self._recompute((a for a in covered if a in self.assets), since)
+        else:
+            self._unscoped_moved(since)
+
+    def remove_item(self, evidence_id: str) -> None:
+        covered = self._covers.pop(evidence_id)
+        if covered:
+            for asset_id in covered:
+                mine = self.scoped[asset_id]
+                since = mine.pop(evidence_id)[0]
+                self._own.pop(asset_id, None)
+                if not mine:
+                    del self.scoped[asset_id]
+        else:
+            since = self.unscoped.pop(evidence_id)[0]
+        self._items_moved(covered, since)
+
+    def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
+        covered = self._covers[evidence_id]
+        since = item[0]
+        for asset_id in covered:
+            self._own.pop(asset_id, None)
+        for mine in [self.scoped[a] for a in covered] if covered else [self.unscoped]:
+            since = min(since, mine[evidence_id][0])
+            mine[evidence_id] = item
+        self._items_moved(covered, since)
+
+    def changes_moved(self, assets: Iterable[str], since: int = EARLIEST) -> None:
+        """The assets' change lists gained instants, none before `since`."""
+        self._recompute((a for a in assets if a in self.assets), since)
+
+    def add_asset(self, asset_id: str) -> None:
+        if asset_id in self.assets:
+            return
+        self.assets.add(asset_id)
+        if len(self.assets) == 1:  # the pseudo-pair leaves: from now on pairs are per asset
+            self._rebuild()
+            return
+        self.plain_count += 1
+        self.counts.add(self.plain)
+        self._recompute([asset_id], EARLIEST)
+
+    def remove_asset(self, asset_id: str) -> None:
+        if asset_id not in self.assets:
+            return
+        self.assets.discard(asset_id)
+        if not self.assets:
+            self._rebuild()
+            return
+        own = self.pairs.pop(asset_id, None)
+        if own is None:
+            self.plain_count -= 1
+            self.counts.remove(self.plain)
+        else:
+            self.counts.remove(own)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _file(self, evidence_id: str, item: EvidenceItem, covers: tuple[str, ...]) -> None:
+        self._covers[evidence_id] = covers
+        if covers:
+            added = None
+            for asset_id in covers:
+                self.scoped.setdefault(asset_id, {})[evidence_id] = item
+                own = self._own.get(asset_id)
+                if own is not None:  # one more item: the max of the folds, from its instant on
+                    added = added or fold_timeline([item])
+                    self._own[asset_id] = splice_fold(own, merge_max(own, added, item[0]))
+        else:
+            self.unscoped[evidence_id] = item
+
+    def _is_plain(self, asset_id: str) -> bool:
+        return asset_id not in self.scoped and not self._changes.get(asset_id)
+
+    def _suffix(self, asset_id: str, since: int) -> StateTimeline:
+        """The pair's timeline from `since` on (its first segment starts there)."""
+        changes = self._changes.get(asset_id, ())
+        mine = self.scoped.get(asset_id)
+        if not mine:
+            return pair_timeline(self.unscoped_fold, changes, since)
+        own = self._own.get(asset_id)
+        if own is None:
+            own = self._own[asset_id] = fold_timeline(mine.values())
+        return union_pair_timeline(self.unscoped_fold, own, changes, since)
+
+    def _pseudo(self) -> StateTimeline:
+        """A control applying to no asset: one pair over all its items, never changed."""
+        every = [item for mine in self.scoped.values() for item in mine.values()]
+        return pair_timeline(merge_max(self.unscoped_fold, fold_timeline(every)) if every else self.unscoped_fold)
+
+    def _rebuild(self) -> None:
+        self.unscoped_fold = fold_timeline(self.unscoped.values())
+        self.pairs = {}
+        if not self.assets:
+            self.plain = self._pseudo()
+            self.plain_count = 1
+            self.counts = CountTimeline.build([(self.plain, 1)])
+            return
+        self.plain = pair_timeline(self.unscoped_fold)
+        for asset_id in self.assets:
+            if not self._is_plain(asset_id):
+                self.pairs[asset_id] = self._suffix(asset_id, EARLIEST)
+        self.plain_count = len(self.assets) - len(self.pairs)
+        weighted = [(self.plain, self.plain_count)]
+        weighted += [(timeline, 1) for timeline in self.pairs.values()]
+        self.counts = CountTimeline.build(weighted)
+
+    def _rebuild_pseudo(self) -> None:
+        old, self.plain = self.plain, self._pseudo()
+        self.counts.move(old, self.plain)
+
+    def _items_moved(self, covered: tuple[str, ...], since: int) -> None:
+        if not covered:
+            self.unscoped_fold = fold_timeline(self.unscoped.values())
+        if not self.assets:
+            self._rebuild_pseudo()
+        elif covered:
+            self._recompute((a for a in covered if a in self.assets), since)
+        else:
+            self._unscoped_moved(since)
+
+    def _unscoped_moved(self, since: int) -> None:
+        """The unscoped fold changed from `since` on: plain assets move together, every other
+        pair on its own; the count deltas of all of them are applied in one sweep."""
+        deltas: Deltas = {}
+        suffix = pair_timeline(self.unscoped_fold, (), since)
+        difference(self.plain, suffix, self.plain_count, since, deltas)
+        splice_into(self.plain, suffix)
+        for asset_id, timeline in self.pairs.items():
+            suffix = self._suffix(asset_id, since)
+            difference(timeline, suffix, 1, since, deltas)
+            splice_into(timeline, suffix)
+        self.counts.apply(deltas)
+
+    def _recompute(self, assets: Iterable[str], since: int) -> None:
+        """Recompute the pairs of `assets` (in scope) from `since` on, after their own items or
+        changes moved there; a plain asset that stops being plain leaves the multiplicity, and
+        the other way round."""
+        deltas: Deltas = {}
+        for asset_id in set(assets):
+            old = self.pairs.get(asset_id)
+            if self._is_plain(asset_id):
+                if old is not None:
+                    del self.pairs[asset_id]
+                    self.plain_count += 1
+                    difference(old, self.plain, 1, since, deltas)
+                continue
+            suffix = self._suffix(asset_id, since)
+            if old is None:  # leaves the plain ones: its own copy of their timeline, then its own
+                self.plain_count -= 1
+                difference(self.plain, suffix, 1, since, deltas)
+                self.pairs[asset_id] = splice(self.plain, suffix)
+            else:
+                difference(old, suffix, 1, since, deltas)
+                splice_into(old, suffix)
+        self.counts.apply(deltas)
