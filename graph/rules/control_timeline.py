@@ -20,14 +20,22 @@ Assets with no scoped item and no change ("plain") share the unscoped timeline a
 a multiplicity; every other in-scope asset keeps its own pair timeline. Memory per control:
 the unscoped fold timeline (5 int64 per segment, segments <= 2 x unscoped items + 1), one state
 timeline per non-plain pair (17 bytes per segment) and the count timeline (7 int64 per segment).
+
+One more unscoped item moves the counts by a rule per state code (graph/rules/item_moves.py), not
+pair by pair (refolding every pair was most of a write's cost); the pair timelines are then out of
+date from its instant on (`_stale_since`), each brought up to date (`_pair`) only before its own
+data moves or a refold of all, and a read past that instant folds the pair at T (`_state`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from graph.rules.count_timeline import Counts, CountTimeline, Deltas, difference
-from graph.rules.evaluation import EARLIEST, NO_INSTANT, EvidenceItem, fold
+from graph.rules import item_moves
+from graph.rules.count_timeline import Counts, CountTimeline, Deltas, difference, remapped
+from graph.rules.evaluation import EARLIEST, LATEST, NO_INSTANT, EvidenceItem, fold
+from graph.rules.seen_changes import SeenChanges
 from graph.rules.timeline import (
     OK,
     FoldTimeline,
@@ -49,8 +57,11 @@ class ControlTimelines:
     unscoped_fold: FoldTimeline  # the fold of the unscoped items
     plain: StateTimeline  # the timeline every plain asset shares (no asset: the pseudo-pair's)
     plain_count: int
-    pairs: dict[str, StateTimeline]  # per non-plain asset in scope
+    pairs: dict[str, StateTimeline]  # per non-plain asset in scope (see `settle`)
     counts: CountTimeline
+    _stale_since: int  # pair timelines are up to date before it; from it on, those in _fresh
+    _fresh: set[str]
+    _seen: SeenChanges  # per pair, the change instants its timeline is made with
 
     def __init__(
         self,
@@ -87,8 +98,7 @@ class ControlTimelines:
 
     def state_at(self, asset_id: str, at: int) -> tuple[int, int]:
         """(state code, since or NO_INSTANT) of one pair (NO_ASSET: the pseudo-pair)."""
-        own = self.pairs.get(asset_id)
-        return (own if own is not None else self.plain).at(at)
+        return self._state(asset_id, at)
 
     def failing_at(
         self, at: int, in_order: Iterable[str] | None = None, supposed: Collection[str] = (), moment: int = 0
@@ -104,15 +114,57 @@ class ControlTimelines:
         for asset_id in self.assets if in_order is None else in_order:
             if asset_id in supposed:
                 code, since = self.supposed_at(asset_id, at, moment)
+            elif asset_id in pairs:
+                code, since = self._state(asset_id, at)
             else:
-                own = pairs.get(asset_id)
-                code, since = own.at(at) if own is not None else (plain_code, plain_since)
+                code, since = plain_code, plain_since
             if code != OK:
                 rows.append((asset_id, code, since))
         return rows
 
     def supposed_at(self, asset_id: str, at: int, moment: int) -> tuple[int, int]:
         """The pair's (code, since) at `at` if `changed_at(asset, at)` were `moment`."""
+        # changed_at(a, T) is at or before T: a change supposed after T is none yet (as Cypher's).
+        return state_code(*self._folded_at(asset_id, at), moment if moment <= at else NO_INSTANT)
+
+    def counts_assuming(self, at: int, assets: Collection[str], moment: int) -> Counts:
+        """`counts_at(at)` as if each of `assets` in scope had changed at `moment`."""
+        counts = list(self.counts.at(at))
+        plain_supposed: tuple[int, int] | None = None
+        for asset_id in assets:
+            if asset_id not in self.assets:
+                continue
+            if asset_id not in self.pairs:  # plain assets share one fold, hence one supposed state
+                if plain_supposed is None:
+                    plain_supposed = self.supposed_at(asset_id, at, moment)
+                before, after = self.plain.at(at)[0], plain_supposed[0]
+            else:
+                before, after = self._state(asset_id, at)[0], self.supposed_at(asset_id, at, moment)[0]
+            counts[before] -= 1
+            counts[after] += 1
+        return tuple(counts)
+
+    def settle(self) -> dict[str, StateTimeline]:
+        """Every pair timeline brought up to date, and returned (tests compare with a fresh build)."""
+        for asset_id in self.pairs:
+            self._pair(asset_id)
+        self._stale_since, self._fresh = LATEST, set()
+        return self.pairs
+
+    def _state(self, asset_id: str, at: int) -> tuple[int, int]:
+        """A pair's (code, since) at `at`: a bisect in its timeline where that is up to date, else
+        the fold at `at` of the unscoped items and its own (what the timeline would hold there)."""
+        own = self.pairs.get(asset_id)
+        if own is None:
+            return self.plain.at(at)
+        if at < self._stale_since or asset_id in self._fresh:
+            return own.at(at)
+        seen = self._seen.of(asset_id)
+        k = bisect_right(seen, at)
+        return state_code(*self._folded_at(asset_id, at), seen[k - 1] if k else NO_INSTANT)
+
+    def _folded_at(self, asset_id: str, at: int) -> tuple[int, int, int, int]:
+        """The pair's fold at `at`: the component-wise max of the unscoped fold and its own."""
         valid, expired, pending, rejected = self.unscoped_fold.at(at)
         own = self._own.get(asset_id)
         if own is not None:  # the asset's own fold, kept: a bisect
@@ -123,47 +175,35 @@ class ControlTimelines:
             valid, expired, pending, rejected, _lo, _hi = fold(
                 mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
             )
-        # changed_at(a, T) is at or before T: a change supposed after T is none yet (as Cypher's).
-        return state_code(valid, expired, pending, rejected, moment if moment <= at else NO_INSTANT)
-
-    def counts_assuming(self, at: int, assets: Collection[str], moment: int) -> Counts:
-        """`counts_at(at)` as if each of `assets` in scope had changed at `moment`."""
-        counts = list(self.counts.at(at))
-        plain_supposed: tuple[int, int] | None = None
-        for asset_id in assets:
-            if asset_id not in self.assets:
-                continue
-            own = self.pairs.get(asset_id)
-            if own is None:  # plain assets share one fold, hence one supposed state
-                if plain_supposed is None:
-                    plain_supposed = self.supposed_at(asset_id, at, moment)
-                before, after = self.plain.at(at)[0], plain_supposed[0]
-            else:
-                before, after = own.at(at)[0], self.supposed_at(asset_id, at, moment)[0]
-            counts[before] -= 1
-            counts[after] += 1
-        return tuple(counts)
+        return valid, expired, pending, rejected
 
     # -- writes ---------------------------------------------------------------------------------
     # An item moves the fold only from its `collected_at` on, a change only from its instant on:
-    # each write recomputes the pairs it moves from that instant (`since`) and splices.
+    # each write recomputes the pairs it moves from that instant (`since`) and splices. A pair
+    # whose own data moves is brought up to date first (`_pair`), with its data as it was.
 
     def add_item(self, evidence_id: str, item: EvidenceItem, covers: Sequence[str] = ()) -> None:
-        covered = tuple(covers)
+        covered, since = tuple(covers), item[0]
+        windows = item_moves.moves(item, self._seen.instants) if self.assets and not covered else None
+        if covered:
+            self._up_to_date(covered)
+        elif self.assets and windows is None:
+            self.settle()  # the refold below moves every pair from its up-to-date timeline
         self._file(evidence_id, item, covered)
-        since = item[0]
         if not covered:  # one more item: the fold of the union is the max of the folds
-            self.unscoped_fold = splice_fold(
-                self.unscoped_fold, merge_max(self.unscoped_fold, fold_timeline([item]), since)
-            )
+            added = merge_max(self.unscoped_fold, fold_timeline([item]), since)
+            self.unscoped_fold = splice_fold(self.unscoped_fold, added)
         if not self.assets:
             self._rebuild_pseudo()
         elif covered:
             self._recompute((a for a in covered if a in self.assets), since)
-        else:
+        elif windows is None:
             self._unscoped_moved(since)
+        else:
+            self._unscoped_item_moved(windows, since)
 
     def remove_item(self, evidence_id: str) -> None:
+        self._before_item_moves(evidence_id)
         covered = self._covers.pop(evidence_id)
         if covered:
             for asset_id in covered:
@@ -177,6 +217,7 @@ class ControlTimelines:
         self._items_moved(covered, since)
 
     def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
+        self._before_item_moves(evidence_id)
         covered = self._covers[evidence_id]
         since = item[0]
         for asset_id in covered:
@@ -188,7 +229,9 @@ class ControlTimelines:
 
     def changes_moved(self, assets: Iterable[str], since: int = EARLIEST) -> None:
         """The assets' change lists gained instants, none before `since`."""
-        self._recompute((a for a in assets if a in self.assets), since)
+        moved = [a for a in assets if a in self.assets]
+        self._up_to_date(moved)  # with the instants it was made with (`_seen`)
+        self._recompute(moved, since)
 
     def add_asset(self, asset_id: str) -> None:
         if asset_id in self.assets:
@@ -204,11 +247,14 @@ class ControlTimelines:
     def remove_asset(self, asset_id: str) -> None:
         if asset_id not in self.assets:
             return
+        self._up_to_date([asset_id])
         self.assets.discard(asset_id)
         if not self.assets:
             self._rebuild()
             return
         own = self.pairs.pop(asset_id, None)
+        self._seen.drop(asset_id)
+        self._fresh.discard(asset_id)
         if own is None:
             self.plain_count -= 1
             self.counts.remove(self.plain)
@@ -233,9 +279,8 @@ class ControlTimelines:
     def _is_plain(self, asset_id: str) -> bool:
         return asset_id not in self.scoped and not self._changes.get(asset_id)
 
-    def _suffix(self, asset_id: str, since: int) -> StateTimeline:
+    def _suffix(self, asset_id: str, since: int, changes: Sequence[int]) -> StateTimeline:
         """The pair's timeline from `since` on (its first segment starts there)."""
-        changes = self._changes.get(asset_id, ())
         mine = self.scoped.get(asset_id)
         if not mine:
             return pair_timeline(self.unscoped_fold, changes, since)
@@ -244,6 +289,22 @@ class ControlTimelines:
             own = self._own[asset_id] = fold_timeline(mine.values())
         return union_pair_timeline(self.unscoped_fold, own, changes, since)
 
+    def _pair(self, asset_id: str) -> StateTimeline:
+        """The pair's timeline, brought up to date from `_stale_since` on if it is not."""
+        timeline = self.pairs[asset_id]
+        if self._stale_since != LATEST and asset_id not in self._fresh:
+            splice_into(timeline, self._suffix(asset_id, self._stale_since, self._seen.of(asset_id)))
+            self._fresh.add(asset_id)
+        return timeline
+
+    def _up_to_date(self, assets: Iterable[str]) -> None:
+        for asset_id in (a for a in assets if a in self.pairs):
+            self._pair(asset_id)
+
+    def _before_item_moves(self, evidence_id: str) -> None:
+        covered = self._covers[evidence_id]
+        self._up_to_date(covered) if covered else self.settle()
+
     def _pseudo(self) -> StateTimeline:
         """A control applying to no asset: one pair over all its items, never changed."""
         every = [item for mine in self.scoped.values() for item in mine.values()]
@@ -251,7 +312,8 @@ class ControlTimelines:
 
     def _rebuild(self) -> None:
         self.unscoped_fold = fold_timeline(self.unscoped.values())
-        self.pairs = {}
+        self.pairs, self._seen = {}, SeenChanges()
+        self._stale_since, self._fresh = LATEST, set()
         if not self.assets:
             self.plain = self._pseudo()
             self.plain_count = 1
@@ -260,7 +322,8 @@ class ControlTimelines:
         self.plain = pair_timeline(self.unscoped_fold)
         for asset_id in self.assets:
             if not self._is_plain(asset_id):
-                self.pairs[asset_id] = self._suffix(asset_id, EARLIEST)
+                self._seen.update(asset_id, self._changes.get(asset_id, ()))
+                self.pairs[asset_id] = self._suffix(asset_id, EARLIEST, self._seen.of(asset_id))
         self.plain_count = len(self.assets) - len(self.pairs)
         weighted = [(self.plain, self.plain_count)]
         weighted += [(timeline, 1) for timeline in self.pairs.values()]
@@ -280,38 +343,55 @@ class ControlTimelines:
         else:
             self._unscoped_moved(since)
 
+    def _unscoped_item_moved(self, windows: list[item_moves.Window], since: int) -> None:
+        """One more unscoped item (item_moves.py): the counts move per code, the plain timeline
+        is remade from `since`, the other pairs fall out of date there."""
+        deltas: Deltas = {}
+        for lo, hi, moves in windows:
+            remapped(self.counts, lo, hi, moves, deltas)
+        self.counts.apply(deltas)
+        splice_into(self.plain, pair_timeline(self.unscoped_fold, (), since))
+        if self.pairs:
+            self._stale_since = min(self._stale_since, since)
+            self._fresh.clear()
+
     def _unscoped_moved(self, since: int) -> None:
-        """The unscoped fold changed from `since` on: plain assets move together, every other
-        pair on its own; the count deltas of all of them are applied in one sweep."""
+        """The unscoped fold changed from `since` on (every pair up to date before it did):
+        plain assets move together, every other pair on its own; the count deltas of all of
+        them are applied in one sweep."""
         deltas: Deltas = {}
         suffix = pair_timeline(self.unscoped_fold, (), since)
         difference(self.plain, suffix, self.plain_count, since, deltas)
         splice_into(self.plain, suffix)
         for asset_id, timeline in self.pairs.items():
-            suffix = self._suffix(asset_id, since)
+            suffix = self._suffix(asset_id, since, self._seen.of(asset_id))
             difference(timeline, suffix, 1, since, deltas)
             splice_into(timeline, suffix)
         self.counts.apply(deltas)
 
     def _recompute(self, assets: Iterable[str], since: int) -> None:
-        """Recompute the pairs of `assets` (in scope) from `since` on, after their own items or
-        changes moved there; a plain asset that stops being plain leaves the multiplicity, and
-        the other way round."""
+        """Recompute the pairs of `assets` (in scope, up to date) from `since` on, after their
+        own items or changes moved there; a plain asset that stops being plain leaves the
+        multiplicity, and the other way round."""
         deltas: Deltas = {}
         for asset_id in set(assets):
             old = self.pairs.get(asset_id)
             if self._is_plain(asset_id):
                 if old is not None:
                     del self.pairs[asset_id]
+                    self._seen.drop(asset_id)
                     self.plain_count += 1
                     difference(old, self.plain, 1, since, deltas)
                 continue
-            suffix = self._suffix(asset_id, since)
+            start = min(since, self._seen.update(asset_id, self._changes.get(asset_id, ())))
+            suffix = self._suffix(asset_id, start, self._seen.of(asset_id))
             if old is None:  # leaves the plain ones: its own copy of their timeline, then its own
                 self.plain_count -= 1
-                difference(self.plain, suffix, 1, since, deltas)
+                difference(self.plain, suffix, 1, start, deltas)
                 self.pairs[asset_id] = splice(self.plain, suffix)
             else:
-                difference(old, suffix, 1, since, deltas)
+                difference(old, suffix, 1, start, deltas)
                 splice_into(old, suffix)
+            if self._stale_since != LATEST:
+                self._fresh.add(asset_id)
         self.counts.apply(deltas)

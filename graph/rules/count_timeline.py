@@ -181,3 +181,24 @@ def difference(old: StateTimeline, new: StateTimeline, weight: int, since: int, 
         if following == LATEST:
             return
         at = following
+
+
+def remapped(counts: CountTimeline, lo: int, hi: int, moves: Iterable[tuple[int, int]], into: Deltas) -> None:
+    """The deltas that, on [lo, hi), count every pair of each `from` code as `to` instead
+    (`moves`: (from, to) pairs, from codes distinct); one step per count segment in the window."""
+    starts, values = counts.starts, counts.counts
+    n = len(starts)
+    i = bisect_right(starts, lo) - 1
+    while i < n and starts[i] < hi:
+        begin = max(starts[i], lo)
+        finish = min(starts[i + 1] if i + 1 < n else LATEST, hi)
+        base = i * N_STATES
+        for source, target in moves:
+            moving = values[base + source]
+            if moving:
+                _step(into, begin, source, -moving)
+                _step(into, begin, target, moving)
+                if finish != LATEST:
+                    _step(into, finish, source, moving)
+                    _step(into, finish, target, -moving)
+        i += 1
