@@ -16,7 +16,8 @@ precedence is `graph.rules.timeline.state_code`'s: valid, expired, pending, reje
 - rejected: from c on, never-collected pairs are rejected.
 
 `moves(item, changes)` returns these as (lo, hi, [(from code, to code), ...]) windows, or None
-when an asset changed in (c, e) (those pairs move by their own change: the caller refolds).
+when an asset changed in (c, e) (those pairs move by their own change: the caller refolds); a
+store that asks the database whether one did uses `valid_window` and `moves_unchanged`.
 """
 
 from __future__ import annotations
@@ -36,9 +37,16 @@ _TO_PENDING: tuple[Move, ...] = ((REJECTED, PENDING_REVIEW), (NEVER_COLLECTED, P
 _TO_REJECTED: tuple[Move, ...] = ((NEVER_COLLECTED, REJECTED),)
 
 
-def moves(item: EvidenceItem, change_instants: Sequence[int]) -> list[Window] | None:
-    """The count moves of one more unscoped `item`; `change_instants`: sorted, every change
-    instant of the control's assets (more is fine: it only sends the caller to the refold)."""
+def valid_window(item: EvidenceItem) -> tuple[int, int] | None:
+    """[c, e) of an accepted item valid for a while: an asset changed inside it sends the item
+    to the refold (`moves`); None for any other item."""
+    collected, end, status = item
+    return (collected, end) if status == ACCEPTED and collected < end else None
+
+
+def moves_unchanged(item: EvidenceItem) -> list[Window]:
+    """The count moves of one more unscoped `item`, given that no asset of the control changed
+    inside its `valid_window`."""
     collected, end, status = item
     if status == PENDING:
         return [(collected, LATEST, _TO_PENDING)]
@@ -46,7 +54,15 @@ def moves(item: EvidenceItem, change_instants: Sequence[int]) -> list[Window] | 
         return [(collected, LATEST, _TO_REJECTED)]
     if collected >= end:
         return [(collected, LATEST, _TO_EXPIRED)]
-    i = bisect_right(change_instants, collected)
-    if i < len(change_instants) and change_instants[i] < end:
-        return None  # a pair changed while the item is valid may be stale: not one rule for all
     return [(collected, end, _TO_OK), (end, LATEST, _TO_EXPIRED)]
+
+
+def moves(item: EvidenceItem, change_instants: Sequence[int]) -> list[Window] | None:
+    """The count moves of one more unscoped `item`; `change_instants`: sorted, every change
+    instant of the control's assets (more is fine: it only sends the caller to the refold)."""
+    window = valid_window(item)
+    if window is not None:
+        i = bisect_right(change_instants, window[0])
+        if i < len(change_instants) and change_instants[i] < window[1]:
+            return None  # a pair changed while the item is valid may be stale: not one rule for all
+    return moves_unchanged(item)

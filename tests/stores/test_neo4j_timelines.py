@@ -216,3 +216,49 @@ def test_new_items_alone_move_their_pairs_to_what_a_fresh_build_gives(neo4j: Neo
     for builder in writes:
         neo4j.write(builder.bundle(), immutable_evidence=True)
         stored_equals_fresh(neo4j, CONTROLS)
+
+
+def test_new_unscoped_items_move_the_counts_by_rule_or_refold_when_an_asset_changed_inside(
+    neo4j: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """recordEvidence of unscoped items (graph/stores/neo4j/timeline_unscoped.py): on a control
+    with mixed scoped/unscoped pairs and changes, an item whose validity holds no change moves
+    the stored counts by the rule per state code; one with a change inside, one beside a scoped
+    item in the same write, and a control applying to no asset take the refold; every time the
+    stored timeline equals a fresh build."""
+    from graph.stores.neo4j import moved, timeline_unscoped
+
+    by_rule: list[set[str]] = []
+
+    def spy(tx: Any, bundle: Bundle, controls: Any) -> set[str]:
+        done = timeline_unscoped.add_unscoped(tx, bundle, controls)
+        by_rule.append(done)
+        return done
+
+    monkeypatch.setattr(moved, "add_unscoped", spy)
+    neo4j.write(estate().bundle())
+    neo4j.write(changes_at(["a2"], day(-6)))  # k-scoped: a1 scoped, a2 scoped and changed
+    writes: list[tuple[GraphBuilder, set[str]]] = [
+        (GraphBuilder().evidence("k-scoped", day(-3), eid="u1"), {"k-scoped"}),  # valid after the change
+        (GraphBuilder().evidence("k-scoped", day(-8), eid="u2"), set()),  # the change at -6 inside
+        (GraphBuilder().evidence("k-scoped", day(-40), status="pending", eid="u3"), {"k-scoped"}),
+        (GraphBuilder().evidence("k-scoped", day(-90), status="rejected", eid="u4"), {"k-scoped"}),
+        (GraphBuilder().evidence("k-scoped", day(-70), valid_until=day(-65), eid="u5"), {"k-scoped"}),
+        (
+            GraphBuilder().evidence("k-scoped", day(0.5), eid="u6").evidence("k-scoped", day(0.7), eid="u7"),
+            {"k-scoped"},
+        ),
+        (
+            GraphBuilder().evidence("k-scoped", day(1), eid="u8").evidence("k-scoped", day(1), covers=["a1"], eid="s1"),
+            set(),
+        ),
+        (GraphBuilder().evidence("k-wide", day(0.2), eid="u9"), set()),  # no asset: the pseudo-pair
+        (
+            GraphBuilder().evidence("k-daily", day(0.9), eid="u10").evidence("k-scoped", day(2), eid="u11"),
+            {"k-daily", "k-scoped"},
+        ),
+    ]
+    for builder, expected in writes:
+        neo4j.write(builder.bundle(), immutable_evidence=True)
+        assert by_rule[-1] == expected
+        stored_equals_fresh(neo4j, CONTROLS)

@@ -10,6 +10,7 @@ from neo4j import ManagedTransaction
 from graph.bundle import LINK_LISTS, NODE_LISTS, Bundle
 from graph.stores.neo4j.timeline_changes import ChangesOnly
 from graph.stores.neo4j.timeline_items import add_items, only_new_items
+from graph.stores.neo4j.timeline_unscoped import add_unscoped
 from graph.stores.neo4j.timelines import bundle_controls, controls_of, evidence_touched, refresh
 
 
@@ -29,7 +30,8 @@ class Moved:
         if self.changes_only is not None:
             after -= self.changes_only.moved(tx, after)
         touched = self.before | after | bundle_controls(bundle)
-        if self.new_items:
+        if self.new_items:  # unscoped ones by the rule per state code, the others by a refold from their instant
+            touched -= add_unscoped(tx, bundle, touched)
             touched -= add_items(tx, bundle, touched)
         refresh(tx, touched)
 

@@ -45,7 +45,7 @@ def schema_statements() -> list[tuple[str, str]]:
     return [(name, f"CREATE INDEX {name} IF NOT EXISTS FOR (k:{CHUNK}) ON (k.control, k.start)")]
 
 
-def _micros(instant: str) -> str:
+def micros_of(instant: str) -> str:
     return f"{instant}.epochSeconds * 1000000 + {instant}.nanosecond / 1000"
 
 
@@ -74,9 +74,9 @@ _PARTS = {
     "evidences": Rel.EVIDENCES.value,
     "covers": Rel.COVERS.value,
     "current": CURRENT,
-    "t": _micros("t"),
-    "collected": _micros("e.collected_at"),
-    "until": _micros("e.valid_until"),
+    "t": micros_of("t"),
+    "collected": micros_of("e.collected_at"),
+    "until": micros_of("e.valid_until"),
 }
 INPUTS_LOCKED = _INPUTS.format(lock=_LOCK, **_PARTS)
 INPUTS_READ = _INPUTS.format(lock="", **_PARTS)
