@@ -6,7 +6,8 @@ instants, and tells it what each write moved. API (stable):
 
 - `ControlTimelines(assets, items, changes)`: `items` maps evidence id -> (item, covers), covers
   empty for an unscoped item; `changes` is a live mapping asset -> sorted change instants (read
-  whenever a pair is recomputed, so the store keeps one copy).
+  whenever a pair is recomputed, so the store keeps one copy). `lazy=True`: no timeline is made
+  until `build()`; meanwhile reads fold each pair at T and writes only file their items.
 - Reads: `item(id)`, `counts_at(T)` (per `STATES` code; a control with no asset counts one pseudo-pair over
   all its items), `state_at(asset, T)`, `failing_at(T, order)`, and `*_assuming(T, assets,
   moment)` for a supposed change of `assets` at `moment` (impact: what-if, nothing kept).
@@ -33,12 +34,13 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from graph.rules import item_moves
+from graph.rules.control_items import ControlItems
 from graph.rules.count_timeline import Counts, CountTimeline, Deltas, difference, remapped
-from graph.rules.evaluation import EARLIEST, LATEST, NO_INSTANT, EvidenceItem, fold
+from graph.rules.evaluation import EARLIEST, LATEST, NO_INSTANT, EvidenceItem
 from graph.rules.seen_changes import SeenChanges
 from graph.rules.timeline import (
+    N_STATES,
     OK,
-    FoldTimeline,
     StateTimeline,
     fold_timeline,
     merge_max,
@@ -53,12 +55,12 @@ from graph.rules.timeline import (
 NO_ASSET = ""  # the key of the pseudo-pair of a control that applies to no asset
 
 
-class ControlTimelines:
-    unscoped_fold: FoldTimeline  # the fold of the unscoped items
+class ControlTimelines(ControlItems):
     plain: StateTimeline  # the timeline every plain asset shares (no asset: the pseudo-pair's)
     plain_count: int
     pairs: dict[str, StateTimeline]  # per non-plain asset in scope (see `settle`)
-    counts: CountTimeline
+    counts: CountTimeline  # (not before `build` for a control made lazy)
+    built: bool
     _stale_since: int  # pair timelines are up to date before it; from it on, those in _fresh
     _fresh: set[str]
     _seen: SeenChanges  # per pair, the change instants its timeline is made with
@@ -68,33 +70,27 @@ class ControlTimelines:
         assets: Iterable[str],
         items: Mapping[str, tuple[EvidenceItem, Sequence[str]]],
         changes: Mapping[str, Sequence[int]],
+        lazy: bool = False,
     ) -> None:
+        super().__init__(items)
         self.assets: set[str] = set(assets)
         self._changes = changes
-        # The current items, by evidence id: read-only outside (the writes below keep them).
-        self.unscoped: dict[str, EvidenceItem] = {}
-        self.scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
-        self._covers: dict[str, tuple[str, ...]] = {}
-        self._own: dict[str, FoldTimeline] = {}  # the fold of each asset's scoped items, made on first use
-        for evidence_id, (item, covers) in items.items():
-            self._file(evidence_id, item, tuple(covers))
-        self._rebuild()
+        self._rebuild(lazy and bool(self.assets))
 
     # -- reads ----------------------------------------------------------------------------------
 
     def counts_at(self, at: int) -> Counts:
-        return self.counts.at(at)
+        if self.built:
+            return self.counts.at(at)
+        counts = [0] * N_STATES
+        for asset_id in self.assets:
+            counts[self._state(asset_id, at)[0]] += 1
+        return tuple(counts)
 
-    def item(self, evidence_id: str) -> EvidenceItem | None:
-        """The current item of that id (None: not one of the control's current items)."""
-        covered = self._covers.get(evidence_id)
-        if covered is None:
-            return None
-        return self.scoped[covered[0]][evidence_id] if covered else self.unscoped[evidence_id]
-
-    def covers(self, evidence_id: str) -> tuple[str, ...]:
-        """The assets a current item covers (empty: unscoped)."""
-        return self._covers[evidence_id]
+    def build(self) -> None:
+        """Make the timelines of a control made `lazy` (until then reads fold each pair at T)."""
+        if not self.built:
+            self._rebuild()
 
     def state_at(self, asset_id: str, at: int) -> tuple[int, int]:
         """(state code, since or NO_INSTANT) of one pair (NO_ASSET: the pseudo-pair)."""
@@ -114,10 +110,10 @@ class ControlTimelines:
         for asset_id in self.assets if in_order is None else in_order:
             if asset_id in supposed:
                 code, since = self.supposed_at(asset_id, at, moment)
-            elif asset_id in pairs:
-                code, since = self._state(asset_id, at)
-            else:
+            elif self.built and asset_id not in pairs:
                 code, since = plain_code, plain_since
+            else:
+                code, since = self._state(asset_id, at)
             if code != OK:
                 rows.append((asset_id, code, since))
         return rows
@@ -129,12 +125,12 @@ class ControlTimelines:
 
     def counts_assuming(self, at: int, assets: Collection[str], moment: int) -> Counts:
         """`counts_at(at)` as if each of `assets` in scope had changed at `moment`."""
-        counts = list(self.counts.at(at))
+        counts = list(self.counts_at(at))
         plain_supposed: tuple[int, int] | None = None
         for asset_id in assets:
             if asset_id not in self.assets:
                 continue
-            if asset_id not in self.pairs:  # plain assets share one fold, hence one supposed state
+            if asset_id not in self.pairs if self.built else self._is_plain(asset_id):  # one fold, one state
                 if plain_supposed is None:
                     plain_supposed = self.supposed_at(asset_id, at, moment)
                 before, after = self.plain.at(at)[0], plain_supposed[0]
@@ -155,27 +151,13 @@ class ControlTimelines:
         """A pair's (code, since) at `at`: a bisect in its timeline where that is up to date, else
         the fold at `at` of the unscoped items and its own (what the timeline would hold there)."""
         own = self.pairs.get(asset_id)
-        if own is None:
+        if own is None and (self.built or self._is_plain(asset_id)):
             return self.plain.at(at)
-        if at < self._stale_since or asset_id in self._fresh:
+        if own is not None and (at < self._stale_since or asset_id in self._fresh):
             return own.at(at)
-        seen = self._seen.of(asset_id)
+        seen = self._seen.of(asset_id) if self.built else self._changes.get(asset_id, ())
         k = bisect_right(seen, at)
         return state_code(*self._folded_at(asset_id, at), seen[k - 1] if k else NO_INSTANT)
-
-    def _folded_at(self, asset_id: str, at: int) -> tuple[int, int, int, int]:
-        """The pair's fold at `at`: the component-wise max of the unscoped fold and its own."""
-        valid, expired, pending, rejected = self.unscoped_fold.at(at)
-        own = self._own.get(asset_id)
-        if own is not None:  # the asset's own fold, kept: a bisect
-            o_valid, o_expired, o_pending, o_rejected = own.at(at)
-            valid, expired = max(valid, o_valid), max(expired, o_expired)
-            pending, rejected = max(pending, o_pending), max(rejected, o_rejected)
-        elif mine := self.scoped.get(asset_id):
-            valid, expired, pending, rejected, _lo, _hi = fold(
-                mine.values(), at, valid=valid, expired=expired, pending=pending, rejected=rejected
-            )
-        return valid, expired, pending, rejected
 
     # -- writes ---------------------------------------------------------------------------------
     # An item moves the fold only from its `collected_at` on, a change only from its instant on:
@@ -184,6 +166,10 @@ class ControlTimelines:
 
     def add_item(self, evidence_id: str, item: EvidenceItem, covers: Sequence[str] = ()) -> None:
         covered, since = tuple(covers), item[0]
+        if not self.built:
+            self._file(evidence_id, item, covered)
+            self._unbuilt_moved(covered, since)
+            return
         windows = item_moves.moves(item, self._seen.instants) if self.assets and not covered else None
         if covered:
             self._up_to_date(covered)
@@ -204,31 +190,16 @@ class ControlTimelines:
 
     def remove_item(self, evidence_id: str) -> None:
         self._before_item_moves(evidence_id)
-        covered = self._covers.pop(evidence_id)
-        if covered:
-            for asset_id in covered:
-                mine = self.scoped[asset_id]
-                since = mine.pop(evidence_id)[0]
-                self._own.pop(asset_id, None)
-                if not mine:
-                    del self.scoped[asset_id]
-        else:
-            since = self.unscoped.pop(evidence_id)[0]
-        self._items_moved(covered, since)
+        self._items_moved(*self._take(evidence_id))
 
     def replace_item(self, evidence_id: str, item: EvidenceItem) -> None:
         self._before_item_moves(evidence_id)
-        covered = self._covers[evidence_id]
-        since = item[0]
-        for asset_id in covered:
-            self._own.pop(asset_id, None)
-        for mine in [self.scoped[a] for a in covered] if covered else [self.unscoped]:
-            since = min(since, mine[evidence_id][0])
-            mine[evidence_id] = item
-        self._items_moved(covered, since)
+        self._items_moved(*self._put(evidence_id, item))
 
     def changes_moved(self, assets: Iterable[str], since: int = EARLIEST) -> None:
         """The assets' change lists gained instants, none before `since`."""
+        if not self.built:
+            return
         moved = [a for a in assets if a in self.assets]
         self._up_to_date(moved)  # with the instants it was made with (`_seen`)
         self._recompute(moved, since)
@@ -237,6 +208,8 @@ class ControlTimelines:
         if asset_id in self.assets:
             return
         self.assets.add(asset_id)
+        if not self.built:
+            return
         if len(self.assets) == 1:  # the pseudo-pair leaves: from now on pairs are per asset
             self._rebuild()
             return
@@ -249,6 +222,8 @@ class ControlTimelines:
             return
         self._up_to_date([asset_id])
         self.assets.discard(asset_id)
+        if not self.built and self.assets:
+            return
         if not self.assets:
             self._rebuild()
             return
@@ -262,19 +237,6 @@ class ControlTimelines:
             self.counts.remove(own)
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _file(self, evidence_id: str, item: EvidenceItem, covers: tuple[str, ...]) -> None:
-        self._covers[evidence_id] = covers
-        if covers:
-            added = None
-            for asset_id in covers:
-                self.scoped.setdefault(asset_id, {})[evidence_id] = item
-                own = self._own.get(asset_id)
-                if own is not None:  # one more item: the max of the folds, from its instant on
-                    added = added or fold_timeline([item])
-                    self._own[asset_id] = splice_fold(own, merge_max(own, added, item[0]))
-        else:
-            self.unscoped[evidence_id] = item
 
     def _is_plain(self, asset_id: str) -> bool:
         return asset_id not in self.scoped and not self._changes.get(asset_id)
@@ -310,10 +272,14 @@ class ControlTimelines:
         every = [item for mine in self.scoped.values() for item in mine.values()]
         return pair_timeline(merge_max(self.unscoped_fold, fold_timeline(every)) if every else self.unscoped_fold)
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, lazy: bool = False) -> None:
         self.unscoped_fold = fold_timeline(self.unscoped.values())
         self.pairs, self._seen = {}, SeenChanges()
         self._stale_since, self._fresh = LATEST, set()
+        self.built = not lazy
+        if lazy:  # what reads need to fold a pair at T: the unscoped fold and the plain timeline
+            self.plain = pair_timeline(self.unscoped_fold)
+            return
         if not self.assets:
             self.plain = self._pseudo()
             self.plain_count = 1
@@ -333,7 +299,16 @@ class ControlTimelines:
         old, self.plain = self.plain, self._pseudo()
         self.counts.move(old, self.plain)
 
+    def _unbuilt_moved(self, covered: tuple[str, ...], since: int) -> None:
+        """Not built: only the unscoped fold and the plain timeline move (reads fold the rest)."""
+        if not covered:
+            self.unscoped_fold = fold_timeline(self.unscoped.values())
+            splice_into(self.plain, pair_timeline(self.unscoped_fold, (), since))
+
     def _items_moved(self, covered: tuple[str, ...], since: int) -> None:
+        if not self.built:
+            self._unbuilt_moved(covered, since)
+            return
         if not covered:
             self.unscoped_fold = fold_timeline(self.unscoped.values())
         if not self.assets:

@@ -75,7 +75,10 @@ class ControlIndex:
             item = evidence_item(record.evidence, self._span)
             items[record.evidence.id] = (item, record.covers)
             self._count_accepted(record.evidence, item, 1)
-        self.timelines = ControlTimelines(assets, items, changed)
+        # Made lazy: the first question after load folds each pair at T (as cheap as it was
+        # without timelines; building every pair's timeline costs ~5x that at M), the next builds.
+        self.timelines = ControlTimelines(assets, items, changed, lazy=True)
+        self._reads = 0
         self._keys_made: tuple[set[str], dict[str, set[str]]] | None = None
         # The failing rows of the last instant asked for (a bisect per pair is cheap, the rows
         # are not); every write below forgets them.
@@ -153,6 +156,7 @@ class ControlIndex:
     def verdict(self, at: datetime, supposed: Collection[str] = (), moment: datetime | None = None) -> ControlVerdict:
         """The verdict at `at`: a bisect in the count timeline (`supposed`: those assets as if
         changed at `moment`, for an impact; nothing kept)."""
+        self._read()
         at_micros = to_micros(at)
         if supposed and moment is not None:
             counts = self.timelines.counts_assuming(at_micros, supposed, to_micros(moment))
@@ -167,6 +171,7 @@ class ControlIndex:
         self, at: datetime, supposed: Collection[str] = (), moment: datetime | None = None
     ) -> list[ControlAssetState]:
         """The failing pairs at `at` in natural order of asset: a bisect per pair."""
+        self._read()
         at_micros = to_micros(at)
         remembered = self._failing_at
         if not supposed and remembered is not None and remembered[0] == at_micros:
@@ -186,6 +191,12 @@ class ControlIndex:
         if not supposed:
             self._failing_at = (at_micros, found)
         return found
+
+    def _read(self) -> None:
+        if not self.timelines.built:
+            self._reads += 1
+            if self._reads > 1:
+                self.timelines.build()
 
     def _keyed(self) -> tuple[set[str], dict[str, set[str]]]:
         """The sort keys of the unscoped items and of each asset's scoped ones, made on first
