@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from graph.rules.evaluation import EvidenceItem, fold
+from graph.rules.evaluation import NO_INSTANT, EvidenceItem, fold
 from graph.rules.timeline import FoldTimeline, fold_timeline, merge_max, splice_fold
 
 
@@ -19,6 +19,9 @@ class ControlItems:
         self.scoped: dict[str, dict[str, EvidenceItem]] = {}  # per covered asset
         self._covers: dict[str, tuple[str, ...]] = {}
         self._own: dict[str, FoldTimeline] = {}  # the fold of each asset's scoped items, made on first use
+        # The latest `collected_at` ever filed, unscoped and per covered asset (bounds: never lowered).
+        self.latest_unscoped = NO_INSTANT
+        self.latest_own: dict[str, int] = {}
         for evidence_id, (item, covers) in items.items():
             self._file(evidence_id, item, tuple(covers))
 
@@ -49,6 +52,10 @@ class ControlItems:
 
     def _file(self, evidence_id: str, item: EvidenceItem, covers: tuple[str, ...]) -> None:
         self._covers[evidence_id] = covers
+        for asset_id in covers:
+            self.latest_own[asset_id] = max(self.latest_own.get(asset_id, NO_INSTANT), item[0])
+        if not covers:
+            self.latest_unscoped = max(self.latest_unscoped, item[0])
         if covers:
             added = None
             for asset_id in covers:

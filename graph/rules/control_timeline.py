@@ -42,6 +42,7 @@ from graph.rules.timeline import (
     N_STATES,
     OK,
     StateTimeline,
+    changed_from,
     fold_timeline,
     merge_max,
     pair_timeline,
@@ -202,7 +203,7 @@ class ControlTimelines(ControlItems):
             return
         moved = [a for a in assets if a in self.assets]
         self._up_to_date(moved)  # with the instants it was made with (`_seen`)
-        self._recompute(moved, since)
+        self._recompute(moved, since, changes_only=True)
 
     def add_asset(self, asset_id: str) -> None:
         if asset_id in self.assets:
@@ -344,12 +345,36 @@ class ControlTimelines(ControlItems):
             splice_into(timeline, suffix)
         self.counts.apply(deltas)
 
-    def _recompute(self, assets: Iterable[str], since: int) -> None:
+    def _changed_after_items(self, asset_id: str, deltas: Deltas) -> bool:
+        """A pair whose asset's changes grew only at the end, after every item the pair has:
+        moved by `changed_from` (no fold); False when that does not hold (the caller refolds)."""
+        live = self._changes.get(asset_id, ())
+        added = self._seen.appended(asset_id, live)
+        latest = max(self.latest_unscoped, self.latest_own.get(asset_id, NO_INSTANT))
+        if not added or added[0] <= latest:
+            return False
+        old = self.pairs.get(asset_id)
+        base = self.plain if old is None else old  # None: a plain asset's first change
+        new = base
+        for at in added:
+            new = changed_from(new, at)
+        difference(base, new, 1, added[0], deltas)
+        if old is None:
+            self.plain_count -= 1
+        self.pairs[asset_id] = new
+        self._seen.update(asset_id, live)
+        if self._stale_since != LATEST:
+            self._fresh.add(asset_id)
+        return True
+
+    def _recompute(self, assets: Iterable[str], since: int, changes_only: bool = False) -> None:
         """Recompute the pairs of `assets` (in scope, up to date) from `since` on, after their
         own items or changes moved there; a plain asset that stops being plain leaves the
         multiplicity, and the other way round."""
         deltas: Deltas = {}
         for asset_id in set(assets):
+            if changes_only and self._changed_after_items(asset_id, deltas):
+                continue
             old = self.pairs.get(asset_id)
             if self._is_plain(asset_id):
                 if old is not None:

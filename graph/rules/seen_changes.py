@@ -42,3 +42,10 @@ class SeenChanges:
                 insort(self.instants, at)
         self.by_asset[asset_id] = now
         return min(now[k] if k < len(now) else LATEST, seen[k] if k < len(seen) else LATEST)
+
+    def appended(self, asset_id: str, live: Sequence[int]) -> Sequence[int]:
+        """The instants `live` has after those remembered, when it only grew at its end
+        (empty otherwise: an instant inserted before a remembered one, or nothing new)."""
+        seen = self.of(asset_id)
+        n = len(seen)
+        return live[n:] if len(live) > n and tuple(live[:n]) == seen else ()

@@ -304,3 +304,24 @@ def union_pair_timeline(
         if following == LATEST:
             return timeline
         at = following
+
+
+def changed_from(old: StateTimeline, at: int) -> StateTimeline:
+    """The pair's timeline if its asset also changed at `at`, for a pair none of whose items was
+    collected at or after `at` and whose asset did not change after it: every valid item is then
+    older than the change, so from `at` on an OK or stale pair is stale since `at`, and the other
+    states (no valid item) stay. A change at "now" costs the segments after it, no fold."""
+    starts, codes, sinces = old.starts, old.codes, old.sinces
+    k = bisect_right(starts, at) - 1
+    keep = k + 1 if starts[k] < at else k
+    new = StateTimeline(starts[:keep], codes[:keep], sinces[:keep])
+    for i in range(k, len(starts)):
+        code, since = codes[i], sinces[i]
+        if code in (OK, STALE):
+            code, since = STALE, at
+        if new.starts and new.codes[-1] == code and new.sinces[-1] == since:
+            continue
+        new.starts.append(max(starts[i], at))
+        new.codes.append(code)
+        new.sinces.append(since)
+    return new

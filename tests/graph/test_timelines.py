@@ -166,7 +166,8 @@ def test_a_supposed_change_counts_as_if_it_were_recorded(
 
 # Mostly unscoped items, on a control whose assets mix scoped items and changes: one more unscoped
 # item moves the counts by a rule per state code (graph/rules/item_moves.py) and leaves the pair
-# timelines out of date until next needed, so the writes after it meet out-of-date pairs.
+# timelines out of date until next needed, so the writes after it meet out-of-date pairs; and
+# changes after every item, which move a pair without a fold (timeline.py `changed_from`).
 unscoped_heavy = st.one_of(
     st.tuples(st.just("add"), items, st.just([])),
     st.tuples(st.just("add"), items, st.just([])),
@@ -174,6 +175,9 @@ unscoped_heavy = st.one_of(
     st.tuples(st.just("remove"), st.integers(0, 20)),
     st.tuples(st.just("review"), st.integers(0, 20), st.integers(0, 2)),
     st.tuples(st.just("change"), st.sampled_from(ASSETS), instants),
+    # after every item (items are collected by 40): moved by `changed_from`, without a fold
+    st.tuples(st.just("change"), st.sampled_from(ASSETS), st.integers(41, 60)),
+    st.tuples(st.just("change"), st.sampled_from(ASSETS), st.integers(41, 60)),
     st.tuples(st.just("scope-"), st.sampled_from(ASSETS)),
 )
 
@@ -219,4 +223,41 @@ def test_unscoped_items_on_mixed_pairs_equal_a_build_from_scratch(
         elif op[0] == "scope-" and len(assets) > 1:
             assets.discard(op[1])
             timelines.remove_asset(op[1])
+        check(timelines, scene, extra, final=n == len(writes) - 1)
+
+
+early_items = st.tuples(st.integers(0, 20), st.integers(0, 40), st.integers(0, 2))
+after_items = st.one_of(
+    st.tuples(st.just("add"), early_items, covers),
+    st.tuples(st.just("change"), st.sampled_from(ASSETS), st.integers(21, 40)),
+    st.tuples(st.just("change"), st.sampled_from(ASSETS), st.integers(21, 40)),
+    st.tuples(st.just("change"), st.sampled_from(ASSETS), st.integers(0, 40)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(early_items, covers), max_size=6),
+    st.lists(after_items, min_size=1, max_size=10),
+    st.lists(st.integers(-5, 50), max_size=4),
+)
+def test_changes_after_every_item_move_pairs_as_a_build_from_scratch(
+    initial: list[tuple[EvidenceItem, list[str]]], writes: list[tuple[Any, ...]], extra: list[int]
+) -> None:
+    """Items collected by 20 and valid up to 40, changes mostly after every item (moved by
+    timeline.py `changed_from`, no fold: valid pairs turn stale since the change), some among
+    them (a refold), several on one asset."""
+    assets = set(ASSETS[:4])
+    recorded = {f"e{n}": (item, tuple(c)) for n, (item, c) in enumerate(initial)}
+    changes: dict[str, list[int]] = {}
+    timelines = ControlTimelines(set(assets), recorded, changes)
+    scene: Scene = (assets, recorded, changes)
+    for n, op in enumerate(writes):
+        if op[0] == "add":
+            recorded[f"w{n}"] = (op[1], tuple(op[2]))
+            timelines.add_item(f"w{n}", op[1], op[2])
+        else:
+            changes.setdefault(op[1], []).append(op[2])
+            changes[op[1]].sort()
+            timelines.changes_moved([op[1]], op[2])
         check(timelines, scene, extra, final=n == len(writes) - 1)
