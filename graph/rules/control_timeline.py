@@ -346,19 +346,19 @@ class ControlTimelines(ControlItems):
         self.counts.apply(deltas)
 
     def _changed_after_items(self, asset_id: str, deltas: Deltas) -> bool:
-        """A pair whose asset's changes grew only at the end, after every item the pair has:
-        moved by `changed_from` (no fold); False when that does not hold (the caller refolds)."""
+        """A pair whose asset gained changes after every item the pair has: moved by
+        `changed_from` (no fold); False when that does not hold (the caller refolds)."""
         live = self._changes.get(asset_id, ())
-        added = self._seen.appended(asset_id, live)
+        added = self._seen.added(asset_id, live)  # latest first: each `until` is then in place
         latest = max(self.latest_unscoped, self.latest_own.get(asset_id, NO_INSTANT))
-        if not added or added[0] <= latest:
+        if not added or added[-1][0] <= latest:
             return False
         old = self.pairs.get(asset_id)
         base = self.plain if old is None else old  # None: a plain asset's first change
         new = base
-        for at in added:
-            new = changed_from(new, at)
-        difference(base, new, 1, added[0], deltas)
+        for at, until in added:
+            new = changed_from(new, at, until)
+        difference(base, new, 1, added[-1][0], deltas)
         if old is None:
             self.plain_count -= 1
         self.pairs[asset_id] = new

@@ -43,9 +43,15 @@ class SeenChanges:
         self.by_asset[asset_id] = now
         return min(now[k] if k < len(now) else LATEST, seen[k] if k < len(seen) else LATEST)
 
-    def appended(self, asset_id: str, live: Sequence[int]) -> Sequence[int]:
-        """The instants `live` has after those remembered, when it only grew at its end
-        (empty otherwise: an instant inserted before a remembered one, or nothing new)."""
+    def added(self, asset_id: str, live: Sequence[int]) -> list[tuple[int, int]]:
+        """Each instant `live` has beyond those remembered, with the next instant of `live` after
+        it (LATEST: none), latest first; empty when `live` is not the remembered ones and more."""
         seen = self.of(asset_id)
-        n = len(seen)
-        return live[n:] if len(live) > n and tuple(live[:n]) == seen else ()
+        found: list[tuple[int, int]] = []
+        j = 0
+        for i, at in enumerate(live):
+            if j < len(seen) and seen[j] == at:
+                j += 1
+            else:
+                found.append((at, live[i + 1] if i + 1 < len(live) else LATEST))
+        return found[::-1] if j == len(seen) else []

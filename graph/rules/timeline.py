@@ -306,22 +306,31 @@ def union_pair_timeline(
         at = following
 
 
-def changed_from(old: StateTimeline, at: int) -> StateTimeline:
-    """The pair's timeline if its asset also changed at `at`, for a pair none of whose items was
-    collected at or after `at` and whose asset did not change after it: every valid item is then
-    older than the change, so from `at` on an OK or stale pair is stale since `at`, and the other
-    states (no valid item) stay. A change at "now" costs the segments after it, no fold."""
+def changed_from(old: StateTimeline, at: int, until: int = LATEST) -> StateTimeline:
+    """The pair's timeline if its asset also changed at `at` (its next change at `until`), for a
+    pair none of whose items was collected at or after `at`: every valid item is then older than
+    the change, so on [at, until) an OK or stale pair is stale since `at` and the other states
+    (no valid item) stay; from `until` on nothing moves. A change costs the segments after it,
+    no fold."""
     starts, codes, sinces = old.starts, old.codes, old.sinces
     k = bisect_right(starts, at) - 1
     keep = k + 1 if starts[k] < at else k
     new = StateTimeline(starts[:keep], codes[:keep], sinces[:keep])
-    for i in range(k, len(starts)):
+
+    def put(start: int, code: int, since: int) -> None:
+        if not (new.starts and new.codes[-1] == code and new.sinces[-1] == since):
+            new.starts.append(start)
+            new.codes.append(code)
+            new.sinces.append(since)
+
+    i, n = k, len(starts)
+    while i < n and starts[i] < until:
         code, since = codes[i], sinces[i]
-        if code in (OK, STALE):
-            code, since = STALE, at
-        if new.starts and new.codes[-1] == code and new.sinces[-1] == since:
-            continue
-        new.starts.append(max(starts[i], at))
-        new.codes.append(code)
-        new.sinces.append(since)
+        put(max(starts[i], at), *((STALE, at) if code in (OK, STALE) else (code, since)))
+        i += 1
+    if until != LATEST:  # the later change rules from its instant on, as before
+        j = bisect_right(starts, until) - 1
+        put(until, codes[j], sinces[j])
+        for i in range(j + 1, n):
+            put(starts[i], codes[i], sinces[i])
     return new
