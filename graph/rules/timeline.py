@@ -210,7 +210,9 @@ def splice(old: StateTimeline, suffix: StateTimeline) -> StateTimeline:
 
 def state_code(valid: int, expired: int, pending: int, rejected: int, changed: int) -> tuple[int, int]:
     """`evidence_state` as (code, since) for `changed = changed_at(a, T)` (NO_INSTANT: never
-    changed), which is at or before T by definition."""
+    changed), which is at or before T by definition. The one place a pair's state is decided: a
+    per-asset input such as the "blocked" intervals of DESIGN.md "Findings" enters as one more
+    argument here (a code of its own, first in precedence) and as breakpoints of the sweeps below."""
     if valid != NO_INSTANT:
         if changed != NO_INSTANT and valid < changed:
             return STALE, changed
