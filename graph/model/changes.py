@@ -78,9 +78,3 @@ def latest_at_or_before(instants: Sequence[int], at: int) -> int | None:
     """The latest of sorted `instants` that is <= `at` (None: none is)."""
     i = bisect_right(instants, at)
     return instants[i - 1] if i else None
-
-
-def earliest_after(instants: Sequence[int], at: int) -> int | None:
-    """The earliest of sorted `instants` that is > `at` (None: none is)."""
-    i = bisect_right(instants, at)
-    return instants[i] if i < len(instants) else None

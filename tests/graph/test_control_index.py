@@ -93,9 +93,26 @@ def test_changes_one_after_another_are_each_seen() -> None:
         check_against_fresh(store)
 
 
-@pytest.mark.parametrize("change", ["new scoped evidence", "new unscoped evidence", "new pending evidence"])
-def test_a_new_item_is_added_to_its_warm_index_not_rebuilt(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A collector's write costs its item: no control's index is built again to answer after it."""
+MOVED_IN_PLACE = [
+    "new scoped evidence",
+    "new unscoped evidence",
+    "new pending evidence",
+    "new evidence and its review in one write",
+    "new evidence and its correction in one write",
+    "a correction supersedes an item",
+    "review: an accepted item is rejected",
+    "review: a pending item is accepted",
+    "changes are recorded",
+    "a change is back-dated before another",
+    "the scope grows (APPLIES_TO added)",
+    "an asset is deleted",
+]
+
+
+@pytest.mark.parametrize("change", MOVED_IN_PLACE)
+def test_a_write_moves_the_warm_timelines_in_place_not_rebuilt(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write costs what it touches: no control's index (items and status timelines) is built
+    again to answer after a new item, a review, a correction, a change or a scope edit."""
     from graph.stores.embedded import caches
 
     built: list[str] = []

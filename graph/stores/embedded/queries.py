@@ -69,14 +69,12 @@ class QueryNeeds:
         )
 
     @staticmethod
-    def _assumed(index: ControlIndex, assume: Assumption | None) -> dict[str, int] | None:
-        """`changed_at` overrides (microseconds) for the control's assets under `assume`, or None
-        when it touches none of them."""
-        if assume is None or assume.assets.isdisjoint(index.asset_set):
-            return None
-        moment = to_micros(assume.changed_at)
+    def _supposed(index: ControlIndex, assume: Assumption | None) -> set[str]:
+        """The control's assets a supposed change touches (none without one)."""
+        if assume is None:
+            return set()
         # A set intersection walks the smaller side: a change of the hub supposes thousands of assets.
-        return dict.fromkeys(assume.assets & index.asset_set, moment)
+        return index.asset_set & assume.assets
 
     def control_verdicts(
         self, control_ids: Collection[str], at: datetime, assume: Assumption | None
@@ -99,7 +97,9 @@ class QueryNeeds:
                 )
                 continue
             index = self._caches.index(control_id)
-            verdicts[control_id] = index.states(at, self._graph.changed, self._assumed(index, assume)).verdict
+            verdicts[control_id] = index.verdict(
+                at, self._supposed(index, assume), assume.changed_at if assume else None
+            )
         return verdicts
 
     def control_states(
@@ -116,7 +116,7 @@ class QueryNeeds:
             if control is None or control.status is not ControlStatus.IMPLEMENTED:
                 continue
             index = self._caches.index(control_id)
-            rows += index.states(at, graph.changed, self._assumed(index, assume)).failing
+            rows += index.failing(at, self._supposed(index, assume), assume.changed_at if assume else None)
         return rows
 
     def _vendor_rows(self, control_id: str, at: datetime) -> list[ControlAssetState]:

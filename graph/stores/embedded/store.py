@@ -159,8 +159,7 @@ class EmbeddedStore:
             for change in changes:
                 graph.add_change(change)
             self._caches.apply(affected)
-            # Their evidence is the same; its staleness may not be (graph/stores/embedded/caches.py).
-            self._caches.forget_states(graph.controls_of_assets({c.asset for c in changes}))
+            self._caches.changes_recorded(changes)
             # A repeated item counts as written (its edges too), as the Neo4j store writes it again.
             repeated_edges = sum(2 if e.supersedes is not None else 1 for e in repeated)  # EVIDENCES, SUPERSEDES
             return WriteSummary(nodes=len(nodes) + len(repeated), edges=len(edges) + repeated_edges)
@@ -184,7 +183,7 @@ class EmbeddedStore:
             )
             with self._record.transaction() as cursor:
                 delete_asset_rows(cursor, asset_id)
-            self._caches.forget(graph.controls_of_assets([asset_id]))  # before its APPLIES_TO edges go
+            self._caches.asset_removed(asset_id)  # before its APPLIES_TO edges go
             graph.remove_asset(asset_id)
 
     # -- reads (adjacency.py) ----------------------------------------------------------------

@@ -11,9 +11,10 @@ statement; per-control revisions would spare the untouched controls that first c
 The node also holds a random `epoch`, made when the node is created: `clear()` deletes it with
 everything else, and a counter starting again at 1 must not match what was remembered before.
 
-Control verdicts and states are remembered with the interval `[lo, hi)` of instants for which
-they hold (as graph/stores/control_index.py does in the embedded store): any T inside it answers
-without asking Neo4j again, so "now" on every dashboard request hits. Answers computed under an
+Control states (missingEvidence's failing rows) are remembered with the interval `[lo, hi)` of
+instants for which they hold: any T inside it answers without asking Neo4j again. Control
+verdicts are not remembered: they are one read of the count timelines the database keeps
+(timelines.py), the same in every process. Answers computed under an
 `Assumption` are never remembered. The memo is bounded (least recently used entries go first).
 """
 
@@ -23,9 +24,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from neo4j import ManagedTransaction
+
+from graph.rules.evaluation import to_micros
 
 V = TypeVar("V")
 
@@ -141,6 +145,34 @@ class ReadMemo:
         value = compute()
         self.put(version, key, value, weigh(value) if weigh is not None else 0)
         return value
+
+    def per_control(
+        self,
+        version: Version,
+        kind: str,
+        ids: list[str],
+        at: datetime,
+        assume: Any,
+        compute: Callable[[list[str], datetime, Any], dict[str, Timed[V]]],
+    ) -> dict[str, V]:
+        """Per control, the answer remembered for an interval holding `at`, the rest computed in
+        one query and remembered; nothing under an assumption (impact's what-if) is."""
+        if assume is not None:
+            return {i: timed.value for i, timed in compute(ids, at, assume).items()}
+        micros = to_micros(at)
+        found: dict[str, V] = {}
+        missing = []
+        for i in ids:
+            timed = self.get(version, (kind, i))
+            if timed is not None and timed.holds_at(micros):
+                found[i] = timed.value
+            else:
+                missing.append(i)
+        if missing:
+            for i, timed in compute(missing, at, None).items():
+                self.put(version, (kind, i), timed, len(timed.value) if isinstance(timed.value, list) else 0)
+                found[i] = timed.value
+        return found
 
     def __len__(self) -> int:
         return len(self._entries)

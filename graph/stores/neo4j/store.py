@@ -7,9 +7,9 @@ transient failures; it returns after the commit, so a write is durable when it r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
@@ -32,12 +32,24 @@ from graph.model import (
     order_key,
 )
 from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, Radius, StaleEvidence
-from graph.rules.evaluation import EvidenceState, from_micros, to_micros
+from graph.rules.evaluation import EvidenceState, to_micros
 from graph.store import Assumption, WriteSummary
 from graph.stores.carve_outs import carved_out_verdict
 from graph.stores.common import check_where, natural_order, stale_in_order
+from graph.stores.neo4j import (
+    accepted,
+    appended,
+    changes,
+    identifiers,
+    memo,
+    moved,
+    radius,
+    reads,
+    timelines,
+    verdicts,
+    writes,
+)
 from graph.stores.neo4j import access as access_store
-from graph.stores.neo4j import appended, changes, identifiers, memo, radius, reads, writes
 from graph.stores.neo4j import evidence as evidence_rules
 from graph.stores.neo4j import samples as sample_rules
 from graph.stores.neo4j.access import Neo4jAccessStore
@@ -48,8 +60,6 @@ from graph.stores.neo4j.findings import FindingReads
 from graph.stores.neo4j.schema import schema_statements
 from graph.stores.neo4j.state_params import FREQUENCY_DAYS_BY_NAME, state_params
 from graph.stores.neo4j.values import mappings_of, node_model, to_db, unique_ids, where_values
-
-T = TypeVar("T")
 
 
 class Neo4jStore(FindingReads):
@@ -62,9 +72,11 @@ class Neo4jStore(FindingReads):
         try:
             schema = [*schema_statements(), *changes.schema_statements(), *identifiers.schema_statements()]
             schema += access_store.schema_statements()
-            self.connection.ensure_schema([*schema, *memo.schema_statements()])
+            self.connection.ensure_schema([*schema, *memo.schema_statements(), *timelines.schema_statements()])
             if self.connection.read(changes.LEGACY_ANY):  # a store written before change histories
                 self.connection.write(changes.migrate)
+            if self.connection.read(timelines.MISSING + " LIMIT 1"):  # written before count timelines
+                verdicts.build_missing(self.connection)
         except BaseException:
             self.connection.close()
             raise
@@ -100,10 +112,12 @@ class Neo4jStore(FindingReads):
             if immutable_evidence:  # repeated items are written again as stored
                 written = evidence_rules.check_in_transaction(tx, written, stored.get(Label.EVIDENCE, set()))
             written, written_plan = appended.planned(tx, bundle, written, plan)
+            touched = moved.Moved(tx, written, stored.get(Label.EVIDENCE, set()))  # read before the write
             writes.run_write(tx, written_plan, stored)
             changes.write_changes(tx, bundle)
             identifiers.write_identifiers(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
+            touched.refresh(tx, bundle)  # every touched control's timeline, once, in this transaction
             return written_plan
 
         for attempt in range(1, writes.ATTEMPTS + 1):
@@ -118,7 +132,7 @@ class Neo4jStore(FindingReads):
         return WriteSummary(nodes=done.node_count, edges=done.edge_count)
 
     def delete_asset(self, asset_id: str) -> None:
-        self.connection.write(lambda tx: writes.run_delete_asset(tx, asset_id))
+        self.connection.write(lambda tx: moved.around_delete(tx, asset_id, writes.run_delete_asset))
 
     # -- reads --------------------------------------------------------------------------------------
     def get_nodes(self, label: Label, ids: Collection[str]) -> dict[str, NodeModel]:
@@ -220,27 +234,33 @@ class Neo4jStore(FindingReads):
         wanted = unique_ids(control_ids)
         if not wanted:
             return {}
-        version = None if assume else self._version()
-        found = self._remembered(version, "verdict", wanted, at, assume, self._verdicts)
-        return {i: v for i in wanted if (v := found[i]) is not None}
+        if assume is not None:  # what-if: today's Cypher, with the supposed change
+            found = self._verdicts(wanted, at, assume)
+        else:  # the stored count timelines: one statement, nothing remembered in the process
+            found = verdicts.verdicts_at(
+                self._read,
+                self.connection,
+                wanted,
+                to_micros(at),
+                lambda ids: self._carved(ids, at),
+                lambda ids: self._verdicts(ids, at, None),
+            )
+        return {i: v for i in wanted if (v := found.get(i)) is not None}
 
-    def _verdicts(
-        self, ids: list[str], at: datetime, assume: Assumption | None
-    ) -> dict[str, memo.Timed[ControlVerdict | None]]:
-        timed: dict[str, memo.Timed[ControlVerdict | None]] = {i: memo.Timed(None, None, None) for i in ids}
+    def _verdicts(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, ControlVerdict]:
+        found = {}
         for record in self._read(reads.CONTROL_VERDICTS, ids=ids, **state_params(self._read, at, assume, ids)):
-            failing = {
-                state: record[state.value]
-                for state in EvidenceState
-                if state is not EvidenceState.OK and record[state.value]
-            }
-            verdict = ControlVerdict(
+            failing = {s: record[s.value] for s in EvidenceState if s is not EvidenceState.OK and record[s.value]}
+            found[record["id"]] = ControlVerdict(
                 control_id=record["id"], status=record["status"], assets=record["assets"], failing=failing
             )
-            timed[record["id"]] = memo.Timed(record["lo"], record["hi"], verdict)
-        for control, (assets, lo, hi, rows) in self._carved_out(ids, at, assume).items():
-            timed[control] = memo.Timed(lo, hi, carved_out_verdict(control, assets, rows))
-        return timed
+        for control, (assets, _lo, _hi, rows) in self._carved_out(ids, at, assume).items():
+            found[control] = carved_out_verdict(control, assets, rows)
+        return found
+
+    def _carved(self, ids: list[str], at: datetime) -> dict[str, ControlVerdict]:
+        found = self._carved_out(ids, at, None).items()
+        return {control: carved_out_verdict(control, assets, rows) for control, (assets, _lo, _hi, rows) in found}
 
     def _carved_out(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, CarvedOut]:
         params = state_params(self._read, at, assume)
@@ -258,7 +278,7 @@ class Neo4jStore(FindingReads):
             wanted = sorted(unique_ids(control_ids), key=order_key)
         if not wanted:
             return []
-        found = self._remembered(version, "states", wanted, at, assume, self._states)
+        found = self._memo.per_control(version, "states", wanted, at, assume, self._states)
         return [state for i in wanted for state in found[i]]
 
     def _states(
@@ -273,34 +293,6 @@ class Neo4jStore(FindingReads):
         for control, (_assets, lo, hi, vendor_rows) in self._carved_out(ids, at, assume).items():
             timed[control] = memo.Timed(lo, hi, vendor_rows)
         return timed
-
-    def _remembered(
-        self,
-        version: memo.Version,
-        kind: str,
-        ids: list[str],
-        at: datetime,
-        assume: Assumption | None,
-        compute: Callable[[list[str], datetime, Assumption | None], dict[str, memo.Timed[T]]],
-    ) -> dict[str, T]:
-        """Per control, the answer remembered for an interval holding `at`, the rest computed in
-        one query and remembered; nothing under an assumption (impact's what-if) is."""
-        if assume is not None:
-            return {i: timed.value for i, timed in compute(ids, at, assume).items()}
-        micros = to_micros(at)
-        found: dict[str, T] = {}
-        missing = []
-        for i in ids:
-            timed = self._memo.get(version, (kind, i))
-            if timed is not None and timed.holds_at(micros):
-                found[i] = timed.value
-            else:
-                missing.append(i)
-        if missing:
-            for i, timed in compute(missing, at, None).items():
-                self._memo.put(version, (kind, i), timed, len(timed.value) if isinstance(timed.value, list) else 0)
-                found[i] = timed.value
-        return found
 
     def dependents(self, asset_id: str, max_depth: int | None) -> dict[str, int]:
         if max_depth == 0:
@@ -356,27 +348,15 @@ class Neo4jStore(FindingReads):
     def accepted_evidence_times(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[datetime]]:
-        wanted = unique_ids(control_ids)
-        window = {"ids": wanted, "start": to_db(start), "end": to_db(end)}
-        found = {r["id"]: r["times"] for r in (self._read(reads.ACCEPTED_EVIDENCE_TIMES, **window) if wanted else [])}
-        return {i: sorted(from_micros(t) for t in found.get(i, [])) for i in wanted}
+        return accepted.times(self._read, unique_ids(control_ids), start, end)
 
     def accepted_evidence_periods(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
-        wanted = unique_ids(control_ids)
-        window = {"ids": wanted, "start": to_db(start), "end": to_db(end)}
-        found = {
-            r["id"]: r["periods"] for r in (self._read(reads.ACCEPTED_EVIDENCE_PERIODS, **window) if wanted else [])
-        }
-        return {
-            i: sorted((from_micros(lo), from_micros(hi), from_micros(at)) for lo, hi, at in found.get(i, []))
-            for i in wanted
-        }
+        return accepted.periods(self._read, unique_ids(control_ids), start, end)
 
     def accepted_evidence_items(self, control_id: str, start: datetime, end: datetime) -> list[AcceptedItem]:
-        found = self._read(sample_rules.ACCEPTED_EVIDENCE_ITEMS, id=control_id, start=to_db(start), end=to_db(end))
-        return sample_rules.accepted_items(found)
+        return accepted.items(self._read, control_id, start, end)
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
         wanted = unique_ids(asset_ids)

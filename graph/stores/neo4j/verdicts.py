@@ -1,0 +1,91 @@
+"""Control verdicts at T on Neo4j from the stored count timelines (timelines.py): one statement
+reads, per control, its status, its number of assets and the chunk of its timeline holding T; the
+verdict is then a bisect in that chunk. Nothing is remembered in the process: every process reads
+the same chunks, written in the transactions of the writes that moved them.
+
+The timelines hold the evidence rules only. A control with a `finding_policy` whose assets have
+findings (DESIGN.md "Findings": an overdue one holds its asset back, first in precedence) is
+answered by the per-instant Cypher of reads.py instead, as carved-out controls are (from their
+vendors' reports); its timeline is still kept, for the day its policy goes or its findings do.
+
+A control found without a timeline (a database written before timelines, by a process of an
+older version still running) gets it built and written back, then read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from neo4j import ManagedTransaction, Record
+
+from graph.model import ControlStatus
+from graph.queries.results import ControlVerdict
+from graph.rules.timeline import OK, STATES
+from graph.stores.neo4j import timelines
+from graph.stores.neo4j.connection import Neo4jConnection
+
+IMPLEMENTED = ControlStatus.IMPLEMENTED.value
+CARVED_OUT = ControlStatus.CARVED_OUT.value
+
+# The verdicts at T of some controls, read by Cypher (not from the timelines).
+LiveVerdicts = Callable[[list[str]], dict[str, ControlVerdict]]
+
+
+def verdicts_at(
+    read: Callable[..., list[Record]],
+    connection: Neo4jConnection,
+    ids: list[str],
+    at: int,
+    carved_out: LiveVerdicts,
+    with_findings: LiveVerdicts,
+) -> dict[str, ControlVerdict]:
+    """The verdicts of the controls among `ids` that exist, at `at` (microseconds); `read`
+    runs a read statement (the store's); `carved_out` and `with_findings` answer the carved-out
+    controls and those whose findings may hold assets back."""
+    records = read(timelines.AT, ids=ids, at=at)
+    missing = [r["id"] for r in records if r["times"] is None]
+    if missing:
+        build_missing(connection, missing)
+        records = read(timelines.AT, ids=ids, at=at)
+    found: dict[str, ControlVerdict] = {}
+    carved, held = [], []
+    for record in records:
+        status = record["status"]
+        if status == CARVED_OUT:
+            carved.append(record["id"])
+            continue
+        if status == IMPLEMENTED and record["findings"]:
+            held.append(record["id"])
+            continue
+        counts = timelines.counts_in(record["times"], record["counts"], at) if status == IMPLEMENTED else ()
+        failing = {STATES[code]: n for code, n in enumerate(counts) if code != OK and n}
+        found[record["id"]] = ControlVerdict(
+            control_id=record["id"], status=status, assets=record["assets"], failing=failing
+        )
+    if carved:
+        found.update(carved_out(carved))
+    if held:
+        found.update(with_findings(held))
+    return found
+
+
+def build_missing(connection: Neo4jConnection, ids: list[str] | None = None) -> None:
+    """Build and write the timelines of `ids` (None: of every control) that have none. Not a
+    graph change (answers stay as they were), so the graph version stays; and outside any
+    request's pending audit entry, which belongs to that request's own write."""
+
+    def work(tx: ManagedTransaction) -> None:
+        wanted = [r["id"] for r in tx.run(timelines.MISSING)] if ids is None else ids
+        absent = set(wanted) - {r["control"] for r in tx.run(_HAVING, ids=wanted)}
+        timelines.refresh(tx, absent)
+
+    with (
+        connection.available(),
+        connection.driver.session(
+            database=connection.database, bookmark_manager=connection.driver.execute_query_bookmark_manager
+        ) as session,
+    ):
+        session.execute_write(work)
+
+
+_HAVING = f"UNWIND $ids AS id MATCH (k:{timelines.CHUNK}) WHERE k.control = id RETURN DISTINCT k.control AS control"
