@@ -19,8 +19,8 @@ from graph.errors import ConflictError
 from graph.model import Label
 from graph.stores.control_index import ControlIndex
 from graph.stores.embedded import EmbeddedStore
-from tests.graphs import day
-from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate
+from tests.graphs import GraphBuilder, day
+from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate, link
 
 
 def warm(store: EmbeddedStore) -> None:
@@ -106,6 +106,9 @@ MOVED_IN_PLACE = [
     "a change is back-dated before another",
     "the scope grows (APPLIES_TO added)",
     "an asset is deleted",
+    # Findings move only the overdue windows laid over the timelines (graph/stores/finding_overlay.py).
+    "a finding is first seen",
+    "a finding is fixed by a later scan",
 ]
 
 
@@ -125,6 +128,33 @@ def test_a_write_moves_the_warm_timelines_in_place_not_rebuilt(change: str, monk
     warm(store)
     monkeypatch.setattr(caches, "ControlIndex", counted)
     apply(store, change)
+    for at in [LAST, *INSTANTS]:
+        answers(store, at)
+    assert built == []
+    check_against_fresh(store)
+
+
+def test_an_overdue_finding_is_seen_when_its_asset_enters_a_warm_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding on an asset outside every policy's scope moves nothing; once the asset enters
+    the scope of a control with a policy (its timelines warm, not rebuilt), the finding holds the
+    asset back there, exactly as a fresh store says."""
+    from graph.stores.embedded import caches
+
+    built: list[str] = []
+
+    def counted(control: Any, *rest: Any) -> ControlIndex:
+        built.append(control.id)
+        return ControlIndex(control, *rest)
+
+    store = estate().write_to(EmbeddedStore())
+    warm(store)
+    monkeypatch.setattr(caches, "ControlIndex", counted)
+    store.write(GraphBuilder().finding("f-a4", "a4", day(-40)).bundle())  # overdue for k-scoped from day -10
+    for at in [LAST, *INSTANTS]:
+        answers(store, at)
+    store.write(link("applies_to", "k-scoped", "a4"))
+    rows = [s for s in store.control_states(["k-scoped"], day(0)) if s.asset_id == "a4"]
+    assert [(s.state.value, s.finding_id, s.since) for s in rows] == [("OPEN_FINDINGS", "f-a4", day(-40))]
     for at in [LAST, *INSTANTS]:
         answers(store, at)
     assert built == []
