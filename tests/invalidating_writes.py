@@ -40,6 +40,16 @@ def estate() -> GraphBuilder:
     return b
 
 
+def without_policies() -> GraphBuilder:
+    """`estate()` with no finding policy: no finding can hold an asset back, so Neo4j reads every
+    verdict from its stored timelines (a control whose findings may hold assets back is answered
+    by the per-instant Cypher: graph/stores/neo4j/verdicts.py)."""
+    builder = estate()
+    for row in builder.data["controls"]:
+        row.pop("finding_policy", None)
+    return builder
+
+
 def with_fields(builder: GraphBuilder, **fields: Any) -> GraphBuilder:
     """The builder with `fields` set on its last evidence item."""
     builder.data["evidence"][-1].update(fields)

@@ -16,9 +16,9 @@ from graph.bundle import Bundle
 from graph.errors import ConflictError
 from graph.store import Assumption
 from graph.stores.embedded import EmbeddedStore
-from graph.stores.neo4j import Neo4jStore, timelines
+from graph.stores.neo4j import Neo4jStore, reads, timelines
 from tests.graphs import GraphBuilder, changes_at, day, just_before
-from tests.invalidating_writes import CHANGES, INSTANTS, estate
+from tests.invalidating_writes import CHANGES, INSTANTS, estate, without_policies
 from tests.stores.conftest import cypher
 from tests.stores.neo4j_launcher import Neo4jServer
 
@@ -139,7 +139,7 @@ def test_verdicts_at_a_new_instant_after_a_write_are_one_statement(neo4j_server:
     store = Counting(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
     try:
         store.clear()
-        store.write(estate().bundle())
+        store.write(without_policies().bundle())
         for n, at in enumerate((day(0.5), day(0.6))):
             store.write(GraphBuilder().evidence("k-wide", at, eid=f"e-new-{n}").bundle())
             store.sent.clear()
@@ -147,6 +147,32 @@ def test_verdicts_at_a_new_instant_after_a_write_are_one_statement(neo4j_server:
             assert store.sent == [timelines.AT]
     finally:
         store.close()
+
+
+def test_a_control_whose_findings_may_hold_assets_back_is_answered_by_cypher(neo4j_server: Neo4jServer) -> None:
+    """The timelines hold the evidence rules only: k-scoped (a finding policy, findings on its
+    assets) is answered by the per-instant Cypher, the others still by one statement; all as the
+    embedded store answers, also after a finding is first seen and one is fixed."""
+    store = Counting(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
+    embedded = estate().write_to(EmbeddedStore())
+    try:
+        store.clear()
+        store.write(estate().bundle())
+        store.control_verdicts(["k-daily", "k-wide"], day(0.5))
+        store.sent.clear()
+        store.control_verdicts(["k-daily", "k-wide"], day(0.6))
+        assert store.sent == [timelines.AT]
+        store.control_verdicts(["k-scoped"], day(0.6))
+        assert reads.CONTROL_VERDICTS in store.sent
+        for write in ("", "a finding is first seen", "a finding is fixed by a later scan"):
+            if write:
+                CHANGES[write](store)
+                CHANGES[write](embedded)
+            for at in INSTANTS:
+                assert store.control_verdicts(CONTROLS, at) == embedded.control_verdicts(CONTROLS, at), (write, at)
+    finally:
+        store.close()
+        embedded.close()
 
 
 def test_a_refused_write_leaves_the_timelines_as_they_were(neo4j: Neo4jStore, raw: Driver) -> None:

@@ -234,8 +234,9 @@ class Neo4jStore(FindingReads):
         wanted = unique_ids(control_ids)
         if not wanted:
             return {}
+        found: dict[str, ControlVerdict | None]
         if assume is not None:  # what-if: today's Cypher, with the supposed change
-            found = self._verdicts(wanted, at, assume)
+            found = {i: timed.value for i, timed in self._verdicts(wanted, at, assume).items()}
         else:  # the stored count timelines: one statement, nothing remembered in the process
             found = verdicts.verdicts_at(
                 self._read,
@@ -243,20 +244,24 @@ class Neo4jStore(FindingReads):
                 wanted,
                 to_micros(at),
                 lambda ids: self._carved(ids, at),
-                lambda ids: self._verdicts(ids, at, None),
+                # Findings are not in the timelines: Cypher at T, remembered as before timelines.
+                lambda ids: self._memo.per_control(self._version(), "verdict", ids, at, None, self._verdicts),
             )
         return {i: v for i in wanted if (v := found.get(i)) is not None}
 
-    def _verdicts(self, ids: list[str], at: datetime, assume: Assumption | None) -> dict[str, ControlVerdict]:
-        found = {}
+    def _verdicts(
+        self, ids: list[str], at: datetime, assume: Assumption | None
+    ) -> dict[str, memo.Timed[ControlVerdict | None]]:
+        timed: dict[str, memo.Timed[ControlVerdict | None]] = {i: memo.Timed(None, None, None) for i in ids}
         for record in self._read(reads.CONTROL_VERDICTS, ids=ids, **state_params(self._read, at, assume, ids)):
             failing = {s: record[s.value] for s in EvidenceState if s is not EvidenceState.OK and record[s.value]}
-            found[record["id"]] = ControlVerdict(
+            verdict = ControlVerdict(
                 control_id=record["id"], status=record["status"], assets=record["assets"], failing=failing
             )
-        for control, (assets, _lo, _hi, rows) in self._carved_out(ids, at, assume).items():
-            found[control] = carved_out_verdict(control, assets, rows)
-        return found
+            timed[record["id"]] = memo.Timed(record["lo"], record["hi"], verdict)
+        for control, (assets, lo, hi, rows) in self._carved_out(ids, at, assume).items():
+            timed[control] = memo.Timed(lo, hi, carved_out_verdict(control, assets, rows))
+        return timed
 
     def _carved(self, ids: list[str], at: datetime) -> dict[str, ControlVerdict]:
         found = self._carved_out(ids, at, None).items()

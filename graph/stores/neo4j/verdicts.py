@@ -14,7 +14,7 @@ older version still running) gets it built and written back, then read again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from neo4j import ManagedTransaction, Record
 
@@ -27,8 +27,8 @@ from graph.stores.neo4j.connection import Neo4jConnection
 IMPLEMENTED = ControlStatus.IMPLEMENTED.value
 CARVED_OUT = ControlStatus.CARVED_OUT.value
 
-# The verdicts at T of some controls, read by Cypher (not from the timelines).
-LiveVerdicts = Callable[[list[str]], dict[str, ControlVerdict]]
+# The verdicts at T of some controls, read by Cypher (not from the timelines; None: no such control).
+LiveVerdicts = Callable[[list[str]], Mapping[str, ControlVerdict | None]]
 
 
 def verdicts_at(
@@ -38,7 +38,7 @@ def verdicts_at(
     at: int,
     carved_out: LiveVerdicts,
     with_findings: LiveVerdicts,
-) -> dict[str, ControlVerdict]:
+) -> dict[str, ControlVerdict | None]:
     """The verdicts of the controls among `ids` that exist, at `at` (microseconds); `read`
     runs a read statement (the store's); `carved_out` and `with_findings` answer the carved-out
     controls and those whose findings may hold assets back."""
@@ -47,7 +47,7 @@ def verdicts_at(
     if missing:
         build_missing(connection, missing)
         records = read(timelines.AT, ids=ids, at=at)
-    found: dict[str, ControlVerdict] = {}
+    found: dict[str, ControlVerdict | None] = {}
     carved, held = [], []
     for record in records:
         status = record["status"]
