@@ -31,7 +31,13 @@ describe("GraphiQL offline", () => {
 
   it("runs a query with the key given on the page", async () => {
     await s.page.fill("#ide-key", apiKey());
+    // The new fetcher asks for the schema with the key; once that answers, GraphiQL runs with it
+    // (a click before React committed it ran with the old fetcher, unauthenticated, on a busy machine).
+    const schema = s.page.waitForResponse(
+      (r) => r.url().endsWith("/graphql") && r.request().method() === "POST" && r.status() === 200,
+    );
     await s.page.getByRole("button", { name: "Use key" }).click();
+    await schema;
     await s.page.waitForSelector(".graphiql-container .graphiql-execute-button");
     await s.page.click(".graphiql-execute-button");
     await s.page.waitForFunction(() => document.querySelector(".result-window")?.textContent?.includes('"roles"'), {
