@@ -125,26 +125,6 @@ def test_a_control_found_without_a_timeline_gets_it_on_the_first_read(neo4j: Neo
     assert neo4j.graph_version() == version  # written back, but no graph change
 
 
-def test_a_load_sized_write_leaves_the_timelines_it_moves_to_the_first_read(
-    neo4j: Neo4jStore, raw: Driver, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from graph.stores.neo4j import moved
-
-    neo4j.write(estate().bundle())
-    monkeypatch.setattr(moved, "LOAD_BATCH", 2)  # this write of two items counts as a load's batch
-    batch = GraphBuilder().evidence("k-wide", day(0.7), eid="e-w2").evidence("k-daily", day(0.9), eid="e-d2")
-    neo4j.write(batch.bundle())
-    assert (chunk_count(raw, "k-wide"), chunk_count(raw, "k-daily")) == (0, 0)  # dropped, not rebuilt
-    assert chunk_count(raw, "k-scoped") == 1  # not moved by the batch: kept
-    embedded = EmbeddedStore()
-    embedded.write(estate().bundle())
-    embedded.write(batch.bundle())
-    for at in INSTANTS:
-        assert neo4j.control_verdicts(CONTROLS, at) == embedded.control_verdicts(CONTROLS, at), at
-    stored_equals_fresh(neo4j, CONTROLS)  # built by the first read
-    embedded.close()
-
-
 class Counting(Neo4jStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,12 +11,7 @@ from graph.bundle import LINK_LISTS, NODE_LISTS, Bundle
 from graph.stores.neo4j.timeline_changes import ChangesOnly
 from graph.stores.neo4j.timeline_items import add_items, only_new_items
 from graph.stores.neo4j.timeline_unscoped import add_unscoped
-from graph.stores.neo4j.timelines import bundle_controls, controls_of, evidence_touched, forget, refresh
-
-# A write of at least this many evidence items is a load's batch: the timelines it moves are
-# dropped and built by the first read that needs them, once, instead of once per batch (a
-# rebuild reads every item of the control: a load in 50k-item writes was 3x slower at M).
-LOAD_BATCH = 10_000
+from graph.stores.neo4j.timelines import bundle_controls, controls_of, evidence_touched, refresh
 
 
 class Moved:
@@ -35,9 +30,6 @@ class Moved:
         if self.changes_only is not None:
             after -= self.changes_only.moved(tx, after)
         touched = self.before | after | bundle_controls(bundle)
-        if len(bundle.evidence) >= LOAD_BATCH:
-            forget(tx, touched)
-            return
         if self.new_items:  # unscoped ones by the rule per state code, the others by a refold from their instant
             touched -= add_unscoped(tx, bundle, touched)
             touched -= add_items(tx, bundle, touched)

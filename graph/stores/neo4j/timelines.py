@@ -207,25 +207,6 @@ def refresh(tx: ManagedTransaction, control_ids: Iterable[str]) -> None:
     write_back(tx, {record["id"]: build(record) for record in inputs}, old_chunks(tx, ids))
 
 
-_FORGET = f"""
-UNWIND $ids AS id
-MATCH (c:{Label.CONTROL} {{id: id}}) {seek("c", Label.CONTROL)}
-{_LOCK}
-WITH c
-MATCH (k:{CHUNK}) WHERE k.control = c.id
-DELETE k
-"""
-
-
-def forget(tx: ManagedTransaction, control_ids: Iterable[str]) -> None:
-    """Drop the stored timelines of `control_ids` (under their write locks, as `refresh` takes
-    them): the first read that needs one builds it (verdicts.py `build_missing`), as after a
-    bulk import. For a load's batches, which would otherwise rebuild a control per batch."""
-    ids = sorted(set(control_ids))
-    if ids:
-        tx.run(_FORGET, ids=ids).consume()
-
-
 def old_chunks(tx: ManagedTransaction, ids: Collection[str]) -> dict[str, dict[int, Chunk]]:
     """The stored chunks of each control, by start."""
     old: dict[str, dict[int, Chunk]] = {}
