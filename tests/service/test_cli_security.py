@@ -164,12 +164,15 @@ def test_a_load_that_would_rewrite_recorded_evidence_is_refused(tmp_path: Path) 
     assert "evidence[0].status" in result.output and "supersedes" in result.output
 
 
-def test_serve_demo_prints_a_first_admin_key_once_and_it_works(tmp_path: Path) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY"}
-    command = [sys.executable, "-m", "service", "serve", "--demo", "--data-dir", str(tmp_path), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-    try:
+def _serve_demo(data_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str], str, str]:
+    """`serve --demo` on a free port, ready: the process, its command, the key it printed and its
+    URL. Another test's server may take the port between `free_port` and the bind (xdist): this
+    one then exits, and is started again on another port with a fresh data dir."""
+    for attempt in range(3):
+        folder = data_dir / f"start-{attempt}"
+        port = free_port()
+        command = [sys.executable, "-m", "service", "serve", "--demo", "--data-dir", str(folder), "--port", str(port)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
         key = None
         deadline = time.monotonic() + 60
         assert process.stdout is not None
@@ -179,12 +182,24 @@ def test_serve_demo_prints_a_first_admin_key_once_and_it_works(tmp_path: Path) -
             key = found.group(1) if found else None
         assert key is not None, "serve --demo printed no key"
         url = f"http://127.0.0.1:{port}"
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
+        auth = {"Authorization": f"Bearer {key}"}
+        while time.monotonic() < deadline and process.poll() is None:
+            try:  # until this server answers with its key (another's answers 401, then this one exits)
+                if httpx.post(f"{url}/graphql", json={"query": "{ me { roles } }"}, headers=auth).status_code == 200:
+                    return process, command, key, url
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.2)
+        if process.poll() is None:  # out of time: the test's assertions say what it answers
+            return process, command, key, url
+        process.wait(timeout=10)
+    raise AssertionError("serve --demo exited three times")
+
+
+def test_serve_demo_prints_a_first_admin_key_once_and_it_works(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY"}
+    process, command, key, url = _serve_demo(tmp_path, env)
+    try:
         body = httpx.post(
             f"{url}/graphql", json={"query": "{ me { roles } }"}, headers={"Authorization": f"Bearer {key}"}
         ).json()
