@@ -112,10 +112,8 @@ MOVED_IN_PLACE = [
 ]
 
 
-@pytest.mark.parametrize("change", MOVED_IN_PLACE)
-def test_a_write_moves_the_warm_timelines_in_place_not_rebuilt(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A write costs what it touches: no control's index (items and status timelines) is built
-    again to answer after a new item, a review, a correction, a change or a scope edit."""
+def counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the ids of the controls whose index (items and timelines) is built again."""
     from graph.stores.embedded import caches
 
     built: list[str] = []
@@ -124,9 +122,17 @@ def test_a_write_moves_the_warm_timelines_in_place_not_rebuilt(change: str, monk
         built.append(control.id)
         return ControlIndex(control, *rest)
 
+    monkeypatch.setattr(caches, "ControlIndex", counted)
+    return built
+
+
+@pytest.mark.parametrize("change", MOVED_IN_PLACE)
+def test_a_write_moves_the_warm_timelines_in_place_not_rebuilt(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write costs what it touches: no control's index (items and status timelines) is built
+    again to answer after a new item, a review, a correction, a change or a scope edit."""
     store = estate().write_to(EmbeddedStore())
     warm(store)
-    monkeypatch.setattr(caches, "ControlIndex", counted)
+    built = counting_builds(monkeypatch)
     apply(store, change)
     for at in [LAST, *INSTANTS]:
         answers(store, at)
@@ -138,17 +144,9 @@ def test_an_overdue_finding_is_seen_when_its_asset_enters_a_warm_scope(monkeypat
     """A finding on an asset outside every policy's scope moves nothing; once the asset enters
     the scope of a control with a policy (its timelines warm, not rebuilt), the finding holds the
     asset back there, exactly as a fresh store says."""
-    from graph.stores.embedded import caches
-
-    built: list[str] = []
-
-    def counted(control: Any, *rest: Any) -> ControlIndex:
-        built.append(control.id)
-        return ControlIndex(control, *rest)
-
     store = estate().write_to(EmbeddedStore())
     warm(store)
-    monkeypatch.setattr(caches, "ControlIndex", counted)
+    built = counting_builds(monkeypatch)
     store.write(GraphBuilder().finding("f-a4", "a4", day(-40)).bundle())  # overdue for k-scoped from day -10
     for at in [LAST, *INSTANTS]:
         answers(store, at)

@@ -21,6 +21,7 @@ from tests.graphs import GraphBuilder, changes_at, day, just_before
 from tests.invalidating_writes import CHANGES, INSTANTS, estate, without_policies
 from tests.stores.conftest import cypher
 from tests.stores.neo4j_launcher import Neo4jServer
+from tests.stores.test_neo4j_memo import Counting
 
 pytestmark = pytest.mark.neo4j
 
@@ -123,16 +124,6 @@ def test_a_control_found_without_a_timeline_gets_it_on_the_first_read(neo4j: Neo
     assert {at: neo4j.control_verdicts(CONTROLS, at) for at in INSTANTS} == expected
     assert all(chunk_count(raw, c) == 1 for c in CONTROLS)
     assert neo4j.graph_version() == version  # written back, but no graph change
-
-
-class Counting(Neo4jStore):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sent: list[str] = []
-
-    def _read(self, query: str, **params: Any) -> Any:
-        self.sent.append(query)
-        return super()._read(query, **params)
 
 
 def test_verdicts_at_a_new_instant_after_a_write_are_one_statement(neo4j_server: Neo4jServer) -> None:
