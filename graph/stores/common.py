@@ -48,9 +48,23 @@ def mappings_in_order(mappings: Iterable[Mapping]) -> list[Mapping]:
     return [unique[key] for key in sorted(unique)]
 
 
-def stale_in_order(found: Collection[StaleEvidence]) -> list[StaleEvidence]:
-    """`becoming_stale`'s rows in the protocol's order: by evidence, then asset, each natural."""
-    return sorted(found, key=lambda s: (order_key(s.evidence_id), order_key(s.asset_id)))
+def stale_in_order(found: Iterable[tuple[str, str, Iterable[str]]]) -> list[StaleEvidence]:
+    """`becoming_stale`'s rows, given grouped as (evidence, control, assets), in the protocol's
+    order: by evidence, then asset, each natural. Each id's order key is made once."""
+    keys: dict[str, str] = {}
+    rows: list[tuple[str, str, str, str]] = []  # (evidence key, asset key, control, asset)
+    for evidence_id, control_id, assets in found:
+        evidence_key = order_key(evidence_id)
+        for asset_id in set(assets):
+            asset_key = keys.get(asset_id)
+            if asset_key is None:
+                asset_key = keys[asset_id] = order_key(asset_id)
+            rows.append((evidence_key, asset_key, control_id, asset_id))
+    rows.sort()
+    return [
+        StaleEvidence.model_construct(evidence_id=id_of_order_key(key), control_id=control_id, asset_id=asset_id)
+        for key, _asset_key, control_id, asset_id in rows
+    ]
 
 
 def refuse_if_in_boundary(asset_id: str, engagements: Collection[str]) -> None:

@@ -18,7 +18,7 @@ from neo4j import ManagedTransaction
 from graph.bundle import Bundle
 from graph.checks.change_history import change_ids, new_changes
 from graph.model import Change, Label, with_id
-from graph.stores.neo4j.values import from_db, to_db
+from graph.stores.neo4j.values import epoch_pair, from_db, to_db
 
 CHANGE = "Change"
 
@@ -38,7 +38,15 @@ def schema_statements() -> list[tuple[str, str]]:
 
 RECORDED = f"UNWIND $ids AS id MATCH (c:{CHANGE} {{id: id}}) RETURN properties(c) AS props"
 
-CREATE = f"UNWIND $rows AS row CREATE (c:{CHANGE}) SET c = row"
+# Instants as [epoch seconds, nanoseconds] (values.epoch_pair): the driver's own conversion of a
+# datetime parameter cost ~0.1 ms each, 0.7 s of a hub's recordChange at M (3,648 changes).
+_INSTANT = "datetime({{epochSeconds: row.{0}[0], nanosecond: row.{0}[1]}})"
+CREATE = f"""
+UNWIND $rows AS row
+CREATE (c:{CHANGE})
+SET c = row.props, c.at = {_INSTANT.format("at")},
+  c.recorded_at = CASE WHEN row.recorded_at IS NULL THEN null ELSE {_INSTANT.format("recorded_at")} END
+"""
 
 # The asset's instants, from its history, in time order (as the bulk path writes them): the one
 # place `change_times` is written.
@@ -81,8 +89,13 @@ def change_of(props: dict[str, Any]) -> Change:
     return Change.model_validate({k: from_db(v) for k, v in props.items()})
 
 
+_TIMES = ("at", "recorded_at")
+
+
 def _row(change: Change) -> dict[str, Any]:
-    return {name: to_db(value) for name, value in change if value is not None}
+    props = {name: to_db(value) for name, value in change if value is not None and name not in _TIMES}
+    recorded = change.recorded_at
+    return {"props": props, "at": epoch_pair(change.at), "recorded_at": recorded and epoch_pair(recorded)}
 
 
 def write_changes(tx: ManagedTransaction, bundle: Bundle) -> None:

@@ -368,9 +368,4 @@ class Neo4jStore(FindingReads):
         if not wanted:
             return []
         records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=FREQUENCY_DAYS_BY_NAME)
-        return stale_in_order(
-            [
-                StaleEvidence(evidence_id=record["evidence"], control_id=record["control"], asset_id=record["asset"])
-                for record in records
-            ]
-        )
+        return stale_in_order((r["evidence"], r["control"], r["assets"]) for r in records)

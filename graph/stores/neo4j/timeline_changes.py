@@ -8,6 +8,7 @@ sweep and written back chunk by chunk. Not the whole control's items: its other 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -72,10 +73,18 @@ def _items(rows: Sequence[Sequence[Any]], span: int) -> list[EvidenceItem]:
     ]
 
 
-def _pair(shared: FoldTimeline, own: FoldTimeline | None, changes: list[int], since: int) -> StateTimeline:
+def _pair(shared: FoldTimeline, own: FoldTimeline | None, changes: Sequence[int], since: int) -> StateTimeline:
     if own is None:
         return pair_timeline(shared, changes, since)
     return union_pair_timeline(shared, own, changes, since)
+
+
+def _moved(
+    shared: FoldTimeline, own: FoldTimeline | None, before: Sequence[int], after: Sequence[int], n: int, into: Deltas
+) -> None:
+    """The count deltas of `n` pairs whose asset's change instants went from `before` to `after`."""
+    since = min(set(after) - set(before))
+    difference(_pair(shared, own, before, since), _pair(shared, own, after, since), n, since, into)
 
 
 class ChangesOnly:
@@ -98,14 +107,21 @@ class ChangesOnly:
             span = interval_micros(Frequency(record["frequency"]))
             shared = fold_timeline(_items(record["unscoped"], span))
             deltas: Deltas = {}
+            # Pairs without scoped items and with equal histories have equal timelines: each
+            # such class is folded once and counted by its size (a hub's change gives every
+            # asset the same new instant: ~27k plain pairs at M, a few classes per control).
+            plain: Counter[tuple[tuple[int, ...], tuple[int, ...]]] = Counter()
             for asset, times, scoped in record["pairs"]:
                 after, before = sorted(times), self.before.get(asset, [])
-                added = sorted(set(after) - set(before))
-                if not added:
+                if set(after) <= set(before):  # no new instant (one more change at a known one moves nothing)
                     continue
-                own = fold_timeline(_items(scoped, span)) if scoped else None
-                since = added[0]
-                difference(_pair(shared, own, before, since), _pair(shared, own, after, since), 1, since, deltas)
+                if not scoped:
+                    plain[tuple(before), tuple(after)] += 1
+                    continue
+                own = fold_timeline(_items(scoped, span))
+                _moved(shared, own, before, after, 1, deltas)
+            for (before_times, after_times), n in plain.items():
+                _moved(shared, None, before_times, after_times, n, deltas)
             if deltas:
                 timeline = joined(old[record["id"]][start] for start in sorted(old[record["id"]]))
                 timeline.apply(deltas)
