@@ -279,3 +279,35 @@ def test_new_unscoped_items_move_the_counts_by_rule_or_refold_when_an_asset_chan
         neo4j.write(builder.bundle(), immutable_evidence=True)
         assert by_rule[-1] == expected
         stored_equals_fresh(neo4j, CONTROLS)
+
+
+@pytest.mark.parametrize("policies", [False, True], ids=["timelines", "findings-by-cypher"])
+def test_a_change_supposed_at_the_instant_asked_moves_the_stored_counts_as_the_embedded_store_does(
+    neo4j_server: Neo4jServer, policies: bool
+) -> None:
+    """impact's what-if (a change supposed at T, asked at T) on Neo4j: the counts at T from the
+    stored timelines with the pairs OK only by items older than T made stale, in one statement
+    more (reads.PAIRS_FRESH_AT); equal to the embedded store's answer for scoped, unscoped and
+    changed pairs, an item collected at T itself (its pairs stay OK) and, with the finding
+    policy, a control answered by Cypher with the change supposed."""
+    builder = estate() if policies else without_policies()
+    store = Counting(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
+    embedded = builder.write_to(EmbeddedStore())
+    try:
+        store.clear()
+        store.write(builder.bundle())
+        at_t = GraphBuilder().evidence("k-scoped", day(0.5), covers=["a1"], eid="at-1")
+        for write in (changes_at(["a2"], day(-6)), at_t.evidence("k-daily", day(0.5), eid="at-2").bundle()):
+            store.write(write)
+            embedded.write(write)
+        for assets in (["a1"], ["a2", "a3"], ["a1", "a2", "a3", "a4"]):
+            for at in [*INSTANTS, day(-6), day(0.5), just_before(day(0.5))]:
+                assume = Assumption(assets=frozenset(assets), changed_at=at)
+                expected = embedded.control_verdicts(CONTROLS, at, assume)
+                assert store.control_verdicts(CONTROLS, at, assume) == expected, (assets, at)
+        store.sent.clear()
+        store.control_verdicts(["k-daily", "k-wide"], day(0.6), Assumption(frozenset({"a3"}), day(0.6)))
+        assert store.sent == [timelines.AT, reads.PAIRS_FRESH_AT]
+    finally:
+        store.close()
+        embedded.close()

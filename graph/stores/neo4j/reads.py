@@ -131,10 +131,12 @@ DEPENDENCY_CLOSURE = (
 )
 
 
-_VALID_BEFORE_AT = (
-    f"e.status = '{ACCEPTED}' AND e.collected_at < $at AND {CURRENT} "
-    "AND $at < coalesce(e.valid_until, e.collected_at + duration({days: $freqDays[c.frequency]}))"
-)
+def _valid_at(collected: str) -> str:
+    """An accepted current item of control c valid at $at, its `collected_at` `collected` $at."""
+    return (
+        f"e.status = '{ACCEPTED}' AND e.collected_at {collected} $at AND {CURRENT} "
+        "AND $at < coalesce(e.valid_until, e.collected_at + duration({days: $freqDays[c.frequency]}))"
+    )
 
 
 def _change_around(pick: str, better: str) -> str:
@@ -152,19 +154,23 @@ NEXT_CHANGE = _change_around(">", "<")
 # Not stale for a at $at: no change of a after the evidence was collected and at or before $at.
 _FRESH = f"NOT coalesce(e.collected_at < {CHANGED_AT}, false)"
 
-# Two halves, each linear in what it reads: unscoped evidence is read once per control and paired
-# with the control's touched assets; scoped evidence is reached from each touched asset. The halves
-# are disjoint (items without COVERS, items with), and each row carries an item's assets as one
-# list: a record per (item, asset) made the transfer, not the query, most of the time (42k at M).
-BECOMING_STALE = f"""
+
+def _fresh_valid(collected: str, returning: str) -> str:
+    """Per (item, control, asset) of the assets `$ids` and the controls applying to them: the
+    items valid at $at and not stale for the asset there (`_FRESH`) whose `collected_at` is
+    `collected` $at, each half ending in `returning` (over e, c, a). Two halves, each linear in
+    what it reads: unscoped items are read once per control and paired with the control's
+    touched assets; scoped items are reached from each touched asset. The halves are disjoint
+    (items without COVERS, items with)."""
+    return f"""
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}})<-[:{Rel.APPLIES_TO}]-(c:{Label.CONTROL}) {seek("a", Label.ASSET)}
 WITH c, collect(a) AS assets
 MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {_VALID_BEFORE_AT}
+WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {_valid_at(collected)}
 UNWIND assets AS a
 WITH e, c, a WHERE {_FRESH}
-RETURN e.id AS evidence, c.id AS control, collect(a.id) AS assets
+{returning}
 UNION ALL
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
@@ -172,9 +178,23 @@ MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
 // than an APPLIES_TO lookup from a control applying to thousands of assets.
 WITH a, COLLECT {{ MATCH (a)<-[:{Rel.APPLIES_TO}]-(x:{Label.CONTROL}) RETURN x }} AS applying
 MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
-WHERE c IN applying AND {_VALID_BEFORE_AT} AND {_FRESH}
-RETURN e.id AS evidence, c.id AS control, collect(a.id) AS assets
+WHERE c IN applying AND {_valid_at(collected)} AND {_FRESH}
+{returning}
 """
+
+
+# impact's stale evidence: an item's assets as one list per row (a record per (item, asset) made
+# the transfer, not the query, most of the time: 42k records for the hub at M).
+BECOMING_STALE = _fresh_valid("<", "RETURN e.id AS evidence, c.id AS control, collect(a.id) AS assets")
+
+# For a change supposed at $at itself (impact's what-if): the pairs it makes stale are those OK at
+# $at only by items collected before $at (`changed_from`'s rule: OK turns stale, the rest stays);
+# an item collected at $at keeps its pairs OK. Per half, per control, a few rows of assets.
+PAIRS_FRESH_AT = _fresh_valid(
+    "<=",
+    "WITH c, a, min(e.collected_at) < $at AS older, max(e.collected_at) = $at AS now "
+    "RETURN c.id AS control, older, now, collect(a.id) AS assets",
+)
 
 # -- evidence states ------------------------------------------------------------------------------
 #

@@ -235,7 +235,9 @@ class Neo4jStore(FindingReads):
         if not wanted:
             return {}
         found: dict[str, ControlVerdict | None]
-        if assume is not None:  # what-if: today's Cypher, with the supposed change
+        if assume is not None and assume.changed_at == at:  # impact's what-if
+            found = self._verdicts_changed_now(wanted, at, assume.assets)
+        elif assume is not None:  # what-if at another instant: today's Cypher, with the supposed change
             found = {i: timed.value for i, timed in self._verdicts(wanted, at, assume).items()}
         else:  # the stored count timelines: one statement, nothing remembered in the process
             found = verdicts.verdicts_at(
@@ -248,6 +250,23 @@ class Neo4jStore(FindingReads):
                 lambda ids: self._memo.per_control(self._version(), "verdict", ids, at, None, self._verdicts),
             )
         return {i: v for i in wanted if (v := found.get(i)) is not None}
+
+    def _verdicts_changed_now(
+        self, ids: list[str], at: datetime, assets: frozenset[str]
+    ) -> dict[str, ControlVerdict | None]:
+        """The verdicts at `at` if `assets` had changed at `at`: the stored timelines' counts at
+        `at`, with the pairs the change makes stale moved from OK to stale (reads.PAIRS_FRESH_AT);
+        carved-out controls and those whose findings may hold assets back by Cypher, as before."""
+        assume = Assumption(assets=assets, changed_at=at)
+        by_cypher: set[str] = set()
+
+        def live(of: list[str]) -> dict[str, ControlVerdict | None]:
+            by_cypher.update(of)
+            return {i: timed.value for i, timed in self._verdicts(of, at, assume).items()}
+
+        found = verdicts.verdicts_at(self._read, self.connection, ids, to_micros(at), live, live)
+        rows = self._read(reads.PAIRS_FRESH_AT, ids=sorted(assets), at=to_db(at), freqDays=FREQUENCY_DAYS_BY_NAME)
+        return verdicts.made_stale(found, by_cypher, rows)
 
     def _verdicts(
         self, ids: list[str], at: datetime, assume: Assumption | None

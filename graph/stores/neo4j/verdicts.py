@@ -14,12 +14,13 @@ older version still running) gets it built and written back, then read again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from neo4j import ManagedTransaction, Record
 
 from graph.model import ControlStatus
 from graph.queries.results import ControlVerdict
+from graph.rules.evaluation import EvidenceState
 from graph.rules.timeline import OK, STATES
 from graph.stores.neo4j import timelines
 from graph.stores.neo4j.connection import Neo4jConnection
@@ -67,6 +68,34 @@ def verdicts_at(
     if held:
         found.update(with_findings(held))
     return found
+
+
+STALE = EvidenceState.STALE
+
+
+def made_stale(
+    found: Mapping[str, ControlVerdict | None], by_cypher: Collection[str], rows: Iterable[Record]
+) -> dict[str, ControlVerdict | None]:
+    """`found` (verdicts at T from the timelines), with the pairs a change of their asset
+    supposed at T makes stale moved from OK to stale: per control, the assets of `rows`
+    (reads.PAIRS_FRESH_AT) OK at T by an item collected before T and by none collected at T.
+    A supposed change touches nothing else (`changed_from`: only OK turns stale). The controls
+    `by_cypher` were answered with the change already supposed and stay as they are."""
+    older: dict[str, set[str]] = {}
+    now: dict[str, set[str]] = {}
+    for row in rows:
+        for flag, into in ((row["older"], older), (row["now"], now)):
+            if flag:
+                into.setdefault(row["control"], set()).update(row["assets"])
+    moved = dict(found)
+    for control, assets in older.items():
+        verdict = found.get(control)
+        n = len(assets - now.get(control, set()))
+        if verdict is None or control in by_cypher or verdict.status is not ControlStatus.IMPLEMENTED or not n:
+            continue
+        counts = {**verdict.failing, STALE: verdict.failing.get(STALE, 0) + n}
+        moved[control] = verdict.model_copy(update={"failing": {s: counts[s] for s in STATES if s in counts}})
+    return moved
 
 
 def build_missing(connection: Neo4jConnection, ids: list[str] | None = None) -> None:
