@@ -156,6 +156,15 @@ def weighted(timeline: StateTimeline, weight: int, into: Deltas) -> None:
             _step(into, starts[k + 1], codes[k], -weight)
 
 
+def moved_on(into: Deltas, start: int, end: int, source: int, target: int, weight: int) -> None:
+    """The deltas that count `weight` pairs as `target` instead of `source` on [start, end)."""
+    _step(into, start, source, -weight)
+    _step(into, start, target, weight)
+    if end != LATEST:
+        _step(into, end, source, weight)
+        _step(into, end, target, -weight)
+
+
 def difference(old: StateTimeline, new: StateTimeline, weight: int, since: int, into: Deltas) -> None:
     """The deltas that count `weight` pairs as in `new` instead of `old` (equal before `since`);
     `new` may be a suffix starting at `since`."""
@@ -173,11 +182,7 @@ def difference(old: StateTimeline, new: StateTimeline, weight: int, since: int, 
         following = min(so[i + 1] if i + 1 < no else LATEST, sn[j + 1] if j + 1 < nn else LATEST)
         was, now = old.codes[i], new.codes[j]
         if was != now:
-            _step(into, at, was, -weight)
-            _step(into, at, now, weight)
-            if following != LATEST:
-                _step(into, following, was, weight)
-                _step(into, following, now, -weight)
+            moved_on(into, at, following, was, now, weight)
         if following == LATEST:
             return
         at = following
@@ -196,9 +201,5 @@ def remapped(counts: CountTimeline, lo: int, hi: int, moves: Iterable[tuple[int,
         for source, target in moves:
             moving = values[base + source]
             if moving:
-                _step(into, begin, source, -moving)
-                _step(into, begin, target, moving)
-                if finish != LATEST:
-                    _step(into, finish, source, moving)
-                    _step(into, finish, target, -moving)
+                moved_on(into, begin, finish, source, target, moving)
         i += 1

@@ -98,13 +98,18 @@ def _row(change: Change) -> dict[str, Any]:
     return {"props": props, "at": epoch_pair(change.at), "recorded_at": recorded and epoch_pair(recorded)}
 
 
-def write_changes(tx: ManagedTransaction, bundle: Bundle) -> None:
-    """Append the bundle's changes not recorded yet (an edited one: `ConflictError`, and the
-    transaction with every other write of the bundle rolls back)."""
+def new_in_transaction(tx: ManagedTransaction, bundle: Bundle) -> list[Change]:
+    """The bundle's changes not recorded yet, as this transaction reads them (an edited one:
+    `ConflictError`, and the transaction with every other write of the bundle rolls back).
+    Checked first in a write, as the embedded store does, so both name the same conflict."""
     if not bundle.changes:
-        return
+        return []
     recorded = {c.id: c for c in (change_of(r["props"]) for r in tx.run(RECORDED, ids=change_ids(bundle)))}
-    fresh = new_changes(bundle, recorded)  # type: ignore[arg-type]
+    return new_changes(bundle, recorded)  # type: ignore[arg-type]
+
+
+def write_changes(tx: ManagedTransaction, fresh: list[Change]) -> None:
+    """Append `fresh` (from `new_in_transaction`) and refresh their assets' `change_times`."""
     if fresh:
         tx.run(CREATE, rows=[_row(c) for c in fresh]).consume()
         tx.run(REFRESH_TIMES, assets=sorted({c.asset for c in fresh})).consume()
@@ -123,5 +128,6 @@ def migrate(tx: ManagedTransaction) -> None:
     legacy = [(r["id"], from_db(r["at"])) for r in tx.run(LEGACY)]
     if not legacy:
         return
-    write_changes(tx, Bundle(changes=[with_id(Change(asset=i, at=at)) for i, at in legacy]))
+    legacy_changes = Bundle(changes=[with_id(Change(asset=i, at=at)) for i, at in legacy])
+    write_changes(tx, new_in_transaction(tx, legacy_changes))
     tx.run(UNSET_LEGACY, ids=[i for i, _at in legacy]).consume()

@@ -107,6 +107,7 @@ class Neo4jStore(FindingReads):
         plan = writes.plan_write(bundle)
 
         def work(tx: ManagedTransaction) -> writes.WritePlan:
+            fresh_changes = changes.new_in_transaction(tx, bundle)
             stored = writes.stored_ids(tx, plan)
             written = sample_rules.check_in_transaction(tx, bundle, stored.get(Label.SAMPLE, set()))
             if immutable_evidence:  # repeated items are written again as stored
@@ -114,7 +115,7 @@ class Neo4jStore(FindingReads):
             written, written_plan = appended.planned(tx, bundle, written, plan)
             touched = moved.Moved(tx, written, stored.get(Label.EVIDENCE, set()))  # read before the write
             writes.run_write(tx, written_plan, stored)
-            changes.write_changes(tx, bundle)
+            changes.write_changes(tx, fresh_changes)
             identifiers.write_identifiers(tx, bundle)
             evidence_rules.write_reviews(tx, written, stored.get(Label.EVIDENCE, set()))
             touched.refresh(tx, bundle)  # every touched control's timeline, once, in this transaction
