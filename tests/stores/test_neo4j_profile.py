@@ -106,7 +106,7 @@ def blast_radius_hits(server: Neo4jServer, asset: str) -> tuple[int, int]:
     print(f"{asset}: dependents {dependents}, neighbourhood {around}")
     stale = db_hits(
         server,
-        reads.BECOMING_STALE,
+        reads.FRESH_AT,
         ids=reached,
         at=T0,
         freqDays={f.value: d for f, d in FREQUENCY_DAYS.items()},
@@ -164,7 +164,7 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
 
     states = {"at": T0, "freqDays": {f.value: d for f, d in FREQUENCY_DAYS.items()}, "assumed": [], "assumedAt": None}
     queries: dict[str, tuple[str, dict[str, Any]]] = {
-        "becoming_stale": (reads.BECOMING_STALE, {"ids": ["small-1"], **states}),
+        "fresh_at": (reads.FRESH_AT, {"ids": ["small-1"], **states}),
         "control_verdicts": (reads.CONTROL_VERDICTS, {"ids": ["small-ctl"], **states}),
         "control_states": (reads.CONTROL_STATES_OF, {"ids": ["small-ctl"], **states}),
         "satisfying_controls": (reads.SATISFYING_CONTROLS, {"ids": ["fw:C2"]}),

@@ -16,7 +16,7 @@ from graph.bundle import Bundle
 from graph.errors import ConflictError
 from graph.store import Assumption
 from graph.stores.embedded import EmbeddedStore
-from graph.stores.neo4j import Neo4jStore, reads, timelines
+from graph.stores.neo4j import Neo4jStore, memo, reads, timelines
 from tests.graphs import GraphBuilder, changes_at, day, just_before
 from tests.invalidating_writes import CHANGES, INSTANTS, estate, without_policies
 from tests.stores.conftest import cypher
@@ -286,10 +286,10 @@ def test_a_change_supposed_at_the_instant_asked_moves_the_stored_counts_as_the_e
     neo4j_server: Neo4jServer, policies: bool
 ) -> None:
     """impact's what-if (a change supposed at T, asked at T) on Neo4j: the counts at T from the
-    stored timelines with the pairs OK only by items older than T made stale, in one statement
-    more (reads.PAIRS_FRESH_AT); equal to the embedded store's answer for scoped, unscoped and
-    changed pairs, an item collected at T itself (its pairs stay OK) and, with the finding
-    policy, a control answered by Cypher with the change supposed."""
+    stored timelines with the pairs OK only by items older than T made stale, from one read
+    (reads.FRESH_AT) shared with impact's stale evidence; equal to the embedded store's answer
+    for scoped, unscoped and changed pairs, an item collected at T itself (its pairs stay OK)
+    and, with the finding policy, a control answered by Cypher with the change supposed."""
     builder = estate() if policies else without_policies()
     store = Counting(neo4j_server.uri, neo4j_server.user, neo4j_server.password, neo4j_server.database)
     embedded = builder.write_to(EmbeddedStore())
@@ -305,9 +305,11 @@ def test_a_change_supposed_at_the_instant_asked_moves_the_stored_counts_as_the_e
                 assume = Assumption(assets=frozenset(assets), changed_at=at)
                 expected = embedded.control_verdicts(CONTROLS, at, assume)
                 assert store.control_verdicts(CONTROLS, at, assume) == expected, (assets, at)
+        # impact asks for the stale evidence, then the what-if verdicts: one read of FRESH_AT serves both.
         store.sent.clear()
+        store.becoming_stale(["a3"], day(0.6))
         store.control_verdicts(["k-daily", "k-wide"], day(0.6), Assumption(frozenset({"a3"}), day(0.6)))
-        assert store.sent == [timelines.AT, reads.PAIRS_FRESH_AT]
+        assert store.sent == [memo.READ, reads.FRESH_AT, timelines.AT, memo.READ]
     finally:
         store.close()
         embedded.close()

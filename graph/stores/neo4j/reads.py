@@ -183,17 +183,14 @@ WHERE c IN applying AND {_valid_at(collected)} AND {_FRESH}
 """
 
 
-# impact's stale evidence: an item's assets as one list per row (a record per (item, asset) made
-# the transfer, not the query, most of the time: 42k records for the hub at M).
-BECOMING_STALE = _fresh_valid("<", "RETURN e.id AS evidence, c.id AS control, collect(a.id) AS assets")
-
-# For a change supposed at $at itself (impact's what-if): the pairs it makes stale are those OK at
-# $at only by items collected before $at (`changed_from`'s rule: OK turns stale, the rest stays);
-# an item collected at $at keeps its pairs OK. Per half, per control, a few rows of assets.
-PAIRS_FRESH_AT = _fresh_valid(
-    "<=",
-    "WITH c, a, min(e.collected_at) < $at AS older, max(e.collected_at) = $at AS now "
-    "RETURN c.id AS control, older, now, collect(a.id) AS assets",
+# impact's two reads of the touched assets' evidence at $at, in one: the items valid at $at, not
+# stale for the asset there, collected at or before $at (`now`: at $at itself), an item's assets
+# as one list per row (a record per (item, asset) made the transfer, not the query, most of the
+# time: 42k records for the hub at M). Those collected before $at are the evidence a change at
+# $at makes stale; and a pair OK at $at only by them is one that change turns stale
+# (`graph.rules.change_window`: OK turns stale, the rest stays; an item of $at keeps it OK).
+FRESH_AT = _fresh_valid(
+    "<=", "RETURN e.id AS evidence, c.id AS control, e.collected_at = $at AS now, collect(a.id) AS assets"
 )
 
 # -- evidence states ------------------------------------------------------------------------------

@@ -256,7 +256,7 @@ class Neo4jStore(FindingReads):
         self, ids: list[str], at: datetime, assets: frozenset[str]
     ) -> dict[str, ControlVerdict | None]:
         """The verdicts at `at` if `assets` had changed at `at`: the stored timelines' counts at
-        `at`, with the pairs the change makes stale moved from OK to stale (reads.PAIRS_FRESH_AT);
+        `at`, with the pairs the change makes stale moved from OK to stale (reads.FRESH_AT);
         carved-out controls and those whose findings may hold assets back by Cypher, as before."""
         assume = Assumption(assets=assets, changed_at=at)
         by_cypher: set[str] = set()
@@ -266,8 +266,7 @@ class Neo4jStore(FindingReads):
             return {i: timed.value for i, timed in self._verdicts(of, at, assume).items()}
 
         found = verdicts.verdicts_at(self._read, self.connection, ids, to_micros(at), live, live)
-        rows = self._read(reads.PAIRS_FRESH_AT, ids=sorted(assets), at=to_db(at), freqDays=FREQUENCY_DAYS_BY_NAME)
-        return verdicts.made_stale(found, by_cypher, rows)
+        return verdicts.made_stale(found, by_cypher, self._fresh_at(assets, at))
 
     def _verdicts(
         self, ids: list[str], at: datetime, assume: Assumption | None
@@ -384,8 +383,18 @@ class Neo4jStore(FindingReads):
         return accepted.items(self._read, control_id, start, end)
 
     def becoming_stale(self, asset_ids: Collection[str], at: datetime) -> list[StaleEvidence]:
+        rows = self._fresh_at(asset_ids, at)
+        return stale_in_order((r["evidence"], r["control"], r["assets"]) for r in rows if not r["now"])
+
+    def _fresh_at(self, asset_ids: Collection[str], at: datetime) -> list[Record]:
+        """reads.FRESH_AT for the assets, remembered per graph version: impact reads it twice
+        (the stale evidence, then the what-if verdicts)."""
         wanted = unique_ids(asset_ids)
         if not wanted:
             return []
-        records = self._read(reads.BECOMING_STALE, ids=wanted, at=to_db(at), freqDays=FREQUENCY_DAYS_BY_NAME)
-        return stale_in_order((r["evidence"], r["control"], r["assets"]) for r in records)
+        return self._memo.cached(
+            self._version(),
+            ("fresh at", frozenset(wanted), at),
+            lambda: self._read(reads.FRESH_AT, ids=wanted, at=to_db(at), freqDays=FREQUENCY_DAYS_BY_NAME),
+            len,
+        )

@@ -78,15 +78,14 @@ def made_stale(
 ) -> dict[str, ControlVerdict | None]:
     """`found` (verdicts at T from the timelines), with the pairs a change of their asset
     supposed at T makes stale moved from OK to stale: per control, the assets of `rows`
-    (reads.PAIRS_FRESH_AT) OK at T by an item collected before T and by none collected at T.
+    (reads.FRESH_AT) OK at T by an item collected before T and by none collected at T.
     A supposed change touches nothing else (`changed_from`: only OK turns stale). The controls
     `by_cypher` were answered with the change already supposed and stay as they are."""
     older: dict[str, set[str]] = {}
     now: dict[str, set[str]] = {}
     for row in rows:
-        for flag, into in ((row["older"], older), (row["now"], now)):
-            if flag:
-                into.setdefault(row["control"], set()).update(row["assets"])
+        into = now if row["now"] else older
+        into.setdefault(row["control"], set()).update(row["assets"])
     moved = dict(found)
     for control, assets in older.items():
         verdict = found.get(control)
