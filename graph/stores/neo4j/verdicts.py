@@ -27,6 +27,7 @@ from graph.stores.neo4j.connection import Neo4jConnection
 
 IMPLEMENTED = ControlStatus.IMPLEMENTED.value
 CARVED_OUT = ControlStatus.CARVED_OUT.value
+STALE = EvidenceState.STALE
 
 # The verdicts at T of some controls, read by Cypher (not from the timelines; None: no such control).
 LiveVerdicts = Callable[[list[str]], Mapping[str, ControlVerdict | None]]
@@ -70,16 +71,13 @@ def verdicts_at(
     return found
 
 
-STALE = EvidenceState.STALE
-
-
 def made_stale(
     found: Mapping[str, ControlVerdict | None], by_cypher: Collection[str], rows: Iterable[Record]
 ) -> dict[str, ControlVerdict | None]:
     """`found` (verdicts at T from the timelines), with the pairs a change of their asset
     supposed at T makes stale moved from OK to stale: per control, the assets of `rows`
     (reads.FRESH_AT) OK at T by an item collected before T and by none collected at T.
-    A supposed change touches nothing else (`changed_from`: only OK turns stale). The controls
+    A supposed change moves nothing else (graph/rules/change_window.py). The controls
     `by_cypher` were answered with the change already supposed and stay as they are."""
     older: dict[str, set[str]] = {}
     now: dict[str, set[str]] = {}
