@@ -16,7 +16,8 @@ instants for which they hold: any T inside it answers without asking Neo4j again
 verdicts are not remembered: they are one read of the count timelines the database keeps
 (timelines.py), the same in every process. Answers computed under an
 `Assumption` are never remembered; the evidence read they start from (impact's `FRESH_AT`,
-shared by its stale evidence and its what-if verdicts) is, per version. The memo is bounded (least recently used entries go first).
+shared by its stale evidence and its what-if verdicts) is, per version. The memo is bounded
+(least recently used entries go first).
 """
 
 from __future__ import annotations
