@@ -48,11 +48,15 @@ def mappings_in_order(mappings: Iterable[Mapping]) -> list[Mapping]:
     return [unique[key] for key in sorted(unique)]
 
 
+# A row of `becoming_stale` before its answer: (evidence order key, asset order key, control, asset).
+StaleRow = tuple[str, str, str, str]
+
+
 def stale_in_order(found: Iterable[tuple[str, str, Iterable[str]]]) -> list[StaleEvidence]:
     """`becoming_stale`'s rows, given grouped as (evidence, control, assets), in the protocol's
-    order: by evidence, then asset, each natural. Each id's order key is made once."""
+    order (`stale_from_rows`). Each id's order key is made once."""
     keys: dict[str, str] = {}
-    rows: list[tuple[str, str, str, str]] = []  # (evidence key, asset key, control, asset)
+    rows: list[StaleRow] = []
     for evidence_id, control_id, assets in found:
         evidence_key = order_key(evidence_id)
         for asset_id in set(assets):
@@ -60,6 +64,12 @@ def stale_in_order(found: Iterable[tuple[str, str, Iterable[str]]]) -> list[Stal
             if asset_key is None:
                 asset_key = keys[asset_id] = order_key(asset_id)
             rows.append((evidence_key, asset_key, control_id, asset_id))
+    return stale_from_rows(rows)
+
+
+def stale_from_rows(rows: list[StaleRow]) -> list[StaleEvidence]:
+    """The answer of `becoming_stale` in the protocol's order: by evidence, then asset, each
+    natural (order keys sort as plain strings)."""
     rows.sort()
     return [
         StaleEvidence.model_construct(evidence_id=id_of_order_key(key), control_id=control_id, asset_id=asset_id)

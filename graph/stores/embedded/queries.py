@@ -25,7 +25,7 @@ from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdic
 from graph.rules.evaluation import to_micros
 from graph.store import Assumption
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
-from graph.stores.common import mapping_from_row, mappings_in_order, natural_order
+from graph.stores.common import StaleRow, mapping_from_row, mappings_in_order, natural_order, stale_from_rows
 from graph.stores.control_index import ControlIndex, id_of, sort_key
 from graph.stores.embedded.adjacency import Adjacency
 from graph.stores.embedded.caches import Caches
@@ -225,7 +225,7 @@ class QueryNeeds:
         at_micros = to_micros(at)
         changed: dict[str, int | None] = {}
         asset_keys: dict[str, str] = {}
-        rows: list[tuple[str, str, str, str]] = []  # (evidence key, asset key, control, asset)
+        rows: list[StaleRow] = []
         for control_id in graph.controls_of_assets(touched):
             for key, asset_id, collected in self._caches.index(control_id).valid_at(at_micros, touched):
                 if asset_id not in changed:
@@ -234,8 +234,4 @@ class QueryNeeds:
                 moment = changed[asset_id]
                 if moment is None or not collected < moment <= at_micros:  # not stale yet (`is_stale`)
                     rows.append((key, asset_keys[asset_id], control_id, asset_id))
-        rows.sort()  # the protocol's order: by evidence, then asset, each natural (`stale_in_order`)
-        return [
-            StaleEvidence.model_construct(evidence_id=id_of(key), control_id=control_id, asset_id=asset_id)
-            for key, _asset_key, control_id, asset_id in rows
-        ]
+        return stale_from_rows(rows)

@@ -131,12 +131,11 @@ DEPENDENCY_CLOSURE = (
 )
 
 
-def _valid_at(collected: str) -> str:
-    """An accepted current item of control c valid at $at, its `collected_at` `collected` $at."""
-    return (
-        f"e.status = '{ACCEPTED}' AND e.collected_at {collected} $at AND {CURRENT} "
-        "AND $at < coalesce(e.valid_until, e.collected_at + duration({days: $freqDays[c.frequency]}))"
-    )
+# An accepted current item of control c valid at $at and collected at or before it.
+_VALID_AT = (
+    f"e.status = '{ACCEPTED}' AND e.collected_at <= $at AND {CURRENT} "
+    "AND $at < coalesce(e.valid_until, e.collected_at + duration({days: $freqDays[c.frequency]}))"
+)
 
 
 def _change_around(pick: str, better: str) -> str:
@@ -155,22 +154,26 @@ NEXT_CHANGE = _change_around(">", "<")
 _FRESH = f"NOT coalesce(e.collected_at < {CHANGED_AT}, false)"
 
 
-def _fresh_valid(collected: str, returning: str) -> str:
-    """Per (item, control, asset) of the assets `$ids` and the controls applying to them: the
-    items valid at $at and not stale for the asset there (`_FRESH`) whose `collected_at` is
-    `collected` $at, each half ending in `returning` (over e, c, a). Two halves, each linear in
-    what it reads: unscoped items are read once per control and paired with the control's
-    touched assets; scoped items are reached from each touched asset. The halves are disjoint
-    (items without COVERS, items with)."""
-    return f"""
+# impact's two reads of the touched assets' evidence at $at, in one: per (item, control), the
+# assets of `$ids` its control applies to for which it is valid at $at and not stale there
+# (`_FRESH`), collected at or before $at (`now`: at $at itself); an item's assets as one list (a
+# record per (item, asset) made the transfer, not the query, most of the time: 42k records for
+# the hub at M). Those collected before $at are the evidence a change at $at makes stale; and a
+# pair OK at $at only by them is one that change turns stale (`graph.rules.change_window`: OK
+# turns stale, the rest stays; an item of $at keeps it OK). Two halves, each linear in what it
+# reads: unscoped items are read once per control and paired with the control's touched assets;
+# scoped items are reached from each touched asset. The halves are disjoint (items without
+# COVERS, items with).
+_FRESH_ROW = "RETURN e.id AS evidence, c.id AS control, e.collected_at = $at AS now, collect(a.id) AS assets"
+FRESH_AT = f"""
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}})<-[:{Rel.APPLIES_TO}]-(c:{Label.CONTROL}) {seek("a", Label.ASSET)}
 WITH c, collect(a) AS assets
 MATCH (c)<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE})
-WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {_valid_at(collected)}
+WHERE NOT EXISTS {{ (e)-[:{Rel.COVERS}]->() }} AND {_VALID_AT}
 UNWIND assets AS a
 WITH e, c, a WHERE {_FRESH}
-{returning}
+{_FRESH_ROW}
 UNION ALL
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
@@ -178,20 +181,9 @@ MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
 // than an APPLIES_TO lookup from a control applying to thousands of assets.
 WITH a, COLLECT {{ MATCH (a)<-[:{Rel.APPLIES_TO}]-(x:{Label.CONTROL}) RETURN x }} AS applying
 MATCH (a)<-[:{Rel.COVERS}]-(e:{Label.EVIDENCE})-[:{Rel.EVIDENCES}]->(c:{Label.CONTROL})
-WHERE c IN applying AND {_valid_at(collected)} AND {_FRESH}
-{returning}
+WHERE c IN applying AND {_VALID_AT} AND {_FRESH}
+{_FRESH_ROW}
 """
-
-
-# impact's two reads of the touched assets' evidence at $at, in one: the items valid at $at, not
-# stale for the asset there, collected at or before $at (`now`: at $at itself), an item's assets
-# as one list per row (a record per (item, asset) made the transfer, not the query, most of the
-# time: 42k records for the hub at M). Those collected before $at are the evidence a change at
-# $at makes stale; and a pair OK at $at only by them is one that change turns stale
-# (`graph.rules.change_window`: OK turns stale, the rest stays; an item of $at keeps it OK).
-FRESH_AT = _fresh_valid(
-    "<=", "RETURN e.id AS evidence, c.id AS control, e.collected_at = $at AS now, collect(a.id) AS assets"
-)
 
 # -- evidence states ------------------------------------------------------------------------------
 #

@@ -237,7 +237,7 @@ class Neo4jStore(FindingReads):
             return {}
         found: dict[str, ControlVerdict | None]
         if assume is not None and assume.changed_at == at:  # impact's what-if
-            found = self._verdicts_changed_now(wanted, at, assume.assets)
+            found = self._verdicts_changed_now(wanted, assume)
         elif assume is not None:  # what-if at another instant: today's Cypher, with the supposed change
             found = {i: timed.value for i, timed in self._verdicts(wanted, at, assume).items()}
         else:  # the stored count timelines: one statement, nothing remembered in the process
@@ -252,13 +252,11 @@ class Neo4jStore(FindingReads):
             )
         return {i: v for i in wanted if (v := found.get(i)) is not None}
 
-    def _verdicts_changed_now(
-        self, ids: list[str], at: datetime, assets: frozenset[str]
-    ) -> dict[str, ControlVerdict | None]:
-        """The verdicts at `at` if `assets` had changed at `at`: the stored timelines' counts at
-        `at`, with the pairs the change makes stale moved from OK to stale (reads.FRESH_AT);
+    def _verdicts_changed_now(self, ids: list[str], assume: Assumption) -> dict[str, ControlVerdict | None]:
+        """The verdicts at `assume.changed_at` with that change supposed: the stored timelines'
+        counts then, with the pairs the change makes stale moved from OK to stale (reads.FRESH_AT);
         carved-out controls and those whose findings may hold assets back by Cypher, as before."""
-        assume = Assumption(assets=assets, changed_at=at)
+        at = assume.changed_at
         by_cypher: set[str] = set()
 
         def live(of: list[str]) -> dict[str, ControlVerdict | None]:
@@ -266,7 +264,7 @@ class Neo4jStore(FindingReads):
             return {i: timed.value for i, timed in self._verdicts(of, at, assume).items()}
 
         found = verdicts.verdicts_at(self._read, self.connection, ids, to_micros(at), live, live)
-        return verdicts.made_stale(found, by_cypher, self._fresh_at(assets, at))
+        return verdicts.made_stale(found, by_cypher, self._fresh_at(assume.assets, at))
 
     def _verdicts(
         self, ids: list[str], at: datetime, assume: Assumption | None

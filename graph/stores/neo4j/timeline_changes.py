@@ -32,15 +32,10 @@ from graph.rules.timeline import (
     union_pair_timeline,
 )
 from graph.stores.neo4j.reads import CURRENT, seek
-from graph.stores.neo4j.timelines import joined, old_chunks, write_back
-
-
-def _micros(instant: str) -> str:
-    return f"{instant}.epochSeconds * 1000000 + {instant}.nanosecond / 1000"
-
+from graph.stores.neo4j.timelines import joined, micros_of, old_chunks, write_back
 
 _ITEM = (
-    f"[{_micros('e.collected_at')}, CASE WHEN e.valid_until IS NULL THEN null ELSE {_micros('e.valid_until')} END, "
+    f"[{micros_of('e.collected_at')}, CASE WHEN e.valid_until IS NULL THEN null ELSE {micros_of('e.valid_until')} END, "
     "e.status]"
 )
 
@@ -50,7 +45,7 @@ CHANGE_TIMES = f"""
 UNWIND $ids AS id
 MATCH (a:{Label.ASSET} {{id: id}}) {seek("a", Label.ASSET)}
 SET a._lock = true REMOVE a._lock
-RETURN a.id AS id, [t IN coalesce(a.change_times, []) | {_micros("t")}] AS times
+RETURN a.id AS id, [t IN coalesce(a.change_times, []) | {micros_of("t")}] AS times
 """
 
 # The controls' write locks, before their chunks are read; then per control, the unscoped items
@@ -73,7 +68,7 @@ WITH a, COLLECT {{
 }} AS scoped
 MATCH (a)<-[:{Rel.APPLIES_TO}]-(c:{Label.CONTROL})
 WHERE c.id IN $controls
-WITH c, collect([a.id, [t IN coalesce(a.change_times, []) | {_micros("t")}],
+WITH c, collect([a.id, [t IN coalesce(a.change_times, []) | {micros_of("t")}],
     [s IN scoped WHERE s[0] = c.id | s[1]]]) AS pairs
 RETURN c.id AS id, c.frequency AS frequency, pairs,
   COLLECT {{
@@ -94,14 +89,6 @@ def _pair(shared: FoldTimeline, own: FoldTimeline | None, changes: Sequence[int]
     if own is None:
         return pair_timeline(shared, changes, since)
     return union_pair_timeline(shared, own, changes, since)
-
-
-def _moved(
-    shared: FoldTimeline, own: FoldTimeline | None, before: Sequence[int], after: Sequence[int], n: int, into: Deltas
-) -> None:
-    """The count deltas of `n` pairs whose asset's change instants went from `before` to `after`."""
-    since = min(set(after) - set(before))
-    difference(_pair(shared, own, before, since), _pair(shared, own, after, since), n, since, into)
 
 
 class ChangesOnly:
@@ -132,15 +119,13 @@ class ChangesOnly:
     def _deltas(self, pairs: Sequence[Sequence[Any]], unscoped_rows: Sequence[Sequence[Any]], span: int) -> Deltas:
         """The count deltas of a control's pairs ([asset, its change instants now, its scoped
         items]). By the rule (graph/rules/change_window.py) for a pair that gained one instant,
-        as recordChange writes: no fold. Otherwise both timelines are folded from the first new
-        instant; pairs without scoped items and with equal histories have equal timelines, so
-        each such class is folded once and counted by its size."""
+        as recordChange writes: no fold. Otherwise (several new instants in one write) both of
+        the pair's timelines are folded from the first new instant."""
         deltas: Deltas = {}
         unscoped = _items(unscoped_rows, span)
         around: dict[int, ItemsAround] = {}  # the unscoped items seen from each new instant
         windows: Counter[tuple[int, int]] = Counter()
-        plain: Counter[tuple[tuple[int, ...], tuple[int, ...]]] = Counter()
-        general: list[tuple[list[EvidenceItem], list[int], list[int]]] = []
+        shared: FoldTimeline | None = None  # the unscoped fold, made for the first folded pair
         for asset, times, scoped in pairs:
             after, before = sorted(times), self.before.get(asset, [])
             added = set(after) - set(before)
@@ -155,16 +140,10 @@ class ChangesOnly:
                 for window in ok_to_stale(shared_around, ItemsAround(own, at) if own else None, before, at):
                     windows[window] += 1
                 continue
-            if own is None:
-                plain[tuple(before), tuple(after)] += 1
-            else:
-                general.append((own, before, after))
+            shared = shared or fold_timeline(unscoped)
+            own_fold = fold_timeline(own) if own else None
+            since = min(added)
+            difference(_pair(shared, own_fold, before, since), _pair(shared, own_fold, after, since), 1, since, deltas)
         for (start, end), n in windows.items():
             moved_on(deltas, start, end, OK, STALE, n)
-        if plain or general:
-            shared = fold_timeline(unscoped)
-            for (before_times, after_times), n in plain.items():
-                _moved(shared, None, before_times, after_times, n, deltas)
-            for own_items, before_list, after_list in general:
-                _moved(shared, fold_timeline(own_items), before_list, after_list, 1, deltas)
         return deltas
