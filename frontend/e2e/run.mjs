@@ -125,6 +125,10 @@ async function main() {
         ...process.env,
         ATTESTGRAPH_FRONTEND_DIR: join(frontend, "dist"),
         ATTESTGRAPH_BOOTSTRAP_ADMIN_KEY: apiKey,
+        // The browser and the tests' direct API calls share one key, and a test walks pages faster
+        // than a person: on a quiet machine the default 20/s per key refused a page's request (429).
+        // The limit itself is tested over real HTTP in tests/service/test_hardening.py.
+        ATTESTGRAPH_RATE_LIMIT: "200",
       },
       stdio: ["ignore", log, log],
     },
