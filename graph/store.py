@@ -8,7 +8,8 @@ so each backend pushes them down rather than shipping raw graph data around.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Mapping as ByControl
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -211,10 +212,11 @@ class GraphStore(Protocol):
         (Neo4j: one round trip, the graph version's check included); None: no such asset.
         `max_depth` is None or 0 or more."""
 
-    def accepted_evidence_times(
-        self, control_ids: Collection[str], start: datetime, end: datetime
-    ) -> dict[str, list[datetime]]:
-        """Per control, `collected_at` of its accepted evidence within `[start, end)`, sorted."""
+    def accepted_evidence_counts(
+        self, intervals: ByControl[str, Sequence[tuple[datetime, datetime]]]
+    ) -> dict[str, list[int]]:
+        """Per control, how many of its accepted, current items were collected in each of its
+        `intervals` (`[lower, upper)`, in time order): zeros for an unknown control."""
 
     def accepted_evidence_periods(
         self, control_ids: Collection[str], start: datetime, end: datetime

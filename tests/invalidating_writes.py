@@ -14,6 +14,7 @@ from tests.graphs import GraphBuilder, changes_at, day
 
 INSTANTS = [day(n) for n in (-40, -1, 0, 0.5, 1, 5, 29, 31, 33, 60, 95, 200)]
 LAST = day(1)  # warmed up last, so the first instant checked after a change is one remembered
+MONTHS = [(day(d), day(d + 30)) for d in range(-400, 400, 30)]  # period gaps' intervals, over every write
 
 
 def estate() -> GraphBuilder:

@@ -10,7 +10,6 @@ expected to operate.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -147,17 +146,16 @@ def control_gaps(store: GraphStore, controls: Iterable[Control], start: datetime
     [('MON-02', 2)]
     """
     implemented = [c for c in controls if c.status is ControlStatus.IMPLEMENTED]
-    ids = [c.id for c in implemented]
-    times = store.accepted_evidence_times(ids, start, end) if implemented else {}
-    observed = store.accepted_evidence_periods(ids, start, end) if implemented else {}
+    lower_utc, upper_utc = to_utc(start), to_utc(end)
+    bounds_of = {c.id: period_intervals(lower_utc, upper_utc, c.frequency) for c in implemented}
+    collected = store.accepted_evidence_counts(bounds_of) if implemented else {}
+    observed = store.accepted_evidence_periods(list(bounds_of), start, end) if implemented else {}
     periods = []
     # A daily control has 365 intervals a year: built without validation, from values that are
     # already what the fields hold (UTC instants, counts).
-    lower_utc, upper_utc = to_utc(start), to_utc(end)
     for control in implemented:
-        collected = times.get(control.id, [])
-        bounds = period_intervals(lower_utc, upper_utc, control.frequency)
-        counts = [bisect_left(collected, upper) - bisect_left(collected, lower) for lower, upper in bounds]
+        bounds = bounds_of[control.id]
+        counts = list(collected[control.id])  # a copy: observations are added to it
         _add_observations(counts, bounds, observed.get(control.id, []), control.frequency.interval)
         intervals = [
             GapInterval.model_construct(start=lower, end=upper, evidence_count=count)

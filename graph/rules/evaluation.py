@@ -6,9 +6,11 @@ mirrors the evidence rules in Cypher and the differential tests hold the two to 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from graph.model import (
     ControlStatus,
@@ -226,3 +228,11 @@ def period_intervals(start: datetime, end: datetime, frequency: Frequency) -> li
         intervals.append((lower, upper))
         lower = upper
     return intervals
+
+
+Instant = TypeVar("Instant", datetime, int)  # a datetime, or microseconds since the epoch
+
+
+def interval_counts(instants: Sequence[Instant], intervals: Iterable[tuple[Instant, Instant]]) -> list[int]:
+    """How many of the sorted `instants` fall in each `[lower, upper)`: two bisects per interval."""
+    return [bisect_left(instants, upper) - bisect_left(instants, lower) for lower, upper in intervals]

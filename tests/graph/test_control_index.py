@@ -20,7 +20,7 @@ from graph.model import Label
 from graph.stores.control_index import ControlIndex
 from graph.stores.embedded import EmbeddedStore
 from tests.graphs import GraphBuilder, day
-from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate, link
+from tests.invalidating_writes import CHANGES, INSTANTS, LAST, MONTHS, estate, link
 
 
 def warm(store: EmbeddedStore) -> None:
@@ -34,7 +34,7 @@ def answers(store: EmbeddedStore, at: datetime) -> dict[str, Any]:
     return {
         "states": [s.model_dump() for s in store.control_states(None, at)],
         "verdicts": {k: v.model_dump() for k, v in store.control_verdicts(controls, at).items()},
-        "times": store.accepted_evidence_times(controls, day(-400), day(400)),
+        "counts": store.accepted_evidence_counts({c: MONTHS for c in controls}),
         "periods": store.accepted_evidence_periods(controls, day(-400), day(400)),
         "around": store.neighbourhood(assets).model_dump(),
         "around_a1": store.neighbourhood(["a1"]).model_dump(),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 import pytest
@@ -91,6 +91,8 @@ def test_neo4j_answers_every_question_as_the_embedded_store(neo4j: Neo4jStore, c
     both = Pair(embedded, neo4j)
     try:
         both.same("write", lambda s: s.write(case.bundle))
+        # Asked before the updates too: Neo4j keeps each control's accepted items until a write moves them.
+        both.same("evidence_gaps before the update", lambda s: evidence_gaps(s, T - timedelta(days=92), T))
         # Recorded evidence is immutable when asked: the update (which rewrites some) is refused
         # alike by both, or accepted alike when it leaves evidence alone.
         both.same("immutable write update", lambda s: s.write(case.update, immutable_evidence=True))
@@ -156,10 +158,10 @@ def _protocol_reads(both: Pair, case: GraphCase, data: Any) -> None:
         touched = data.draw(st.lists(st.sampled_from(assets), unique=True), label="touched")
         both.same(f"becoming_stale {touched} {at}", lambda s, t=at, a=touched: s.becoming_stale(a, t))
         both.same(f"neighbourhood {touched}", lambda s, a=touched: s.neighbourhood(a))
-    both.same(
-        "accepted_evidence_times",
-        lambda s: s.accepted_evidence_times([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),
-    )
+    # Intervals cut at the case's instants and 1 µs either side: items collected on a bound.
+    cuts = sorted({t + timedelta(microseconds=d) for t in case.times for d in (-1, 0, 1)})
+    intervals = {c: list(pairwise(cuts)) for c in [*controls, "missing-id"]}
+    both.same("accepted_evidence_counts", lambda s: s.accepted_evidence_counts(intervals))
     both.same(
         "accepted_evidence_periods",
         lambda s: s.accepted_evidence_periods([*controls, "missing-id"], T - timedelta(days=92), T + timedelta(days=1)),

@@ -16,10 +16,10 @@ import pytest
 
 from graph.access.audit import AuditDraft
 from graph.store import Assumption
-from graph.stores.neo4j import Neo4jStore, reads, timelines
+from graph.stores.neo4j import Neo4jStore, accepted, reads, timelines
 from graph.stores.neo4j import memo as memo_mod
 from tests.graphs import GraphBuilder, changes_at, day, just_before
-from tests.invalidating_writes import CHANGES, INSTANTS, LAST, estate, without_policies
+from tests.invalidating_writes import CHANGES, INSTANTS, LAST, MONTHS, estate, without_policies
 from tests.stores.neo4j_launcher import Neo4jServer
 
 pytestmark = pytest.mark.neo4j
@@ -31,6 +31,14 @@ class Unremembered(Neo4jStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._memo = memo_mod.ReadMemo(capacity=0)  # the blast radius reads its version in its own statement
+        self._accepted = Forgetting()
+
+
+class Forgetting(accepted.AcceptedKept):
+    """Reads every control's accepted items each time."""
+
+    def of(self, read: Any, ids: list[str]) -> dict[str, accepted.Kept]:
+        return accepted.AcceptedKept().of(read, ids)
 
     def _version(self) -> memo_mod.Version:
         return None
@@ -82,6 +90,8 @@ def answers(store: Neo4jStore, at: datetime) -> dict[str, Any]:
         "depth_1": {a: store.dependents(a, 1) for a in assets},
         "around": store.neighbourhood(assets).model_dump(),
         "around_dependents": {a: store.neighbourhood(d).model_dump() for a, d in dependents.items()},
+        "gap_counts": store.accepted_evidence_counts({c: MONTHS for c in controls}),
+        "observed": store.accepted_evidence_periods(controls, day(-400), day(400)),
     }
 
 
@@ -151,11 +161,13 @@ def test_a_repeated_question_only_reads_the_version(server: Neo4jServer) -> None
         store.sent.clear()
         answers(store, day(0.6))  # inside every interval remembered at day 0.5 (nothing changes between)
         # Verdicts are not remembered: each is one read of the stored timelines (timelines.py).
-        assert set(store.sent) == {memo_mod.READ, timelines.AT}
+        # Accepted items are kept per control: only their revisions are read (accepted.py).
+        assert set(store.sent) == {memo_mod.READ, timelines.AT, accepted.ITEM_REVISIONS}
         writer.write(GraphBuilder().evidence("k-wide", day(0.55), eid="e-new").bundle())
         store.sent.clear()
         answers(store, day(0.6))
         assert timelines.AT in store.sent and reads.CONTROL_STATES_OF in store.sent
+        assert accepted.ACCEPTED_OF in store.sent  # k-wide's items moved
         assert reads.CONTROL_VERDICTS not in store.sent
     finally:
         writer.close()

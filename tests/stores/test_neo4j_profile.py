@@ -159,7 +159,7 @@ def _operators(plan: dict[str, Any]) -> Iterator[str]:
 def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded: Neo4jServer) -> None:
     """Planner choices follow statistics; EXPLAIN on a 2,000-asset graph keeps them honest."""
     from graph.model import Label, Rel
-    from graph.stores.neo4j import writes
+    from graph.stores.neo4j import accepted, writes
     from graph.stores.neo4j.samples import ACCEPTED_EVIDENCE_ITEMS
 
     states = {"at": T0, "freqDays": {f.value: d for f, d in FREQUENCY_DAYS.items()}, "assumed": [], "assumedAt": None}
@@ -171,8 +171,8 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
         "mappings_touching": (reads.MAPPINGS_TOUCHING, {"ids": ["fw:C2"]}),
         "mappings_between": (reads.MAPPINGS_BETWEEN, {"a": "fw", "b": "fw"}),
         "framework_criteria": (reads.FRAMEWORK_CRITERIA, {"framework": "fw"}),
-        "accepted_evidence_times": (reads.ACCEPTED_EVIDENCE_TIMES, {"ids": ["small-ctl"], "start": T0, "end": T0}),
-        "accepted_evidence_periods": (reads.ACCEPTED_EVIDENCE_PERIODS, {"ids": ["small-ctl"], "start": T0, "end": T0}),
+        "accepted items revisions": (accepted.ITEM_REVISIONS, {"ids": ["small-ctl"]}),
+        "accepted items": (accepted.ACCEPTED_OF, {"ids": ["small-ctl"]}),
         "accepted_evidence_items": (ACCEPTED_EVIDENCE_ITEMS, {"id": "small-ctl", "start": T0, "end": T0}),
         "neighbourhood": (radius.NEIGHBOURHOOD, {"ids": ["small-1"]}),
         "dependents": (radius.dependents(None), {"id": "small-1"}),

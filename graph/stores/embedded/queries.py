@@ -4,7 +4,8 @@ The caller holds the store's lock."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Mapping as ByControl
 from datetime import datetime
 
 import networkx as nx
@@ -22,7 +23,7 @@ from graph.model import (
     natural_key,
 )
 from graph.queries.results import AcceptedItem, ControlAssetState, ControlVerdict, Neighbourhood, Radius, StaleEvidence
-from graph.rules.evaluation import to_micros
+from graph.rules.evaluation import interval_counts, to_micros
 from graph.store import Assumption
 from graph.stores.carve_outs import carved_out_verdict, vendor_rows
 from graph.stores.common import StaleRow, mapping_from_row, mappings_in_order, natural_order, stale_from_rows
@@ -176,14 +177,14 @@ class QueryNeeds:
             evidence=[id_of(key) for key in sorted(evidence)],
         )
 
-    def accepted_evidence_times(
-        self, control_ids: Collection[str], start: datetime, end: datetime
-    ) -> dict[str, list[datetime]]:
+    def accepted_evidence_counts(
+        self, intervals: ByControl[str, Sequence[tuple[datetime, datetime]]]
+    ) -> dict[str, list[int]]:
         return {
-            control_id: self._caches.index(control_id).accepted_between(start, end)
+            control_id: interval_counts(self._caches.index(control_id).accepted, bounds)
             if control_id in self._graph.nodes[Label.CONTROL]
-            else []
-            for control_id in control_ids
+            else [0] * len(bounds)
+            for control_id, bounds in intervals.items()
         }
 
     def accepted_evidence_periods(

@@ -11,7 +11,8 @@ SQLite file and transactions, in access.py.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from collections.abc import Mapping as ByControl
 from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -289,11 +290,11 @@ class EmbeddedStore:
         with self._lock:
             return self._queries.neighbourhood(asset_ids)
 
-    def accepted_evidence_times(
-        self, control_ids: Collection[str], start: datetime, end: datetime
-    ) -> dict[str, list[datetime]]:
+    def accepted_evidence_counts(
+        self, intervals: ByControl[str, Sequence[tuple[datetime, datetime]]]
+    ) -> dict[str, list[int]]:
         with self._lock:
-            return self._queries.accepted_evidence_times(control_ids, start, end)
+            return self._queries.accepted_evidence_counts(intervals)
 
     def accepted_evidence_periods(
         self, control_ids: Collection[str], start: datetime, end: datetime

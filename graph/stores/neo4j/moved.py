@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection
 from neo4j import ManagedTransaction
 
 from graph.bundle import LINK_LISTS, NODE_LISTS, Bundle
+from graph.stores.neo4j.accepted import mark_moved
 from graph.stores.neo4j.timeline_changes import ChangesOnly
 from graph.stores.neo4j.timeline_items import add_items, only_new_items
 from graph.stores.neo4j.timeline_unscoped import add_unscoped
@@ -29,11 +30,14 @@ class Moved:
         after = controls_of(tx, (), {c.asset for c in bundle.changes})  # scopes as this write left them
         if self.changes_only is not None:
             after -= self.changes_only.moved(tx, after)
-        touched = self.before | after | bundle_controls(bundle)
+        named = bundle_controls(bundle)
+        touched = self.before | after | named
         if self.new_items:  # unscoped ones by the rule per state code, the others by a refold from their instant
             touched -= add_unscoped(tx, bundle, touched)
             touched -= add_items(tx, bundle, touched)
         refresh(tx, touched)
+        # After the refresh, which holds these controls' locks: no new lock order.
+        mark_moved(tx, self.before | named)  # the controls whose accepted items may have moved
 
 
 def only_changes(bundle: Bundle) -> bool:

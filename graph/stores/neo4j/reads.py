@@ -104,22 +104,6 @@ MAPPINGS_BETWEEN = (
 # degree lookup instead of an expansion with a label check per relationship.
 CURRENT = f"NOT EXISTS {{ (e)<-[:{Rel.SUPERSEDES}]-() }}"
 
-ACCEPTED_EVIDENCE_TIMES = (
-    f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE}) "
-    f"{seek('c', Label.CONTROL)} WHERE e.status = '{ACCEPTED}' AND $start <= e.collected_at < $end AND {CURRENT} "
-    # Microseconds since the epoch: hydrating DATETIME values is far dearer for the driver (bench/README.md).
-    "RETURN id, collect(e.collected_at.epochSeconds * 1000000 + e.collected_at.nanosecond / 1000) AS times"
-)
-
-ACCEPTED_EVIDENCE_PERIODS = (
-    f"UNWIND $ids AS id MATCH (c:{Label.CONTROL} {{id: id}})<-[:{Rel.EVIDENCES}]-(e:{Label.EVIDENCE}) "
-    f"{seek('c', Label.CONTROL)} WHERE e.status = '{ACCEPTED}' AND e.period_start < $end AND $start < e.period_end "
-    f"AND {CURRENT} "
-    "RETURN id, collect([e.period_start.epochSeconds * 1000000 + e.period_start.nanosecond / 1000, "
-    "e.period_end.epochSeconds * 1000000 + e.period_end.nanosecond / 1000, "
-    "e.collected_at.epochSeconds * 1000000 + e.collected_at.nanosecond / 1000]) AS periods"
-)
-
 # -- dependency closure (blast radius: graph/stores/neo4j/radius.py) -----------------------------
 
 

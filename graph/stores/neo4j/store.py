@@ -7,7 +7,8 @@ transient failures; it returns after the commit, so a write is durable when it r
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from collections.abc import Mapping as ByControl
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +70,7 @@ class Neo4jStore(FindingReads):
         self.connection = Neo4jConnection(uri, user, password, database, **driver_config)
         self.access = Neo4jAccessStore(self.connection)
         self._memo = memo.ReadMemo()
+        self._accepted = accepted.AcceptedKept()
         try:
             schema = [*schema_statements(), *changes.schema_statements(), *identifiers.schema_statements()]
             schema += access_store.schema_statements()
@@ -367,15 +369,15 @@ class Neo4jStore(FindingReads):
             return found
         raise AssertionError("unreachable: an unknown version computes")
 
-    def accepted_evidence_times(
-        self, control_ids: Collection[str], start: datetime, end: datetime
-    ) -> dict[str, list[datetime]]:
-        return accepted.times(self._read, unique_ids(control_ids), start, end)
+    def accepted_evidence_counts(
+        self, intervals: ByControl[str, Sequence[tuple[datetime, datetime]]]
+    ) -> dict[str, list[int]]:
+        return accepted.counts(self._accepted.of(self._read, unique_ids(intervals)), intervals)
 
     def accepted_evidence_periods(
         self, control_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[tuple[datetime, datetime, datetime]]]:
-        return accepted.periods(self._read, unique_ids(control_ids), start, end)
+        return accepted.periods(self._accepted.of(self._read, ids := unique_ids(control_ids)), ids, start, end)
 
     def accepted_evidence_items(self, control_id: str, start: datetime, end: datetime) -> list[AcceptedItem]:
         return accepted.items(self._read, control_id, start, end)
