@@ -159,7 +159,7 @@ def _operators(plan: dict[str, Any]) -> Iterator[str]:
 def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded: Neo4jServer) -> None:
     """Planner choices follow statistics; EXPLAIN on a 2,000-asset graph keeps them honest."""
     from graph.model import Label, Rel
-    from graph.stores.neo4j import accepted, writes
+    from graph.stores.neo4j import accepted, timeline_unscoped, writes
     from graph.stores.neo4j.samples import ACCEPTED_EVIDENCE_ITEMS
 
     states = {"at": T0, "freqDays": {f.value: d for f, d in FREQUENCY_DAYS.items()}, "assumed": [], "assumedAt": None}
@@ -172,6 +172,10 @@ def test_every_query_that_starts_from_ids_seeks_them_instead_of_scanning(loaded:
         "mappings_between": (reads.MAPPINGS_BETWEEN, {"a": "fw", "b": "fw"}),
         "framework_criteria": (reads.FRAMEWORK_CRITERIA, {"framework": "fw"}),
         "accepted items revisions": (accepted.ITEM_REVISIONS, {"ids": ["small-ctl"]}),
+        "changed inside an item's validity": (
+            timeline_unscoped.CHANGED_INSIDE,
+            {"rows": [{"control": "small-ctl", "lo": [0, 0], "hi": [86400, 0]}]},
+        ),
         "accepted items": (accepted.ACCEPTED_OF, {"ids": ["small-ctl"]}),
         "accepted_evidence_items": (ACCEPTED_EVIDENCE_ITEMS, {"id": "small-ctl", "start": T0, "end": T0}),
         "neighbourhood": (radius.NEIGHBOURHOOD, {"ids": ["small-1"]}),

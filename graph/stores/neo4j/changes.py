@@ -33,6 +33,8 @@ def schema_statements() -> list[tuple[str, str]]:
             "attestgraph_change_asset",
             f"CREATE INDEX attestgraph_change_asset IF NOT EXISTS FOR (c:{CHANGE}) ON (c.asset)",
         ),
+        # The changes inside a window of time (timeline_unscoped.py: a new item's validity).
+        ("attestgraph_change_at", f"CREATE INDEX attestgraph_change_at IF NOT EXISTS FOR (c:{CHANGE}) ON (c.at)"),
     ]
 
 

@@ -16,9 +16,11 @@ from graph.bundle import Bundle
 from graph.model import Evidence, Frequency, Label, Rel
 from graph.rules import item_moves
 from graph.rules.count_timeline import Deltas, remapped
-from graph.rules.evaluation import EvidenceItem, evidence_item, interval_micros
+from graph.rules.evaluation import LATEST, EvidenceItem, evidence_item, interval_micros
+from graph.stores.neo4j.changes import CHANGE
 from graph.stores.neo4j.reads import seek
-from graph.stores.neo4j.timelines import CHUNK, Chunk, joined, micros_of, write_back
+from graph.stores.neo4j.timelines import CHUNK, Chunk, joined, write_back
+from graph.stores.neo4j.values import micros_pair
 
 # The control's write lock first (as timelines.INPUTS_LOCKED), then its frequency and scope size.
 _LOCKED = f"""
@@ -28,13 +30,17 @@ SET c._lock = true REMOVE c._lock
 RETURN c.id AS id, c.frequency AS frequency, COUNT {{ (c)-[:{Rel.APPLIES_TO}]->() }} AS assets
 """
 
-# Per (control, lo, hi): did an asset of the control change strictly inside (lo, hi)?
-_CHANGED_INSIDE = f"""
+# Per (control, lo, hi): did an asset of the control change strictly inside (lo, hi)? Asked from
+# the changes inside the window (the range index on Change.at), not from the control's assets:
+# a control may apply to 40k assets (L), and a window "from now" holds few changes.
+CHANGED_INSIDE = f"""
 UNWIND $rows AS row
-MATCH (c:{Label.CONTROL} {{id: row[0]}}) {seek("c", Label.CONTROL)}
-RETURN row[0] AS id, row[1] AS lo, EXISTS {{
-  MATCH (c)-[:{Rel.APPLIES_TO}]->(a) WHERE a.change_times IS NOT NULL
-    AND any(t IN a.change_times WHERE row[1] < {micros_of("t")} AND {micros_of("t")} < row[2])
+MATCH (c:{Label.CONTROL} {{id: row.control}}) {seek("c", Label.CONTROL)}
+RETURN row.control AS id, EXISTS {{
+  MATCH (ch:{CHANGE}) WHERE ch.at > datetime({{epochSeconds: row.lo[0], nanosecond: row.lo[1]}})
+    AND (row.hi IS NULL OR ch.at < datetime({{epochSeconds: row.hi[0], nanosecond: row.hi[1]}}))
+  MATCH (a:{Label.ASSET} {{id: ch.asset}}) {seek("a", Label.ASSET)}
+  WHERE EXISTS {{ (c)-[:{Rel.APPLIES_TO}]->(a) }}
 }} AS changed
 """
 
@@ -75,8 +81,8 @@ def add_unscoped(tx: ManagedTransaction, bundle: Bundle, controls: Collection[st
         if record["assets"]:  # no asset: one pseudo-pair over all items, the refold's case
             span = interval_micros(Frequency(record["frequency"]))
             items[record["id"]] = sorted(evidence_item(e, span) for e in new[record["id"]])
-    windows = [[c, *w] for c, mine in items.items() for item in mine if (w := item_moves.valid_window(item))]
-    changed = {r["id"] for r in tx.run(_CHANGED_INSIDE, rows=windows) if r["changed"]} if windows else set()
+    windows = [_window(c, *w) for c, mine in items.items() for item in mine if (w := item_moves.valid_window(item))]
+    changed = {r["id"] for r in tx.run(CHANGED_INSIDE, rows=windows) if r["changed"]} if windows else set()
     for control in changed:
         del items[control]
     if not items:
@@ -93,6 +99,11 @@ def add_unscoped(tx: ManagedTransaction, bundle: Bundle, controls: Collection[st
         built[control] = timeline
     write_back(tx, built, old)
     return set(old)
+
+
+def _window(control: str, lo: int, hi: int) -> dict[str, Any]:
+    """A row of CHANGED_INSIDE; an item valid for good (LATEST) has no upper bound."""
+    return {"control": control, "lo": micros_pair(lo), "hi": micros_pair(hi) if hi < LATEST else None}
 
 
 def _chunks_from(tx: ManagedTransaction, since: dict[str, int]) -> dict[str, dict[int, Chunk]]:

@@ -48,8 +48,13 @@ def from_db(value: Any) -> Any:
 def epoch_pair(moment: datetime) -> list[int]:
     """[seconds since the epoch, nanoseconds] of an aware datetime, exactly (for
     `datetime({epochSeconds: s, nanosecond: ns})` in Cypher)."""
-    seconds, micros = divmod(to_micros(moment), 1_000_000)
-    return [seconds, micros * 1000]
+    return micros_pair(to_micros(moment))
+
+
+def micros_pair(micros: int) -> list[int]:
+    """`epoch_pair` of an instant in microseconds since the epoch."""
+    seconds, rest = divmod(micros, 1_000_000)
+    return [seconds, rest * 1000]
 
 
 def node_properties(node: NodeModel) -> dict[str, Any]:
