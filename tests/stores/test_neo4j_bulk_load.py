@@ -39,6 +39,9 @@ pytestmark = pytest.mark.neo4j
 # the audit entry's instant, operation ("cli:load" / "cli:load --bulk") and so its hash.
 STAMPS = {
     "GraphVersion": {"epoch", "n"},
+    # The revision of a control's accepted items: random, renewed by each write that moves them
+    # (graph/stores/neo4j/accepted.py); the bulk path leaves none, the online one one per control.
+    "Control": {"_items"},
     "AuditEntry": {"at", "operation", "hash"},
     "AuditHead": {"hash"},
     # Appended records are stamped with the instant their write runs at.
