@@ -33,15 +33,15 @@ class Unremembered(Neo4jStore):
         self._memo = memo_mod.ReadMemo(capacity=0)  # the blast radius reads its version in its own statement
         self._accepted = Forgetting()
 
+    def _version(self) -> memo_mod.Version:
+        return None
+
 
 class Forgetting(accepted.AcceptedKept):
     """Reads every control's accepted items each time."""
 
     def of(self, read: Any, ids: list[str]) -> dict[str, accepted.Kept]:
         return accepted.AcceptedKept().of(read, ids)
-
-    def _version(self) -> memo_mod.Version:
-        return None
 
 
 class Counting(Neo4jStore):
